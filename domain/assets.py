@@ -1,0 +1,48 @@
+"""Assets and the exact conversion of their amounts between decimals and minor units."""
+
+from decimal import Decimal, InvalidOperation
+
+from attrs import frozen
+
+from domain.errors import InvalidAmount
+
+
+@frozen
+class Asset:
+    """A currency or token; `precision` is the number of decimals of its minor unit."""
+
+    code: str
+    precision: int
+
+    @property
+    def scale(self) -> int:
+        return int(10**self.precision)
+
+    def to_minor(self, amount: Decimal | str) -> int:
+        """Converts an exact decimal amount to minor units, refusing anything finer."""
+        return to_minor(amount, self.precision)
+
+    def format(self, minor: int) -> str:
+        return format_minor(minor, self.precision)
+
+
+def to_minor(amount: Decimal | str, precision: int) -> int:
+    try:
+        value = Decimal(amount)
+    except (InvalidOperation, ValueError, TypeError) as error:
+        raise InvalidAmount(f"{amount!r} is not a decimal number") from error
+    if not value.is_finite():
+        raise InvalidAmount(f"{amount!r} is not a finite number")
+    scaled = value.scaleb(precision)
+    if scaled != scaled.to_integral_value():
+        raise InvalidAmount(f"{amount} has more than {precision} decimals")
+    return int(scaled)
+
+
+def format_minor(minor: int, precision: int) -> str:
+    """Formats minor units as a fixed-point decimal string, as Binance prints amounts."""
+    sign = "-" if minor < 0 else ""
+    whole, fraction = divmod(abs(minor), 10**precision)
+    if precision == 0:
+        return f"{sign}{whole}"
+    return f"{sign}{whole}.{fraction:0{precision}d}"

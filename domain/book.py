@@ -1,0 +1,110 @@
+"""The order book of one market: price levels in priority order, each a FIFO of resting orders."""
+
+from collections.abc import Iterator
+
+from attrs import define, field
+from sortedcontainers import SortedDict
+
+from domain.orders import Order, Side
+
+
+@define
+class PriceLevel:
+    """Resting orders at one price in arrival order (a dict keeps insertion order and
+    removes by id in O(1)), with their total remaining quantity cached."""
+
+    price: int
+    orders: dict[int, Order] = field(factory=dict)
+    volume: int = 0
+
+
+class OrderBook:
+    """Bids best-first (keyed by negated price) and asks best-first, plus an index by order id
+    and by (account, client order id). Only open orders with quantity left rest here."""
+
+    def __init__(self, symbol: str) -> None:
+        self.symbol = symbol
+        self.bids: SortedDict = SortedDict()
+        self.asks: SortedDict = SortedDict()
+        self.orders: dict[int, Order] = {}
+        self.client_ids: dict[tuple[int, str], Order] = {}
+
+    def _side(self, side: Side) -> tuple[SortedDict, int]:
+        return (self.bids, -1) if side is Side.BUY else (self.asks, 1)
+
+    def add(self, order: Order) -> None:
+        levels, sign = self._side(order.side)
+        key = sign * order.price
+        level = levels.get(key)
+        if level is None:
+            level = levels[key] = PriceLevel(order.price)
+        level.orders[order.order_id] = order
+        level.volume += order.remaining
+        self.orders[order.order_id] = order
+        self.client_ids[order.account_id, order.client_order_id] = order
+
+    def remove(self, order: Order) -> None:
+        levels, sign = self._side(order.side)
+        key = sign * order.price
+        level: PriceLevel = levels[key]
+        del level.orders[order.order_id]
+        level.volume -= order.remaining
+        if not level.orders:
+            del levels[key]
+        del self.orders[order.order_id]
+        del self.client_ids[order.account_id, order.client_order_id]
+
+    def reduce(self, order: Order, quantity: int) -> None:
+        """Records that a resting order lost `quantity` of its remainder (filled or amended);
+        the caller updates the order itself."""
+        levels, sign = self._side(order.side)
+        levels[sign * order.price].volume -= quantity
+
+    def find(
+        self, account_id: int, order_id: int | None, client_order_id: str | None
+    ) -> Order | None:
+        if order_id is not None:
+            order = self.orders.get(order_id)
+            if order is None or order.account_id != account_id:
+                return None
+            if client_order_id is not None and order.client_order_id != client_order_id:
+                return None
+            return order
+        if client_order_id is not None:
+            return self.client_ids.get((account_id, client_order_id))
+        return None
+
+    def best(self, side: Side) -> PriceLevel | None:
+        levels, _ = self._side(side)
+        if not levels:
+            return None
+        level: PriceLevel = levels.peekitem(0)[1]
+        return level
+
+    def levels(self, side: Side) -> Iterator[PriceLevel]:
+        """Levels of one side, best price first."""
+        levels, _ = self._side(side)
+        return iter(levels.values())
+
+    def depth(self, side: Side, limit: int) -> list[tuple[int, int]]:
+        """(price, volume) of the best `limit` levels of one side."""
+        levels, _ = self._side(side)
+        return [(level.price, level.volume) for level in levels.values()[:limit]]
+
+    def check_invariants(self) -> None:
+        indexed = 0
+        for side in Side:
+            levels, sign = self._side(side)
+            for key, level in levels.items():
+                assert key == sign * level.price, "level stored under the wrong key"
+                assert level.orders, "empty level left in the book"
+                assert level.volume == sum(o.remaining for o in level.orders.values())
+                for order_id, order in level.orders.items():
+                    assert order.side is side and order.price == level.price
+                    assert order.status.is_open and order.remaining > 0
+                    assert self.orders[order_id] is order, "order missing from the index"
+                    assert self.client_ids[order.account_id, order.client_order_id] is order
+                    indexed += 1
+        assert indexed == len(self.orders) == len(self.client_ids), "index holds stale orders"
+        bid, ask = self.best(Side.BUY), self.best(Side.SELL)
+        assert bid is None or ask is None or bid.price < ask.price, "book is crossed"

@@ -1,0 +1,81 @@
+"""What can be asked of the exchange. Amounts are minor units; times are epoch milliseconds
+given by the caller, so that replaying the same commands gives the same events."""
+
+from enum import Enum
+
+from attrs import frozen
+
+from domain.orders import OrderType, SelfTradePrevention, Side, TimeInForce
+
+
+@frozen
+class Deposit:
+    account_id: int
+    asset: str
+    amount: int
+    reference: str = ""
+
+
+@frozen
+class Withdraw:
+    account_id: int
+    asset: str
+    amount: int
+    reference: str = ""
+
+
+@frozen
+class PlaceOrder:
+    """`quantity` in base units, or, for a MARKET order only, `quote_quantity` instead (spend
+    that much quote when buying, raise that much when selling). An empty `client_order_id`
+    gets one made from the order id."""
+
+    account_id: int
+    symbol: str
+    side: Side
+    type: OrderType
+    quantity: int = 0
+    price: int = 0
+    quote_quantity: int = 0
+    time_in_force: TimeInForce = TimeInForce.GTC
+    client_order_id: str = ""
+    stp: SelfTradePrevention = SelfTradePrevention.NONE
+    timestamp: int = 0
+
+
+@frozen
+class CancelOrder:
+    """Names the order by `order_id`, by `client_order_id`, or by both (which must agree)."""
+
+    account_id: int
+    symbol: str
+    order_id: int | None = None
+    client_order_id: str | None = None
+    timestamp: int = 0
+
+
+@frozen
+class AmendOrder:
+    """Reduces an open order's quantity in place, keeping its priority in the queue."""
+
+    account_id: int
+    symbol: str
+    new_quantity: int
+    order_id: int | None = None
+    client_order_id: str | None = None
+    timestamp: int = 0
+
+
+class CancelReplaceMode(Enum):
+    STOP_ON_FAILURE = "STOP_ON_FAILURE"
+    ALLOW_FAILURE = "ALLOW_FAILURE"
+
+
+@frozen
+class CancelReplace:
+    cancel: CancelOrder
+    place: PlaceOrder
+    mode: CancelReplaceMode = CancelReplaceMode.STOP_ON_FAILURE
+
+
+Command = Deposit | Withdraw | PlaceOrder | CancelOrder | AmendOrder | CancelReplace

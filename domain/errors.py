@@ -1,0 +1,62 @@
+"""Why the domain refuses a command. Each refusal leaves every state unchanged."""
+
+from enum import Enum
+
+
+class DomainError(Exception):
+    """A command that cannot be carried out as asked."""
+
+
+class InvalidAmount(DomainError):
+    """A number that is malformed, or finer than the asset or market allows."""
+
+
+class MarketFilter(Enum):
+    PRICE_FILTER = "PRICE_FILTER"
+    LOT_SIZE = "LOT_SIZE"
+    MARKET_LOT_SIZE = "MARKET_LOT_SIZE"
+    NOTIONAL = "NOTIONAL"
+
+
+class FilterFailure(DomainError):
+    """A price or quantity outside one of the market's filters."""
+
+    def __init__(self, market_filter: MarketFilter) -> None:
+        super().__init__(f"Filter failure: {market_filter.value}")
+        self.filter = market_filter
+
+
+class UnknownMarket(DomainError):
+    """No market trades under that symbol."""
+
+
+class MarketClosed(DomainError):
+    """The market exists but does not accept orders now."""
+
+
+class InvalidOrder(DomainError):
+    """An order whose parameters contradict each other or its type."""
+
+
+class InsufficientBalance(DomainError):
+    """The account lacks the available funds for the movement asked."""
+
+
+class UnknownOrder(DomainError):
+    """No open order of this account matches the identifier given."""
+
+
+class DuplicateOrder(DomainError):
+    """An open order of this account already has that client order id."""
+
+
+class WouldTake(DomainError):
+    """A LIMIT_MAKER order that would match at once."""
+
+
+class InvalidAmend(DomainError):
+    """An amendment that does not reduce the quantity of the order."""
+
+
+class UnknownAsset(DomainError):
+    """No market trades this asset."""

@@ -1,0 +1,73 @@
+"""What happened in the exchange: immutable facts, in the order they happened."""
+
+from enum import Enum
+
+from attrs import frozen
+
+from domain.ledger import JournalEntry
+from domain.orders import OrderStatus, OrderType, SelfTradePrevention, Side, TimeInForce
+
+
+class ExecutionType(Enum):
+    """Why an accepted order changed, in Binance's execution-report words."""
+
+    TRADE = "TRADE"
+    CANCELED = "CANCELED"
+    REPLACED = "REPLACED"
+    EXPIRED = "EXPIRED"
+    TRADE_PREVENTION = "TRADE_PREVENTION"
+
+
+@frozen
+class OrderAccepted:
+    symbol: str
+    order_id: int
+    account_id: int
+    client_order_id: str
+    side: Side
+    type: OrderType
+    time_in_force: TimeInForce
+    price: int
+    quantity: int
+    quote_quantity: int
+    stp: SelfTradePrevention
+    timestamp: int
+
+
+@frozen
+class OrderUpdated:
+    """The order's state after a change; `quantity` differs from the accepted one after an
+    amendment, or for a MARKET order by quote amount, whose quantity is what it could buy."""
+
+    symbol: str
+    order_id: int
+    account_id: int
+    execution: ExecutionType
+    status: OrderStatus
+    quantity: int
+    executed: int
+    cumulative_quote: int
+    timestamp: int
+
+
+@frozen
+class Trade:
+    """A match between a resting maker and an incoming taker. The buyer's fee is in the base
+    asset and the seller's in the quote asset: each pays in the asset it receives."""
+
+    symbol: str
+    trade_id: int
+    price: int
+    quantity: int
+    quote_quantity: int
+    buyer_order_id: int
+    seller_order_id: int
+    buyer_account_id: int
+    seller_account_id: int
+    buyer_is_maker: bool
+    buyer_fee: int
+    seller_fee: int
+    timestamp: int
+
+
+Event = OrderAccepted | OrderUpdated | Trade | JournalEntry

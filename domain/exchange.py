@@ -1,0 +1,323 @@
+"""The exchange: every market's book and the one ledger they share, changed only by commands.
+
+Each command is checked in full before anything changes, so a refused command changes
+nothing; the first change is the ledger hold, which itself refuses atomically."""
+
+from collections.abc import Iterable
+
+from attrs import define
+
+from domain.book import OrderBook
+from domain.commands import (
+    AmendOrder,
+    CancelOrder,
+    CancelReplace,
+    CancelReplaceMode,
+    Command,
+    Deposit,
+    PlaceOrder,
+    Withdraw,
+)
+from domain.errors import (
+    DomainError,
+    DuplicateOrder,
+    InsufficientBalance,
+    InvalidAmend,
+    InvalidAmount,
+    InvalidOrder,
+    MarketClosed,
+    UnknownAsset,
+    UnknownMarket,
+    UnknownOrder,
+    WouldTake,
+)
+from domain.events import Event, ExecutionType, OrderAccepted, OrderUpdated
+from domain.ledger import EntryKind, Ledger, hold_entry, transfer_entry
+from domain.markets import Market, MarketStatus
+from domain.matching import Fill, MatchPlan, plan_match
+from domain.orders import Order, OrderStatus, OrderType, Side, TimeInForce
+from domain.settlement import settle
+from domain.validation import check_order
+
+
+@define
+class MarketState:
+    market: Market
+    book: OrderBook
+    last_order_id: int = 0
+    last_trade_id: int = 0
+
+
+@define
+class CancelReplaceResult:
+    events: list[Event]
+    cancel_error: DomainError | None = None
+    place_error: DomainError | None = None
+
+
+class Exchange:
+    def __init__(self, markets: Iterable[Market]) -> None:
+        self.ledger = Ledger()
+        self.markets: dict[str, MarketState] = {
+            market.symbol: MarketState(market, OrderBook(market.symbol)) for market in markets
+        }
+        self.assets = {
+            asset.code: asset
+            for state in self.markets.values()
+            for asset in (state.market.base, state.market.quote)
+        }
+
+    def execute(self, command: Command) -> list[Event]:
+        """Applies any command; a cancel-replace whose new order fails raises that error."""
+        match command:
+            case PlaceOrder():
+                return self.place(command)
+            case CancelOrder():
+                return self.cancel(command)
+            case AmendOrder():
+                return self.amend(command)
+            case CancelReplace():
+                result = self.cancel_replace(command)
+                if result.cancel_error or result.place_error:
+                    raise result.cancel_error or result.place_error  # type: ignore[misc]
+                return result.events
+            case Deposit():
+                return self.deposit(command)
+            case Withdraw():
+                return self.withdraw(command)
+
+    def state(self, symbol: str) -> MarketState:
+        try:
+            return self.markets[symbol]
+        except KeyError:
+            raise UnknownMarket(f"Invalid symbol {symbol!r}.") from None
+
+    def deposit(self, command: Deposit) -> list[Event]:
+        self._check_transfer(command.asset, command.amount)
+        entry = transfer_entry(
+            EntryKind.DEPOSIT, command.account_id, command.asset, command.amount, command.reference
+        )
+        return [self.ledger.post(entry)]
+
+    def withdraw(self, command: Withdraw) -> list[Event]:
+        self._check_transfer(command.asset, command.amount)
+        entry = transfer_entry(
+            EntryKind.WITHDRAWAL,
+            command.account_id,
+            command.asset,
+            command.amount,
+            command.reference,
+        )
+        return [self.ledger.post(entry)]
+
+    def _check_transfer(self, asset: str, amount: int) -> None:
+        if asset not in self.assets:
+            raise UnknownAsset(f"Unknown asset {asset!r}.")
+        if amount <= 0:
+            raise InvalidAmount("Amount must be greater than zero.")
+
+    def place(self, command: PlaceOrder) -> list[Event]:
+        state = self.state(command.symbol)
+        market, book = state.market, state.book
+        if market.status is not MarketStatus.TRADING:
+            raise MarketClosed("Market is closed.")
+        check_order(market, command)
+        order_id = state.last_order_id + 1
+        order = Order(
+            order_id,
+            command.account_id,
+            command.symbol,
+            command.side,
+            command.type,
+            command.time_in_force,
+            command.price,
+            command.quantity,
+            command.quote_quantity,
+            command.client_order_id or f"bourse-{command.symbol}-{order_id}",
+            command.stp,
+            command.timestamp,
+        )
+        if (order.account_id, order.client_order_id) in book.client_ids:
+            raise DuplicateOrder("Duplicate order sent.")
+        opposite = book.best(Side.SELL if order.side is Side.BUY else Side.BUY)
+        crosses = opposite is not None and (
+            order.type is OrderType.MARKET
+            or (
+                opposite.price <= order.price
+                if order.side is Side.BUY
+                else opposite.price >= order.price
+            )
+        )
+        if order.type is OrderType.LIMIT_MAKER and crosses:
+            raise WouldTake("Order would immediately match and take.")
+        plan = plan_match(market, book, order) if crosses else MatchPlan()
+        if order.quantity == 0:
+            order.quantity = plan.quantity
+        if order.type is OrderType.MARKET and order.quote_quantity == 0 and plan.steps:
+            market.check_notional(plan.quote_quantity)
+        held = _hold_for(market, order, plan)
+        held_asset = market.quote.code if order.side is Side.BUY else market.base.code
+        if self.ledger.available(order.account_id, held_asset) < held:
+            raise InsufficientBalance("Account has insufficient balance for requested action.")
+        state.last_order_id = order_id
+        accepted = OrderAccepted(
+            order.symbol,
+            order_id,
+            order.account_id,
+            order.client_order_id,
+            order.side,
+            order.type,
+            order.time_in_force,
+            order.price,
+            order.quantity,
+            order.quote_quantity,
+            order.stp,
+            order.created_at,
+        )
+        if order.time_in_force is TimeInForce.FOK and not plan.complete:
+            return [accepted, self._finish(order, OrderStatus.EXPIRED, ExecutionType.EXPIRED)]
+        events: list[Event] = [accepted]
+        if held:
+            entry = hold_entry(EntryKind.HOLD, order.account_id, held_asset, held, _ref(order))
+            events.append(self.ledger.post(entry))
+            order.held = held
+        self._execute(state, order, plan, events)
+        return events
+
+    def _execute(
+        self, state: MarketState, order: Order, plan: MatchPlan, events: list[Event]
+    ) -> None:
+        for step in plan.steps:
+            if isinstance(step, Fill):
+                state.last_trade_id += 1
+                settle(self.ledger, state, order, step, events)
+            else:
+                maker = step.maker
+                state.book.remove(maker)
+                events.extend(self._release(state.market, maker, maker.held))
+                events.append(
+                    self._finish(
+                        maker,
+                        OrderStatus.EXPIRED_IN_MATCH,
+                        ExecutionType.TRADE_PREVENTION,
+                        order.created_at,
+                    )
+                )
+        if plan.taker_prevented:
+            events.extend(self._release(state.market, order, order.held))
+            events.append(
+                self._finish(order, OrderStatus.EXPIRED_IN_MATCH, ExecutionType.TRADE_PREVENTION)
+            )
+        elif (
+            order.remaining > 0
+            and order.type is not OrderType.MARKET
+            and order.time_in_force is TimeInForce.GTC
+        ):
+            state.book.add(order)
+        elif order.remaining > 0 or not plan.complete:
+            events.extend(self._release(state.market, order, order.held))
+            events.append(self._finish(order, OrderStatus.EXPIRED, ExecutionType.EXPIRED))
+        elif order.held:
+            # Filled: what a MARKET order by quote amount did not spend goes back.
+            events.extend(self._release(state.market, order, order.held))
+
+    def cancel(self, command: CancelOrder) -> list[Event]:
+        state = self.state(command.symbol)
+        order = self._find(state, command.account_id, command.order_id, command.client_order_id)
+        state.book.remove(order)
+        events = self._release(state.market, order, order.held)
+        events.append(
+            self._finish(order, OrderStatus.CANCELED, ExecutionType.CANCELED, command.timestamp)
+        )
+        return events
+
+    def amend(self, command: AmendOrder) -> list[Event]:
+        state = self.state(command.symbol)
+        order = self._find(state, command.account_id, command.order_id, command.client_order_id)
+        if not order.executed < command.new_quantity < order.quantity:
+            raise InvalidAmend(
+                "The new quantity must be below the order's quantity and above what it executed."
+            )
+        state.market.check_limit_quantity(command.new_quantity)
+        reduction = order.quantity - command.new_quantity
+        release = (
+            state.market.notional(order.price, reduction) if order.side is Side.BUY else reduction
+        )
+        state.book.reduce(order, reduction)
+        order.quantity = command.new_quantity
+        events = self._release(state.market, order, release)
+        events.append(self._report(order, ExecutionType.REPLACED, command.timestamp))
+        return events
+
+    def cancel_replace(self, command: CancelReplace) -> CancelReplaceResult:
+        if command.cancel.symbol != command.place.symbol:
+            raise InvalidOrder("Both orders of a cancel-replace must be on one symbol.")
+        result = CancelReplaceResult([])
+        try:
+            result.events.extend(self.cancel(command.cancel))
+        except DomainError as error:
+            if command.mode is CancelReplaceMode.STOP_ON_FAILURE:
+                raise
+            result.cancel_error = error
+        try:
+            result.events.extend(self.place(command.place))
+        except DomainError as error:
+            result.place_error = error
+        return result
+
+    def _find(
+        self, state: MarketState, account_id: int, order_id: int | None, client_order_id: str | None
+    ) -> Order:
+        order = state.book.find(account_id, order_id, client_order_id)
+        if order is None:
+            raise UnknownOrder("Unknown order sent.")
+        return order
+
+    def _release(self, market: Market, order: Order, amount: int) -> list[Event]:
+        if not amount:
+            return []
+        order.held -= amount
+        asset = market.quote.code if order.side is Side.BUY else market.base.code
+        entry = hold_entry(EntryKind.RELEASE, order.account_id, asset, amount, _ref(order))
+        return [self.ledger.post(entry)]
+
+    def _finish(
+        self,
+        order: Order,
+        status: OrderStatus,
+        execution: ExecutionType,
+        timestamp: int | None = None,
+    ) -> OrderUpdated:
+        order.status = status
+        return self._report(order, execution, order.created_at if timestamp is None else timestamp)
+
+    @staticmethod
+    def _report(order: Order, execution: ExecutionType, timestamp: int) -> OrderUpdated:
+        return OrderUpdated(
+            order.symbol,
+            order.order_id,
+            order.account_id,
+            execution,
+            order.status,
+            order.quantity,
+            order.executed,
+            order.cumulative_quote,
+            timestamp,
+        )
+
+
+def _hold_for(market: Market, order: Order, plan: MatchPlan) -> int:
+    """What the order must lock before it trades: all it may spend, as far as known."""
+    if order.type is not OrderType.MARKET:
+        return (
+            market.notional(order.price, order.quantity)
+            if order.side is Side.BUY
+            else order.quantity
+        )
+    if order.side is Side.BUY:
+        return order.quote_quantity or plan.quote_quantity
+    return plan.quantity if order.quote_quantity else order.quantity
+
+
+def _ref(order: Order) -> str:
+    return f"{order.symbol}:{order.order_id}"

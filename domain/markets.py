@@ -1,0 +1,112 @@
+"""Markets: what trades against what, in which increments, at which fees."""
+
+from decimal import Decimal
+from enum import Enum
+
+from attrs import field, frozen
+
+from domain.assets import Asset, to_minor
+from domain.errors import FilterFailure, InvalidAmount, MarketFilter
+
+BASIS_POINTS = 10_000
+
+
+class MarketStatus(Enum):
+    TRADING = "TRADING"
+    HALT = "HALT"
+    BREAK = "BREAK"
+
+
+@frozen
+class Market:
+    """A spot market. Prices are quote minor units per whole base unit, quantities base minor
+    units; `tick_size * lot_size` must be a whole number of quote minor units per base unit,
+    so that every notional is exact."""
+
+    symbol: str
+    base: Asset
+    quote: Asset
+    tick_size: int
+    lot_size: int
+    min_quantity: int
+    max_quantity: int
+    min_notional: int
+    max_notional: int
+    min_price: int = field()
+    max_price: int = 0
+    market_max_quantity: int = 0
+    maker_fee_bps: int = 0
+    taker_fee_bps: int = 0
+    status: MarketStatus = MarketStatus.TRADING
+
+    @min_price.default
+    def _min_price_is_one_tick(self) -> int:
+        return self.tick_size
+
+    def __attrs_post_init__(self) -> None:
+        if (self.tick_size * self.lot_size) % self.base.scale:
+            raise ValueError(f"{self.symbol}: tick x lot is finer than {self.quote.code} allows")
+        if self.min_quantity % self.lot_size or self.min_price % self.tick_size:
+            raise ValueError(f"{self.symbol}: minimums must be whole lots and ticks")
+
+    def notional(self, price: int, quantity: int) -> int:
+        """The exact quote amount of `quantity` at `price`."""
+        return price * quantity // self.base.scale
+
+    def affordable_quantity(self, price: int, quote_amount: int) -> int:
+        """The most whole lots that `quote_amount` buys (or must be sold to raise) at `price`."""
+        quantity = quote_amount * self.base.scale // price
+        return quantity - quantity % self.lot_size
+
+    def price(self, value: Decimal | str) -> int:
+        """Parses a limit price, refusing one off the tick grid or out of range."""
+        try:
+            price = to_minor(value, self.quote.precision)
+        except InvalidAmount as error:
+            raise FilterFailure(MarketFilter.PRICE_FILTER) from error
+        self.check_price(price)
+        return price
+
+    def quantity(self, value: Decimal | str) -> int:
+        try:
+            return to_minor(value, self.base.precision)
+        except InvalidAmount as error:
+            raise FilterFailure(MarketFilter.LOT_SIZE) from error
+
+    def quote_amount(self, value: Decimal | str) -> int:
+        try:
+            return to_minor(value, self.quote.precision)
+        except InvalidAmount as error:
+            raise FilterFailure(MarketFilter.NOTIONAL) from error
+
+    def check_price(self, price: int) -> None:
+        if (
+            price < self.min_price
+            or (self.max_price and price > self.max_price)
+            or price % self.tick_size
+        ):
+            raise FilterFailure(MarketFilter.PRICE_FILTER)
+
+    def check_limit_quantity(self, quantity: int) -> None:
+        if not self.min_quantity <= quantity <= self.max_quantity or quantity % self.lot_size:
+            raise FilterFailure(MarketFilter.LOT_SIZE)
+
+    def check_market_quantity(self, quantity: int) -> None:
+        ceiling = self.market_max_quantity or self.max_quantity
+        if not self.min_quantity <= quantity <= ceiling or quantity % self.lot_size:
+            raise FilterFailure(MarketFilter.MARKET_LOT_SIZE)
+
+    def check_notional(self, notional: int) -> None:
+        if not self.min_notional <= notional <= self.max_notional:
+            raise FilterFailure(MarketFilter.NOTIONAL)
+
+    def maker_fee(self, received: int) -> int:
+        return _fee(received, self.maker_fee_bps)
+
+    def taker_fee(self, received: int) -> int:
+        return _fee(received, self.taker_fee_bps)
+
+
+def _fee(received: int, bps: int) -> int:
+    # Fees round up to the next minor unit: the exchange never undercharges by rounding.
+    return -(-received * bps // BASIS_POINTS)

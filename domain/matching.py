@@ -1,0 +1,75 @@
+"""Matching as a plan: walk only the crossing levels and say what would happen, without
+changing anything, so that a FOK order or a failed hold leaves the book untouched."""
+
+from attrs import define, field, frozen
+
+from domain.book import OrderBook
+from domain.markets import Market
+from domain.orders import Order, OrderType, SelfTradePrevention, Side
+
+
+@frozen
+class Fill:
+    maker: Order
+    quantity: int
+    quote_quantity: int
+
+
+@frozen
+class Prevention:
+    """Self-trade prevention expires this resting order of the taker's own account."""
+
+    maker: Order
+
+
+@define
+class MatchPlan:
+    steps: list[Fill | Prevention] = field(factory=list)
+    quantity: int = 0
+    quote_quantity: int = 0
+    complete: bool = False
+    """The taker would get all it asked for."""
+    taker_prevented: bool = False
+    """Self-trade prevention expires the taker."""
+
+
+def plan_match(market: Market, book: OrderBook, taker: Order) -> MatchPlan:
+    plan = MatchPlan()
+    buying = taker.side is Side.BUY
+    limit = None if taker.type is OrderType.MARKET else taker.price
+    by_quote = taker.quantity == 0
+    remaining = taker.remaining
+    budget = taker.quote_quantity
+    prevent = taker.stp is not SelfTradePrevention.NONE
+    for level in book.levels(Side.SELL if buying else Side.BUY):
+        price = level.price
+        if limit is not None and (price > limit if buying else price < limit):
+            return plan
+        for maker in level.orders.values():
+            if prevent and maker.account_id == taker.account_id:
+                if taker.stp.expires_maker:
+                    plan.steps.append(Prevention(maker))
+                if taker.stp.expires_taker:
+                    plan.taker_prevented = True
+                    return plan
+                continue
+            wanted = market.affordable_quantity(price, budget) if by_quote else remaining
+            if wanted == 0:
+                plan.complete = True
+                return plan
+            quantity = min(wanted, maker.remaining)
+            quote_quantity = market.notional(price, quantity)
+            plan.steps.append(Fill(maker, quantity, quote_quantity))
+            plan.quantity += quantity
+            plan.quote_quantity += quote_quantity
+            budget -= quote_quantity
+            remaining -= quantity
+            if remaining == 0 and not by_quote:
+                plan.complete = True
+                return plan
+    # The book ran out; an order by quote amount still got all it asked for if what is left
+    # of its budget cannot buy one more lot at the last price it paid.
+    last = plan.steps[-1] if plan.steps else None
+    if by_quote and isinstance(last, Fill):
+        plan.complete = market.affordable_quantity(last.maker.price, budget) == 0
+    return plan

@@ -1,0 +1,81 @@
+"""Orders and the vocabulary that describes them, named as Binance names them."""
+
+from enum import Enum
+
+from attrs import define
+
+
+class Side(Enum):
+    BUY = "BUY"
+    SELL = "SELL"
+
+
+class OrderType(Enum):
+    LIMIT = "LIMIT"
+    MARKET = "MARKET"
+    LIMIT_MAKER = "LIMIT_MAKER"
+
+
+class TimeInForce(Enum):
+    GTC = "GTC"
+    IOC = "IOC"
+    FOK = "FOK"
+
+
+class OrderStatus(Enum):
+    NEW = "NEW"
+    PARTIALLY_FILLED = "PARTIALLY_FILLED"
+    FILLED = "FILLED"
+    CANCELED = "CANCELED"
+    REJECTED = "REJECTED"
+    EXPIRED = "EXPIRED"
+    EXPIRED_IN_MATCH = "EXPIRED_IN_MATCH"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED)
+
+
+class SelfTradePrevention(Enum):
+    NONE = "NONE"
+    EXPIRE_TAKER = "EXPIRE_TAKER"
+    EXPIRE_MAKER = "EXPIRE_MAKER"
+    EXPIRE_BOTH = "EXPIRE_BOTH"
+
+    @property
+    def expires_taker(self) -> bool:
+        return self in (SelfTradePrevention.EXPIRE_TAKER, SelfTradePrevention.EXPIRE_BOTH)
+
+    @property
+    def expires_maker(self) -> bool:
+        return self in (SelfTradePrevention.EXPIRE_MAKER, SelfTradePrevention.EXPIRE_BOTH)
+
+
+@define
+class Order:
+    """An order as the engine tracks it while it lives.
+
+    `held` is what the order still has locked in the ledger: quote for a buy, base for a sell.
+    A MARKET order by quote amount has `quantity == 0` and spends up to `quote_quantity`.
+    """
+
+    order_id: int
+    account_id: int
+    symbol: str
+    side: Side
+    type: OrderType
+    time_in_force: TimeInForce
+    price: int
+    quantity: int
+    quote_quantity: int
+    client_order_id: str
+    stp: SelfTradePrevention
+    created_at: int
+    executed: int = 0
+    cumulative_quote: int = 0
+    held: int = 0
+    status: OrderStatus = OrderStatus.NEW
+
+    @property
+    def remaining(self) -> int:
+        return self.quantity - self.executed

@@ -1,0 +1,86 @@
+"""Settles one fill: the trade, its journal entry with both fees, and both orders' reports."""
+
+from typing import TYPE_CHECKING
+
+from domain.events import Event, ExecutionType, OrderUpdated, Trade
+from domain.ledger import FEE_ACCOUNT, Bucket, EntryKind, JournalEntry, Ledger, Posting
+from domain.matching import Fill
+from domain.orders import Order, OrderStatus, OrderType, Side
+
+if TYPE_CHECKING:
+    from domain.exchange import MarketState
+
+
+def settle(
+    ledger: Ledger, state: "MarketState", taker: Order, fill: Fill, events: list[Event]
+) -> None:
+    """Books `fill` between `taker` and its maker; the caller has advanced the trade id."""
+    market = state.market
+    maker = fill.maker
+    quantity, quote = fill.quantity, fill.quote_quantity
+    buyer, seller = (taker, maker) if taker.side is Side.BUY else (maker, taker)
+    # A limit buyer locked its own price; paying a better one releases the difference.
+    spent = quote if buyer.type is OrderType.MARKET else market.notional(buyer.price, quantity)
+    if buyer is taker:
+        buyer_fee, seller_fee = market.taker_fee(quantity), market.maker_fee(quote)
+    else:
+        buyer_fee, seller_fee = market.maker_fee(quantity), market.taker_fee(quote)
+    base, quote_asset = market.base.code, market.quote.code
+    postings = [
+        Posting(buyer.account_id, quote_asset, Bucket.LOCKED, -spent),
+        Posting(seller.account_id, quote_asset, Bucket.AVAILABLE, quote - seller_fee),
+        Posting(seller.account_id, base, Bucket.LOCKED, -quantity),
+        Posting(buyer.account_id, base, Bucket.AVAILABLE, quantity - buyer_fee),
+    ]
+    if spent != quote:
+        postings.append(Posting(buyer.account_id, quote_asset, Bucket.AVAILABLE, spent - quote))
+    if seller_fee:
+        postings.append(Posting(FEE_ACCOUNT, quote_asset, Bucket.AVAILABLE, seller_fee))
+    if buyer_fee:
+        postings.append(Posting(FEE_ACCOUNT, base, Bucket.AVAILABLE, buyer_fee))
+    trade_id = state.last_trade_id
+    entry = ledger.post(
+        JournalEntry(EntryKind.TRADE, tuple(postings), f"{market.symbol}:trade:{trade_id}")
+    )
+    buyer.held -= spent
+    seller.held -= quantity
+    for order in (maker, taker):
+        order.executed += quantity
+        order.cumulative_quote += quote
+        order.status = OrderStatus.FILLED if order.remaining == 0 else OrderStatus.PARTIALLY_FILLED
+    state.book.reduce(maker, quantity)
+    if maker.remaining == 0:
+        state.book.remove(maker)
+    events.append(
+        Trade(
+            market.symbol,
+            trade_id,
+            maker.price,
+            quantity,
+            quote,
+            buyer.order_id,
+            seller.order_id,
+            buyer.account_id,
+            seller.account_id,
+            buyer is maker,
+            buyer_fee,
+            seller_fee,
+            taker.created_at,
+        )
+    )
+    events.append(entry)
+    events.extend(_report(order, taker.created_at) for order in (maker, taker))
+
+
+def _report(order: Order, timestamp: int) -> OrderUpdated:
+    return OrderUpdated(
+        order.symbol,
+        order.order_id,
+        order.account_id,
+        ExecutionType.TRADE,
+        order.status,
+        order.quantity,
+        order.executed,
+        order.cumulative_quote,
+        timestamp,
+    )

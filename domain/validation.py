@@ -1,0 +1,34 @@
+"""Checks an order against its type and its market's filters before anything changes."""
+
+from domain.commands import PlaceOrder
+from domain.errors import InvalidOrder
+from domain.markets import Market
+from domain.orders import OrderType, TimeInForce
+
+
+def check_order(market: Market, order: PlaceOrder) -> None:
+    if order.quantity < 0 or order.price < 0 or order.quote_quantity < 0:
+        raise InvalidOrder("Amounts must not be negative.")
+    if order.type is OrderType.MARKET:
+        _check_market_order(market, order)
+        return
+    if order.quote_quantity:
+        raise InvalidOrder("quoteOrderQty is only for MARKET orders.")
+    if order.type is OrderType.LIMIT_MAKER and order.time_in_force is not TimeInForce.GTC:
+        raise InvalidOrder("LIMIT_MAKER orders rest on the book and take no time in force.")
+    if order.price == 0 or order.quantity == 0:
+        raise InvalidOrder(f"{order.type.value} orders need both a price and a quantity.")
+    market.check_price(order.price)
+    market.check_limit_quantity(order.quantity)
+    market.check_notional(market.notional(order.price, order.quantity))
+
+
+def _check_market_order(market: Market, order: PlaceOrder) -> None:
+    if order.price:
+        raise InvalidOrder("MARKET orders take no price.")
+    if bool(order.quantity) == bool(order.quote_quantity):
+        raise InvalidOrder("MARKET orders need either a quantity or a quoteOrderQty.")
+    if order.quantity:
+        market.check_market_quantity(order.quantity)
+    else:
+        market.check_notional(order.quote_quantity)

@@ -1,0 +1,46 @@
+"""The markets Bourse lists out of the box, written in decimals as an operator would."""
+
+from decimal import Decimal
+
+from domain.assets import Asset
+from domain.markets import Market
+
+USDT = Asset("USDT", 8)
+# Ten decimals, not Bitcoin's eight, so that an ETHBTC notional (tick 0.00001 x lot 0.0001)
+# is a whole number of minor units and every trade settles exactly.
+BTC = Asset("BTC", 10)
+ETH = Asset("ETH", 8)
+
+FEE_BPS = 10  # 0.10% maker and taker, charged in the asset received
+
+
+def spot_market(
+    base: Asset,
+    quote: Asset,
+    tick: str,
+    lot: str,
+    max_quantity: str,
+    min_notional: str,
+    max_notional: str,
+) -> Market:
+    return Market(
+        symbol=base.code + quote.code,
+        base=base,
+        quote=quote,
+        tick_size=quote.to_minor(Decimal(tick)),
+        lot_size=base.to_minor(Decimal(lot)),
+        min_quantity=base.to_minor(Decimal(lot)),
+        max_quantity=base.to_minor(Decimal(max_quantity)),
+        min_notional=quote.to_minor(Decimal(min_notional)),
+        max_notional=quote.to_minor(Decimal(max_notional)),
+        maker_fee_bps=FEE_BPS,
+        taker_fee_bps=FEE_BPS,
+    )
+
+
+def default_markets() -> list[Market]:
+    return [
+        spot_market(BTC, USDT, "0.01", "0.00001", "9000", "5", "9000000"),
+        spot_market(ETH, USDT, "0.01", "0.0001", "90000", "5", "9000000"),
+        spot_market(ETH, BTC, "0.00001", "0.0001", "90000", "0.0001", "1000"),
+    ]
