@@ -1,5 +1,6 @@
 """The order book of one market: price levels in priority order, each a FIFO of resting orders."""
 
+from collections import OrderedDict
 from collections.abc import Iterator
 
 from attrs import define, field
@@ -10,11 +11,12 @@ from domain.orders import Order, Side
 
 @define
 class PriceLevel:
-    """Resting orders at one price in arrival order (a dict keeps insertion order and
-    removes by id in O(1)), with their total remaining quantity cached."""
+    """Resting orders at one price in arrival order, removable by id in O(1), with their total
+    remaining quantity cached. An OrderedDict, not a dict: a plain dict that loses its oldest
+    entries makes finding the new oldest one cost O(entries removed)."""
 
     price: int
-    orders: dict[int, Order] = field(factory=dict)
+    orders: OrderedDict[int, Order] = field(factory=OrderedDict)
     volume: int = 0
 
 
@@ -84,7 +86,8 @@ class OrderBook:
     def levels(self, side: Side) -> Iterator[PriceLevel]:
         """Levels of one side, best price first."""
         levels, _ = self._side(side)
-        return iter(levels.values())
+        # Iterating the keys is much cheaper to start than a SortedDict values view.
+        return (levels[key] for key in levels)
 
     def depth(self, side: Side, limit: int) -> list[tuple[int, int]]:
         """(price, volume) of the best `limit` levels of one side."""

@@ -3,29 +3,26 @@ given by the caller, so that replaying the same commands gives the same events."
 
 from enum import Enum
 
-from attrs import frozen
+from msgspec import Struct
 
 from domain.orders import OrderType, SelfTradePrevention, Side, TimeInForce
 
 
-@frozen
-class Deposit:
+class Deposit(Struct, frozen=True):
     account_id: int
     asset: str
     amount: int
     reference: str = ""
 
 
-@frozen
-class Withdraw:
+class Withdraw(Struct, frozen=True):
     account_id: int
     asset: str
     amount: int
     reference: str = ""
 
 
-@frozen
-class PlaceOrder:
+class PlaceOrder(Struct, frozen=True):
     """`quantity` in base units, or, for a MARKET order only, `quote_quantity` instead (spend
     that much quote when buying, raise that much when selling). An empty `client_order_id`
     gets one made from the order id."""
@@ -43,8 +40,7 @@ class PlaceOrder:
     timestamp: int = 0
 
 
-@frozen
-class CancelOrder:
+class CancelOrder(Struct, frozen=True):
     """Names the order by `order_id`, by `client_order_id`, or by both (which must agree)."""
 
     account_id: int
@@ -54,8 +50,7 @@ class CancelOrder:
     timestamp: int = 0
 
 
-@frozen
-class AmendOrder:
+class AmendOrder(Struct, frozen=True):
     """Reduces an open order's quantity in place, keeping its priority in the queue."""
 
     account_id: int
@@ -71,8 +66,7 @@ class CancelReplaceMode(Enum):
     ALLOW_FAILURE = "ALLOW_FAILURE"
 
 
-@frozen
-class CancelReplace:
+class CancelReplace(Struct, frozen=True):
     cancel: CancelOrder
     place: PlaceOrder
     mode: CancelReplaceMode = CancelReplaceMode.STOP_ON_FAILURE

@@ -2,7 +2,7 @@
 
 from enum import Enum
 
-from attrs import frozen
+from msgspec import Struct
 
 from domain.ledger import JournalEntry
 from domain.orders import OrderStatus, OrderType, SelfTradePrevention, Side, TimeInForce
@@ -18,8 +18,7 @@ class ExecutionType(Enum):
     TRADE_PREVENTION = "TRADE_PREVENTION"
 
 
-@frozen
-class OrderAccepted:
+class OrderAccepted(Struct, frozen=True):
     symbol: str
     order_id: int
     account_id: int
@@ -34,8 +33,7 @@ class OrderAccepted:
     timestamp: int
 
 
-@frozen
-class OrderUpdated:
+class OrderUpdated(Struct, frozen=True):
     """The order's state after a change; `quantity` differs from the accepted one after an
     amendment, or for a MARKET order by quote amount, whose quantity is what it could buy."""
 
@@ -50,8 +48,7 @@ class OrderUpdated:
     timestamp: int
 
 
-@frozen
-class Trade:
+class Trade(Struct, frozen=True):
     """A match between a resting maker and an incoming taker. The buyer's fee is in the base
     asset and the seller's in the quote asset: each pays in the asset it receives."""
 

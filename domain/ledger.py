@@ -4,7 +4,8 @@ per asset, and no account's available or locked balance may go below zero."""
 from collections.abc import Iterator
 from enum import Enum
 
-from attrs import define, frozen
+from attrs import define
+from msgspec import Struct
 
 from domain.errors import InsufficientBalance
 
@@ -29,16 +30,14 @@ class EntryKind(Enum):
     TRADE = "TRADE"
 
 
-@frozen
-class Posting:
+class Posting(Struct, frozen=True):
     account_id: int
     asset: str
     bucket: Bucket
     amount: int
 
 
-@frozen
-class JournalEntry:
+class JournalEntry(Struct, frozen=True):
     kind: EntryKind
     postings: tuple[Posting, ...]
     reference: str
@@ -72,28 +71,42 @@ class Ledger:
 
     def post(self, entry: JournalEntry) -> JournalEntry:
         """Applies every posting of `entry` or, if any balance would go negative, none."""
+        postings = entry.postings
         per_asset: dict[str, int] = {}
-        changes: dict[tuple[int, str], list[int]] = {}
-        for posting in entry.postings:
+        for posting in postings:
             per_asset[posting.asset] = per_asset.get(posting.asset, 0) + posting.amount
-            change = changes.setdefault((posting.account_id, posting.asset), [0, 0])
-            change[posting.bucket is Bucket.LOCKED] += posting.amount
-        if any(per_asset.values()):
-            raise ValueError(f"unbalanced journal entry {entry}")
+        for total in per_asset.values():
+            if total:
+                raise ValueError(f"unbalanced journal entry {entry}")
         balances = self._balances
-        for (account_id, asset), (available, locked) in changes.items():
-            current = balances.get((account_id, asset))
-            if account_id != EXTERNAL_ACCOUNT and (
-                (current.available if current else 0) + available < 0
-                or (current.locked if current else 0) + locked < 0
-            ):
-                raise InsufficientBalance("Account has insufficient balance for requested action.")
-        for key, (available, locked) in changes.items():
+        overdrawn = False
+        for posting in postings:
+            key = (posting.account_id, posting.asset)
             balance = balances.get(key)
             if balance is None:
                 balance = balances[key] = Balance()
-            balance.available += available
-            balance.locked += locked
+            if posting.bucket is Bucket.AVAILABLE:
+                balance.available += posting.amount
+            else:
+                balance.locked += posting.amount
+            if (balance.available < 0 or balance.locked < 0) and (
+                posting.account_id != EXTERNAL_ACCOUNT
+            ):
+                overdrawn = True
+        # Judged on the final balances: one entry may debit and credit the same balance.
+        if overdrawn and any(
+            balances[p.account_id, p.asset].available < 0
+            or balances[p.account_id, p.asset].locked < 0
+            for p in postings
+            if p.account_id != EXTERNAL_ACCOUNT
+        ):
+            for posting in postings:
+                balance = balances[posting.account_id, posting.asset]
+                if posting.bucket is Bucket.AVAILABLE:
+                    balance.available -= posting.amount
+                else:
+                    balance.locked -= posting.amount
+            raise InsufficientBalance("Account has insufficient balance for requested action.")
         return entry
 
 

@@ -1,22 +1,21 @@
 """Matching as a plan: walk only the crossing levels and say what would happen, without
 changing anything, so that a FOK order or a failed hold leaves the book untouched."""
 
-from attrs import define, field, frozen
+from attrs import define, field
+from msgspec import Struct
 
 from domain.book import OrderBook
 from domain.markets import Market
 from domain.orders import Order, OrderType, SelfTradePrevention, Side
 
 
-@frozen
-class Fill:
+class Fill(Struct, frozen=True):
     maker: Order
     quantity: int
     quote_quantity: int
 
 
-@frozen
-class Prevention:
+class Prevention(Struct, frozen=True):
     """Self-trade prevention expires this resting order of the taker's own account."""
 
     maker: Order

@@ -69,7 +69,8 @@ def settle(
         )
     )
     events.append(entry)
-    events.extend(_report(order, taker.created_at) for order in (maker, taker))
+    events.append(_report(maker, taker.created_at))
+    events.append(_report(taker, taker.created_at))
 
 
 def _report(order: Order, timestamp: int) -> OrderUpdated:
