@@ -1,0 +1,1 @@
+"""AWS Lambda handlers, packaged on their own by the infrastructure (no third-party imports)."""

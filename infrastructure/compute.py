@@ -1,0 +1,176 @@
+"""The exchange's processes: the four Fargate services and the trade archiver Lambda."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cdktf_cdktf_provider_aws.ecr_lifecycle_policy import EcrLifecyclePolicy
+from cdktf_cdktf_provider_aws.ecr_repository import (
+    EcrRepository,
+    EcrRepositoryEncryptionConfiguration,
+    EcrRepositoryImageScanningConfiguration,
+)
+from cdktf_cdktf_provider_aws.ecs_cluster import EcsCluster, EcsClusterSetting
+from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
+from constructs import Construct
+
+from infrastructure.config import EnvironmentConfig
+from infrastructure.data import DataStores
+from infrastructure.fargate_service import FargateService, ServicePlatform, ServiceSpec
+from infrastructure.logs import Logs
+from infrastructure.network import Network
+from infrastructure.permissions import (
+    read_secret,
+    read_stream,
+    read_table,
+    read_table_changes,
+    use_key,
+    write_archive,
+    write_stream,
+    write_table,
+)
+from infrastructure.security_groups import API_PORT, WEBSOCKET_PORT, SecurityGroups
+from infrastructure.settings import runtime_settings
+from infrastructure.trade_archiver import TradeArchiver
+
+KEEP_IMAGES = 30
+
+
+class Compute(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        config: EnvironmentConfig,
+        network: Network,
+        security_groups: SecurityGroups,
+        data: DataStores,
+        logs: Logs,
+        api_target_group: LbTargetGroup,
+        websocket_target_group: LbTargetGroup,
+        lambda_source: Path,
+    ) -> None:
+        super().__init__(scope, id_)
+        self.repository = EcrRepository(
+            self,
+            "repository",
+            name=config.prefix,
+            image_tag_mutability="IMMUTABLE",
+            image_scanning_configuration=EcrRepositoryImageScanningConfiguration(scan_on_push=True),
+            encryption_configuration=[
+                EcrRepositoryEncryptionConfiguration(encryption_type="KMS", kms_key=data.key.arn)
+            ],
+        )
+        EcrLifecyclePolicy(
+            self,
+            "repository-lifecycle",
+            repository=self.repository.name,
+            policy=(
+                '{"rules":[{"rulePriority":1,"description":"keep the last images",'
+                '"selection":{"tagStatus":"any","countType":"imageCountMoreThan",'
+                f'"countNumber":{KEEP_IMAGES}}},"action":{{"type":"expire"}}}}]}}'
+            ),
+        )
+        self.cluster = EcsCluster(
+            self,
+            "cluster",
+            name=config.prefix,
+            setting=[EcsClusterSetting(name="containerInsights", value="enhanced")],
+        )
+        platform = ServicePlatform(
+            config=config,
+            cluster=self.cluster,
+            repository=self.repository,
+            subnets=network.private_subnets,
+            environment=runtime_settings(config, data),
+            logs=logs,
+            key=data.key,
+        )
+        database_secret = read_secret("database", data.database.secret_arn)
+        cache_secret = read_secret("cache", data.cache.auth_secret.arn)
+        key = use_key(data.key)
+        sizes = config.services
+        specs = [
+            ServiceSpec(
+                name="api",
+                command=_serve(API_PORT),
+                size=sizes.api,
+                security_group=security_groups.api,
+                port=API_PORT,
+                target_group=api_target_group,
+                permissions=[
+                    database_secret,
+                    cache_secret,
+                    key,
+                    # Commands travel to the engine owning the market over the order stream.
+                    write_stream("order_stream", data.order_stream),
+                    read_table("trades", data.trades_table),
+                    read_table("candles", data.candles_table),
+                    read_table("book_snapshots", data.book_snapshots_table),
+                ],
+            ),
+            ServiceSpec(
+                name="websocket",
+                command=[*_serve(WEBSOCKET_PORT), "--role", "websocket"],
+                size=sizes.websocket,
+                security_group=security_groups.websocket,
+                port=WEBSOCKET_PORT,
+                target_group=websocket_target_group,
+                permissions=[
+                    database_secret,
+                    cache_secret,
+                    key,
+                    read_table("book_snapshots", data.book_snapshots_table),
+                ],
+            ),
+            ServiceSpec(
+                name="engine",
+                command=["engine", "--adapters", "aws"],
+                size=sizes.engine,
+                security_group=security_groups.engine,
+                permissions=[
+                    database_secret,
+                    cache_secret,
+                    key,
+                    read_stream("order_stream", data.order_stream),
+                    write_stream("order_events", data.order_stream),
+                    write_stream("trade_stream", data.trade_stream),
+                    read_table("book_snapshots", data.book_snapshots_table),
+                    write_table("book_snapshots", data.book_snapshots_table),
+                ],
+            ),
+            ServiceSpec(
+                name="marketdata",
+                command=["marketdata", "--adapters", "aws"],
+                size=sizes.marketdata,
+                security_group=security_groups.marketdata,
+                permissions=[
+                    cache_secret,
+                    key,
+                    read_stream("trade_stream", data.trade_stream),
+                    read_table_changes("trades", data.trades_table),
+                    read_table("candles", data.candles_table),
+                    write_table("candles", data.candles_table),
+                    write_archive(data.archive_bucket),
+                ],
+            ),
+        ]
+        self.services = {
+            spec.name: FargateService(self, spec.name, spec=spec, platform=platform)
+            for spec in specs
+        }
+        self.trade_archiver = TradeArchiver(
+            self,
+            "trade-archiver",
+            config=config,
+            source=lambda_source,
+            network=network,
+            security_groups=security_groups,
+            data=data,
+            logs=logs,
+        )
+
+
+def _serve(port: int) -> list[str]:
+    return ["serve", "--host", "0.0.0.0", "--port", str(port), "--adapters", "aws"]

@@ -1,0 +1,270 @@
+"""One long-running service of the exchange on Fargate: task definition, roles, service,
+auto-scaling. Every service runs the same image with its own `bourse` command."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cdktf import TerraformResourceLifecycle
+from cdktf_cdktf_provider_aws.appautoscaling_policy import (
+    AppautoscalingPolicy,
+    AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration,
+    AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification,
+)
+from cdktf_cdktf_provider_aws.appautoscaling_target import AppautoscalingTarget
+from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocumentStatement
+from cdktf_cdktf_provider_aws.ecr_repository import EcrRepository
+from cdktf_cdktf_provider_aws.ecs_cluster import EcsCluster
+from cdktf_cdktf_provider_aws.ecs_service import (
+    EcsService,
+    EcsServiceDeploymentCircuitBreaker,
+    EcsServiceLoadBalancer,
+    EcsServiceNetworkConfiguration,
+)
+from cdktf_cdktf_provider_aws.ecs_task_definition import (
+    EcsTaskDefinition,
+    EcsTaskDefinitionRuntimePlatform,
+    EcsTaskDefinitionVolume,
+)
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
+from cdktf_cdktf_provider_aws.kms_key import KmsKey
+from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
+from cdktf_cdktf_provider_aws.security_group import SecurityGroup
+from cdktf_cdktf_provider_aws.subnet import Subnet
+from constructs import Construct
+
+from infrastructure.config import EnvironmentConfig, ServiceSize
+from infrastructure.logs import Logs
+from infrastructure.policies import allow, assume_role_policy, policy_document
+
+HEALTH_CHECK_PATH = "/api/v3/ping"
+XRAY_DAEMON_IMAGE = "public.ecr.aws/xray/aws-xray-daemon:3.3.14"
+XRAY_WRITE_POLICY = "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"
+SCALING_TARGETS = {"ECSServiceAverageCPUUtilization": 60, "ECSServiceAverageMemoryUtilization": 75}
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    command: Sequence[str]
+    size: ServiceSize
+    security_group: SecurityGroup
+    permissions: Sequence[DataAwsIamPolicyDocumentStatement]
+    port: int | None = None
+    target_group: LbTargetGroup | None = None
+
+
+@dataclass(frozen=True)
+class ServicePlatform:
+    """What every service of the environment shares."""
+
+    config: EnvironmentConfig
+    cluster: EcsCluster
+    repository: EcrRepository
+    subnets: Sequence[Subnet]
+    environment: Mapping[str, str]
+    logs: Logs
+    key: KmsKey
+
+
+class FargateService(Construct):
+    def __init__(
+        self, scope: Construct, id_: str, *, spec: ServiceSpec, platform: ServicePlatform
+    ) -> None:
+        super().__init__(scope, id_)
+        config = platform.config
+        family = f"{config.prefix}-{spec.name}"
+        log_group = platform.logs.group(
+            f"{spec.name}-logs", f"/{config.prefix}/ecs/{spec.name}", platform.key
+        )
+        execution_role = self._role(
+            "execution-role",
+            f"{family}-execution",
+            [
+                # Registry authentication cannot be scoped to a repository.
+                allow("AuthenticateToRegistry", ["ecr:GetAuthorizationToken"], ["*"]),
+                allow(
+                    "PullServiceImage",
+                    ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                    [platform.repository.arn],
+                ),
+                allow(
+                    "WriteServiceLogs",
+                    ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    [f"{log_group.arn}:*"],
+                ),
+            ],
+        )
+        self.task_role = self._role("task-role", f"{family}-task", spec.permissions)
+        IamRolePolicyAttachment(
+            self, "task-traces", role=self.task_role.name, policy_arn=XRAY_WRITE_POLICY
+        )
+        self.task_definition = EcsTaskDefinition(
+            self,
+            "task-definition",
+            family=family,
+            cpu=str(spec.size.cpu),
+            memory=str(spec.size.memory),
+            network_mode="awsvpc",
+            requires_compatibilities=["FARGATE"],
+            runtime_platform=EcsTaskDefinitionRuntimePlatform(
+                operating_system_family="LINUX", cpu_architecture="X86_64"
+            ),
+            execution_role_arn=execution_role.arn,
+            task_role_arn=self.task_role.arn,
+            volume=[EcsTaskDefinitionVolume(name="tmp")],
+            container_definitions=json.dumps(
+                [
+                    _service_container(spec, platform, log_group.name),
+                    _xray_container(config.region, log_group.name),
+                ]
+            ),
+        )
+        self.service = EcsService(
+            self,
+            "service",
+            name=spec.name,
+            cluster=platform.cluster.id,
+            task_definition=self.task_definition.arn,
+            launch_type="FARGATE",
+            platform_version="LATEST",
+            desired_count=spec.size.min_tasks,
+            deployment_minimum_healthy_percent=100,
+            deployment_maximum_percent=200,
+            deployment_circuit_breaker=EcsServiceDeploymentCircuitBreaker(
+                enable=True, rollback=True
+            ),
+            availability_zone_rebalancing="ENABLED",
+            network_configuration=EcsServiceNetworkConfiguration(
+                subnets=[subnet.id for subnet in platform.subnets],
+                security_groups=[spec.security_group.id],
+                assign_public_ip=False,
+            ),
+            load_balancer=[
+                EcsServiceLoadBalancer(
+                    target_group_arn=spec.target_group.arn,
+                    container_name=spec.name,
+                    container_port=spec.port,
+                )
+            ]
+            if spec.target_group is not None
+            else None,
+            health_check_grace_period_seconds=60 if spec.target_group is not None else None,
+            enable_ecs_managed_tags=True,
+            propagate_tags="SERVICE",
+            # Auto-scaling owns the task count once the service exists.
+            lifecycle=TerraformResourceLifecycle(ignore_changes=["desired_count"]),
+        )
+        self._autoscaling(spec, platform)
+
+    def _role(
+        self, id_: str, name: str, statements: Sequence[DataAwsIamPolicyDocumentStatement]
+    ) -> IamRole:
+        role = IamRole(
+            self,
+            id_,
+            name=name,
+            assume_role_policy=assume_role_policy(
+                self, f"{id_}-trust", "ecs-tasks.amazonaws.com"
+            ).json,
+        )
+        IamRolePolicy(
+            self,
+            f"{id_}-policy",
+            role=role.id,
+            policy=policy_document(self, f"{id_}-policy-document", statements).json,
+        )
+        return role
+
+    def _autoscaling(self, spec: ServiceSpec, platform: ServicePlatform) -> None:
+        target = AppautoscalingTarget(
+            self,
+            "scaling-target",
+            service_namespace="ecs",
+            scalable_dimension="ecs:service:DesiredCount",
+            resource_id=f"service/{platform.cluster.name}/{self.service.name}",
+            min_capacity=spec.size.min_tasks,
+            max_capacity=spec.size.max_tasks,
+        )
+        for metric, target_value in SCALING_TARGETS.items():
+            AppautoscalingPolicy(
+                self,
+                f"scale-on-{metric}",
+                name=f"{platform.config.prefix}-{spec.name}-{metric}",
+                policy_type="TargetTrackingScaling",
+                service_namespace=target.service_namespace,
+                scalable_dimension=target.scalable_dimension,
+                resource_id=target.resource_id,
+                target_tracking_scaling_policy_configuration=AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration(
+                    target_value=target_value,
+                    predefined_metric_specification=AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification(
+                        predefined_metric_type=metric
+                    ),
+                    scale_in_cooldown=300,
+                    scale_out_cooldown=60,
+                ),
+            )
+
+
+def _service_container(
+    spec: ServiceSpec, platform: ServicePlatform, log_group: str
+) -> dict[str, Any]:
+    container: dict[str, Any] = {
+        "name": spec.name,
+        "image": f"{platform.repository.repository_url}:{platform.config.image_tag}",
+        "essential": True,
+        "command": list(spec.command),
+        "environment": [
+            {"name": name, "value": value}
+            for name, value in sorted(
+                {**platform.environment, "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000"}.items()
+            )
+        ],
+        "readonlyRootFilesystem": True,
+        "mountPoints": [{"sourceVolume": "tmp", "containerPath": "/tmp"}],
+        "linuxParameters": {"initProcessEnabled": True},
+        "logConfiguration": _log_configuration(platform.config.region, log_group, spec.name),
+    }
+    if spec.port is not None:
+        container["portMappings"] = [{"containerPort": spec.port, "protocol": "tcp"}]
+        probe = (
+            "import urllib.request; "
+            f"urllib.request.urlopen('http://127.0.0.1:{spec.port}{HEALTH_CHECK_PATH}', timeout=2)"
+        )
+        container["healthCheck"] = {
+            "command": ["CMD", "python", "-c", probe],
+            "interval": 15,
+            "timeout": 5,
+            "retries": 3,
+            "startPeriod": 30,
+        }
+    return container
+
+
+def _xray_container(region: str, log_group: str) -> dict[str, Any]:
+    return {
+        "name": "xray-daemon",
+        "image": XRAY_DAEMON_IMAGE,
+        "essential": False,
+        "cpu": 32,
+        "memoryReservation": 64,
+        "portMappings": [{"containerPort": 2000, "protocol": "udp"}],
+        "readonlyRootFilesystem": True,
+        "logConfiguration": _log_configuration(region, log_group, "xray"),
+    }
+
+
+def _log_configuration(region: str, log_group: str, prefix: str) -> dict[str, Any]:
+    return {
+        "logDriver": "awslogs",
+        "options": {
+            "awslogs-group": log_group,
+            "awslogs-region": region,
+            "awslogs-stream-prefix": prefix,
+        },
+    }

@@ -1,0 +1,64 @@
+"""Least-privilege statements: each names one action set on one store of the exchange."""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocumentStatement
+from cdktf_cdktf_provider_aws.dynamodb_table import DynamodbTable
+from cdktf_cdktf_provider_aws.kinesis_stream import KinesisStream
+from cdktf_cdktf_provider_aws.kms_key import KmsKey
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+
+from infrastructure.policies import allow
+
+TABLE_READ = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"]
+TABLE_WRITE = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"]
+TABLE_STREAM_READ = [
+    "dynamodb:DescribeStream",
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+]
+STREAM_READ = [
+    "kinesis:DescribeStream",
+    "kinesis:DescribeStreamSummary",
+    "kinesis:GetRecords",
+    "kinesis:GetShardIterator",
+    "kinesis:ListShards",
+    "kinesis:SubscribeToShard",
+]
+STREAM_WRITE = ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary"]
+
+
+def _sid(verb: str, name: str) -> str:
+    return verb + "".join(part.capitalize() for part in name.replace("-", "_").split("_"))
+
+
+def read_table(name: str, table: DynamodbTable) -> DataAwsIamPolicyDocumentStatement:
+    return allow(_sid("Read", name), TABLE_READ, [table.arn])
+
+
+def write_table(name: str, table: DynamodbTable) -> DataAwsIamPolicyDocumentStatement:
+    return allow(_sid("Write", name), TABLE_WRITE, [table.arn])
+
+
+def read_table_changes(name: str, table: DynamodbTable) -> DataAwsIamPolicyDocumentStatement:
+    return allow(_sid("ReadChangesOf", name), TABLE_STREAM_READ, [table.stream_arn])
+
+
+def read_stream(name: str, stream: KinesisStream) -> DataAwsIamPolicyDocumentStatement:
+    return allow(_sid("Consume", name), STREAM_READ, [stream.arn])
+
+
+def write_stream(name: str, stream: KinesisStream) -> DataAwsIamPolicyDocumentStatement:
+    return allow(_sid("Publish", name), STREAM_WRITE, [stream.arn])
+
+
+def read_secret(name: str, secret_arn: str) -> DataAwsIamPolicyDocumentStatement:
+    return allow(_sid("ReadSecret", name), ["secretsmanager:GetSecretValue"], [secret_arn])
+
+
+def write_archive(bucket: S3Bucket) -> DataAwsIamPolicyDocumentStatement:
+    return allow("WriteArchive", ["s3:PutObject"], [f"{bucket.arn}/*"])
+
+
+def use_key(key: KmsKey) -> DataAwsIamPolicyDocumentStatement:
+    return allow("UseDataKey", ["kms:Decrypt", "kms:GenerateDataKey"], [key.arn])

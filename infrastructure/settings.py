@@ -1,0 +1,25 @@
+"""The names the `aws` adapter mode reads from its environment, taken from the resources."""
+
+from __future__ import annotations
+
+from infrastructure.config import EnvironmentConfig
+from infrastructure.data import DataStores
+
+
+def runtime_settings(config: EnvironmentConfig, data: DataStores) -> dict[str, str]:
+    cluster = data.database.cluster
+    return {
+        "BOURSE_ADAPTERS": "aws",
+        "AWS_REGION": config.region,
+        "BOURSE_DATABASE_SECRET_ARN": data.database.secret_arn,
+        "BOURSE_DATABASE_HOST": cluster.endpoint,
+        "BOURSE_DATABASE_READER_HOST": cluster.reader_endpoint,
+        "BOURSE_REDIS_URL": data.cache.url,
+        "BOURSE_REDIS_AUTH_SECRET_ARN": data.cache.auth_secret.arn,
+        "BOURSE_TRADES_TABLE": data.trades_table.name,
+        "BOURSE_CANDLES_TABLE": data.candles_table.name,
+        "BOURSE_BOOK_SNAPSHOTS_TABLE": data.book_snapshots_table.name,
+        "BOURSE_TRADE_STREAM": data.trade_stream.name,
+        "BOURSE_ORDER_STREAM": data.order_stream.name,
+        "BOURSE_ARCHIVE_BUCKET": data.archive_bucket.bucket,
+    }
