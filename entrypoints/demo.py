@@ -65,9 +65,9 @@ def run_demo(orders: int, seed: int) -> None:
         )
     print("\nlast trades:")
     for trade in trades[-5:]:
-        side = "sell" if trade.buyer_is_maker else "buy"
+        taker = "sell" if trade.buyer_is_maker else "buy"
         print(
-            f"  #{trade.trade_id} {side:4} {base.format(trade.quantity)} "
+            f"  #{trade.trade_id} {taker:4} {base.format(trade.quantity)} "
             f"@ {quote.format(trade.price)}"
         )
     print("\nbalances (available / locked):")
