@@ -1,0 +1,203 @@
+"""Four Fargate services and a Lambda, each allowed to touch only the stores it uses."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.infrastructure.terraform import Terraform
+
+COMMANDS = {
+    "api": ["serve", "--host", "0.0.0.0", "--port", "8000", "--adapters", "aws"],
+    "websocket": [
+        "serve",
+        "--host",
+        "0.0.0.0",
+        "--port",
+        "8001",
+        "--adapters",
+        "aws",
+        "--role",
+        "websocket",
+    ],
+    "engine": ["engine", "--adapters", "aws"],
+    "marketdata": ["marketdata", "--adapters", "aws"],
+}
+# What each process may touch, by the Terraform type and name of the resource.
+ALLOWED_RESOURCES = {
+    "bourse-production-api-task": {
+        ("aws_kinesis_stream", "bourse-production-orders"),
+        ("aws_dynamodb_table", "bourse-production-trades"),
+        ("aws_dynamodb_table", "bourse-production-candles"),
+        ("aws_dynamodb_table", "bourse-production-book-snapshots"),
+        ("aws_rds_cluster", "bourse-production-database"),
+        ("aws_secretsmanager_secret", "bourse-production-cache-auth-token"),
+        ("aws_kms_key", "bourse-production data encryption"),
+    },
+    "bourse-production-websocket-task": {
+        ("aws_dynamodb_table", "bourse-production-book-snapshots"),
+        ("aws_rds_cluster", "bourse-production-database"),
+        ("aws_secretsmanager_secret", "bourse-production-cache-auth-token"),
+        ("aws_kms_key", "bourse-production data encryption"),
+    },
+    "bourse-production-engine-task": {
+        ("aws_kinesis_stream", "bourse-production-orders"),
+        ("aws_kinesis_stream", "bourse-production-trades"),
+        ("aws_dynamodb_table", "bourse-production-book-snapshots"),
+        ("aws_rds_cluster", "bourse-production-database"),
+        ("aws_secretsmanager_secret", "bourse-production-cache-auth-token"),
+        ("aws_kms_key", "bourse-production data encryption"),
+    },
+    "bourse-production-marketdata-task": {
+        ("aws_kinesis_stream", "bourse-production-trades"),
+        ("aws_dynamodb_table", "bourse-production-trades"),
+        ("aws_dynamodb_table", "bourse-production-candles"),
+        ("aws_s3_bucket", "archive"),
+        ("aws_secretsmanager_secret", "bourse-production-cache-auth-token"),
+        ("aws_kms_key", "bourse-production data encryption"),
+    },
+    "bourse-production-trade-archiver": {
+        ("aws_kinesis_stream", "bourse-production-trades"),
+        ("aws_dynamodb_table", "bourse-production-trades"),
+        ("aws_sqs_queue", "bourse-production-trade-archiver-failures"),
+        ("aws_cloudwatch_log_group", "/aws/lambda/bourse-production-trade-archiver"),
+        ("aws_kms_key", "bourse-production data encryption"),
+    },
+}
+
+
+def containers(terraform: Terraform, family: str) -> list[dict[str, Any]]:
+    definition = terraform.named("aws_ecs_task_definition", "family", family)
+    parsed: list[dict[str, Any]] = json.loads(definition["container_definitions"])
+    return parsed
+
+
+def resource_identity(terraform: Terraform, reference: str) -> tuple[str, str]:
+    resource_type, resource = terraform.referenced(reference)
+    if resource_type == "aws_s3_bucket":
+        return resource_type, "archive" if "-archive-" in resource["bucket"] else resource["bucket"]
+    name = resource.get("name") or resource.get("cluster_identifier") or resource["description"]
+    return resource_type, name
+
+
+@pytest.mark.parametrize("service", COMMANDS)
+def test_each_service_runs_its_command_from_the_repository_image(
+    terraform: Terraform, service: str
+) -> None:
+    app, daemon = containers(terraform, f"bourse-production-{service}")
+
+    assert app["command"] == COMMANDS[service]
+    assert app["image"].startswith("${aws_ecr_repository.")
+    assert app["readonlyRootFilesystem"] is True
+    assert daemon["name"] == "xray-daemon"
+
+
+@pytest.mark.parametrize("service", COMMANDS)
+def test_each_service_spreads_over_private_subnets_and_rolls_back_failed_deployments(
+    terraform: Terraform, service: str
+) -> None:
+    ecs_service = terraform.named("aws_ecs_service", "name", service)
+    network = ecs_service["network_configuration"]
+    subnets = [terraform.referenced(subnet)[1] for subnet in network["subnets"]]
+
+    assert ecs_service["deployment_circuit_breaker"] == {"enable": True, "rollback": True}
+    assert ecs_service["launch_type"] == "FARGATE"
+    assert network["assign_public_ip"] is False
+    assert {s["tags"]["Tier"] for s in subnets} == {"private"}
+    assert len({s["availability_zone"] for s in subnets}) == 3
+
+
+@pytest.mark.parametrize("service", COMMANDS)
+def test_each_service_scales_on_cpu_and_memory(terraform: Terraform, service: str) -> None:
+    policies = [
+        p["target_tracking_scaling_policy_configuration"]["predefined_metric_specification"]
+        for p in terraform.resources("aws_appautoscaling_policy").values()
+        if p["name"].startswith(f"bourse-production-{service}-")
+    ]
+    (target,) = [
+        t
+        for t in terraform.resources("aws_appautoscaling_target").values()
+        if f"aws_ecs_service.compute_{service}_service_" in t["resource_id"]
+    ]
+
+    assert {p["predefined_metric_type"] for p in policies} == {
+        "ECSServiceAverageCPUUtilization",
+        "ECSServiceAverageMemoryUtilization",
+    }
+    assert target["min_capacity"] >= 2
+    assert target["max_capacity"] > target["min_capacity"]
+
+
+def test_http_services_are_health_checked_by_the_load_balancer(terraform: Terraform) -> None:
+    for service, port in (("api", 8000), ("websocket", 8001)):
+        ecs_service = terraform.named("aws_ecs_service", "name", service)
+        (attachment,) = ecs_service["load_balancer"]
+        _, target_group = terraform.referenced(attachment["target_group_arn"])
+
+        assert attachment["container_port"] == port
+        assert target_group["health_check"]["path"] == "/api/v3/ping"
+
+
+@pytest.mark.parametrize("role", ALLOWED_RESOURCES)
+def test_each_role_names_only_its_own_resources(terraform: Terraform, role: str) -> None:
+    statements = list(terraform.role_statements(role))
+    named = {
+        resource_identity(terraform, resource)
+        for statement in statements
+        for resource in statement["resources"]
+    }
+
+    assert named == ALLOWED_RESOURCES[role]
+    assert not any("*" in action for s in statements for action in s["actions"])
+
+
+def test_execution_roles_pull_only_the_service_image_and_write_only_their_logs(
+    terraform: Terraform,
+) -> None:
+    statements = {
+        s["sid"]: s for s in terraform.role_statements("bourse-production-engine-execution")
+    }
+
+    assert statements["AuthenticateToRegistry"]["resources"] == ["*"]
+    assert statements["AuthenticateToRegistry"]["actions"] == ["ecr:GetAuthorizationToken"]
+    assert resource_identity(terraform, statements["PullServiceImage"]["resources"][0]) == (
+        "aws_ecr_repository",
+        "bourse-production",
+    )
+    log_group = terraform.referenced(statements["WriteServiceLogs"]["resources"][0])[1]
+    assert log_group["name"] == "/bourse-production/ecs/engine"
+
+
+def test_services_and_lambda_send_traces_to_xray(terraform: Terraform) -> None:
+    xray = "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"
+    function = terraform.named(
+        "aws_lambda_function", "function_name", "bourse-production-trade-archiver"
+    )
+
+    assert function["tracing_config"] == {"mode": "Active"}
+    for role in ALLOWED_RESOURCES:
+        assert xray in terraform.managed_policies(role)
+
+
+def test_the_trade_archiver_consumes_the_trade_stream_and_reports_partial_failures(
+    terraform: Terraform,
+) -> None:
+    (mapping,) = terraform.resources("aws_lambda_event_source_mapping").values()
+
+    assert resource_identity(terraform, mapping["event_source_arn"]) == (
+        "aws_kinesis_stream",
+        "bourse-production-trades",
+    )
+    assert mapping["function_response_types"] == ["ReportBatchItemFailures"]
+    assert mapping["bisect_batch_on_function_error"] is True
+    assert "on_failure" in mapping["destination_config"]
+
+
+def test_the_image_repository_is_immutable_scanned_and_encrypted(terraform: Terraform) -> None:
+    (repository,) = terraform.resources("aws_ecr_repository").values()
+
+    assert repository["image_tag_mutability"] == "IMMUTABLE"
+    assert repository["image_scanning_configuration"] == {"scan_on_push": True}
+    assert repository["encryption_configuration"][0]["encryption_type"] == "KMS"

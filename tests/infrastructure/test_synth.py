@@ -1,0 +1,82 @@
+"""`python -m infrastructure --output DIR` writes a complete Terraform configuration offline."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+from tests.infrastructure.conftest import STACK
+from tests.infrastructure.terraform import Terraform
+
+RUNTIME_SETTINGS = {
+    "BOURSE_ADAPTERS",
+    "AWS_REGION",
+    "BOURSE_DATABASE_SECRET_ARN",
+    "BOURSE_DATABASE_HOST",
+    "BOURSE_DATABASE_READER_HOST",
+    "BOURSE_REDIS_URL",
+    "BOURSE_REDIS_AUTH_SECRET_ARN",
+    "BOURSE_TRADES_TABLE",
+    "BOURSE_CANDLES_TABLE",
+    "BOURSE_BOOK_SNAPSHOTS_TABLE",
+    "BOURSE_TRADE_STREAM",
+    "BOURSE_ORDER_STREAM",
+    "BOURSE_ARCHIVE_BUCKET",
+}
+
+
+def test_the_stack_is_written_as_terraform_json(synth_dir: Path) -> None:
+    assert (synth_dir / "stacks" / STACK / "cdk.tf.json").is_file()
+
+
+def test_the_aws_provider_is_pinned_and_a_us_east_1_alias_serves_cloudfront(
+    terraform: Terraform,
+) -> None:
+    required = terraform.document["terraform"]["required_providers"]["aws"]
+    providers = terraform.document["provider"]["aws"]
+
+    assert required["source"] == "aws"
+    assert required["version"]
+    assert {provider.get("alias") for provider in providers} == {None, "us_east_1"}
+
+
+def test_outputs_carry_the_settings_the_aws_adapters_read(terraform: Terraform) -> None:
+    outputs = terraform.document["output"]
+
+    assert outputs.keys() >= RUNTIME_SETTINGS
+    assert {"API_URL", "WEBSOCKET_URL", "LOAD_BALANCER_DNS_NAME", "API_GATEWAY_ENDPOINT"} <= (
+        outputs.keys()
+    )
+    assert outputs["BOURSE_ADAPTERS"]["value"] == "aws"
+    assert outputs["BOURSE_REDIS_URL"]["value"].startswith("rediss://")
+
+
+def test_every_service_gets_the_same_settings_as_the_outputs(terraform: Terraform) -> None:
+    for definition in terraform.resources("aws_ecs_task_definition").values():
+        service = json.loads(definition["container_definitions"])[0]
+        environment = {variable["name"]: variable["value"] for variable in service["environment"]}
+        outputs = terraform.document["output"]
+        assert {name: outputs[name]["value"] for name in RUNTIME_SETTINGS} == {
+            name: environment[name] for name in RUNTIME_SETTINGS
+        }
+
+
+def test_the_lambda_package_holds_the_handler_and_nothing_of_the_service(
+    synth_dir: Path, terraform: Terraform
+) -> None:
+    function = terraform.named(
+        "aws_lambda_function", "function_name", "bourse-production-trade-archiver"
+    )
+    package = synth_dir / "stacks" / STACK / function["filename"]
+
+    with zipfile.ZipFile(package) as archive:
+        names = set(archive.namelist())
+
+    assert function["handler"] == "entrypoints.lambdas.trade_archiver.handler"
+    assert "entrypoints/lambdas/trade_archiver.py" in names
+    assert {name for name in names if name.endswith(".py")} == {
+        "entrypoints/__init__.py",
+        "entrypoints/lambdas/__init__.py",
+        "entrypoints/lambdas/trade_archiver.py",
+    }
