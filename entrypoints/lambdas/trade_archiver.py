@@ -16,8 +16,8 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-import boto3  # type: ignore[import-untyped, unused-ignore]
-from botocore.exceptions import ClientError  # type: ignore[import-untyped, unused-ignore]
+import boto3
+from botocore.exceptions import ClientError
 
 logger = logging.getLogger(__name__)
 

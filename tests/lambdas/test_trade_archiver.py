@@ -7,9 +7,9 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import boto3  # type: ignore[import-untyped, unused-ignore]
+import boto3
 import pytest
-from moto import mock_aws  # type: ignore[import-untyped, unused-ignore]
+from moto import mock_aws
 
 from entrypoints.lambdas import trade_archiver
 
