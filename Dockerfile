@@ -1,0 +1,33 @@
+# syntax=docker/dockerfile:1
+# One image for every Bourse service; ECS picks the service by command, e.g.
+#   docker run IMAGE serve --host 0.0.0.0 --port 8000 --adapters aws
+#   docker run IMAGE engine --adapters aws
+
+FROM python:3.11-slim-bookworm AS build
+# Runtime extras of the package to install, comma-separated (empty: the core package only).
+ARG EXTRAS=""
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+# The virtual environment has the same path in both stages, so its scripts run unchanged.
+RUN python -m venv /opt/bourse
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY domain domain
+COPY application application
+COPY adapters adapters
+COPY entrypoints entrypoints
+COPY infrastructure infrastructure
+RUN /opt/bourse/bin/pip install ".${EXTRAS:+[$EXTRAS]}"
+COPY migrations /opt/bourse/migrations
+
+FROM python:3.11-slim-bookworm AS runtime
+ENV PATH=/opt/bourse/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1
+RUN groupadd --system --gid 10001 bourse \
+    && useradd --system --uid 10001 --gid bourse --no-create-home --shell /usr/sbin/nologin bourse
+COPY --from=build /opt/bourse /opt/bourse
+USER 10001:10001
+WORKDIR /opt/bourse
+EXPOSE 8000 8001
+ENTRYPOINT ["bourse"]
+CMD ["serve", "--host", "0.0.0.0", "--port", "8000"]
