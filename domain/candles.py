@@ -49,6 +49,9 @@ class Interval(Enum):
             return timestamp - (timestamp - FIRST_MONDAY) % self.millis
         return timestamp - timestamp % self.millis
 
+    def previous_open_time(self, open_time: int) -> int:
+        return self.open_time(open_time - 1)
+
     def next_open_time(self, open_time: int) -> int:
         if self is Interval.MONTH_1:
             moment = datetime.fromtimestamp(open_time / 1000, UTC)
@@ -121,22 +124,28 @@ class CandleSeries:
         return last
 
     def between(self, start: int, end: int) -> Iterator[Candle]:
-        """Candles opening in [start, end], with the intervals nobody traded in filled flat."""
+        """Candles opening in [start, end], with the intervals nobody traded in filled flat,
+        up to `end`, from the first trade on."""
         previous: Candle | None = None
         for candle in self.candles:
             if previous is not None:
-                gap = max(
-                    self.interval.next_open_time(previous.open_time), self.interval.open_time(start)
-                )
-                while gap < candle.open_time and gap <= end:
-                    if gap >= start:
-                        yield Candle.flat(self.interval, gap, previous.close)
-                    gap = self.interval.next_open_time(gap)
+                yield from self._flat(previous, start, min(end, candle.open_time - 1))
             if candle.open_time > end:
                 return
             if candle.open_time >= start:
                 yield candle
             previous = candle
+        if previous is not None:
+            yield from self._flat(previous, start, end)
+
+    def _flat(self, previous: Candle, start: int, end: int) -> Iterator[Candle]:
+        """Flat candles after `previous`, opening in [start, end]."""
+        interval = self.interval
+        gap = max(interval.next_open_time(previous.open_time), interval.open_time(start))
+        while gap <= end:
+            if gap >= start:
+                yield Candle.flat(interval, gap, previous.close)
+            gap = interval.next_open_time(gap)
 
 
 def aggregate(trades: Iterable[Trade], interval: Interval) -> CandleSeries:

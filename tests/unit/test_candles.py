@@ -119,3 +119,12 @@ def test_ticker_remembers_the_last_price_of_a_quiet_day() -> None:
     stats = ticker.stats(2 * DAY)
     assert (stats.count, stats.last_price, stats.prev_close_price) == (0, 100, 100)
     assert HOUR < DAY
+
+
+def test_quiet_intervals_after_the_last_trade_are_flat() -> None:
+    start = at("2026-11-25 10:00:00")
+    series = aggregate([trade(1, start + 5, 100), trade(2, start + 10, 90)], Interval.MINUTE_1)
+    candles = list(series.between(start - 5 * MINUTE, start + 3 * MINUTE))
+    assert [(c.open_time - start) // MINUTE for c in candles] == [0, 1, 2, 3]
+    assert [(c.open, c.close, c.trades) for c in candles[1:]] == [(90, 90, 0)] * 3
+    assert Interval.MONTH_1.previous_open_time(at("2026-03-01 00:00:00")) == at("2026-02-01")

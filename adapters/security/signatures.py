@@ -1,0 +1,12 @@
+"""Binance's request signature: HMAC-SHA256 of the query string followed by the body."""
+
+import hashlib
+import hmac
+
+
+def sign(secret: str, payload: str) -> str:
+    return hmac.new(secret.encode(), payload.encode(), hashlib.sha256).hexdigest()
+
+
+def is_valid(secret: str, payload: str, signature: str) -> bool:
+    return hmac.compare_digest(sign(secret, payload), signature.lower())

@@ -1,0 +1,31 @@
+"""Refusals that come from the application rather than the domain's rules of trading."""
+
+
+class ApplicationError(Exception):
+    """A request that cannot be served as asked."""
+
+
+class EmailTaken(ApplicationError):
+    """Another user signed up with this email."""
+
+
+class InvalidCredentials(ApplicationError):
+    """Wrong email or password, or an unknown, expired or revoked token."""
+
+
+class InvalidToken(InvalidCredentials):
+    """An access or refresh token that is malformed, expired or revoked."""
+
+
+class RateLimited(ApplicationError):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("Too many requests; current limit is exceeded.")
+        self.retry_after = retry_after
+
+
+class FeatureDisabled(ApplicationError):
+    """A feature switched off by configuration, such as the faucet outside demo mode."""
+
+
+class NotFound(ApplicationError):
+    """Nothing of the caller's goes by that name."""

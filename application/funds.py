@@ -1,0 +1,65 @@
+"""Use cases of money: deposits, withdrawals, the demo faucet, balances and statements."""
+
+from decimal import Decimal
+
+from attrs import define
+
+from application.errors import FeatureDisabled
+from application.ports import Clock, UnitOfWorkFactory
+from application.records import StatementLine
+from domain.commands import Deposit, Withdraw
+from domain.errors import InvalidAmount, UnknownAsset
+from domain.events import Event
+from domain.exchange import Exchange
+from domain.ledger import Balance, JournalEntry
+
+FAUCET_BASE_CAP = Decimal(100)
+FAUCET_QUOTE_CAP = Decimal(1_000_000)
+
+
+@define
+class Funds:
+    exchange: Exchange
+    unit_of_work: UnitOfWorkFactory
+    clock: Clock
+    faucet_enabled: bool
+
+    async def deposit(self, account_id: int, asset: str, amount: Decimal, reference: str) -> None:
+        minor = self._minor(asset, amount)
+        await self._record(self.exchange.deposit(Deposit(account_id, asset, minor, reference)))
+
+    async def withdraw(self, account_id: int, asset: str, amount: Decimal, reference: str) -> None:
+        minor = self._minor(asset, amount)
+        await self._record(self.exchange.withdraw(Withdraw(account_id, asset, minor, reference)))
+
+    async def faucet(self, account_id: int, asset: str, amount: Decimal) -> None:
+        """Demo money: credits up to 100 of a base asset or 1,000,000 of a quote-only asset."""
+        if not self.faucet_enabled:
+            raise FeatureDisabled("The faucet is disabled on this exchange.")
+        traded_as_base = any(s.market.base.code == asset for s in self.exchange.markets.values())
+        cap = FAUCET_BASE_CAP if traded_as_base else FAUCET_QUOTE_CAP
+        if amount > cap:
+            raise InvalidAmount(f"The faucet gives at most {cap} {asset} at a time.")
+        await self.deposit(account_id, asset, amount, "faucet")
+
+    async def balances(self, account_id: int) -> dict[str, Balance]:
+        async with self.unit_of_work() as uow:
+            return await uow.journal.balances(account_id)
+
+    async def statement(
+        self, account_id: int, asset: str | None, start: int | None, end: int | None
+    ) -> list[StatementLine]:
+        async with self.unit_of_work() as uow:
+            return await uow.journal.statement(account_id, asset, start, end)
+
+    def _minor(self, asset: str, amount: Decimal) -> int:
+        if asset not in self.exchange.assets:
+            raise UnknownAsset(f"Unknown asset {asset!r}.")
+        return self.exchange.assets[asset].to_minor(amount)
+
+    async def _record(self, events: list[Event]) -> None:
+        async with self.unit_of_work() as uow:
+            for event in events:
+                assert isinstance(event, JournalEntry)
+                await uow.journal.add(event, self.clock.now())
+            await uow.commit()

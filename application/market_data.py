@@ -1,0 +1,144 @@
+"""Queries of public market data: books, trades, candles and tickers."""
+
+from attrs import define
+
+from application.engine import Depth, MarketEngine
+from application.ports import Clock, UnitOfWorkFactory
+from domain.candles import MINUTE, Candle, Interval
+from domain.errors import UnknownMarket
+from domain.events import Trade
+from domain.markets import Market
+from domain.ticker import TickerStats
+
+AVERAGE_PRICE_MINUTES = 5
+
+
+@define
+class AggregateTrade:
+    """Consecutive fills of one taker order at one price; its id is its first trade's."""
+
+    aggregate_id: int
+    price: int
+    quantity: int
+    first_trade_id: int
+    last_trade_id: int
+    timestamp: int
+    buyer_is_maker: bool
+
+
+@define
+class BookTicker:
+    symbol: str
+    bid_price: int
+    bid_quantity: int
+    ask_price: int
+    ask_quantity: int
+
+
+@define
+class MarketData:
+    engines: dict[str, MarketEngine]
+    unit_of_work: UnitOfWorkFactory
+    clock: Clock
+
+    def markets(self) -> list[Market]:
+        return [engine.exchange.state(symbol).market for symbol, engine in self.engines.items()]
+
+    def market(self, symbol: str) -> Market:
+        return self._engine(symbol).exchange.state(symbol).market
+
+    def depth(self, symbol: str, limit: int) -> Depth:
+        return self._engine(symbol).depth(limit)
+
+    async def recent_trades(self, symbol: str, limit: int) -> list[Trade]:
+        self._engine(symbol)
+        async with self.unit_of_work() as uow:
+            return await uow.trades.recent(symbol, limit)
+
+    async def trades(
+        self,
+        symbol: str,
+        from_id: int | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        limit: int = 500,
+    ) -> list[Trade]:
+        self._engine(symbol)
+        async with self.unit_of_work() as uow:
+            if from_id is None and start is None and end is None:
+                return await uow.trades.recent(symbol, limit)
+            return await uow.trades.history(symbol, from_id, start, end, limit)
+
+    async def aggregate_trades(
+        self,
+        symbol: str,
+        from_id: int | None,
+        start: int | None,
+        end: int | None,
+        limit: int,
+    ) -> list[AggregateTrade]:
+        # Fetch generously: several trades may fold into one aggregate.
+        trades = await self.trades(symbol, from_id, start, end, limit * 20)
+        aggregates: list[AggregateTrade] = []
+        taker_of_last = None
+        for trade in trades:
+            taker = trade.seller_order_id if trade.buyer_is_maker else trade.buyer_order_id
+            last = aggregates[-1] if aggregates else None
+            if last is not None and taker == taker_of_last and trade.price == last.price:
+                last.quantity += trade.quantity
+                last.last_trade_id = trade.trade_id
+                continue
+            if len(aggregates) == limit:
+                break
+            aggregates.append(
+                AggregateTrade(
+                    trade.trade_id,
+                    trade.price,
+                    trade.quantity,
+                    trade.trade_id,
+                    trade.trade_id,
+                    trade.timestamp,
+                    trade.buyer_is_maker,
+                )
+            )
+            taker_of_last = taker
+        return aggregates[-limit:] if from_id is None and start is None else aggregates
+
+    async def candles(
+        self, symbol: str, interval: Interval, start: int | None, end: int | None, limit: int
+    ) -> list[Candle]:
+        self._engine(symbol)
+        now = self.clock.now()
+        end = now if end is None else min(end, now)
+        if start is None:
+            start = interval.open_time(end)
+            for _ in range(limit - 1):
+                start = interval.previous_open_time(start)
+        async with self.unit_of_work() as uow:
+            return await uow.candles.between(symbol, interval, start, end, limit)
+
+    def ticker(self, symbol: str) -> TickerStats:
+        return self._engine(symbol).ticker.stats(self.clock.now())
+
+    def book_ticker(self, symbol: str) -> BookTicker:
+        depth = self.depth(symbol, 1)
+        bid = depth.bids[0] if depth.bids else (0, 0)
+        ask = depth.asks[0] if depth.asks else (0, 0)
+        return BookTicker(symbol, bid[0], bid[1], ask[0], ask[1])
+
+    async def average_price(self, symbol: str) -> tuple[int, int]:
+        """(price, close time) averaged over the last five minutes of trades."""
+        market = self.market(symbol)
+        now = self.clock.now()
+        trades = await self.trades(symbol, start=now - AVERAGE_PRICE_MINUTES * MINUTE, end=now)
+        volume = sum(t.quantity for t in trades)
+        if volume:
+            quote = sum(t.quote_quantity for t in trades)
+            return quote * market.base.scale // volume, trades[-1].timestamp
+        return self.ticker(symbol).last_price, now
+
+    def _engine(self, symbol: str) -> MarketEngine:
+        try:
+            return self.engines[symbol]
+        except KeyError:
+            raise UnknownMarket("Invalid symbol.") from None

@@ -1,0 +1,180 @@
+"""The ports: what the use cases need from the world, each implemented by an adapter."""
+
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Protocol, Self
+
+from application.records import ApiKey, OrderRecord, Session, StatementLine, User
+from domain.candles import Candle, Interval
+from domain.events import Event, Trade
+from domain.ledger import Balance, JournalEntry
+from domain.orders import OrderStatus
+
+
+class Clock(Protocol):
+    def now(self) -> int:
+        """Epoch milliseconds."""
+        ...
+
+
+class IdSource(Protocol):
+    def token(self) -> str:
+        """A fresh unguessable token (API keys, secrets, session ids)."""
+        ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool: ...
+
+
+class TokenService(Protocol):
+    lifetime_ms: int
+
+    def issue(self, user_id: int, session_id: str, now: int) -> str:
+        """A signed access token for the user's session."""
+        ...
+
+    def read(self, token: str, now: int) -> tuple[int, str]:
+        """(user id, session id) of a valid token; raises `InvalidToken` otherwise."""
+        ...
+
+
+class Users(Protocol):
+    async def add(self, email: str, password_hash: str, created_at: int) -> User:
+        """Adds a user with the next id; raises `EmailTaken` if the email is in use."""
+        ...
+
+    async def by_email(self, email: str) -> User | None: ...
+
+
+class ApiKeys(Protocol):
+    async def add(self, key: ApiKey) -> None: ...
+
+    async def get(self, api_key: str) -> ApiKey | None: ...
+
+    async def of_user(self, user_id: int) -> list[ApiKey]: ...
+
+    async def remove(self, api_key: str) -> None: ...
+
+
+class Sessions(Protocol):
+    async def add(self, session: Session) -> None: ...
+
+    async def by_refresh_token(self, refresh_token: str) -> Session | None: ...
+
+    async def get(self, session_id: str) -> Session | None: ...
+
+    async def revoke(self, session_id: str) -> None: ...
+
+
+class Orders(Protocol):
+    async def save(self, order: OrderRecord) -> None: ...
+
+    async def get(self, symbol: str, order_id: int) -> OrderRecord | None: ...
+
+    async def by_client_id(
+        self, account_id: int, symbol: str, client_order_id: str
+    ) -> OrderRecord | None: ...
+
+    async def of_account(
+        self,
+        account_id: int,
+        symbol: str | None,
+        statuses: Sequence[OrderStatus] | None = None,
+        from_id: int | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        limit: int = 500,
+    ) -> list[OrderRecord]:
+        """Orders oldest first, filtered as asked."""
+        ...
+
+
+class Trades(Protocol):
+    async def add(self, trade: Trade) -> None: ...
+
+    async def recent(self, symbol: str, limit: int) -> list[Trade]:
+        """The newest `limit` trades, oldest first."""
+        ...
+
+    async def history(
+        self,
+        symbol: str,
+        from_id: int | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        limit: int = 500,
+    ) -> list[Trade]: ...
+
+    async def of_account(
+        self,
+        account_id: int,
+        symbol: str,
+        order_id: int | None = None,
+        from_id: int | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        limit: int = 500,
+    ) -> list[Trade]: ...
+
+
+class Candles(Protocol):
+    async def record(self, trade: Trade) -> None:
+        """Adds the trade to its candle in every interval."""
+        ...
+
+    async def between(
+        self, symbol: str, interval: Interval, start: int, end: int, limit: int
+    ) -> list[Candle]: ...
+
+
+class Journal(Protocol):
+    async def add(self, entry: JournalEntry, timestamp: int) -> None: ...
+
+    async def balances(self, account_id: int) -> dict[str, Balance]: ...
+
+    async def statement(
+        self, account_id: int, asset: str | None, start: int | None, end: int | None
+    ) -> list[StatementLine]: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over every repository: nothing is kept unless `commit` ran."""
+
+    users: Users
+    api_keys: ApiKeys
+    sessions: Sessions
+    orders: Orders
+    trades: Trades
+    candles: Candles
+    journal: Journal
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...
+
+
+class EventPublisher(Protocol):
+    async def publish(self, symbol: str, sequence: int, events: Sequence[Event]) -> None:
+        """Hands committed events on to subscribers (streams, downstream consumers)."""
+        ...
+
+
+class RateLimiter(Protocol):
+    async def spend(self, key: str, weight: int, now: int) -> int:
+        """Spends `weight` from `key`'s budget of the current minute and returns the weight
+        used so far; raises `RateLimited` when the budget is exhausted."""
+        ...

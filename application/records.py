@@ -1,0 +1,67 @@
+"""What the application keeps about users, keys, sessions and the history of the markets."""
+
+from msgspec import Struct
+
+from domain.orders import OrderStatus, OrderType, SelfTradePrevention, Side, TimeInForce
+
+
+class User(Struct):
+    user_id: int
+    email: str
+    password_hash: str
+    created_at: int
+
+
+class ApiKey(Struct):
+    """An HMAC key pair; the secret is needed in the clear to check signatures."""
+
+    api_key: str
+    secret: str
+    user_id: int
+    label: str
+    created_at: int
+
+
+class Session(Struct):
+    """A login: its refresh token is valid until it expires or the user logs out."""
+
+    session_id: str
+    user_id: int
+    refresh_token: str
+    expires_at: int
+    revoked: bool = False
+
+
+class OrderRecord(Struct):
+    """An order as the history shows it, kept current from the engine's events."""
+
+    symbol: str
+    order_id: int
+    account_id: int
+    client_order_id: str
+    side: Side
+    type: OrderType
+    time_in_force: TimeInForce
+    price: int
+    quantity: int
+    quote_quantity: int
+    stp: SelfTradePrevention
+    status: OrderStatus
+    executed: int
+    cumulative_quote: int
+    created_at: int
+    updated_at: int
+
+
+class StatementLine(Struct):
+    """What one journal entry did to one asset of an account, and the balances after it."""
+
+    entry_id: int
+    timestamp: int
+    kind: str
+    reference: str
+    asset: str
+    available_change: int
+    locked_change: int
+    available: int
+    locked: int

@@ -1,0 +1,62 @@
+"""The Litestar application: routes, dependencies from the container, errors, lifespan."""
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.types import Message, Scope
+
+from entrypoints.api.errors import EXCEPTION_HANDLERS
+from entrypoints.api.gate import USED_WEIGHT
+from entrypoints.api.market import MarketController
+from entrypoints.api.orders import OrderController
+from entrypoints.container import Container
+
+SERVICES = ("gate", "trading", "market_data", "history", "accounts", "funds", "portfolio")
+
+
+def _provider(container: Container, name: str) -> Provide:
+    service: Callable[[], Any] = getattr(container, name)
+    return Provide(lambda: service(), use_cache=True, sync_to_thread=False)
+
+
+async def _used_weight_header(message: Message, scope: Scope) -> None:
+    if message["type"] == "http.response.start":
+        used = scope.get("state", {}).get(USED_WEIGHT)
+        if used is not None:
+            headers = list(message.get("headers", []))
+            headers.append((b"x-mbx-used-weight-1m", str(used).encode()))
+            message["headers"] = headers
+
+
+def create_app(container: Container, on_startup: list[Callable[[], Any]] | None = None) -> Litestar:
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        engines = container.engines()
+        for engine in engines.values():
+            engine.start()
+        try:
+            yield
+        finally:
+            for engine in engines.values():
+                await engine.stop()
+
+    return Litestar(
+        route_handlers=[MarketController, OrderController],
+        dependencies={name: _provider(container, name) for name in SERVICES},
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[lifespan],
+        on_startup=on_startup or [],
+        before_send=[_used_weight_header],
+        openapi_config=OpenAPIConfig(
+            title="Bourse",
+            version="0.1.0",
+            description="A spot exchange with a Binance-compatible API.",
+            path="/docs",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        ),
+    )

@@ -1,0 +1,125 @@
+"""Every refusal as Binance words it: an HTTP 4xx with `{"code": -NNNN, "msg": "..."}`."""
+
+from collections.abc import Callable
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+
+from application.accounts import InvalidSignUp
+from application.errors import (
+    ApplicationError,
+    EmailTaken,
+    FeatureDisabled,
+    InvalidCredentials,
+    NotFound,
+    RateLimited,
+)
+from domain.errors import (
+    DomainError,
+    DuplicateOrder,
+    FilterFailure,
+    InsufficientBalance,
+    InvalidAmend,
+    InvalidAmount,
+    InvalidOrder,
+    MarketClosed,
+    UnknownAsset,
+    UnknownMarket,
+    UnknownOrder,
+    WouldTake,
+)
+
+AnyRequest = Request[Any, Any, Any]
+
+
+class ApiError(Exception):
+    """A refusal decided at the edge: bad parameters, credentials or signatures."""
+
+    def __init__(self, code: int, msg: str, status: int = 400) -> None:
+        super().__init__(msg)
+        self.code = code
+        self.msg = msg
+        self.status = status
+
+
+def mandatory(name: str) -> ApiError:
+    return ApiError(
+        -1102, f"Mandatory parameter '{name}' was not sent, was empty/null, or malformed."
+    )
+
+
+def illegal(name: str, legal: str) -> ApiError:
+    return ApiError(
+        -1100, f"Illegal characters found in parameter '{name}'; legal range is '{legal}'."
+    )
+
+
+# Domain refusals: (code, status); the message is the error's own, Binance's where it has one.
+DOMAIN_CODES: dict[type[DomainError], int] = {
+    FilterFailure: -1013,
+    InvalidOrder: -1013,
+    InvalidAmend: -1013,
+    InsufficientBalance: -2010,
+    WouldTake: -2010,
+    DuplicateOrder: -2010,
+    MarketClosed: -2010,
+    UnknownOrder: -2011,
+    UnknownMarket: -1121,
+    UnknownAsset: -1100,
+    InvalidAmount: -1100,
+}
+
+APPLICATION_CODES: dict[type[ApplicationError], tuple[int, int]] = {
+    InvalidSignUp: (-1100, 400),
+    EmailTaken: (-1100, 409),
+    InvalidCredentials: (-1002, 401),
+    FeatureDisabled: (-1002, 403),
+    NotFound: (-1100, 404),
+}
+
+
+def body(code: int, msg: str, status: int) -> Response[dict[str, object]]:
+    return Response({"code": code, "msg": msg}, status_code=status)
+
+
+def on_api_error(_: AnyRequest, error: ApiError) -> Response[dict[str, object]]:
+    return body(error.code, error.msg, error.status)
+
+
+def domain_code(error: DomainError) -> int:
+    return next((c for kind, c in DOMAIN_CODES.items() if isinstance(error, kind)), -1013)
+
+
+def on_domain_error(_: AnyRequest, error: DomainError) -> Response[dict[str, object]]:
+    return body(domain_code(error), str(error), 400)
+
+
+def on_application_error(_: AnyRequest, error: ApplicationError) -> Response[dict[str, object]]:
+    if isinstance(error, RateLimited):
+        response = body(-1003, str(error), 429)
+        response.headers["Retry-After"] = str(max(1, error.retry_after // 1000))
+        return response
+    code, status = next(
+        (found for kind, found in APPLICATION_CODES.items() if isinstance(error, kind)),
+        (-1000, 400),
+    )
+    return body(code, str(error), status)
+
+
+def on_http_error(_: AnyRequest, error: HTTPException) -> Response[dict[str, object]]:
+    if isinstance(error, NotFoundException):
+        return body(-1000, "Not found.", 404)
+    if isinstance(error, ValidationException):
+        return body(-1100, f"Invalid request: {error.detail}", 400)
+    if error.status_code >= 500:
+        return body(-1000, "An unknown error occurred while processing the request.", 500)
+    return body(-1000, str(error.detail), error.status_code)
+
+
+EXCEPTION_HANDLERS: dict[int | type[Exception], Callable[[AnyRequest, Any], Response[Any]]] = {
+    ApiError: on_api_error,
+    DomainError: on_domain_error,
+    ApplicationError: on_application_error,
+    HTTPException: on_http_error,
+}

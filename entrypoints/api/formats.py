@@ -1,0 +1,241 @@
+"""Domain and application objects in Binance's JSON shapes; amounts as decimal strings."""
+
+from typing import Any
+
+from application.engine import Depth
+from application.market_data import AggregateTrade, BookTicker
+from application.records import OrderRecord
+from domain.assets import format_minor
+from domain.candles import Candle
+from domain.events import Trade
+from domain.markets import BASIS_POINTS, Market
+from domain.orders import OrderType, SelfTradePrevention
+from domain.ticker import TickerStats
+
+ORDER_TYPES = [OrderType.LIMIT.value, OrderType.LIMIT_MAKER.value, OrderType.MARKET.value]
+STP_MODES = [mode.value for mode in SelfTradePrevention]
+
+Json = dict[str, Any]
+
+
+def price(market: Market, minor: int) -> str:
+    return market.quote.format(minor)
+
+
+def quantity(market: Market, minor: int) -> str:
+    return market.base.format(minor)
+
+
+def rate(bps: int) -> str:
+    return format_minor(bps * 10**8 // BASIS_POINTS, 8)
+
+
+def symbol_info(market: Market) -> Json:
+    return {
+        "symbol": market.symbol,
+        "status": market.status.value,
+        "baseAsset": market.base.code,
+        "baseAssetPrecision": market.base.precision,
+        "quoteAsset": market.quote.code,
+        "quotePrecision": market.quote.precision,
+        "quoteAssetPrecision": market.quote.precision,
+        "baseCommissionPrecision": market.base.precision,
+        "quoteCommissionPrecision": market.quote.precision,
+        "orderTypes": ORDER_TYPES,
+        "icebergAllowed": False,
+        "ocoAllowed": False,
+        "otoAllowed": False,
+        "quoteOrderQtyMarketAllowed": True,
+        "allowTrailingStop": False,
+        "cancelReplaceAllowed": True,
+        "amendAllowed": True,
+        "isSpotTradingAllowed": True,
+        "isMarginTradingAllowed": False,
+        "filters": [
+            {
+                "filterType": "PRICE_FILTER",
+                "minPrice": price(market, market.min_price),
+                "maxPrice": price(market, market.max_price),
+                "tickSize": price(market, market.tick_size),
+            },
+            {
+                "filterType": "LOT_SIZE",
+                "minQty": quantity(market, market.min_quantity),
+                "maxQty": quantity(market, market.max_quantity),
+                "stepSize": quantity(market, market.lot_size),
+            },
+            {
+                "filterType": "MARKET_LOT_SIZE",
+                "minQty": quantity(market, market.min_quantity),
+                "maxQty": quantity(market, market.market_max_quantity or market.max_quantity),
+                "stepSize": quantity(market, market.lot_size),
+            },
+            {
+                "filterType": "NOTIONAL",
+                "minNotional": price(market, market.min_notional),
+                "applyMinToMarket": True,
+                "maxNotional": price(market, market.max_notional),
+                "applyMaxToMarket": False,
+                "avgPriceMins": 5,
+            },
+        ],
+        "permissions": [],
+        "permissionSets": [["SPOT"]],
+        "defaultSelfTradePreventionMode": SelfTradePrevention.NONE.value,
+        "allowedSelfTradePreventionModes": STP_MODES,
+    }
+
+
+def depth(market: Market, book: Depth) -> Json:
+    return {
+        "lastUpdateId": book.last_update_id,
+        "bids": [[price(market, p), quantity(market, q)] for p, q in book.bids],
+        "asks": [[price(market, p), quantity(market, q)] for p, q in book.asks],
+    }
+
+
+def public_trade(market: Market, trade: Trade) -> Json:
+    return {
+        "id": trade.trade_id,
+        "price": price(market, trade.price),
+        "qty": quantity(market, trade.quantity),
+        "quoteQty": price(market, trade.quote_quantity),
+        "time": trade.timestamp,
+        "isBuyerMaker": trade.buyer_is_maker,
+        "isBestMatch": True,
+    }
+
+
+def aggregate_trade(market: Market, trade: AggregateTrade) -> Json:
+    return {
+        "a": trade.aggregate_id,
+        "p": price(market, trade.price),
+        "q": quantity(market, trade.quantity),
+        "f": trade.first_trade_id,
+        "l": trade.last_trade_id,
+        "T": trade.timestamp,
+        "m": trade.buyer_is_maker,
+        "M": True,
+    }
+
+
+def kline(market: Market, candle: Candle) -> list[Any]:
+    return [
+        candle.open_time,
+        price(market, candle.open),
+        price(market, candle.high),
+        price(market, candle.low),
+        price(market, candle.close),
+        quantity(market, candle.volume),
+        candle.close_time,
+        price(market, candle.quote_volume),
+        candle.trades,
+        quantity(market, candle.taker_buy_volume),
+        price(market, candle.taker_buy_quote_volume),
+        "0",
+    ]
+
+
+def ticker_24h(market: Market, stats: TickerStats, book: BookTicker) -> Json:
+    change = stats.last_price - stats.open_price if stats.count else 0
+    percent = (
+        format_minor(change * 100_000 // stats.open_price, 3)
+        if stats.count and stats.open_price
+        else "0.000"
+    )
+    weighted = stats.quote_volume * market.base.scale // stats.volume if stats.volume else 0
+    return {
+        "symbol": market.symbol,
+        "priceChange": price(market, change),
+        "priceChangePercent": percent,
+        "weightedAvgPrice": price(market, weighted),
+        "prevClosePrice": price(market, stats.prev_close_price),
+        "lastPrice": price(market, stats.last_price),
+        "lastQty": quantity(market, stats.last_quantity),
+        "bidPrice": price(market, book.bid_price),
+        "bidQty": quantity(market, book.bid_quantity),
+        "askPrice": price(market, book.ask_price),
+        "askQty": quantity(market, book.ask_quantity),
+        "openPrice": price(market, stats.open_price),
+        "highPrice": price(market, stats.high_price),
+        "lowPrice": price(market, stats.low_price),
+        "volume": quantity(market, stats.volume),
+        "quoteVolume": price(market, stats.quote_volume),
+        "openTime": stats.open_time,
+        "closeTime": stats.close_time,
+        "firstId": stats.first_trade_id,
+        "lastId": stats.last_trade_id,
+        "count": stats.count,
+    }
+
+
+def book_ticker(market: Market, book: BookTicker) -> Json:
+    return {
+        "symbol": market.symbol,
+        "bidPrice": price(market, book.bid_price),
+        "bidQty": quantity(market, book.bid_quantity),
+        "askPrice": price(market, book.ask_price),
+        "askQty": quantity(market, book.ask_quantity),
+    }
+
+
+def order(market: Market, record: OrderRecord) -> Json:
+    """An order as GET /api/v3/order shows it."""
+    return {
+        "symbol": record.symbol,
+        "orderId": record.order_id,
+        "orderListId": -1,
+        "clientOrderId": record.client_order_id,
+        "price": price(market, record.price),
+        "origQty": quantity(market, record.quantity),
+        "executedQty": quantity(market, record.executed),
+        "cummulativeQuoteQty": price(market, record.cumulative_quote),
+        "status": record.status.value,
+        "timeInForce": record.time_in_force.value,
+        "type": record.type.value,
+        "side": record.side.value,
+        "stopPrice": price(market, 0),
+        "icebergQty": quantity(market, 0),
+        "time": record.created_at,
+        "updateTime": record.updated_at,
+        "isWorking": True,
+        "workingTime": record.created_at,
+        "origQuoteOrderQty": price(market, record.quote_quantity),
+        "selfTradePreventionMode": record.stp.value,
+    }
+
+
+def fill(market: Market, order_id: int, trade: Trade) -> Json:
+    buying = trade.buyer_order_id == order_id
+    return {
+        "price": price(market, trade.price),
+        "qty": quantity(market, trade.quantity),
+        "commission": (
+            quantity(market, trade.buyer_fee) if buying else price(market, trade.seller_fee)
+        ),
+        "commissionAsset": market.base.code if buying else market.quote.code,
+        "tradeId": trade.trade_id,
+    }
+
+
+def account_trade(market: Market, account_id: int, trade: Trade) -> Json:
+    """A trade as GET /api/v3/myTrades shows it, from the account's side."""
+    buying = trade.buyer_account_id == account_id
+    order_id = trade.buyer_order_id if buying else trade.seller_order_id
+    return {
+        "symbol": market.symbol,
+        "id": trade.trade_id,
+        "orderId": order_id,
+        "orderListId": -1,
+        "price": price(market, trade.price),
+        "qty": quantity(market, trade.quantity),
+        "quoteQty": price(market, trade.quote_quantity),
+        "commission": (
+            quantity(market, trade.buyer_fee) if buying else price(market, trade.seller_fee)
+        ),
+        "commissionAsset": market.base.code if buying else market.quote.code,
+        "time": trade.timestamp,
+        "isBuyer": buying,
+        "isMaker": buying == trade.buyer_is_maker,
+        "isBestMatch": True,
+    }

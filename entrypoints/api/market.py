@@ -1,0 +1,250 @@
+"""Public market data: /api/v3/ping, time, exchangeInfo, depth, trades, klines and tickers."""
+
+import json
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+
+from application.market_data import MarketData
+from domain.candles import Interval
+from entrypoints.api import formats
+from entrypoints.api.errors import ApiError, mandatory
+from entrypoints.api.gate import Gate
+from entrypoints.api.params import Params
+
+AnyRequest = Request[Any, Any, State]
+DEPTH_LIMITS = (5, 10, 20, 50, 100, 500, 1000, 5000)
+INVALID_INTERVAL = ApiError(-1120, "Invalid interval.")
+
+
+def _depth_weight(limit: int) -> int:
+    return 5 if limit <= 100 else 25 if limit <= 500 else 50 if limit <= 1000 else 250
+
+
+def _symbols(params: Params, market_data: NamedDependency[MarketData]) -> tuple[list[str], bool]:
+    """The symbols asked for by `symbol=X` or `symbols=["X","Y"]`, or all of them; and
+    whether one object (not a list) is to be answered."""
+    single, many = params.text("symbol"), params.text("symbols")
+    if single and many:
+        raise ApiError(-1101, "Parameter 'symbol' and 'symbols' cannot be sent together.")
+    if single:
+        market_data.market(single)
+        return [single], True
+    if many:
+        try:
+            names = json.loads(many)
+        except ValueError:
+            raise ApiError(-1100, "Illegal characters found in parameter 'symbols'.") from None
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ApiError(-1100, "Illegal characters found in parameter 'symbols'.")
+        for name in names:
+            market_data.market(name)
+        return names, False
+    return [market.symbol for market in market_data.markets()], False
+
+
+class MarketController(Controller):
+    path = "/api/v3"
+    tags = ["Market data"]
+
+    @get("/ping", operation_id="ping")
+    async def ping(self, request: AnyRequest, gate: NamedDependency[Gate]) -> dict[str, Any]:
+        (await gate.public(request)).check_all_read()
+        return {}
+
+    @get("/time", operation_id="serverTime")
+    async def time(
+        self,
+        request: AnyRequest,
+        gate: NamedDependency[Gate],
+        market_data: NamedDependency[MarketData],
+    ) -> dict[str, Any]:
+        (await gate.public(request)).check_all_read()
+        return {"serverTime": market_data.clock.now()}
+
+    @get("/exchangeInfo", operation_id="exchangeInfo")
+    async def exchange_info(
+        self,
+        request: AnyRequest,
+        gate: NamedDependency[Gate],
+        market_data: NamedDependency[MarketData],
+    ) -> dict[str, Any]:
+        params = await gate.public(request, 20)
+        wanted, _ = _symbols(params, market_data)
+        params.ignore("permissions", "showPermissionSets", "symbolStatus")
+        params.check_all_read()
+        markets = [market_data.market(s) for s in wanted]
+        return {
+            "timezone": "UTC",
+            "serverTime": market_data.clock.now(),
+            "rateLimits": [
+                {
+                    "rateLimitType": "REQUEST_WEIGHT",
+                    "interval": "MINUTE",
+                    "intervalNum": 1,
+                    "limit": gate.weight_per_minute,
+                }
+            ],
+            "exchangeFilters": [],
+            "symbols": [formats.symbol_info(market) for market in markets],
+        }
+
+    @get("/depth", operation_id="depth")
+    async def depth(
+        self,
+        request: AnyRequest,
+        gate: NamedDependency[Gate],
+        market_data: NamedDependency[MarketData],
+    ) -> dict[str, Any]:
+        params = gate.query(request)
+        limit = params.integer("limit", minimum=1, maximum=5000) or 100
+        await gate.charge(request, _depth_weight(limit))
+        symbol = params.required_text("symbol")
+        params.check_all_read()
+        market = market_data.market(symbol)
+        return formats.depth(market, market_data.depth(symbol, limit))
+
+    @get("/trades", operation_id="recentTrades")
+    async def trades(
+        self,
+        request: AnyRequest,
+        gate: NamedDependency[Gate],
+        market_data: NamedDependency[MarketData],
+    ) -> list[dict[str, Any]]:
+        params = await gate.public(request, 25)
+        symbol = params.required_text("symbol")
+        limit = params.integer("limit", minimum=1, maximum=1000) or 500
+        params.check_all_read()
+        market = market_data.market(symbol)
+        trades = await market_data.recent_trades(symbol, limit)
+        return [formats.public_trade(market, t) for t in trades]
+
+    @get("/historicalTrades", operation_id="historicalTrades")
+    async def historical_trades(
+        self,
+        request: AnyRequest,
+        gate: NamedDependency[Gate],
+        market_data: NamedDependency[MarketData],
+    ) -> list[dict[str, Any]]:
+        params = await gate.public(request, 25)
+        symbol = params.required_text("symbol")
+        limit = params.integer("limit", minimum=1, maximum=1000) or 500
+        from_id = params.integer("fromId", minimum=0)
+        params.check_all_read()
+        market = market_data.market(symbol)
+        trades = await market_data.trades(symbol, from_id=from_id, limit=limit)
+        return [formats.public_trade(market, t) for t in trades]
+
+    @get("/aggTrades", operation_id="aggTrades")
+    async def aggregate_trades(
+        self,
+        request: AnyRequest,
+        gate: NamedDependency[Gate],
+        market_data: NamedDependency[MarketData],
+    ) -> list[dict[str, Any]]:
+        params = await gate.public(request, 4)
+        symbol = params.required_text("symbol")
+        from_id = params.integer("fromId", minimum=0)
+        start = params.integer("startTime", minimum=0)
+        end = params.integer("endTime", minimum=0)
+        limit = params.integer("limit", minimum=1, maximum=1000) or 500
+        params.check_all_read()
+        if from_id is not None and (start is not None or end is not None):
+            raise ApiError(-1128, "Combination of optional parameters invalid.")
+        market = market_data.market(symbol)
+        found = await market_data.aggregate_trades(symbol, from_id, start, end, limit)
+        return [formats.aggregate_trade(market, t) for t in found]
+
+    @get("/klines", operation_id="klines")
+    async def klines(
+        self,
+        request: AnyRequest,
+        gate: NamedDependency[Gate],
+        market_data: NamedDependency[MarketData],
+    ) -> list[list[Any]]:
+        params = await gate.public(request, 2)
+        symbol = params.required_text("symbol")
+        interval = params.choice("interval", Interval, INVALID_INTERVAL, required=True)
+        start = params.integer("startTime", minimum=0)
+        end = params.integer("endTime", minimum=0)
+        limit = params.integer("limit", minimum=1, maximum=1000) or 500
+        params.ignore("timeZone")
+        params.check_all_read()
+        assert interval is not None
+        market = market_data.market(symbol)
+        candles = await market_data.candles(symbol, interval, start, end, limit)
+        return [formats.kline(market, c) for c in candles]
+
+    @get("/ticker/24hr", operation_id="ticker24hr")
+    async def ticker_24h(
+        self,
+        request: AnyRequest,
+        gate: NamedDependency[Gate],
+        market_data: NamedDependency[MarketData],
+    ) -> dict[str, Any] | list[dict[str, Any]]:
+        params = await gate.public(request, 2)
+        symbols, single = _symbols(params, market_data)
+        params.ignore("type")
+        params.check_all_read()
+        found = [
+            formats.ticker_24h(
+                market_data.market(s), market_data.ticker(s), market_data.book_ticker(s)
+            )
+            for s in symbols
+        ]
+        return found[0] if single else found
+
+    @get("/ticker/price", operation_id="tickerPrice")
+    async def ticker_price(
+        self,
+        request: AnyRequest,
+        gate: NamedDependency[Gate],
+        market_data: NamedDependency[MarketData],
+    ) -> dict[str, Any] | list[dict[str, Any]]:
+        params = await gate.public(request, 2)
+        symbols, single = _symbols(params, market_data)
+        params.check_all_read()
+        found = [
+            {
+                "symbol": s,
+                "price": formats.price(market_data.market(s), market_data.ticker(s).last_price),
+            }
+            for s in symbols
+        ]
+        return found[0] if single else found
+
+    @get("/ticker/bookTicker", operation_id="bookTicker")
+    async def book_ticker(
+        self,
+        request: AnyRequest,
+        gate: NamedDependency[Gate],
+        market_data: NamedDependency[MarketData],
+    ) -> dict[str, Any] | list[dict[str, Any]]:
+        params = await gate.public(request, 2)
+        symbols, single = _symbols(params, market_data)
+        params.check_all_read()
+        found = [
+            formats.book_ticker(market_data.market(s), market_data.book_ticker(s)) for s in symbols
+        ]
+        return found[0] if single else found
+
+    @get("/avgPrice", operation_id="avgPrice")
+    async def average_price(
+        self,
+        request: AnyRequest,
+        gate: NamedDependency[Gate],
+        market_data: NamedDependency[MarketData],
+    ) -> dict[str, Any]:
+        params = await gate.public(request, 2)
+        symbol = params.text("symbol")
+        params.check_all_read()
+        if symbol is None:
+            raise mandatory("symbol")
+        average, close_time = await market_data.average_price(symbol)
+        return {
+            "mins": 5,
+            "price": formats.price(market_data.market(symbol), average),
+            "closeTime": close_time,
+        }

@@ -1,0 +1,60 @@
+"""The composition root: one setting picks the adapter set; nothing connects at import."""
+
+from dependency_injector import containers, providers
+
+from adapters.memory.publisher import MemoryEventPublisher
+from adapters.memory.rate_limiter import MemoryRateLimiter
+from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
+from adapters.security.passwords import Argon2PasswordHasher
+from adapters.security.tokens import JwtTokenService
+from adapters.system import SecretsIdSource, SystemClock
+from application.accounts import Accounts
+from application.engine import MarketEngine
+from application.funds import Funds
+from application.history import History
+from application.market_data import MarketData
+from application.portfolio import Portfolio
+from application.ports import EventPublisher, UnitOfWorkFactory
+from application.trading import Trading
+from domain.exchange import Exchange
+from entrypoints.api.gate import Gate
+from entrypoints.listing import default_markets
+
+
+def market_engines(
+    exchange: Exchange, unit_of_work: UnitOfWorkFactory, publisher: EventPublisher
+) -> dict[str, MarketEngine]:
+    return {
+        symbol: MarketEngine(exchange, symbol, unit_of_work, publisher)
+        for symbol in exchange.markets
+    }
+
+
+class Container(containers.DeclarativeContainer):
+    config = providers.Configuration()
+
+    clock = providers.Singleton(SystemClock)
+    ids = providers.Singleton(SecretsIdSource)
+    hasher = providers.Singleton(Argon2PasswordHasher)
+    tokens = providers.Singleton(JwtTokenService, config.jwt_secret)
+    exchange = providers.Singleton(Exchange, providers.Callable(default_markets))
+
+    unit_of_work = providers.Selector(
+        config.adapters, memory=providers.Singleton(MemoryUnitOfWorkFactory)
+    )
+    publisher = providers.Selector(
+        config.adapters, memory=providers.Singleton(MemoryEventPublisher)
+    )
+    rate_limiter = providers.Selector(
+        config.adapters,
+        memory=providers.Singleton(MemoryRateLimiter, config.weight_per_minute),
+    )
+
+    engines = providers.Singleton(market_engines, exchange, unit_of_work, publisher)
+    trading = providers.Singleton(Trading, engines, unit_of_work, clock)
+    market_data = providers.Singleton(MarketData, engines, unit_of_work, clock)
+    history = providers.Singleton(History, unit_of_work)
+    accounts = providers.Singleton(Accounts, unit_of_work, clock, ids, hasher, tokens)
+    funds = providers.Singleton(Funds, exchange, unit_of_work, clock, config.faucet)
+    portfolio = providers.Singleton(Portfolio, funds, market_data)
+    gate = providers.Singleton(Gate, accounts, clock, rate_limiter, config.weight_per_minute)

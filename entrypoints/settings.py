@@ -1,0 +1,32 @@
+"""Configuration from the environment (BOURSE_*), read once at start-up."""
+
+import os
+import secrets
+
+from attrs import frozen
+
+ADAPTER_MODES = ("memory", "local", "aws")
+
+
+@frozen
+class Settings:
+    adapters: str
+    jwt_secret: str
+    admin_token: str | None
+    faucet: bool
+    weight_per_minute: int
+
+    @classmethod
+    def from_env(cls, adapters: str | None = None) -> "Settings":
+        mode = adapters or os.environ.get("BOURSE_ADAPTERS", "memory")
+        if mode not in ADAPTER_MODES:
+            raise ValueError(f"BOURSE_ADAPTERS must be one of {', '.join(ADAPTER_MODES)}")
+        faucet = os.environ.get("BOURSE_FAUCET")
+        return cls(
+            adapters=mode,
+            # Without a configured secret, tokens last as long as this process.
+            jwt_secret=os.environ.get("BOURSE_JWT_SECRET") or secrets.token_hex(32),
+            admin_token=os.environ.get("BOURSE_ADMIN_TOKEN") or None,
+            faucet=faucet == "1" if faucet is not None else mode == "memory",
+            weight_per_minute=int(os.environ.get("BOURSE_WEIGHT_PER_MINUTE", "6000")),
+        )
