@@ -11,12 +11,12 @@ from cdktf_cdktf_provider_aws.ecr_repository import (
     EcrRepositoryImageScanningConfiguration,
 )
 from cdktf_cdktf_provider_aws.ecs_cluster import EcsCluster, EcsClusterSetting
-from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
 from constructs import Construct
 
 from infrastructure.config import EnvironmentConfig
 from infrastructure.data import DataStores
 from infrastructure.fargate_service import FargateService, ServicePlatform, ServiceSpec
+from infrastructure.load_balancer import LoadBalancer
 from infrastructure.logs import Logs
 from infrastructure.network import Network
 from infrastructure.permissions import (
@@ -47,8 +47,7 @@ class Compute(Construct):
         security_groups: SecurityGroups,
         data: DataStores,
         logs: Logs,
-        api_target_group: LbTargetGroup,
-        websocket_target_group: LbTargetGroup,
+        load_balancer: LoadBalancer,
         lambda_source: Path,
     ) -> None:
         super().__init__(scope, id_)
@@ -86,6 +85,7 @@ class Compute(Construct):
             environment=runtime_settings(config, data),
             logs=logs,
             key=data.key,
+            load_balancer_listener=load_balancer.listener,
         )
         database_secret = read_secret("database", data.database.secret_arn)
         cache_secret = read_secret("cache", data.cache.auth_secret.arn)
@@ -98,7 +98,7 @@ class Compute(Construct):
                 size=sizes.api,
                 security_group=security_groups.api,
                 port=API_PORT,
-                target_group=api_target_group,
+                target_group=load_balancer.api_target_group,
                 permissions=[
                     database_secret,
                     cache_secret,
@@ -116,7 +116,7 @@ class Compute(Construct):
                 size=sizes.websocket,
                 security_group=security_groups.websocket,
                 port=WEBSOCKET_PORT,
-                target_group=websocket_target_group,
+                target_group=load_balancer.websocket_target_group,
                 permissions=[
                     database_secret,
                     cache_secret,

@@ -1,5 +1,6 @@
 """One long-running service of the exchange on Fargate: task definition, roles, service,
-auto-scaling. Every service runs the same image with its own `bourse` command."""
+auto-scaling. Every service runs the same image, whose entrypoint is `bourse`, with its own
+subcommand."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
+from cdktf_cdktf_provider_aws.lb_listener import LbListener
 from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
 from cdktf_cdktf_provider_aws.security_group import SecurityGroup
 from cdktf_cdktf_provider_aws.subnet import Subnet
@@ -70,6 +72,8 @@ class ServicePlatform:
     environment: Mapping[str, str]
     logs: Logs
     key: KmsKey
+    # ECS refuses a target group until a listener forwards to it.
+    load_balancer_listener: LbListener
 
 
 class FargateService(Construct):
@@ -159,6 +163,7 @@ class FargateService(Construct):
             propagate_tags="SERVICE",
             # Auto-scaling owns the task count once the service exists.
             lifecycle=TerraformResourceLifecycle(ignore_changes=["desired_count"]),
+            depends_on=[platform.load_balancer_listener] if spec.target_group is not None else None,
         )
         self._autoscaling(spec, platform)
 

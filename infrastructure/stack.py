@@ -62,7 +62,6 @@ class BourseStack(TerraformStack):
             account_id=account_id,
             edge_provider=edge_provider,
         )
-        load_balancer = self.edge.load_balancer
         self.compute = Compute(
             self,
             "compute",
@@ -71,12 +70,9 @@ class BourseStack(TerraformStack):
             security_groups=security_groups,
             data=self.data,
             logs=logs,
-            api_target_group=load_balancer.api_target_group,
-            websocket_target_group=load_balancer.websocket_target_group,
+            load_balancer=self.edge.load_balancer,
             lambda_source=lambda_source,
         )
-        for service in self.compute.services.values():
-            service.service.depends_on = [load_balancer.listener.fqn]
         Observability(
             self,
             "observability",

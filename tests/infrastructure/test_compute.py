@@ -138,6 +138,7 @@ def test_http_services_are_health_checked_by_the_load_balancer(terraform: Terraf
 
         assert attachment["container_port"] == port
         assert target_group["health_check"]["path"] == "/api/v3/ping"
+        assert [d.split(".")[0] for d in ecs_service["depends_on"]] == ["aws_lb_listener"]
 
 
 @pytest.mark.parametrize("role", ALLOWED_RESOURCES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -80,3 +81,17 @@ def test_the_lambda_package_holds_the_handler_and_nothing_of_the_service(
         "entrypoints/lambdas/__init__.py",
         "entrypoints/lambdas/trade_archiver.py",
     }
+
+
+def test_explicit_dependencies_are_plain_addresses_as_terraform_requires(
+    terraform: Terraform,
+) -> None:
+    dependencies = [
+        dependency
+        for resources in terraform.document["resource"].values()
+        for resource in resources.values()
+        for dependency in resource.get("depends_on", [])
+    ]
+
+    assert dependencies
+    assert all(re.fullmatch(r"(data\.)?[a-z0-9_]+\.[\w-]+", d) for d in dependencies)
