@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.appautoscaling_policy import (
@@ -41,11 +40,10 @@ from cdktf_cdktf_provider_aws.subnet import Subnet
 from constructs import Construct
 
 from infrastructure.config import EnvironmentConfig, ServiceSize
+from infrastructure.containers import service_container, xray_container
 from infrastructure.logs import Logs
 from infrastructure.policies import allow, assume_role_policy, policy_document
 
-HEALTH_CHECK_PATH = "/api/v3/ping"
-XRAY_DAEMON_IMAGE = "public.ecr.aws/xray/aws-xray-daemon:3.3.14"
 XRAY_WRITE_POLICY = "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"
 SCALING_TARGETS = {"ECSServiceAverageCPUUtilization": 60, "ECSServiceAverageMemoryUtilization": 75}
 
@@ -124,8 +122,16 @@ class FargateService(Construct):
             volume=[EcsTaskDefinitionVolume(name="tmp")],
             container_definitions=json.dumps(
                 [
-                    _service_container(spec, platform, log_group.name),
-                    _xray_container(config.region, log_group.name),
+                    service_container(
+                        name=spec.name,
+                        image=f"{platform.repository.repository_url}:{config.image_tag}",
+                        command=spec.command,
+                        port=spec.port,
+                        environment=platform.environment,
+                        region=config.region,
+                        log_group=log_group.name,
+                    ),
+                    xray_container(config.region, log_group.name),
                 ]
             ),
         )
@@ -214,62 +220,3 @@ class FargateService(Construct):
                     scale_out_cooldown=60,
                 ),
             )
-
-
-def _service_container(
-    spec: ServiceSpec, platform: ServicePlatform, log_group: str
-) -> dict[str, Any]:
-    container: dict[str, Any] = {
-        "name": spec.name,
-        "image": f"{platform.repository.repository_url}:{platform.config.image_tag}",
-        "essential": True,
-        "command": list(spec.command),
-        "environment": [
-            {"name": name, "value": value}
-            for name, value in sorted(
-                {**platform.environment, "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000"}.items()
-            )
-        ],
-        "readonlyRootFilesystem": True,
-        "mountPoints": [{"sourceVolume": "tmp", "containerPath": "/tmp"}],
-        "linuxParameters": {"initProcessEnabled": True},
-        "logConfiguration": _log_configuration(platform.config.region, log_group, spec.name),
-    }
-    if spec.port is not None:
-        container["portMappings"] = [{"containerPort": spec.port, "protocol": "tcp"}]
-        probe = (
-            "import urllib.request; "
-            f"urllib.request.urlopen('http://127.0.0.1:{spec.port}{HEALTH_CHECK_PATH}', timeout=2)"
-        )
-        container["healthCheck"] = {
-            "command": ["CMD", "python", "-c", probe],
-            "interval": 15,
-            "timeout": 5,
-            "retries": 3,
-            "startPeriod": 30,
-        }
-    return container
-
-
-def _xray_container(region: str, log_group: str) -> dict[str, Any]:
-    return {
-        "name": "xray-daemon",
-        "image": XRAY_DAEMON_IMAGE,
-        "essential": False,
-        "cpu": 32,
-        "memoryReservation": 64,
-        "portMappings": [{"containerPort": 2000, "protocol": "udp"}],
-        "readonlyRootFilesystem": True,
-        "logConfiguration": _log_configuration(region, log_group, "xray"),
-    }
-
-
-def _log_configuration(region: str, log_group: str, prefix: str) -> dict[str, Any]:
-    return {
-        "logDriver": "awslogs",
-        "options": {
-            "awslogs-group": log_group,
-            "awslogs-region": region,
-            "awslogs-stream-prefix": prefix,
-        },
-    }

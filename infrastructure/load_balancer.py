@@ -21,7 +21,7 @@ from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup, LbTargetGrou
 from constructs import Construct
 
 from infrastructure.config import EnvironmentConfig
-from infrastructure.fargate_service import HEALTH_CHECK_PATH
+from infrastructure.containers import HEALTH_CHECK_PATH
 from infrastructure.logs import LOAD_BALANCER_LOG_PREFIX, Logs
 from infrastructure.network import Network
 from infrastructure.security_groups import API_PORT, HTTPS_PORT, WEBSOCKET_PORT, SecurityGroups
