@@ -3,7 +3,11 @@
 import argparse
 from collections.abc import Sequence
 
+import uvicorn
+
 from entrypoints.demo import run_demo
+from entrypoints.server import build_app
+from entrypoints.settings import ADAPTER_MODES, Settings
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -12,6 +16,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     demo = commands.add_parser("demo", help="trade a seeded session on the engine and show it")
     demo.add_argument("--orders", type=int, default=2000, help="orders the bots place")
     demo.add_argument("--seed", type=int, default=1)
+    serve = commands.add_parser("serve", help="run the exchange's HTTP and WebSocket API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--adapters", choices=ADAPTER_MODES, help="default: $BOURSE_ADAPTERS")
+    serve.add_argument(
+        "--no-bots", action="store_true", help="no demo bots (they run in memory mode only)"
+    )
     args = parser.parse_args(argv)
     if args.command == "demo":
         run_demo(args.orders, args.seed)
+    elif args.command == "serve":
+        settings = Settings.from_env(args.adapters)
+        app, _ = build_app(settings, bots=settings.adapters == "memory" and not args.no_bots)
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")

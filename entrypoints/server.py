@@ -4,6 +4,7 @@ from attrs import asdict
 from litestar import Litestar
 
 from entrypoints.api.app import create_app
+from entrypoints.bots import run_bots
 from entrypoints.container import Container
 from entrypoints.settings import Settings
 
@@ -18,6 +19,10 @@ def build_container(settings: Settings) -> Container:
     return container
 
 
-def build_app(settings: Settings) -> tuple[Litestar, Container]:
+def build_app(settings: Settings, bots: bool = False) -> tuple[Litestar, Container]:
     container = build_container(settings)
-    return create_app(container), container
+
+    async def demo_bots() -> None:
+        await run_bots(container.accounts(), container.funds(), container.trading())
+
+    return create_app(container, [demo_bots] if bots else []), container

@@ -1,6 +1,7 @@
 """The Litestar application: routes, dependencies from the container, errors, lifespan."""
 
-from collections.abc import AsyncIterator, Callable
+import asyncio
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -10,6 +11,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.types import Message, Scope
 
+from entrypoints.api.account import AccountController
 from entrypoints.api.errors import EXCEPTION_HANDLERS
 from entrypoints.api.gate import USED_WEIGHT
 from entrypoints.api.market import MarketController
@@ -33,24 +35,31 @@ async def _used_weight_header(message: Message, scope: Scope) -> None:
             message["headers"] = headers
 
 
-def create_app(container: Container, on_startup: list[Callable[[], Any]] | None = None) -> Litestar:
+def create_app(
+    container: Container, background: Sequence[Callable[[], Coroutine[Any, Any, None]]] = ()
+) -> Litestar:
+    """The app; `background` jobs (such as the demo bots) run while it serves."""
+
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         engines = container.engines()
         for engine in engines.values():
             engine.start()
+        jobs = [asyncio.create_task(job()) for job in background]
         try:
             yield
         finally:
+            for job in jobs:
+                job.cancel()
+            await asyncio.gather(*jobs, return_exceptions=True)
             for engine in engines.values():
                 await engine.stop()
 
     return Litestar(
-        route_handlers=[MarketController, OrderController],
+        route_handlers=[MarketController, OrderController, AccountController],
         dependencies={name: _provider(container, name) for name in SERVICES},
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
-        on_startup=on_startup or [],
         before_send=[_used_weight_header],
         openapi_config=OpenAPIConfig(
             title="Bourse",

@@ -1,0 +1,94 @@
+"""Signed account endpoints: /api/v3/account and /api/v3/myTrades."""
+
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+
+from application.funds import Funds
+from application.history import History
+from application.market_data import MarketData
+from entrypoints.api import formats
+from entrypoints.api.errors import ApiError
+from entrypoints.api.gate import Gate
+
+AnyRequest = Request[Any, Any, State]
+Json = dict[str, Any]
+
+
+class AccountController(Controller):
+    path = "/api/v3"
+    tags = ["Account"]
+
+    @get("/account", operation_id="account")
+    async def account(
+        self,
+        request: AnyRequest,
+        gate: NamedDependency[Gate],
+        funds: NamedDependency[Funds],
+        market_data: NamedDependency[MarketData],
+    ) -> Json:
+        caller = await gate.private(request, 20)
+        omit_zero = caller.params.text("omitZeroBalances") == "true"
+        caller.params.check_all_read()
+        balances = await funds.balances(caller.account_id)
+        assets = funds.exchange.assets
+        # Fees are the same on every market here; the first market's stand for the account.
+        market = market_data.markets()[0]
+        return {
+            "makerCommission": market.maker_fee_bps,
+            "takerCommission": market.taker_fee_bps,
+            "buyerCommission": 0,
+            "sellerCommission": 0,
+            "commissionRates": {
+                "maker": formats.rate(market.maker_fee_bps),
+                "taker": formats.rate(market.taker_fee_bps),
+                "buyer": formats.rate(0),
+                "seller": formats.rate(0),
+            },
+            "canTrade": True,
+            "canWithdraw": True,
+            "canDeposit": True,
+            "brokered": False,
+            "requireSelfTradePrevention": False,
+            "preventSor": False,
+            "updateTime": market_data.clock.now(),
+            "accountType": "SPOT",
+            "balances": [
+                {
+                    "asset": code,
+                    "free": asset.format(balances[code].available if code in balances else 0),
+                    "locked": asset.format(balances[code].locked if code in balances else 0),
+                }
+                for code, asset in sorted(assets.items())
+                if not omit_zero or (code in balances and balances[code].total)
+            ],
+            "permissions": ["SPOT"],
+            "uid": caller.account_id,
+        }
+
+    @get("/myTrades", operation_id="myTrades")
+    async def my_trades(
+        self,
+        request: AnyRequest,
+        gate: NamedDependency[Gate],
+        history: NamedDependency[History],
+        market_data: NamedDependency[MarketData],
+    ) -> list[Json]:
+        caller = await gate.private(request, 20)
+        params = caller.params
+        symbol = params.required_text("symbol")
+        order_id = params.integer("orderId", minimum=1)
+        from_id = params.integer("fromId", minimum=0)
+        start = params.integer("startTime", minimum=0)
+        end = params.integer("endTime", minimum=0)
+        limit = params.integer("limit", minimum=1, maximum=1000) or 500
+        params.check_all_read()
+        if from_id is not None and (start is not None or end is not None):
+            raise ApiError(-1128, "Combination of optional parameters invalid.")
+        market = market_data.market(symbol)
+        trades = await history.trades(
+            caller.account_id, symbol, order_id, from_id, start, end, limit
+        )
+        return [formats.account_trade(market, caller.account_id, t) for t in trades]

@@ -1,0 +1,88 @@
+"""Demo bots: market makers quoting around a drifting price and takers hitting them, trading
+through the same use cases as any client, so that a new exchange shows a live book at once."""
+
+import asyncio
+import random
+from decimal import Decimal
+
+from application.accounts import Accounts
+from application.funds import Funds
+from application.trading import Trading
+from domain.commands import PlaceOrder
+from domain.errors import DomainError
+from domain.markets import Market
+from domain.orders import OrderType, Side
+
+START_PRICES = {"BTCUSDT": "60000", "ETHUSDT": "3000", "ETHBTC": "0.05"}
+BOT_FUNDS = {"USDT": "50000000", "BTC": "1000", "ETH": "20000"}
+LEVELS = 6
+QUOTE_EVERY = 0.5  # seconds
+TAKE_EVERY = 0.7  # seconds
+
+
+async def bot_account(accounts: Accounts, funds: Funds, name: str) -> int:
+    """Signs the bot up (or finds it again) and funds it."""
+    email = f"{name}@bots.bourse.local"
+    async with accounts.unit_of_work() as uow:
+        user = await uow.users.by_email(email)
+    if user is None:
+        user = await accounts.sign_up(email, accounts.ids.token())
+        for asset, amount in BOT_FUNDS.items():
+            await funds.deposit(user.user_id, asset, Decimal(amount), f"bot funding {name}")
+    return user.user_id
+
+
+async def make_market(trading: Trading, account_id: int, market: Market, seed: int) -> None:
+    rng = random.Random(seed)
+    fair = market.price(START_PRICES[market.symbol])
+    tick = market.tick_size
+    step = max(tick, fair // 20_000 // tick * tick)
+    while True:
+        fair = max(step * 10, fair + rng.randint(-3, 3) * step)
+        await trading.cancel_all(account_id, market.symbol)
+        for level in range(1, LEVELS + 1):
+            for side in Side:
+                offset = level * step + rng.randint(0, 2) * tick
+                price = fair - offset if side is Side.BUY else fair + offset
+                await _place(trading, market, account_id, side, OrderType.LIMIT, price, rng)
+        await asyncio.sleep(QUOTE_EVERY)
+
+
+async def take(trading: Trading, account_id: int, markets: list[Market], seed: int) -> None:
+    rng = random.Random(seed)
+    while True:
+        await asyncio.sleep(TAKE_EVERY * rng.uniform(0.5, 1.5))
+        market = rng.choice(markets)
+        side = rng.choice(list(Side))
+        await _place(trading, market, account_id, side, OrderType.MARKET, 0, rng)
+
+
+async def _place(
+    trading: Trading,
+    market: Market,
+    account_id: int,
+    side: Side,
+    order_type: OrderType,
+    price: int,
+    rng: random.Random,
+) -> None:
+    # Sizes worth about 10 to 500 of the quote's minimum notional.
+    reference = price or market.price(START_PRICES[market.symbol])
+    lots_for_minimum = -(-market.min_notional * market.base.scale // reference) // market.lot_size
+    quantity = max(1, lots_for_minimum) * rng.randint(10, 500) * market.lot_size
+    command = PlaceOrder(account_id, market.symbol, side, order_type, quantity, price)
+    try:
+        await trading.place(command)
+    except DomainError:
+        return  # a bot that runs short of funds or meets an empty book just waits
+
+
+async def run_bots(accounts: Accounts, funds: Funds, trading: Trading) -> None:
+    markets = [engine.exchange.state(s).market for s, engine in trading.engines.items()]
+    tasks = []
+    for index, market in enumerate(markets):
+        maker = await bot_account(accounts, funds, f"maker-{market.symbol.lower()}")
+        tasks.append(make_market(trading, maker, market, seed=index))
+    taker = await bot_account(accounts, funds, "taker")
+    tasks.append(take(trading, taker, markets, seed=99))
+    await asyncio.gather(*tasks)

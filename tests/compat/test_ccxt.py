@@ -1,0 +1,74 @@
+"""ccxt's own binance class, pointed at Bourse, doing what a trading bot does."""
+
+from typing import Any
+
+import pytest
+
+from tests.compat.conftest import LiveServer
+
+
+@pytest.fixture(scope="module")
+def maker(live: LiveServer) -> Any:
+    return live.ccxt("ccxt-maker", BTC="10", USDT="1000000", ETH="100")
+
+
+@pytest.fixture(scope="module")
+def taker(live: LiveServer) -> Any:
+    return live.ccxt("ccxt-taker", BTC="10", USDT="1000000", ETH="100")
+
+
+def test_markets_load_with_binance_precision_and_limits(maker: Any) -> None:
+    markets = maker.load_markets()
+    btc = markets["BTC/USDT"]
+    assert btc["id"] == "BTCUSDT"
+    assert btc["spot"] is True
+    assert btc["precision"]["price"] == 0.01
+    assert btc["precision"]["amount"] == 0.00001
+    assert btc["limits"]["cost"]["min"] == 5
+    assert {"ETH/USDT", "ETH/BTC"} <= set(markets)
+
+
+def test_a_session_of_orders(maker: Any, taker: Any) -> None:
+    maker.load_markets()
+    taker.load_markets()
+    resting = maker.create_order("BTC/USDT", "limit", "sell", 0.5, 60000)
+    assert resting["status"] == "open"
+    book = taker.fetch_order_book("BTC/USDT")
+    assert book["asks"][0][:2] == [60000.0, 0.5]
+
+    bought = taker.create_order("BTC/USDT", "market", "buy", 0.1)
+    assert bought["status"] == "closed"
+    assert bought["filled"] == 0.1
+    assert bought["fee"]["currency"] == "BTC"
+
+    ioc = taker.create_order("BTC/USDT", "limit", "buy", 0.1, 59000, {"timeInForce": "IOC"})
+    assert ioc["status"] in ("expired", "canceled")
+    fok = taker.create_order("BTC/USDT", "limit", "buy", 5, 60000, {"timeInForce": "FOK"})
+    assert fok["filled"] == 0
+    post = taker.create_order("BTC/USDT", "limit", "buy", 0.1, 59000, {"postOnly": True})
+    assert post["status"] == "open"
+    with pytest.raises(Exception, match="immediately match"):
+        taker.create_order("BTC/USDT", "limit", "buy", 0.1, 60000, {"postOnly": True})
+
+    fetched = maker.fetch_order(resting["id"], "BTC/USDT")
+    assert fetched["filled"] == 0.1
+    assert fetched["remaining"] == 0.4
+    assert [o["id"] for o in taker.fetch_open_orders("BTC/USDT")] == [post["id"]]
+    canceled = taker.cancel_order(post["id"], "BTC/USDT")
+    assert canceled["status"] == "canceled"
+    assert taker.fetch_open_orders("BTC/USDT") == []
+
+    mine = taker.fetch_my_trades("BTC/USDT")
+    assert [(t["side"], t["amount"], t["price"]) for t in mine] == [("buy", 0.1, 60000.0)]
+    trades = taker.fetch_trades("BTC/USDT")
+    assert trades[-1]["price"] == 60000.0
+    ticker = taker.fetch_ticker("BTC/USDT")
+    assert ticker["last"] == 60000.0
+    candles = taker.fetch_ohlcv("BTC/USDT", "1m", limit=5)
+    assert candles[-1][4] == 60000.0
+
+    balance = taker.fetch_balance()
+    assert balance["BTC"]["free"] == pytest.approx(10 + 0.1 - 0.0001)
+    assert balance["USDT"]["total"] == pytest.approx(1_000_000 - 6000)
+    with pytest.raises(Exception, match="insufficient balance"):
+        taker.create_order("BTC/USDT", "limit", "buy", 100, 60000)

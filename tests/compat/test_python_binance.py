@@ -1,0 +1,70 @@
+"""python-binance's Client, pointed at Bourse."""
+
+import pytest
+from binance.client import Client
+from binance.exceptions import BinanceAPIException
+
+from tests.compat.conftest import LiveServer
+
+
+@pytest.fixture(scope="module")
+def seller(live: LiveServer) -> Client:
+    return live.python_binance("pb-seller", ETH="50", BTC="5")
+
+
+@pytest.fixture(scope="module")
+def buyer(live: LiveServer) -> Client:
+    return live.python_binance("pb-buyer", BTC="5", USDT="100000")
+
+
+def test_public_data(buyer: Client) -> None:
+    buyer.ping()
+    assert buyer.get_server_time()["serverTime"] > 0
+    info = buyer.get_symbol_info("ETHBTC")
+    assert info is not None
+    assert info["baseAsset"] == "ETH"
+    assert info["quoteAsset"] == "BTC"
+
+
+def test_a_session_of_orders(seller: Client, buyer: Client) -> None:
+    resting = seller.order_limit_sell(symbol="ETHBTC", quantity="2", price="0.05")
+    assert resting["status"] == "NEW"
+    assert buyer.get_order_book(symbol="ETHBTC")["asks"] == [["0.0500000000", "2.00000000"]]
+
+    bought = buyer.order_market_buy(symbol="ETHBTC", quantity="0.5")
+    assert bought["status"] == "FILLED"
+    assert bought["fills"][0]["commissionAsset"] == "ETH"
+    by_quote = buyer.order_market_buy(symbol="ETHBTC", quoteOrderQty="0.01")
+    assert by_quote["executedQty"] == "0.20000000"
+
+    ioc = buyer.order_limit_buy(symbol="ETHBTC", quantity="0.1", price="0.049", timeInForce="IOC")
+    assert ioc["status"] == "EXPIRED"
+    fok = buyer.order_limit_buy(symbol="ETHBTC", quantity="9", price="0.05", timeInForce="FOK")
+    assert fok["status"] == "EXPIRED"
+    maker = buyer.create_order(
+        symbol="ETHBTC", side="BUY", type="LIMIT_MAKER", quantity="1", price="0.048"
+    )
+    assert buyer.get_order(symbol="ETHBTC", orderId=maker["orderId"])["status"] == "NEW"
+    assert [o["orderId"] for o in buyer.get_open_orders(symbol="ETHBTC")] == [maker["orderId"]]
+    canceled = buyer.cancel_order(symbol="ETHBTC", orderId=maker["orderId"])
+    assert canceled["status"] == "CANCELED"
+
+    assert seller.get_order(symbol="ETHBTC", orderId=resting["orderId"])["executedQty"] == (
+        "0.70000000"
+    )
+    assert [t["qty"] for t in buyer.get_my_trades(symbol="ETHBTC")] == [
+        "0.50000000",
+        "0.20000000",
+    ]
+    assert len(buyer.get_all_orders(symbol="ETHBTC")) == 5
+    assert buyer.get_klines(symbol="ETHBTC", interval="1m", limit=1)[0][4] == "0.0500000000"
+    assert buyer.get_ticker(symbol="ETHBTC")["lastPrice"] == "0.0500000000"
+    balances = {b["asset"]: b for b in buyer.get_account()["balances"]}
+    assert balances["ETH"]["free"] == "0.69930000"
+
+    with pytest.raises(BinanceAPIException) as refused:
+        buyer.order_limit_buy(symbol="ETHBTC", quantity="0.00001", price="0.05")
+    assert refused.value.code == -1013
+    with pytest.raises(BinanceAPIException) as unknown:
+        buyer.cancel_order(symbol="ETHBTC", orderId=999)
+    assert unknown.value.code == -2011
