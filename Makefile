@@ -8,7 +8,7 @@ CHECKOV := $(CHECKOV_VENV)/bin/checkov
 .PHONY: run test bench
 
 run: $(STAMP)
-	$(VENV)/bin/bourse demo
+	$(VENV)/bin/bourse serve --host 127.0.0.1 --port 8000
 
 test: $(STAMP) $(CHECKOV)
 	$(PY) -m ruff check .
