@@ -2,6 +2,7 @@
 
 import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ async def trade_once(venue: Venue) -> tuple[Trader, Trader]:
     return maker, taker
 
 
-async def get(venue: Venue, path: str) -> object:
+async def get(venue: Venue, path: str) -> Any:
     response = await venue.client.get(path)
     assert response.status_code == 200, response.text
     return response.json()
