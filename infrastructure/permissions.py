@@ -12,7 +12,9 @@ from infrastructure.policies import allow
 
 TABLE_READ = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"]
 TABLE_WRITE = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"]
+# DescribeTable finds the table's current stream; the others read it.
 TABLE_STREAM_READ = [
+    "dynamodb:DescribeTable",
     "dynamodb:DescribeStream",
     "dynamodb:GetRecords",
     "dynamodb:GetShardIterator",
@@ -41,7 +43,7 @@ def write_table(name: str, table: DynamodbTable) -> DataAwsIamPolicyDocumentStat
 
 
 def read_table_changes(name: str, table: DynamodbTable) -> DataAwsIamPolicyDocumentStatement:
-    return allow(_sid("ReadChangesOf", name), TABLE_STREAM_READ, [table.stream_arn])
+    return allow(_sid("ReadChangesOf", name), TABLE_STREAM_READ, [table.arn, table.stream_arn])
 
 
 def read_stream(name: str, stream: KinesisStream) -> DataAwsIamPolicyDocumentStatement:
