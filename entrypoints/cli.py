@@ -2,6 +2,7 @@
 
 import argparse
 from collections.abc import Sequence
+from pathlib import Path
 
 import uvicorn
 
@@ -23,10 +24,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     serve.add_argument(
         "--no-bots", action="store_true", help="no demo bots (they run in memory mode only)"
     )
+    serve.add_argument("--log-level", default="info", help="uvicorn's; 'warning' drops access logs")
+    synth = commands.add_parser("synth", help="write the AWS environment as Terraform JSON")
+    synth.add_argument("--output", type=Path, default=Path("cdktf.out"))
     args = parser.parse_args(argv)
     if args.command == "demo":
         run_demo(args.orders, args.seed)
     elif args.command == "serve":
         settings = Settings.from_env(args.adapters)
         app, _ = build_app(settings, bots=settings.adapters == "memory" and not args.no_bots)
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    elif args.command == "synth":
+        from infrastructure.app import synth as write_terraform  # slow to import: only here
+
+        write_terraform(args.output)
+
+
+if __name__ == "__main__":
+    main()

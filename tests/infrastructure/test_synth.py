@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
-from tests.infrastructure.conftest import STACK
+from tests.infrastructure.conftest import REPOSITORY_ROOT, STACK, offline_environment
 from tests.infrastructure.terraform import Terraform
 
 RUNTIME_SETTINGS = {
@@ -29,6 +31,19 @@ RUNTIME_SETTINGS = {
 
 def test_the_stack_is_written_as_terraform_json(synth_dir: Path) -> None:
     assert (synth_dir / "stacks" / STACK / "cdk.tf.json").is_file()
+
+
+def test_bourse_synth_writes_the_same_configuration(synth_dir: Path, tmp_path: Path) -> None:
+    bourse = Path(sys.executable).with_name("bourse")
+    subprocess.run(
+        [str(bourse), "synth", "--output", str(tmp_path)],
+        cwd=REPOSITORY_ROOT,
+        env=offline_environment(),
+        check=True,
+        timeout=300,
+    )
+    written = (tmp_path / "stacks" / STACK / "cdk.tf.json").read_bytes()
+    assert written == (synth_dir / "stacks" / STACK / "cdk.tf.json").read_bytes()
 
 
 def test_the_aws_provider_is_pinned_and_a_us_east_1_alias_serves_cloudfront(
