@@ -16,6 +16,8 @@ from entrypoints.api.errors import EXCEPTION_HANDLERS
 from entrypoints.api.gate import USED_WEIGHT
 from entrypoints.api.market import MarketController
 from entrypoints.api.orders import OrderController
+from entrypoints.api.users import UserController
+from entrypoints.api.wallet import AdminController, WalletController
 from entrypoints.container import Container
 
 SERVICES = ("gate", "trading", "market_data", "history", "accounts", "funds", "portfolio")
@@ -56,7 +58,14 @@ def create_app(
                 await engine.stop()
 
     return Litestar(
-        route_handlers=[MarketController, OrderController, AccountController],
+        route_handlers=[
+            MarketController,
+            OrderController,
+            AccountController,
+            UserController,
+            WalletController,
+            AdminController,
+        ],
         dependencies={name: _provider(container, name) for name in SERVICES},
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],

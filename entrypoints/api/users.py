@@ -1,0 +1,175 @@
+"""Native account endpoints: sign-up, login sessions and API keys (Binance has none)."""
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import ClientException, ValidationException
+from litestar.params import FromPath, JSONBody
+from msgspec import Meta, Struct
+
+from application.accounts import Accounts
+from application.records import ApiKey
+from entrypoints.api.errors import body, on_http_error
+from entrypoints.api.gate import Gate
+
+AnyRequest = Request[Any, Any, Any]
+# Hashing a password costs the server far more than answering most requests.
+PASSWORD_WEIGHT = 10
+
+
+def on_unreadable_body(request: AnyRequest, error: ClientException) -> Response[dict[str, object]]:
+    """Litestar's refusals of a request body, as -1100 saying what was wrong with it."""
+    if error.status_code != 400:
+        return on_http_error(request, error)
+    if isinstance(error, ValidationException) and isinstance(error.extra, list):
+        problems = "; ".join(_problem(found) for found in error.extra)
+        return body(-1100, f"Invalid request body: {problems}.", 400)
+    return body(-1100, f"Malformed request body: {error.detail}", 400)
+
+
+def _problem(found: Any) -> str:
+    if not isinstance(found, dict):
+        return str(found)
+    key = found.get("key")
+    where = f" in '{key}'" if key and key != "data" else ""
+    return f"{found.get('message')}{where}"
+
+
+BODY_ERRORS: dict[int | type[Exception], Callable[[AnyRequest, Any], Response[Any]]] = {
+    ClientException: on_unreadable_body
+}
+
+
+class Credentials(Struct, forbid_unknown_fields=True):
+    email: Annotated[str, Meta(max_length=254)]
+    password: Annotated[str, Meta(max_length=1024)]
+
+
+class RefreshRequest(Struct, forbid_unknown_fields=True):
+    refresh_token: str
+
+
+class NewApiKey(Struct, forbid_unknown_fields=True):
+    label: Annotated[str, Meta(max_length=64)] = ""
+
+
+class UserView(Struct, rename="camel"):
+    user_id: int
+    email: str
+
+
+class TokensView(Struct):
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    token_type: str = "bearer"
+
+
+class ApiKeyView(Struct, rename="camel"):
+    api_key: str
+    label: str
+    created_at: int
+
+    @classmethod
+    def of(cls, key: ApiKey) -> "ApiKeyView":
+        return cls(key.api_key, key.label, key.created_at)
+
+
+class CreatedApiKey(ApiKeyView):
+    """The only answer that shows the secret."""
+
+    secret_key: str
+
+
+def bearer_token(request: AnyRequest) -> str:
+    """The access token of a request that `Gate.user` let through."""
+    return request.headers["authorization"][len("bearer ") :].strip()
+
+
+class UserController(Controller):
+    path = "/api/v1"
+    tags = ["Users"]
+    exception_handlers = BODY_ERRORS
+
+    @post("/users", operation_id="signUp")
+    async def sign_up(
+        self,
+        request: AnyRequest,
+        data: JSONBody[Credentials],
+        gate: NamedDependency[Gate],
+        accounts: NamedDependency[Accounts],
+    ) -> UserView:
+        await gate.charge(request, PASSWORD_WEIGHT)
+        user = await accounts.sign_up(data.email, data.password)
+        return UserView(user.user_id, user.email)
+
+    @post("/auth/login", operation_id="login", status_code=200)
+    async def login(
+        self,
+        request: AnyRequest,
+        data: JSONBody[Credentials],
+        gate: NamedDependency[Gate],
+        accounts: NamedDependency[Accounts],
+    ) -> TokensView:
+        await gate.charge(request, PASSWORD_WEIGHT)
+        tokens = await accounts.login(data.email, data.password)
+        return TokensView(tokens.access_token, tokens.refresh_token, tokens.expires_in)
+
+    @post("/auth/refresh", operation_id="refreshToken", status_code=200)
+    async def refresh(
+        self,
+        request: AnyRequest,
+        data: JSONBody[RefreshRequest],
+        gate: NamedDependency[Gate],
+        accounts: NamedDependency[Accounts],
+    ) -> TokensView:
+        await gate.charge(request, 1)
+        tokens = await accounts.refresh(data.refresh_token)
+        return TokensView(tokens.access_token, tokens.refresh_token, tokens.expires_in)
+
+    @post("/auth/logout", operation_id="logout", status_code=200)
+    async def logout(
+        self,
+        request: AnyRequest,
+        gate: NamedDependency[Gate],
+        accounts: NamedDependency[Accounts],
+    ) -> dict[str, Any]:
+        await gate.user(request)
+        await accounts.logout(bearer_token(request))
+        return {}
+
+    @post("/api-keys", operation_id="createApiKey")
+    async def create_api_key(
+        self,
+        request: AnyRequest,
+        gate: NamedDependency[Gate],
+        accounts: NamedDependency[Accounts],
+        data: JSONBody[NewApiKey | None] = None,
+    ) -> CreatedApiKey:
+        user_id = await gate.user(request)
+        key = await accounts.create_api_key(user_id, data.label if data else "")
+        return CreatedApiKey(key.api_key, key.label, key.created_at, key.secret)
+
+    @get("/api-keys", operation_id="listApiKeys")
+    async def api_keys(
+        self,
+        request: AnyRequest,
+        gate: NamedDependency[Gate],
+        accounts: NamedDependency[Accounts],
+    ) -> list[ApiKeyView]:
+        user_id = await gate.user(request)
+        return [ApiKeyView.of(key) for key in await accounts.api_keys(user_id)]
+
+    @delete("/api-keys/{api_key:str}", operation_id="deleteApiKey", status_code=200)
+    async def delete_api_key(
+        self,
+        request: AnyRequest,
+        api_key: FromPath[str],
+        gate: NamedDependency[Gate],
+        accounts: NamedDependency[Accounts],
+    ) -> dict[str, Any]:
+        user_id = await gate.user(request)
+        await accounts.delete_api_key(user_id, api_key)
+        return {}

@@ -1,0 +1,250 @@
+"""Native money endpoints: portfolio, statements, the demo faucet, and the operator's deposits
+and withdrawals (Binance has none of these in its spot API)."""
+
+import csv
+import io
+import secrets
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from litestar.params import JSONBody
+from msgspec import Meta, Struct
+
+from application.funds import Funds
+from application.portfolio import Portfolio
+from application.records import StatementLine
+from domain.assets import Asset
+from domain.errors import UnknownAsset
+from entrypoints.api.errors import ApiError, illegal
+from entrypoints.api.gate import Caller, Gate
+from entrypoints.api.params import DECIMAL_RANGE, Params
+from entrypoints.api.users import BODY_ERRORS
+from entrypoints.settings import Settings
+
+AnyRequest = Request[Any, Any, State]
+DEFAULT_VALUATION = "USDT"
+
+
+class StatementFormat(Enum):
+    JSON = "json"
+    CSV = "csv"
+
+
+class HoldingView(Struct):
+    asset: str
+    free: str
+    locked: str
+    total: str
+    price: str | None
+    value: str | None
+
+
+class PortfolioView(Struct):
+    asset: str
+    total: str
+    holdings: list[HoldingView]
+
+
+class StatementLineView(Struct, rename="camel"):
+    entry_id: int
+    time: int
+    kind: str
+    reference: str
+    asset: str
+    available_change: str
+    locked_change: str
+    available: str
+    locked: str
+
+    @classmethod
+    def of(cls, line: StatementLine, asset: Asset) -> "StatementLineView":
+        return cls(
+            line.entry_id, line.timestamp, line.kind, line.reference, line.asset,
+            asset.format(line.available_change), asset.format(line.locked_change),
+            asset.format(line.available), asset.format(line.locked),
+        )  # fmt: skip
+
+
+class AmountView(Struct):
+    asset: str
+    amount: str
+
+
+class Transfer(Struct, rename="camel", forbid_unknown_fields=True):
+    user_id: Annotated[int, Meta(ge=1)]
+    asset: str
+    amount: Annotated[str, Meta(pattern=DECIMAL_RANGE)]
+    reference: Annotated[str, Meta(min_length=1, max_length=64)]
+
+
+class TransferView(Struct, rename="camel"):
+    user_id: int
+    asset: str
+    amount: str
+
+
+def asset_of(funds: Funds, code: str) -> Asset:
+    asset = funds.exchange.assets.get(code)
+    if asset is None:
+        raise UnknownAsset(f"Unknown asset {code!r}.")
+    return asset
+
+
+def statement_csv(lines: list[StatementLineView]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(field.encode_name for field in msgspec.structs.fields(StatementLineView))
+    writer.writerows(msgspec.structs.astuple(line) for line in lines)
+    return out.getvalue()
+
+
+async def json_or_signed(request: AnyRequest, gate: Gate) -> Caller:
+    """A bearer call with a JSON object of string parameters, or any call `Gate.private`
+    takes (signed, or bearer with form parameters)."""
+    is_json = "json" in request.headers.get("content-type", "")
+    if not is_json or "x-mbx-apikey" in request.headers:
+        return await gate.private(request)
+    account_id = await gate.user(request)
+    try:
+        fields = msgspec.json.decode(await request.body(), type=dict[str, str])
+    except msgspec.DecodeError as error:
+        raise ApiError(-1100, f"Malformed request body: {error}") from None
+    return Caller(account_id, Params(list(fields.items())))
+
+
+class WalletController(Controller):
+    path = "/api/v1"
+    tags = ["Wallet"]
+
+    @get("/portfolio", operation_id="portfolio")
+    async def portfolio(
+        self,
+        request: AnyRequest,
+        gate: NamedDependency[Gate],
+        portfolio: NamedDependency[Portfolio],
+    ) -> PortfolioView:
+        caller = await gate.private(request, 5)
+        code = caller.params.text("asset") or DEFAULT_VALUATION
+        caller.params.check_all_read()
+        in_asset = asset_of(portfolio.funds, code)
+        valuation = await portfolio.value(caller.account_id, code)
+        assets = portfolio.funds.exchange.assets
+
+        def amount(minor: int | None) -> str | None:
+            return None if minor is None else in_asset.format(minor)
+
+        holdings = [
+            HoldingView(
+                holding.asset,
+                assets[holding.asset].format(holding.balance.available),
+                assets[holding.asset].format(holding.balance.locked),
+                assets[holding.asset].format(holding.balance.total),
+                amount(holding.price),
+                amount(holding.value),
+            )
+            for holding in valuation.holdings
+        ]
+        return PortfolioView(code, in_asset.format(valuation.total), holdings)
+
+    @get("/statements", operation_id="statements")
+    async def statements(
+        self,
+        request: AnyRequest,
+        gate: NamedDependency[Gate],
+        funds: NamedDependency[Funds],
+    ) -> Response[Any]:
+        caller = await gate.private(request, 10)
+        params = caller.params
+        code = params.text("asset")
+        start = params.integer("startTime", minimum=0)
+        end = params.integer("endTime", minimum=0)
+        kind = params.choice("format", StatementFormat, illegal("format", "json|csv"))
+        params.check_all_read()
+        if code is not None:
+            asset_of(funds, code)
+        lines = [
+            StatementLineView.of(line, funds.exchange.assets[line.asset])
+            for line in await funds.statement(caller.account_id, code, start, end)
+        ]
+        if kind is StatementFormat.CSV:
+            return Response(
+                statement_csv(lines),
+                media_type="text/csv",
+                headers={"Content-Disposition": 'attachment; filename="statement.csv"'},
+            )
+        return Response(lines)
+
+    @post("/faucet", operation_id="faucet", status_code=200)
+    async def faucet(
+        self,
+        request: AnyRequest,
+        gate: NamedDependency[Gate],
+        funds: NamedDependency[Funds],
+    ) -> AmountView:
+        caller = await json_or_signed(request, gate)
+        code = caller.params.required_text("asset")
+        amount = caller.params.decimal("amount", required=True)
+        caller.params.check_all_read()
+        assert amount is not None
+        await funds.faucet(caller.account_id, code, amount)
+        asset = funds.exchange.assets[code]
+        return AmountView(code, asset.format(asset.to_minor(amount)))
+
+
+def configured_admin_token() -> str | None:
+    return Settings.from_env().admin_token
+
+
+class AdminController(Controller):
+    """The operator's money movements, for a real deposit or withdrawal seen elsewhere."""
+
+    path = "/api/v1/admin"
+    tags = ["Admin"]
+    exception_handlers = BODY_ERRORS
+    dependencies = {"admin_token": Provide(configured_admin_token, sync_to_thread=False)}
+
+    @post("/deposits", operation_id="adminDeposit", status_code=200)
+    async def deposit(
+        self,
+        request: AnyRequest,
+        data: JSONBody[Transfer],
+        gate: NamedDependency[Gate],
+        funds: NamedDependency[Funds],
+        admin_token: NamedDependency[str | None],
+    ) -> TransferView:
+        await admit(request, gate, admin_token)
+        await funds.deposit(data.user_id, data.asset, Decimal(data.amount), data.reference)
+        return transferred(funds, data)
+
+    @post("/withdrawals", operation_id="adminWithdrawal", status_code=200)
+    async def withdraw(
+        self,
+        request: AnyRequest,
+        data: JSONBody[Transfer],
+        gate: NamedDependency[Gate],
+        funds: NamedDependency[Funds],
+        admin_token: NamedDependency[str | None],
+    ) -> TransferView:
+        await admit(request, gate, admin_token)
+        await funds.withdraw(data.user_id, data.asset, Decimal(data.amount), data.reference)
+        return transferred(funds, data)
+
+
+async def admit(request: AnyRequest, gate: Gate, admin_token: str | None) -> None:
+    """Lets through the holder of the configured admin token, and nobody if there is none."""
+    await gate.charge(request, 1)
+    if admin_token is None:
+        raise ApiError(-1002, "The admin endpoints are disabled on this exchange.", 403)
+    sent = request.headers.get("x-admin-token", "")
+    if not secrets.compare_digest(sent.encode(), admin_token.encode()):
+        raise ApiError(-1002, "You are not authorized to execute this request.", 401)
+
+
+def transferred(funds: Funds, data: Transfer) -> TransferView:
+    asset = funds.exchange.assets[data.asset]
+    return TransferView(data.user_id, data.asset, asset.format(asset.to_minor(data.amount)))
