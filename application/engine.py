@@ -4,10 +4,12 @@ publishes their events and answers the callers."""
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Sequence
 
 from attrs import define, field
 
+from application.errors import MarketUnavailable
 from application.ports import EventPublisher, UnitOfWorkFactory
 from application.projection import record_events
 from domain.commands import AmendOrder, CancelOrder, CancelReplace, PlaceOrder
@@ -16,6 +18,8 @@ from domain.events import Event, Trade
 from domain.exchange import Exchange
 from domain.orders import Side
 from domain.ticker import RollingTicker
+
+logger = logging.getLogger(__name__)
 
 MarketCommand = PlaceOrder | CancelOrder | AmendOrder | CancelReplace
 MAX_BATCH = 256  # commands committed in one transaction at most (group commit)
@@ -60,6 +64,8 @@ class MarketEngine:
     async def submit(self, command: MarketCommand) -> Applied:
         """Queues a command and waits until its effects are committed; raises the domain's
         error if it was refused, and then nothing changed."""
+        if self._task is None or self._task.done():
+            raise MarketUnavailable(self.symbol)
         reply: asyncio.Future[Applied] = asyncio.get_running_loop().create_future()
         await self._queue.put(_Pending(command, reply))
         return await reply
@@ -90,19 +96,23 @@ class MarketEngine:
             try:
                 pending.applied = self._execute(pending.command)
             except DomainError as error:
-                pending.reply.set_exception(error)
+                _answer(pending.reply, error=error)
         done = [p for p in batch if p.applied is not None]
         if not done:
             return
         try:
             async with self.unit_of_work() as uow:
-                for pending in done:
-                    assert pending.applied is not None
-                    await record_events(uow, pending.applied.events, _timestamp(pending.command))
+                await record_events(
+                    uow,
+                    [(p.applied.events, _timestamp(p.command)) for p in done if p.applied],
+                )
                 await uow.commit()
-        except Exception as error:  # the store refused: nobody may think these happened
+        except Exception as error:
+            # The store refused: nobody may think these happened, and the book in memory no
+            # longer matches the store, so this engine stops taking commands.
             for pending in done:
-                pending.reply.set_exception(error)
+                _answer(pending.reply, error=MarketUnavailable(self.symbol))
+            logger.exception("engine %s stopped: its commit failed", self.symbol, exc_info=error)
             raise
         for pending in done:
             applied = pending.applied
@@ -111,7 +121,7 @@ class MarketEngine:
                 if isinstance(event, Trade):
                     self.ticker.add(event)
             await self.publisher.publish(self.symbol, applied.sequence, applied.events)
-            pending.reply.set_result(applied)
+            _answer(pending.reply, applied)
 
     def _execute(self, command: MarketCommand) -> Applied:
         if isinstance(command, CancelReplace):
@@ -121,6 +131,21 @@ class MarketEngine:
         events = self.exchange.execute(command)
         self.sequence += 1
         return Applied(self.sequence, events)
+
+
+def _answer(
+    reply: "asyncio.Future[Applied]",
+    applied: Applied | None = None,
+    error: BaseException | None = None,
+) -> None:
+    # A caller that went away (its request was cancelled) no longer waits for the answer;
+    # what the command did stands all the same.
+    if reply.done():
+        return
+    if error is not None:
+        reply.set_exception(error)
+    else:
+        reply.set_result(applied)  # type: ignore[arg-type]
 
 
 def _timestamp(command: MarketCommand) -> int:

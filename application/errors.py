@@ -29,3 +29,10 @@ class FeatureDisabled(ApplicationError):
 
 class NotFound(ApplicationError):
     """Nothing of the caller's goes by that name."""
+
+
+class MarketUnavailable(ApplicationError):
+    """The market's engine is not running, so no command can be taken now."""
+
+    def __init__(self, symbol: str) -> None:
+        super().__init__(f"Market {symbol} is unavailable; please try again.")

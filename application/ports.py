@@ -143,13 +143,26 @@ class Journal(Protocol):
 class UnitOfWork(Protocol):
     """One transaction over every repository: nothing is kept unless `commit` ran."""
 
-    users: Users
-    api_keys: ApiKeys
-    sessions: Sessions
-    orders: Orders
-    trades: Trades
-    candles: Candles
-    journal: Journal
+    @property
+    def users(self) -> Users: ...
+
+    @property
+    def api_keys(self) -> ApiKeys: ...
+
+    @property
+    def sessions(self) -> Sessions: ...
+
+    @property
+    def orders(self) -> Orders: ...
+
+    @property
+    def trades(self) -> Trades: ...
+
+    @property
+    def candles(self) -> Candles: ...
+
+    @property
+    def journal(self) -> Journal: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -9,8 +9,22 @@ from domain.ledger import JournalEntry
 from domain.orders import OrderStatus
 
 
-async def record_events(uow: UnitOfWork, events: Sequence[Event], timestamp: int) -> None:
+async def record_events(uow: UnitOfWork, batch: Sequence[tuple[Sequence[Event], int]]) -> None:
+    """Records each command's events, stamped with its time. One batch may hold an order's
+    acceptance and its later fills, so orders are gathered across the batch, then saved."""
     touched: dict[tuple[str, int], OrderRecord] = {}
+    for events, timestamp in batch:
+        await _record(uow, events, timestamp, touched)
+    for order in touched.values():
+        await uow.orders.save(order)
+
+
+async def _record(
+    uow: UnitOfWork,
+    events: Sequence[Event],
+    timestamp: int,
+    touched: dict[tuple[str, int], OrderRecord],
+) -> None:
     for event in events:
         if isinstance(event, OrderAccepted):
             touched[event.symbol, event.order_id] = OrderRecord(
@@ -47,5 +61,3 @@ async def record_events(uow: UnitOfWork, events: Sequence[Event], timestamp: int
             await uow.candles.record(event)
         elif isinstance(event, JournalEntry):
             await uow.journal.add(event, timestamp)
-    for order in touched.values():
-        await uow.orders.save(order)

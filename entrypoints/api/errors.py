@@ -12,6 +12,7 @@ from application.errors import (
     EmailTaken,
     FeatureDisabled,
     InvalidCredentials,
+    MarketUnavailable,
     NotFound,
     RateLimited,
 )
@@ -76,6 +77,7 @@ APPLICATION_CODES: dict[type[ApplicationError], tuple[int, int]] = {
     InvalidCredentials: (-1002, 401),
     FeatureDisabled: (-1002, 403),
     NotFound: (-1100, 404),
+    MarketUnavailable: (-1001, 503),
 }
 
 
