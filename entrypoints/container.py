@@ -18,6 +18,7 @@ from application.ports import EventPublisher, UnitOfWorkFactory
 from application.trading import Trading
 from domain.exchange import Exchange
 from entrypoints.api.gate import Gate
+from entrypoints.api.services import Services
 from entrypoints.listing import default_markets
 
 
@@ -58,3 +59,7 @@ class Container(containers.DeclarativeContainer):
     funds = providers.Singleton(Funds, exchange, unit_of_work, clock, config.faucet)
     portfolio = providers.Singleton(Portfolio, funds, market_data)
     gate = providers.Singleton(Gate, accounts, clock, rate_limiter, config.weight_per_minute)
+    services = providers.Singleton(
+        Services, gate, trading, market_data, history, accounts, funds, portfolio,
+        config.admin_token,
+    )  # fmt: skip

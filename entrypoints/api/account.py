@@ -6,12 +6,9 @@ from litestar import Controller, Request, get
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 
-from application.funds import Funds
-from application.history import History
-from application.market_data import MarketData
 from entrypoints.api import formats
 from entrypoints.api.errors import ApiError
-from entrypoints.api.gate import Gate
+from entrypoints.api.services import Services
 
 AnyRequest = Request[Any, Any, State]
 Json = dict[str, Any]
@@ -25,17 +22,15 @@ class AccountController(Controller):
     async def account(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        funds: NamedDependency[Funds],
-        market_data: NamedDependency[MarketData],
+        services: NamedDependency[Services],
     ) -> Json:
-        caller = await gate.private(request, 20)
+        caller = await services.gate.private(request, 20)
         omit_zero = caller.params.text("omitZeroBalances") == "true"
         caller.params.check_all_read()
-        balances = await funds.balances(caller.account_id)
-        assets = funds.exchange.assets
+        balances = await services.funds.balances(caller.account_id)
+        assets = services.funds.exchange.assets
         # Fees are the same on every market here; the first market's stand for the account.
-        market = market_data.markets()[0]
+        market = services.market_data.markets()[0]
         return {
             "makerCommission": market.maker_fee_bps,
             "takerCommission": market.taker_fee_bps,
@@ -53,7 +48,7 @@ class AccountController(Controller):
             "brokered": False,
             "requireSelfTradePrevention": False,
             "preventSor": False,
-            "updateTime": market_data.clock.now(),
+            "updateTime": services.market_data.clock.now(),
             "accountType": "SPOT",
             "balances": [
                 {
@@ -72,11 +67,9 @@ class AccountController(Controller):
     async def my_trades(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        history: NamedDependency[History],
-        market_data: NamedDependency[MarketData],
+        services: NamedDependency[Services],
     ) -> list[Json]:
-        caller = await gate.private(request, 20)
+        caller = await services.gate.private(request, 20)
         params = caller.params
         symbol = params.required_text("symbol")
         order_id = params.integer("orderId", minimum=1)
@@ -87,8 +80,8 @@ class AccountController(Controller):
         params.check_all_read()
         if from_id is not None and (start is not None or end is not None):
             raise ApiError(-1128, "Combination of optional parameters invalid.")
-        market = market_data.market(symbol)
-        trades = await history.trades(
+        market = services.market_data.market(symbol)
+        trades = await services.history.trades(
             caller.account_id, symbol, order_id, from_id, start, end, limit
         )
         return [formats.account_trade(market, caller.account_id, t) for t in trades]

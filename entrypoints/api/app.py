@@ -20,13 +20,6 @@ from entrypoints.api.users import UserController
 from entrypoints.api.wallet import AdminController, WalletController
 from entrypoints.container import Container
 
-SERVICES = ("gate", "trading", "market_data", "history", "accounts", "funds", "portfolio")
-
-
-def _provider(container: Container, name: str) -> Provide:
-    service: Callable[[], Any] = getattr(container, name)
-    return Provide(lambda: service(), use_cache=True, sync_to_thread=False)
-
 
 async def _used_weight_header(message: Message, scope: Scope) -> None:
     if message["type"] == "http.response.start":
@@ -66,7 +59,9 @@ def create_app(
             WalletController,
             AdminController,
         ],
-        dependencies={name: _provider(container, name) for name in SERVICES},
+        dependencies={
+            "services": Provide(lambda: container.services(), use_cache=True, sync_to_thread=False)
+        },
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         before_send=[_used_weight_header],

@@ -11,8 +11,8 @@ from application.market_data import MarketData
 from domain.candles import Interval
 from entrypoints.api import formats
 from entrypoints.api.errors import ApiError, mandatory
-from entrypoints.api.gate import Gate
 from entrypoints.api.params import Params
+from entrypoints.api.services import Services
 
 AnyRequest = Request[Any, Any, State]
 DEPTH_LIMITS = (5, 10, 20, 50, 100, 500, 1000, 5000)
@@ -50,41 +50,41 @@ class MarketController(Controller):
     tags = ["Market data"]
 
     @get("/ping", operation_id="ping")
-    async def ping(self, request: AnyRequest, gate: NamedDependency[Gate]) -> dict[str, Any]:
-        (await gate.public(request)).check_all_read()
+    async def ping(
+        self, services: NamedDependency[Services], request: AnyRequest
+    ) -> dict[str, Any]:
+        (await services.gate.public(request)).check_all_read()
         return {}
 
     @get("/time", operation_id="serverTime")
     async def time(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        market_data: NamedDependency[MarketData],
+        services: NamedDependency[Services],
     ) -> dict[str, Any]:
-        (await gate.public(request)).check_all_read()
-        return {"serverTime": market_data.clock.now()}
+        (await services.gate.public(request)).check_all_read()
+        return {"serverTime": services.market_data.clock.now()}
 
     @get("/exchangeInfo", operation_id="exchangeInfo")
     async def exchange_info(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        market_data: NamedDependency[MarketData],
+        services: NamedDependency[Services],
     ) -> dict[str, Any]:
-        params = await gate.public(request, 20)
-        wanted, _ = _symbols(params, market_data)
+        params = await services.gate.public(request, 20)
+        wanted, _ = _symbols(params, services.market_data)
         params.ignore("permissions", "showPermissionSets", "symbolStatus")
         params.check_all_read()
-        markets = [market_data.market(s) for s in wanted]
+        markets = [services.market_data.market(s) for s in wanted]
         return {
             "timezone": "UTC",
-            "serverTime": market_data.clock.now(),
+            "serverTime": services.market_data.clock.now(),
             "rateLimits": [
                 {
                     "rateLimitType": "REQUEST_WEIGHT",
                     "interval": "MINUTE",
                     "intervalNum": 1,
-                    "limit": gate.weight_per_minute,
+                    "limit": services.gate.weight_per_minute,
                 }
             ],
             "exchangeFilters": [],
@@ -95,56 +95,52 @@ class MarketController(Controller):
     async def depth(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        market_data: NamedDependency[MarketData],
+        services: NamedDependency[Services],
     ) -> dict[str, Any]:
-        params = gate.query(request)
+        params = services.gate.query(request)
         limit = params.integer("limit", minimum=1, maximum=5000) or 100
-        await gate.charge(request, _depth_weight(limit))
+        await services.gate.charge(request, _depth_weight(limit))
         symbol = params.required_text("symbol")
         params.check_all_read()
-        market = market_data.market(symbol)
-        return formats.depth(market, market_data.depth(symbol, limit))
+        market = services.market_data.market(symbol)
+        return formats.depth(market, services.market_data.depth(symbol, limit))
 
     @get("/trades", operation_id="recentTrades")
     async def trades(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        market_data: NamedDependency[MarketData],
+        services: NamedDependency[Services],
     ) -> list[dict[str, Any]]:
-        params = await gate.public(request, 25)
+        params = await services.gate.public(request, 25)
         symbol = params.required_text("symbol")
         limit = params.integer("limit", minimum=1, maximum=1000) or 500
         params.check_all_read()
-        market = market_data.market(symbol)
-        trades = await market_data.recent_trades(symbol, limit)
+        market = services.market_data.market(symbol)
+        trades = await services.market_data.recent_trades(symbol, limit)
         return [formats.public_trade(market, t) for t in trades]
 
     @get("/historicalTrades", operation_id="historicalTrades")
     async def historical_trades(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        market_data: NamedDependency[MarketData],
+        services: NamedDependency[Services],
     ) -> list[dict[str, Any]]:
-        params = await gate.public(request, 25)
+        params = await services.gate.public(request, 25)
         symbol = params.required_text("symbol")
         limit = params.integer("limit", minimum=1, maximum=1000) or 500
         from_id = params.integer("fromId", minimum=0)
         params.check_all_read()
-        market = market_data.market(symbol)
-        trades = await market_data.trades(symbol, from_id=from_id, limit=limit)
+        market = services.market_data.market(symbol)
+        trades = await services.market_data.trades(symbol, from_id=from_id, limit=limit)
         return [formats.public_trade(market, t) for t in trades]
 
     @get("/aggTrades", operation_id="aggTrades")
     async def aggregate_trades(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        market_data: NamedDependency[MarketData],
+        services: NamedDependency[Services],
     ) -> list[dict[str, Any]]:
-        params = await gate.public(request, 4)
+        params = await services.gate.public(request, 4)
         symbol = params.required_text("symbol")
         from_id = params.integer("fromId", minimum=0)
         start = params.integer("startTime", minimum=0)
@@ -153,18 +149,17 @@ class MarketController(Controller):
         params.check_all_read()
         if from_id is not None and (start is not None or end is not None):
             raise ApiError(-1128, "Combination of optional parameters invalid.")
-        market = market_data.market(symbol)
-        found = await market_data.aggregate_trades(symbol, from_id, start, end, limit)
+        market = services.market_data.market(symbol)
+        found = await services.market_data.aggregate_trades(symbol, from_id, start, end, limit)
         return [formats.aggregate_trade(market, t) for t in found]
 
     @get("/klines", operation_id="klines")
     async def klines(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        market_data: NamedDependency[MarketData],
+        services: NamedDependency[Services],
     ) -> list[list[Any]]:
-        params = await gate.public(request, 2)
+        params = await services.gate.public(request, 2)
         symbol = params.required_text("symbol")
         interval = params.choice("interval", Interval, INVALID_INTERVAL, required=True)
         start = params.integer("startTime", minimum=0)
@@ -173,24 +168,25 @@ class MarketController(Controller):
         params.ignore("timeZone")
         params.check_all_read()
         assert interval is not None
-        market = market_data.market(symbol)
-        candles = await market_data.candles(symbol, interval, start, end, limit)
+        market = services.market_data.market(symbol)
+        candles = await services.market_data.candles(symbol, interval, start, end, limit)
         return [formats.kline(market, c) for c in candles]
 
     @get("/ticker/24hr", operation_id="ticker24hr")
     async def ticker_24h(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        market_data: NamedDependency[MarketData],
+        services: NamedDependency[Services],
     ) -> dict[str, Any] | list[dict[str, Any]]:
-        params = await gate.public(request, 2)
-        symbols, single = _symbols(params, market_data)
+        params = await services.gate.public(request, 2)
+        symbols, single = _symbols(params, services.market_data)
         params.ignore("type")
         params.check_all_read()
         found = [
             formats.ticker_24h(
-                market_data.market(s), market_data.ticker(s), market_data.book_ticker(s)
+                services.market_data.market(s),
+                services.market_data.ticker(s),
+                services.market_data.book_ticker(s),
             )
             for s in symbols
         ]
@@ -200,16 +196,17 @@ class MarketController(Controller):
     async def ticker_price(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        market_data: NamedDependency[MarketData],
+        services: NamedDependency[Services],
     ) -> dict[str, Any] | list[dict[str, Any]]:
-        params = await gate.public(request, 2)
-        symbols, single = _symbols(params, market_data)
+        params = await services.gate.public(request, 2)
+        symbols, single = _symbols(params, services.market_data)
         params.check_all_read()
         found = [
             {
                 "symbol": s,
-                "price": formats.price(market_data.market(s), market_data.ticker(s).last_price),
+                "price": formats.price(
+                    services.market_data.market(s), services.market_data.ticker(s).last_price
+                ),
             }
             for s in symbols
         ]
@@ -219,14 +216,14 @@ class MarketController(Controller):
     async def book_ticker(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        market_data: NamedDependency[MarketData],
+        services: NamedDependency[Services],
     ) -> dict[str, Any] | list[dict[str, Any]]:
-        params = await gate.public(request, 2)
-        symbols, single = _symbols(params, market_data)
+        params = await services.gate.public(request, 2)
+        symbols, single = _symbols(params, services.market_data)
         params.check_all_read()
         found = [
-            formats.book_ticker(market_data.market(s), market_data.book_ticker(s)) for s in symbols
+            formats.book_ticker(services.market_data.market(s), services.market_data.book_ticker(s))
+            for s in symbols
         ]
         return found[0] if single else found
 
@@ -234,17 +231,16 @@ class MarketController(Controller):
     async def average_price(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        market_data: NamedDependency[MarketData],
+        services: NamedDependency[Services],
     ) -> dict[str, Any]:
-        params = await gate.public(request, 2)
+        params = await services.gate.public(request, 2)
         symbol = params.text("symbol")
         params.check_all_read()
         if symbol is None:
             raise mandatory("symbol")
-        average, close_time = await market_data.average_price(symbol)
+        average, close_time = await services.market_data.average_price(symbol)
         return {
             "mins": 5,
-            "price": formats.price(market_data.market(symbol), average),
+            "price": formats.price(services.market_data.market(symbol), average),
             "closeTime": close_time,
         }

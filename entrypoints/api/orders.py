@@ -7,17 +7,16 @@ from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 
-from application.history import History
 from application.market_data import MarketData
 from application.records import OrderRecord
-from application.trading import PlacedOrder, Trading
+from application.trading import PlacedOrder
 from domain.commands import AmendOrder, CancelOrder, CancelReplace, CancelReplaceMode
 from domain.errors import DomainError, UnknownOrder
 from entrypoints.api import formats
 from entrypoints.api.errors import ApiError, domain_code
-from entrypoints.api.gate import Gate
 from entrypoints.api.order_params import ResponseType, order_reference, read_order
 from entrypoints.api.params import Params
+from entrypoints.api.services import Services
 
 AnyRequest = Request[Any, Any, State]
 Json = dict[str, Any]
@@ -82,32 +81,28 @@ class OrderController(Controller):
     async def place(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        trading: NamedDependency[Trading],
-        market_data: NamedDependency[MarketData],
+        services: NamedDependency[Services],
     ) -> Json:
-        caller = await gate.private(request)
-        command, kind = read_order(caller.params, caller.account_id, market_data)
+        caller = await services.gate.private(request)
+        command, kind = read_order(caller.params, caller.account_id, services.market_data)
         caller.params.check_all_read()
-        placed = await trading.place(command)
-        return placed_response(market_data, placed, kind)
+        placed = await services.trading.place(command)
+        return placed_response(services.market_data, placed, kind)
 
     @post("/order/test", operation_id="testNewOrder", status_code=200)
     async def test(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        trading: NamedDependency[Trading],
-        market_data: NamedDependency[MarketData],
+        services: NamedDependency[Services],
     ) -> Json:
-        caller = await gate.private(request)
-        command, _ = read_order(caller.params, caller.account_id, market_data)
+        caller = await services.gate.private(request)
+        command, _ = read_order(caller.params, caller.account_id, services.market_data)
         with_rates = caller.params.text("computeCommissionRates") == "true"
         caller.params.check_all_read()
-        trading.test(command)
+        services.trading.test(command)
         if not with_rates:
             return {}
-        market = market_data.market(command.symbol)
+        market = services.market_data.market(command.symbol)
         return {
             "standardCommissionForOrder": {
                 "maker": formats.rate(market.maker_fee_bps),
@@ -126,17 +121,15 @@ class OrderController(Controller):
     async def query(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        history: NamedDependency[History],
-        market_data: NamedDependency[MarketData],
+        services: NamedDependency[Services],
     ) -> Json:
-        caller = await gate.private(request, 4)
+        caller = await services.gate.private(request, 4)
         symbol = caller.params.required_text("symbol")
         order_id, client_id = order_reference(caller.params, "orderId", "origClientOrderId")
         caller.params.check_all_read()
-        market = market_data.market(symbol)
+        market = services.market_data.market(symbol)
         try:
-            order = await history.order(caller.account_id, symbol, order_id, client_id)
+            order = await services.history.order(caller.account_id, symbol, order_id, client_id)
         except UnknownOrder:
             raise ApiError(-2013, "Order does not exist.") from None
         return formats.order(market, order)
@@ -145,53 +138,49 @@ class OrderController(Controller):
     async def cancel(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        trading: NamedDependency[Trading],
-        market_data: NamedDependency[MarketData],
+        services: NamedDependency[Services],
     ) -> Json:
-        caller = await gate.private(request)
+        caller = await services.gate.private(request)
         symbol = caller.params.required_text("symbol")
         order_id, client_id = order_reference(caller.params, "orderId", "origClientOrderId")
         cancel_id = new_client_id(caller.params, "newClientOrderId")
         caller.params.ignore("cancelRestrictions")
         caller.params.check_all_read()
-        market_data.market(symbol)
-        order = await trading.cancel(CancelOrder(caller.account_id, symbol, order_id, client_id))
-        return canceled_response(market_data, order, cancel_id)
+        services.market_data.market(symbol)
+        order = await services.trading.cancel(
+            CancelOrder(caller.account_id, symbol, order_id, client_id)
+        )
+        return canceled_response(services.market_data, order, cancel_id)
 
     @get("/openOrders", operation_id="openOrders")
     async def open_orders(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        history: NamedDependency[History],
-        market_data: NamedDependency[MarketData],
+        services: NamedDependency[Services],
     ) -> list[Json]:
-        params = gate.query(request)
+        params = services.gate.query(request)
         symbol = params.text("symbol")
-        caller = await gate.private(request, 6 if symbol else 80)
+        caller = await services.gate.private(request, 6 if symbol else 80)
         caller.params.text("symbol")
         caller.params.check_all_read()
         if symbol is not None:
-            market_data.market(symbol)
-        orders = await history.open_orders(caller.account_id, symbol)
-        return [formats.order(market_data.market(o.symbol), o) for o in orders]
+            services.market_data.market(symbol)
+        orders = await services.history.open_orders(caller.account_id, symbol)
+        return [formats.order(services.market_data.market(o.symbol), o) for o in orders]
 
     @delete("/openOrders", operation_id="cancelOpenOrders", status_code=200)
     async def cancel_open_orders(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        trading: NamedDependency[Trading],
-        market_data: NamedDependency[MarketData],
+        services: NamedDependency[Services],
     ) -> list[Json]:
-        caller = await gate.private(request)
+        caller = await services.gate.private(request)
         symbol = caller.params.required_text("symbol")
         caller.params.check_all_read()
-        market_data.market(symbol)
-        canceled = await trading.cancel_all(caller.account_id, symbol)
+        services.market_data.market(symbol)
+        canceled = await services.trading.cancel_all(caller.account_id, symbol)
         return [
-            canceled_response(market_data, order, secrets.token_urlsafe(16)[:22])
+            canceled_response(services.market_data, order, secrets.token_urlsafe(16)[:22])
             for order in canceled
         ]
 
@@ -199,11 +188,9 @@ class OrderController(Controller):
     async def all_orders(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        history: NamedDependency[History],
-        market_data: NamedDependency[MarketData],
+        services: NamedDependency[Services],
     ) -> list[Json]:
-        caller = await gate.private(request, 20)
+        caller = await services.gate.private(request, 20)
         params = caller.params
         symbol = params.required_text("symbol")
         from_id = params.integer("orderId", minimum=1)
@@ -211,27 +198,27 @@ class OrderController(Controller):
         end = params.integer("endTime", minimum=0)
         limit = params.integer("limit", minimum=1, maximum=1000) or 500
         params.check_all_read()
-        market = market_data.market(symbol)
-        orders = await history.all_orders(caller.account_id, symbol, from_id, start, end, limit)
+        market = services.market_data.market(symbol)
+        orders = await services.history.all_orders(
+            caller.account_id, symbol, from_id, start, end, limit
+        )
         return [formats.order(market, o) for o in orders]
 
     @put("/order/amend/keepPriority", operation_id="amendKeepPriority", status_code=200)
     async def amend(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        trading: NamedDependency[Trading],
-        market_data: NamedDependency[MarketData],
+        services: NamedDependency[Services],
     ) -> Json:
-        caller = await gate.private(request, 4)
+        caller = await services.gate.private(request, 4)
         params = caller.params
         symbol = params.required_text("symbol")
         order_id, client_id = order_reference(params, "orderId", "origClientOrderId")
         new_quantity = params.decimal("newQty", required=True)
         params.check_all_read()
-        market = market_data.market(symbol)
+        market = services.market_data.market(symbol)
         assert new_quantity is not None
-        amended = await trading.amend(
+        amended = await services.trading.amend(
             AmendOrder(
                 caller.account_id, symbol, market.quantity(new_quantity), order_id, client_id
             )
@@ -246,11 +233,9 @@ class OrderController(Controller):
     async def cancel_replace(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        trading: NamedDependency[Trading],
-        market_data: NamedDependency[MarketData],
+        services: NamedDependency[Services],
     ) -> Response[Json]:
-        caller = await gate.private(request)
+        caller = await services.gate.private(request)
         params = caller.params
         mode = params.choice(
             "cancelReplaceMode",
@@ -260,23 +245,23 @@ class OrderController(Controller):
         )
         order_id, client_id = order_reference(params, "cancelOrderId", "cancelOrigClientOrderId")
         cancel_id = new_client_id(params, "cancelNewClientOrderId")
-        command, kind = read_order(params, caller.account_id, market_data)
+        command, kind = read_order(params, caller.account_id, services.market_data)
         params.ignore("cancelRestrictions", "orderRateLimitExceededMode")
         params.check_all_read()
         assert mode is not None
         cancel = CancelOrder(caller.account_id, command.symbol, order_id, client_id)
-        outcome = await trading.cancel_replace(CancelReplace(cancel, command, mode))
+        outcome = await services.trading.cancel_replace(CancelReplace(cancel, command, mode))
         canceled, placed = outcome.canceled, outcome.placed
         body: Json = {
             "cancelResult": "FAILURE" if outcome.cancel_error else "SUCCESS",
             "newOrderResult": "FAILURE" if outcome.place_error else "SUCCESS",
             "cancelResponse": (
-                canceled_response(market_data, canceled, cancel_id)
+                canceled_response(services.market_data, canceled, cancel_id)
                 if canceled
                 else _error_body(outcome.cancel_error)
             ),
             "newOrderResponse": (
-                placed_response(market_data, placed, kind)
+                placed_response(services.market_data, placed, kind)
                 if placed
                 else _error_body(outcome.place_error)
             ),

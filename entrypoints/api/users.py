@@ -9,10 +9,9 @@ from litestar.exceptions import ClientException, ValidationException
 from litestar.params import FromPath, JSONBody
 from msgspec import Meta, Struct
 
-from application.accounts import Accounts
 from application.records import ApiKey
 from entrypoints.api.errors import body, on_http_error
-from entrypoints.api.gate import Gate
+from entrypoints.api.services import Services
 
 AnyRequest = Request[Any, Any, Any]
 # Hashing a password costs the server far more than answering most requests.
@@ -97,79 +96,72 @@ class UserController(Controller):
     async def sign_up(
         self,
         request: AnyRequest,
+        services: NamedDependency[Services],
         data: JSONBody[Credentials],
-        gate: NamedDependency[Gate],
-        accounts: NamedDependency[Accounts],
     ) -> UserView:
-        await gate.charge(request, PASSWORD_WEIGHT)
-        user = await accounts.sign_up(data.email, data.password)
+        await services.gate.charge(request, PASSWORD_WEIGHT)
+        user = await services.accounts.sign_up(data.email, data.password)
         return UserView(user.user_id, user.email)
 
     @post("/auth/login", operation_id="login", status_code=200)
     async def login(
         self,
         request: AnyRequest,
+        services: NamedDependency[Services],
         data: JSONBody[Credentials],
-        gate: NamedDependency[Gate],
-        accounts: NamedDependency[Accounts],
     ) -> TokensView:
-        await gate.charge(request, PASSWORD_WEIGHT)
-        tokens = await accounts.login(data.email, data.password)
+        await services.gate.charge(request, PASSWORD_WEIGHT)
+        tokens = await services.accounts.login(data.email, data.password)
         return TokensView(tokens.access_token, tokens.refresh_token, tokens.expires_in)
 
     @post("/auth/refresh", operation_id="refreshToken", status_code=200)
     async def refresh(
         self,
         request: AnyRequest,
+        services: NamedDependency[Services],
         data: JSONBody[RefreshRequest],
-        gate: NamedDependency[Gate],
-        accounts: NamedDependency[Accounts],
     ) -> TokensView:
-        await gate.charge(request, 1)
-        tokens = await accounts.refresh(data.refresh_token)
+        await services.gate.charge(request, 1)
+        tokens = await services.accounts.refresh(data.refresh_token)
         return TokensView(tokens.access_token, tokens.refresh_token, tokens.expires_in)
 
     @post("/auth/logout", operation_id="logout", status_code=200)
     async def logout(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        accounts: NamedDependency[Accounts],
+        services: NamedDependency[Services],
     ) -> dict[str, Any]:
-        await gate.user(request)
-        await accounts.logout(bearer_token(request))
+        await services.gate.user(request)
+        await services.accounts.logout(bearer_token(request))
         return {}
 
     @post("/api-keys", operation_id="createApiKey")
     async def create_api_key(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        accounts: NamedDependency[Accounts],
+        services: NamedDependency[Services],
         data: JSONBody[NewApiKey | None] = None,
     ) -> CreatedApiKey:
-        user_id = await gate.user(request)
-        key = await accounts.create_api_key(user_id, data.label if data else "")
+        user_id = await services.gate.user(request)
+        key = await services.accounts.create_api_key(user_id, data.label if data else "")
         return CreatedApiKey(key.api_key, key.label, key.created_at, key.secret)
 
     @get("/api-keys", operation_id="listApiKeys")
     async def api_keys(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        accounts: NamedDependency[Accounts],
+        services: NamedDependency[Services],
     ) -> list[ApiKeyView]:
-        user_id = await gate.user(request)
-        return [ApiKeyView.of(key) for key in await accounts.api_keys(user_id)]
+        user_id = await services.gate.user(request)
+        return [ApiKeyView.of(key) for key in await services.accounts.api_keys(user_id)]
 
     @delete("/api-keys/{api_key:str}", operation_id="deleteApiKey", status_code=200)
     async def delete_api_key(
         self,
         request: AnyRequest,
+        services: NamedDependency[Services],
         api_key: FromPath[str],
-        gate: NamedDependency[Gate],
-        accounts: NamedDependency[Accounts],
     ) -> dict[str, Any]:
-        user_id = await gate.user(request)
-        await accounts.delete_api_key(user_id, api_key)
+        user_id = await services.gate.user(request)
+        await services.accounts.delete_api_key(user_id, api_key)
         return {}

@@ -11,20 +11,19 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from msgspec import Meta, Struct
 
 from application.funds import Funds
-from application.portfolio import Portfolio
 from application.records import StatementLine
 from domain.assets import Asset
 from domain.errors import UnknownAsset
 from entrypoints.api.errors import ApiError, illegal
 from entrypoints.api.gate import Caller, Gate
 from entrypoints.api.params import DECIMAL_RANGE, Params
+from entrypoints.api.services import Services
 from entrypoints.api.users import BODY_ERRORS
-from entrypoints.settings import Settings
 
 AnyRequest = Request[Any, Any, State]
 DEFAULT_VALUATION = "USDT"
@@ -125,15 +124,14 @@ class WalletController(Controller):
     async def portfolio(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        portfolio: NamedDependency[Portfolio],
+        services: NamedDependency[Services],
     ) -> PortfolioView:
-        caller = await gate.private(request, 5)
+        caller = await services.gate.private(request, 5)
         code = caller.params.text("asset") or DEFAULT_VALUATION
         caller.params.check_all_read()
-        in_asset = asset_of(portfolio.funds, code)
-        valuation = await portfolio.value(caller.account_id, code)
-        assets = portfolio.funds.exchange.assets
+        in_asset = asset_of(services.portfolio.funds, code)
+        valuation = await services.portfolio.value(caller.account_id, code)
+        assets = services.portfolio.funds.exchange.assets
 
         def amount(minor: int | None) -> str | None:
             return None if minor is None else in_asset.format(minor)
@@ -155,10 +153,9 @@ class WalletController(Controller):
     async def statements(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        funds: NamedDependency[Funds],
+        services: NamedDependency[Services],
     ) -> Response[Any]:
-        caller = await gate.private(request, 10)
+        caller = await services.gate.private(request, 10)
         params = caller.params
         code = params.text("asset")
         start = params.integer("startTime", minimum=0)
@@ -166,10 +163,10 @@ class WalletController(Controller):
         kind = params.choice("format", StatementFormat, illegal("format", "json|csv"))
         params.check_all_read()
         if code is not None:
-            asset_of(funds, code)
+            asset_of(services.funds, code)
         lines = [
-            StatementLineView.of(line, funds.exchange.assets[line.asset])
-            for line in await funds.statement(caller.account_id, code, start, end)
+            StatementLineView.of(line, services.funds.exchange.assets[line.asset])
+            for line in await services.funds.statement(caller.account_id, code, start, end)
         ]
         if kind is StatementFormat.CSV:
             return Response(
@@ -183,21 +180,16 @@ class WalletController(Controller):
     async def faucet(
         self,
         request: AnyRequest,
-        gate: NamedDependency[Gate],
-        funds: NamedDependency[Funds],
+        services: NamedDependency[Services],
     ) -> AmountView:
-        caller = await json_or_signed(request, gate)
+        caller = await json_or_signed(request, services.gate)
         code = caller.params.required_text("asset")
         amount = caller.params.decimal("amount", required=True)
         caller.params.check_all_read()
         assert amount is not None
-        await funds.faucet(caller.account_id, code, amount)
-        asset = funds.exchange.assets[code]
+        await services.funds.faucet(caller.account_id, code, amount)
+        asset = services.funds.exchange.assets[code]
         return AmountView(code, asset.format(asset.to_minor(amount)))
-
-
-def configured_admin_token() -> str | None:
-    return Settings.from_env().admin_token
 
 
 class AdminController(Controller):
@@ -206,33 +198,30 @@ class AdminController(Controller):
     path = "/api/v1/admin"
     tags = ["Admin"]
     exception_handlers = BODY_ERRORS
-    dependencies = {"admin_token": Provide(configured_admin_token, sync_to_thread=False)}
 
     @post("/deposits", operation_id="adminDeposit", status_code=200)
     async def deposit(
         self,
         request: AnyRequest,
+        services: NamedDependency[Services],
         data: JSONBody[Transfer],
-        gate: NamedDependency[Gate],
-        funds: NamedDependency[Funds],
-        admin_token: NamedDependency[str | None],
     ) -> TransferView:
-        await admit(request, gate, admin_token)
-        await funds.deposit(data.user_id, data.asset, Decimal(data.amount), data.reference)
-        return transferred(funds, data)
+        await admit(request, services.gate, services.admin_token)
+        await services.funds.deposit(data.user_id, data.asset, Decimal(data.amount), data.reference)
+        return transferred(services.funds, data)
 
     @post("/withdrawals", operation_id="adminWithdrawal", status_code=200)
     async def withdraw(
         self,
         request: AnyRequest,
+        services: NamedDependency[Services],
         data: JSONBody[Transfer],
-        gate: NamedDependency[Gate],
-        funds: NamedDependency[Funds],
-        admin_token: NamedDependency[str | None],
     ) -> TransferView:
-        await admit(request, gate, admin_token)
-        await funds.withdraw(data.user_id, data.asset, Decimal(data.amount), data.reference)
-        return transferred(funds, data)
+        await admit(request, services.gate, services.admin_token)
+        await services.funds.withdraw(
+            data.user_id, data.asset, Decimal(data.amount), data.reference
+        )
+        return transferred(services.funds, data)
 
 
 async def admit(request: AnyRequest, gate: Gate, admin_token: str | None) -> None:

@@ -15,7 +15,7 @@ from entrypoints.settings import Settings
 
 SETTINGS = Settings(
     adapters="memory",
-    jwt_secret="test-secret",
+    jwt_secret="a test secret of at least thirty-two bytes",
     admin_token="admin-token",
     faucet=True,
     weight_per_minute=1_000_000,

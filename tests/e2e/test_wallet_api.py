@@ -14,12 +14,6 @@ from tests.e2e.test_users_api import bearer, login
 ADMIN = {"X-Admin-Token": "admin-token"}
 
 
-@pytest.fixture(autouse=True)
-def admin_token(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The admin endpoints read the token where `Settings.from_env` does.
-    monkeypatch.setenv("BOURSE_ADMIN_TOKEN", "admin-token")
-
-
 async def token_of(venue: Venue, name: str, **funds: str) -> tuple[Trader, dict[str, str]]:
     trader = await venue.trader(name, **funds)
     tokens = await login(venue, f"{name}@example.com")
@@ -139,9 +133,8 @@ async def test_faucet_refusals_change_nothing(venue: Venue) -> None:
 
 
 @pytest.fixture
-async def closed_venue(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Venue]:
+async def closed_venue() -> AsyncIterator[Venue]:
     """An exchange with neither a faucet nor an admin token."""
-    monkeypatch.delenv("BOURSE_ADMIN_TOKEN")
     app, container = build_app(attrs.evolve(SETTINGS, faucet=False, admin_token=None))
     async with AsyncTestClient(app=app) as client:
         yield Venue(client, container)

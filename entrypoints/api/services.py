@@ -1,0 +1,24 @@
+"""Everything a request handler may use, handed over as one dependency (Litestar resolves
+several dependencies of one handler concurrently, in a task group per request; one is cheap)."""
+
+from attrs import frozen
+
+from application.accounts import Accounts
+from application.funds import Funds
+from application.history import History
+from application.market_data import MarketData
+from application.portfolio import Portfolio
+from application.trading import Trading
+from entrypoints.api.gate import Gate
+
+
+@frozen
+class Services:
+    gate: Gate
+    trading: Trading
+    market_data: MarketData
+    history: History
+    accounts: Accounts
+    funds: Funds
+    portfolio: Portfolio
+    admin_token: str | None
