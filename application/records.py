@@ -5,14 +5,14 @@ from msgspec import Struct
 from domain.orders import OrderStatus, OrderType, SelfTradePrevention, Side, TimeInForce
 
 
-class User(Struct):
+class User(Struct, gc=False):
     user_id: int
     email: str
     password_hash: str
     created_at: int
 
 
-class ApiKey(Struct):
+class ApiKey(Struct, gc=False):
     """An HMAC key pair; the secret is needed in the clear to check signatures."""
 
     api_key: str
@@ -22,7 +22,7 @@ class ApiKey(Struct):
     created_at: int
 
 
-class Session(Struct):
+class Session(Struct, gc=False):
     """A login: its refresh token is valid until it expires or the user logs out."""
 
     session_id: str
@@ -32,7 +32,7 @@ class Session(Struct):
     revoked: bool = False
 
 
-class OrderRecord(Struct):
+class OrderRecord(Struct, gc=False):
     """An order as the history shows it, kept current from the engine's events."""
 
     symbol: str
@@ -53,7 +53,7 @@ class OrderRecord(Struct):
     updated_at: int
 
 
-class StatementLine(Struct):
+class StatementLine(Struct, gc=False):
     """What one journal entry did to one asset of an account, and the balances after it."""
 
     entry_id: int

@@ -8,21 +8,21 @@ from msgspec import Struct
 from domain.orders import OrderType, SelfTradePrevention, Side, TimeInForce
 
 
-class Deposit(Struct, frozen=True):
+class Deposit(Struct, frozen=True, gc=False):
     account_id: int
     asset: str
     amount: int
     reference: str = ""
 
 
-class Withdraw(Struct, frozen=True):
+class Withdraw(Struct, frozen=True, gc=False):
     account_id: int
     asset: str
     amount: int
     reference: str = ""
 
 
-class PlaceOrder(Struct, frozen=True):
+class PlaceOrder(Struct, frozen=True, gc=False):
     """`quantity` in base units, or, for a MARKET order only, `quote_quantity` instead (spend
     that much quote when buying, raise that much when selling). An empty `client_order_id`
     gets one made from the order id."""
@@ -40,7 +40,7 @@ class PlaceOrder(Struct, frozen=True):
     timestamp: int = 0
 
 
-class CancelOrder(Struct, frozen=True):
+class CancelOrder(Struct, frozen=True, gc=False):
     """Names the order by `order_id`, by `client_order_id`, or by both (which must agree)."""
 
     account_id: int
@@ -50,7 +50,7 @@ class CancelOrder(Struct, frozen=True):
     timestamp: int = 0
 
 
-class AmendOrder(Struct, frozen=True):
+class AmendOrder(Struct, frozen=True, gc=False):
     """Reduces an open order's quantity in place, keeping its priority in the queue."""
 
     account_id: int
@@ -66,7 +66,7 @@ class CancelReplaceMode(Enum):
     ALLOW_FAILURE = "ALLOW_FAILURE"
 
 
-class CancelReplace(Struct, frozen=True):
+class CancelReplace(Struct, frozen=True, gc=False):
     cancel: CancelOrder
     place: PlaceOrder
     mode: CancelReplaceMode = CancelReplaceMode.STOP_ON_FAILURE

@@ -30,14 +30,14 @@ class EntryKind(Enum):
     TRADE = "TRADE"
 
 
-class Posting(Struct, frozen=True):
+class Posting(Struct, frozen=True, gc=False):
     account_id: int
     asset: str
     bucket: Bucket
     amount: int
 
 
-class JournalEntry(Struct, frozen=True):
+class JournalEntry(Struct, frozen=True, gc=False):
     kind: EntryKind
     postings: tuple[Posting, ...]
     reference: str
