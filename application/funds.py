@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from attrs import define
 
-from application.errors import FeatureDisabled
+from application.errors import FeatureDisabled, NotFound
 from application.ports import Clock, UnitOfWorkFactory
 from application.records import StatementLine
 from domain.commands import Deposit, Withdraw
@@ -26,11 +26,18 @@ class Funds:
 
     async def deposit(self, account_id: int, asset: str, amount: Decimal, reference: str) -> None:
         minor = self._minor(asset, amount)
+        await self._check_account(account_id)
         await self._record(self.exchange.deposit(Deposit(account_id, asset, minor, reference)))
 
     async def withdraw(self, account_id: int, asset: str, amount: Decimal, reference: str) -> None:
         minor = self._minor(asset, amount)
+        await self._check_account(account_id)
         await self._record(self.exchange.withdraw(Withdraw(account_id, asset, minor, reference)))
+
+    async def _check_account(self, account_id: int) -> None:
+        async with self.unit_of_work() as uow:
+            if await uow.users.get(account_id) is None:
+                raise NotFound(f"No account {account_id}.")
 
     async def faucet(self, account_id: int, asset: str, amount: Decimal) -> None:
         """Demo money: credits up to 100 of a base asset or 1,000,000 of a quote-only asset."""

@@ -35,6 +35,9 @@ class MemoryUsers:
         user_id = store.user_ids_by_email.get(email)
         return None if user_id is None else store.users[user_id]
 
+    async def get(self, user_id: int) -> User | None:
+        return self._uow.store.users.get(user_id)
+
 
 class MemoryApiKeys:
     def __init__(self, uow: "MemoryUnitOfWork") -> None:

@@ -112,11 +112,22 @@ def on_application_error(_: AnyRequest, error: ApplicationError) -> Response[dic
 def on_http_error(_: AnyRequest, error: HTTPException) -> Response[dict[str, object]]:
     if isinstance(error, NotFoundException):
         return body(-1000, "Not found.", 404)
-    if isinstance(error, ValidationException):
-        return body(-1100, f"Invalid request: {error.detail}", 400)
+    if isinstance(error, ValidationException) and isinstance(error.extra, list):
+        problems = "; ".join(_problem(found) for found in error.extra)
+        return body(-1100, f"Invalid request body: {problems}.", 400)
+    if error.status_code == 400:
+        return body(-1100, f"Malformed request body: {error.detail}", 400)
     if error.status_code >= 500:
         return body(-1000, "An unknown error occurred while processing the request.", 500)
     return body(-1000, str(error.detail), error.status_code)
+
+
+def _problem(found: object) -> str:
+    if not isinstance(found, dict):
+        return str(found)
+    key = found.get("key")
+    where = f" in '{key}'" if key and key != "data" else ""
+    return f"{found.get('message')}{where}"
 
 
 EXCEPTION_HANDLERS: dict[int | type[Exception], Callable[[AnyRequest, Any], Response[Any]]] = {

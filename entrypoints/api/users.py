@@ -1,44 +1,18 @@
 """Native account endpoints: sign-up, login sessions and API keys (Binance has none)."""
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import ClientException, ValidationException
 from litestar.params import FromPath, JSONBody
 from msgspec import Meta, Struct
 
 from application.records import ApiKey
-from entrypoints.api.errors import body, on_http_error
 from entrypoints.api.services import Services
 
 AnyRequest = Request[Any, Any, Any]
 # Hashing a password costs the server far more than answering most requests.
 PASSWORD_WEIGHT = 10
-
-
-def on_unreadable_body(request: AnyRequest, error: ClientException) -> Response[dict[str, object]]:
-    """Litestar's refusals of a request body, as -1100 saying what was wrong with it."""
-    if error.status_code != 400:
-        return on_http_error(request, error)
-    if isinstance(error, ValidationException) and isinstance(error.extra, list):
-        problems = "; ".join(_problem(found) for found in error.extra)
-        return body(-1100, f"Invalid request body: {problems}.", 400)
-    return body(-1100, f"Malformed request body: {error.detail}", 400)
-
-
-def _problem(found: Any) -> str:
-    if not isinstance(found, dict):
-        return str(found)
-    key = found.get("key")
-    where = f" in '{key}'" if key and key != "data" else ""
-    return f"{found.get('message')}{where}"
-
-
-BODY_ERRORS: dict[int | type[Exception], Callable[[AnyRequest, Any], Response[Any]]] = {
-    ClientException: on_unreadable_body
-}
 
 
 class Credentials(Struct, forbid_unknown_fields=True):
@@ -90,7 +64,6 @@ def bearer_token(request: AnyRequest) -> str:
 class UserController(Controller):
     path = "/api/v1"
     tags = ["Users"]
-    exception_handlers = BODY_ERRORS
 
     @post("/users", operation_id="signUp")
     async def sign_up(

@@ -23,7 +23,6 @@ from entrypoints.api.errors import ApiError, illegal
 from entrypoints.api.gate import Caller, Gate
 from entrypoints.api.params import DECIMAL_RANGE, Params
 from entrypoints.api.services import Services
-from entrypoints.api.users import BODY_ERRORS
 
 AnyRequest = Request[Any, Any, State]
 DEFAULT_VALUATION = "USDT"
@@ -197,7 +196,6 @@ class AdminController(Controller):
 
     path = "/api/v1/admin"
     tags = ["Admin"]
-    exception_handlers = BODY_ERRORS
 
     @post("/deposits", operation_id="adminDeposit", status_code=200)
     async def deposit(

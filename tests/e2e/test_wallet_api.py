@@ -216,6 +216,10 @@ async def test_admin_deposits_and_withdrawals(venue: Venue) -> None:
         "/api/v1/admin/withdrawals", json=deposit | {"amount": "200.51"}, headers=ADMIN
     )
     assert (too_much.status_code, too_much.json()["code"]) == (400, -2010)
+    nobody = await venue.client.post(
+        "/api/v1/admin/deposits", json=deposit | {"userId": 9999}, headers=ADMIN
+    )
+    assert (nobody.status_code, nobody.json()["code"]) == (404, -1100)
     lines = await statement(venue, headers)
     assert [(line["kind"], line["reference"], line["available"]) for line in lines] == [
         ("DEPOSIT", "w-1", "250.50000000"),
