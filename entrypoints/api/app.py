@@ -13,12 +13,13 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.types import Message, Scope
 
 from entrypoints.api.account import AccountController
+from entrypoints.api.admin import AdminController
 from entrypoints.api.errors import EXCEPTION_HANDLERS
 from entrypoints.api.gate import USED_WEIGHT
 from entrypoints.api.market import MarketController
 from entrypoints.api.orders import OrderController
 from entrypoints.api.users import UserController
-from entrypoints.api.wallet import AdminController, WalletController
+from entrypoints.api.wallet import WalletController
 from entrypoints.container import Container
 
 

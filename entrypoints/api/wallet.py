@@ -3,17 +3,14 @@ and withdrawals (Binance has none of these in its spot API)."""
 
 import csv
 import io
-import secrets
-from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
-from msgspec import Meta, Struct
+from msgspec import Struct
 
 from application.funds import Funds
 from application.records import StatementLine
@@ -21,7 +18,7 @@ from domain.assets import Asset
 from domain.errors import UnknownAsset
 from entrypoints.api.errors import ApiError, illegal
 from entrypoints.api.gate import Caller, Gate
-from entrypoints.api.params import DECIMAL_RANGE, Params
+from entrypoints.api.params import Params
 from entrypoints.api.services import Services
 
 AnyRequest = Request[Any, Any, State]
@@ -69,19 +66,6 @@ class StatementLineView(Struct, rename="camel"):
 
 
 class AmountView(Struct):
-    asset: str
-    amount: str
-
-
-class Transfer(Struct, rename="camel", forbid_unknown_fields=True):
-    user_id: Annotated[int, Meta(ge=1)]
-    asset: str
-    amount: Annotated[str, Meta(pattern=DECIMAL_RANGE)]
-    reference: Annotated[str, Meta(min_length=1, max_length=64)]
-
-
-class TransferView(Struct, rename="camel"):
-    user_id: int
     asset: str
     amount: str
 
@@ -189,49 +173,3 @@ class WalletController(Controller):
         await services.funds.faucet(caller.account_id, code, amount)
         asset = services.funds.exchange.assets[code]
         return AmountView(code, asset.format(asset.to_minor(amount)))
-
-
-class AdminController(Controller):
-    """The operator's money movements, for a real deposit or withdrawal seen elsewhere."""
-
-    path = "/api/v1/admin"
-    tags = ["Admin"]
-
-    @post("/deposits", operation_id="adminDeposit", status_code=200)
-    async def deposit(
-        self,
-        request: AnyRequest,
-        services: NamedDependency[Services],
-        data: JSONBody[Transfer],
-    ) -> TransferView:
-        await admit(request, services.gate, services.admin_token)
-        await services.funds.deposit(data.user_id, data.asset, Decimal(data.amount), data.reference)
-        return transferred(services.funds, data)
-
-    @post("/withdrawals", operation_id="adminWithdrawal", status_code=200)
-    async def withdraw(
-        self,
-        request: AnyRequest,
-        services: NamedDependency[Services],
-        data: JSONBody[Transfer],
-    ) -> TransferView:
-        await admit(request, services.gate, services.admin_token)
-        await services.funds.withdraw(
-            data.user_id, data.asset, Decimal(data.amount), data.reference
-        )
-        return transferred(services.funds, data)
-
-
-async def admit(request: AnyRequest, gate: Gate, admin_token: str | None) -> None:
-    """Lets through the holder of the configured admin token, and nobody if there is none."""
-    await gate.charge(request, 1)
-    if admin_token is None:
-        raise ApiError(-1002, "The admin endpoints are disabled on this exchange.", 403)
-    sent = request.headers.get("x-admin-token", "")
-    if not secrets.compare_digest(sent.encode(), admin_token.encode()):
-        raise ApiError(-1002, "You are not authorized to execute this request.", 401)
-
-
-def transferred(funds: Funds, data: Transfer) -> TransferView:
-    asset = funds.exchange.assets[data.asset]
-    return TransferView(data.user_id, data.asset, asset.format(asset.to_minor(data.amount)))
