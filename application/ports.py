@@ -188,6 +188,24 @@ class EventPublisher(Protocol):
         ...
 
 
+class ListenKeys(Protocol):
+    """User data stream keys: each names one account's stream until it expires unrenewed."""
+
+    async def open(self, account_id: int, now: int) -> str:
+        """A key for the account's stream; an account keeps one key while it is live."""
+        ...
+
+    async def keep_alive(self, listen_key: str, account_id: int, now: int) -> bool:
+        """Extends the key's life; False if it is unknown, expired or another account's."""
+        ...
+
+    async def close(self, listen_key: str, account_id: int) -> bool: ...
+
+    async def account_of(self, listen_key: str, now: int) -> int | None:
+        """The account whose stream a live key names."""
+        ...
+
+
 class RateLimiter(Protocol):
     async def spend(self, key: str, weight: int, now: int) -> int:
         """Spends `weight` from `key`'s budget of the current minute and returns the weight
