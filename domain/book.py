@@ -30,6 +30,7 @@ class OrderBook:
         self.asks: SortedDict = SortedDict()
         self.orders: dict[int, Order] = {}
         self.client_ids: dict[tuple[int, str], Order] = {}
+        self._changed: dict[tuple[Side, int], None] = {}
 
     def _side(self, side: Side) -> tuple[SortedDict, int]:
         return (self.bids, -1) if side is Side.BUY else (self.asks, 1)
@@ -42,6 +43,7 @@ class OrderBook:
             level = levels[key] = PriceLevel(order.price)
         level.orders[order.order_id] = order
         level.volume += order.remaining
+        self._changed[order.side, order.price] = None
         self.orders[order.order_id] = order
         self.client_ids[order.account_id, order.client_order_id] = order
 
@@ -51,6 +53,7 @@ class OrderBook:
         level: PriceLevel = levels[key]
         del level.orders[order.order_id]
         level.volume -= order.remaining
+        self._changed[order.side, order.price] = None
         if not level.orders:
             del levels[key]
         del self.orders[order.order_id]
@@ -61,6 +64,19 @@ class OrderBook:
         the caller updates the order itself."""
         levels, sign = self._side(order.side)
         levels[sign * order.price].volume -= quantity
+        self._changed[order.side, order.price] = None
+
+    def take_changes(self) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """(price, volume now) of every bid and ask level changed since the last call; a
+        volume of 0 means the level is gone."""
+        bids: list[tuple[int, int]] = []
+        asks: list[tuple[int, int]] = []
+        for side, price in self._changed:
+            levels, sign = self._side(side)
+            level = levels.get(sign * price)
+            (bids if side is Side.BUY else asks).append((price, level.volume if level else 0))
+        self._changed.clear()
+        return bids, asks
 
     def find(
         self, account_id: int, order_id: int | None, client_order_id: str | None

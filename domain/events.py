@@ -72,4 +72,12 @@ class Trade(Struct, frozen=True, gc=False):
     timestamp: int
 
 
-Event = OrderAccepted | OrderUpdated | Trade | JournalEntry
+class BookChanged(Struct, frozen=True, gc=False):
+    """The levels a command changed, with their volume after it (0: the level is gone)."""
+
+    symbol: str
+    bids: tuple[tuple[int, int], ...]
+    asks: tuple[tuple[int, int], ...]
+
+
+Event = OrderAccepted | OrderUpdated | Trade | JournalEntry | BookChanged

@@ -31,7 +31,7 @@ from domain.errors import (
     UnknownOrder,
     WouldTake,
 )
-from domain.events import Event, ExecutionType, OrderAccepted, OrderUpdated
+from domain.events import BookChanged, Event, ExecutionType, OrderAccepted, OrderUpdated
 from domain.ledger import EntryKind, Ledger, hold_entry, transfer_entry
 from domain.markets import Market, MarketStatus
 from domain.matching import Fill, MatchPlan, plan_match
@@ -66,6 +66,12 @@ class Exchange:
             for state in self.markets.values()
             for asset in (state.market.base, state.market.quote)
         }
+
+    def _book_changes(self, state: MarketState, events: list[Event]) -> list[Event]:
+        bids, asks = state.book.take_changes()
+        if bids or asks:
+            events.append(BookChanged(state.market.symbol, tuple(bids), tuple(asks)))
+        return events
 
     def execute(self, command: Command) -> list[Event]:
         """Applies any command. A cancel-replace returns what happened even when its new
@@ -180,7 +186,7 @@ class Exchange:
             events.append(self.ledger.post(entry))
             order.held = held
         self._execute(state, order, plan, events)
-        return events
+        return self._book_changes(state, events)
 
     def _execute(
         self, state: MarketState, order: Order, plan: MatchPlan, events: list[Event]
@@ -227,7 +233,7 @@ class Exchange:
         events.append(
             self._finish(order, OrderStatus.CANCELED, ExecutionType.CANCELED, command.timestamp)
         )
-        return events
+        return self._book_changes(state, events)
 
     def amend(self, command: AmendOrder) -> list[Event]:
         state = self.state(command.symbol)
@@ -245,7 +251,7 @@ class Exchange:
         order.quantity = command.new_quantity
         events = self._release(state.market, order, release)
         events.append(self._report(order, ExecutionType.REPLACED, command.timestamp))
-        return events
+        return self._book_changes(state, events)
 
     def cancel_replace(self, command: CancelReplace) -> CancelReplaceResult:
         if command.cancel.symbol != command.place.symbol:

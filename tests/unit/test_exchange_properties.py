@@ -18,7 +18,7 @@ from domain.commands import (
     Withdraw,
 )
 from domain.errors import DomainError
-from domain.events import Event
+from domain.events import BookChanged, Event
 from domain.exchange import Exchange
 from domain.ledger import EXTERNAL_ACCOUNT, Bucket, JournalEntry
 from domain.orders import OrderType, SelfTradePrevention, Side, TimeInForce
@@ -274,6 +274,23 @@ class ExchangeMachine(RuleBasedStateMachine):
                 needed[order.account_id, (market.quote if buying else market.base).code] += hold
         for account, asset, balance in self.exchange.ledger.balances():
             assert balance.locked == needed[account, asset], (account, asset)
+
+    @invariant()
+    def book_changes_rebuild_every_book(self) -> None:
+        levels: dict[tuple[str, Side, int], int] = {}
+        for event in self.events:
+            if isinstance(event, BookChanged):
+                for side, changed in ((Side.BUY, event.bids), (Side.SELL, event.asks)):
+                    for price, volume in changed:
+                        levels[event.symbol, side, price] = volume
+        for symbol, state in self.exchange.markets.items():
+            for side in Side:
+                shown = sorted(
+                    (price, volume)
+                    for (s, sd, price), volume in levels.items()
+                    if s == symbol and sd is side and volume
+                )
+                assert shown == sorted(state.book.depth(side, 10_000)), (symbol, side)
 
     @invariant()
     def the_journal_explains_every_balance(self) -> None:

@@ -24,7 +24,7 @@ from domain.errors import (
     UnknownMarket,
     UnknownOrder,
 )
-from domain.events import ExecutionType, OrderUpdated, Trade
+from domain.events import BookChanged, ExecutionType, OrderUpdated, Trade
 from domain.orders import OrderStatus, OrderType, Side
 from tests.unit.conftest import Desk
 
@@ -67,7 +67,7 @@ def test_market_sell_by_quote_amount_sells_what_raises_it(funded: Desk) -> None:
     events = funded.place(B, Side.SELL, OrderType.MARKET, quote_quantity="150")
     trades = [(t.price // USDT, Decimal(t.quantity) / BTC) for t in events if isinstance(t, Trade)]
     assert trades == [(100, Decimal(1)), (99, Decimal("0.50505"))]
-    assert events[-1] == OrderUpdated(
+    assert events[-2] == OrderUpdated(
         "BTCUSDT", 3, B, ExecutionType.TRADE, OrderStatus.FILLED,
         150505 * BTC // 100000, 150505 * BTC // 100000, 14999995000, 0,
     )  # fmt: skip
@@ -89,7 +89,8 @@ def test_price_time_priority_within_and_across_levels(funded: Desk) -> None:
 def test_cancel_releases_the_hold(funded: Desk) -> None:
     funded.place(A, Side.BUY, quantity="1", price="100", client_order_id="mine")
     events = funded.exchange.cancel(CancelOrder(A, "BTCUSDT", client_order_id="mine"))
-    assert events[-1].status is OrderStatus.CANCELED  # type: ignore[union-attr]
+    assert events[-1] == BookChanged("BTCUSDT", ((100 * USDT, 0),), ())
+    assert events[-2].status is OrderStatus.CANCELED  # type: ignore[union-attr]
     assert funded.balance(A, "USDT") == (Decimal(10000), Decimal(0))
     with pytest.raises(UnknownOrder):
         funded.exchange.cancel(CancelOrder(A, "BTCUSDT", order_id=1))
@@ -111,7 +112,8 @@ def test_amend_keeps_priority_and_releases_the_difference(funded: Desk) -> None:
     funded.place(A, Side.BUY, quantity="2", price="100")
     funded.place(3, Side.BUY, quantity="1", price="100")
     events = funded.exchange.amend(AmendOrder(A, "BTCUSDT", BTC // 2, order_id=1))
-    assert events[-1].execution is ExecutionType.REPLACED  # type: ignore[union-attr]
+    assert events[-1] == BookChanged("BTCUSDT", ((100 * USDT, BTC // 2 + BTC),), ())
+    assert events[-2].execution is ExecutionType.REPLACED  # type: ignore[union-attr]
     assert funded.balance(A, "USDT") == (Decimal(9950), Decimal(50))
     fills = funded.place(B, Side.SELL, quantity="0.5", price="100")
     assert [t.buyer_order_id for t in fills if isinstance(t, Trade)] == [1]

@@ -186,6 +186,6 @@ def test_limit_maker_that_would_take_is_refused(book: Desk, stp: SelfTradePreven
 @pytest.mark.parametrize("stp", list(SelfTradePrevention))
 def test_limit_maker_that_would_not_take_rests(book: Desk, stp: SelfTradePrevention) -> None:
     events = book.place(A, Side.BUY, OrderType.LIMIT_MAKER, quantity="1", price="99", stp=stp)
-    assert [type(e).__name__ for e in events] == ["OrderAccepted", "JournalEntry"]
+    assert [type(e).__name__ for e in events] == ["OrderAccepted", "JournalEntry", "BookChanged"]
     assert book.balance(A, "USDT") == (Decimal(901), Decimal(99))
     book.check()
