@@ -5,7 +5,7 @@ from decimal import Decimal
 from attrs import define
 
 from application.errors import FeatureDisabled, NotFound
-from application.ports import Clock, UnitOfWorkFactory
+from application.ports import Clock, EventPublisher, UnitOfWorkFactory
 from application.records import StatementLine
 from domain.commands import Deposit, Withdraw
 from domain.errors import InvalidAmount, UnknownAsset
@@ -21,6 +21,7 @@ FAUCET_QUOTE_CAP = Decimal(1_000_000)
 class Funds:
     exchange: Exchange
     unit_of_work: UnitOfWorkFactory
+    publisher: EventPublisher
     clock: Clock
     faucet_enabled: bool
 
@@ -70,3 +71,5 @@ class Funds:
                 assert isinstance(event, JournalEntry)
                 await uow.journal.add(event, self.clock.now())
             await uow.commit()
+        # No market: user streams tell the account, nothing else listens.
+        await self.publisher.publish("", 0, events)

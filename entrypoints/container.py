@@ -2,6 +2,7 @@
 
 from dependency_injector import containers, providers
 
+from adapters.memory.listen_keys import MemoryListenKeys
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.rate_limiter import MemoryRateLimiter
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
@@ -16,6 +17,7 @@ from application.market_data import MarketData
 from application.portfolio import Portfolio
 from application.ports import EventPublisher, UnitOfWorkFactory
 from application.trading import Trading
+from application.user_streams import UserStreams
 from domain.exchange import Exchange
 from entrypoints.api.gate import Gate
 from entrypoints.api.services import Services
@@ -56,10 +58,12 @@ class Container(containers.DeclarativeContainer):
     market_data = providers.Singleton(MarketData, engines, unit_of_work, clock)
     history = providers.Singleton(History, unit_of_work)
     accounts = providers.Singleton(Accounts, unit_of_work, clock, ids, hasher, tokens)
-    funds = providers.Singleton(Funds, exchange, unit_of_work, clock, config.faucet)
+    funds = providers.Singleton(Funds, exchange, unit_of_work, publisher, clock, config.faucet)
     portfolio = providers.Singleton(Portfolio, funds, market_data)
     gate = providers.Singleton(Gate, accounts, clock, rate_limiter, config.weight_per_minute)
+    listen_keys = providers.Selector(config.adapters, memory=providers.Singleton(MemoryListenKeys))
+    user_streams = providers.Singleton(UserStreams, listen_keys, clock)
     services = providers.Singleton(
-        Services, gate, trading, market_data, history, accounts, funds, portfolio,
+        Services, gate, trading, market_data, history, accounts, funds, portfolio, user_streams,
         config.admin_token,
     )  # fmt: skip

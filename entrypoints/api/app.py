@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
@@ -18,9 +20,13 @@ from entrypoints.api.errors import EXCEPTION_HANDLERS
 from entrypoints.api.gate import USED_WEIGHT
 from entrypoints.api.market import MarketController
 from entrypoints.api.orders import OrderController
+from entrypoints.api.streams import Delivery, combined_streams, raw_stream, raw_streams
+from entrypoints.api.user_stream import UserStreamController
 from entrypoints.api.users import UserController
 from entrypoints.api.wallet import WalletController
 from entrypoints.container import Container
+from entrypoints.streams.hub import StreamHub
+from entrypoints.streams.user_data import UserDataFeed
 
 
 async def _used_weight_header(message: Message, scope: Scope) -> None:
@@ -36,6 +42,19 @@ def create_app(
     container: Container, background: Sequence[Callable[[], Coroutine[Any, Any, None]]] = ()
 ) -> Litestar:
     """The app; `background` jobs (such as the demo bots) run while it serves."""
+    channels = ChannelsPlugin(
+        backend=MemoryChannelsBackend(), arbitrary_channels_allowed=True, subscriber_class=Delivery
+    )
+    feed = UserDataFeed(container.exchange())
+    hub = StreamHub(
+        container.market_data(),
+        container.publisher(),
+        channels.publish,
+        lambda published, now: feed.messages(
+            published.symbol, published.sequence, published.events, now
+        ),
+    )
+    background = [hub.run, *background]
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -57,7 +76,12 @@ def create_app(
                 await engine.stop()
 
     return Litestar(
+        plugins=[channels],
         route_handlers=[
+            raw_streams,
+            raw_stream,
+            combined_streams,
+            UserStreamController,
             MarketController,
             OrderController,
             AccountController,

@@ -9,6 +9,7 @@ from application.history import History
 from application.market_data import MarketData
 from application.portfolio import Portfolio
 from application.trading import Trading
+from application.user_streams import UserStreams
 from entrypoints.api.gate import Gate
 
 
@@ -21,4 +22,5 @@ class Services:
     accounts: Accounts
     funds: Funds
     portfolio: Portfolio
+    user_streams: UserStreams
     admin_token: str | None

@@ -1,0 +1,75 @@
+"""User data stream keys held in this process: one live key per account, each lasting an hour
+from its opening or its last keep-alive, as Binance's listen keys do."""
+
+from collections import OrderedDict
+
+from attrs import define
+
+from adapters.system import SecretsIdSource
+from application.ports import IdSource
+
+LISTEN_KEY_LIFETIME_MS = 60 * 60 * 1000
+
+
+@define
+class _Lease:
+    account_id: int
+    expires_at: int
+
+
+class MemoryListenKeys:
+    def __init__(
+        self, ids: IdSource | None = None, lifetime_ms: int = LISTEN_KEY_LIFETIME_MS
+    ) -> None:
+        self._ids = ids or SecretsIdSource()
+        self._lifetime_ms = lifetime_ms
+        # Oldest expiry first: every renewal moves its key to the end, so purging only ever
+        # looks at the front instead of scanning every key on each call.
+        self._leases: OrderedDict[str, _Lease] = OrderedDict()
+        self._keys_by_account: dict[int, str] = {}
+
+    async def open(self, account_id: int, now: int) -> str:
+        self._purge(now)
+        listen_key = self._keys_by_account.get(account_id)
+        if listen_key is None:
+            listen_key = self._ids.token()
+            self._keys_by_account[account_id] = listen_key
+            self._leases[listen_key] = _Lease(account_id, now + self._lifetime_ms)
+        else:
+            self._renew(listen_key, now)
+        return listen_key
+
+    async def keep_alive(self, listen_key: str, account_id: int, now: int) -> bool:
+        self._purge(now)
+        lease = self._leases.get(listen_key)
+        if lease is None or lease.account_id != account_id:
+            return False
+        self._renew(listen_key, now)
+        return True
+
+    async def close(self, listen_key: str, account_id: int) -> bool:
+        lease = self._leases.get(listen_key)
+        if lease is None or lease.account_id != account_id:
+            return False
+        self._forget(listen_key)
+        return True
+
+    async def account_of(self, listen_key: str, now: int) -> int | None:
+        self._purge(now)
+        lease = self._leases.get(listen_key)
+        return None if lease is None else lease.account_id
+
+    def _renew(self, listen_key: str, now: int) -> None:
+        self._leases[listen_key].expires_at = now + self._lifetime_ms
+        self._leases.move_to_end(listen_key)
+
+    def _purge(self, now: int) -> None:
+        while self._leases:
+            listen_key, lease = next(iter(self._leases.items()))
+            if lease.expires_at > now:
+                return
+            self._forget(listen_key)
+
+    def _forget(self, listen_key: str) -> None:
+        lease = self._leases.pop(listen_key)
+        del self._keys_by_account[lease.account_id]

@@ -1,0 +1,197 @@
+"""WebSocket market and user streams, as Binance serves them: raw streams at /ws/<name>,
+combined streams at /stream?streams=a/b, and SUBSCRIBE, UNSUBSCRIBE and LIST_SUBSCRIPTIONS
+on an open connection. Each connection has a bounded queue: a client that falls that far
+behind is disconnected with a reason, never silently skipped."""
+
+import asyncio
+import contextlib
+from collections import Counter
+from typing import Any
+
+import msgspec
+from attrs import define, field
+from litestar import WebSocket, websocket
+from litestar.channels import ChannelsPlugin, Subscriber
+from litestar.di import NamedDependency
+from litestar.exceptions import WebSocketDisconnect
+
+from application.user_streams import UnknownListenKey
+from entrypoints.api.services import Services
+from entrypoints.streams.names import parse_stream
+
+QUEUE_LIMIT = 2000  # messages waiting for one slow client
+MAX_STREAMS = 1024  # per connection, as Binance allows
+MAX_CONNECTIONS_PER_ADDRESS = 300
+POLICY_VIOLATION = 1008
+TRY_AGAIN_LATER = 1013
+
+
+class Delivery(Subscriber):
+    """Hands each message straight to its connection instead of queueing it twice."""
+
+    connection: "Connection | None" = None
+
+    def put_nowait(self, item: bytes | None) -> bool:
+        if item is not None and self.connection is not None:
+            self.connection.deliver(item)
+        return True
+
+    async def put(self, item: bytes | None) -> None:
+        self.put_nowait(item)
+
+
+@define
+class Connection:
+    socket: WebSocket[Any, Any, Any]
+    channels: ChannelsPlugin
+    combined: bool
+    outbox: "asyncio.Queue[bytes]" = field(factory=lambda: asyncio.Queue(QUEUE_LIMIT))
+    subscriptions: dict[str, Subscriber] = field(factory=dict)
+    lagging: bool = False
+
+    def deliver(self, message: bytes) -> None:
+        if self.lagging:
+            return
+        name, _, payload = message.partition(b"\n")
+        framed = b'{"stream":"' + name + b'","data":' + payload + b"}" if self.combined else payload
+        try:
+            self.outbox.put_nowait(framed)
+        except asyncio.QueueFull:
+            self.lagging = True
+
+    async def subscribe(self, names: list[str]) -> None:
+        for name in names:
+            if name not in self.subscriptions:
+                subscriber = await self.channels.subscribe([name])
+                assert isinstance(subscriber, Delivery)
+                subscriber.connection = self
+                self.subscriptions[name] = subscriber
+
+    async def unsubscribe(self, names: list[str]) -> None:
+        for name in names:
+            subscriber = self.subscriptions.pop(name, None)
+            if subscriber is not None:
+                await self.channels.unsubscribe(subscriber, [name])
+
+    async def send_loop(self) -> None:
+        while True:
+            message = await self.outbox.get()
+            if self.lagging:
+                await self.socket.close(POLICY_VIOLATION, "Too slow: messages were piling up.")
+                return
+            await self.socket.send_text(message.decode())
+
+
+class Requests:
+    """The JSON methods a client may send on an open connection."""
+
+    def __init__(self, connection: Connection, symbols: set[str]) -> None:
+        self.connection = connection
+        self.symbols = symbols
+
+    async def handle(self, text: str) -> dict[str, Any]:
+        try:
+            request = msgspec.json.decode(text)
+        except msgspec.DecodeError:
+            return _error(3, "Invalid JSON: malformed message", None)
+        if not isinstance(request, dict):
+            return _error(3, "Invalid JSON: expected an object", None)
+        ident = request.get("id")
+        method, params = request.get("method"), request.get("params", [])
+        if method == "LIST_SUBSCRIPTIONS":
+            names = [n for n in self.connection.subscriptions if not n.startswith("user:")]
+            return {"result": names, "id": ident}
+        if method not in ("SUBSCRIBE", "UNSUBSCRIBE"):
+            return _error(2, f"Invalid request: unknown method {method!r}", ident)
+        if not isinstance(params, list) or not all(isinstance(p, str) for p in params):
+            return _error(1, "Invalid value type: params must be a list of stream names", ident)
+        if method == "UNSUBSCRIBE":
+            await self.connection.unsubscribe(params)
+            return {"result": None, "id": ident}
+        unknown = [p for p in params if parse_stream(p, self.symbols) is None]
+        if unknown:
+            return _error(2, f"Invalid request: unknown stream {unknown[0]!r}", ident)
+        if len(set(self.connection.subscriptions) | set(params)) > MAX_STREAMS:
+            return _error(
+                2, f"Invalid request: at most {MAX_STREAMS} streams per connection", ident
+            )
+        await self.connection.subscribe(params)
+        return {"result": None, "id": ident}
+
+
+def _error(code: int, msg: str, ident: object) -> dict[str, Any]:
+    return {"error": {"code": code, "msg": msg}, "id": ident}
+
+
+connections_by_address: Counter[str] = Counter()
+
+
+async def serve(
+    socket: WebSocket[Any, Any, Any],
+    services: Services,
+    channels: ChannelsPlugin,
+    combined: bool,
+    names: list[str],
+) -> None:
+    address = socket.client.host if socket.client else "unknown"
+    await socket.accept()
+    if connections_by_address[address] >= MAX_CONNECTIONS_PER_ADDRESS:
+        await socket.close(TRY_AGAIN_LATER, "Too many connections from this address.")
+        return
+    symbols = {market.symbol for market in services.market_data.markets()}
+    connection = Connection(socket, channels, combined)
+    requests = Requests(connection, symbols)
+    connections_by_address[address] += 1
+    sender = asyncio.create_task(connection.send_loop())
+    try:
+        await connection.subscribe(names)
+        while True:
+            text = await socket.receive_text()
+            answer = await requests.handle(text)
+            connection.outbox.put_nowait(msgspec.json.encode(answer))
+    except (WebSocketDisconnect, asyncio.QueueFull):
+        pass
+    finally:
+        sender.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sender
+        await connection.unsubscribe(list(connection.subscriptions))
+        connections_by_address[address] -= 1
+
+
+@websocket("/ws")
+async def raw_streams(
+    socket: WebSocket[Any, Any, Any], services: NamedDependency[Services], channels: ChannelsPlugin
+) -> None:
+    await serve(socket, services, channels, combined=False, names=[])
+
+
+@websocket("/ws/{name:str}")
+async def raw_stream(
+    socket: WebSocket[Any, Any, Any],
+    name: str,
+    services: NamedDependency[Services],
+    channels: ChannelsPlugin,
+) -> None:
+    """One named stream, or a user data stream by its listen key; any other name (clients
+    such as ccxt number their connections /ws/0, /ws/1...) opens a connection without."""
+    symbols = {market.symbol for market in services.market_data.markets()}
+    try:
+        names = [f"user:{await services.user_streams.account_of(name)}"]
+    except UnknownListenKey:
+        names = [name] if parse_stream(name, symbols) else []
+    await serve(socket, services, channels, combined=False, names=names)
+
+
+@websocket("/stream")
+async def combined_streams(
+    socket: WebSocket[Any, Any, Any], services: NamedDependency[Services], channels: ChannelsPlugin
+) -> None:
+    wanted = socket.query_params.get("streams", "")
+    symbols = {market.symbol for market in services.market_data.markets()}
+    names = [n for n in wanted.split("/") if n]
+    if any(parse_stream(n, symbols) is None for n in names) or len(names) > MAX_STREAMS:
+        await socket.accept()
+        await socket.close(POLICY_VIOLATION, "Invalid stream name.")
+        return
+    await serve(socket, services, channels, combined=True, names=names)

@@ -1,0 +1,195 @@
+"""The stream hub: turns what the engines publish into Binance stream messages and hands
+each to its channel (litestar.channels: in-process in memory mode, Redis pub/sub otherwise).
+
+Each message is `name\\n{json}`: the stream's name, so a combined-stream connection can wrap
+it, then the payload."""
+
+import asyncio
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+from attrs import define, field
+
+from adapters.memory.publisher import MemoryEventPublisher, Published
+from application.market_data import BookTicker, MarketData
+from domain.candles import Candle, Interval
+from domain.events import BookChanged, Trade
+from entrypoints.streams import payloads
+from entrypoints.streams.names import ALL_MINI_TICKERS
+
+TICK = 0.1  # seconds: the fast (100 ms) streams' pace; the others go every tenth tick
+Publish = Callable[[bytes, list[str]], None]
+encode = msgspec.json.Encoder().encode
+
+
+@define
+class DepthWindow:
+    """Level changes gathered between two diff-depth messages. Update ids run on without
+    gaps: each message starts right after where the previous one ended."""
+
+    last_sent: int = 0
+    latest: int = 0
+    bids: dict[int, int] = field(factory=dict)
+    asks: dict[int, int] = field(factory=dict)
+
+
+@define
+class MarketStreams:
+    symbol: str
+    sequence: int = 0
+    candles: dict[Interval, tuple[Candle, bool]] = field(factory=dict)
+    windows: dict[bool, DepthWindow] = field(
+        factory=lambda: {True: DepthWindow(), False: DepthWindow()}
+    )
+    top: BookTicker | None = None
+    traded: bool = False
+
+
+@define
+class StreamHub:
+    market_data: MarketData
+    publisher: MemoryEventPublisher
+    publish: Publish
+    user_messages: Callable[[Published, int], list[tuple[int, dict[str, Any]]]] | None = None
+    markets: dict[str, MarketStreams] = field(factory=dict)
+
+    async def run(self) -> None:
+        for market in self.market_data.markets():
+            engine = self.market_data.engines[market.symbol]
+            streams = self.markets[market.symbol] = MarketStreams(market.symbol, engine.sequence)
+            for window in streams.windows.values():
+                window.last_sent = window.latest = engine.sequence
+        queue = self.publisher.subscribe()
+        ticker = asyncio.create_task(self._tick())
+        try:
+            while (published := await queue.get()) is not None:
+                self.on_published(published)
+        finally:
+            ticker.cancel()
+            self.publisher.unsubscribe(queue)
+
+    def _send(self, name: str, payload: Any) -> None:
+        self.publish(name.encode() + b"\n" + encode(payload), [name])
+
+    def on_published(self, published: Published) -> None:
+        now = self.market_data.clock.now()
+        if self.user_messages is not None:
+            for account_id, payload in self.user_messages(published, now):
+                self._send(f"user:{account_id}", payload)
+        streams = self.markets.get(published.symbol)
+        if streams is None:
+            return
+        market = self.market_data.market(published.symbol)
+        prefix = published.symbol.lower()
+        streams.sequence = published.sequence
+        trades = [e for e in published.events if isinstance(e, Trade)]
+        for trade in trades:
+            self._send(f"{prefix}@trade", payloads.trade(market, trade, now))
+            self._update_candles(streams, trade, now)
+        for _, group in itertools.groupby(trades, key=lambda t: t.price):
+            self._send(f"{prefix}@aggTrade", payloads.aggregate_trade(market, list(group), now))
+        streams.traded = streams.traded or bool(trades)
+        changed = False
+        for window in streams.windows.values():
+            window.latest = published.sequence
+        for event in published.events:
+            if isinstance(event, BookChanged):
+                changed = True
+                for window in streams.windows.values():
+                    window.bids.update(event.bids)
+                    window.asks.update(event.asks)
+        if changed:
+            top = self.market_data.book_ticker(published.symbol)
+            if top != streams.top:
+                streams.top = top
+                self._send(
+                    f"{prefix}@bookTicker", payloads.book_ticker(market, published.sequence, top)
+                )
+
+    def _update_candles(self, streams: MarketStreams, trade: Trade, now: int) -> None:
+        market = self.market_data.market(streams.symbol)
+        prefix = streams.symbol.lower()
+        for interval in Interval:
+            opens = interval.open_time(trade.timestamp)
+            current = streams.candles.get(interval)
+            if current is not None and current[0].open_time != opens:
+                if not current[1]:
+                    self._send(
+                        f"{prefix}@kline_{interval.value}",
+                        payloads.kline(market, interval, current[0], True, now),
+                    )
+                current = None
+            if current is None:
+                candle = Candle.flat(interval, opens, trade.price)
+                current = (candle, False)
+                streams.candles[interval] = current
+            current[0].add(trade)
+            self._send(
+                f"{prefix}@kline_{interval.value}",
+                payloads.kline(market, interval, current[0], False, now),
+            )
+
+    async def _tick(self) -> None:
+        for count in itertools.count(1):
+            await asyncio.sleep(TICK)
+            now = self.market_data.clock.now()
+            every_second = count % 10 == 0
+            for streams in self.markets.values():
+                self._flush_depth(streams, True, now)
+                if every_second:
+                    self._flush_depth(streams, False, now)
+                    self._close_candles(streams, now)
+            if every_second:
+                self._send_tickers(now)
+
+    def _flush_depth(self, streams: MarketStreams, fast: bool, now: int) -> None:
+        market = self.market_data.market(streams.symbol)
+        prefix = streams.symbol.lower()
+        suffix = "@100ms" if fast else ""
+        window = streams.windows[fast]
+        if window.bids or window.asks:
+            self._send(
+                f"{prefix}@depth{suffix}",
+                payloads.depth_update(
+                    market, window.last_sent + 1, window.latest, window.bids, window.asks, now
+                ),
+            )
+            window.last_sent = window.latest
+            window.bids, window.asks = {}, {}
+        depth = self.market_data.depth(streams.symbol, 20)
+        for levels in (5, 10, 20):
+            self._send(
+                f"{prefix}@depth{levels}{suffix}",
+                payloads.partial_depth(
+                    market, depth.last_update_id, depth.bids[:levels], depth.asks[:levels]
+                ),
+            )
+
+    def _close_candles(self, streams: MarketStreams, now: int) -> None:
+        market = self.market_data.market(streams.symbol)
+        for interval, (candle, closed) in list(streams.candles.items()):
+            if not closed and candle.close_time < now:
+                streams.candles[interval] = (candle, True)
+                self._send(
+                    f"{streams.symbol.lower()}@kline_{interval.value}",
+                    payloads.kline(market, interval, candle, True, now),
+                )
+
+    def _send_tickers(self, now: int) -> None:
+        minis = []
+        for streams in self.markets.values():
+            if not streams.traded:
+                continue
+            streams.traded = False
+            market = self.market_data.market(streams.symbol)
+            stats = self.market_data.ticker(streams.symbol)
+            mini = payloads.mini_ticker(market, stats, now)
+            minis.append(mini)
+            prefix = streams.symbol.lower()
+            self._send(f"{prefix}@miniTicker", mini)
+            book = self.market_data.book_ticker(streams.symbol)
+            self._send(f"{prefix}@ticker", payloads.ticker(market, stats, book, now))
+        if minis:
+            self._send(ALL_MINI_TICKERS, minis)

@@ -1,0 +1,201 @@
+"""What the engine and the funds publish, as Binance's user data stream tells each account:
+`executionReport` for every change of an order, `balanceUpdate` for deposits and withdrawals,
+and `outboundAccountPosition` after each command that changed an account's balances."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from attrs import frozen
+
+from domain.events import Event, ExecutionType, OrderAccepted, OrderUpdated, Trade
+from domain.exchange import Exchange
+from domain.ledger import EXTERNAL_ACCOUNT, FEE_ACCOUNT, EntryKind, JournalEntry, Posting
+from domain.markets import Market
+from domain.orders import Order, OrderStatus, OrderType, Side, TimeInForce
+from entrypoints.api.formats import price, quantity
+
+Json = dict[str, Any]
+TRANSFERS = (EntryKind.DEPOSIT, EntryKind.WITHDRAWAL)
+HOUSE_ACCOUNTS = (FEE_ACCOUNT, EXTERNAL_ACCOUNT)
+
+
+class UserDataFeed:
+    """Keeps what each open order was accepted with (side, type, price...), which the later
+    `OrderUpdated` events do not repeat, and forgets it once the order is done."""
+
+    def __init__(self, exchange: Exchange) -> None:
+        self.exchange = exchange
+        # Orders resting before the feed started are known from the book.
+        self._orders: dict[tuple[str, int], OrderAccepted] = {
+            (symbol, order.order_id): _accepted(order)
+            for symbol, state in exchange.markets.items()
+            for order in state.book.orders.values()
+        }
+
+    def messages(
+        self, symbol: str, sequence: int, events: Sequence[Event], event_time: int
+    ) -> list[tuple[int, Json]]:
+        """(account id, payload) pairs, in the order the account should see them. `symbol` is
+        "" for a deposit or withdrawal, whose `events` are its journal entries."""
+        messages: list[tuple[int, Json]] = []
+        changed: dict[int, dict[str, None]] = {}
+        trade: Trade | None = None
+        time = event_time
+        for event in events:
+            if isinstance(event, OrderAccepted):
+                time = event.timestamp
+                self._orders[event.symbol, event.order_id] = event
+                report = self._report(event, None, None, sequence, event_time)
+                messages.append((event.account_id, report))
+            elif isinstance(event, OrderUpdated):
+                time = event.timestamp
+                order = self._order(event.symbol, event.order_id)
+                if not event.status.is_open:
+                    self._orders.pop((event.symbol, event.order_id), None)
+                if order is None:
+                    continue  # accepted before this feed started and gone from the book since
+                fill = trade if event.execution is ExecutionType.TRADE else None
+                report = self._report(order, event, fill, sequence, event_time)
+                messages.append((event.account_id, report))
+            elif isinstance(event, Trade):
+                time = event.timestamp
+                trade = event
+            elif isinstance(event, JournalEntry):
+                for posting in event.postings:
+                    if posting.account_id in HOUSE_ACCOUNTS:
+                        continue
+                    changed.setdefault(posting.account_id, {})[posting.asset] = None
+                    if event.kind in TRANSFERS:
+                        messages.append((posting.account_id, self._transfer(posting, event_time)))
+        for account_id, assets in changed.items():
+            messages.append((account_id, self._position(account_id, assets, time, event_time)))
+        return messages
+
+    def _order(self, symbol: str, order_id: int) -> OrderAccepted | None:
+        found = self._orders.get((symbol, order_id))
+        if found is None:
+            resting = self.exchange.state(symbol).book.orders.get(order_id)
+            found = None if resting is None else _accepted(resting)
+        return found
+
+    def _report(
+        self,
+        order: OrderAccepted,
+        update: OrderUpdated | None,
+        trade: Trade | None,
+        sequence: int,
+        event_time: int,
+    ) -> Json:
+        """The order's `executionReport`: NEW without an `update`, a fill with a `trade`."""
+        market = self.exchange.state(order.symbol).market
+        if update is None:
+            execution, status, ordered, executed, spent, time = (
+                "NEW", OrderStatus.NEW, order.quantity, 0, 0, order.timestamp
+            )  # fmt: skip
+        else:
+            execution, status, ordered = update.execution.value, update.status, update.quantity
+            executed, spent, time = update.executed, update.cumulative_quote, update.timestamp
+        last = _last_fill(market, order, trade)
+        # Only a GTC limit order can rest on the book; Binance shows its working time.
+        can_rest = order.type is not OrderType.MARKET and order.time_in_force is TimeInForce.GTC
+        report: Json = {
+            "e": "executionReport",
+            "E": event_time,
+            "s": order.symbol,
+            "c": order.client_order_id,
+            "S": order.side.value,
+            "o": order.type.value,
+            "f": order.time_in_force.value,
+            "q": quantity(market, ordered),
+            "p": price(market, order.price),
+            "P": price(market, 0),
+            "F": quantity(market, 0),
+            "g": -1,
+            "C": order.client_order_id if status is OrderStatus.CANCELED else "",
+            "x": execution,
+            "X": status.value,
+            "r": "NONE",
+            "i": order.order_id,
+            "l": last.quantity,
+            "z": quantity(market, executed),
+            "L": last.price,
+            "n": last.commission,
+            "N": last.commission_asset,
+            "T": time,
+            "t": last.trade_id,
+            "I": sequence,
+            "w": can_rest and status.is_open,
+            "m": last.maker,
+            "M": False,
+            "O": order.timestamp,
+            "Z": price(market, spent),
+            "Y": last.quote_quantity,
+            "Q": price(market, order.quote_quantity),
+        }
+        if can_rest:
+            report["W"] = order.timestamp
+        report["V"] = order.stp.value
+        if update is not None and update.execution is ExecutionType.TRADE_PREVENTION:
+            prevented = quantity(market, ordered - executed)
+            report |= {"A": prevented, "B": prevented}
+        return report
+
+    def _transfer(self, posting: Posting, event_time: int) -> Json:
+        return {
+            "e": "balanceUpdate",
+            "E": event_time,
+            "a": posting.asset,
+            "d": self.exchange.assets[posting.asset].format(posting.amount),
+            "T": event_time,
+        }
+
+    def _position(
+        self, account_id: int, assets: dict[str, None], time: int, event_time: int
+    ) -> Json:
+        # Balances as the ledger holds them now, which is at or after this command: a client
+        # that applies positions in order always ends on the latest.
+        balances = []
+        for code in assets:
+            balance = self.exchange.ledger.balance(account_id, code)
+            asset = self.exchange.assets[code]
+            balances.append(
+                {"a": code, "f": asset.format(balance.available), "l": asset.format(balance.locked)}
+            )
+        return {"e": "outboundAccountPosition", "E": event_time, "u": time, "B": balances}
+
+
+@frozen
+class _LastFill:
+    quantity: str
+    price: str
+    commission: str
+    commission_asset: str | None
+    trade_id: int
+    maker: bool
+    quote_quantity: str
+
+
+def _last_fill(market: Market, order: OrderAccepted, trade: Trade | None) -> _LastFill:
+    """What the report's fill fields say: zeros and -1 when the report is not a fill."""
+    if trade is None:
+        zero = price(market, 0)
+        return _LastFill(quantity(market, 0), zero, "0", None, -1, False, zero)
+    buying = order.side is Side.BUY
+    return _LastFill(
+        quantity(market, trade.quantity),
+        price(market, trade.price),
+        # Each side pays its fee in the asset it receives.
+        quantity(market, trade.buyer_fee) if buying else price(market, trade.seller_fee),
+        market.base.code if buying else market.quote.code,
+        trade.trade_id,
+        trade.buyer_is_maker == buying,
+        price(market, trade.quote_quantity),
+    )
+
+
+def _accepted(order: Order) -> OrderAccepted:
+    return OrderAccepted(
+        order.symbol, order.order_id, order.account_id, order.client_order_id, order.side,
+        order.type, order.time_in_force, order.price, order.quantity, order.quote_quantity,
+        order.stp, order.created_at,
+    )  # fmt: skip
