@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from tests.compat.conftest import LiveServer
+from tests.live_server import LiveServer
 
 
 @pytest.fixture(scope="module")

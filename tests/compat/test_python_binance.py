@@ -4,7 +4,7 @@ import pytest
 from binance.client import Client
 from binance.exceptions import BinanceAPIException
 
-from tests.compat.conftest import LiveServer
+from tests.live_server import LiveServer
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,122 @@
+"""A live server on loopback for real clients (ccxt, python-binance, WebSocket clients), run
+in a thread of this process so that tests can open accounts through the use cases on the
+server's own event loop."""
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Coroutine, Iterator
+from decimal import Decimal
+from typing import Any, TypeVar
+from urllib.parse import urlencode, urlsplit
+
+import ccxt
+import httpx
+import pytest
+import uvicorn
+from binance.client import Client
+
+from adapters.security.signatures import sign
+from entrypoints.container import Container
+from entrypoints.server import build_app
+from tests.e2e.conftest import SETTINGS
+
+T = TypeVar("T")
+
+
+class LiveServer:
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        app, self.container = build_app(SETTINGS)
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        )
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(
+            target=self.loop.run_until_complete, args=(self.server.serve(),), daemon=True
+        )
+
+    def __enter__(self) -> "LiveServer":
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start within 20 s")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=20)
+
+    def api_key(self, name: str, **funds: str) -> tuple[str, str, int]:
+        container: Container = self.container
+        accounts = container.accounts()
+        user = self.run(accounts.sign_up(f"{name}@example.com", "correct horse battery"))
+        key = self.run(accounts.create_api_key(user.user_id, name))
+        for asset, amount in funds.items():
+            self.run(container.funds().deposit(user.user_id, asset, Decimal(amount), "test"))
+        return key.api_key, key.secret, user.user_id
+
+    def ccxt(self, name: str, **funds: str) -> Any:
+        api_key, secret, _ = self.api_key(name, **funds)
+        exchange = ccxt.binance(
+            {
+                "apiKey": api_key,
+                "secret": secret,
+                "enableRateLimit": False,
+                "options": {
+                    "defaultType": "spot",
+                    "fetchCurrencies": False,
+                    "fetchMargins": False,
+                    "fetchMarkets": {"types": ["spot"]},
+                },
+            }
+        )
+        for name_, url in exchange.urls["api"].items():
+            exchange.urls["api"][name_] = self.base_url + urlsplit(url).path
+        return exchange
+
+    def signed(self, name: str, **funds: str) -> "SignedClient":
+        api_key, secret, _ = self.api_key(name, **funds)
+        return SignedClient(self.base_url, api_key, secret)
+
+    @property
+    def ws_url(self) -> str:
+        return self.base_url.replace("http://", "ws://")
+
+    def python_binance(self, name: str, **funds: str) -> Client:
+        api_key, secret, _ = self.api_key(name, **funds)
+        client = Client(api_key, secret, ping=False)
+        client.API_URL = self.base_url + "/api"
+        return client
+
+
+@pytest.fixture(scope="module")
+def live() -> Iterator[LiveServer]:
+    with LiveServer() as server:
+        yield server
+
+
+class SignedClient:
+    """A plain HTTP client that signs its requests like a Binance client."""
+
+    def __init__(self, base_url: str, api_key: str, secret: str) -> None:
+        self.client = httpx.Client(base_url=base_url, timeout=10)
+        self.api_key = api_key
+        self.secret = secret
+
+    def call(self, method: str, path: str, **params: Any) -> Any:
+        query = urlencode(params | {"timestamp": int(time.time() * 1000)})
+        signed = f"{query}&signature={sign(self.secret, query)}"
+        headers = {"X-MBX-APIKEY": self.api_key}
+        response = self.client.request(method, f"{path}?{signed}", headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()
