@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import ccxt
+import ccxt.pro
 import httpx
 import pytest
 import uvicorn
@@ -66,8 +67,17 @@ class LiveServer:
         return key.api_key, key.secret, user.user_id
 
     def ccxt(self, name: str, **funds: str) -> Any:
+        return self.point_ccxt(ccxt.binance, name, **funds)
+
+    def ccxt_pro(self, name: str, **funds: str) -> Any:
+        exchange = self.point_ccxt(ccxt.pro.binance, name, **funds)
+        exchange.urls["api"]["ws"]["spot"] = f"{self.ws_url}/ws"
+        return exchange
+
+    def point_ccxt(self, kind: Any, name: str, **funds: str) -> Any:
+        """A ccxt binance client of a new funded account, with every REST URL pointed here."""
         api_key, secret, _ = self.api_key(name, **funds)
-        exchange = ccxt.binance(
+        exchange = kind(
             {
                 "apiKey": api_key,
                 "secret": secret,
@@ -81,7 +91,8 @@ class LiveServer:
             }
         )
         for name_, url in exchange.urls["api"].items():
-            exchange.urls["api"][name_] = self.base_url + urlsplit(url).path
+            if isinstance(url, str):
+                exchange.urls["api"][name_] = self.base_url + urlsplit(url).path
         return exchange
 
     def signed(self, name: str, **funds: str) -> "SignedClient":
