@@ -26,6 +26,26 @@ POLICY_VIOLATION = 1008
 TRY_AGAIN_LATER = 1013
 
 
+class Framing:
+    """A message framed once for every connection that gets it: raw (the payload) and combined
+    (wrapped with its stream name). The channel hands the same bytes object to each of its
+    subscribers in turn, so remembering the last one is enough."""
+
+    def __init__(self) -> None:
+        self._message: bytes | None = None
+        self._framed = ("", "")
+
+    def __call__(self, message: bytes) -> tuple[str, str]:
+        if message is not self._message:
+            name, _, payload = message.partition(b"\n")
+            combined = b'{"stream":"' + name + b'","data":' + payload + b"}"
+            self._message, self._framed = message, (payload.decode(), combined.decode())
+        return self._framed
+
+
+framing = Framing()
+
+
 class Delivery(Subscriber):
     """Hands each message straight to its connection instead of queueing it twice."""
 
@@ -45,17 +65,16 @@ class Connection:
     socket: WebSocket[Any, Any, Any]
     channels: ChannelsPlugin
     combined: bool
-    outbox: "asyncio.Queue[bytes]" = field(factory=lambda: asyncio.Queue(QUEUE_LIMIT))
+    outbox: "asyncio.Queue[str]" = field(factory=lambda: asyncio.Queue(QUEUE_LIMIT))
     subscriptions: dict[str, Subscriber] = field(factory=dict)
     lagging: bool = False
 
     def deliver(self, message: bytes) -> None:
         if self.lagging:
             return
-        name, _, payload = message.partition(b"\n")
-        framed = b'{"stream":"' + name + b'","data":' + payload + b"}" if self.combined else payload
+        raw, combined = framing(message)
         try:
-            self.outbox.put_nowait(framed)
+            self.outbox.put_nowait(combined if self.combined else raw)
         except asyncio.QueueFull:
             self.lagging = True
 
@@ -79,7 +98,7 @@ class Connection:
             if self.lagging:
                 await self.socket.close(POLICY_VIOLATION, "Too slow: messages were piling up.")
                 return
-            await self.socket.send_text(message.decode())
+            await self.socket.send_text(message)
 
 
 class Requests:
@@ -148,7 +167,7 @@ async def serve(
         while True:
             text = await socket.receive_text()
             answer = await requests.handle(text)
-            connection.outbox.put_nowait(msgspec.json.encode(answer))
+            connection.outbox.put_nowait(msgspec.json.encode(answer).decode())
     except (WebSocketDisconnect, asyncio.QueueFull):
         pass
     finally:

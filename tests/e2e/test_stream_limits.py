@@ -1,0 +1,65 @@
+"""A client too slow for its streams is disconnected with a reason, never skipped silently;
+limits on streams per connection and connections per address hold."""
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+import websockets
+
+from entrypoints.api import streams
+from tests.live_server import LiveServer, live
+
+__all__ = ["live"]
+
+
+class StalledSocket:
+    """A client connection whose reader stopped: sends wait until released."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self.closed: tuple[int, str] | None = None
+        self.release = asyncio.Event()
+
+    async def send_text(self, text: str) -> None:
+        await self.release.wait()
+        self.sent.append(text)
+
+    async def close(self, code: int, reason: str) -> None:
+        self.closed = (code, reason)
+
+
+async def test_a_client_that_falls_behind_is_disconnected_with_a_reason(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(streams, "QUEUE_LIMIT", 3)
+    socket = StalledSocket()
+    connection = streams.Connection(socket, None, combined=True)  # type: ignore[arg-type]
+    sender = asyncio.create_task(connection.send_loop())
+    for sequence in range(6):
+        connection.deliver(b'btcusdt@depth\n{"u":' + str(sequence).encode() + b"}")
+    await asyncio.sleep(0)
+    socket.release.set()
+    await asyncio.wait_for(sender, 1)
+    assert socket.closed == (1008, "Too slow: messages were piling up.")
+    assert socket.sent == []  # what was queued is moot: the client must resync anyway
+
+
+async def test_stream_and_connection_limits(
+    live: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(streams, "MAX_STREAMS", 2)
+    monkeypatch.setattr(streams, "MAX_CONNECTIONS_PER_ADDRESS", 2)
+    async with websockets.connect(f"{live.ws_url}/ws") as first:
+        params = ["btcusdt@trade", "ethusdt@trade", "ethbtc@trade"]
+        await first.send(json.dumps({"method": "SUBSCRIBE", "params": params, "id": 7}))
+        answer: Any = json.loads(await asyncio.wait_for(first.recv(), 5))
+        assert answer["error"]["code"] == 2
+        assert "at most 2 streams" in answer["error"]["msg"]
+        async with websockets.connect(f"{live.ws_url}/ws"):
+            with pytest.raises(websockets.exceptions.ConnectionClosed) as refused:
+                async with websockets.connect(f"{live.ws_url}/ws") as third:
+                    await asyncio.wait_for(third.recv(), 5)
+            assert refused.value.rcvd is not None
+            assert refused.value.rcvd.code == 1013
