@@ -33,7 +33,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     elif args.command == "serve":
         settings = Settings.from_env(args.adapters)
         app, _ = build_app(settings, bots=settings.adapters == "memory" and not args.no_bots)
-        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+            # WebSocket heartbeats: a ping every 20 s; a peer silent 20 s more is dropped.
+            ws_ping_interval=20,
+            ws_ping_timeout=20,
+        )
     elif args.command == "synth":
         from infrastructure.app import synth as write_terraform  # slow to import: only here
 
