@@ -1,6 +1,7 @@
 """Public market data: /api/v3/ping, time, exchangeInfo, depth, trades, klines and tickers."""
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Controller, Request, get
@@ -43,6 +44,21 @@ def _symbols(params: Params, market_data: NamedDependency[MarketData]) -> tuple[
             market_data.market(name)
         return names, False
     return [market.symbol for market in market_data.markets()], False
+
+
+async def _per_symbol(
+    request: AnyRequest,
+    services: Services,
+    render: Callable[[str], dict[str, Any]],
+    *ignored: str,
+) -> dict[str, Any] | list[dict[str, Any]]:
+    """One object for `symbol=X`, a list for `symbols=[...]` or for every market."""
+    params = await services.gate.public(request, 2)
+    symbols, single = _symbols(params, services.market_data)
+    params.ignore(*ignored)
+    params.check_all_read()
+    found = [render(symbol) for symbol in symbols]
+    return found[0] if single else found
 
 
 class MarketController(Controller):
@@ -174,58 +190,38 @@ class MarketController(Controller):
 
     @get("/ticker/24hr", operation_id="ticker24hr")
     async def ticker_24h(
-        self,
-        request: AnyRequest,
-        services: NamedDependency[Services],
+        self, request: AnyRequest, services: NamedDependency[Services]
     ) -> dict[str, Any] | list[dict[str, Any]]:
-        params = await services.gate.public(request, 2)
-        symbols, single = _symbols(params, services.market_data)
-        params.ignore("type")
-        params.check_all_read()
-        found = [
-            formats.ticker_24h(
-                services.market_data.market(s),
-                services.market_data.ticker(s),
-                services.market_data.book_ticker(s),
-            )
-            for s in symbols
-        ]
-        return found[0] if single else found
+        data = services.market_data
+
+        def render(symbol: str) -> dict[str, Any]:
+            market = data.market(symbol)
+            return formats.ticker_24h(market, data.ticker(symbol), data.book_ticker(symbol))
+
+        return await _per_symbol(request, services, render, "type")
 
     @get("/ticker/price", operation_id="tickerPrice")
     async def ticker_price(
-        self,
-        request: AnyRequest,
-        services: NamedDependency[Services],
+        self, request: AnyRequest, services: NamedDependency[Services]
     ) -> dict[str, Any] | list[dict[str, Any]]:
-        params = await services.gate.public(request, 2)
-        symbols, single = _symbols(params, services.market_data)
-        params.check_all_read()
-        found = [
-            {
-                "symbol": s,
-                "price": formats.price(
-                    services.market_data.market(s), services.market_data.ticker(s).last_price
-                ),
-            }
-            for s in symbols
-        ]
-        return found[0] if single else found
+        data = services.market_data
+
+        def render(symbol: str) -> dict[str, Any]:
+            last = data.ticker(symbol).last_price
+            return {"symbol": symbol, "price": formats.price(data.market(symbol), last)}
+
+        return await _per_symbol(request, services, render)
 
     @get("/ticker/bookTicker", operation_id="bookTicker")
     async def book_ticker(
-        self,
-        request: AnyRequest,
-        services: NamedDependency[Services],
+        self, request: AnyRequest, services: NamedDependency[Services]
     ) -> dict[str, Any] | list[dict[str, Any]]:
-        params = await services.gate.public(request, 2)
-        symbols, single = _symbols(params, services.market_data)
-        params.check_all_read()
-        found = [
-            formats.book_ticker(services.market_data.market(s), services.market_data.book_ticker(s))
-            for s in symbols
-        ]
-        return found[0] if single else found
+        data = services.market_data
+
+        def render(symbol: str) -> dict[str, Any]:
+            return formats.book_ticker(data.market(symbol), data.book_ticker(symbol))
+
+        return await _per_symbol(request, services, render)
 
     @get("/avgPrice", operation_id="avgPrice")
     async def average_price(
