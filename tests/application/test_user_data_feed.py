@@ -1,0 +1,201 @@
+"""The user data feed: what each account is told, payload by payload, as Binance words it."""
+
+from typing import Any
+
+import pytest
+
+from domain.commands import AmendOrder, CancelOrder, Command, Deposit, PlaceOrder, Withdraw
+from domain.exchange import Exchange
+from domain.orders import OrderType, SelfTradePrevention, Side, TimeInForce
+from entrypoints.listing import default_markets
+from entrypoints.streams.user_data import UserDataFeed
+
+BTC, USDT = 10**10, 10**8
+NOW = 1_700_000_000_000
+SELLER, BUYER = 1, 2
+Json = dict[str, Any]
+
+
+class Venue:
+    """An exchange and its feed, run as the engine would: one sequence number per command."""
+
+    def __init__(self) -> None:
+        self.exchange = Exchange(default_markets())
+        self.feed = UserDataFeed(self.exchange)
+        self.sequence = 0
+        self.exchange.deposit(Deposit(SELLER, "BTC", 2 * BTC))
+        self.exchange.deposit(Deposit(BUYER, "USDT", 100_000 * USDT))
+
+    def run(self, command: Command) -> list[tuple[int, Json]]:
+        events = self.exchange.execute(command)
+        self.sequence += 1
+        symbol = "" if isinstance(command, Deposit | Withdraw) else "BTCUSDT"
+        return self.feed.messages(symbol, self.sequence, events, NOW)
+
+
+def limit(
+    account_id: int,
+    side: Side,
+    quantity: int,
+    price: int,
+    timestamp: int,
+    client_order_id: str,
+    tif: TimeInForce = TimeInForce.GTC,
+    stp: SelfTradePrevention = SelfTradePrevention.NONE,
+) -> PlaceOrder:
+    return PlaceOrder(
+        account_id, "BTCUSDT", side, OrderType.LIMIT, quantity, price, time_in_force=tif,
+        client_order_id=client_order_id, stp=stp, timestamp=timestamp,
+    )  # fmt: skip
+
+
+def resting_sell(timestamp: int = 1000) -> PlaceOrder:
+    return limit(SELLER, Side.SELL, BTC // 2, 60_000 * USDT, timestamp, "ask-1")
+
+
+def report(**changes: Any) -> Json:
+    """The NEW report of `resting_sell()`, with `changes`."""
+    return {
+        "e": "executionReport", "E": NOW, "s": "BTCUSDT", "c": "ask-1", "S": "SELL",
+        "o": "LIMIT", "f": "GTC", "q": "0.5000000000", "p": "60000.00000000",
+        "P": "0.00000000", "F": "0.0000000000", "g": -1, "C": "", "x": "NEW", "X": "NEW",
+        "r": "NONE", "i": 1, "l": "0.0000000000", "z": "0.0000000000", "L": "0.00000000",
+        "n": "0", "N": None, "T": 1000, "t": -1, "I": 1, "w": True, "m": False, "M": False,
+        "O": 1000, "Z": "0.00000000", "Y": "0.00000000", "Q": "0.00000000", "W": 1000,
+        "V": "NONE",
+    } | changes  # fmt: skip
+
+
+def position(time: int, *balances: tuple[str, str, str]) -> Json:
+    return {
+        "e": "outboundAccountPosition",
+        "E": NOW,
+        "u": time,
+        "B": [{"a": asset, "f": free, "l": locked} for asset, free, locked in balances],
+    }
+
+
+@pytest.fixture
+def venue() -> Venue:
+    return Venue()
+
+
+def test_a_resting_order_is_new_and_its_hold_changes_the_position(venue: Venue) -> None:
+    assert venue.run(resting_sell()) == [
+        (SELLER, report()),
+        (SELLER, position(1000, ("BTC", "1.5000000000", "0.5000000000"))),
+    ]
+
+
+def test_a_fill_is_a_trade_for_maker_and_taker_with_their_commissions(venue: Venue) -> None:
+    venue.run(resting_sell())
+    messages = venue.run(limit(BUYER, Side.BUY, BTC // 5, 61_000 * USDT, 2000, "bid-1"))
+    fill = {
+        "x": "TRADE", "l": "0.2000000000", "z": "0.2000000000", "L": "60000.00000000",
+        "T": 2000, "t": 1, "I": 2, "Z": "12000.00000000", "Y": "12000.00000000",
+    }  # fmt: skip
+    taker = {"c": "bid-1", "S": "BUY", "p": "61000.00000000", "q": "0.2000000000", "i": 2,
+             "O": 2000, "W": 2000}  # fmt: skip
+    assert messages == [
+        (BUYER, report(**taker, T=2000, I=2)),
+        (SELLER, report(**fill, X="PARTIALLY_FILLED", n="12.00000000", N="USDT", m=True)),
+        (BUYER, report(**taker, **fill, X="FILLED", n="0.0002000000", N="BTC", w=False)),
+        # The buyer paid 12,000 USDT and got 0.2 BTC less its fee, which no trader is told of.
+        (BUYER, position(2000, ("USDT", "88000.00000000", "0.00000000"),
+                         ("BTC", "0.1998000000", "0.0000000000"))),
+        (SELLER, position(2000, ("USDT", "11988.00000000", "0.00000000"),
+                          ("BTC", "1.5000000000", "0.3000000000"))),
+    ]  # fmt: skip
+
+
+def test_a_cancel_names_the_canceled_order(venue: Venue) -> None:
+    venue.run(resting_sell())
+    messages = venue.run(CancelOrder(SELLER, "BTCUSDT", order_id=1, timestamp=3000))
+    assert messages == [
+        (SELLER, report(x="CANCELED", X="CANCELED", C="ask-1", T=3000, I=2, w=False)),
+        (SELLER, position(3000, ("BTC", "2.0000000000", "0.0000000000"))),
+    ]
+
+
+def test_an_amend_is_a_replacement_with_the_new_quantity(venue: Venue) -> None:
+    venue.run(resting_sell())
+    messages = venue.run(AmendOrder(SELLER, "BTCUSDT", BTC // 4, order_id=1, timestamp=3000))
+    assert messages == [
+        (SELLER, report(x="REPLACED", q="0.2500000000", T=3000, I=2)),
+        (SELLER, position(3000, ("BTC", "1.7500000000", "0.2500000000"))),
+    ]
+
+
+def test_what_an_ioc_order_cannot_fill_expires(venue: Venue) -> None:
+    venue.run(resting_sell())
+    messages = venue.run(limit(BUYER, Side.BUY, BTC, 60_000 * USDT, 2000, "ioc", TimeInForce.IOC))
+    ioc = {"c": "ioc", "S": "BUY", "f": "IOC", "q": "1.0000000000", "i": 2, "O": 2000,
+           "T": 2000, "I": 2, "w": False}  # fmt: skip
+    fill = {"x": "TRADE", "l": "0.5000000000", "z": "0.5000000000", "L": "60000.00000000",
+            "t": 1, "Z": "30000.00000000", "Y": "30000.00000000"}  # fmt: skip
+    assert messages == [
+        (BUYER, never_resting(report(**ioc))),
+        (SELLER, report(**fill, X="FILLED", T=2000, I=2, w=False, n="30.00000000", N="USDT",
+                        m=True)),
+        (BUYER, never_resting(report(**ioc, **fill, X="PARTIALLY_FILLED", n="0.0005000000",
+                                     N="BTC"))),
+        (BUYER, never_resting(report(**ioc, x="EXPIRED", X="EXPIRED", z="0.5000000000",
+                                     Z="30000.00000000"))),
+        (BUYER, position(2000, ("USDT", "70000.00000000", "0.00000000"),
+                         ("BTC", "0.4995000000", "0.0000000000"))),
+        (SELLER, position(2000, ("USDT", "29970.00000000", "0.00000000"),
+                          ("BTC", "1.5000000000", "0.0000000000"))),
+    ]  # fmt: skip
+
+
+def test_self_trade_prevention_expires_both_orders_in_the_match(venue: Venue) -> None:
+    venue.exchange.deposit(Deposit(SELLER, "USDT", 10_000 * USDT))
+    bid = limit(SELLER, Side.BUY, BTC // 10, 50_000 * USDT, 1000, "bid")
+    ask = limit(SELLER, Side.SELL, BTC // 20, 50_000 * USDT, 2000, "ask",
+                stp=SelfTradePrevention.EXPIRE_BOTH)  # fmt: skip
+    venue.run(bid)
+    messages = venue.run(ask)
+    bid_report = {"c": "bid", "S": "BUY", "q": "0.1000000000", "p": "50000.00000000"}
+    ask_report = {"c": "ask", "q": "0.0500000000", "p": "50000.00000000", "i": 2, "O": 2000,
+                  "W": 2000, "V": "EXPIRE_BOTH"}  # fmt: skip
+    expired = {"x": "TRADE_PREVENTION", "X": "EXPIRED_IN_MATCH", "T": 2000, "I": 2, "w": False}
+    assert messages == [
+        (SELLER, report(**ask_report, T=2000, I=2)),
+        (SELLER, report(**bid_report, **expired, A="0.1000000000", B="0.1000000000")),
+        (SELLER, report(**ask_report, **expired, A="0.0500000000", B="0.0500000000")),
+        (SELLER, position(2000, ("BTC", "2.0000000000", "0.0000000000"),
+                          ("USDT", "10000.00000000", "0.00000000"))),
+    ]  # fmt: skip
+
+
+def test_deposits_and_withdrawals_are_balance_updates(venue: Venue) -> None:
+    assert venue.run(Withdraw(BUYER, "USDT", 250 * USDT)) == [
+        (BUYER, {"e": "balanceUpdate", "E": NOW, "a": "USDT", "d": "-250.00000000", "T": NOW}),
+        (BUYER, position(NOW, ("USDT", "99750.00000000", "0.00000000"))),
+    ]
+    assert venue.run(Deposit(SELLER, "ETH", 3 * 10**8)) == [
+        (SELLER, {"e": "balanceUpdate", "E": NOW, "a": "ETH", "d": "3.00000000", "T": NOW}),
+        (SELLER, position(NOW, ("ETH", "3.00000000", "0.00000000"))),
+    ]
+
+
+def test_orders_resting_before_the_feed_started_are_known_from_the_book() -> None:
+    venue = Venue()
+    venue.run(resting_sell())
+    venue.feed = UserDataFeed(venue.exchange)
+    messages = venue.run(CancelOrder(SELLER, "BTCUSDT", order_id=1, timestamp=3000))
+    assert messages[0] == (
+        SELLER,
+        report(x="CANCELED", X="CANCELED", C="ask-1", T=3000, I=2, w=False),
+    )
+
+
+def test_an_order_is_forgotten_once_it_is_done(venue: Venue) -> None:
+    venue.run(resting_sell())
+    venue.run(limit(BUYER, Side.BUY, BTC // 2, 60_000 * USDT, 2000, "bid-1"))
+    assert venue.feed._orders == {}
+
+
+def never_resting(payload: Json) -> Json:
+    """Binance gives a working time only to an order that can rest on the book."""
+    return {name: value for name, value in payload.items() if name != "W"}
