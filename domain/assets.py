@@ -2,7 +2,7 @@
 
 from decimal import Decimal, InvalidOperation
 
-from attrs import frozen
+from attrs import field, frozen
 
 from domain.errors import InvalidAmount
 
@@ -13,9 +13,11 @@ class Asset:
 
     code: str
     precision: int
+    scale: int = field(init=False, eq=False, repr=False)
+    """Minor units in one whole unit."""
 
-    @property
-    def scale(self) -> int:
+    @scale.default
+    def _ten_to_the_precision(self) -> int:
         return int(10**self.precision)
 
     def to_minor(self, amount: Decimal | str) -> int:

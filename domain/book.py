@@ -36,8 +36,9 @@ class OrderBook:
         return (self.bids, -1) if side is Side.BUY else (self.asks, 1)
 
     def add(self, order: Order) -> None:
-        levels, sign = self._side(order.side)
-        key = sign * order.price
+        buying = order.side is Side.BUY
+        levels = self.bids if buying else self.asks
+        key = -order.price if buying else order.price
         level = levels.get(key)
         if level is None:
             level = levels[key] = PriceLevel(order.price)
@@ -48,8 +49,9 @@ class OrderBook:
         self.client_ids[order.account_id, order.client_order_id] = order
 
     def remove(self, order: Order) -> None:
-        levels, sign = self._side(order.side)
-        key = sign * order.price
+        buying = order.side is Side.BUY
+        levels = self.bids if buying else self.asks
+        key = -order.price if buying else order.price
         level: PriceLevel = levels[key]
         del level.orders[order.order_id]
         level.volume -= order.remaining

@@ -72,12 +72,16 @@ class Ledger:
     def post(self, entry: JournalEntry) -> JournalEntry:
         """Applies every posting of `entry` or, if any balance would go negative, none."""
         postings = entry.postings
-        per_asset: dict[str, int] = {}
-        for posting in postings:
-            per_asset[posting.asset] = per_asset.get(posting.asset, 0) + posting.amount
-        for total in per_asset.values():
-            if total:
-                raise ValueError(f"unbalanced journal entry {entry}")
+        if len(postings) == 2:  # holds, releases, transfers: one asset, two sides
+            first, second = postings
+            balanced = first.asset == second.asset and first.amount + second.amount == 0
+        else:
+            per_asset: dict[str, int] = {}
+            for posting in postings:
+                per_asset[posting.asset] = per_asset.get(posting.asset, 0) + posting.amount
+            balanced = not any(per_asset.values())
+        if not balanced:
+            raise ValueError(f"unbalanced journal entry {entry}")
         balances = self._balances
         overdrawn = False
         for posting in postings:

@@ -40,7 +40,7 @@ class Gate:
 
     @staticmethod
     def query(request: AnyRequest) -> Params:
-        return Params.parse(_query(request))
+        return Params.parse(query_string(request))
 
     async def charge(self, request: AnyRequest, weight: int) -> None:
         """Spends request weight from the caller's address."""
@@ -70,12 +70,12 @@ class Gate:
             user_id = await self.accounts.user_of_token(token)
         except InvalidToken:
             raise ApiError(-1002, "You are not authorized to execute this request.", 401) from None
-        params = Params.parse(_query(request), await _form(request))
+        params = Params.parse(query_string(request), await form_body(request))
         params.ignore("timestamp", "recvWindow")
         return Caller(user_id, params)
 
     async def _signed(self, request: AnyRequest, api_key: str) -> Caller:
-        query, form = _query(request), await _form(request)
+        query, form = query_string(request), await form_body(request)
         params = Params.parse(query, form)
         signature = params.text("signature")
         timestamp = params.integer("timestamp")
@@ -110,12 +110,12 @@ def _address(request: AnyRequest) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _query(request: AnyRequest) -> str:
+def query_string(request: AnyRequest) -> str:
     raw = request.scope.get("query_string", b"")
     return raw.decode("latin-1") if isinstance(raw, bytes) else str(raw)
 
 
-async def _form(request: AnyRequest) -> str:
+async def form_body(request: AnyRequest) -> str:
     if request.method in ("GET", "HEAD"):
         return ""
     content_type = request.headers.get("content-type", "")

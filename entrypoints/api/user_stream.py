@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 
 from application.user_streams import UnknownListenKey
 from entrypoints.api.errors import ApiError
-from entrypoints.api.gate import _form, _query
+from entrypoints.api.gate import form_body, query_string
 from entrypoints.api.params import Params
 from entrypoints.api.services import Services
 
@@ -29,7 +29,7 @@ async def stream_owner(request: AnyRequest, services: Services) -> tuple[int, Pa
     key = await services.accounts.api_key(api_key)
     if key is None:
         raise ApiError(-2015, "Invalid API-key, IP, or permissions for action.", 401)
-    params = Params.parse(_query(request), await _form(request))
+    params = Params.parse(query_string(request), await form_body(request))
     params.ignore(*UNSIGNED)
     return key.user_id, params
 
