@@ -1,0 +1,56 @@
+"""A user data stream over WebSocket reports every change of a scripted session, in order."""
+
+import asyncio
+import json
+from typing import Any
+
+import websockets
+
+from tests.live_server import LiveServer, live
+
+__all__ = ["live"]
+
+
+async def next_message(socket: Any) -> Any:
+    return json.loads(await asyncio.wait_for(socket.recv(), 5))
+
+
+async def test_a_session_reported_on_the_user_stream(live: LiveServer) -> None:
+    seller = live.signed("stream-seller", BTC="1")
+    buyer = live.signed("stream-buyer", USDT="100000")
+    opened = seller.client.post(
+        "/api/v3/userDataStream", headers={"X-MBX-APIKEY": seller.api_key}
+    ).json()
+    async with websockets.connect(f"{live.ws_url}/ws/{opened['listenKey']}") as socket:
+        resting = await asyncio.to_thread(
+            seller.call, "POST", "/api/v3/order", symbol="BTCUSDT", side="SELL", type="LIMIT",
+            timeInForce="GTC", quantity="0.5", price="62000",
+        )  # fmt: skip
+        await asyncio.to_thread(
+            buyer.call, "POST", "/api/v3/order", symbol="BTCUSDT", side="BUY", type="MARKET",
+            quantity="0.2",
+        )  # fmt: skip
+        await asyncio.to_thread(
+            seller.call, "DELETE", "/api/v3/order", symbol="BTCUSDT", orderId=resting["orderId"]
+        )
+        reports: list[Any] = []
+        positions: list[Any] = []
+        while len(reports) < 3 or len(positions) < 3:
+            message = await next_message(socket)
+            if message["e"] == "executionReport":
+                reports.append(message)
+            else:
+                positions.append(message)
+    assert [(r["x"], r["X"], r["i"]) for r in reports] == [
+        ("NEW", "NEW", resting["orderId"]),
+        ("TRADE", "PARTIALLY_FILLED", resting["orderId"]),
+        ("CANCELED", "CANCELED", resting["orderId"]),
+    ]
+    fill = reports[1]
+    assert (fill["l"], fill["L"], fill["z"], fill["m"]) == (
+        "0.2000000000", "62000.00000000", "0.2000000000", True,
+    )  # fmt: skip
+    assert (fill["n"], fill["N"]) == ("12.40000000", "USDT")
+    assert all(p["e"] == "outboundAccountPosition" for p in positions)
+    balances = {b["a"]: b for b in positions[-1]["B"]}
+    assert balances["BTC"] == {"a": "BTC", "f": "0.8000000000", "l": "0.0000000000"}
