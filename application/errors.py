@@ -18,8 +18,11 @@ class InvalidToken(InvalidCredentials):
 
 
 class RateLimited(ApplicationError):
-    def __init__(self, retry_after: int) -> None:
-        super().__init__("Too many requests; current limit is exceeded.")
+    def __init__(self, limit: int, retry_after: int) -> None:
+        super().__init__(
+            f"Too much request weight used; current limit is {limit} request weight per 1 "
+            "MINUTE. Please use WebSocket Streams for live updates to avoid polling the API."
+        )
         self.retry_after = retry_after
 
 

@@ -153,7 +153,11 @@ def local_server() -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    environment = os.environ | {"BOURSE_WEIGHT_PER_MINUTE": str(10**9), "BOURSE_FAUCET": "1"}
+    environment = os.environ | {
+        "BOURSE_WEIGHT_PER_MINUTE": str(10**9),
+        "BOURSE_FAUCET": "1",
+        "BOURSE_WS_CONNECTIONS_PER_ADDRESS": str(10**6),  # every load client is on loopback
+    }
     command = [sys.executable, "-m", "entrypoints.cli", "serve", "--no-bots", "--port", str(port),
                "--log-level", "warning"]  # fmt: skip
     server = subprocess.Popen(command, env=environment, stderr=subprocess.DEVNULL)

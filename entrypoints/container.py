@@ -65,5 +65,5 @@ class Container(containers.DeclarativeContainer):
     user_streams = providers.Singleton(UserStreams, listen_keys, clock)
     services = providers.Singleton(
         Services, gate, trading, market_data, history, accounts, funds, portfolio, user_streams,
-        config.admin_token,
+        config.admin_token, config.connections_per_address,
     )  # fmt: skip

@@ -15,6 +15,7 @@ class Settings:
     admin_token: str | None
     faucet: bool
     weight_per_minute: int
+    connections_per_address: int = 300
 
     @classmethod
     def from_env(cls, adapters: str | None = None) -> "Settings":
@@ -29,4 +30,5 @@ class Settings:
             admin_token=os.environ.get("BOURSE_ADMIN_TOKEN") or None,
             faucet=faucet == "1" if faucet is not None else mode == "memory",
             weight_per_minute=int(os.environ.get("BOURSE_WEIGHT_PER_MINUTE", "6000")),
+            connections_per_address=int(os.environ.get("BOURSE_WS_CONNECTIONS_PER_ADDRESS", "300")),
         )

@@ -21,18 +21,19 @@ from binance.client import Client
 from adapters.security.signatures import sign
 from entrypoints.container import Container
 from entrypoints.server import build_app
+from entrypoints.settings import Settings
 from tests.e2e.conftest import SETTINGS
 
 T = TypeVar("T")
 
 
 class LiveServer:
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings = SETTINGS) -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
-        app, self.container = build_app(SETTINGS)
+        app, self.container = build_app(settings)
         self.server = uvicorn.Server(
             uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
         )

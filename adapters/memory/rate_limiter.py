@@ -16,7 +16,7 @@ class MemoryRateLimiter:
         if window != minute:
             used = 0
         if used + weight > self.limit:
-            raise RateLimited(retry_after=(minute + 1) * MINUTE - now)
+            raise RateLimited(self.limit, retry_after=(minute + 1) * MINUTE - now)
         self._used[key] = (minute, used + weight)
         if len(self._used) > 100_000:
             self._used = {k: v for k, v in self._used.items() if v[0] == minute}

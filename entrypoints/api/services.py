@@ -24,3 +24,4 @@ class Services:
     portfolio: Portfolio
     user_streams: UserStreams
     admin_token: str | None
+    connections_per_address: int

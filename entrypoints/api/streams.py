@@ -21,7 +21,6 @@ from entrypoints.streams.names import parse_stream
 
 QUEUE_LIMIT = 2000  # messages waiting for one slow client
 MAX_STREAMS = 1024  # per connection, as Binance allows
-MAX_CONNECTIONS_PER_ADDRESS = 300
 POLICY_VIOLATION = 1008
 TRY_AGAIN_LATER = 1013
 
@@ -154,7 +153,7 @@ async def serve(
 ) -> None:
     address = socket.client.host if socket.client else "unknown"
     await socket.accept()
-    if connections_by_address[address] >= MAX_CONNECTIONS_PER_ADDRESS:
+    if connections_by_address[address] >= services.connections_per_address:
         await socket.close(TRY_AGAIN_LATER, "Too many connections from this address.")
         return
     symbols = {market.symbol for market in services.market_data.markets()}

@@ -5,13 +5,13 @@ import asyncio
 import json
 from typing import Any
 
+import attrs
 import pytest
 import websockets
 
 from entrypoints.api import streams
-from tests.live_server import LiveServer, live
-
-__all__ = ["live"]
+from tests.e2e.conftest import SETTINGS
+from tests.live_server import LiveServer
 
 
 class StalledSocket:
@@ -46,11 +46,13 @@ async def test_a_client_that_falls_behind_is_disconnected_with_a_reason(
     assert socket.sent == []  # what was queued is moot: the client must resync anyway
 
 
-async def test_stream_and_connection_limits(
-    live: LiveServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_stream_and_connection_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(streams, "MAX_STREAMS", 2)
-    monkeypatch.setattr(streams, "MAX_CONNECTIONS_PER_ADDRESS", 2)
+    with LiveServer(attrs.evolve(SETTINGS, connections_per_address=2)) as live:
+        await limits_hold(live)
+
+
+async def limits_hold(live: LiveServer) -> None:
     async with websockets.connect(f"{live.ws_url}/ws") as first:
         params = ["btcusdt@trade", "ethusdt@trade", "ethbtc@trade"]
         await first.send(json.dumps({"method": "SUBSCRIBE", "params": params, "id": 7}))
