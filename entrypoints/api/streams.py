@@ -17,7 +17,7 @@ from litestar.exceptions import WebSocketDisconnect
 
 from application.user_streams import UnknownListenKey
 from entrypoints.api.services import Services
-from entrypoints.streams.names import parse_stream
+from entrypoints.streams.names import is_stream
 
 QUEUE_LIMIT = 2000  # messages waiting for one slow client
 MAX_STREAMS = 1024  # per connection, as Binance allows
@@ -126,7 +126,7 @@ class Requests:
         if method == "UNSUBSCRIBE":
             await self.connection.unsubscribe(params)
             return {"result": None, "id": ident}
-        unknown = [p for p in params if parse_stream(p, self.symbols) is None]
+        unknown = [p for p in params if not is_stream(p, self.symbols)]
         if unknown:
             return _error(2, f"Invalid request: unknown stream {unknown[0]!r}", ident)
         if len(set(self.connection.subscriptions) | set(params)) > MAX_STREAMS:
@@ -197,7 +197,7 @@ async def raw_stream(
     try:
         names = [f"user:{await services.user_streams.account_of(name)}"]
     except UnknownListenKey:
-        names = [name] if parse_stream(name, symbols) else []
+        names = [name] if is_stream(name, symbols) else []
     await serve(socket, services, channels, combined=False, names=names)
 
 
@@ -208,7 +208,7 @@ async def combined_streams(
     wanted = socket.query_params.get("streams", "")
     symbols = {market.symbol for market in services.market_data.markets()}
     names = [n for n in wanted.split("/") if n]
-    if any(parse_stream(n, symbols) is None for n in names) or len(names) > MAX_STREAMS:
+    if not all(is_stream(n, symbols) for n in names) or len(names) > MAX_STREAMS:
         await socket.accept()
         await socket.close(POLICY_VIOLATION, "Invalid stream name.")
         return
