@@ -14,6 +14,7 @@ from litestar import WebSocket, websocket
 from litestar.channels import ChannelsPlugin, Subscriber
 from litestar.di import NamedDependency
 from litestar.exceptions import WebSocketDisconnect
+from litestar.params import FromPath
 
 from application.user_streams import UnknownListenKey
 from entrypoints.api.services import Services
@@ -179,7 +180,9 @@ async def serve(
 
 @websocket("/ws")
 async def raw_streams(
-    socket: WebSocket[Any, Any, Any], services: NamedDependency[Services], channels: ChannelsPlugin
+    socket: WebSocket[Any, Any, Any],
+    services: NamedDependency[Services],
+    channels: NamedDependency[ChannelsPlugin],
 ) -> None:
     await serve(socket, services, channels, combined=False, names=[])
 
@@ -187,9 +190,9 @@ async def raw_streams(
 @websocket("/ws/{name:str}")
 async def raw_stream(
     socket: WebSocket[Any, Any, Any],
-    name: str,
+    name: FromPath[str],
     services: NamedDependency[Services],
-    channels: ChannelsPlugin,
+    channels: NamedDependency[ChannelsPlugin],
 ) -> None:
     """One named stream, or a user data stream by its listen key; any other name (clients
     such as ccxt number their connections /ws/0, /ws/1...) opens a connection without."""
@@ -203,7 +206,9 @@ async def raw_stream(
 
 @websocket("/stream")
 async def combined_streams(
-    socket: WebSocket[Any, Any, Any], services: NamedDependency[Services], channels: ChannelsPlugin
+    socket: WebSocket[Any, Any, Any],
+    services: NamedDependency[Services],
+    channels: NamedDependency[ChannelsPlugin],
 ) -> None:
     wanted = socket.query_params.get("streams", "")
     symbols = {market.symbol for market in services.market_data.markets()}
