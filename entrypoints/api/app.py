@@ -19,6 +19,7 @@ from entrypoints.api.admin import AdminController
 from entrypoints.api.errors import EXCEPTION_HANDLERS
 from entrypoints.api.gate import USED_WEIGHT
 from entrypoints.api.market import MarketController
+from entrypoints.api.order_changes import OrderChangeController
 from entrypoints.api.orders import OrderController
 from entrypoints.api.streams import Delivery, combined_streams, raw_stream, raw_streams
 from entrypoints.api.user_stream import UserStreamController
@@ -84,6 +85,7 @@ def create_app(
             UserStreamController,
             MarketController,
             OrderController,
+            OrderChangeController,
             AccountController,
             UserController,
             WalletController,

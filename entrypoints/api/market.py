@@ -24,7 +24,7 @@ def _depth_weight(limit: int) -> int:
     return 5 if limit <= 100 else 25 if limit <= 500 else 50 if limit <= 1000 else 250
 
 
-def _symbols(params: Params, market_data: NamedDependency[MarketData]) -> tuple[list[str], bool]:
+def _symbols(params: Params, market_data: MarketData) -> tuple[list[str], bool]:
     """The symbols asked for by `symbol=X` or `symbols=["X","Y"]`, or all of them; and
     whether one object (not a list) is to be answered."""
     single, many = params.text("symbol"), params.text("symbols")

@@ -1,0 +1,67 @@
+"""Binance's answers to order requests: placed (ACK, RESULT, FULL) and canceled orders."""
+
+import secrets
+from typing import Any
+
+from application.market_data import MarketData
+from application.records import OrderRecord
+from application.trading import PlacedOrder
+from domain.errors import DomainError
+from entrypoints.api import formats
+from entrypoints.api.errors import domain_code
+from entrypoints.api.order_params import ResponseType
+from entrypoints.api.params import Params
+
+Json = dict[str, Any]
+
+
+def placed_response(market_data: MarketData, placed: PlacedOrder, kind: ResponseType) -> Json:
+    order = placed.order
+    market = market_data.market(order.symbol)
+    ack = {
+        "symbol": order.symbol,
+        "orderId": order.order_id,
+        "orderListId": -1,
+        "clientOrderId": order.client_order_id,
+        "transactTime": order.created_at,
+    }
+    if kind is ResponseType.ACK:
+        return ack
+    full = formats.order(market, order)
+    result = ack | {
+        key: full[key]
+        for key in (
+            "price", "origQty", "executedQty", "origQuoteOrderQty", "cummulativeQuoteQty",
+            "status", "timeInForce", "type", "side", "workingTime", "selfTradePreventionMode",
+        )
+    }  # fmt: skip
+    if kind is ResponseType.FULL:
+        result["fills"] = [formats.fill(market, order.order_id, t) for t in placed.fills]
+    return result
+
+
+def canceled_response(market_data: MarketData, order: OrderRecord, client_order_id: str) -> Json:
+    full = formats.order(market_data.market(order.symbol), order)
+    return {
+        "symbol": order.symbol,
+        "origClientOrderId": order.client_order_id,
+        "orderId": order.order_id,
+        "orderListId": -1,
+        "clientOrderId": client_order_id,
+        "transactTime": order.updated_at,
+    } | {
+        key: full[key]
+        for key in (
+            "price", "origQty", "executedQty", "cummulativeQuoteQty", "status",
+            "timeInForce", "type", "side", "selfTradePreventionMode",
+        )
+    }  # fmt: skip
+
+
+def new_client_id(params: Params, name: str) -> str:
+    return params.client_order_id(name) or secrets.token_urlsafe(16)[:22]
+
+
+def error_body(error: DomainError | None) -> Json:
+    assert error is not None
+    return {"code": domain_code(error), "msg": str(error)}
