@@ -50,11 +50,6 @@ class MarketData:
     def depth(self, symbol: str, limit: int) -> Depth:
         return self._engine(symbol).depth(limit)
 
-    async def recent_trades(self, symbol: str, limit: int) -> list[Trade]:
-        self._engine(symbol)
-        async with self.unit_of_work() as uow:
-            return await uow.trades.recent(symbol, limit)
-
     async def trades(
         self,
         symbol: str,

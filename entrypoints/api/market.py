@@ -61,6 +61,20 @@ async def _per_symbol(
     return found[0] if single else found
 
 
+async def _public_trades(
+    request: AnyRequest, services: Services, older: bool
+) -> list[dict[str, Any]]:
+    """The latest trades, or with `fromId` (historicalTrades only) those from that id on."""
+    params = await services.gate.public(request, 25)
+    symbol = params.required_text("symbol")
+    limit = params.integer("limit", minimum=1, maximum=1000) or 500
+    from_id = params.integer("fromId", minimum=0) if older else None
+    params.check_all_read()
+    market = services.market_data.market(symbol)
+    trades = await services.market_data.trades(symbol, from_id=from_id, limit=limit)
+    return [formats.public_trade(market, t) for t in trades]
+
+
 class MarketController(Controller):
     path = "/api/v3"
     tags = ["Market data"]
@@ -123,32 +137,15 @@ class MarketController(Controller):
 
     @get("/trades", operation_id="recentTrades")
     async def trades(
-        self,
-        request: AnyRequest,
-        services: NamedDependency[Services],
+        self, request: AnyRequest, services: NamedDependency[Services]
     ) -> list[dict[str, Any]]:
-        params = await services.gate.public(request, 25)
-        symbol = params.required_text("symbol")
-        limit = params.integer("limit", minimum=1, maximum=1000) or 500
-        params.check_all_read()
-        market = services.market_data.market(symbol)
-        trades = await services.market_data.recent_trades(symbol, limit)
-        return [formats.public_trade(market, t) for t in trades]
+        return await _public_trades(request, services, older=False)
 
     @get("/historicalTrades", operation_id="historicalTrades")
     async def historical_trades(
-        self,
-        request: AnyRequest,
-        services: NamedDependency[Services],
+        self, request: AnyRequest, services: NamedDependency[Services]
     ) -> list[dict[str, Any]]:
-        params = await services.gate.public(request, 25)
-        symbol = params.required_text("symbol")
-        limit = params.integer("limit", minimum=1, maximum=1000) or 500
-        from_id = params.integer("fromId", minimum=0)
-        params.check_all_read()
-        market = services.market_data.market(symbol)
-        trades = await services.market_data.trades(symbol, from_id=from_id, limit=limit)
-        return [formats.public_trade(market, t) for t in trades]
+        return await _public_trades(request, services, older=True)
 
     @get("/aggTrades", operation_id="aggTrades")
     async def aggregate_trades(
