@@ -33,8 +33,10 @@ class MemoryEventPublisher:
                 queue.get_nowait()
                 queue.put_nowait(None)
 
-    def subscribe(self) -> "asyncio.Queue[Published | None]":
-        queue: asyncio.Queue[Published | None] = asyncio.Queue(self.queue_size)
+    def subscribe(self, bounded: bool = True) -> "asyncio.Queue[Published | None]":
+        """A queue of what is published from now on; an unbounded one is for a subscriber
+        that must see everything (the stream hub), and may grow while it is busy."""
+        queue: asyncio.Queue[Published | None] = asyncio.Queue(self.queue_size if bounded else 0)
         self._subscribers.add(queue)
         return queue
 

@@ -61,7 +61,7 @@ class StreamHub:
             streams = self.markets[market.symbol] = MarketStreams(market.symbol, engine.sequence)
             for window in streams.windows.values():
                 window.last_sent = window.latest = engine.sequence
-        queue = self.publisher.subscribe()
+        queue = self.publisher.subscribe(bounded=False)
         ticker = asyncio.create_task(self._tick())
         try:
             while (published := await queue.get()) is not None:
