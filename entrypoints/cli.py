@@ -7,8 +7,9 @@ from pathlib import Path
 import uvicorn
 
 from entrypoints.demo import run_demo
+from entrypoints.migrate import migrate
 from entrypoints.server import build_app
-from entrypoints.settings import ADAPTER_MODES, Settings
+from entrypoints.settings import ADAPTER_MODES, Settings, database_url
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -25,6 +26,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--no-bots", action="store_true", help="no demo bots (they run in memory mode only)"
     )
     serve.add_argument("--log-level", default="info", help="uvicorn's; 'warning' drops access logs")
+    migration = commands.add_parser("migrate", help="create the database schema or upgrade it")
+    migration.add_argument("--database-url", help="default: $BOURSE_DATABASE_URL")
+    migration.add_argument("--revision", default="head")
     synth = commands.add_parser("synth", help="write the AWS environment as Terraform JSON")
     synth.add_argument("--output", type=Path, default=Path("cdktf.out"))
     args = parser.parse_args(argv)
@@ -42,6 +46,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             ws_ping_interval=20,
             ws_ping_timeout=20,
         )
+    elif args.command == "migrate":
+        migrate(args.database_url or database_url(), args.revision)
     elif args.command == "synth":
         from infrastructure.app import synth as write_terraform  # slow to import: only here
 

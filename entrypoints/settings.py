@@ -6,6 +6,11 @@ import secrets
 from attrs import frozen
 
 ADAPTER_MODES = ("memory", "local", "aws")
+DEFAULT_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/bourse"
+
+
+def database_url() -> str:
+    return os.environ.get("BOURSE_DATABASE_URL", DEFAULT_DATABASE_URL)
 
 
 @frozen

@@ -1,0 +1,189 @@
+"""The PostgreSQL (Aurora) system of record: every table, with the constraints that keep money
+right even against a buggy writer. Amounts are NUMERIC minor units, never floats."""
+
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Numeric,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = MetaData(
+    naming_convention={
+        "pk": "pk_%(table_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+    }
+)
+
+EXTERNAL_ACCOUNT = -1  # the world outside: its balance is the negative of all holdings
+
+
+def amount(name: str, nullable: bool = False) -> Column[Decimal]:
+    return Column(name, Numeric(38, 0), nullable=nullable)
+
+
+users = Table(
+    "users",
+    metadata,
+    Column("user_id", BigInteger, primary_key=True, autoincrement=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+# The HMAC secret must be read back to check signatures, so it is stored encrypted, not hashed.
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("api_key", String(128), primary_key=True),
+    Column("secret_ciphertext", LargeBinary, nullable=False),
+    Column("user_id", BigInteger, ForeignKey("users.user_id"), nullable=False, index=True),
+    Column("label", String(64), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("session_id", String(128), primary_key=True),
+    Column("user_id", BigInteger, ForeignKey("users.user_id"), nullable=False, index=True),
+    Column("refresh_token_hash", String(128), nullable=False, unique=True),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("revoked", Boolean, nullable=False, default=False),
+)
+
+balances = Table(
+    "balances",
+    metadata,
+    Column("account_id", BigInteger, nullable=False),
+    Column("asset", String(16), nullable=False),
+    amount("available"),
+    amount("locked"),
+    PrimaryKeyConstraint("account_id", "asset"),
+    CheckConstraint(
+        f"account_id = {EXTERNAL_ACCOUNT} OR (available >= 0 AND locked >= 0)",
+        name="never_negative",
+    ),
+)
+
+journal_entries = Table(
+    "journal_entries",
+    metadata,
+    Column("entry_id", BigInteger, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("reference", String(128), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+postings = Table(
+    "postings",
+    metadata,
+    Column("entry_id", BigInteger, ForeignKey("journal_entries.entry_id"), nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("account_id", BigInteger, nullable=False),
+    Column("asset", String(16), nullable=False),
+    Column("bucket", String(16), nullable=False),
+    amount("amount"),
+    PrimaryKeyConstraint("entry_id", "line"),
+    CheckConstraint("bucket IN ('available', 'locked')", name="bucket"),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("symbol", String(32), nullable=False),
+    Column("order_id", BigInteger, nullable=False),
+    Column("account_id", BigInteger, nullable=False),
+    Column("client_order_id", String(64), nullable=False),
+    Column("side", String(8), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("time_in_force", String(8), nullable=False),
+    amount("price"),
+    amount("quantity"),
+    amount("quote_quantity"),
+    Column("stp", String(16), nullable=False),
+    Column("status", String(24), nullable=False),
+    amount("executed"),
+    amount("cumulative_quote"),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    PrimaryKeyConstraint("symbol", "order_id"),
+    UniqueConstraint("account_id", "symbol", "client_order_id"),
+    CheckConstraint("executed >= 0 AND executed <= quantity", name="executed_within_quantity"),
+)
+
+trades = Table(
+    "trades",
+    metadata,
+    Column("symbol", String(32), nullable=False),
+    Column("trade_id", BigInteger, nullable=False),
+    amount("price"),
+    amount("quantity"),
+    amount("quote_quantity"),
+    Column("buyer_order_id", BigInteger, nullable=False),
+    Column("seller_order_id", BigInteger, nullable=False),
+    Column("buyer_account_id", BigInteger, nullable=False, index=True),
+    Column("seller_account_id", BigInteger, nullable=False, index=True),
+    Column("buyer_is_maker", Boolean, nullable=False),
+    amount("buyer_fee"),
+    amount("seller_fee"),
+    Column("traded_at", BigInteger, nullable=False),
+    PrimaryKeyConstraint("symbol", "trade_id"),
+    CheckConstraint("quantity > 0 AND price > 0", name="positive"),
+)
+
+candles = Table(
+    "candles",
+    metadata,
+    Column("symbol", String(32), nullable=False),
+    Column("interval", String(4), nullable=False),
+    Column("open_time", BigInteger, nullable=False),
+    Column("close_time", BigInteger, nullable=False),
+    amount("open"),
+    amount("high"),
+    amount("low"),
+    amount("close"),
+    amount("volume"),
+    amount("quote_volume"),
+    Column("trades", BigInteger, nullable=False),
+    amount("taker_buy_volume"),
+    amount("taker_buy_quote_volume"),
+    Column("first_trade_id", BigInteger, nullable=False),
+    Column("last_trade_id", BigInteger, nullable=False),
+    PrimaryKeyConstraint("symbol", "interval", "open_time"),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("outbox_id", BigInteger, primary_key=True, autoincrement=True),
+    Column("symbol", String(32), nullable=False),
+    Column("sequence", BigInteger, nullable=False),
+    Column("events", JSONB, nullable=False),
+    Column("relayed", Boolean, nullable=False, default=False, index=True),
+)
+
+market_leases = Table(
+    "market_leases",
+    metadata,
+    Column("symbol", String(32), primary_key=True),
+    Column("owner", String(128), nullable=False),
+    Column("epoch", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+)

@@ -1,0 +1,37 @@
+"""`bourse migrate`: creates the database if it is missing and brings its schema to the latest
+migration (or any other revision)."""
+
+import asyncio
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
+
+
+async def ensure_database(url: str) -> None:
+    target = make_url(url)
+    server = create_async_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        async with server.connect() as connection:
+            found = await connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+            )
+            if not found:
+                await connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    finally:
+        await server.dispose()
+
+
+def alembic_config(url: str) -> Config:
+    config = Config(str(ALEMBIC_INI))
+    config.set_main_option("sqlalchemy.url", url)
+    return config
+
+
+def migrate(url: str, revision: str = "head") -> None:
+    asyncio.run(ensure_database(url))
+    command.upgrade(alembic_config(url), revision)
