@@ -39,3 +39,7 @@ class MarketUnavailable(ApplicationError):
 
     def __init__(self, symbol: str) -> None:
         super().__init__(f"Market {symbol} is unavailable; please try again.")
+
+
+class Unavailable(ApplicationError):
+    """A store or service the request needs cannot be reached now; nothing was changed."""

@@ -15,6 +15,7 @@ from application.errors import (
     MarketUnavailable,
     NotFound,
     RateLimited,
+    Unavailable,
 )
 from domain.errors import (
     DomainError,
@@ -78,6 +79,7 @@ APPLICATION_CODES: dict[type[ApplicationError], tuple[int, int]] = {
     FeatureDisabled: (-1002, 403),
     NotFound: (-1100, 404),
     MarketUnavailable: (-1001, 503),
+    Unavailable: (-1001, 503),
 }
 
 
