@@ -5,7 +5,14 @@ import re
 from attrs import define
 
 from application.errors import InvalidCredentials, InvalidToken, NotFound
-from application.ports import Clock, IdSource, PasswordHasher, TokenService, UnitOfWorkFactory
+from application.ports import (
+    Clock,
+    IdSource,
+    PasswordHasher,
+    Sessions,
+    TokenService,
+    UnitOfWorkFactory,
+)
 from application.records import ApiKey, Session, User
 
 REFRESH_LIFETIME_MS = 30 * 24 * 3600 * 1000
@@ -27,6 +34,7 @@ class Tokens:
 @define
 class Accounts:
     unit_of_work: UnitOfWorkFactory
+    sessions: Sessions
     clock: Clock
     ids: IdSource
     hasher: PasswordHasher
@@ -46,43 +54,26 @@ class Accounts:
     async def login(self, email: str, password: str) -> Tokens:
         async with self.unit_of_work() as uow:
             user = await uow.users.by_email(email.strip().lower())
-            if user is None or not self.hasher.verify(user.password_hash, password):
-                raise InvalidCredentials("Wrong email or password.")
-            session = Session(
-                self.ids.token(), user.user_id, self.ids.token(),
-                self.clock.now() + REFRESH_LIFETIME_MS,
-            )  # fmt: skip
-            await uow.sessions.add(session)
-            await uow.commit()
-        return self._tokens(session)
+        if user is None or not self.hasher.verify(user.password_hash, password):
+            raise InvalidCredentials("Wrong email or password.")
+        return await self._start_session(user.user_id)
 
     async def refresh(self, refresh_token: str) -> Tokens:
         """A new access token and a new refresh token; the old refresh token stops working."""
-        now = self.clock.now()
-        async with self.unit_of_work() as uow:
-            session = await uow.sessions.by_refresh_token(refresh_token)
-            if session is None or session.revoked or session.expires_at <= now:
-                raise InvalidToken("Invalid or expired refresh token.")
-            await uow.sessions.revoke(session.session_id)
-            renewed = Session(
-                self.ids.token(), session.user_id, self.ids.token(), now + REFRESH_LIFETIME_MS
-            )
-            await uow.sessions.add(renewed)
-            await uow.commit()
-        return self._tokens(renewed)
+        session = await self.sessions.take(refresh_token, self.clock.now())
+        if session is None:
+            raise InvalidToken("Invalid or expired refresh token.")
+        return await self._start_session(session.user_id)
 
     async def logout(self, access_token: str) -> None:
         _, session_id = self.tokens.read(access_token, self.clock.now())
-        async with self.unit_of_work() as uow:
-            await uow.sessions.revoke(session_id)
-            await uow.commit()
+        await self.sessions.revoke(session_id)
 
     async def user_of_token(self, access_token: str) -> int:
         """The user an access token speaks for, as long as its session is live."""
-        user_id, session_id = self.tokens.read(access_token, self.clock.now())
-        async with self.unit_of_work() as uow:
-            session = await uow.sessions.get(session_id)
-        if session is None or session.revoked:
+        now = self.clock.now()
+        user_id, session_id = self.tokens.read(access_token, now)
+        if await self.sessions.get(session_id, now) is None:
             raise InvalidToken("Session ended.")
         return user_id
 
@@ -109,6 +100,9 @@ class Accounts:
         async with self.unit_of_work() as uow:
             return await uow.api_keys.get(api_key)
 
-    def _tokens(self, session: Session) -> Tokens:
-        access = self.tokens.issue(session.user_id, session.session_id, self.clock.now())
+    async def _start_session(self, user_id: int) -> Tokens:
+        now = self.clock.now()
+        session = Session(self.ids.token(), user_id, self.ids.token(), now + REFRESH_LIFETIME_MS)
+        await self.sessions.add(session, now)
+        access = self.tokens.issue(user_id, session.session_id, now)
         return Tokens(access, session.refresh_token, self.tokens.lifetime_ms // 1000)

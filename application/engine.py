@@ -1,6 +1,11 @@
 """One writer per market: the `MarketEngine` applies its market's commands one at a time, in
-arrival order, stamps each with the next sequence number, commits their effects and only then
-publishes their events and answers the callers."""
+arrival order, stamps each with the next sequence number, commits their effects with their
+events in the outbox, and only then answers the callers.
+
+It runs the market only while it holds the market's lease. On start, on taking the lease over
+and after a failed commit it rebuilds the market from the store (the book from the stored open
+orders, every balance, the ids and the sequence) before it takes commands again; meanwhile
+commands are refused at once as unavailable, never half applied."""
 
 import asyncio
 import contextlib
@@ -10,19 +15,27 @@ from collections.abc import Sequence
 from attrs import define, field
 
 from application.errors import MarketUnavailable
-from application.ports import EventPublisher, UnitOfWorkFactory
+from application.ledger_sync import LedgerSync
+from application.ports import Clock, UnitOfWorkFactory
 from application.projection import record_events
+from application.records import Lease, OrderRecord
+from application.relay import Relay
+from domain.candles import DAY
 from domain.commands import AmendOrder, CancelOrder, CancelReplace, PlaceOrder
 from domain.errors import DomainError
 from domain.events import Event, Trade
 from domain.exchange import Exchange
-from domain.orders import Side
+from domain.ledger import JournalEntry
+from domain.markets import Market
+from domain.orders import Order, Side
 from domain.ticker import RollingTicker
 
 logger = logging.getLogger(__name__)
 
 MarketCommand = PlaceOrder | CancelOrder | AmendOrder | CancelReplace
 MAX_BATCH = 256  # commands committed in one transaction at most (group commit)
+RETRY_SECONDS = 0.5  # between attempts to take the lease or to rebuild
+TICKER_TRADES = 100_000  # the most trades of the last day reloaded into the ticker
 
 
 @define
@@ -51,77 +64,192 @@ class Depth:
 
 
 @define
+class EngineSettings:
+    owner: str  # this process, as the leases name it
+    lease_ttl_ms: int = 5000
+
+
+@define
 class MarketEngine:
     exchange: Exchange
     symbol: str
     unit_of_work: UnitOfWorkFactory
-    publisher: EventPublisher
+    sync: LedgerSync
+    relay: Relay
+    clock: Clock
+    settings: EngineSettings
     sequence: int = 0
     ticker: RollingTicker = field(factory=RollingTicker)
+    _lease: Lease | None = None
+    _serving: bool = False
     _queue: "asyncio.Queue[_Pending]" = field(factory=asyncio.Queue)
     _task: "asyncio.Task[None] | None" = None
 
     async def submit(self, command: MarketCommand) -> Applied:
         """Queues a command and waits until its effects are committed; raises the domain's
         error if it was refused, and then nothing changed."""
-        if self._task is None or self._task.done():
+        if not self._serving:
             raise MarketUnavailable(self.symbol)
         reply: asyncio.Future[Applied] = asyncio.get_running_loop().create_future()
-        await self._queue.put(_Pending(command, reply))
+        self._queue.put_nowait(_Pending(command, reply))
         return await reply
+
+    @property
+    def serving(self) -> bool:
+        return self._serving
 
     def depth(self, limit: int) -> Depth:
         book = self.exchange.state(self.symbol).book
         return Depth(self.sequence, book.depth(Side.BUY, limit), book.depth(Side.SELL, limit))
 
-    def start(self) -> None:
+    async def start(self) -> None:
+        """Takes the market if it can (rebuilt and serving on return), then keeps at it in the
+        background: renewing the lease, or waiting to take it over."""
+        with contextlib.suppress(Exception):
+            await self._take_over()
         self._task = asyncio.create_task(self._run(), name=f"engine-{self.symbol}")
 
     async def stop(self) -> None:
+        self._serving = False
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        self._refuse_queued()
 
     async def _run(self) -> None:
+        renew_every = self.settings.lease_ttl_ms / 3000
         while True:
-            batch = [await self._queue.get()]
+            if not self._serving:
+                try:
+                    await self._take_over()
+                except Exception:
+                    logger.exception("engine %s could not rebuild; retrying", self.symbol)
+                if not self._serving:
+                    await asyncio.sleep(RETRY_SECONDS)
+                    continue
+            try:
+                pending = await asyncio.wait_for(self._queue.get(), renew_every)
+            except TimeoutError:
+                await self._renew()
+                continue
+            batch = [pending]
             while len(batch) < MAX_BATCH and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             await self._apply(batch)
+            lease = self._lease
+            if lease is not None and lease.expires_at - self.clock.now() < 2000 * renew_every:
+                await self._renew()
+
+    async def _take_over(self) -> None:
+        """Takes the lease if it is free and rebuilds the market from the store."""
+        lease = await self._acquire()
+        if lease is None:
+            return
+        async with self.sync.recovery():
+            await self.sync.reload(self.unit_of_work)
+            await self._restore(lease)
+        self._lease = lease
+        self._serving = True
+        self.relay.symbols.add(self.symbol)
+        self.relay.notify()  # what an earlier owner committed and never relayed
+        logger.info("engine %s serving from sequence %d", self.symbol, self.sequence)
+
+    async def _restore(self, lease: Lease) -> None:
+        now = self.clock.now()
+        async with self.unit_of_work() as uow:
+            records = await uow.orders.open(self.symbol)
+            last_order_id = await uow.orders.last_id(self.symbol)
+            last_trade_id = await uow.trades.last_id(self.symbol)
+            day = await uow.trades.history(self.symbol, start=now - DAY, limit=TICKER_TRADES)
+        market = self.exchange.state(self.symbol).market
+        orders = [_resting(market, record) for record in records]
+        self.exchange.restore(self.symbol, orders, last_order_id, last_trade_id)
+        self.sequence = lease.sequence
+        self.ticker = RollingTicker()
+        for trade in day:
+            self.ticker.add(trade)
+
+    async def _acquire(self) -> Lease | None:
+        async with self.unit_of_work() as uow:
+            lease = await uow.leases.acquire(
+                self.symbol, self.settings.owner, self.clock.now(), self.settings.lease_ttl_ms
+            )
+            await uow.commit()
+        return lease
+
+    async def _renew(self) -> None:
+        try:
+            lease = await self._acquire()
+        except Exception:
+            logger.exception("engine %s could not renew its lease", self.symbol)
+            lease = (
+                self._lease if self._lease and self._lease.expires_at > self.clock.now() else None
+            )
+        if lease is None:
+            logger.warning("engine %s lost its lease", self.symbol)
+            self._stand_down()
+        else:
+            self._lease = lease
+
+    def _stand_down(self) -> None:
+        self._serving = False
+        self.relay.symbols.discard(self.symbol)
+        self._lease = None
+        self._refuse_queued()
+
+    def _refuse_queued(self) -> None:
+        while not self._queue.empty():
+            _answer(self._queue.get_nowait().reply, error=MarketUnavailable(self.symbol))
 
     async def _apply(self, batch: Sequence[_Pending]) -> None:
-        for pending in batch:
+        async with self.sync.batch():
+            await self.sync.refresh(self.unit_of_work, {_account(p.command) for p in batch})
+            for pending in batch:
+                try:
+                    pending.applied = self._execute(pending.command)
+                except DomainError as error:
+                    _answer(pending.reply, error=error)
+            done = [p for p in batch if p.applied is not None]
+            if not done:
+                return
+            touched = _accounts(done)
+            self.sync.applied(touched)
             try:
-                pending.applied = self._execute(pending.command)
-            except DomainError as error:
-                _answer(pending.reply, error=error)
-        done = [p for p in batch if p.applied is not None]
-        if not done:
-            return
-        try:
-            async with self.unit_of_work() as uow:
-                await record_events(
-                    uow,
-                    [(p.applied.events, _timestamp(p.command)) for p in done if p.applied],
-                )
-                await uow.commit()
-        except Exception as error:
-            # The store refused: nobody may think these happened, and the book in memory no
-            # longer matches the store, so this engine stops taking commands.
-            for pending in done:
-                _answer(pending.reply, error=MarketUnavailable(self.symbol))
-            logger.exception("engine %s stopped: its commit failed", self.symbol, exc_info=error)
-            raise
+                await self._commit(done)
+            except Exception as error:
+                # Nobody may think these happened, and the market in memory no longer matches
+                # the store: refuse them, and rebuild before taking any other command.
+                for pending in done:
+                    _answer(pending.reply, error=MarketUnavailable(self.symbol))
+                logger.error("engine %s: commit failed (%r); rebuilding", self.symbol, error)
+                self._stand_down()
+                return
+            finally:
+                self.sync.settled(touched)
+        self.relay.notify()
         for pending in done:
             applied = pending.applied
             assert applied is not None
             for event in applied.events:
                 if isinstance(event, Trade):
                     self.ticker.add(event)
-            await self.publisher.publish(self.symbol, applied.sequence, applied.events)
             _answer(pending.reply, applied)
+
+    async def _commit(self, done: Sequence[_Pending]) -> None:
+        lease = self._lease
+        assert lease is not None
+        async with self.unit_of_work() as uow:
+            batch = []
+            for pending in done:
+                applied = pending.applied
+                assert applied is not None
+                batch.append((applied.events, _timestamp(pending.command)))
+                await uow.outbox.add(self.symbol, applied.sequence, applied.events)
+            await record_events(uow, batch)
+            await uow.leases.fence(lease, self.sequence)
+            await uow.commit()
 
     def _execute(self, command: MarketCommand) -> Applied:
         if isinstance(command, CancelReplace):
@@ -131,6 +259,29 @@ class MarketEngine:
         events = self.exchange.execute(command)
         self.sequence += 1
         return Applied(self.sequence, events)
+
+
+def _resting(market: Market, record: OrderRecord) -> Order:
+    """An open order as the book holds it, with what it still has locked: a resting order is a
+    limit order, whose hold shrinks exactly with each fill and amendment."""
+    remaining = record.quantity - record.executed
+    held = market.notional(record.price, remaining) if record.side is Side.BUY else remaining
+    return Order(
+        record.order_id, record.account_id, record.symbol, record.side, record.type,
+        record.time_in_force, record.price, record.quantity, record.quote_quantity,
+        record.client_order_id, record.stp, record.created_at, record.executed,
+        record.cumulative_quote, held, record.status,
+    )  # fmt: skip
+
+
+def _accounts(done: Sequence[_Pending]) -> set[int]:
+    touched: set[int] = set()
+    for pending in done:
+        assert pending.applied is not None
+        for event in pending.applied.events:
+            if isinstance(event, JournalEntry):
+                touched.update(posting.account_id for posting in event.postings)
+    return touched
 
 
 def _answer(
@@ -146,6 +297,10 @@ def _answer(
         reply.set_exception(error)
     else:
         reply.set_result(applied)  # type: ignore[arg-type]
+
+
+def _account(command: MarketCommand) -> int:
+    return command.place.account_id if isinstance(command, CancelReplace) else command.account_id
 
 
 def _timestamp(command: MarketCommand) -> int:

@@ -43,3 +43,7 @@ class MarketUnavailable(ApplicationError):
 
 class Unavailable(ApplicationError):
     """A store or service the request needs cannot be reached now; nothing was changed."""
+
+
+class LeaseLost(ApplicationError):
+    """Another process took over the market: this one may no longer commit for it."""

@@ -5,13 +5,13 @@ from decimal import Decimal
 from attrs import define
 
 from application.errors import FeatureDisabled, NotFound
-from application.ports import Clock, EventPublisher, UnitOfWorkFactory
+from application.ledger_sync import LedgerSync
+from application.ports import Clock, UnitOfWorkFactory
 from application.records import StatementLine
-from domain.commands import Deposit, Withdraw
+from application.relay import Relay
 from domain.errors import InvalidAmount, UnknownAsset
-from domain.events import Event
 from domain.exchange import Exchange
-from domain.ledger import Balance, JournalEntry
+from domain.ledger import Balance, EntryKind, transfer_entry
 
 FAUCET_BASE_CAP = Decimal(100)
 FAUCET_QUOTE_CAP = Decimal(1_000_000)
@@ -21,19 +21,35 @@ FAUCET_QUOTE_CAP = Decimal(1_000_000)
 class Funds:
     exchange: Exchange
     unit_of_work: UnitOfWorkFactory
-    publisher: EventPublisher
+    sync: LedgerSync
+    relay: Relay
     clock: Clock
     faucet_enabled: bool
 
     async def deposit(self, account_id: int, asset: str, amount: Decimal, reference: str) -> None:
-        minor = self._minor(asset, amount)
-        await self._check_account(account_id)
-        await self._record(self.exchange.deposit(Deposit(account_id, asset, minor, reference)))
+        await self._transfer(EntryKind.DEPOSIT, account_id, asset, amount, reference)
 
     async def withdraw(self, account_id: int, asset: str, amount: Decimal, reference: str) -> None:
+        """Refused with `InsufficientBalance` by the store's own check at commit: the ledger
+        in memory may not know everything other processes did."""
+        await self._transfer(EntryKind.WITHDRAWAL, account_id, asset, amount, reference)
+
+    async def _transfer(
+        self, kind: EntryKind, account_id: int, asset: str, amount: Decimal, reference: str
+    ) -> None:
         minor = self._minor(asset, amount)
+        if minor <= 0:
+            raise InvalidAmount("Amount must be greater than zero.")
         await self._check_account(account_id)
-        await self._record(self.exchange.withdraw(Withdraw(account_id, asset, minor, reference)))
+        entry = transfer_entry(kind, account_id, asset, minor, reference)
+        async with self.sync.batch():
+            async with self.unit_of_work() as uow:
+                await uow.journal.add(entry, self.clock.now())
+                # No market: user streams tell the account, nothing else listens.
+                await uow.outbox.add("", 0, [entry])
+                await uow.commit()
+            self.sync.committed_elsewhere(entry)
+        self.relay.notify()
 
     async def _check_account(self, account_id: int) -> None:
         async with self.unit_of_work() as uow:
@@ -64,12 +80,3 @@ class Funds:
         if asset not in self.exchange.assets:
             raise UnknownAsset(f"Unknown asset {asset!r}.")
         return self.exchange.assets[asset].to_minor(amount)
-
-    async def _record(self, events: list[Event]) -> None:
-        async with self.unit_of_work() as uow:
-            for event in events:
-                assert isinstance(event, JournalEntry)
-                await uow.journal.add(event, self.clock.now())
-            await uow.commit()
-        # No market: user streams tell the account, nothing else listens.
-        await self.publisher.publish("", 0, events)

@@ -1,14 +1,24 @@
 """The ports: what the use cases need from the world, each implemented by an adapter."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from types import TracebackType
 from typing import Protocol, Self
 
-from application.records import ApiKey, OrderRecord, Session, StatementLine, User
+from application.records import (
+    ApiKey,
+    Lease,
+    OrderRecord,
+    OutboxMessage,
+    Session,
+    StatementLine,
+    User,
+)
 from domain.candles import Candle, Interval
 from domain.events import Event, Trade
 from domain.ledger import Balance, JournalEntry
 from domain.orders import OrderStatus
+
+Holding = tuple[int, str, Balance]  # account id, asset, balance
 
 
 class Clock(Protocol):
@@ -62,11 +72,19 @@ class ApiKeys(Protocol):
 
 
 class Sessions(Protocol):
-    async def add(self, session: Session) -> None: ...
+    """Login sessions, kept apart from the system of record: each lives until it expires or
+    is revoked, and its refresh token can be taken once."""
 
-    async def by_refresh_token(self, refresh_token: str) -> Session | None: ...
+    async def add(self, session: Session, now: int) -> None: ...
 
-    async def get(self, session_id: str) -> Session | None: ...
+    async def get(self, session_id: str, now: int) -> Session | None:
+        """The session while it is live: neither expired nor revoked."""
+        ...
+
+    async def take(self, refresh_token: str, now: int) -> Session | None:
+        """Revokes the live session of the refresh token and returns it, in one step: of
+        concurrent callers with the same token, one gets the session and the others None."""
+        ...
 
     async def revoke(self, session_id: str) -> None: ...
 
@@ -91,6 +109,14 @@ class Orders(Protocol):
         limit: int = 500,
     ) -> list[OrderRecord]:
         """Orders oldest first, filtered as asked."""
+        ...
+
+    async def open(self, symbol: str) -> list[OrderRecord]:
+        """The market's NEW and PARTIALLY_FILLED orders, by order id: its book, as committed."""
+        ...
+
+    async def last_id(self, symbol: str) -> int:
+        """The highest order id the market has given, 0 before its first order."""
         ...
 
 
@@ -121,6 +147,10 @@ class Trades(Protocol):
         limit: int = 500,
     ) -> list[Trade]: ...
 
+    async def last_id(self, symbol: str) -> int:
+        """The highest trade id of the market, 0 before its first trade."""
+        ...
+
 
 class Candles(Protocol):
     async def record(self, trade: Trade) -> None:
@@ -133,13 +163,46 @@ class Candles(Protocol):
 
 
 class Journal(Protocol):
-    async def add(self, entry: JournalEntry, timestamp: int) -> None: ...
+    async def add(self, entry: JournalEntry, timestamp: int) -> None:
+        """Posts the entry; `commit` raises `InsufficientBalance`, and keeps nothing, if any
+        balance other than the external account's would go below zero."""
+        ...
 
     async def balances(self, account_id: int) -> dict[str, Balance]: ...
+
+    async def holdings(self, account_ids: Collection[int] | None = None) -> list[Holding]:
+        """The committed balances of the given accounts, or of every account."""
+        ...
 
     async def statement(
         self, account_id: int, asset: str | None, start: int | None, end: int | None
     ) -> list[StatementLine]: ...
+
+
+class Outbox(Protocol):
+    """Committed events waiting to be handed on, written in the transaction that made them."""
+
+    async def add(self, symbol: str, sequence: int, events: Sequence[Event]) -> None: ...
+
+    async def pending(self, symbols: Collection[str], limit: int) -> list[OutboxMessage]:
+        """The oldest messages not yet relayed of these symbols ("" for account-only events)."""
+        ...
+
+    async def relayed(self, outbox_ids: Sequence[int]) -> None: ...
+
+
+class MarketLeases(Protocol):
+    """Who runs each market's engine: a lease with a fencing epoch that grows on every
+    change of owner, so that an owner that lost its lease can no longer commit."""
+
+    async def acquire(self, symbol: str, owner: str, now: int, ttl_ms: int) -> Lease | None:
+        """Takes or renews the lease if it is free, expired or already the owner's."""
+        ...
+
+    async def fence(self, lease: Lease, sequence: int) -> None:
+        """Inside a commit: raises `LeaseLost` unless `lease` still holds, and records the
+        market's sequence with the batch."""
+        ...
 
 
 class UnitOfWork(Protocol):
@@ -152,9 +215,6 @@ class UnitOfWork(Protocol):
     def api_keys(self) -> ApiKeys: ...
 
     @property
-    def sessions(self) -> Sessions: ...
-
-    @property
     def orders(self) -> Orders: ...
 
     @property
@@ -165,6 +225,12 @@ class UnitOfWork(Protocol):
 
     @property
     def journal(self) -> Journal: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+    @property
+    def leases(self) -> MarketLeases: ...
 
     async def __aenter__(self) -> Self: ...
 

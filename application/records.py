@@ -65,3 +65,23 @@ class StatementLine(Struct, gc=False):
     locked_change: int
     available: int
     locked: int
+
+
+class OutboxMessage(Struct, gc=False):
+    """One command's committed events, as the outbox holds them until they are relayed."""
+
+    outbox_id: int
+    symbol: str
+    sequence: int
+    events: bytes  # msgspec-encoded events, see `application.relay`
+
+
+class Lease(Struct, gc=False):
+    """The right to run one market's engine until `expires_at`, under fencing `epoch`;
+    `sequence` is the last sequence number the market committed."""
+
+    symbol: str
+    owner: str
+    epoch: int
+    expires_at: int
+    sequence: int

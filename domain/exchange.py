@@ -96,6 +96,19 @@ class Exchange:
         except KeyError:
             raise UnknownMarket(f"Invalid symbol {symbol!r}.") from None
 
+    def restore(
+        self, symbol: str, orders: Iterable[Order], last_order_id: int, last_trade_id: int
+    ) -> None:
+        """Rebuilds a market's book from its open orders, given in arrival (order id) order,
+        each with what it still holds; the ledger must already hold their holds."""
+        state = self.state(symbol)
+        state.book = OrderBook(symbol)
+        for order in orders:
+            state.book.add(order)
+        state.book.take_changes()
+        state.last_order_id = last_order_id
+        state.last_trade_id = last_trade_id
+
     def deposit(self, command: Deposit) -> list[Event]:
         self._check_transfer(command.asset, command.amount)
         entry = transfer_entry(

@@ -1,7 +1,7 @@
 """The double-entry ledger: every balance change is a journal entry whose postings sum to zero
 per asset, and no account's available or locked balance may go below zero."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from enum import Enum
 
 from attrs import define
@@ -68,6 +68,24 @@ class Ledger:
     def balances(self) -> Iterator[tuple[int, str, Balance]]:
         for (account_id, asset), balance in self._balances.items():
             yield account_id, asset, Balance(balance.available, balance.locked)
+
+    def replace(
+        self, account_ids: Iterable[int], holdings: Iterable[tuple[int, str, Balance]]
+    ) -> None:
+        """Forgets what it knew of these accounts and takes `holdings` (of those accounts) as
+        their balances: the way back in line with a store that others also write to."""
+        forgotten = set(account_ids)
+        for key in [key for key in self._balances if key[0] in forgotten]:
+            del self._balances[key]
+        for account_id, asset, balance in holdings:
+            self._balances[account_id, asset] = Balance(balance.available, balance.locked)
+
+    def reset(self, holdings: Iterable[tuple[int, str, Balance]]) -> None:
+        """Takes `holdings` as every balance there is."""
+        self._balances = {
+            (account_id, asset): Balance(balance.available, balance.locked)
+            for account_id, asset, balance in holdings
+        }
 
     def post(self, entry: JournalEntry) -> JournalEntry:
         """Applies every posting of `entry` or, if any balance would go negative, none."""

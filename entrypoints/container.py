@@ -1,21 +1,28 @@
 """The composition root: one setting picks the adapter set; nothing connects at import."""
 
+import os
+import secrets
+import socket
+
 from dependency_injector import containers, providers
 
 from adapters.memory.listen_keys import MemoryListenKeys
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.rate_limiter import MemoryRateLimiter
+from adapters.memory.sessions import MemorySessions
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwtTokenService
 from adapters.system import SecretsIdSource, SystemClock
 from application.accounts import Accounts
-from application.engine import MarketEngine
+from application.engine import EngineSettings, MarketEngine
 from application.funds import Funds
 from application.history import History
+from application.ledger_sync import LedgerSync
 from application.market_data import MarketData
 from application.portfolio import Portfolio
-from application.ports import EventPublisher, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWorkFactory
+from application.relay import Relay
 from application.trading import Trading
 from application.user_streams import UserStreams
 from domain.exchange import Exchange
@@ -25,10 +32,18 @@ from entrypoints.listing import default_markets
 
 
 def market_engines(
-    exchange: Exchange, unit_of_work: UnitOfWorkFactory, publisher: EventPublisher
+    exchange: Exchange,
+    unit_of_work: UnitOfWorkFactory,
+    sync: LedgerSync,
+    relay: Relay,
+    clock: Clock,
+    lease_ttl_ms: int,
 ) -> dict[str, MarketEngine]:
+    # Unique to this process: a restarted process must take its leases over like any other.
+    owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+    settings = EngineSettings(owner, lease_ttl_ms)
     return {
-        symbol: MarketEngine(exchange, symbol, unit_of_work, publisher)
+        symbol: MarketEngine(exchange, symbol, unit_of_work, sync, relay, clock, settings)
         for symbol in exchange.markets
     }
 
@@ -48,17 +63,22 @@ class Container(containers.DeclarativeContainer):
     publisher = providers.Selector(
         config.adapters, memory=providers.Singleton(MemoryEventPublisher)
     )
+    sessions = providers.Selector(config.adapters, memory=providers.Singleton(MemorySessions))
     rate_limiter = providers.Selector(
         config.adapters,
         memory=providers.Singleton(MemoryRateLimiter, config.weight_per_minute),
     )
 
-    engines = providers.Singleton(market_engines, exchange, unit_of_work, publisher)
+    sync = providers.Singleton(LedgerSync, exchange.provided.ledger)
+    relay = providers.Singleton(Relay, unit_of_work, publisher)
+    engines = providers.Singleton(
+        market_engines, exchange, unit_of_work, sync, relay, clock, config.lease_ttl_ms
+    )
     trading = providers.Singleton(Trading, engines, unit_of_work, clock)
     market_data = providers.Singleton(MarketData, engines, unit_of_work, clock)
     history = providers.Singleton(History, unit_of_work)
-    accounts = providers.Singleton(Accounts, unit_of_work, clock, ids, hasher, tokens)
-    funds = providers.Singleton(Funds, exchange, unit_of_work, publisher, clock, config.faucet)
+    accounts = providers.Singleton(Accounts, unit_of_work, sessions, clock, ids, hasher, tokens)
+    funds = providers.Singleton(Funds, exchange, unit_of_work, sync, relay, clock, config.faucet)
     portfolio = providers.Singleton(Portfolio, funds, market_data)
     gate = providers.Singleton(Gate, accounts, clock, rate_limiter, config.weight_per_minute)
     listen_keys = providers.Selector(config.adapters, memory=providers.Singleton(MemoryListenKeys))

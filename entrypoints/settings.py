@@ -21,6 +21,7 @@ class Settings:
     faucet: bool
     weight_per_minute: int
     connections_per_address: int = 300
+    lease_ttl_ms: int = 5000
 
     @classmethod
     def from_env(cls, adapters: str | None = None) -> "Settings":
@@ -36,4 +37,5 @@ class Settings:
             faucet=faucet == "1" if faucet is not None else mode == "memory",
             weight_per_minute=int(os.environ.get("BOURSE_WEIGHT_PER_MINUTE", "6000")),
             connections_per_address=int(os.environ.get("BOURSE_WS_CONNECTIONS_PER_ADDRESS", "300")),
+            lease_ttl_ms=int(os.environ.get("BOURSE_LEASE_TTL_MS", "5000")),
         )

@@ -1,10 +1,9 @@
-"""Users, API keys and sessions in the memory store."""
+"""Users and API keys in the memory store."""
 
-from copy import copy
 from typing import TYPE_CHECKING
 
 from application.errors import EmailTaken
-from application.records import ApiKey, Session, User
+from application.records import ApiKey, User
 
 if TYPE_CHECKING:
     from adapters.memory.unit_of_work import MemoryUnitOfWork
@@ -21,12 +20,15 @@ class MemoryUsers:
         store.last_user_id += 1
         user = User(store.last_user_id, email, password_hash, created_at)
 
-        def write() -> None:
+        def check() -> None:
             if email in store.user_ids_by_email:
                 raise EmailTaken(email)
+
+        def write() -> None:
             store.users[user.user_id] = user
             store.user_ids_by_email[email] = user.user_id
 
+        self._uow.checks.append(check)
         self._uow.staged.append(write)
         return user
 
@@ -58,39 +60,5 @@ class MemoryApiKeys:
 
         def write() -> None:
             keys.pop(api_key, None)
-
-        self._uow.staged.append(write)
-
-
-class MemorySessions:
-    def __init__(self, uow: "MemoryUnitOfWork") -> None:
-        self._uow = uow
-
-    async def add(self, session: Session) -> None:
-        store = self._uow.store
-
-        def write() -> None:
-            store.sessions[session.session_id] = session
-            store.session_ids_by_refresh_token[session.refresh_token] = session.session_id
-
-        self._uow.staged.append(write)
-
-    async def by_refresh_token(self, refresh_token: str) -> Session | None:
-        store = self._uow.store
-        session_id = store.session_ids_by_refresh_token.get(refresh_token)
-        return None if session_id is None else await self.get(session_id)
-
-    async def get(self, session_id: str) -> Session | None:
-        # Copies, so that changing what was read changes nothing until a commit.
-        session = self._uow.store.sessions.get(session_id)
-        return copy(session) if session else None
-
-    async def revoke(self, session_id: str) -> None:
-        store = self._uow.store
-
-        def write() -> None:
-            session = store.sessions.get(session_id)
-            if session is not None:
-                session.revoked = True
 
         self._uow.staged.append(write)

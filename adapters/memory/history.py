@@ -1,9 +1,10 @@
 """Orders, trades, candles and the journal in the memory store."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from copy import copy
 from typing import TYPE_CHECKING
 
+from application.ports import Holding
 from application.records import OrderRecord, StatementLine
 from domain.candles import Candle, CandleSeries, Interval
 from domain.events import Trade
@@ -33,6 +34,8 @@ class MemoryOrders:
                 client_key = (saved.account_id, saved.symbol, saved.client_order_id)
                 store.order_keys_by_client_id[client_key] = key
             store.orders[key] = saved
+            last = store.last_order_ids.get(saved.symbol, 0)
+            store.last_order_ids[saved.symbol] = max(last, saved.order_id)
 
         self._uow.staged.append(write)
 
@@ -69,6 +72,17 @@ class MemoryOrders:
                 found.append(copy(order))
         found.sort(key=lambda o: (o.created_at, o.symbol, o.order_id))
         return found[:limit] if from_id is not None or start is not None else found[-limit:]
+
+    async def open(self, symbol: str) -> list[OrderRecord]:
+        found = [
+            copy(order)
+            for (market, _), order in self._uow.store.orders.items()
+            if market == symbol and order.status.is_open
+        ]
+        return sorted(found, key=lambda order: order.order_id)
+
+    async def last_id(self, symbol: str) -> int:
+        return self._uow.store.last_order_ids.get(symbol, 0)
 
 
 class MemoryTrades:
@@ -118,6 +132,10 @@ class MemoryTrades:
             trades = [t for t in trades if order_id in (t.buyer_order_id, t.seller_order_id)]
         return _select(list(trades), from_id, start, end, limit)
 
+    async def last_id(self, symbol: str) -> int:
+        trades = self._uow.store.trades.get(symbol)
+        return trades[-1].trade_id if trades else 0
+
 
 def _select(
     trades: list[Trade], from_id: int | None, start: int | None, end: int | None, limit: int
@@ -166,13 +184,14 @@ class MemoryJournal:
 
     async def add(self, entry: JournalEntry, timestamp: int) -> None:
         store = self._uow.store
+        changes: dict[tuple[int, str], list[int]] = {}
+        for posting in entry.postings:
+            change = changes.setdefault((posting.account_id, posting.asset), [0, 0])
+            change[posting.bucket is Bucket.LOCKED] += posting.amount
+        self._uow.balance_changes.append(changes)
 
         def write() -> None:
             store.last_entry_id += 1
-            changes: dict[tuple[int, str], list[int]] = {}
-            for posting in entry.postings:
-                change = changes.setdefault((posting.account_id, posting.asset), [0, 0])
-                change[posting.bucket is Bucket.LOCKED] += posting.amount
             for (account_id, asset), (available, locked) in changes.items():
                 balance = store.balances.setdefault((account_id, asset), Balance())
                 balance.available += available
@@ -199,6 +218,13 @@ class MemoryJournal:
             for (owner, asset), balance in self._uow.store.balances.items()
             if owner == account_id
         }
+
+    async def holdings(self, account_ids: Collection[int] | None = None) -> list[Holding]:
+        return [
+            (account_id, asset, Balance(balance.available, balance.locked))
+            for (account_id, asset), balance in self._uow.store.balances.items()
+            if account_ids is None or account_id in account_ids
+        ]
 
     async def statement(
         self, account_id: int, asset: str | None, start: int | None, end: int | None

@@ -4,7 +4,14 @@ from collections import defaultdict
 
 from attrs import define, field
 
-from application.records import ApiKey, OrderRecord, Session, StatementLine, User
+from application.records import (
+    ApiKey,
+    Lease,
+    OrderRecord,
+    OutboxMessage,
+    StatementLine,
+    User,
+)
 from domain.candles import CandleSeries, Interval
 from domain.events import Trade
 from domain.ledger import Balance
@@ -16,9 +23,8 @@ class MemoryStore:
     user_ids_by_email: dict[str, int] = field(factory=dict)
     last_user_id: int = 0
     api_keys: dict[str, ApiKey] = field(factory=dict)
-    sessions: dict[str, Session] = field(factory=dict)
-    session_ids_by_refresh_token: dict[str, str] = field(factory=dict)
     orders: dict[tuple[str, int], OrderRecord] = field(factory=dict)
+    last_order_ids: dict[str, int] = field(factory=dict)
     order_keys_by_client_id: dict[tuple[int, str, str], tuple[str, int]] = field(factory=dict)
     order_keys_by_account: defaultdict[int, list[tuple[str, int]]] = field(
         factory=lambda: defaultdict(list)
@@ -31,3 +37,6 @@ class MemoryStore:
     last_entry_id: int = 0
     statements: defaultdict[int, list[StatementLine]] = field(factory=lambda: defaultdict(list))
     balances: dict[tuple[int, str], Balance] = field(factory=dict)
+    outbox: dict[int, OutboxMessage] = field(factory=dict)
+    last_outbox_id: int = 0
+    leases: dict[str, Lease] = field(factory=dict)

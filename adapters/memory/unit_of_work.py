@@ -1,28 +1,35 @@
-"""A unit of work over the memory store: writes are staged and land together on commit."""
+"""A unit of work over the memory store: writes are staged and land together on commit, after
+every check a database would make at commit has passed."""
 
 from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
-from adapters.memory.accounts import MemoryApiKeys, MemorySessions, MemoryUsers
+from adapters.memory.accounts import MemoryApiKeys, MemoryUsers
 from adapters.memory.history import MemoryCandles, MemoryJournal, MemoryOrders, MemoryTrades
+from adapters.memory.outbox import MemoryMarketLeases, MemoryOutbox
 from adapters.memory.store import MemoryStore
+from domain.errors import InsufficientBalance
+from domain.ledger import EXTERNAL_ACCOUNT, Balance
 
 
 class MemoryUnitOfWork:
     def __init__(self, store: MemoryStore) -> None:
         self.store = store
         self.staged: list[Callable[[], None]] = []
+        self.checks: list[Callable[[], None]] = []
+        self.balance_changes: list[dict[tuple[int, str], list[int]]] = []
         self.users = MemoryUsers(self)
         self.api_keys = MemoryApiKeys(self)
-        self.sessions = MemorySessions(self)
         self.orders = MemoryOrders(self)
         self.trades = MemoryTrades(self)
         self.candles = MemoryCandles(self)
         self.journal = MemoryJournal(self)
+        self.outbox = MemoryOutbox(self)
+        self.leases = MemoryMarketLeases(self)
 
     async def __aenter__(self) -> Self:
-        self.staged = []
+        self._forget()
         return self
 
     async def __aexit__(
@@ -31,12 +38,33 @@ class MemoryUnitOfWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self.staged = []
+        self._forget()
 
     async def commit(self) -> None:
-        staged, self.staged = self.staged, []
+        staged, checks, changes = self.staged, self.checks, self.balance_changes
+        self._forget()
+        for check in checks:
+            check()
+        self._check_balances(changes)
         for write in staged:
             write()
+
+    def _check_balances(self, changes: list[dict[tuple[int, str], list[int]]]) -> None:
+        totals: dict[tuple[int, str], list[int]] = {}
+        for entry_changes in changes:
+            for key, (available, locked) in entry_changes.items():
+                total = totals.setdefault(key, [0, 0])
+                total[0] += available
+                total[1] += locked
+        for (account_id, asset), (available, locked) in totals.items():
+            if account_id == EXTERNAL_ACCOUNT:
+                continue
+            balance = self.store.balances.get((account_id, asset), Balance())
+            if balance.available + available < 0 or balance.locked + locked < 0:
+                raise InsufficientBalance("Account has insufficient balance for requested action.")
+
+    def _forget(self) -> None:
+        self.staged, self.checks, self.balance_changes = [], [], []
 
 
 class MemoryUnitOfWorkFactory:

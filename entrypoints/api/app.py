@@ -60,9 +60,11 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         engines = container.engines()
-        for engine in engines.values():
-            engine.start()
+        relay = container.relay()
         jobs = [asyncio.create_task(job()) for job in background]
+        relay.start()
+        for engine in engines.values():
+            await engine.start()
         # What start-up built (modules, routes, the container) lives as long as the process:
         # freezing it spares every later full collection the scan of it.
         gc.collect()
@@ -75,6 +77,7 @@ def create_app(
             await asyncio.gather(*jobs, return_exceptions=True)
             for engine in engines.values():
                 await engine.stop()
+            await relay.stop()
 
     return Litestar(
         plugins=[channels],

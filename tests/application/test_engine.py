@@ -7,27 +7,54 @@ import pytest
 
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
-from application.engine import MarketEngine
+from adapters.system import SystemClock
+from application.engine import EngineSettings, MarketEngine
 from application.errors import MarketUnavailable
-from domain.commands import Deposit, PlaceOrder
+from application.ledger_sync import LedgerSync
+from application.relay import Relay
+from domain.commands import PlaceOrder
 from domain.errors import InsufficientBalance
 from domain.events import Trade
 from domain.exchange import Exchange
+from domain.ledger import Balance, EntryKind, transfer_entry
 from domain.orders import OrderStatus, OrderType, Side
 from entrypoints.listing import default_markets
 
 BTC, USDT = 10**10, 10**8
 
 
+def engine_on(
+    exchange: Exchange, store: MemoryUnitOfWorkFactory, relay: Relay, owner: str = "test"
+) -> MarketEngine:
+    sync = LedgerSync(exchange.ledger)
+    return MarketEngine(
+        exchange, "BTCUSDT", store, sync, relay, SystemClock(), EngineSettings(owner, 300)
+    )
+
+
+async def fund(store: MemoryUnitOfWorkFactory, account: int, asset: str, amount: int) -> None:
+    async with store() as uow:
+        await uow.journal.add(transfer_entry(EntryKind.DEPOSIT, account, asset, amount, "t"), 0)
+        await uow.commit()
+
+
 @pytest.fixture
-async def engine() -> AsyncIterator[MarketEngine]:
-    exchange = Exchange(default_markets())
-    exchange.deposit(Deposit(1, "BTC", 10 * BTC))
-    exchange.deposit(Deposit(2, "USDT", 10**6 * USDT))
-    engine = MarketEngine(exchange, "BTCUSDT", MemoryUnitOfWorkFactory(), MemoryEventPublisher())
-    engine.start()
+async def store() -> MemoryUnitOfWorkFactory:
+    store = MemoryUnitOfWorkFactory()
+    await fund(store, 1, "BTC", 10 * BTC)
+    await fund(store, 2, "USDT", 10**6 * USDT)
+    return store
+
+
+@pytest.fixture
+async def engine(store: MemoryUnitOfWorkFactory) -> AsyncIterator[MarketEngine]:
+    relay = Relay(store, MemoryEventPublisher())
+    engine = engine_on(Exchange(default_markets()), store, relay)
+    relay.start()
+    await engine.start()
     yield engine
     await engine.stop()
+    await relay.stop()
 
 
 def sell(quantity: int) -> PlaceOrder:
@@ -66,8 +93,8 @@ async def test_a_caller_that_gives_up_does_not_stop_the_engine(engine: MarketEng
 
 
 async def test_events_are_published_after_commit_in_sequence(engine: MarketEngine) -> None:
-    assert isinstance(engine.publisher, MemoryEventPublisher)
-    queue = engine.publisher.subscribe()
+    assert isinstance(engine.relay.publisher, MemoryEventPublisher)
+    queue = engine.relay.publisher.subscribe()
     await asyncio.gather(*(engine.submit(sell(BTC // 10)) for _ in range(5)))
     sequences = [(await queue.get()).sequence for _ in range(5)]  # type: ignore[union-attr]
     assert sequences == [1, 2, 3, 4, 5]
@@ -77,3 +104,47 @@ async def test_a_stopped_engine_refuses_at_once(engine: MarketEngine) -> None:
     await engine.stop()
     with pytest.raises(MarketUnavailable):
         await engine.submit(sell(BTC))
+
+
+async def test_a_restarted_engine_rebuilds_its_book_ids_and_sequence(
+    engine: MarketEngine, store: MemoryUnitOfWorkFactory
+) -> None:
+    await engine.submit(sell(BTC))
+    await engine.submit(buy(BTC // 4))
+    await engine.submit(sell(BTC // 2))
+    before = engine.depth(10)
+    await engine.stop()
+    # Another process, sharing only the store, takes the market over once the lease expires.
+    successor = engine_on(Exchange(default_markets()), store, engine.relay, owner="next")
+    await successor.start()
+    assert not successor.serving
+    await asyncio.sleep(0.4)
+    await successor._take_over()
+    assert successor.serving
+    assert successor.depth(10) == before
+    assert successor.exchange.ledger.balance(2, "USDT") == engine.exchange.ledger.balance(2, "USDT")
+    assert (await successor.submit(sell(BTC // 10))).sequence == 4
+    await successor.stop()
+
+
+async def test_a_failed_commit_is_refused_and_the_market_rebuilt(
+    engine: MarketEngine, store: MemoryUnitOfWorkFactory
+) -> None:
+    await engine.submit(sell(BTC))
+    # Another process spends the seller's last bitcoin behind this engine's back.
+    async with store() as uow:
+        entry = transfer_entry(EntryKind.WITHDRAWAL, 1, "BTC", 9 * BTC, "elsewhere")
+        await uow.journal.add(entry, 0)
+        await uow.commit()
+    engine.exchange.ledger.replace([1], [(1, "BTC", Balance(available=9 * BTC, locked=BTC))])
+    engine.sync.applied([1])  # as if a batch of another market had the account in flight
+    with pytest.raises(MarketUnavailable):
+        await engine.submit(sell(BTC))
+    engine.sync.settled([1])
+    for _ in range(20):
+        if engine.serving:
+            break
+        await asyncio.sleep(0.1)
+    assert engine.exchange.ledger.balance(1, "BTC") == Balance(available=0, locked=BTC)
+    assert engine.depth(10).asks == [(60_000 * USDT, BTC)]
+    assert (await engine.submit(buy(BTC // 2))).sequence == 2

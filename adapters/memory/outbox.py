@@ -1,0 +1,80 @@
+"""The outbox and the market leases in the memory store."""
+
+from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING
+
+from application.errors import LeaseLost
+from application.records import Lease, OutboxMessage
+from application.relay import encode_events
+from domain.events import Event
+
+if TYPE_CHECKING:
+    from adapters.memory.unit_of_work import MemoryUnitOfWork
+
+
+class MemoryOutbox:
+    def __init__(self, uow: "MemoryUnitOfWork") -> None:
+        self._uow = uow
+
+    async def add(self, symbol: str, sequence: int, events: Sequence[Event]) -> None:
+        store = self._uow.store
+        encoded = encode_events(events)
+
+        def write() -> None:
+            store.last_outbox_id += 1
+            message = OutboxMessage(store.last_outbox_id, symbol, sequence, encoded)
+            store.outbox[message.outbox_id] = message
+
+        self._uow.staged.append(write)
+
+    async def pending(self, symbols: Collection[str], limit: int) -> list[OutboxMessage]:
+        found = []
+        for message in self._uow.store.outbox.values():  # oldest first: dicts keep order
+            if message.symbol in symbols:
+                found.append(message)
+                if len(found) == limit:
+                    break
+        return found
+
+    async def relayed(self, outbox_ids: Sequence[int]) -> None:
+        outbox = self._uow.store.outbox
+
+        def write() -> None:
+            for outbox_id in outbox_ids:
+                outbox.pop(outbox_id, None)
+
+        self._uow.staged.append(write)
+
+
+class MemoryMarketLeases:
+    def __init__(self, uow: "MemoryUnitOfWork") -> None:
+        self._uow = uow
+
+    async def acquire(self, symbol: str, owner: str, now: int, ttl_ms: int) -> Lease | None:
+        leases = self._uow.store.leases
+        held = leases.get(symbol)
+        if held is not None and held.owner != owner and held.expires_at > now:
+            return None
+        epoch = held.epoch if held is not None and held.owner == owner else _next_epoch(held)
+        sequence = held.sequence if held is not None else 0
+        lease = Lease(symbol, owner, epoch, now + ttl_ms, sequence)
+        self._uow.staged.append(lambda: leases.__setitem__(symbol, lease))
+        return Lease(symbol, owner, epoch, now + ttl_ms, sequence)
+
+    async def fence(self, lease: Lease, sequence: int) -> None:
+        leases = self._uow.store.leases
+
+        def check() -> None:
+            current = leases[lease.symbol]
+            if (current.owner, current.epoch) != (lease.owner, lease.epoch):
+                raise LeaseLost(f"The lease on {lease.symbol} moved to another engine.")
+
+        def write() -> None:
+            leases[lease.symbol].sequence = sequence
+
+        self._uow.checks.append(check)
+        self._uow.staged.append(write)
+
+
+def _next_epoch(held: Lease | None) -> int:
+    return 1 if held is None else held.epoch + 1

@@ -1,0 +1,83 @@
+"""The outbox relay: hands committed events on to the publisher, in commit order, and marks
+them relayed; after a crash it picks up whatever was committed and not yet handed on."""
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+import msgspec
+from attrs import define, field
+
+from application.ports import EventPublisher, UnitOfWorkFactory
+from domain.events import BookChanged, Event, OrderAccepted, OrderUpdated, Trade
+from domain.ledger import JournalEntry
+
+logger = logging.getLogger(__name__)
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    kind.__name__: kind for kind in (OrderAccepted, OrderUpdated, Trade, JournalEntry, BookChanged)
+}
+BATCH = 500
+RETRY_SECONDS = 0.5
+
+_encoder = msgspec.msgpack.Encoder()
+_decoder = msgspec.msgpack.Decoder(list[tuple[str, msgspec.Raw]])
+
+
+def encode_events(events: Sequence[Event]) -> bytes:
+    return _encoder.encode([(type(event).__name__, event) for event in events])
+
+
+def decode_events(data: bytes) -> list[Event]:
+    return [
+        msgspec.msgpack.decode(raw, type=EVENT_TYPES[kind]) for kind, raw in _decoder.decode(data)
+    ]
+
+
+@define
+class Relay:
+    """Relays the outbox of the markets this process runs (`symbols`, which engines join and
+    leave, with "" for events of accounts alone), woken by `notify` after each commit."""
+
+    unit_of_work: UnitOfWorkFactory
+    publisher: EventPublisher
+    symbols: set[str] = field(factory=lambda: {""})
+    _wake: asyncio.Event = field(factory=asyncio.Event)
+    _task: "asyncio.Task[None] | None" = None
+
+    def notify(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            try:
+                while await self.relay_once():
+                    pass
+            except Exception:
+                logger.exception("outbox relay failed; retrying")
+                await asyncio.sleep(RETRY_SECONDS)
+                self._wake.set()
+
+    async def relay_once(self) -> int:
+        """Relays one batch of pending messages; the number relayed."""
+        async with self.unit_of_work() as uow:
+            messages = await uow.outbox.pending(self.symbols, BATCH)
+            if not messages:
+                return 0
+            for message in messages:
+                events = decode_events(message.events)
+                await self.publisher.publish(message.symbol, message.sequence, events)
+            await uow.outbox.relayed([message.outbox_id for message in messages])
+            await uow.commit()
+        return len(messages)
