@@ -10,6 +10,8 @@ class MemorySessions:
         self._sweep_at = 1024
 
     async def add(self, session: Session, now: int) -> None:
+        if session.expires_at <= now:
+            return
         if len(self._sessions) >= self._sweep_at:
             self._sweep(now)
         self._sessions[session.session_id] = session

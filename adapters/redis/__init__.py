@@ -1,0 +1,1 @@
+"""Adapters on Redis: sessions, listen keys, request weight and a cache of answers."""
