@@ -99,6 +99,9 @@ class MarketEngine:
         return self._serving
 
     def depth(self, limit: int) -> Depth:
+        """The live book; only the process running the market has it."""
+        if not self._serving:
+            raise MarketUnavailable(self.symbol)
         book = self.exchange.state(self.symbol).book
         return Depth(self.sequence, book.depth(Side.BUY, limit), book.depth(Side.SELL, limit))
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import uvicorn
 
+from adapters.security.secret_box import SecretBox
 from entrypoints.demo import run_demo
 from entrypoints.migrate import migrate
 from entrypoints.server import build_app
@@ -29,6 +30,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     migration = commands.add_parser("migrate", help="create the database schema or upgrade it")
     migration.add_argument("--database-url", help="default: $BOURSE_DATABASE_URL")
     migration.add_argument("--revision", default="head")
+    commands.add_parser("secret-key", help="print a new key for BOURSE_SECRET_KEY")
     synth = commands.add_parser("synth", help="write the AWS environment as Terraform JSON")
     synth.add_argument("--output", type=Path, default=Path("cdktf.out"))
     args = parser.parse_args(argv)
@@ -48,6 +50,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     elif args.command == "migrate":
         migrate(args.database_url or database_url(), args.revision)
+    elif args.command == "secret-key":
+        print(SecretBox.new_key())
     elif args.command == "synth":
         from infrastructure.app import synth as write_terraform  # slow to import: only here
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -30,6 +32,22 @@ def alembic_config(url: str) -> Config:
     config = Config(str(ALEMBIC_INI))
     config.set_main_option("sqlalchemy.url", url)
     return config
+
+
+async def schema_revision(url: str) -> str | None:
+    """The migration the database's schema is at; None for a database never migrated."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_revision()
+            )
+    finally:
+        await engine.dispose()
+
+
+def latest_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config("")).get_current_head()
 
 
 def migrate(url: str, revision: str = "head") -> None:

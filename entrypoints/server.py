@@ -1,22 +1,48 @@
 """Building the configured application, for `bourse serve` and for tests."""
 
+import asyncio
+
 from attrs import asdict
 from litestar import Litestar
+from sqlalchemy.exc import DBAPIError
 
 from entrypoints.api.app import create_app
 from entrypoints.bots import run_bots
 from entrypoints.container import Container
+from entrypoints.migrate import latest_revision, schema_revision
 from entrypoints.settings import Settings
 
 
 def build_container(settings: Settings) -> Container:
-    if settings.adapters != "memory":
-        raise SystemExit(
-            f"The {settings.adapters!r} adapters are not built yet; use --adapters memory."
-        )
+    if settings.adapters == "aws":
+        raise SystemExit("The 'aws' adapters are not built yet; use --adapters memory or local.")
+    if settings.adapters == "local":
+        check_local(settings)
     container = Container()
     container.config.from_dict(asdict(settings))
     return container
+
+
+def check_local(settings: Settings) -> None:
+    """Refuses to start on a database whose schema is not the latest, or without the key that
+    keeps API secrets encrypted at rest."""
+    if settings.secret_key is None:
+        raise SystemExit(
+            "BOURSE_SECRET_KEY is not set: it encrypts API key secrets in the database. Make one "
+            "with `bourse secret-key` and keep it: stored API keys need the same key to work."
+        )
+    try:
+        current = asyncio.run(schema_revision(settings.database_url))
+    except (OSError, DBAPIError) as error:
+        raise SystemExit(
+            f"PostgreSQL is not reachable at {settings.database_url}: {error}"
+        ) from None
+    latest = latest_revision()
+    if current != latest:
+        raise SystemExit(
+            f"The database schema is at {current or 'nothing'}, not at the latest migration "
+            f"{latest}: run `bourse migrate` first."
+        )
 
 
 def build_app(settings: Settings, bots: bool = False) -> tuple[Litestar, Container]:

@@ -7,6 +7,7 @@ from attrs import frozen
 
 ADAPTER_MODES = ("memory", "local", "aws")
 DEFAULT_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/bourse"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def database_url() -> str:
@@ -22,6 +23,9 @@ class Settings:
     weight_per_minute: int
     connections_per_address: int = 300
     lease_ttl_ms: int = 5000
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str = DEFAULT_REDIS_URL
+    secret_key: str | None = None  # encrypts API key secrets at rest (`local`, `aws`)
 
     @classmethod
     def from_env(cls, adapters: str | None = None) -> "Settings":
@@ -38,4 +42,7 @@ class Settings:
             weight_per_minute=int(os.environ.get("BOURSE_WEIGHT_PER_MINUTE", "6000")),
             connections_per_address=int(os.environ.get("BOURSE_WS_CONNECTIONS_PER_ADDRESS", "300")),
             lease_ttl_ms=int(os.environ.get("BOURSE_LEASE_TTL_MS", "5000")),
+            database_url=database_url(),
+            redis_url=os.environ.get("BOURSE_REDIS_URL", DEFAULT_REDIS_URL),
+            secret_key=os.environ.get("BOURSE_SECRET_KEY") or None,
         )

@@ -1,0 +1,52 @@
+"""Market leases in PostgreSQL: taken with one conditional upsert, fenced by a row lock that
+lasts until the batch commits, so a take-over waits for a commit in progress and then sees it."""
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import case, update
+from sqlalchemy.dialects.postgresql import insert
+
+from adapters.postgres.schema import market_leases
+from application.errors import LeaseLost
+from application.records import Lease
+
+if TYPE_CHECKING:
+    from adapters.postgres.unit_of_work import PostgresUnitOfWork
+
+
+class PostgresMarketLeases:
+    def __init__(self, uow: "PostgresUnitOfWork") -> None:
+        self._uow = uow
+
+    async def acquire(self, symbol: str, owner: str, now: int, ttl_ms: int) -> Lease | None:
+        held = market_leases.c
+        proposed = insert(market_leases).values(
+            symbol=symbol, owner=owner, epoch=1, expires_at=now + ttl_ms, sequence=0
+        )
+        statement = proposed.on_conflict_do_update(
+            index_elements=[held.symbol],
+            set_={
+                "owner": owner,
+                "epoch": case((held.owner == owner, held.epoch), else_=held.epoch + 1),
+                "expires_at": now + ttl_ms,
+            },
+            where=(held.owner == owner) | (held.expires_at <= now),
+        ).returning(held.symbol, held.owner, held.epoch, held.expires_at, held.sequence)
+        row = (await self._uow.execute(statement)).first()
+        if row is None:
+            return None
+        return Lease(row.symbol, row.owner, row.epoch, row.expires_at, row.sequence)
+
+    async def fence(self, lease: Lease, sequence: int) -> None:
+        held = market_leases.c
+        result = await self._uow.execute(
+            update(market_leases)
+            .where(
+                held.symbol == lease.symbol,
+                held.owner == lease.owner,
+                held.epoch == lease.epoch,
+            )
+            .values(sequence=sequence)
+        )
+        if result.rowcount != 1:
+            raise LeaseLost(f"The lease on {lease.symbol} moved to another engine.")
