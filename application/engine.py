@@ -140,7 +140,16 @@ class MarketEngine:
             batch = [pending]
             while len(batch) < MAX_BATCH and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
-            await self._apply(batch)
+            try:
+                await self._apply(batch)
+            except Exception:
+                # Most likely the store is out of reach: nothing was committed, so nothing of
+                # the batch happened; the market is rebuilt before it takes commands again.
+                logger.exception("engine %s: batch failed; rebuilding", self.symbol)
+                for pending in batch:
+                    _answer(pending.reply, error=MarketUnavailable(self.symbol))
+                self._stand_down()
+                continue
             lease = self._lease
             if lease is not None and lease.expires_at - self.clock.now() < 2000 * renew_every:
                 await self._renew()
@@ -221,14 +230,6 @@ class MarketEngine:
             self.sync.applied(touched)
             try:
                 await self._commit(done)
-            except Exception as error:
-                # Nobody may think these happened, and the market in memory no longer matches
-                # the store: refuse them, and rebuild before taking any other command.
-                for pending in done:
-                    _answer(pending.reply, error=MarketUnavailable(self.symbol))
-                logger.error("engine %s: commit failed (%r); rebuilding", self.symbol, error)
-                self._stand_down()
-                return
             finally:
                 self.sync.settled(touched)
         self.relay.notify()

@@ -2,9 +2,12 @@
 depth reads at a fixed request rate. Latency is measured from each request's intended send
 time, so a stalled server shows as latency instead of as a slower client.
 
-    python -m benchmarks.http_load [--url URL] [--rates 500,1000] [--duration S] [--json PATH]
+    python -m benchmarks.http_load [--url URL | --adapters memory|local] [--rates 500,1000]
+                                   [--duration S] [--json PATH]
 
-Without --url it starts `bourse serve --no-bots` (memory mode) on a free loopback port.
+Without --url it starts `bourse serve --no-bots` on a free loopback port: on the memory
+adapters, or with `--adapters local` on a new PostgreSQL database (bourse_bench, dropped and
+migrated first; BOURSE_TEST_POSTGRES names the server) and Redis database 13.
 """
 
 import argparse
@@ -17,14 +20,20 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
+import redis
+from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
+from adapters.security.secret_box import SecretBox
 from adapters.security.signatures import sign
+from entrypoints.migrate import migrate
 
 SYMBOL = "BTCUSDT"
 TRADERS = 8
@@ -148,8 +157,32 @@ class Load:
         }
 
 
+def local_environment() -> dict[str, str]:
+    """A fresh database and Redis database for `--adapters local`."""
+    server = os.environ.get("BOURSE_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432")
+    url = f"{server}/bourse_bench"
+    asyncio.run(drop_database(url))
+    migrate(url)
+    redis_url = "redis://127.0.0.1:6379/13"
+    redis.Redis.from_url(redis_url).flushdb()
+    return {
+        "BOURSE_ADAPTERS": "local",
+        "BOURSE_DATABASE_URL": url,
+        "BOURSE_REDIS_URL": redis_url,
+        "BOURSE_SECRET_KEY": SecretBox.new_key(),
+    }
+
+
+async def drop_database(url: str) -> None:
+    target = make_url(url)
+    server = create_async_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    async with server.connect() as connection:
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    await server.dispose()
+
+
 @contextlib.contextmanager
-def local_server() -> Iterator[str]:
+def local_server(adapters: str) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -158,15 +191,15 @@ def local_server() -> Iterator[str]:
         "BOURSE_FAUCET": "1",
         "BOURSE_WS_CONNECTIONS_PER_ADDRESS": str(10**6),  # every load client is on loopback
     }
+    if adapters == "local":
+        environment |= local_environment()
     command = [sys.executable, "-m", "entrypoints.cli", "serve", "--no-bots", "--port", str(port),
                "--log-level", "warning"]  # fmt: skip
     server = subprocess.Popen(command, env=environment, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                break
+        while not serving(url):
             if time.monotonic() > deadline or server.poll() is not None:
                 raise RuntimeError("the server did not start")
             time.sleep(0.2)
@@ -174,6 +207,15 @@ def local_server() -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def serving(url: str) -> bool:
+    """Up, and running the market (its depth answers)."""
+    try:
+        with urllib.request.urlopen(f"{url}/api/v3/depth?symbol={SYMBOL}", timeout=1) as answer:
+            return bool(answer.status == 200)
+    except OSError:
+        return False
 
 
 async def measure(
@@ -190,6 +232,7 @@ async def measure(
 def main(argv: list[str] | None = None) -> list[dict[str, float]]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running server; default: start one")
+    parser.add_argument("--adapters", choices=("memory", "local"), default="memory")
     parser.add_argument("--rates", default="500", help="comma-separated requests/s to try")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per rate")
     parser.add_argument("--seed", type=int, default=7)
@@ -197,10 +240,13 @@ def main(argv: list[str] | None = None) -> list[dict[str, float]]:
     args = parser.parse_args(argv)
     rates = [float(r) for r in args.rates.split(",")]
     with contextlib.ExitStack() as stack:
-        url = args.url or stack.enter_context(local_server())
+        url = args.url or stack.enter_context(local_server(args.adapters))
         results = asyncio.run(measure(url, rates, args.duration, args.seed))
     mix = ", ".join(f"{kind} {share:.0%}" for kind, share in MIX)
-    print(f"http load: {mix}; {args.duration:.0f} s per rate; latency from intended send time")
+    print(
+        f"http load ({args.url or args.adapters}): {mix}; {args.duration:.0f} s per rate; "
+        "latency from intended send time"
+    )
     columns = ("rate", "achieved_rps", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "errors")
     print("".join(f"{c:>14}" for c in columns))
     for result in results:
