@@ -273,7 +273,19 @@ class ListenKeys(Protocol):
 
 
 class RateLimiter(Protocol):
+    """Request weight (Binance's REQUEST_WEIGHT) as a token bucket per key: it holds a
+    minute's weight when full and refills continuously at that weight per minute."""
+
     async def spend(self, key: str, weight: int, now: int) -> int:
-        """Spends `weight` from `key`'s budget of the current minute and returns the weight
-        used so far; raises `RateLimited` when the budget is exhausted."""
+        """Takes `weight` from `key`'s bucket and returns the weight in use: what the bucket
+        lacks of full, rounded up. Raises `RateLimited`, taking nothing, if it holds less."""
         ...
+
+
+class Cache(Protocol):
+    """Answers kept for a while, to be computed again when missing: a cache that cannot be
+    reached misses rather than fails."""
+
+    async def get(self, key: str) -> bytes | None: ...
+
+    async def put(self, key: str, value: bytes, ttl_ms: int) -> None: ...

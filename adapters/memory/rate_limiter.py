@@ -1,4 +1,10 @@
-"""Request weight per key and minute, counted in this process (Binance's REQUEST_WEIGHT)."""
+"""Request weight per key as token buckets held in this process (Binance's REQUEST_WEIGHT).
+
+A bucket holds up to `weight_per_minute` and refills at that weight per minute. Its level is
+counted in sixty-thousandths of a unit of weight, so that every millisecond refills a whole
+number of them and the arithmetic stays exact."""
+
+from collections import OrderedDict
 
 from application.errors import RateLimited
 
@@ -8,16 +14,31 @@ MINUTE = 60_000
 class MemoryRateLimiter:
     def __init__(self, weight_per_minute: int = 6000) -> None:
         self.limit = weight_per_minute
-        self._used: dict[str, tuple[int, int]] = {}
+        # Key -> (level, updated at), the least recently updated first. A bucket untouched for
+        # a minute is full, and a full bucket is the same as none: only the buckets used in
+        # the last minute are kept.
+        self._buckets: OrderedDict[str, tuple[int, int]] = OrderedDict()
 
     async def spend(self, key: str, weight: int, now: int) -> int:
-        minute = now // MINUTE
-        window, used = self._used.get(key, (minute, 0))
-        if window != minute:
-            used = 0
-        if used + weight > self.limit:
-            raise RateLimited(self.limit, retry_after=(minute + 1) * MINUTE - now)
-        self._used[key] = (minute, used + weight)
-        if len(self._used) > 100_000:
-            self._used = {k: v for k, v in self._used.items() if v[0] == minute}
-        return used + weight
+        self._forget_full(now)
+        full = self.limit * MINUTE
+        level, updated_at = self._buckets.get(key, (full, now))
+        if now > updated_at:
+            level, updated_at = min(full, level + (now - updated_at) * self.limit), now
+        needed = weight * MINUTE
+        if level < needed:
+            raise RateLimited(self.limit, retry_after=-(-(needed - level) // self.limit))
+        level -= needed
+        if level == full:
+            self._buckets.pop(key, None)
+        else:
+            self._buckets[key] = (level, updated_at)
+            self._buckets.move_to_end(key)
+        return -(-(full - level) // MINUTE)
+
+    def _forget_full(self, now: int) -> None:
+        while self._buckets:
+            key, (_, updated_at) = next(iter(self._buckets.items()))
+            if now - updated_at < MINUTE:
+                return
+            del self._buckets[key]

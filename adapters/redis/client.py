@@ -1,19 +1,25 @@
 """The Redis client, and the one place where a Redis out of reach becomes `Unavailable`."""
 
-from collections.abc import Iterator, Sequence
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 import redis.asyncio as redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ReadOnlyError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from application.errors import Unavailable
 
 TIMEOUT_S = 0.5
 HEALTH_CHECK_INTERVAL_S = 15
-UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+# A replica refuses writes for the moments of a failover: out of reach too, for a while.
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ReadOnlyError, OSError)
+
+logger = logging.getLogger(__name__)
 
 
 def connect(url: str) -> redis.Redis:
@@ -42,3 +48,33 @@ def texts(replies: Sequence[bytes | str | None]) -> list[str] | None:
     """Redis's replies as text, or None if any of them is missing."""
     found = [reply.decode() if isinstance(reply, bytes) else reply for reply in replies]
     return None if None in found else [reply for reply in found if reply is not None]
+
+
+class Outage:
+    """For a user of Redis that can do without it: after a failure, Redis is left alone for
+    `pause_s` rather than making every caller wait for it. The start and the end of an outage
+    are logged once each."""
+
+    def __init__(
+        self, what: str, pause_s: float = 1.0, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._what = what
+        self._pause_s = pause_s
+        self._monotonic = monotonic
+        self._down = False
+        self._retry_at = 0.0
+
+    def allows(self) -> bool:
+        """Whether to try Redis now."""
+        return not self._down or self._monotonic() >= self._retry_at
+
+    def failed(self, error: Exception) -> None:
+        if not self._down:
+            logger.warning("Redis is out of reach (%s): the %s does without it", error, self._what)
+        self._down = True
+        self._retry_at = self._monotonic() + self._pause_s
+
+    def succeeded(self) -> None:
+        if self._down:
+            logger.warning("Redis is back: the %s uses it again", self._what)
+        self._down = False

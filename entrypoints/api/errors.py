@@ -102,7 +102,7 @@ def on_domain_error(_: AnyRequest, error: DomainError) -> Response[dict[str, obj
 def on_application_error(_: AnyRequest, error: ApplicationError) -> Response[dict[str, object]]:
     if isinstance(error, RateLimited):
         response = body(-1003, str(error), 429)
-        response.headers["Retry-After"] = str(max(1, error.retry_after // 1000))
+        response.headers["Retry-After"] = str(max(1, -(-error.retry_after // 1000)))
         return response
     code, status = next(
         (found for kind, found in APPLICATION_CODES.items() if isinstance(error, kind)),

@@ -1,4 +1,7 @@
-"""Who is calling, and may they: request weight, API keys with HMAC signatures, bearer tokens."""
+"""Who is calling, and may they: request weight, API keys with HMAC signatures, bearer tokens.
+
+Request weight is charged to the caller's address and, once its signature proves the request
+is the key holder's, to its API key too; X-MBX-USED-WEIGHT-1M reports the larger of the two."""
 
 from typing import Any
 
@@ -55,7 +58,9 @@ class Gate:
             if authorization.lower().startswith("bearer "):
                 return await self._bearer(request, authorization[7:].strip())
             raise ApiError(-2014, "API-key format invalid.", 401)
-        return await self._signed(request, api_key)
+        caller = await self._signed(request, api_key)
+        await self._spend(request, f"key:{api_key}", weight)
+        return caller
 
     async def user(self, request: AnyRequest) -> int:
         """The user of a bearer access token, for the native account endpoints."""

@@ -1,0 +1,77 @@
+"""Request weight per key as token buckets in Redis, shared by every API task; and the limiter
+that counts in this process while Redis is out of reach. The arithmetic is the memory
+adapter's: levels in sixty-thousandths of a unit of weight, the caller's clock."""
+
+import redis.asyncio as redis
+
+from adapters.memory.rate_limiter import MINUTE, MemoryRateLimiter
+from adapters.redis.client import Outage, reachable
+from application.errors import RateLimited, Unavailable
+from application.ports import RateLimiter
+
+BUCKET = "bourse:weight:"
+
+# KEYS: the bucket. ARGV: weight per minute, weight, now, a minute. Returns {1, weight in use}
+# or {0, milliseconds until the bucket holds the weight}.
+SPEND = """
+local limit, weight, now, minute = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]),
+    tonumber(ARGV[4])
+local full = limit * minute
+local level, updated_at = full, now
+local bucket = redis.call('HMGET', KEYS[1], 'level', 'updated_at')
+if bucket[1] then
+    level, updated_at = tonumber(bucket[1]), tonumber(bucket[2])
+    if now > updated_at then
+        level, updated_at = math.min(full, level + (now - updated_at) * limit), now
+    end
+end
+local needed = weight * minute
+if level < needed then return {0, math.ceil((needed - level) / limit)} end
+level = level - needed
+if level == full then
+    redis.call('DEL', KEYS[1])
+else
+    redis.call('HSET', KEYS[1], 'level', string.format('%d', level),
+        'updated_at', string.format('%d', updated_at))
+    redis.call('PEXPIRE', KEYS[1], minute)
+end
+return {1, math.ceil((full - level) / minute)}
+"""
+
+
+class RedisRateLimiter:
+    def __init__(self, client: redis.Redis, weight_per_minute: int = 6000) -> None:
+        self.limit = weight_per_minute
+        self._spend = client.register_script(SPEND)
+
+    async def spend(self, key: str, weight: int, now: int) -> int:
+        with reachable("rate limiter"):
+            spent, amount = await self._spend(
+                keys=[BUCKET + key], args=[self.limit, weight, now, MINUTE]
+            )
+        if not spent:
+            raise RateLimited(self.limit, retry_after=int(amount))
+        return int(amount)
+
+
+class FallbackRateLimiter:
+    """Redis's buckets while Redis answers; this process's own buckets while it does not, so
+    that limits still hold (per process) and no request is refused for want of Redis."""
+
+    def __init__(
+        self, shared: RateLimiter, local: MemoryRateLimiter, outage: Outage | None = None
+    ) -> None:
+        self._shared = shared
+        self._local = local
+        self._outage = outage or Outage("rate limiter")
+
+    async def spend(self, key: str, weight: int, now: int) -> int:
+        if self._outage.allows():
+            try:
+                used = await self._shared.spend(key, weight, now)
+            except Unavailable as error:
+                self._outage.failed(error)
+            else:
+                self._outage.succeeded()
+                return used
+        return await self._local.spend(key, weight, now)
