@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -17,9 +18,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    UniqueConstraint,
+    text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = MetaData(
     naming_convention={
@@ -32,6 +32,7 @@ metadata = MetaData(
 )
 
 EXTERNAL_ACCOUNT = -1  # the world outside: its balance is the negative of all holdings
+OPEN_STATUSES = ("NEW", "PARTIALLY_FILLED")  # an order in one of these rests in the book
 
 
 def amount(name: str, nullable: bool = False) -> Column[Decimal]:
@@ -56,16 +57,6 @@ api_keys = Table(
     Column("user_id", BigInteger, ForeignKey("users.user_id"), nullable=False, index=True),
     Column("label", String(64), nullable=False),
     Column("created_at", BigInteger, nullable=False),
-)
-
-sessions = Table(
-    "sessions",
-    metadata,
-    Column("session_id", String(128), primary_key=True),
-    Column("user_id", BigInteger, ForeignKey("users.user_id"), nullable=False, index=True),
-    Column("refresh_token_hash", String(128), nullable=False, unique=True),
-    Column("expires_at", BigInteger, nullable=False),
-    Column("revoked", Boolean, nullable=False, default=False),
 )
 
 balances = Table(
@@ -102,6 +93,7 @@ postings = Table(
     amount("amount"),
     PrimaryKeyConstraint("entry_id", "line"),
     CheckConstraint("bucket IN ('available', 'locked')", name="bucket"),
+    Index(None, "account_id", "entry_id"),  # statements
 )
 
 orders = Table(
@@ -124,8 +116,16 @@ orders = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
     PrimaryKeyConstraint("symbol", "order_id"),
-    UniqueConstraint("account_id", "symbol", "client_order_id"),
     CheckConstraint("executed >= 0 AND executed <= quantity", name="executed_within_quantity"),
+    # Not unique: Binance lets a client order id be used again once its order is closed.
+    Index(None, "account_id", "symbol", "client_order_id"),
+    # A market's book, loaded when its engine starts.
+    Index(
+        "ix_orders_open",
+        "symbol",
+        "order_id",
+        postgresql_where=text(f"status IN {OPEN_STATUSES}"),
+    ),
 )
 
 trades = Table(
@@ -138,14 +138,17 @@ trades = Table(
     amount("quote_quantity"),
     Column("buyer_order_id", BigInteger, nullable=False),
     Column("seller_order_id", BigInteger, nullable=False),
-    Column("buyer_account_id", BigInteger, nullable=False, index=True),
-    Column("seller_account_id", BigInteger, nullable=False, index=True),
+    Column("buyer_account_id", BigInteger, nullable=False),
+    Column("seller_account_id", BigInteger, nullable=False),
     Column("buyer_is_maker", Boolean, nullable=False),
     amount("buyer_fee"),
     amount("seller_fee"),
     Column("traded_at", BigInteger, nullable=False),
     PrimaryKeyConstraint("symbol", "trade_id"),
     CheckConstraint("quantity > 0 AND price > 0", name="positive"),
+    Index(None, "buyer_account_id", "symbol", "trade_id"),
+    Index(None, "seller_account_id", "symbol", "trade_id"),
+    Index(None, "symbol", "traded_at"),
 )
 
 candles = Table(
@@ -175,8 +178,7 @@ outbox = Table(
     Column("outbox_id", BigInteger, primary_key=True, autoincrement=True),
     Column("symbol", String(32), nullable=False),
     Column("sequence", BigInteger, nullable=False),
-    Column("events", JSONB, nullable=False),
-    Column("relayed", Boolean, nullable=False, default=False, index=True),
+    Column("events", LargeBinary, nullable=False),  # msgpack, see `application.relay`
 )
 
 market_leases = Table(
@@ -186,4 +188,5 @@ market_leases = Table(
     Column("owner", String(128), nullable=False),
     Column("epoch", BigInteger, nullable=False),
     Column("expires_at", BigInteger, nullable=False),
+    Column("sequence", BigInteger, nullable=False, server_default="0"),
 )

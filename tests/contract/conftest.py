@@ -3,13 +3,21 @@ that cannot be reached fails the test with how to start it; it is never skipped.
 
 import asyncio
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from types import TracebackType
+from typing import Protocol, Self
 
 import pytest
 import redis.asyncio as redis
 from sqlalchemy import make_url, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
+from adapters.postgres.database import create_engine
+from adapters.postgres.schema import metadata
+from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
+from adapters.security.secret_box import SecretBox
+from application.ports import ApiKeys, Candles, Journal, Orders, Trades, Users
 from entrypoints.migrate import migrate
 
 POSTGRES = os.environ.get("BOURSE_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432")
@@ -58,3 +66,61 @@ async def redis_url() -> str:
     finally:
         await client.aclose()
     return REDIS
+
+
+class Repositories(Protocol):
+    """What the contract suites of this package use of a unit of work."""
+
+    @property
+    def users(self) -> Users: ...
+
+    @property
+    def api_keys(self) -> ApiKeys: ...
+
+    @property
+    def orders(self) -> Orders: ...
+
+    @property
+    def trades(self) -> Trades: ...
+
+    @property
+    def candles(self) -> Candles: ...
+
+    @property
+    def journal(self) -> Journal: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+
+UnitOfWorkMaker = Callable[[], Repositories]
+SECRET_KEY = SecretBox.new_key()
+
+
+@pytest.fixture
+async def postgres_engine(postgres_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on the session's database, emptied before the test."""
+    engine = create_engine(postgres_url, pool_size=2)
+    tables = ", ".join(f'"{name}"' for name in metadata.tables)
+    async with engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(params=["memory", "postgres"])
+def unit_of_work(request: pytest.FixtureRequest) -> UnitOfWorkMaker:
+    """A factory of units of work over an empty store, for each adapter."""
+    # Not a coroutine: the session's database is made by a fixture that runs its own loop.
+    if request.param == "memory":
+        return MemoryUnitOfWorkFactory()
+    engine: AsyncEngine = request.getfixturevalue("postgres_engine")
+    return PostgresUnitOfWorkFactory(engine, SecretBox(SECRET_KEY))

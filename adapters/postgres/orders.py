@@ -1,0 +1,150 @@
+"""The history of orders in PostgreSQL: each order one row, upserted as it changes."""
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.dialects.postgresql import insert
+
+from adapters.postgres.database import AnyRow
+from adapters.postgres.schema import OPEN_STATUSES, orders
+from application.records import OrderRecord
+from domain.orders import OrderStatus, OrderType, SelfTradePrevention, Side, TimeInForce
+
+if TYPE_CHECKING:
+    from adapters.postgres.unit_of_work import PostgresUnitOfWork
+
+_CHANGING = ("quantity", "status", "executed", "cumulative_quote", "updated_at")
+
+
+class PostgresOrders:
+    def __init__(self, uow: "PostgresUnitOfWork") -> None:
+        self._uow = uow
+        self._saved: dict[tuple[str, int], dict[str, object]] = {}
+
+    async def save(self, order: OrderRecord) -> None:
+        self._saved[order.symbol, order.order_id] = _row(order)
+
+    async def get(self, symbol: str, order_id: int) -> OrderRecord | None:
+        found = select(orders).where(orders.c.symbol == symbol, orders.c.order_id == order_id)
+        return await self._one(found)
+
+    async def by_client_id(
+        self, account_id: int, symbol: str, client_order_id: str
+    ) -> OrderRecord | None:
+        # A client order id may be used again once its order is closed: the latest one wins.
+        found = (
+            select(orders)
+            .where(
+                orders.c.account_id == account_id,
+                orders.c.symbol == symbol,
+                orders.c.client_order_id == client_order_id,
+            )
+            .order_by(orders.c.order_id.desc())
+            .limit(1)
+        )
+        return await self._one(found)
+
+    async def of_account(
+        self,
+        account_id: int,
+        symbol: str | None,
+        statuses: Sequence[OrderStatus] | None = None,
+        from_id: int | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        limit: int = 500,
+    ) -> list[OrderRecord]:
+        found = select(orders).where(orders.c.account_id == account_id)
+        if symbol is not None:
+            found = found.where(orders.c.symbol == symbol)
+        if statuses is not None:
+            found = found.where(orders.c.status.in_([status.value for status in statuses]))
+        if from_id is not None:
+            found = found.where(orders.c.order_id >= from_id)
+        if start is not None:
+            found = found.where(orders.c.created_at >= start)
+        if end is not None:
+            found = found.where(orders.c.created_at <= end)
+        order = (orders.c.created_at, orders.c.symbol, orders.c.order_id)
+        if from_id is not None or start is not None:
+            return await self._all(found.order_by(*order).limit(limit))
+        newest = await self._all(found.order_by(*(c.desc() for c in order)).limit(limit))
+        return newest[::-1]
+
+    async def open(self, symbol: str) -> list[OrderRecord]:
+        found = (
+            select(orders)
+            .where(orders.c.symbol == symbol, orders.c.status.in_(OPEN_STATUSES))
+            .order_by(orders.c.order_id)
+        )
+        return await self._all(found)
+
+    async def last_id(self, symbol: str) -> int:
+        found = select(func.max(orders.c.order_id)).where(orders.c.symbol == symbol)
+        result = await self._uow.execute(found)
+        return result.scalar_one() or 0
+
+    async def flush(self) -> None:
+        if self._saved:
+            statement = insert(orders)
+            await self._uow.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[orders.c.symbol, orders.c.order_id],
+                    set_={name: statement.excluded[name] for name in _CHANGING},
+                ),
+                list(self._saved.values()),
+            )
+
+    def forget(self) -> None:
+        self._saved = {}
+
+    async def _one(self, statement: Select[Any]) -> OrderRecord | None:
+        row = (await self._uow.execute(statement)).one_or_none()
+        return None if row is None else _record(row)
+
+    async def _all(self, statement: Select[Any]) -> list[OrderRecord]:
+        return [_record(row) for row in await self._uow.execute(statement)]
+
+
+def _row(order: OrderRecord) -> dict[str, object]:
+    return {
+        "symbol": order.symbol,
+        "order_id": order.order_id,
+        "account_id": order.account_id,
+        "client_order_id": order.client_order_id,
+        "side": order.side.value,
+        "type": order.type.value,
+        "time_in_force": order.time_in_force.value,
+        "price": order.price,
+        "quantity": order.quantity,
+        "quote_quantity": order.quote_quantity,
+        "stp": order.stp.value,
+        "status": order.status.value,
+        "executed": order.executed,
+        "cumulative_quote": order.cumulative_quote,
+        "created_at": order.created_at,
+        "updated_at": order.updated_at,
+    }
+
+
+def _record(row: AnyRow) -> OrderRecord:
+    m = row._mapping
+    return OrderRecord(
+        symbol=m["symbol"],
+        order_id=m["order_id"],
+        account_id=m["account_id"],
+        client_order_id=m["client_order_id"],
+        side=Side(m["side"]),
+        type=OrderType(m["type"]),
+        time_in_force=TimeInForce(m["time_in_force"]),
+        price=int(m["price"]),
+        quantity=int(m["quantity"]),
+        quote_quantity=int(m["quote_quantity"]),
+        stp=SelfTradePrevention(m["stp"]),
+        status=OrderStatus(m["status"]),
+        executed=int(m["executed"]),
+        cumulative_quote=int(m["cumulative_quote"]),
+        created_at=m["created_at"],
+        updated_at=m["updated_at"],
+    )

@@ -1,0 +1,153 @@
+"""Orders: saved and changed, found by id and client order id, listed per account as asked,
+and each market's open orders and last order id."""
+
+import pytest
+
+from application.records import OrderRecord
+from domain.orders import OrderStatus, OrderType, SelfTradePrevention, Side, TimeInForce
+from tests.contract.conftest import UnitOfWorkMaker
+
+ADA, BOB = 7, 8
+NEW, PARTIAL, FILLED, CANCELED = (
+    OrderStatus.NEW,
+    OrderStatus.PARTIALLY_FILLED,
+    OrderStatus.FILLED,
+    OrderStatus.CANCELED,
+)
+
+
+def order(
+    order_id: int,
+    symbol: str = "BTCUSDT",
+    account_id: int = ADA,
+    status: OrderStatus = NEW,
+    created_at: int | None = None,
+    client_order_id: str | None = None,
+) -> OrderRecord:
+    created = 1_000 * order_id if created_at is None else created_at
+    return OrderRecord(
+        symbol=symbol,
+        order_id=order_id,
+        account_id=account_id,
+        client_order_id=client_order_id or f"client-{symbol}-{order_id}",
+        side=Side.BUY if order_id % 2 else Side.SELL,
+        type=OrderType.LIMIT,
+        time_in_force=TimeInForce.GTC,
+        price=2_500_000_000 + order_id,
+        quantity=10**20 + order_id,  # beyond 64 bits: NUMERIC keeps it whole
+        quote_quantity=0,
+        stp=SelfTradePrevention.NONE,
+        status=status,
+        executed=0 if status is NEW else 1,
+        cumulative_quote=0 if status is NEW else 2_500_000_000,
+        created_at=created,
+        updated_at=created,
+    )
+
+
+async def _save(unit_of_work: UnitOfWorkMaker, *orders: OrderRecord) -> None:
+    async with unit_of_work() as uow:
+        for saved in orders:
+            await uow.orders.save(saved)
+        await uow.commit()
+
+
+async def test_a_saved_order_is_found_once_committed(unit_of_work: UnitOfWorkMaker) -> None:
+    placed = order(1)
+    async with unit_of_work() as uow:
+        await uow.orders.save(placed)
+        async with unit_of_work() as other:
+            assert await other.orders.get("BTCUSDT", 1) is None
+        await uow.commit()
+
+    async with unit_of_work() as uow:
+        assert await uow.orders.get("BTCUSDT", 1) == placed
+        assert await uow.orders.get("ETHUSDT", 1) is None
+        assert await uow.orders.by_client_id(ADA, "BTCUSDT", placed.client_order_id) == placed
+        assert await uow.orders.by_client_id(BOB, "BTCUSDT", placed.client_order_id) is None
+
+
+async def test_nothing_is_kept_after_an_error(unit_of_work: UnitOfWorkMaker) -> None:
+    async def save_then_fail() -> None:
+        async with unit_of_work() as uow:
+            await uow.orders.save(order(1))
+            raise LookupError
+
+    with pytest.raises(LookupError):
+        await save_then_fail()
+    async with unit_of_work() as uow:
+        assert await uow.orders.get("BTCUSDT", 1) is None
+        assert await uow.orders.last_id("BTCUSDT") == 0
+
+
+async def test_saving_again_changes_the_order(unit_of_work: UnitOfWorkMaker) -> None:
+    placed = order(1)
+    await _save(unit_of_work, placed)
+    filled = order(1, status=FILLED)
+    filled.executed = filled.quantity
+    filled.updated_at = 9_000
+    async with unit_of_work() as uow:
+        await uow.orders.save(order(1, status=PARTIAL))
+        await uow.orders.save(filled)  # the last save of a unit of work wins
+        await uow.commit()
+
+    async with unit_of_work() as uow:
+        assert await uow.orders.get("BTCUSDT", 1) == filled
+
+
+async def test_a_client_order_id_used_again_finds_the_newest_order(
+    unit_of_work: UnitOfWorkMaker,
+) -> None:
+    first = order(1, status=CANCELED, client_order_id="mine")
+    await _save(unit_of_work, first)
+    second = order(2, client_order_id="mine")
+    await _save(unit_of_work, second)
+
+    async with unit_of_work() as uow:
+        assert await uow.orders.by_client_id(ADA, "BTCUSDT", "mine") == second
+        assert await uow.orders.get("BTCUSDT", 1) == first
+
+
+async def test_orders_of_an_account_are_filtered_and_limited(
+    unit_of_work: UnitOfWorkMaker,
+) -> None:
+    btc = [order(i, status=FILLED if i % 3 == 0 else NEW) for i in range(1, 8)]
+    eth = [order(i, symbol="ETHUSDT", created_at=1_000 * i + 500) for i in range(1, 4)]
+    await _save(unit_of_work, *btc, *eth, order(8, account_id=BOB))
+
+    async with unit_of_work() as uow:
+        orders = uow.orders
+        assert await orders.of_account(ADA, "BTCUSDT") == btc
+        assert await orders.of_account(ADA, None) == sorted(
+            btc + eth, key=lambda o: (o.created_at, o.symbol, o.order_id)
+        )
+        assert await orders.of_account(ADA, "BTCUSDT", limit=2) == btc[-2:]
+        assert await orders.of_account(ADA, "BTCUSDT", from_id=3, limit=2) == btc[2:4]
+        assert await orders.of_account(ADA, "BTCUSDT", start=2_000, limit=3) == btc[1:4]
+        assert await orders.of_account(ADA, "BTCUSDT", end=2_000) == btc[:2]
+        assert await orders.of_account(ADA, "BTCUSDT", start=2_000, end=4_000) == btc[1:4]
+        assert await orders.of_account(ADA, "BTCUSDT", [FILLED]) == [btc[2], btc[5]]
+        assert await orders.of_account(ADA, "BTCUSDT", [NEW, PARTIAL], limit=1) == [btc[6]]
+        assert await orders.of_account(BOB, "ETHUSDT") == []
+        assert await orders.of_account(9, None) == []
+
+
+async def test_a_market_s_open_orders_and_last_id(unit_of_work: UnitOfWorkMaker) -> None:
+    async with unit_of_work() as uow:
+        assert await uow.orders.open("BTCUSDT") == []
+        assert await uow.orders.last_id("BTCUSDT") == 0
+    saved = [
+        order(5, status=PARTIAL),
+        order(2),
+        order(3, status=FILLED),
+        order(4, status=CANCELED),
+        order(1, account_id=BOB),
+        order(9, symbol="ETHUSDT"),
+    ]
+    await _save(unit_of_work, *saved)
+
+    async with unit_of_work() as uow:
+        assert await uow.orders.open("BTCUSDT") == [saved[4], saved[1], saved[0]]
+        assert await uow.orders.last_id("BTCUSDT") == 5
+        assert await uow.orders.last_id("ETHUSDT") == 9
+        assert await uow.orders.last_id("XRPUSDT") == 0
