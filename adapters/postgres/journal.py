@@ -8,7 +8,7 @@ and an entry that does not balance per asset (a trigger deferred to commit)."""
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, case, func, select, update
+from sqlalchemy import ARRAY, bindparam, case, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from adapters.postgres.database import AnyRow
@@ -21,6 +21,23 @@ if TYPE_CHECKING:
     from adapters.postgres.unit_of_work import PostgresUnitOfWork
 
 ENTRY_IDS = "journal_entries_entry_id_seq"
+
+# One statement for all the postings of a commit, their columns sent as arrays: far quicker
+# than a row at a time, and the balance check runs once over the whole batch.
+_POSTING_COLUMNS = [column.name for column in postings.c]
+_ARRAYS = (
+    func.unnest(
+        *(
+            bindparam(name, type_=ARRAY(column.type))
+            for name, column in zip(_POSTING_COLUMNS, postings.c, strict=True)
+        )
+    )
+    .table_valued(*_POSTING_COLUMNS)
+    .render_derived()
+)
+_INSERT_POSTINGS = insert(postings).from_select(
+    _POSTING_COLUMNS, select(*(_ARRAYS.c[name] for name in _POSTING_COLUMNS))
+)
 
 _CREATE_BALANCES = insert(balances).on_conflict_do_nothing(
     index_elements=[balances.c.account_id, balances.c.asset]
@@ -112,7 +129,7 @@ class PostgresJournal:
         drawn = await execute(select(func.nextval(ENTRY_IDS)).select_from(numbers))
         entry_ids = sorted(drawn.scalars())
         entry_rows: list[dict[str, object]] = []
-        posting_rows: list[dict[str, object]] = []
+        columns: dict[str, list[object]] = {name: [] for name in _POSTING_COLUMNS}
         changes: dict[tuple[int, str], list[int]] = {}
         for entry_id, (entry, timestamp) in zip(entry_ids, self._entries, strict=True):
             entry_rows.append(
@@ -124,20 +141,16 @@ class PostgresJournal:
                 }
             )
             for line, posting in enumerate(entry.postings, start=1):
-                posting_rows.append(
-                    {
-                        "entry_id": entry_id,
-                        "line": line,
-                        "account_id": posting.account_id,
-                        "asset": posting.asset,
-                        "bucket": posting.bucket.value,
-                        "amount": posting.amount,
-                    }
-                )
+                columns["entry_id"].append(entry_id)
+                columns["line"].append(line)
+                columns["account_id"].append(posting.account_id)
+                columns["asset"].append(posting.asset)
+                columns["bucket"].append(posting.bucket.value)
+                columns["amount"].append(posting.amount)
                 change = changes.setdefault((posting.account_id, posting.asset), [0, 0])
                 change[posting.bucket is Bucket.LOCKED] += posting.amount
         await execute(insert(journal_entries), entry_rows)
-        await execute(insert(postings), posting_rows)
+        await execute(_INSERT_POSTINGS, columns)
         # In one order for every writer, so that two batches touching the same balances
         # wait for each other instead of deadlocking.
         touched = sorted(changes)
