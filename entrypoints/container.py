@@ -6,6 +6,7 @@ import socket
 
 from dependency_injector import containers, providers
 
+from adapters.memory.cache import MemoryCache
 from adapters.memory.listen_keys import MemoryListenKeys
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.rate_limiter import MemoryRateLimiter
@@ -64,6 +65,7 @@ class Container(containers.DeclarativeContainer):
         config.adapters, memory=providers.Singleton(MemoryEventPublisher)
     )
     sessions = providers.Selector(config.adapters, memory=providers.Singleton(MemorySessions))
+    cache = providers.Selector(config.adapters, memory=providers.Singleton(MemoryCache))
     rate_limiter = providers.Selector(
         config.adapters,
         memory=providers.Singleton(MemoryRateLimiter, config.weight_per_minute),
@@ -85,5 +87,5 @@ class Container(containers.DeclarativeContainer):
     user_streams = providers.Singleton(UserStreams, listen_keys, clock)
     services = providers.Singleton(
         Services, gate, trading, market_data, history, accounts, funds, portfolio, user_streams,
-        config.admin_token, config.connections_per_address,
+        cache, config.admin_token, config.connections_per_address,
     )  # fmt: skip

@@ -2,13 +2,16 @@
 
 import json
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from litestar import Controller, Request, get
+import msgspec
+from litestar import Controller, MediaType, Request, get
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 
 from application.market_data import MarketData
+from application.ports import Cache
 from domain.candles import Interval
 from entrypoints.api import formats
 from entrypoints.api.errors import ApiError, mandatory
@@ -18,6 +21,8 @@ from entrypoints.api.services import Services
 AnyRequest = Request[Any, Any, State]
 DEPTH_LIMITS = (5, 10, 20, 50, 100, 500, 1000, 5000)
 INVALID_INTERVAL = ApiError(-1120, "Invalid interval.")
+EXCHANGE_INFO_TTL_MS = 60_000
+TICKER_TTL_MS = 1000
 
 
 def _depth_weight(limit: int) -> int:
@@ -46,19 +51,31 @@ def _symbols(params: Params, market_data: MarketData) -> tuple[list[str], bool]:
     return [market.symbol for market in market_data.markets()], False
 
 
-async def _per_symbol(
-    request: AnyRequest,
-    services: Services,
-    render: Callable[[str], dict[str, Any]],
-    *ignored: str,
-) -> dict[str, Any] | list[dict[str, Any]]:
-    """One object for `symbol=X`, a list for `symbols=[...]` or for every market."""
+async def _asked_symbols(
+    request: AnyRequest, services: Services, *ignored: str
+) -> tuple[list[str], bool]:
     params = await services.gate.public(request, 2)
     symbols, single = _symbols(params, services.market_data)
     params.ignore(*ignored)
     params.check_all_read()
+    return symbols, single
+
+
+def _per_symbol(
+    symbols: list[str], single: bool, render: Callable[[str], dict[str, Any]]
+) -> dict[str, Any] | list[dict[str, Any]]:
+    """One object for `symbol=X`, a list for `symbols=[...]` or for every market."""
     found = [render(symbol) for symbol in symbols]
     return found[0] if single else found
+
+
+async def _cached(cache: Cache, key: str, ttl_ms: int, answer: Callable[[], object]) -> bytes:
+    """The answer as JSON, from the cache or else computed and kept."""
+    found = await cache.get(key)
+    if found is None:
+        found = msgspec.json.encode(answer())
+        await cache.put(key, found, ttl_ms)
+    return found
 
 
 async def _public_trades(
@@ -95,31 +112,36 @@ class MarketController(Controller):
         (await services.gate.public(request)).check_all_read()
         return {"serverTime": services.market_data.clock.now()}
 
-    @get("/exchangeInfo", operation_id="exchangeInfo")
+    @get("/exchangeInfo", operation_id="exchangeInfo", media_type=MediaType.JSON)
     async def exchange_info(
         self,
         request: AnyRequest,
         services: NamedDependency[Services],
-    ) -> dict[str, Any]:
+    ) -> bytes:
         params = await services.gate.public(request, 20)
         wanted, _ = _symbols(params, services.market_data)
         params.ignore("permissions", "showPermissionSets", "symbolStatus")
         params.check_all_read()
-        markets = [services.market_data.market(s) for s in wanted]
-        return {
-            "timezone": "UTC",
-            "serverTime": services.market_data.clock.now(),
-            "rateLimits": [
-                {
-                    "rateLimitType": "REQUEST_WEIGHT",
-                    "interval": "MINUTE",
-                    "intervalNum": 1,
-                    "limit": services.gate.weight_per_minute,
-                }
-            ],
-            "exchangeFilters": [],
-            "symbols": [formats.symbol_info(market) for market in markets],
-        }
+
+        def answer() -> dict[str, Any]:
+            return {
+                "rateLimits": [
+                    {
+                        "rateLimitType": "REQUEST_WEIGHT",
+                        "interval": "MINUTE",
+                        "intervalNum": 1,
+                        "limit": services.gate.weight_per_minute,
+                    }
+                ],
+                "exchangeFilters": [],
+                "symbols": [formats.symbol_info(services.market_data.market(s)) for s in wanted],
+            }
+
+        key = f"exchangeInfo:{','.join(wanted)}"
+        rest = await _cached(services.cache, key, EXCHANGE_INFO_TTL_MS, answer)
+        # The server's time must be current: it goes in front of the cached rest.
+        now = services.market_data.clock.now()
+        return b'{"timezone":"UTC","serverTime":%d,%s' % (now, rest[1:])
 
     @get("/depth", operation_id="depth")
     async def depth(
@@ -185,17 +207,18 @@ class MarketController(Controller):
         candles = await services.market_data.candles(symbol, interval, start, end, limit)
         return [formats.kline(market, c) for c in candles]
 
-    @get("/ticker/24hr", operation_id="ticker24hr")
-    async def ticker_24h(
-        self, request: AnyRequest, services: NamedDependency[Services]
-    ) -> dict[str, Any] | list[dict[str, Any]]:
+    @get("/ticker/24hr", operation_id="ticker24hr", media_type=MediaType.JSON)
+    async def ticker_24h(self, request: AnyRequest, services: NamedDependency[Services]) -> bytes:
         data = services.market_data
+        symbols, single = await _asked_symbols(request, services, "type")
 
         def render(symbol: str) -> dict[str, Any]:
             market = data.market(symbol)
             return formats.ticker_24h(market, data.ticker(symbol), data.book_ticker(symbol))
 
-        return await _per_symbol(request, services, render, "type")
+        key = f"ticker24hr:{'symbol' if single else 'symbols'}:{','.join(symbols)}"
+        answer = partial(_per_symbol, symbols, single, render)
+        return await _cached(services.cache, key, TICKER_TTL_MS, answer)
 
     @get("/ticker/price", operation_id="tickerPrice")
     async def ticker_price(
@@ -207,7 +230,7 @@ class MarketController(Controller):
             last = data.ticker(symbol).last_price
             return {"symbol": symbol, "price": formats.price(data.market(symbol), last)}
 
-        return await _per_symbol(request, services, render)
+        return _per_symbol(*await _asked_symbols(request, services), render)
 
     @get("/ticker/bookTicker", operation_id="bookTicker")
     async def book_ticker(
@@ -218,7 +241,7 @@ class MarketController(Controller):
         def render(symbol: str) -> dict[str, Any]:
             return formats.book_ticker(data.market(symbol), data.book_ticker(symbol))
 
-        return await _per_symbol(request, services, render)
+        return _per_symbol(*await _asked_symbols(request, services), render)
 
     @get("/avgPrice", operation_id="avgPrice")
     async def average_price(

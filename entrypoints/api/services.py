@@ -8,6 +8,7 @@ from application.funds import Funds
 from application.history import History
 from application.market_data import MarketData
 from application.portfolio import Portfolio
+from application.ports import Cache
 from application.trading import Trading
 from application.user_streams import UserStreams
 from entrypoints.api.gate import Gate
@@ -23,5 +24,6 @@ class Services:
     funds: Funds
     portfolio: Portfolio
     user_streams: UserStreams
+    cache: Cache
     admin_token: str | None
     connections_per_address: int
