@@ -1,0 +1,176 @@
+"""A Bourse server in a subprocess on loopback, killed and restarted at will, and the accounts
+that trade on it as a Binance client would: signed with HMAC-SHA256 over plain HTTP."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Self
+from urllib.parse import urlencode
+
+import httpx
+from attrs import frozen
+
+from adapters.security.secret_box import SecretBox
+from adapters.security.signatures import sign
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_S = 30.0
+ADMIN_TOKEN = "reliability-admin-token"
+PASSWORD = "correct horse battery staple"
+
+
+def server_environment(database_url: str, redis_url: str) -> dict[str, str]:
+    """What `bourse serve` reads, for a server of this test's own."""
+    return os.environ | {
+        "BOURSE_DATABASE_URL": database_url,
+        "BOURSE_REDIS_URL": redis_url,
+        "BOURSE_SECRET_KEY": SecretBox.new_key(),
+        "BOURSE_JWT_SECRET": "reliability-jwt-secret",
+        "BOURSE_ADMIN_TOKEN": ADMIN_TOKEN,
+        "BOURSE_WEIGHT_PER_MINUTE": "1000000",
+        "BOURSE_LEASE_TTL_MS": "1000",
+        "BOURSE_FAUCET": "1",
+    }
+
+
+class ExchangeProcess:
+    """`bourse serve --adapters local` on a free loopback port; restarts keep the port."""
+
+    def __init__(self, environment: dict[str, str], log_path: Path) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port: int = probe.getsockname()[1]
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.environment = environment
+        self.log_path = log_path
+        self.starts = 0
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.kill()
+        if self._log is not None:
+            self._log.close()
+
+    def start(self) -> float:
+        """Starts the server and waits until it answers; returns the seconds that took."""
+        assert self._process is None, "the server is already running"
+        if self._log is None:
+            self._log = self.log_path.open("ab")
+        began = time.monotonic()
+        command = [sys.executable, "-m", "entrypoints.cli", "serve", "--adapters", "local"]
+        command += ["--no-bots", "--port", str(self.port), "--log-level", "warning"]
+        self._process = subprocess.Popen(
+            command, cwd=ROOT, env=self.environment, stdout=self._log, stderr=subprocess.STDOUT
+        )
+        self.starts += 1
+        with httpx.Client(base_url=self.base_url, timeout=2) as client:
+            while time.monotonic() - began < START_TIMEOUT_S:
+                if self._process.poll() is not None:
+                    raise RuntimeError(f"the server exited at start:\n{self.log_tail()}")
+                try:
+                    if client.get("/api/v3/ping").status_code == 200:
+                        return time.monotonic() - began
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.05)
+        raise RuntimeError(f"the server did not answer within {START_TIMEOUT_S} s")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hook runs, as in a crash of the machine's process."""
+        if self._process is None:
+            return
+        self._process.send_signal(signal.SIGKILL)
+        self._process.wait(timeout=10)
+        self._process = None
+
+    def wait_serving(self, symbols: list[str], timeout: float = 20.0) -> float:
+        """Waits until every market's engine serves (its depth answers); returns the seconds."""
+        began = time.monotonic()
+        waiting = set(symbols)
+        with httpx.Client(base_url=self.base_url, timeout=3) as client:
+            while waiting:
+                if time.monotonic() - began > timeout:
+                    raise AssertionError(f"{sorted(waiting)} not served within {timeout} s")
+                for symbol in sorted(waiting):
+                    answer = client.get("/api/v3/depth", params={"symbol": symbol, "limit": 5})
+                    if answer.status_code == 200:
+                        waiting.discard(symbol)
+                time.sleep(0.05)
+        return time.monotonic() - began
+
+    def log_tail(self, lines: int = 40) -> str:
+        if self._log is not None:
+            self._log.flush()
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def tracebacks(self) -> int:
+        if self._log is not None:
+            self._log.flush()
+        return self.log_path.read_text(errors="replace").count("Traceback (most recent call")
+
+
+@frozen
+class Account:
+    user_id: int
+    api_key: str
+    secret: str
+
+
+def open_account(base_url: str, email: str, funds: dict[str, str]) -> Account:
+    """Signs up, takes an API key and has the operator deposit `funds`."""
+    with httpx.Client(base_url=base_url, timeout=10) as client:
+        credentials = {"email": email, "password": PASSWORD}
+        user = _ok(client.post("/api/v1/users", json=credentials))
+        tokens = _ok(client.post("/api/v1/auth/login", json=credentials))
+        bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+        key = _ok(client.post("/api/v1/api-keys", json={"label": "reliability"}, headers=bearer))
+        for asset, amount in funds.items():
+            transfer = {
+                "userId": user["userId"],
+                "asset": asset,
+                "amount": str(Decimal(amount)),
+                "reference": f"reliability-{asset}",
+            }
+            headers = {"X-Admin-Token": ADMIN_TOKEN}
+            _ok(client.post("/api/v1/admin/deposits", json=transfer, headers=headers))
+    return Account(user["userId"], key["apiKey"], key["secretKey"])
+
+
+def _ok(response: httpx.Response) -> Any:
+    assert response.status_code in (200, 201), f"{response.request.url}: {response.text}"
+    return response.json()
+
+
+class SignedSession:
+    """One account's HTTP connection, signing each request like a Binance client; answers are
+    returned as they come, whatever their status."""
+
+    def __init__(self, base_url: str, account: Account, timeout: float) -> None:
+        self.account = account
+        self.client = httpx.Client(base_url=base_url, timeout=timeout)
+
+    def request(self, method: str, path: str, **params: object) -> httpx.Response:
+        query = urlencode(params | {"timestamp": int(time.time() * 1000), "recvWindow": 10000})
+        signed = f"{query}&signature={sign(self.account.secret, query)}"
+        headers = {"X-MBX-APIKEY": self.account.api_key}
+        return self.client.request(method, f"{path}?{signed}", headers=headers)
+
+    def close(self) -> None:
+        self.client.close()
