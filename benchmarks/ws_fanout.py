@@ -124,13 +124,14 @@ async def measure(url: str, clients: int, rate: float, duration: float) -> dict[
 def main(argv: list[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running server; default: start one")
+    parser.add_argument("--adapters", choices=("memory", "local"), default="memory")
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=500, help="orders/s")
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--json", type=Path, help="write the result table as JSON here")
     args = parser.parse_args(argv)
     with contextlib.ExitStack() as stack:
-        url = args.url or stack.enter_context(local_server())
+        url = args.url or stack.enter_context(local_server(args.adapters))
         result = asyncio.run(measure(url, args.clients, args.rate, args.duration))
     print(f"ws fan-out: {STREAMS}, {args.duration:.0f} s; latency from trade time to receipt")
     print("".join(f"{key:>17}" for key in result))

@@ -5,6 +5,7 @@ import secrets
 import socket
 
 from dependency_injector import containers, providers
+from litestar.channels.backends.memory import MemoryChannelsBackend
 
 from adapters.memory.cache import MemoryCache
 from adapters.memory.listen_keys import MemoryListenKeys
@@ -12,7 +13,16 @@ from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.rate_limiter import MemoryRateLimiter
 from adapters.memory.sessions import MemorySessions
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
+from adapters.postgres.database import create_engine
+from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
+from adapters.redis.cache import RedisCache
+from adapters.redis.channels import ResilientRedisChannelsBackend
+from adapters.redis.client import connect
+from adapters.redis.listen_keys import RedisListenKeys
+from adapters.redis.rate_limiter import FallbackRateLimiter, RedisRateLimiter
+from adapters.redis.sessions import RedisSessions
 from adapters.security.passwords import Argon2PasswordHasher
+from adapters.security.secret_box import SecretBox
 from adapters.security.tokens import JwtTokenService
 from adapters.system import SecretsIdSource, SystemClock
 from application.accounts import Accounts
@@ -58,17 +68,42 @@ class Container(containers.DeclarativeContainer):
     tokens = providers.Singleton(JwtTokenService, config.jwt_secret)
     exchange = providers.Singleton(Exchange, providers.Callable(default_markets))
 
+    # `local`: PostgreSQL holds the truth; Redis carries sessions, limits, caches and streams.
+    database = providers.Singleton(create_engine, config.database_url)
+    redis = providers.Singleton(connect, config.redis_url)
+    secret_box = providers.Singleton(SecretBox, config.secret_key)
+
     unit_of_work = providers.Selector(
-        config.adapters, memory=providers.Singleton(MemoryUnitOfWorkFactory)
+        config.adapters,
+        memory=providers.Singleton(MemoryUnitOfWorkFactory),
+        local=providers.Singleton(PostgresUnitOfWorkFactory, database, secret_box),
     )
-    publisher = providers.Selector(
-        config.adapters, memory=providers.Singleton(MemoryEventPublisher)
+    # Committed events reach this process's stream hub in process; other processes get the
+    # stream messages through the channels backend.
+    publisher = providers.Singleton(MemoryEventPublisher)
+    channels_backend = providers.Selector(
+        config.adapters,
+        memory=providers.Singleton(MemoryChannelsBackend),
+        local=providers.Singleton(ResilientRedisChannelsBackend, redis=redis),
     )
-    sessions = providers.Selector(config.adapters, memory=providers.Singleton(MemorySessions))
-    cache = providers.Selector(config.adapters, memory=providers.Singleton(MemoryCache))
+    sessions = providers.Selector(
+        config.adapters,
+        memory=providers.Singleton(MemorySessions),
+        local=providers.Singleton(RedisSessions, redis),
+    )
+    cache = providers.Selector(
+        config.adapters,
+        memory=providers.Singleton(MemoryCache),
+        local=providers.Singleton(RedisCache, redis),
+    )
     rate_limiter = providers.Selector(
         config.adapters,
         memory=providers.Singleton(MemoryRateLimiter, config.weight_per_minute),
+        local=providers.Singleton(
+            FallbackRateLimiter,
+            providers.Singleton(RedisRateLimiter, redis, config.weight_per_minute),
+            providers.Singleton(MemoryRateLimiter, config.weight_per_minute),
+        ),
     )
 
     sync = providers.Singleton(LedgerSync, exchange.provided.ledger)
@@ -83,9 +118,20 @@ class Container(containers.DeclarativeContainer):
     funds = providers.Singleton(Funds, exchange, unit_of_work, sync, relay, clock, config.faucet)
     portfolio = providers.Singleton(Portfolio, funds, market_data)
     gate = providers.Singleton(Gate, accounts, clock, rate_limiter, config.weight_per_minute)
-    listen_keys = providers.Selector(config.adapters, memory=providers.Singleton(MemoryListenKeys))
+    listen_keys = providers.Selector(
+        config.adapters,
+        memory=providers.Singleton(MemoryListenKeys),
+        local=providers.Singleton(RedisListenKeys, redis),
+    )
     user_streams = providers.Singleton(UserStreams, listen_keys, clock)
     services = providers.Singleton(
         Services, gate, trading, market_data, history, accounts, funds, portfolio, user_streams,
         cache, config.admin_token, config.connections_per_address,
     )  # fmt: skip
+
+
+async def release(container: Container) -> None:
+    """Closes the connections the servers' adapters opened."""
+    if container.config.adapters() == "local":
+        await container.database().dispose()
+        await container.redis().aclose()

@@ -8,7 +8,6 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.channels import ChannelsPlugin
-from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
@@ -25,7 +24,7 @@ from entrypoints.api.streams import Delivery, combined_streams, raw_stream, raw_
 from entrypoints.api.user_stream import UserStreamController
 from entrypoints.api.users import UserController
 from entrypoints.api.wallet import WalletController
-from entrypoints.container import Container
+from entrypoints.container import Container, release
 from entrypoints.streams.hub import StreamHub
 from entrypoints.streams.user_data import UserDataFeed
 
@@ -44,7 +43,9 @@ def create_app(
 ) -> Litestar:
     """The app; `background` jobs (such as the demo bots) run while it serves."""
     channels = ChannelsPlugin(
-        backend=MemoryChannelsBackend(), arbitrary_channels_allowed=True, subscriber_class=Delivery
+        backend=container.channels_backend(),
+        arbitrary_channels_allowed=True,
+        subscriber_class=Delivery,
     )
     feed = UserDataFeed(container.exchange())
     hub = StreamHub(
@@ -78,6 +79,7 @@ def create_app(
             for engine in engines.values():
                 await engine.stop()
             await relay.stop()
+            await release(container)
 
     return Litestar(
         plugins=[channels],

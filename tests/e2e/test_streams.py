@@ -25,11 +25,16 @@ def place(client: SignedClient, side: str, quantity: str, price: str) -> Any:
     )  # fmt: skip
 
 
-def order_flow(client: SignedClient, count: int, seed: int) -> None:
-    """Limit orders around 60,000 on both sides, some crossing, and cancels."""
+def order_flow(
+    client: SignedClient, count: int, seed: int, halfway: threading.Event | None = None
+) -> None:
+    """Limit orders around 60,000 on both sides, some crossing, and cancels; with `halfway`,
+    the second half waits until it is set."""
     rng = random.Random(seed)
     open_ids: list[int] = []
-    for _ in range(count):
+    for sent in range(count):
+        if halfway is not None and sent == count // 2:
+            halfway.wait(timeout=10)
         if open_ids and rng.random() < 0.3:
             order_id = open_ids.pop(rng.randrange(len(open_ids)))
             with contextlib.suppress(AssertionError):  # it may have filled meanwhile
@@ -54,12 +59,13 @@ async def test_a_local_book_synced_from_diff_depth_equals_the_rest_book(live: Li
     trader = live.signed("depth-sync", BTC="100", USDT="10000000")
     async with websockets.connect(f"{live.ws_url}/ws/btcusdt@depth@100ms") as socket:
         buffered: list[Any] = []
-        flow = threading.Thread(target=order_flow, args=(trader, 300, 1))
+        snapshot_taken = threading.Event()  # so that changes come before and after it
+        flow = threading.Thread(target=order_flow, args=(trader, 300, 1, snapshot_taken))
         flow.start()
-        while len(buffered) < 3:
-            buffered.append(await receive(socket))
+        buffered.append(await receive(socket))
         async with httpx.AsyncClient(base_url=live.base_url) as rest:
             snapshot = (await rest.get("/api/v3/depth?symbol=BTCUSDT&limit=5000")).json()
+        snapshot_taken.set()
         book = {
             side: {Decimal(p): Decimal(q) for p, q in snapshot[side]} for side in ("bids", "asks")
         }

@@ -1,0 +1,98 @@
+"""Two processes on one store, each with its own exchange in memory: one market has one engine
+at a time, and an account's balance cannot be spent twice by engines of different markets."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+
+import pytest
+
+from adapters.memory.publisher import MemoryEventPublisher
+from adapters.system import SystemClock
+from application.engine import EngineSettings, MarketEngine
+from application.errors import MarketUnavailable
+from application.ledger_sync import LedgerSync
+from application.ports import UnitOfWorkFactory
+from application.relay import Relay
+from domain.commands import PlaceOrder
+from domain.errors import InsufficientBalance
+from domain.exchange import Exchange
+from domain.ledger import Balance, EntryKind, transfer_entry
+from domain.orders import OrderType, Side
+from entrypoints.listing import default_markets
+
+BTC, USDT, ETH = 10**10, 10**8, 10**8
+BUYER = 7
+
+
+class Process:
+    """What one `bourse serve` holds: its exchange in memory, its engines, its relay."""
+
+    def __init__(self, name: str, unit_of_work: UnitOfWorkFactory) -> None:
+        self.exchange = Exchange(default_markets())
+        sync = LedgerSync(self.exchange.ledger)
+        self.relay = Relay(unit_of_work, MemoryEventPublisher())
+        settings = EngineSettings(name, lease_ttl_ms=60_000)
+        self.engines = {
+            symbol: MarketEngine(
+                self.exchange, symbol, unit_of_work, sync, self.relay, SystemClock(), settings
+            )
+            for symbol in self.exchange.markets
+        }
+
+    async def start(self, *symbols: str) -> None:
+        for symbol in symbols:
+            await self.engines[symbol].start()
+
+    async def stop(self) -> None:
+        for engine in self.engines.values():
+            await engine.stop()
+
+
+@pytest.fixture
+async def processes(unit_of_work: UnitOfWorkFactory) -> AsyncIterator[tuple[Process, Process]]:
+    async with unit_of_work() as uow:
+        entry = transfer_entry(EntryKind.DEPOSIT, BUYER, "USDT", 1000 * USDT, "funding")
+        await uow.journal.add(entry, 0)
+        await uow.commit()
+    first, second = Process("first", unit_of_work), Process("second", unit_of_work)
+    async with AsyncExitStack() as stack:
+        stack.push_async_callback(first.stop)
+        stack.push_async_callback(second.stop)
+        yield first, second
+
+
+async def test_a_market_runs_in_one_process_only(processes: tuple[Process, Process]) -> None:
+    first, second = processes
+    await first.start("BTCUSDT")
+    await second.start("BTCUSDT", "ETHUSDT")
+    assert first.engines["BTCUSDT"].serving
+    assert not second.engines["BTCUSDT"].serving
+    assert second.engines["ETHUSDT"].serving
+    with pytest.raises(MarketUnavailable):
+        await second.engines["BTCUSDT"].submit(buy("BTCUSDT", BTC // 100, 60_000))
+
+
+def buy(symbol: str, quantity: int, price: int) -> PlaceOrder:
+    return PlaceOrder(BUYER, symbol, Side.BUY, OrderType.LIMIT, quantity, price * USDT)
+
+
+async def test_one_balance_is_not_spent_twice_across_processes(
+    processes: tuple[Process, Process], unit_of_work: UnitOfWorkFactory
+) -> None:
+    first, second = processes
+    await first.start("BTCUSDT")
+    await second.start("ETHUSDT")
+    # Each order holds 800 of the buyer's 1000 USDT, each in a process of its own.
+    outcomes = await asyncio.gather(
+        first.engines["BTCUSDT"].submit(buy("BTCUSDT", BTC // 100, 80_000)),
+        second.engines["ETHUSDT"].submit(buy("ETHUSDT", ETH // 2, 1_600)),
+        return_exceptions=True,
+    )
+    accepted = [o for o in outcomes if not isinstance(o, BaseException)]
+    refused = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(accepted) == 1
+    assert isinstance(refused[0], InsufficientBalance | MarketUnavailable)
+    async with unit_of_work() as uow:
+        balances = await uow.journal.balances(BUYER)
+    assert balances["USDT"] == Balance(available=200 * USDT, locked=800 * USDT)
