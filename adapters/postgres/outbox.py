@@ -32,9 +32,7 @@ class PostgresOutbox:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        return [
-            OutboxMessage(row.outbox_id, row.symbol, row.sequence, row.events) for row in rows
-        ]
+        return [OutboxMessage(row.outbox_id, row.symbol, row.sequence, row.events) for row in rows]
 
     async def relayed(self, outbox_ids: Sequence[int]) -> None:
         await self._uow.execute(delete(outbox).where(outbox.c.outbox_id.in_(list(outbox_ids))))
