@@ -19,7 +19,7 @@ from tests.reliability.server import ExchangeProcess, open_account, server_envir
 SEED = 20240611
 ACCOUNTS = 6
 KILLS = 4
-RUN_BETWEEN_KILLS_S = (3.0, 7.0)
+RUN_BETWEEN_KILLS_S = (4.0, 8.0)
 RUN_AFTER_LAST_START_S = 3.0
 
 
