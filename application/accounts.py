@@ -2,7 +2,7 @@
 
 import re
 
-from attrs import define
+from attrs import define, field
 
 from application.errors import InvalidCredentials, InvalidToken, NotFound
 from application.ports import (
@@ -18,6 +18,8 @@ from application.records import ApiKey, Session, User
 REFRESH_LIFETIME_MS = 30 * 24 * 3600 * 1000
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 8
+API_KEY_CACHE_MS = 5_000
+KNOWN_KEYS = 100_000
 
 
 class InvalidSignUp(InvalidCredentials):
@@ -39,6 +41,7 @@ class Accounts:
     ids: IdSource
     hasher: PasswordHasher
     tokens: TokenService
+    _known_keys: dict[str, tuple[ApiKey, int]] = field(factory=dict, init=False)
 
     async def sign_up(self, email: str, password: str) -> User:
         email = email.strip().lower()
@@ -95,10 +98,22 @@ class Accounts:
                 raise NotFound("No such API key.")
             await uow.api_keys.remove(api_key)
             await uow.commit()
+        self._known_keys.pop(api_key, None)
 
     async def api_key(self, api_key: str) -> ApiKey | None:
+        """The key, read from the store at most every few seconds: every signed request needs
+        it. A key deleted through another process keeps working here until then."""
+        now = self.clock.now()
+        known = self._known_keys.get(api_key)
+        if known is not None and known[1] > now:
+            return known[0]
         async with self.unit_of_work() as uow:
-            return await uow.api_keys.get(api_key)
+            key = await uow.api_keys.get(api_key)
+        if key is not None:
+            if len(self._known_keys) >= KNOWN_KEYS:
+                self._known_keys.clear()
+            self._known_keys[api_key] = (key, now + API_KEY_CACHE_MS)
+        return key
 
     async def _start_session(self, user_id: int) -> Tokens:
         now = self.clock.now()

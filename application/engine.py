@@ -47,6 +47,7 @@ class Applied:
     events: list[Event]
     cancel_error: DomainError | None = None
     place_error: DomainError | None = None
+    orders: dict[int, OrderRecord] = field(factory=dict)  # as the command left them, by id
 
 
 @define
@@ -251,9 +252,12 @@ class MarketEngine:
                 assert applied is not None
                 batch.append((applied.events, _timestamp(pending.command)))
                 await uow.outbox.add(self.symbol, applied.sequence, applied.events)
-            await record_events(uow, batch)
+            orders = await record_events(uow, batch)
             await uow.leases.fence(lease, self.sequence)
             await uow.commit()
+        for pending, changed in zip(done, orders, strict=True):
+            assert pending.applied is not None
+            pending.applied.orders = changed
 
     def _execute(self, command: MarketCommand) -> Applied:
         if isinstance(command, CancelReplace):

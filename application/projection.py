@@ -1,6 +1,7 @@
 """Writes what the engine did into the history, inside the caller's unit of work."""
 
 from collections.abc import Sequence
+from copy import copy
 
 from application.ports import UnitOfWork
 from application.records import OrderRecord
@@ -9,14 +10,20 @@ from domain.ledger import JournalEntry
 from domain.orders import OrderStatus
 
 
-async def record_events(uow: UnitOfWork, batch: Sequence[tuple[Sequence[Event], int]]) -> None:
-    """Records each command's events, stamped with its time. One batch may hold an order's
-    acceptance and its later fills, so orders are gathered across the batch, then saved."""
+async def record_events(
+    uow: UnitOfWork, batch: Sequence[tuple[Sequence[Event], int]]
+) -> list[dict[int, OrderRecord]]:
+    """Records each command's events, stamped with its time, and gives for each command the
+    orders it changed as they stood after it. One batch may hold an order's acceptance and its
+    later fills, so orders are gathered across the batch, then saved."""
     touched: dict[tuple[str, int], OrderRecord] = {}
+    after: list[dict[int, OrderRecord]] = []
     for events, timestamp in batch:
-        await _record(uow, events, timestamp, touched)
+        changed = await _record(uow, events, timestamp, touched)
+        after.append({order_id: copy(touched[symbol, order_id]) for symbol, order_id in changed})
     for order in touched.values():
         await uow.orders.save(order)
+    return after
 
 
 async def _record(
@@ -24,7 +31,8 @@ async def _record(
     events: Sequence[Event],
     timestamp: int,
     touched: dict[tuple[str, int], OrderRecord],
-) -> None:
+) -> list[tuple[str, int]]:
+    changed: list[tuple[str, int]] = []
     for event in events:
         if isinstance(event, OrderAccepted):
             touched[event.symbol, event.order_id] = OrderRecord(
@@ -45,6 +53,7 @@ async def _record(
                 created_at=event.timestamp,
                 updated_at=event.timestamp,
             )
+            changed.append((event.symbol, event.order_id))
         elif isinstance(event, OrderUpdated):
             key = (event.symbol, event.order_id)
             order = touched.get(key) or await uow.orders.get(*key)
@@ -56,8 +65,10 @@ async def _record(
             order.cumulative_quote = event.cumulative_quote
             order.updated_at = event.timestamp
             touched[key] = order
+            changed.append(key)
         elif isinstance(event, Trade):
             await uow.trades.add(event)
             await uow.candles.record(event)
         elif isinstance(event, JournalEntry):
             await uow.journal.add(event, timestamp)
+    return changed

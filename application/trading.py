@@ -53,7 +53,7 @@ class Trading:
             if earlier is not None:
                 return PlacedOrder(earlier, [])
         applied = await engine.submit(replace(command, timestamp=self.clock.now()))
-        return await self._placed(command.symbol, applied)
+        return self._placed(applied)
 
     def test(self, command: PlaceOrder) -> None:
         """Checks an order as placing it would, without placing it."""
@@ -66,7 +66,7 @@ class Trading:
         applied = await self.engine(command.symbol).submit(
             replace(command, timestamp=self.clock.now())
         )
-        return await self._updated_order(command.symbol, applied)
+        return self._updated_order(applied)
 
     async def cancel_all(self, account_id: int, symbol: str) -> list[OrderRecord]:
         engine = self.engine(symbol)
@@ -87,7 +87,7 @@ class Trading:
         applied = await self.engine(command.symbol).submit(
             replace(command, timestamp=self.clock.now())
         )
-        return await self._updated_order(command.symbol, applied)
+        return self._updated_order(applied)
 
     async def cancel_replace(self, command: CancelReplace) -> CancelReplaced:
         now = self.clock.now()
@@ -99,28 +99,23 @@ class Trading:
         applied = await self.engine(command.place.symbol).submit(stamped)
         canceled = None
         if applied.cancel_error is None:
-            canceled = await self._updated_order(command.place.symbol, applied)
+            canceled = self._updated_order(applied)
         placed = None
         if applied.place_error is None:
-            placed = await self._placed(command.place.symbol, applied)
+            placed = self._placed(applied)
         return CancelReplaced(canceled, placed, applied.cancel_error, applied.place_error)
 
-    async def _placed(self, symbol: str, applied: Applied) -> PlacedOrder:
+    @staticmethod
+    def _placed(applied: Applied) -> PlacedOrder:
         order_id = next(e.order_id for e in applied.events if isinstance(e, OrderAccepted))
         fills = [
             e
             for e in applied.events
             if isinstance(e, Trade) and order_id in (e.buyer_order_id, e.seller_order_id)
         ]
-        return PlacedOrder(await self._order(symbol, order_id), fills)
+        return PlacedOrder(applied.orders[order_id], fills)
 
-    async def _updated_order(self, symbol: str, applied: Applied) -> OrderRecord:
+    @staticmethod
+    def _updated_order(applied: Applied) -> OrderRecord:
         order_id = next(e.order_id for e in applied.events if isinstance(e, OrderUpdated))
-        return await self._order(symbol, order_id)
-
-    async def _order(self, symbol: str, order_id: int) -> OrderRecord:
-        async with self.unit_of_work() as uow:
-            order = await uow.orders.get(symbol, order_id)
-        if order is None:
-            raise LookupError(f"order {symbol}:{order_id} was committed but cannot be read")
-        return order
+        return applied.orders[order_id]
