@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from attrs import define, field
 
-from application.errors import MarketUnavailable
+from application.errors import MarketUnavailable, Unavailable
 from application.ledger_sync import LedgerSync
 from application.ports import Clock, UnitOfWorkFactory
 from application.projection import record_events
@@ -83,6 +83,7 @@ class MarketEngine:
     ticker: RollingTicker = field(factory=RollingTicker)
     _lease: Lease | None = None
     _serving: bool = False
+    _store_down: bool = False
     _queue: "asyncio.Queue[_Pending]" = field(factory=asyncio.Queue)
     _task: "asyncio.Task[None] | None" = None
 
@@ -128,8 +129,8 @@ class MarketEngine:
             if not self._serving:
                 try:
                     await self._take_over()
-                except Exception:
-                    logger.exception("engine %s could not rebuild; retrying", self.symbol)
+                except Exception as error:
+                    self._trouble("could not rebuild; retrying", error)
                 if not self._serving:
                     await asyncio.sleep(RETRY_SECONDS)
                     continue
@@ -143,10 +144,10 @@ class MarketEngine:
                 batch.append(self._queue.get_nowait())
             try:
                 await self._apply(batch)
-            except Exception:
+            except Exception as error:
                 # Most likely the store is out of reach: nothing was committed, so nothing of
                 # the batch happened; the market is rebuilt before it takes commands again.
-                logger.exception("engine %s: batch failed; rebuilding", self.symbol)
+                self._trouble("batch failed; rebuilding", error)
                 for pending in batch:
                     _answer(pending.reply, error=MarketUnavailable(self.symbol))
                 self._stand_down()
@@ -167,6 +168,7 @@ class MarketEngine:
         self._serving = True
         self.relay.symbols.add(self.symbol)
         self.relay.notify()  # what an earlier owner committed and never relayed
+        self._store_down = False
         logger.info("engine %s serving from sequence %d", self.symbol, self.sequence)
 
     async def _restore(self, lease: Lease) -> None:
@@ -195,8 +197,8 @@ class MarketEngine:
     async def _renew(self) -> None:
         try:
             lease = await self._acquire()
-        except Exception:
-            logger.exception("engine %s could not renew its lease", self.symbol)
+        except Exception as error:
+            self._trouble("could not renew its lease", error)
             lease = (
                 self._lease if self._lease and self._lease.expires_at > self.clock.now() else None
             )
@@ -205,6 +207,14 @@ class MarketEngine:
             self._stand_down()
         else:
             self._lease = lease
+
+    def _trouble(self, what: str, error: Exception) -> None:
+        """An outage of the store is told once; anything else is a bug, told in full."""
+        if not isinstance(error, Unavailable):
+            logger.error("engine %s %s", self.symbol, what, exc_info=error)
+        elif not self._store_down:
+            self._store_down = True
+            logger.warning("engine %s %s: %s", self.symbol, what, error)
 
     def _stand_down(self) -> None:
         self._serving = False

@@ -94,6 +94,10 @@ class Orders(Protocol):
 
     async def get(self, symbol: str, order_id: int) -> OrderRecord | None: ...
 
+    async def get_many(self, symbol: str, order_ids: Collection[int]) -> dict[int, OrderRecord]:
+        """Those of the orders that exist, by id."""
+        ...
+
     async def by_client_id(
         self, account_id: int, symbol: str, client_order_id: str
     ) -> OrderRecord | None: ...

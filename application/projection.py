@@ -16,7 +16,7 @@ async def record_events(
     """Records each command's events, stamped with its time, and gives for each command the
     orders it changed as they stood after it. One batch may hold an order's acceptance and its
     later fills, so orders are gathered across the batch, then saved."""
-    touched: dict[tuple[str, int], OrderRecord] = {}
+    touched = await _earlier_orders(uow, batch)
     after: list[dict[int, OrderRecord]] = []
     for events, timestamp in batch:
         changed = await _record(uow, events, timestamp, touched)
@@ -24,6 +24,25 @@ async def record_events(
     for order in touched.values():
         await uow.orders.save(order)
     return after
+
+
+async def _earlier_orders(
+    uow: UnitOfWork, batch: Sequence[tuple[Sequence[Event], int]]
+) -> dict[tuple[str, int], OrderRecord]:
+    """The orders the batch updates without having accepted them, read at once."""
+    accepted: set[tuple[str, int]] = set()
+    wanted: dict[str, set[int]] = {}
+    for events, _ in batch:
+        for event in events:
+            if isinstance(event, OrderAccepted):
+                accepted.add((event.symbol, event.order_id))
+            elif isinstance(event, OrderUpdated) and (event.symbol, event.order_id) not in accepted:
+                wanted.setdefault(event.symbol, set()).add(event.order_id)
+    found: dict[tuple[str, int], OrderRecord] = {}
+    for symbol, order_ids in wanted.items():
+        for order_id, order in (await uow.orders.get_many(symbol, order_ids)).items():
+            found[symbol, order_id] = order
+    return found
 
 
 async def _record(
@@ -56,7 +75,7 @@ async def _record(
             changed.append((event.symbol, event.order_id))
         elif isinstance(event, OrderUpdated):
             key = (event.symbol, event.order_id)
-            order = touched.get(key) or await uow.orders.get(*key)
+            order = touched.get(key)
             if order is None:
                 raise LookupError(f"update of an order never recorded: {key}")
             order.status = event.status

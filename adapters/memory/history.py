@@ -43,6 +43,10 @@ class MemoryOrders:
         order = self._uow.store.orders.get((symbol, order_id))
         return copy(order) if order else None
 
+    async def get_many(self, symbol: str, order_ids: Collection[int]) -> dict[int, OrderRecord]:
+        stored = self._uow.store.orders
+        return {i: copy(stored[symbol, i]) for i in order_ids if (symbol, i) in stored}
+
     async def by_client_id(
         self, account_id: int, symbol: str, client_order_id: str
     ) -> OrderRecord | None:

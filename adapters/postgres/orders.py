@@ -1,6 +1,6 @@
 """The history of orders in PostgreSQL: each order one row, upserted as it changes."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, func, select
@@ -28,6 +28,14 @@ class PostgresOrders:
     async def get(self, symbol: str, order_id: int) -> OrderRecord | None:
         found = select(orders).where(orders.c.symbol == symbol, orders.c.order_id == order_id)
         return await self._one(found)
+
+    async def get_many(self, symbol: str, order_ids: Collection[int]) -> dict[int, OrderRecord]:
+        if not order_ids:
+            return {}
+        found = select(orders).where(
+            orders.c.symbol == symbol, orders.c.order_id.in_(list(order_ids))
+        )
+        return {order.order_id: order for order in await self._all(found)}
 
     async def by_client_id(
         self, account_id: int, symbol: str, client_order_id: str

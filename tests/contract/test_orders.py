@@ -151,3 +151,12 @@ async def test_a_market_s_open_orders_and_last_id(unit_of_work: UnitOfWorkMaker)
         assert await uow.orders.last_id("BTCUSDT") == 5
         assert await uow.orders.last_id("ETHUSDT") == 9
         assert await uow.orders.last_id("XRPUSDT") == 0
+
+
+async def test_several_orders_are_read_at_once(unit_of_work: UnitOfWorkMaker) -> None:
+    await _save(unit_of_work, order(1), order(2), order(3), order(2, symbol="ETHUSDT"))
+    async with unit_of_work() as uow:
+        found = await uow.orders.get_many("BTCUSDT", {2, 3, 9})
+        none = await uow.orders.get_many("BTCUSDT", set())
+    assert found == {2: order(2), 3: order(3)}
+    assert none == {}
