@@ -9,7 +9,7 @@ import uvicorn
 from adapters.security.secret_box import SecretBox
 from entrypoints.demo import run_demo
 from entrypoints.migrate import migrate
-from entrypoints.server import build_app
+from entrypoints.server import build_app, check_local
 from entrypoints.settings import ADAPTER_MODES, Settings, database_url
 
 
@@ -38,6 +38,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         run_demo(args.orders, args.seed)
     elif args.command == "serve":
         settings = Settings.from_env(args.adapters)
+        if settings.adapters == "local":
+            check_local(settings)
         app, _ = build_app(settings, bots=settings.adapters == "memory" and not args.no_bots)
         uvicorn.run(
             app,

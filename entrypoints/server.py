@@ -16,8 +16,6 @@ from entrypoints.settings import Settings
 def build_container(settings: Settings) -> Container:
     if settings.adapters == "aws":
         raise SystemExit("The 'aws' adapters are not built yet; use --adapters memory or local.")
-    if settings.adapters == "local":
-        check_local(settings)
     container = Container()
     container.config.from_dict(asdict(settings))
     return container

@@ -11,17 +11,21 @@ from decimal import Decimal
 from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
+import attrs
 import ccxt
 import ccxt.pro
 import httpx
 import pytest
+import redis
 import uvicorn
 from binance.client import Client
 
+from adapters.security.secret_box import SecretBox
 from adapters.security.signatures import sign
 from entrypoints.container import Container
 from entrypoints.server import build_app
 from entrypoints.settings import Settings
+from tests.conftest import REDIS, empty
 from tests.e2e.conftest import SETTINGS
 
 T = TypeVar("T")
@@ -111,9 +115,22 @@ class LiveServer:
         return client
 
 
-@pytest.fixture(scope="module")
-def live() -> Iterator[LiveServer]:
-    with LiveServer() as server:
+@pytest.fixture(scope="module", params=["memory", "local"])
+def live(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """A live server on the memory adapters, and one on PostgreSQL + Redis (emptied first)."""
+    settings = SETTINGS
+    if request.param == "local":
+        database_url = request.getfixturevalue("postgres_url")
+        asyncio.run(empty(database_url))
+        redis.Redis.from_url(REDIS).flushdb()
+        settings = attrs.evolve(
+            SETTINGS,
+            adapters="local",
+            database_url=database_url,
+            redis_url=REDIS,
+            secret_key=SecretBox.new_key(),
+        )
+    with LiveServer(settings) as server:
         yield server
 
 

@@ -1,17 +1,22 @@
+import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+import attrs
 import pytest
 from litestar.testing import AsyncTestClient
 
+from adapters.security.secret_box import SecretBox
 from adapters.security.signatures import sign
 from application.records import ApiKey
 from entrypoints.container import Container
 from entrypoints.server import build_app
 from entrypoints.settings import Settings
+
+T = TypeVar("T")
 
 SETTINGS = Settings(
     adapters="memory",
@@ -51,17 +56,37 @@ class Venue:
         self.client = client
         self.container = container
 
+    async def run(self, call: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """Awaits a use case on the app's own event loop, where its connections live."""
+        return await asyncio.to_thread(self.client.blocking_portal.call, call, *args)
+
     async def trader(self, name: str, **funds: str) -> Trader:
         accounts = self.container.accounts()
-        user = await accounts.sign_up(f"{name}@example.com", "correct horse battery")
-        key = await accounts.create_api_key(user.user_id, name)
+        user = await self.run(accounts.sign_up, f"{name}@example.com", "correct horse battery")
+        key = await self.run(accounts.create_api_key, user.user_id, name)
         for asset, amount in funds.items():
-            await self.container.funds().deposit(user.user_id, asset, Decimal(amount), "test")
+            deposit = self.container.funds().deposit
+            await self.run(deposit, user.user_id, asset, Decimal(amount), "test")
         return Trader(self.client, key)
 
 
+@pytest.fixture(params=["memory", "local"])
+def settings(request: pytest.FixtureRequest) -> Settings:
+    """Each API test runs on the memory adapters and on PostgreSQL + Redis (emptied first)."""
+    if request.param == "memory":
+        return SETTINGS
+    request.getfixturevalue("postgres_engine")
+    return attrs.evolve(
+        SETTINGS,
+        adapters="local",
+        database_url=request.getfixturevalue("postgres_url"),
+        redis_url=request.getfixturevalue("redis_url"),
+        secret_key=SecretBox.new_key(),
+    )
+
+
 @pytest.fixture
-async def venue() -> AsyncIterator[Venue]:
-    app, container = build_app(SETTINGS)
+async def venue(settings: Settings) -> AsyncIterator[Venue]:
+    app, container = build_app(settings)
     async with AsyncTestClient(app=app) as client:
         yield Venue(client, container)
