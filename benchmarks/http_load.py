@@ -1,6 +1,7 @@
 """Open-loop HTTP load against a running Bourse: signed order placements mixed with cancels and
 depth reads at a fixed request rate. Latency is measured from each request's intended send
-time, so a stalled server shows as latency instead of as a slower client.
+time, so a stalled server shows as latency instead of as a slower client. A 3 s warm-up at the
+first rate is not measured.
 
     python -m benchmarks.http_load [--url URL | --adapters memory|local] [--rates 500,1000]
                                    [--duration S] [--json PATH]
@@ -39,6 +40,7 @@ SYMBOL = "BTCUSDT"
 TRADERS = 8
 CONNECTIONS = 256
 MIX = (("place", 0.5), ("cancel", 0.25), ("depth", 0.25))
+WARM_UP_S = 3.0
 
 
 class Trader:
@@ -223,6 +225,8 @@ async def measure(
 ) -> list[dict[str, float]]:
     async with aiohttp.ClientSession() as session:
         traders = [await open_account(session, url, f"load{i}") for i in range(TRADERS)]
+    # Unmeasured: the server's pools, caches and prepared statements fill up first.
+    await Load(url, traders, seed).run(rates[0], WARM_UP_S)
     results = []
     for rate in rates:
         results.append(await Load(url, traders, seed).run(rate, duration))

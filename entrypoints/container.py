@@ -16,7 +16,7 @@ from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from adapters.postgres.database import create_engine
 from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
 from adapters.redis.cache import RedisCache
-from adapters.redis.channels import ResilientRedisChannelsBackend
+from adapters.redis.channels import RedisFanOut
 from adapters.redis.client import connect
 from adapters.redis.listen_keys import RedisListenKeys
 from adapters.redis.rate_limiter import FallbackRateLimiter, RedisRateLimiter
@@ -84,7 +84,7 @@ class Container(containers.DeclarativeContainer):
     channels_backend = providers.Selector(
         config.adapters,
         memory=providers.Singleton(MemoryChannelsBackend),
-        local=providers.Singleton(ResilientRedisChannelsBackend, redis=redis),
+        local=providers.Singleton(RedisFanOut, redis),
     )
     sessions = providers.Selector(
         config.adapters,
