@@ -280,9 +280,10 @@ class RateLimiter(Protocol):
     """Request weight (Binance's REQUEST_WEIGHT) as a token bucket per key: it holds a
     minute's weight when full and refills continuously at that weight per minute."""
 
-    async def spend(self, key: str, weight: int, now: int) -> int:
-        """Takes `weight` from `key`'s bucket and returns the weight in use: what the bucket
-        lacks of full, rounded up. Raises `RateLimited`, taking nothing, if it holds less."""
+    async def spend(self, keys: Sequence[str], weight: int, now: int) -> int:
+        """Takes `weight` from the bucket of every key and returns the most weight in use: what
+        a bucket lacks of full, rounded up. Raises `RateLimited`, taking nothing from any, if
+        one holds less."""
         ...
 
 

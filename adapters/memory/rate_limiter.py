@@ -5,6 +5,7 @@ counted in sixty-thousandths of a unit of weight, so that every millisecond refi
 number of them and the arithmetic stays exact."""
 
 from collections import OrderedDict
+from collections.abc import Sequence
 
 from application.errors import RateLimited
 
@@ -19,22 +20,28 @@ class MemoryRateLimiter:
         # the last minute are kept.
         self._buckets: OrderedDict[str, tuple[int, int]] = OrderedDict()
 
-    async def spend(self, key: str, weight: int, now: int) -> int:
+    async def spend(self, keys: Sequence[str], weight: int, now: int) -> int:
         self._forget_full(now)
-        full = self.limit * MINUTE
-        level, updated_at = self._buckets.get(key, (full, now))
-        if now > updated_at:
-            level, updated_at = min(full, level + (now - updated_at) * self.limit), now
-        needed = weight * MINUTE
-        if level < needed:
-            raise RateLimited(self.limit, retry_after=-(-(needed - level) // self.limit))
-        level -= needed
-        if level == full:
-            self._buckets.pop(key, None)
-        else:
-            self._buckets[key] = (level, updated_at)
-            self._buckets.move_to_end(key)
-        return -(-(full - level) // MINUTE)
+        full, needed = self.limit * MINUTE, weight * MINUTE
+        buckets = []
+        for key in keys:
+            level, updated_at = self._buckets.get(key, (full, now))
+            if now > updated_at:
+                level, updated_at = min(full, level + (now - updated_at) * self.limit), now
+            buckets.append((key, level, updated_at))
+        lacking = max((needed - level for _, level, _ in buckets), default=0)
+        if lacking > 0:
+            raise RateLimited(self.limit, retry_after=-(-lacking // self.limit))
+        used = 0
+        for key, level, updated_at in buckets:
+            left = level - needed
+            if left == full:
+                self._buckets.pop(key, None)
+            else:
+                self._buckets[key] = (left, updated_at)
+                self._buckets.move_to_end(key)
+            used = max(used, -(-(full - left) // MINUTE))
+        return used
 
     def _forget_full(self, now: int) -> None:
         while self._buckets:

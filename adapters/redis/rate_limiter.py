@@ -2,6 +2,8 @@
 that counts in this process while Redis is out of reach. The arithmetic is the memory
 adapter's: levels in sixty-thousandths of a unit of weight, the caller's clock."""
 
+from collections.abc import Sequence
+
 import redis.asyncio as redis
 
 from adapters.memory.rate_limiter import MINUTE, MemoryRateLimiter
@@ -11,31 +13,39 @@ from application.ports import RateLimiter
 
 BUCKET = "bourse:weight:"
 
-# KEYS: the bucket. ARGV: weight per minute, weight, now, a minute. Returns {1, weight in use}
-# or {0, milliseconds until the bucket holds the weight}.
+# KEYS: the buckets. ARGV: weight per minute, weight, now, a minute. Returns {1, the most weight
+# in use} or, taking nothing, {0, milliseconds until every bucket holds the weight}.
 SPEND = """
 local limit, weight, now, minute = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]),
     tonumber(ARGV[4])
-local full = limit * minute
-local level, updated_at = full, now
-local bucket = redis.call('HMGET', KEYS[1], 'level', 'updated_at')
-if bucket[1] then
-    level, updated_at = tonumber(bucket[1]), tonumber(bucket[2])
-    if now > updated_at then
-        level, updated_at = math.min(full, level + (now - updated_at) * limit), now
+local full, needed = limit * minute, weight * minute
+local levels, times, lacking = {}, {}, 0
+for i, key in ipairs(KEYS) do
+    local level, updated_at = full, now
+    local bucket = redis.call('HMGET', key, 'level', 'updated_at')
+    if bucket[1] then
+        level, updated_at = tonumber(bucket[1]), tonumber(bucket[2])
+        if now > updated_at then
+            level, updated_at = math.min(full, level + (now - updated_at) * limit), now
+        end
     end
+    levels[i], times[i] = level, updated_at
+    lacking = math.max(lacking, needed - level)
 end
-local needed = weight * minute
-if level < needed then return {0, math.ceil((needed - level) / limit)} end
-level = level - needed
-if level == full then
-    redis.call('DEL', KEYS[1])
-else
-    redis.call('HSET', KEYS[1], 'level', string.format('%d', level),
-        'updated_at', string.format('%d', updated_at))
-    redis.call('PEXPIRE', KEYS[1], minute)
+if lacking > 0 then return {0, math.ceil(lacking / limit)} end
+local used = 0
+for i, key in ipairs(KEYS) do
+    local level = levels[i] - needed
+    if level == full then
+        redis.call('DEL', key)
+    else
+        redis.call('HSET', key, 'level', string.format('%d', level),
+            'updated_at', string.format('%d', times[i]))
+        redis.call('PEXPIRE', key, minute)
+    end
+    used = math.max(used, math.ceil((full - level) / minute))
 end
-return {1, math.ceil((full - level) / minute)}
+return {1, used}
 """
 
 
@@ -44,10 +54,10 @@ class RedisRateLimiter:
         self.limit = weight_per_minute
         self._spend = client.register_script(SPEND)
 
-    async def spend(self, key: str, weight: int, now: int) -> int:
+    async def spend(self, keys: Sequence[str], weight: int, now: int) -> int:
         with reachable("rate limiter"):
             spent, amount = await self._spend(
-                keys=[BUCKET + key], args=[self.limit, weight, now, MINUTE]
+                keys=[BUCKET + key for key in keys], args=[self.limit, weight, now, MINUTE]
             )
         if not spent:
             raise RateLimited(self.limit, retry_after=int(amount))
@@ -65,13 +75,13 @@ class FallbackRateLimiter:
         self._local = local
         self._outage = outage or Outage("rate limiter")
 
-    async def spend(self, key: str, weight: int, now: int) -> int:
+    async def spend(self, keys: Sequence[str], weight: int, now: int) -> int:
         if self._outage.allows():
             try:
-                used = await self._shared.spend(key, weight, now)
+                used = await self._shared.spend(keys, weight, now)
             except Unavailable as error:
                 self._outage.failed(error)
             else:
                 self._outage.succeeded()
                 return used
-        return await self._local.spend(key, weight, now)
+        return await self._local.spend(keys, weight, now)

@@ -1,7 +1,8 @@
 """Who is calling, and may they: request weight, API keys with HMAC signatures, bearer tokens.
 
 Request weight is charged to the caller's address and, once its signature proves the request
-is the key holder's, to its API key too; X-MBX-USED-WEIGHT-1M reports the larger of the two."""
+is the key holder's, to its API key too, both at once; X-MBX-USED-WEIGHT-1M reports the larger
+of the two."""
 
 from typing import Any
 
@@ -47,19 +48,23 @@ class Gate:
 
     async def charge(self, request: AnyRequest, weight: int) -> None:
         """Spends request weight from the caller's address."""
-        await self._spend(request, f"ip:{_address(request)}", weight)
+        await self._spend(request, [f"ip:{_address(request)}"], weight)
 
     async def private(self, request: AnyRequest, weight: int = 1) -> Caller:
         """An API key with a signed request, or a bearer access token."""
-        await self.charge(request, weight)
         api_key = request.headers.get("x-mbx-apikey")
         if api_key is None:
+            await self.charge(request, weight)
             authorization = request.headers.get("authorization", "")
             if authorization.lower().startswith("bearer "):
                 return await self._bearer(request, authorization[7:].strip())
             raise ApiError(-2014, "API-key format invalid.", 401)
-        caller = await self._signed(request, api_key)
-        await self._spend(request, f"key:{api_key}", weight)
+        try:
+            caller = await self._signed(request, api_key)
+        except ApiError:
+            await self.charge(request, weight)
+            raise
+        await self._spend(request, [f"ip:{_address(request)}", f"key:{api_key}"], weight)
         return caller
 
     async def user(self, request: AnyRequest) -> int:
@@ -105,8 +110,8 @@ class Gate:
             raise ApiError(-1022, "Signature for this request is not valid.")
         return Caller(key.user_id, params)
 
-    async def _spend(self, request: AnyRequest, key: str, weight: int) -> None:
-        used = await self.limiter.spend(key, weight, self.clock.now())
+    async def _spend(self, request: AnyRequest, keys: list[str], weight: int) -> None:
+        used = await self.limiter.spend(keys, weight, self.clock.now())
         state = request.scope.setdefault("state", {})
         state[USED_WEIGHT] = max(used, state.get(USED_WEIGHT, 0))
 

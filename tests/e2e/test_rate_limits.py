@@ -73,7 +73,7 @@ async def test_a_signed_request_is_charged_to_its_key_as_well(
     # The address has used 10 + 20, the key 20: the larger is reported.
     assert account.headers["x-mbx-used-weight-1m"] == "30"
     limiter = strict_venue.container.rate_limiter()
-    assert await limiter.spend(f"key:{trader.key.api_key}", 0, clock.time) == 20
+    assert await limiter.spend([f"key:{trader.key.api_key}"], 0, clock.time) == 20
 
 
 async def test_a_key_out_of_weight_is_refused_whatever_its_address(
@@ -82,7 +82,7 @@ async def test_a_key_out_of_weight_is_refused_whatever_its_address(
     trader = await strict_venue.trader("ada")
     clock.time = int(time.time() * 1000)  # signing up took time; signatures are checked by it
     limiter = strict_venue.container.rate_limiter()
-    await limiter.spend(f"key:{trader.key.api_key}", 25, clock.time)
+    await limiter.spend([f"key:{trader.key.api_key}"], 25, clock.time)
     refused = await trader.request("GET", "/api/v3/account")
     assert refused.status_code == 429
     assert refused.json() == REFUSAL
