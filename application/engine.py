@@ -22,7 +22,7 @@ from application.records import Lease, OrderRecord
 from application.relay import Relay
 from domain.candles import DAY
 from domain.commands import AmendOrder, CancelOrder, CancelReplace, PlaceOrder
-from domain.errors import DomainError
+from domain.errors import DomainError, InsufficientBalance
 from domain.events import Event, Trade
 from domain.exchange import Exchange
 from domain.ledger import JournalEntry
@@ -228,21 +228,20 @@ class MarketEngine:
 
     async def _apply(self, batch: Sequence[_Pending]) -> None:
         async with self.sync.batch():
-            await self.sync.refresh(self.unit_of_work, {_account(p.command) for p in batch})
-            for pending in batch:
-                try:
-                    pending.applied = self._execute(pending.command)
-                except DomainError as error:
-                    _answer(pending.reply, error=error)
-            done = [p for p in batch if p.applied is not None]
-            if not done:
-                return
-            touched = _accounts(done)
-            self.sync.applied(touched)
+            touched: set[int] = set()  # accounts changed in memory, not yet committed
             try:
-                await self._commit(done)
+                for pending in batch:
+                    try:
+                        pending.applied = await self._attempt(pending.command, touched)
+                    except DomainError as error:
+                        _answer(pending.reply, error=error)
+                done = [p for p in batch if p.applied is not None]
+                if done:
+                    await self._commit(done)
             finally:
                 self.sync.settled(touched)
+        if not done:
+            return
         self.relay.notify()
         for pending in done:
             applied = pending.applied
@@ -251,6 +250,21 @@ class MarketEngine:
                 if isinstance(event, Trade):
                     self.ticker.add(event)
             _answer(pending.reply, applied)
+
+    async def _attempt(self, command: MarketCommand, touched: set[int]) -> Applied:
+        """Applies the command. One refused for want of balance is tried once more after the
+        account's balances are read again from the store, where another process may have
+        credited it."""
+        try:
+            applied = self._execute(command)
+        except InsufficientBalance:
+            if not await self.sync.refresh(self.unit_of_work, _account(command)):
+                raise
+            applied = self._execute(command)
+        accounts = _accounts(applied) - touched
+        self.sync.applied(accounts)
+        touched |= accounts
+        return applied
 
     async def _commit(self, done: Sequence[_Pending]) -> None:
         lease = self._lease
@@ -292,14 +306,13 @@ def _resting(market: Market, record: OrderRecord) -> Order:
     )  # fmt: skip
 
 
-def _accounts(done: Sequence[_Pending]) -> set[int]:
-    touched: set[int] = set()
-    for pending in done:
-        assert pending.applied is not None
-        for event in pending.applied.events:
-            if isinstance(event, JournalEntry):
-                touched.update(posting.account_id for posting in event.postings)
-    return touched
+def _accounts(applied: Applied) -> set[int]:
+    return {
+        posting.account_id
+        for event in applied.events
+        if isinstance(event, JournalEntry)
+        for posting in event.postings
+    }
 
 
 def _answer(

@@ -1,15 +1,16 @@
 """Keeps the engines' shared in-memory ledger in line with the committed balances.
 
 The store is the truth and other processes write to it too; the ledger in memory is what the
-engines check holds against. Before each batch an engine refreshes the accounts that place its
-commands, unless this process has changes of theirs not yet committed (those it knows better);
-a recovery (start, take-over, failed commit) stops every engine between batches and reloads
-every balance."""
+engines check holds against. It may lag behind the store in two ways. Too high (another
+process spent): the store's own check refuses the commit, and the market is rebuilt. Too low
+(another process credited the account): an order refused for want of balance has its
+account's balances read again and is tried once more. A recovery (start, take-over, failed
+commit) stops every engine between batches and reloads every balance."""
 
 import asyncio
 import contextlib
 from collections import Counter
-from collections.abc import AsyncIterator, Collection, Iterable
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 
 from application.ports import UnitOfWorkFactory
@@ -59,20 +60,19 @@ class LedgerSync:
             holdings = await uow.journal.holdings()
         self.ledger.reset(holdings)
 
-    async def refresh(self, unit_of_work: UnitOfWorkFactory, account_ids: Collection[int]) -> None:
-        wanted = [account for account in account_ids if not self._in_flight[account]]
-        if not wanted:
-            return
-        seen = {account: self._changes[account] for account in wanted}
+    async def refresh(self, unit_of_work: UnitOfWorkFactory, account_id: int) -> bool:
+        """Reads the account's balances again from the store, unless this process has changes
+        of its own not yet committed (those it knows better); whether it did."""
+        if self._in_flight[account_id]:
+            return False
+        seen = self._changes[account_id]
         async with unit_of_work() as uow:
-            holdings = await uow.journal.holdings(wanted)
-        # An account changed here while the store was read keeps what this process knows.
-        fresh = {
-            account
-            for account in wanted
-            if not self._in_flight[account] and self._changes[account] == seen[account]
-        }
-        self.ledger.replace(fresh, [h for h in holdings if h[0] in fresh])
+            holdings = await uow.journal.holdings([account_id])
+        # Changed here while the store was read: this process knows better.
+        if self._in_flight[account_id] or self._changes[account_id] != seen:
+            return False
+        self.ledger.replace([account_id], holdings)
+        return True
 
     def applied(self, account_ids: Iterable[int]) -> None:
         """A batch changed these accounts in memory; its commit is under way."""

@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 STREAMS = "bourse:streams"
 RETRY_SECONDS = 0.5
-WAIT_SECONDS = 1.0
+SHUTDOWN_SECONDS = 1.0
 
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(list[tuple[str, bytes]])
@@ -40,6 +40,8 @@ class RedisFanOut(ChannelsBackend):
         self._pending: list[tuple[str, bytes]] = []
         self._sending: asyncio.Task[None] | None = None
         self._out_of_reach_until = 0.0  # after a failure, drop at once for a while
+        self._received: asyncio.Queue[bytes] = asyncio.Queue()
+        self._reading: asyncio.Task[None] | None = None
 
     async def on_startup(self) -> None:
         pass
@@ -47,6 +49,10 @@ class RedisFanOut(ChannelsBackend):
     async def on_shutdown(self) -> None:
         if self._sending is not None:
             await self._sending
+        if self._reading is not None:
+            self._reading.cancel()
+            await asyncio.wait([self._reading], timeout=SHUTDOWN_SECONDS)
+            self._reading = None
 
     async def subscribe(self, channels: Iterable[str]) -> None:
         self._followed.update(channels)
@@ -71,25 +77,29 @@ class RedisFanOut(ChannelsBackend):
             logger.warning("stream messages dropped: Redis is out of reach (%r)", error)
 
     async def stream_events(self) -> AsyncGenerator[tuple[str, bytes], None]:
+        # The reading runs in a task of its own: redis-py's reads do not always give way to
+        # the cancellation that stops the app, and a queue's `get` does.
+        if self._reading is None:
+            self._reading = asyncio.create_task(self._read(), name="stream-fan-out")
+        while True:
+            batch = await self._received.get()
+            for channel, data in _decoder.decode(batch):
+                if channel in self._followed:
+                    yield channel, data
+
+    async def _read(self) -> None:
         while True:
             listener = self._client.pubsub()
             try:
                 await listener.subscribe(self._channel)
-                while True:
-                    message = await listener.get_message(
-                        ignore_subscribe_messages=True, timeout=WAIT_SECONDS
-                    )
-                    if message is None:
-                        continue
-                    for channel, data in _decoder.decode(message["data"]):
-                        if channel in self._followed:
-                            yield channel, data
+                async for message in listener.listen():
+                    if message["type"] == "message":
+                        self._received.put_nowait(message["data"])
             except UNREACHABLE as error:
                 logger.warning("stream fan-out waits for Redis (%r)", error)
-                await asyncio.sleep(RETRY_SECONDS)
-            finally:
                 with contextlib.suppress(*UNREACHABLE):
                     await listener.aclose()  # type: ignore[no-untyped-call]
+                await asyncio.sleep(RETRY_SECONDS)
 
     async def get_history(self, channel: str, limit: int | None = None) -> list[bytes]:
         raise NotImplementedError("stream messages are not kept")

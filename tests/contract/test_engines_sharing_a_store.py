@@ -96,3 +96,20 @@ async def test_one_balance_is_not_spent_twice_across_processes(
     async with unit_of_work() as uow:
         balances = await uow.journal.balances(BUYER)
     assert balances["USDT"] == Balance(available=200 * USDT, locked=800 * USDT)
+
+
+async def test_a_credit_made_by_another_process_is_found_when_needed(
+    processes: tuple[Process, Process], unit_of_work: UnitOfWorkFactory
+) -> None:
+    first, _ = processes
+    await first.start("BTCUSDT")
+    # Another process deposits: this one's ledger in memory does not know of it yet.
+    async with unit_of_work() as uow:
+        entry = transfer_entry(EntryKind.DEPOSIT, BUYER, "USDT", 5000 * USDT, "elsewhere")
+        await uow.journal.add(entry, 0)
+        await uow.commit()
+    applied = await first.engines["BTCUSDT"].submit(buy("BTCUSDT", BTC // 10, 50_000))
+    assert applied.sequence == 1
+    assert first.exchange.ledger.balance(BUYER, "USDT") == Balance(
+        available=1000 * USDT, locked=5000 * USDT
+    )
