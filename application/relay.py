@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import msgspec
 from attrs import define, field
 
+from application.errors import Unavailable
 from application.ports import EventPublisher, UnitOfWorkFactory
 from domain.events import BookChanged, Event, OrderAccepted, OrderUpdated, Trade
 from domain.ledger import JournalEntry
@@ -44,6 +45,7 @@ class Relay:
     symbols: set[str] = field(factory=lambda: {""})
     _wake: asyncio.Event = field(factory=asyncio.Event)
     _task: "asyncio.Task[None] | None" = None
+    _store_down: bool = False
 
     def notify(self) -> None:
         self._wake.set()
@@ -64,10 +66,17 @@ class Relay:
             try:
                 while await self.relay_once():
                     pass
+            except Unavailable as error:  # the store is out of reach: told once per outage
+                if not self._store_down:
+                    self._store_down = True
+                    logger.warning("outbox relay waits for the store: %s", error)
             except Exception:
                 logger.exception("outbox relay failed; retrying")
-                await asyncio.sleep(RETRY_SECONDS)
-                self._wake.set()
+            else:
+                self._store_down = False
+                continue
+            await asyncio.sleep(RETRY_SECONDS)
+            self._wake.set()
 
     async def relay_once(self) -> int:
         """Relays one batch of pending messages; the number relayed."""
