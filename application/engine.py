@@ -18,16 +18,15 @@ from application.errors import MarketUnavailable, Unavailable
 from application.ledger_sync import LedgerSync
 from application.ports import Clock, UnitOfWorkFactory
 from application.projection import record_events
+from application.rebuild import rebuild_market
 from application.records import Lease, OrderRecord
 from application.relay import Relay
-from domain.candles import DAY
 from domain.commands import AmendOrder, CancelOrder, CancelReplace, PlaceOrder
 from domain.errors import DomainError, InsufficientBalance
 from domain.events import Event, Trade
 from domain.exchange import Exchange
 from domain.ledger import JournalEntry
-from domain.markets import Market
-from domain.orders import Order, Side
+from domain.orders import Side
 from domain.ticker import RollingTicker
 
 logger = logging.getLogger(__name__)
@@ -35,7 +34,6 @@ logger = logging.getLogger(__name__)
 MarketCommand = PlaceOrder | CancelOrder | AmendOrder | CancelReplace
 MAX_BATCH = 256  # commands committed in one transaction at most (group commit)
 RETRY_SECONDS = 0.5  # between attempts to take the lease or to rebuild
-TICKER_TRADES = 100_000  # the most trades of the last day reloaded into the ticker
 
 
 @define
@@ -172,19 +170,10 @@ class MarketEngine:
         logger.info("engine %s serving from sequence %d", self.symbol, self.sequence)
 
     async def _restore(self, lease: Lease) -> None:
-        now = self.clock.now()
-        async with self.unit_of_work() as uow:
-            records = await uow.orders.open(self.symbol)
-            last_order_id = await uow.orders.last_id(self.symbol)
-            last_trade_id = await uow.trades.last_id(self.symbol)
-            day = await uow.trades.history(self.symbol, start=now - DAY, limit=TICKER_TRADES)
-        market = self.exchange.state(self.symbol).market
-        orders = [_resting(market, record) for record in records]
-        self.exchange.restore(self.symbol, orders, last_order_id, last_trade_id)
+        self.ticker = await rebuild_market(
+            self.exchange, self.symbol, self.unit_of_work, self.clock.now()
+        )
         self.sequence = lease.sequence
-        self.ticker = RollingTicker()
-        for trade in day:
-            self.ticker.add(trade)
 
     async def _acquire(self) -> Lease | None:
         async with self.unit_of_work() as uow:
@@ -291,19 +280,6 @@ class MarketEngine:
         events = self.exchange.execute(command)
         self.sequence += 1
         return Applied(self.sequence, events)
-
-
-def _resting(market: Market, record: OrderRecord) -> Order:
-    """An open order as the book holds it, with what it still has locked: a resting order is a
-    limit order, whose hold shrinks exactly with each fill and amendment."""
-    remaining = record.quantity - record.executed
-    held = market.notional(record.price, remaining) if record.side is Side.BUY else remaining
-    return Order(
-        record.order_id, record.account_id, record.symbol, record.side, record.type,
-        record.time_in_force, record.price, record.quantity, record.quote_quantity,
-        record.client_order_id, record.stp, record.created_at, record.executed,
-        record.cumulative_quote, held, record.status,
-    )  # fmt: skip
 
 
 def _accounts(applied: Applied) -> set[int]:

@@ -1,0 +1,44 @@
+"""A market rebuilt from the store: its book from the stored open orders, its order and trade
+ids, and its rolling 24-hour ticker from the last day's trades."""
+
+from application.ports import UnitOfWorkFactory
+from application.records import OrderRecord
+from domain.candles import DAY
+from domain.exchange import Exchange
+from domain.markets import Market
+from domain.orders import Order, Side
+from domain.ticker import RollingTicker
+
+TICKER_TRADES = 100_000  # the most trades of the last day reloaded into the ticker
+
+
+async def rebuild_market(
+    exchange: Exchange, symbol: str, unit_of_work: UnitOfWorkFactory, now: int
+) -> RollingTicker:
+    """Restores the market in `exchange` (whose ledger must already hold the balances) and
+    returns its ticker."""
+    async with unit_of_work() as uow:
+        records = await uow.orders.open(symbol)
+        last_order_id = await uow.orders.last_id(symbol)
+        last_trade_id = await uow.trades.last_id(symbol)
+        day = await uow.trades.history(symbol, start=now - DAY, limit=TICKER_TRADES)
+    market = exchange.state(symbol).market
+    orders = [_resting(market, record) for record in records]
+    exchange.restore(symbol, orders, last_order_id, last_trade_id)
+    ticker = RollingTicker()
+    for trade in day:
+        ticker.add(trade)
+    return ticker
+
+
+def _resting(market: Market, record: OrderRecord) -> Order:
+    """An open order as the book holds it, with what it still has locked: a resting order is a
+    limit order, whose hold shrinks exactly with each fill and amendment."""
+    remaining = record.quantity - record.executed
+    held = market.notional(record.price, remaining) if record.side is Side.BUY else remaining
+    return Order(
+        record.order_id, record.account_id, record.symbol, record.side, record.type,
+        record.time_in_force, record.price, record.quantity, record.quote_quantity,
+        record.client_order_id, record.stp, record.created_at, record.executed,
+        record.cumulative_quote, held, record.status,
+    )  # fmt: skip
