@@ -7,18 +7,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.postgres.schema import api_keys
 from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
 from adapters.security.secret_box import SecretBox
+from application.ports import UnitOfWorkFactory
 from application.records import ApiKey
-from tests.contract.conftest import UnitOfWorkMaker
 
 
-async def _user(unit_of_work: UnitOfWorkMaker, email: str) -> int:
+async def _user(unit_of_work: UnitOfWorkFactory, email: str) -> int:
     async with unit_of_work() as uow:
         user = await uow.users.add(email, "hash", 1_000)
         await uow.commit()
     return user.user_id
 
 
-async def test_a_key_reads_back_with_its_secret(unit_of_work: UnitOfWorkMaker) -> None:
+async def test_a_key_reads_back_with_its_secret(unit_of_work: UnitOfWorkFactory) -> None:
     ada = await _user(unit_of_work, "ada@example.com")
     key = ApiKey("key-1", "s3cr3t-ä", ada, "trading bot", 2_000)
     async with unit_of_work() as uow:
@@ -32,7 +32,7 @@ async def test_a_key_reads_back_with_its_secret(unit_of_work: UnitOfWorkMaker) -
         assert await uow.api_keys.get("key-2") is None
 
 
-async def test_keys_are_listed_per_user_oldest_first(unit_of_work: UnitOfWorkMaker) -> None:
+async def test_keys_are_listed_per_user_oldest_first(unit_of_work: UnitOfWorkFactory) -> None:
     ada = await _user(unit_of_work, "ada@example.com")
     bob = await _user(unit_of_work, "bob@example.com")
     keys = [
@@ -51,7 +51,7 @@ async def test_keys_are_listed_per_user_oldest_first(unit_of_work: UnitOfWorkMak
         assert await uow.api_keys.of_user(bob + 1) == []
 
 
-async def test_a_removed_key_is_gone_once_committed(unit_of_work: UnitOfWorkMaker) -> None:
+async def test_a_removed_key_is_gone_once_committed(unit_of_work: UnitOfWorkFactory) -> None:
     ada = await _user(unit_of_work, "ada@example.com")
     async with unit_of_work() as uow:
         await uow.api_keys.add(ApiKey("key-1", "secret", ada, "", 2_000))

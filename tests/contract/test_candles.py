@@ -1,9 +1,9 @@
 """Candles: every trade lands in its candle of every interval, candles merge across units of
 work, and a range shows the intervals nobody traded in as flat candles."""
 
+from application.ports import UnitOfWorkFactory
 from domain.candles import MINUTE, Candle, Interval
 from domain.events import Trade
-from tests.contract.conftest import UnitOfWorkMaker
 
 T0 = 1_700_000_040_000  # a minute's start, a Tuesday
 
@@ -26,14 +26,14 @@ def trade(trade_id: int, timestamp: int, price: int, quantity: int, taker_buys: 
     )
 
 
-async def _record(unit_of_work: UnitOfWorkMaker, *trades: Trade) -> None:
+async def _record(unit_of_work: UnitOfWorkFactory, *trades: Trade) -> None:
     async with unit_of_work() as uow:
         for recorded in trades:
             await uow.candles.record(recorded)
         await uow.commit()
 
 
-async def test_candles_merge_across_units_of_work(unit_of_work: UnitOfWorkMaker) -> None:
+async def test_candles_merge_across_units_of_work(unit_of_work: UnitOfWorkFactory) -> None:
     await _record(unit_of_work, trade(1, T0 + 1, 100, 2, True), trade(2, T0 + 2, 120, 1, False))
     await _record(unit_of_work, trade(3, T0 + 3, 90, 5, True))
     await _record(unit_of_work, trade(4, T0 + 4, 110, 10**20, False))
@@ -55,14 +55,14 @@ async def test_candles_merge_across_units_of_work(unit_of_work: UnitOfWorkMaker)
     ]
 
 
-async def test_nothing_is_recorded_without_a_commit(unit_of_work: UnitOfWorkMaker) -> None:
+async def test_nothing_is_recorded_without_a_commit(unit_of_work: UnitOfWorkFactory) -> None:
     async with unit_of_work() as uow:
         await uow.candles.record(trade(1, T0, 100, 1, True))
     async with unit_of_work() as uow:
         assert await uow.candles.between("BTCUSDT", Interval.MINUTE_1, 0, T0 * 2, 10) == []
 
 
-async def test_quiet_intervals_are_flat_at_the_last_close(unit_of_work: UnitOfWorkMaker) -> None:
+async def test_quiet_intervals_are_flat_at_the_last_close(unit_of_work: UnitOfWorkFactory) -> None:
     await _record(
         unit_of_work,
         trade(1, T0 + 5, 100, 1, True),

@@ -3,6 +3,7 @@ the commit that refuses, keeping nothing, to take any balance but the world's be
 
 import pytest
 
+from application.ports import UnitOfWorkFactory
 from application.records import StatementLine
 from domain.errors import InsufficientBalance
 from domain.ledger import (
@@ -16,7 +17,6 @@ from domain.ledger import (
     hold_entry,
     transfer_entry,
 )
-from tests.contract.conftest import UnitOfWorkMaker
 
 ADA, BOB = 7, 8
 BIG = 10**30  # far beyond 64 bits
@@ -42,14 +42,14 @@ def trade_entry(buyer: int, seller: int, base: int, quote: int, fee: int) -> Jou
     )
 
 
-async def _post(unit_of_work: UnitOfWorkMaker, *entries: tuple[JournalEntry, int]) -> None:
+async def _post(unit_of_work: UnitOfWorkFactory, *entries: tuple[JournalEntry, int]) -> None:
     async with unit_of_work() as uow:
         for entry, timestamp in entries:
             await uow.journal.add(entry, timestamp)
         await uow.commit()
 
 
-async def test_entries_move_balances_once_committed(unit_of_work: UnitOfWorkMaker) -> None:
+async def test_entries_move_balances_once_committed(unit_of_work: UnitOfWorkFactory) -> None:
     async with unit_of_work() as uow:
         await uow.journal.add(deposit(ADA, "USDT", BIG), 1_000)
         async with unit_of_work() as other:
@@ -97,7 +97,7 @@ async def test_entries_move_balances_once_committed(unit_of_work: UnitOfWorkMake
 
 
 async def test_a_statement_shows_each_entry_with_running_balances(
-    unit_of_work: UnitOfWorkMaker,
+    unit_of_work: UnitOfWorkFactory,
 ) -> None:
     await _post(
         unit_of_work,
@@ -140,7 +140,7 @@ async def test_a_statement_shows_each_entry_with_running_balances(
     assert all(isinstance(line, StatementLine) for line in lines)
 
 
-async def test_a_commit_that_would_overdraw_keeps_nothing(unit_of_work: UnitOfWorkMaker) -> None:
+async def test_a_commit_that_would_overdraw_keeps_nothing(unit_of_work: UnitOfWorkFactory) -> None:
     await _post(unit_of_work, (deposit(ADA, "USDT", 100), 1_000))
 
     overdrawing = (
@@ -160,7 +160,7 @@ async def test_a_commit_that_would_overdraw_keeps_nothing(unit_of_work: UnitOfWo
 
 
 async def test_a_batch_may_go_through_zero_and_the_world_below_it(
-    unit_of_work: UnitOfWorkMaker,
+    unit_of_work: UnitOfWorkFactory,
 ) -> None:
     # Judged on the balances the whole commit leaves, as the engine judged each step.
     await _post(

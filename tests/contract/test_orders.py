@@ -3,9 +3,9 @@ and each market's open orders and last order id."""
 
 import pytest
 
+from application.ports import UnitOfWorkFactory
 from application.records import OrderRecord
 from domain.orders import OrderStatus, OrderType, SelfTradePrevention, Side, TimeInForce
-from tests.contract.conftest import UnitOfWorkMaker
 
 ADA, BOB = 7, 8
 NEW, PARTIAL, FILLED, CANCELED = (
@@ -45,14 +45,14 @@ def order(
     )
 
 
-async def _save(unit_of_work: UnitOfWorkMaker, *orders: OrderRecord) -> None:
+async def _save(unit_of_work: UnitOfWorkFactory, *orders: OrderRecord) -> None:
     async with unit_of_work() as uow:
         for saved in orders:
             await uow.orders.save(saved)
         await uow.commit()
 
 
-async def test_a_saved_order_is_found_once_committed(unit_of_work: UnitOfWorkMaker) -> None:
+async def test_a_saved_order_is_found_once_committed(unit_of_work: UnitOfWorkFactory) -> None:
     placed = order(1)
     async with unit_of_work() as uow:
         await uow.orders.save(placed)
@@ -67,7 +67,7 @@ async def test_a_saved_order_is_found_once_committed(unit_of_work: UnitOfWorkMak
         assert await uow.orders.by_client_id(BOB, "BTCUSDT", placed.client_order_id) is None
 
 
-async def test_nothing_is_kept_after_an_error(unit_of_work: UnitOfWorkMaker) -> None:
+async def test_nothing_is_kept_after_an_error(unit_of_work: UnitOfWorkFactory) -> None:
     async def save_then_fail() -> None:
         async with unit_of_work() as uow:
             await uow.orders.save(order(1))
@@ -80,7 +80,7 @@ async def test_nothing_is_kept_after_an_error(unit_of_work: UnitOfWorkMaker) -> 
         assert await uow.orders.last_id("BTCUSDT") == 0
 
 
-async def test_saving_again_changes_the_order(unit_of_work: UnitOfWorkMaker) -> None:
+async def test_saving_again_changes_the_order(unit_of_work: UnitOfWorkFactory) -> None:
     placed = order(1)
     await _save(unit_of_work, placed)
     filled = order(1, status=FILLED)
@@ -96,7 +96,7 @@ async def test_saving_again_changes_the_order(unit_of_work: UnitOfWorkMaker) -> 
 
 
 async def test_a_client_order_id_used_again_finds_the_newest_order(
-    unit_of_work: UnitOfWorkMaker,
+    unit_of_work: UnitOfWorkFactory,
 ) -> None:
     first = order(1, status=CANCELED, client_order_id="mine")
     await _save(unit_of_work, first)
@@ -109,7 +109,7 @@ async def test_a_client_order_id_used_again_finds_the_newest_order(
 
 
 async def test_orders_of_an_account_are_filtered_and_limited(
-    unit_of_work: UnitOfWorkMaker,
+    unit_of_work: UnitOfWorkFactory,
 ) -> None:
     btc = [order(i, status=FILLED if i % 3 == 0 else NEW) for i in range(1, 8)]
     eth = [order(i, symbol="ETHUSDT", created_at=1_000 * i + 500) for i in range(1, 4)]
@@ -132,7 +132,7 @@ async def test_orders_of_an_account_are_filtered_and_limited(
         assert await orders.of_account(9, None) == []
 
 
-async def test_a_market_s_open_orders_and_last_id(unit_of_work: UnitOfWorkMaker) -> None:
+async def test_a_market_s_open_orders_and_last_id(unit_of_work: UnitOfWorkFactory) -> None:
     async with unit_of_work() as uow:
         assert await uow.orders.open("BTCUSDT") == []
         assert await uow.orders.last_id("BTCUSDT") == 0
@@ -153,7 +153,7 @@ async def test_a_market_s_open_orders_and_last_id(unit_of_work: UnitOfWorkMaker)
         assert await uow.orders.last_id("XRPUSDT") == 0
 
 
-async def test_several_orders_are_read_at_once(unit_of_work: UnitOfWorkMaker) -> None:
+async def test_several_orders_are_read_at_once(unit_of_work: UnitOfWorkFactory) -> None:
     await _save(unit_of_work, order(1), order(2), order(3), order(2, symbol="ETHUSDT"))
     async with unit_of_work() as uow:
         found = await uow.orders.get_many("BTCUSDT", {2, 3, 9})

@@ -3,8 +3,8 @@ and the market's last trade id."""
 
 import pytest
 
+from application.ports import UnitOfWorkFactory
 from domain.events import Trade
-from tests.contract.conftest import UnitOfWorkMaker
 
 ADA, BOB, CAROL = 7, 8, 9
 
@@ -34,14 +34,14 @@ def trade(
     )
 
 
-async def _add(unit_of_work: UnitOfWorkMaker, *trades: Trade) -> None:
+async def _add(unit_of_work: UnitOfWorkFactory, *trades: Trade) -> None:
     async with unit_of_work() as uow:
         for added in trades:
             await uow.trades.add(added)
         await uow.commit()
 
 
-async def test_trades_appear_only_once_committed(unit_of_work: UnitOfWorkMaker) -> None:
+async def test_trades_appear_only_once_committed(unit_of_work: UnitOfWorkFactory) -> None:
     async with unit_of_work() as uow:
         await uow.trades.add(trade(1))
         async with unit_of_work() as other:
@@ -59,7 +59,7 @@ async def test_trades_appear_only_once_committed(unit_of_work: UnitOfWorkMaker) 
         assert await uow.trades.last_id("BTCUSDT") == 0
 
 
-async def test_recent_and_history_of_a_market(unit_of_work: UnitOfWorkMaker) -> None:
+async def test_recent_and_history_of_a_market(unit_of_work: UnitOfWorkFactory) -> None:
     btc = [trade(i) for i in range(1, 11)]
     await _add(unit_of_work, *btc[:4])
     await _add(unit_of_work, *btc[4:], trade(1, symbol="ETHUSDT"))
@@ -81,7 +81,7 @@ async def test_recent_and_history_of_a_market(unit_of_work: UnitOfWorkMaker) -> 
         assert await trades.last_id("ETHUSDT") == 1
 
 
-async def test_an_account_s_trades(unit_of_work: UnitOfWorkMaker) -> None:
+async def test_an_account_s_trades(unit_of_work: UnitOfWorkFactory) -> None:
     trades = [
         trade(1, buyer=ADA, seller=BOB, buyer_order=11),
         trade(2, buyer=BOB, seller=ADA, seller_order=12),

@@ -7,17 +7,17 @@ from adapters.postgres.database import create_engine
 from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
 from adapters.security.secret_box import SecretBox
 from application.errors import EmailTaken, Unavailable
+from application.ports import UnitOfWorkFactory
 from application.records import User
-from tests.contract.conftest import UnitOfWorkMaker
 
 
-async def _sign_up(unit_of_work: UnitOfWorkMaker, email: str) -> None:
+async def _sign_up(unit_of_work: UnitOfWorkFactory, email: str) -> None:
     async with unit_of_work() as uow:
         await uow.users.add(email, "other", 2_000)
         await uow.commit()
 
 
-async def test_a_committed_user_is_found_by_id_and_email(unit_of_work: UnitOfWorkMaker) -> None:
+async def test_a_committed_user_is_found_by_id_and_email(unit_of_work: UnitOfWorkFactory) -> None:
     async with unit_of_work() as uow:
         ada = await uow.users.add("ada@example.com", "hash-a", 1_000)
         bob = await uow.users.add("bob@example.com", "hash-b", 2_000)
@@ -32,7 +32,7 @@ async def test_a_committed_user_is_found_by_id_and_email(unit_of_work: UnitOfWor
     assert ada == User(ada.user_id, "ada@example.com", "hash-a", 1_000)
 
 
-async def test_nothing_is_kept_without_a_commit(unit_of_work: UnitOfWorkMaker) -> None:
+async def test_nothing_is_kept_without_a_commit(unit_of_work: UnitOfWorkFactory) -> None:
     async with unit_of_work() as uow:
         user = await uow.users.add("ada@example.com", "hash", 1_000)
         async with unit_of_work() as other:
@@ -42,7 +42,7 @@ async def test_nothing_is_kept_without_a_commit(unit_of_work: UnitOfWorkMaker) -
         assert await uow.users.by_email("ada@example.com") is None
 
 
-async def test_nothing_is_kept_after_an_error(unit_of_work: UnitOfWorkMaker) -> None:
+async def test_nothing_is_kept_after_an_error(unit_of_work: UnitOfWorkFactory) -> None:
     async def add_then_fail() -> None:
         async with unit_of_work() as uow:
             await uow.users.add("ada@example.com", "hash", 1_000)
@@ -55,7 +55,7 @@ async def test_nothing_is_kept_after_an_error(unit_of_work: UnitOfWorkMaker) -> 
         assert await uow.users.by_email("ada@example.com") is None
 
 
-async def test_an_email_belongs_to_one_user(unit_of_work: UnitOfWorkMaker) -> None:
+async def test_an_email_belongs_to_one_user(unit_of_work: UnitOfWorkFactory) -> None:
     async with unit_of_work() as uow:
         await uow.users.add("ada@example.com", "hash", 1_000)
         await uow.commit()
@@ -65,7 +65,7 @@ async def test_an_email_belongs_to_one_user(unit_of_work: UnitOfWorkMaker) -> No
 
 
 async def test_of_two_signing_up_at_once_with_one_email_the_second_commit_is_refused(
-    unit_of_work: UnitOfWorkMaker,
+    unit_of_work: UnitOfWorkFactory,
 ) -> None:
     async with unit_of_work() as first, unit_of_work() as second:
         await first.users.add("ada@example.com", "first", 1_000)
