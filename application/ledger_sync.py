@@ -71,7 +71,7 @@ class LedgerSync:
         # Changed here while the store was read: this process knows better.
         if self._in_flight[account_id] or self._changes[account_id] != seen:
             return False
-        self.ledger.replace([account_id], holdings)
+        self.ledger.replace(holdings)
         return True
 
     def applied(self, account_ids: Iterable[int]) -> None:

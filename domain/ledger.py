@@ -69,14 +69,10 @@ class Ledger:
         for (account_id, asset), balance in self._balances.items():
             yield account_id, asset, Balance(balance.available, balance.locked)
 
-    def replace(
-        self, account_ids: Iterable[int], holdings: Iterable[tuple[int, str, Balance]]
-    ) -> None:
-        """Forgets what it knew of these accounts and takes `holdings` (of those accounts) as
-        their balances: the way back in line with a store that others also write to."""
-        forgotten = set(account_ids)
-        for key in [key for key in self._balances if key[0] in forgotten]:
-            del self._balances[key]
+    def replace(self, holdings: Iterable[tuple[int, str, Balance]]) -> None:
+        """Takes `holdings` as these balances: the way back in line with a store that others
+        also write to. The store keeps a row for every balance ever committed, so an account's
+        holdings there cover every balance of it held here."""
         for account_id, asset, balance in holdings:
             self._balances[account_id, asset] = Balance(balance.available, balance.locked)
 

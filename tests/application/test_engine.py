@@ -136,7 +136,7 @@ async def test_a_failed_commit_is_refused_and_the_market_rebuilt(
         entry = transfer_entry(EntryKind.WITHDRAWAL, 1, "BTC", 9 * BTC, "elsewhere")
         await uow.journal.add(entry, 0)
         await uow.commit()
-    engine.exchange.ledger.replace([1], [(1, "BTC", Balance(available=9 * BTC, locked=BTC))])
+    engine.exchange.ledger.replace([(1, "BTC", Balance(available=9 * BTC, locked=BTC))])
     engine.sync.applied([1])  # as if a batch of another market had the account in flight
     with pytest.raises(MarketUnavailable):
         await engine.submit(sell(BTC))
