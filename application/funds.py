@@ -9,9 +9,10 @@ from application.ledger_sync import LedgerSync
 from application.ports import Clock, UnitOfWorkFactory
 from application.records import StatementLine
 from application.relay import Relay
+from domain.commands import Deposit, Withdraw
 from domain.errors import InvalidAmount, UnknownAsset
 from domain.exchange import Exchange
-from domain.ledger import Balance, EntryKind, transfer_entry
+from domain.ledger import Balance, JournalEntry
 
 FAUCET_BASE_CAP = Decimal(100)
 FAUCET_QUOTE_CAP = Decimal(1_000_000)
@@ -27,21 +28,19 @@ class Funds:
     faucet_enabled: bool
 
     async def deposit(self, account_id: int, asset: str, amount: Decimal, reference: str) -> None:
-        await self._transfer(EntryKind.DEPOSIT, account_id, asset, amount, reference)
+        minor = self._minor(asset, amount)
+        entry = self.exchange.transfer(Deposit(account_id, asset, minor, reference))
+        await self._record(account_id, entry)
 
     async def withdraw(self, account_id: int, asset: str, amount: Decimal, reference: str) -> None:
         """Refused with `InsufficientBalance` by the store's own check at commit: the ledger
         in memory may not know everything other processes did."""
-        await self._transfer(EntryKind.WITHDRAWAL, account_id, asset, amount, reference)
-
-    async def _transfer(
-        self, kind: EntryKind, account_id: int, asset: str, amount: Decimal, reference: str
-    ) -> None:
         minor = self._minor(asset, amount)
-        if minor <= 0:
-            raise InvalidAmount("Amount must be greater than zero.")
+        entry = self.exchange.transfer(Withdraw(account_id, asset, minor, reference))
+        await self._record(account_id, entry)
+
+    async def _record(self, account_id: int, entry: JournalEntry) -> None:
         await self._check_account(account_id)
-        entry = transfer_entry(kind, account_id, asset, minor, reference)
         async with self.sync.batch():
             async with self.unit_of_work() as uow:
                 await uow.journal.add(entry, self.clock.now())

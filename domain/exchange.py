@@ -32,7 +32,7 @@ from domain.errors import (
     WouldTake,
 )
 from domain.events import BookChanged, Event, ExecutionType, OrderAccepted, OrderUpdated
-from domain.ledger import EntryKind, Ledger, hold_entry, transfer_entry
+from domain.ledger import EntryKind, JournalEntry, Ledger, hold_entry, transfer_entry
 from domain.markets import Market, MarketStatus
 from domain.matching import Fill, MatchPlan, plan_match
 from domain.orders import Order, OrderStatus, OrderType, Side, TimeInForce
@@ -110,28 +110,21 @@ class Exchange:
         state.last_trade_id = last_trade_id
 
     def deposit(self, command: Deposit) -> list[Event]:
-        self._check_transfer(command.asset, command.amount)
-        entry = transfer_entry(
-            EntryKind.DEPOSIT, command.account_id, command.asset, command.amount, command.reference
-        )
-        return [self.ledger.post(entry)]
+        return [self.ledger.post(self.transfer(command))]
 
     def withdraw(self, command: Withdraw) -> list[Event]:
-        self._check_transfer(command.asset, command.amount)
-        entry = transfer_entry(
-            EntryKind.WITHDRAWAL,
-            command.account_id,
-            command.asset,
-            command.amount,
-            command.reference,
-        )
-        return [self.ledger.post(entry)]
+        return [self.ledger.post(self.transfer(command))]
 
-    def _check_transfer(self, asset: str, amount: int) -> None:
-        if asset not in self.assets:
-            raise UnknownAsset(f"Unknown asset {asset!r}.")
-        if amount <= 0:
+    def transfer(self, command: Deposit | Withdraw) -> JournalEntry:
+        """The journal entry of a deposit or a withdrawal, checked but not posted."""
+        if command.asset not in self.assets:
+            raise UnknownAsset(f"Unknown asset {command.asset!r}.")
+        if command.amount <= 0:
             raise InvalidAmount("Amount must be greater than zero.")
+        kind = EntryKind.DEPOSIT if isinstance(command, Deposit) else EntryKind.WITHDRAWAL
+        return transfer_entry(
+            kind, command.account_id, command.asset, command.amount, command.reference
+        )
 
     def place(self, command: PlaceOrder) -> list[Event]:
         state = self.state(command.symbol)
