@@ -42,6 +42,7 @@ class Accounts:
     hasher: PasswordHasher
     tokens: TokenService
     _known_keys: dict[str, tuple[ApiKey, int]] = field(factory=dict, init=False)
+    _decoy_hash: str | None = field(default=None, init=False)
 
     async def sign_up(self, email: str, password: str) -> User:
         email = email.strip().lower()
@@ -57,7 +58,10 @@ class Accounts:
     async def login(self, email: str, password: str) -> Tokens:
         async with self.unit_of_work() as uow:
             user = await uow.users.by_email(email.strip().lower())
-        if user is None or not self.hasher.verify(user.password_hash, password):
+        # An unknown email costs a password check too: a quicker answer would tell that
+        # nobody has an account under it.
+        password_hash = self._decoy() if user is None else user.password_hash
+        if not self.hasher.verify(password_hash, password) or user is None:
             raise InvalidCredentials("Wrong email or password.")
         return await self._start_session(user.user_id)
 
@@ -114,6 +118,13 @@ class Accounts:
                 self._known_keys.clear()
             self._known_keys[api_key] = (key, now + API_KEY_CACHE_MS)
         return key
+
+    def _decoy(self) -> str:
+        """A hash of an unguessable password, made by the same hasher as the users' own so
+        that checking against it costs as much."""
+        if self._decoy_hash is None:
+            self._decoy_hash = self.hasher.hash(self.ids.token())
+        return self._decoy_hash
 
     async def _start_session(self, user_id: int) -> Tokens:
         now = self.clock.now()

@@ -6,7 +6,11 @@ class ApplicationError(Exception):
 
 
 class EmailTaken(ApplicationError):
-    """Another user signed up with this email."""
+    """Another user signed up with this email. The message never names the email: the answer
+    may reach someone other than its owner."""
+
+    def __init__(self) -> None:
+        super().__init__("That email is already registered.")
 
 
 class InvalidCredentials(ApplicationError):

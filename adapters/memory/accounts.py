@@ -16,13 +16,13 @@ class MemoryUsers:
     async def add(self, email: str, password_hash: str, created_at: int) -> User:
         store = self._uow.store
         if email in store.user_ids_by_email:
-            raise EmailTaken(email)
+            raise EmailTaken()
         store.last_user_id += 1
         user = User(store.last_user_id, email, password_hash, created_at)
 
         def check() -> None:
             if email in store.user_ids_by_email:
-                raise EmailTaken(email)
+                raise EmailTaken()
 
         def write() -> None:
             store.users[user.user_id] = user

@@ -29,7 +29,7 @@ class PostgresUsers:
         result = await self._uow.execute(select(func.nextval(USER_IDS), taken))
         user_id, is_taken = result.one()
         if is_taken:
-            raise EmailTaken("That email is already registered.")
+            raise EmailTaken()
         user = User(user_id, email, password_hash, created_at)
         self._added.append(user)
         return user

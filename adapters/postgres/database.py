@@ -40,7 +40,7 @@ def translate(error: BaseException) -> Exception | None:
         if constraint == "ck_balances_never_negative":
             return InsufficientBalance("Account has insufficient balance for requested action.")
         if constraint == "uq_users_email":
-            return EmailTaken("That email is already registered.")
+            return EmailTaken()
         if error.connection_invalidated or _is_transient(cause):
             return _unavailable(error)
         if isinstance(error, exc.OperationalError | exc.InterfaceError):

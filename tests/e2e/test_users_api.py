@@ -37,7 +37,7 @@ async def test_sign_up_refusals(venue: Venue) -> None:
     assert (await sign_up(venue, "bob@example.com")).status_code == 201
     taken = await sign_up(venue, "BOB@example.com")
     assert taken.status_code == 409
-    assert taken.json()["code"] == -1100
+    assert taken.json() == {"code": -1100, "msg": "That email is already registered."}
     for email, password in [("not-an-email", PASSWORD), ("carol@example.com", "short")]:
         refused = await sign_up(venue, email, password)
         assert refused.status_code == 400
