@@ -1,10 +1,13 @@
 """Assets and the exact conversion of their amounts between decimals and minor units."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation
 
 from attrs import field, frozen
 
 from domain.errors import InvalidAmount
+
+# Exact at any number of digits: the default context rounds a result to 28 of them.
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 @frozen
@@ -35,7 +38,7 @@ def to_minor(amount: Decimal | str, precision: int) -> int:
         raise InvalidAmount(f"{amount!r} is not a decimal number") from error
     if not value.is_finite():
         raise InvalidAmount(f"{amount!r} is not a finite number")
-    scaled = value.scaleb(precision)
+    scaled = value.scaleb(precision, _EXACT)
     if scaled != scaled.to_integral_value():
         raise InvalidAmount(f"{amount} has more than {precision} decimals")
     return int(scaled)
