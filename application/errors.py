@@ -13,6 +13,13 @@ class EmailTaken(ApplicationError):
         super().__init__("That email is already registered.")
 
 
+class ReferenceTaken(ApplicationError):
+    """Another deposit or withdrawal was entered under this reference."""
+
+    def __init__(self) -> None:
+        super().__init__("That reference is already used by another deposit or withdrawal.")
+
+
 class InvalidCredentials(ApplicationError):
     """Wrong email or password, or an unknown, expired or revoked token."""
 

@@ -4,10 +4,10 @@ from decimal import Decimal
 
 from attrs import define
 
-from application.errors import FeatureDisabled, NotFound
+from application.errors import FeatureDisabled, NotFound, ReferenceTaken
 from application.ledger_sync import LedgerSync
 from application.ports import Clock, UnitOfWorkFactory
-from application.records import StatementLine
+from application.records import StatementLine, Transfer
 from application.relay import Relay
 from domain.commands import Deposit, Withdraw
 from domain.errors import InvalidAmount, UnknownAsset
@@ -28,22 +28,50 @@ class Funds:
     faucet_enabled: bool
 
     async def deposit(self, account_id: int, asset: str, amount: Decimal, reference: str) -> None:
-        minor = self._minor(asset, amount)
-        entry = self.exchange.transfer(Deposit(account_id, asset, minor, reference))
-        await self._record(account_id, entry)
+        """Credits money received outside the exchange, once per `reference` (see `_transfer`)."""
+        await self._transfer(Deposit(account_id, asset, self._minor(asset, amount), reference))
 
     async def withdraw(self, account_id: int, asset: str, amount: Decimal, reference: str) -> None:
-        """Refused with `InsufficientBalance` by the store's own check at commit: the ledger
-        in memory may not know everything other processes did."""
-        minor = self._minor(asset, amount)
-        entry = self.exchange.transfer(Withdraw(account_id, asset, minor, reference))
-        await self._record(account_id, entry)
+        """Debits money sent outside the exchange, once per `reference` (see `_transfer`).
+        Refused with `InsufficientBalance` by the store's own check at commit: the ledger in
+        memory may not know everything other processes did."""
+        await self._transfer(Withdraw(account_id, asset, self._minor(asset, amount), reference))
 
-    async def _record(self, account_id: int, entry: JournalEntry) -> None:
+    async def _transfer(self, command: Deposit | Withdraw) -> None:
+        """Makes the transfer unless its reference was used already: a retry of the same
+        transfer changes nothing and answers as the first did, while a reference used for
+        another account, asset, amount or direction is refused with `ReferenceTaken`. A
+        refused transfer records nothing, so a retry may succeed later."""
+        entry = self.exchange.transfer(command)
+        transfer = Transfer(
+            command.reference, entry.kind, command.account_id, command.asset, command.amount
+        )
+        if await self._made(transfer):
+            return
+        try:
+            await self._record(command.account_id, entry, transfer)
+        except ReferenceTaken:
+            # The same request, sent again before the first one committed, may have won.
+            if not await self._made(transfer):
+                raise
+
+    async def _made(self, transfer: Transfer) -> bool:
+        """Whether this very transfer is recorded; `ReferenceTaken` if another one is."""
+        async with self.unit_of_work() as uow:
+            recorded = await uow.transfers.get(transfer.reference)
+        if recorded is not None and recorded != transfer:
+            raise ReferenceTaken()
+        return recorded is not None
+
+    async def _record(
+        self, account_id: int, entry: JournalEntry, transfer: Transfer | None
+    ) -> None:
         await self._check_account(account_id)
         async with self.sync.batch():
             async with self.unit_of_work() as uow:
                 await uow.journal.add(entry, self.clock.now())
+                if transfer is not None:
+                    await uow.transfers.add(transfer)
                 # No market: user streams tell the account, nothing else listens.
                 await uow.outbox.add("", 0, [entry])
                 await uow.commit()
@@ -63,7 +91,10 @@ class Funds:
         cap = FAUCET_BASE_CAP if traded_as_base else FAUCET_QUOTE_CAP
         if amount > cap:
             raise InvalidAmount(f"The faucet gives at most {cap} {asset} at a time.")
-        await self.deposit(account_id, asset, amount, "faucet")
+        minor = self._minor(asset, amount)
+        # Demo money may be asked for again and again: no reference makes it once.
+        entry = self.exchange.transfer(Deposit(account_id, asset, minor, "faucet"))
+        await self._record(account_id, entry, None)
 
     async def balances(self, account_id: int) -> dict[str, Balance]:
         async with self.unit_of_work() as uow:

@@ -11,6 +11,7 @@ from application.records import (
     OutboxMessage,
     Session,
     StatementLine,
+    Transfer,
     User,
 )
 from domain.candles import Candle, Interval
@@ -183,6 +184,17 @@ class Journal(Protocol):
     ) -> list[StatementLine]: ...
 
 
+class Transfers(Protocol):
+    """Deposits and withdrawals entered from outside, each under a reference of its own."""
+
+    async def add(self, transfer: Transfer) -> None:
+        """Records the transfer with the unit of work's journal entry; `commit` raises
+        `ReferenceTaken`, and keeps nothing, if its reference is recorded already."""
+        ...
+
+    async def get(self, reference: str) -> Transfer | None: ...
+
+
 class Outbox(Protocol):
     """Committed events waiting to be handed on, written in the transaction that made them."""
 
@@ -229,6 +241,9 @@ class UnitOfWork(Protocol):
 
     @property
     def journal(self) -> Journal: ...
+
+    @property
+    def transfers(self) -> Transfers: ...
 
     @property
     def outbox(self) -> Outbox: ...

@@ -2,6 +2,7 @@
 
 from msgspec import Struct
 
+from domain.ledger import EntryKind
 from domain.orders import OrderStatus, OrderType, SelfTradePrevention, Side, TimeInForce
 
 
@@ -65,6 +66,17 @@ class StatementLine(Struct, gc=False):
     locked_change: int
     available: int
     locked: int
+
+
+class Transfer(Struct, frozen=True, gc=False):
+    """A deposit or a withdrawal entered from outside, under the reference that names it there
+    (a bank transfer, a transaction hash): one reference, one movement of money."""
+
+    reference: str
+    kind: EntryKind
+    account_id: int
+    asset: str
+    amount: int
 
 
 class OutboxMessage(Struct, gc=False):

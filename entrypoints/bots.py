@@ -28,7 +28,8 @@ async def bot_account(accounts: Accounts, funds: Funds, name: str) -> int:
     if user is None:
         user = await accounts.sign_up(email, accounts.ids.token())
         for asset, amount in BOT_FUNDS.items():
-            await funds.deposit(user.user_id, asset, Decimal(amount), f"bot funding {name}")
+            reference = f"bot funding {name} {asset}"
+            await funds.deposit(user.user_id, asset, Decimal(amount), reference)
     return user.user_id
 
 

@@ -68,7 +68,8 @@ class LiveServer:
         user = self.run(accounts.sign_up(f"{name}@example.com", "correct horse battery"))
         key = self.run(accounts.create_api_key(user.user_id, name))
         for asset, amount in funds.items():
-            self.run(container.funds().deposit(user.user_id, asset, Decimal(amount), "test"))
+            deposit = container.funds().deposit
+            self.run(deposit(user.user_id, asset, Decimal(amount), f"funding {name} {asset}"))
         return key.api_key, key.secret, user.user_id
 
     def ccxt(self, name: str, **funds: str) -> Any:

@@ -10,6 +10,7 @@ from application.records import (
     OrderRecord,
     OutboxMessage,
     StatementLine,
+    Transfer,
     User,
 )
 from domain.candles import CandleSeries, Interval
@@ -37,6 +38,7 @@ class MemoryStore:
     last_entry_id: int = 0
     statements: defaultdict[int, list[StatementLine]] = field(factory=lambda: defaultdict(list))
     balances: dict[tuple[int, str], Balance] = field(factory=dict)
+    transfers: dict[str, Transfer] = field(factory=dict)
     outbox: dict[int, OutboxMessage] = field(factory=dict)
     last_outbox_id: int = 0
     leases: dict[str, Lease] = field(factory=dict)

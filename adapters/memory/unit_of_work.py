@@ -9,6 +9,7 @@ from adapters.memory.accounts import MemoryApiKeys, MemoryUsers
 from adapters.memory.history import MemoryCandles, MemoryJournal, MemoryOrders, MemoryTrades
 from adapters.memory.outbox import MemoryMarketLeases, MemoryOutbox
 from adapters.memory.store import MemoryStore
+from adapters.memory.transfers import MemoryTransfers
 from domain.errors import InsufficientBalance
 from domain.ledger import EXTERNAL_ACCOUNT, Balance
 
@@ -25,6 +26,7 @@ class MemoryUnitOfWork:
         self.trades = MemoryTrades(self)
         self.candles = MemoryCandles(self)
         self.journal = MemoryJournal(self)
+        self.transfers = MemoryTransfers(self)
         self.outbox = MemoryOutbox(self)
         self.leases = MemoryMarketLeases(self)
 

@@ -6,7 +6,7 @@ import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import CursorResult, Row, exc
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from application.errors import EmailTaken, Unavailable
+from application.errors import EmailTaken, ReferenceTaken, Unavailable
 from domain.errors import InsufficientBalance
 
 AnyRow = Row[*tuple[Any, ...]]
@@ -41,6 +41,8 @@ def translate(error: BaseException) -> Exception | None:
             return InsufficientBalance("Account has insufficient balance for requested action.")
         if constraint == "uq_users_email":
             return EmailTaken()
+        if constraint == "pk_transfers":
+            return ReferenceTaken()
         if error.connection_invalidated or _is_transient(cause):
             return _unavailable(error)
         if isinstance(error, exc.OperationalError | exc.InterfaceError):

@@ -96,6 +96,19 @@ postings = Table(
     Index(None, "account_id", "entry_id"),  # statements
 )
 
+# Deposits and withdrawals entered from outside: the primary key lets a reference move money
+# once, however many times the request is sent, and by however many processes.
+transfers = Table(
+    "transfers",
+    metadata,
+    Column("reference", String(128), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("account_id", BigInteger, nullable=False),
+    Column("asset", String(16), nullable=False),
+    amount("amount"),
+    CheckConstraint("amount > 0", name="positive"),
+)
+
 orders = Table(
     "orders",
     metadata,

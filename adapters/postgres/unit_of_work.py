@@ -17,6 +17,7 @@ from adapters.postgres.leases import PostgresMarketLeases
 from adapters.postgres.orders import PostgresOrders
 from adapters.postgres.outbox import PostgresOutbox
 from adapters.postgres.trades import PostgresTrades
+from adapters.postgres.transfers import PostgresTransfers
 from adapters.security.secret_box import SecretBox
 
 Row = Mapping[str, object]
@@ -49,7 +50,8 @@ class PostgresUnitOfWork:
     `commit` flushes the writers in registration order (users before their API keys), then
     the staged rows table by table, then commits. The database checks what the memory
     adapter checks: a balance going negative raises `InsufficientBalance`, a duplicate email
-    `EmailTaken`, and the transaction is rolled back, keeping nothing.
+    `EmailTaken`, a transfer's reference used already `ReferenceTaken`, and the transaction is
+    rolled back, keeping nothing.
     """
 
     def __init__(self, engine: AsyncEngine, secret_box: SecretBox) -> None:
@@ -63,6 +65,7 @@ class PostgresUnitOfWork:
         self.trades = PostgresTrades(self)
         self.candles = self.writer(PostgresCandles(self))
         self.journal = self.writer(PostgresJournal(self))
+        self.transfers = PostgresTransfers(self)
         self.outbox = PostgresOutbox(self)
         self.leases = PostgresMarketLeases(self)
 

@@ -15,6 +15,7 @@ from application.errors import (
     MarketUnavailable,
     NotFound,
     RateLimited,
+    ReferenceTaken,
     Unavailable,
 )
 from domain.errors import (
@@ -75,6 +76,7 @@ DOMAIN_CODES: dict[type[DomainError], int] = {
 APPLICATION_CODES: dict[type[ApplicationError], tuple[int, int]] = {
     InvalidSignUp: (-1100, 400),
     EmailTaken: (-1100, 409),
+    ReferenceTaken: (-1100, 409),
     InvalidCredentials: (-1002, 401),
     FeatureDisabled: (-1002, 403),
     NotFound: (-1100, 404),

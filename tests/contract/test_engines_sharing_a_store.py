@@ -1,9 +1,11 @@
 """Two processes on one store, each with its own exchange in memory: one market has one engine
-at a time, and an account's balance cannot be spent twice by engines of different markets."""
+at a time, an account's balance cannot be spent twice by engines of different markets, and a
+deposit sent to both under one reference is made once."""
 
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
+from decimal import Decimal
 
 import pytest
 
@@ -11,6 +13,7 @@ from adapters.memory.publisher import MemoryEventPublisher
 from adapters.system import SystemClock
 from application.engine import EngineSettings, MarketEngine
 from application.errors import MarketUnavailable
+from application.funds import Funds
 from application.ledger_sync import LedgerSync
 from application.ports import UnitOfWorkFactory
 from application.relay import Relay
@@ -32,6 +35,7 @@ class Process:
         self.exchange = Exchange(default_markets())
         sync = LedgerSync(self.exchange.ledger)
         self.relay = Relay(unit_of_work, MemoryEventPublisher())
+        self.funds = Funds(self.exchange, unit_of_work, sync, self.relay, SystemClock(), False)
         settings = EngineSettings(name, lease_ttl_ms=60_000)
         self.engines = {
             symbol: MarketEngine(
@@ -113,3 +117,23 @@ async def test_a_credit_made_by_another_process_is_found_when_needed(
     assert first.exchange.ledger.balance(BUYER, "USDT") == Balance(
         available=1000 * USDT, locked=5000 * USDT
     )
+
+
+async def test_a_deposit_sent_to_two_processes_at_once_is_made_once(
+    processes: tuple[Process, Process], unit_of_work: UnitOfWorkFactory
+) -> None:
+    first, second = processes
+    async with unit_of_work() as uow:
+        user = await uow.users.add("ada@example.com", "hash", 0)
+        await uow.commit()
+    await asyncio.gather(
+        *(
+            process.funds.deposit(user.user_id, "BTC", Decimal("1.5"), "bank-42")
+            for process in (first, second, second)
+        )
+    )
+    async with unit_of_work() as uow:
+        balances = await uow.journal.balances(user.user_id)
+        lines = await uow.journal.statement(user.user_id, None, None, None)
+    assert balances == {"BTC": Balance(available=15 * BTC // 10, locked=0)}
+    assert [line.reference for line in lines] == ["bank-42"]

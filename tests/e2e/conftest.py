@@ -66,7 +66,8 @@ class Venue:
         key = await self.run(accounts.create_api_key, user.user_id, name)
         for asset, amount in funds.items():
             deposit = self.container.funds().deposit
-            await self.run(deposit, user.user_id, asset, Decimal(amount), "test")
+            reference = f"funding {name} {asset}"
+            await self.run(deposit, user.user_id, asset, Decimal(amount), reference)
         return Trader(self.client, key)
 
 

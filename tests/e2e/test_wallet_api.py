@@ -93,11 +93,15 @@ async def test_faucet_by_bearer_json_and_by_signed_form(venue: Venue) -> None:
         "asset": "USDT",
         "amount": "1000000.00000000",
     }
+    again = await trader.call("POST", "/api/v1/faucet", asset="BTC", amount="2")
+    assert again == {"asset": "BTC", "amount": "2.0000000000"}
     lines = await statement(venue, headers)
     assert [(line["asset"], line["kind"], line["reference"]) for line in lines] == [
         ("BTC", "DEPOSIT", "faucet"),
         ("USDT", "DEPOSIT", "faucet"),
+        ("BTC", "DEPOSIT", "faucet"),
     ]
+    assert lines[-1]["available"] == "4.0000000000"
 
 
 async def test_faucet_refusals_change_nothing(venue: Venue) -> None:
@@ -213,11 +217,13 @@ async def test_admin_deposits_and_withdrawals(venue: Venue) -> None:
     assert taken.status_code == 200, taken.text
     assert taken.json()["amount"] == "50.00000000"
     too_much = await venue.client.post(
-        "/api/v1/admin/withdrawals", json=deposit | {"amount": "200.51"}, headers=ADMIN
+        "/api/v1/admin/withdrawals",
+        json=deposit | {"amount": "200.51", "reference": "w-3"},
+        headers=ADMIN,
     )
     assert (too_much.status_code, too_much.json()["code"]) == (400, -2010)
     nobody = await venue.client.post(
-        "/api/v1/admin/deposits", json=deposit | {"userId": 9999}, headers=ADMIN
+        "/api/v1/admin/deposits", json=deposit | {"userId": 9999, "reference": "w-4"}, headers=ADMIN
     )
     assert (nobody.status_code, nobody.json()["code"]) == (404, -1100)
     lines = await statement(venue, headers)
@@ -225,6 +231,43 @@ async def test_admin_deposits_and_withdrawals(venue: Venue) -> None:
         ("DEPOSIT", "w-1", "250.50000000"),
         ("WITHDRAWAL", "w-2", "200.50000000"),
     ]
+
+
+async def test_an_admin_transfer_retried_under_its_reference_is_made_once(venue: Venue) -> None:
+    trader, headers = await token_of(venue, "vera")
+    other, other_headers = await token_of(venue, "walt")
+    deposit = {"userId": trader.user_id, "asset": "USDT", "amount": "250.5", "reference": "b-7"}
+    withdrawal = deposit | {"amount": "50", "reference": "c-9"}
+    for amount in ("250.5", "250.50000000"):
+        given = await venue.client.post(
+            "/api/v1/admin/deposits", json=deposit | {"amount": amount}, headers=ADMIN
+        )
+        assert given.status_code == 200, given.text
+        assert given.json() == {"userId": trader.user_id, "asset": "USDT", "amount": "250.50000000"}
+        taken = await venue.client.post("/api/v1/admin/withdrawals", json=withdrawal, headers=ADMIN)
+        assert taken.status_code == 200, taken.text
+        assert taken.json()["amount"] == "50.00000000"
+
+    reused: list[tuple[str, dict[str, Any]]] = [
+        ("deposits", deposit | {"amount": "250.6"}),
+        ("deposits", deposit | {"userId": other.user_id}),
+        ("deposits", deposit | {"asset": "BTC"}),
+        ("withdrawals", deposit),
+        ("deposits", withdrawal),
+    ]
+    for path, body in reused:
+        response = await venue.client.post(f"/api/v1/admin/{path}", json=body, headers=ADMIN)
+        assert response.status_code == 409, (path, body, response.text)
+        assert response.json() == {
+            "code": -1100,
+            "msg": "That reference is already used by another deposit or withdrawal.",
+        }
+    lines = await statement(venue, headers)
+    assert [(line["kind"], line["reference"], line["available"]) for line in lines] == [
+        ("DEPOSIT", "b-7", "250.50000000"),
+        ("WITHDRAWAL", "c-9", "200.50000000"),
+    ]
+    assert await statement(venue, other_headers) == []
 
 
 async def test_admin_refusals_change_nothing(venue: Venue) -> None:

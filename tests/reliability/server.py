@@ -146,7 +146,7 @@ def open_account(base_url: str, email: str, funds: dict[str, str]) -> Account:
                 "userId": user["userId"],
                 "asset": asset,
                 "amount": str(Decimal(amount)),
-                "reference": f"reliability-{asset}",
+                "reference": f"funding {email} {asset}",
             }
             headers = {"X-Admin-Token": ADMIN_TOKEN}
             _ok(client.post("/api/v1/admin/deposits", json=transfer, headers=headers))
