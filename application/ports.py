@@ -169,8 +169,9 @@ class Candles(Protocol):
 
 class Journal(Protocol):
     async def add(self, entry: JournalEntry, timestamp: int) -> None:
-        """Posts the entry; `commit` raises `InsufficientBalance`, and keeps nothing, if any
-        balance other than the external account's would go below zero."""
+        """Posts the entry; `commit` keeps nothing and raises `InsufficientBalance` if any
+        balance other than the external account's would go below zero, or `HoldingsLimit` if
+        the exchange would hold more than `MAX_HOLDINGS` of an asset."""
         ...
 
     async def balances(self, account_id: int) -> dict[str, Balance]: ...

@@ -30,7 +30,7 @@ def funded_exchange() -> Exchange:
     exchange = Exchange(default_markets())
     for account in range(1, ACCOUNTS + 1):
         for asset in ("USDT", "BTC"):
-            exchange.deposit(Deposit(account, asset, 10**20))
+            exchange.deposit(Deposit(account, asset, 10**16))
     return exchange
 
 

@@ -48,7 +48,7 @@ def record_batches(runs: int) -> tuple[Batch, list[Batch]]:
     market = exchange.state(SYMBOL).market
     now = 1_700_000_000_000
     funding: Batch = [
-        (exchange.execute(Deposit(account, asset, 10**24)), now)
+        (exchange.execute(Deposit(account, asset, 10**16)), now)
         for account in range(1, ACCOUNTS + 1)
         for asset in ("USDT", "BTC")
     ]

@@ -11,6 +11,13 @@ class InvalidAmount(DomainError):
     """A number that is malformed, or finer than the asset or market allows."""
 
 
+class HoldingsLimit(InvalidAmount):
+    """A deposit that would take the exchange's holdings of an asset beyond `MAX_HOLDINGS`."""
+
+    def __init__(self) -> None:
+        super().__init__("The exchange cannot hold more of this asset in all its accounts.")
+
+
 class MarketFilter(Enum):
     PRICE_FILTER = "PRICE_FILTER"
     LOT_SIZE = "LOT_SIZE"

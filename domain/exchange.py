@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from attrs import define
 
+from domain.assets import MAX_HOLDINGS
 from domain.book import OrderBook
 from domain.commands import (
     AmendOrder,
@@ -116,11 +117,19 @@ class Exchange:
         return [self.ledger.post(self.transfer(command))]
 
     def transfer(self, command: Deposit | Withdraw) -> JournalEntry:
-        """The journal entry of a deposit or a withdrawal, checked but not posted."""
+        """The journal entry of a deposit or a withdrawal, checked but not posted: whether
+        the exchange may hold that much in all is the store's to check, which knows it."""
         if command.asset not in self.assets:
             raise UnknownAsset(f"Unknown asset {command.asset!r}.")
         if command.amount <= 0:
             raise InvalidAmount("Amount must be greater than zero.")
+        if command.amount > MAX_HOLDINGS:
+            if isinstance(command, Withdraw):  # no balance can hold that much
+                raise InsufficientBalance("Account has insufficient balance for requested action.")
+            asset = self.assets[command.asset]
+            raise InvalidAmount(
+                f"Amount must be at most {asset.format(MAX_HOLDINGS)} {asset.code}."
+            )
         kind = EntryKind.DEPOSIT if isinstance(command, Deposit) else EntryKind.WITHDRAWAL
         return transfer_entry(
             kind, command.account_id, command.asset, command.amount, command.reference

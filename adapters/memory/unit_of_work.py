@@ -10,7 +10,8 @@ from adapters.memory.history import MemoryCandles, MemoryJournal, MemoryOrders, 
 from adapters.memory.outbox import MemoryMarketLeases, MemoryOutbox
 from adapters.memory.store import MemoryStore
 from adapters.memory.transfers import MemoryTransfers
-from domain.errors import InsufficientBalance
+from domain.assets import MAX_HOLDINGS
+from domain.errors import HoldingsLimit, InsufficientBalance
 from domain.ledger import EXTERNAL_ACCOUNT, Balance
 
 
@@ -59,10 +60,11 @@ class MemoryUnitOfWork:
                 total[0] += available
                 total[1] += locked
         for (account_id, asset), (available, locked) in totals.items():
-            if account_id == EXTERNAL_ACCOUNT:
-                continue
             balance = self.store.balances.get((account_id, asset), Balance())
-            if balance.available + available < 0 or balance.locked + locked < 0:
+            if account_id == EXTERNAL_ACCOUNT:  # the negative of all the exchange holds
+                if balance.available + available < -MAX_HOLDINGS:
+                    raise HoldingsLimit()
+            elif balance.available + available < 0 or balance.locked + locked < 0:
                 raise InsufficientBalance("Account has insufficient balance for requested action.")
 
     def _forget(self) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy import CursorResult, Row, exc
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from application.errors import EmailTaken, ReferenceTaken, Unavailable
-from domain.errors import InsufficientBalance
+from domain.errors import HoldingsLimit, InsufficientBalance
 
 AnyRow = Row[*tuple[Any, ...]]
 Rows = CursorResult[*tuple[Any, ...]]
@@ -39,6 +39,8 @@ def translate(error: BaseException) -> Exception | None:
         constraint = getattr(cause, "constraint_name", None)
         if constraint == "ck_balances_never_negative":
             return InsufficientBalance("Account has insufficient balance for requested action.")
+        if constraint == "ck_balances_holdings_limit":
+            return HoldingsLimit()
         if constraint == "uq_users_email":
             return EmailTaken()
         if constraint == "pk_transfers":

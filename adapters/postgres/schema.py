@@ -21,6 +21,8 @@ from sqlalchemy import (
     text,
 )
 
+from domain.assets import MAX_HOLDINGS
+
 metadata = MetaData(
     naming_convention={
         "pk": "pk_%(table_name)s",
@@ -70,6 +72,11 @@ balances = Table(
     CheckConstraint(
         f"account_id = {EXTERNAL_ACCOUNT} OR (available >= 0 AND locked >= 0)",
         name="never_negative",
+    ),
+    # The world's balance is the negative of all the exchange holds of the asset.
+    CheckConstraint(
+        f"account_id <> {EXTERNAL_ACCOUNT} OR available >= -{MAX_HOLDINGS}",
+        name="holdings_limit",
     ),
 )
 

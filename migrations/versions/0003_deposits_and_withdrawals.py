@@ -1,5 +1,5 @@
 """Deposits and withdrawals entered from outside are recorded by reference, so that a retried
-request moves money once.
+request moves money once; the exchange holds at most 2**63 - 1 minor units of each asset.
 
 Revision ID: 0003
 Revises: 0002
@@ -16,6 +16,10 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# domain.assets.MAX_HOLDINGS when this was written; the world's balance is minus the holdings.
+HOLDINGS_LIMIT = "account_id <> -1 OR available >= -9223372036854775807"
+
+
 def upgrade() -> None:
     op.create_table(
         "transfers",
@@ -27,7 +31,9 @@ def upgrade() -> None:
         sa.CheckConstraint("amount > 0", name=op.f("ck_transfers_positive")),
         sa.PrimaryKeyConstraint("reference", name=op.f("pk_transfers")),
     )
+    op.create_check_constraint(op.f("ck_balances_holdings_limit"), "balances", HOLDINGS_LIMIT)
 
 
 def downgrade() -> None:
+    op.drop_constraint(op.f("ck_balances_holdings_limit"), "balances", type_="check")
     op.drop_table("transfers")

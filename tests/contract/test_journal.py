@@ -1,11 +1,13 @@
 """The journal: balances kept by its entries, holdings, statements with running balances, and
-the commit that refuses, keeping nothing, to take any balance but the world's below zero."""
+the commit that refuses, keeping nothing, to take any balance but the world's below zero, or
+the exchange's holdings of an asset beyond what it can hold."""
 
 import pytest
 
 from application.ports import UnitOfWorkFactory
 from application.records import StatementLine
-from domain.errors import InsufficientBalance
+from domain.assets import MAX_HOLDINGS
+from domain.errors import HoldingsLimit, InsufficientBalance
 from domain.ledger import (
     EXTERNAL_ACCOUNT,
     FEE_ACCOUNT,
@@ -19,7 +21,7 @@ from domain.ledger import (
 )
 
 ADA, BOB = 7, 8
-BIG = 10**30  # far beyond 64 bits
+BIG = MAX_HOLDINGS  # all the exchange may hold of an asset: no float keeps it whole
 
 
 def deposit(account_id: int, asset: str, amount: int, reference: str = "") -> JournalEntry:
@@ -174,3 +176,20 @@ async def test_a_batch_may_go_through_zero_and_the_world_below_it(
     async with unit_of_work() as uow:
         assert await uow.journal.balances(ADA) == {"USDT": Balance(0, 0)}
         assert await uow.journal.balances(EXTERNAL_ACCOUNT) == {"USDT": Balance(0, 0)}
+
+
+async def test_a_commit_that_would_hold_more_than_the_limit_keeps_nothing(
+    unit_of_work: UnitOfWorkFactory,
+) -> None:
+    await _post(unit_of_work, (deposit(ADA, "USDT", MAX_HOLDINGS - 1), 1_000))
+
+    beyond = ((deposit(BOB, "BTC", 5), 2_000), (deposit(BOB, "USDT", 2), 2_000))
+    with pytest.raises(HoldingsLimit, match="cannot hold more"):
+        await _post(unit_of_work, *beyond)
+    # Judged on what the whole commit leaves: one out, one in.
+    withdrawal = transfer_entry(EntryKind.WITHDRAWAL, ADA, "USDT", 1, "w")
+    await _post(unit_of_work, (withdrawal, 3_000), (deposit(BOB, "USDT", 2), 3_000))
+
+    async with unit_of_work() as uow:
+        assert await uow.journal.balances(EXTERNAL_ACCOUNT) == {"USDT": Balance(-MAX_HOLDINGS, 0)}
+        assert await uow.journal.balances(BOB) == {"USDT": Balance(2, 0)}

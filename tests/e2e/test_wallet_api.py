@@ -270,6 +270,37 @@ async def test_an_admin_transfer_retried_under_its_reference_is_made_once(venue:
     assert await statement(venue, other_headers) == []
 
 
+async def test_admin_amounts_beyond_what_the_exchange_can_hold_are_refused(venue: Venue) -> None:
+    trader, headers = await token_of(venue, "xena")
+    other = await venue.trader("yuri")
+    most = "92233720368.54775807"  # 2**63 - 1 minor units of USDT
+    too_much, too_little = f"Amount must be at most {most} USDT.", "Account has insufficient"
+    refusals = [
+        ("deposits", "92233720368.54775808", -1100, too_much),
+        ("deposits", "99999999999999999999.99999999", -1100, too_much),
+        ("withdrawals", "92233720368.54775809", -2010, too_little),
+        ("withdrawals", "99999999999999999999", -2010, too_little),
+    ]
+    for path, amount, code, message in refusals:
+        body = {"userId": trader.user_id, "asset": "USDT", "amount": amount, "reference": amount}
+        response = await venue.client.post(f"/api/v1/admin/{path}", json=body, headers=ADMIN)
+        assert response.status_code == 400, response.text
+        assert response.json()["code"] == code
+        assert response.json()["msg"].startswith(message)
+
+    full = {"userId": trader.user_id, "asset": "USDT", "amount": most, "reference": "all"}
+    given = await venue.client.post("/api/v1/admin/deposits", json=full, headers=ADMIN)
+    assert given.status_code == 200, given.text
+    more = {"userId": other.user_id, "asset": "USDT", "amount": "0.00000001", "reference": "one"}
+    refused = await venue.client.post("/api/v1/admin/deposits", json=more, headers=ADMIN)
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["code"] == -1100
+    assert "cannot hold more" in refused.json()["msg"]
+    lines = await statement(venue, headers)
+    assert [(line["kind"], line["available"]) for line in lines] == [("DEPOSIT", most)]
+    assert await other.call("GET", "/api/v1/statements") == []
+
+
 async def test_admin_refusals_change_nothing(venue: Venue) -> None:
     trader, headers = await token_of(venue, "uma")
     good = {"userId": trader.user_id, "asset": "BTC", "amount": "1", "reference": "r"}

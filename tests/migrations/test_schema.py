@@ -1,5 +1,6 @@
 """The PostgreSQL schema: migrations build it from nothing and take it down again, agree with
-the models, and the database itself refuses a negative balance or an unbalanced entry."""
+the models, and the database itself refuses a negative balance, holdings beyond the limit or
+an unbalanced entry."""
 
 import asyncio
 import os
@@ -14,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from adapters.postgres.schema import balances, journal_entries, metadata, postings
+from domain.assets import MAX_HOLDINGS
 from entrypoints.migrate import alembic_config, migrate
 
 SERVER = os.environ.get("BOURSE_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432")
@@ -91,6 +93,15 @@ def test_the_database_refuses_a_negative_balance(database_url: str) -> None:
         asyncio.run(_run(database_url, [negative]))
     world = insert(balances).values(account_id=-1, asset="BTC", available=-5, locked=0)
     asyncio.run(_run(database_url, [world]))
+
+
+def test_the_database_refuses_to_hold_more_than_the_limit(database_url: str) -> None:
+    def world(available: int) -> object:
+        return insert(balances).values(account_id=-1, asset="ETH", available=available, locked=0)
+
+    with pytest.raises(IntegrityError, match="holdings_limit"):
+        asyncio.run(_run(database_url, [world(-MAX_HOLDINGS - 1)]))
+    asyncio.run(_run(database_url, [world(-MAX_HOLDINGS)]))
 
 
 def test_the_database_refuses_an_unbalanced_journal_entry(database_url: str) -> None:

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from domain.assets import MAX_HOLDINGS
 from domain.commands import (
     AmendOrder,
     CancelOrder,
@@ -18,6 +19,7 @@ from domain.errors import (
     FilterFailure,
     InsufficientBalance,
     InvalidAmend,
+    InvalidAmount,
     InvalidOrder,
     MarketFilter,
     UnknownAsset,
@@ -240,3 +242,15 @@ def test_withdrawal_leaves_the_exchange(funded: Desk) -> None:
     funded.exchange.withdraw(Withdraw(A, "USDT", 4000 * USDT))
     assert funded.balance(A, "USDT") == (Decimal(6000), Decimal(0))
     assert funded.balance(-1, "USDT") == (Decimal(-6000), Decimal(0))
+
+
+def test_no_transfer_moves_more_than_the_exchange_can_hold(desk: Desk) -> None:
+    with pytest.raises(InvalidAmount, match=r"at most 92233720368\.54775807 USDT"):
+        desk.exchange.deposit(Deposit(A, "USDT", MAX_HOLDINGS + 1))
+    # No balance can hold more: beyond the balance, whatever the ledger here knows.
+    with pytest.raises(InsufficientBalance):
+        desk.exchange.withdraw(Withdraw(A, "USDT", MAX_HOLDINGS + 1))
+    assert list(desk.exchange.ledger.balances()) == []
+    desk.exchange.deposit(Deposit(A, "USDT", MAX_HOLDINGS))
+    desk.exchange.withdraw(Withdraw(A, "USDT", MAX_HOLDINGS))
+    assert desk.balance(A, "USDT") == (Decimal(0), Decimal(0))
