@@ -33,7 +33,9 @@ class TransferView(Struct, rename="camel"):
 
 
 class AdminController(Controller):
-    """The operator's money movements, for a real deposit or withdrawal seen elsewhere."""
+    """The operator's money movements, for a real deposit or withdrawal seen elsewhere. Each
+    is made once per `reference`: a retry answers as the first did and changes nothing, and a
+    reference already used for another transfer is refused with 409."""
 
     path = "/api/v1/admin"
     tags = ["Admin"]
