@@ -1,0 +1,42 @@
+"""Input made to break the server, sent to every route it concerns: each gets a clear 4xx in
+Binance's shape, never a 500."""
+
+import time
+from typing import Any
+
+from tests.e2e.conftest import Venue
+from tests.e2e.routes import SIGNED, WEBSOCKET, Route, routes
+
+INVALID_SIGNATURE = "Signature for this request is not valid."
+
+
+def http_routes(venue: Venue) -> list[Route]:
+    return sorted(route for route in routes(venue.client.app) if route[0] != WEBSOCKET)
+
+
+def concrete(path: str) -> str:
+    return path.replace("{api_key:str}", "some-key")
+
+
+def answer(response: Any) -> Any:
+    assert response.status_code < 500, response.text
+    return response.status_code, response.json()
+
+
+async def test_a_signature_that_is_not_ascii_is_refused_on_every_route(venue: Venue) -> None:
+    trader = await venue.trader("signer")
+    signed = f"timestamp={int(time.time() * 1000)}&signature=%C3%A9"
+    for method, path in http_routes(venue):
+        headers = {"X-MBX-APIKEY": trader.key.api_key}
+        if method in ("POST", "PUT"):
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            response = await venue.client.request(
+                method, concrete(path), content=signed, headers=headers
+            )
+        else:
+            response = await venue.client.request(
+                method, f"{concrete(path)}?{signed}", headers=headers
+            )
+        refused = answer(response)
+        if (method, path) in SIGNED:
+            assert refused == (400, {"code": -1022, "msg": INVALID_SIGNATURE}), (method, path)
