@@ -7,6 +7,7 @@ from typing import Any
 from tests.e2e.conftest import Venue
 from tests.e2e.routes import SIGNED, WEBSOCKET, Route, routes
 
+DEPTH = 1000
 INVALID_SIGNATURE = "Signature for this request is not valid."
 
 
@@ -40,3 +41,14 @@ async def test_a_signature_that_is_not_ascii_is_refused_on_every_route(venue: Ve
         refused = answer(response)
         if (method, path) in SIGNED:
             assert refused == (400, {"code": -1022, "msg": INVALID_SIGNATURE}), (method, path)
+
+
+async def test_symbols_nested_deep_are_refused(venue: Venue) -> None:
+    nested = "[" * DEPTH + "]" * DEPTH
+    for path in ("ticker/price", "ticker/24hr", "ticker/bookTicker", "exchangeInfo"):
+        response = await venue.client.get(f"/api/v3/{path}", params={"symbols": nested})
+        assert response.json() == {
+            "code": -1100,
+            "msg": "Illegal characters found in parameter 'symbols'.",
+        }, path
+        assert response.status_code == 400
