@@ -17,6 +17,7 @@ from entrypoints.api.account import AccountController
 from entrypoints.api.admin import AdminController
 from entrypoints.api.errors import EXCEPTION_HANDLERS
 from entrypoints.api.gate import USED_WEIGHT
+from entrypoints.api.json_body import ApiRequest
 from entrypoints.api.market import MarketController
 from entrypoints.api.order_changes import OrderChangeController
 from entrypoints.api.orders import OrderController
@@ -100,6 +101,7 @@ def create_app(
             "services": Provide(lambda: container.services(), use_cache=True, sync_to_thread=False)
         },
         exception_handlers=EXCEPTION_HANDLERS,
+        request_class=ApiRequest,
         lifespan=[lifespan],
         before_send=[_used_weight_header],
         openapi_config=OpenAPIConfig(

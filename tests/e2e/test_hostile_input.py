@@ -9,6 +9,7 @@ from tests.e2e.routes import SIGNED, WEBSOCKET, Route, routes
 
 DEPTH = 1000
 INVALID_SIGNATURE = "Signature for this request is not valid."
+TOO_DEEP = "Malformed request body: JSON nested too deeply."
 
 
 def http_routes(venue: Venue) -> list[Route]:
@@ -52,3 +53,25 @@ async def test_symbols_nested_deep_are_refused(venue: Venue) -> None:
             "msg": "Illegal characters found in parameter 'symbols'.",
         }, path
         assert response.status_code == 400
+
+
+async def test_json_bodies_nested_deep_are_refused_on_every_route(venue: Venue) -> None:
+    json_routes = {
+        ("POST", "/api/v1/users"),
+        ("POST", "/api/v1/auth/login"),
+        ("POST", "/api/v1/auth/refresh"),
+        ("POST", "/api/v1/api-keys"),
+        ("POST", "/api/v1/admin/deposits"),
+        ("POST", "/api/v1/admin/withdrawals"),
+    }
+    for content in (b"[" * DEPTH, b'{"a":' * DEPTH, b'{"email":' + b"[" * DEPTH):
+        for method, path in http_routes(venue):
+            response = await venue.client.request(
+                method,
+                concrete(path),
+                content=content,
+                headers={"Content-Type": "application/json"},
+            )
+            refused = answer(response)
+            if (method, path) in json_routes:
+                assert refused == (400, {"code": -1100, "msg": TOO_DEEP}), (method, path)
