@@ -1,11 +1,16 @@
 """Input made to break the server, sent to every route it concerns: each gets a clear 4xx in
 Binance's shape, never a 500."""
 
+import asyncio
+import json
 import time
 from typing import Any
 
+import websockets
+
 from tests.e2e.conftest import Venue
 from tests.e2e.routes import SIGNED, WEBSOCKET, Route, routes
+from tests.live_server import LiveServer
 
 DEPTH = 1000
 INVALID_SIGNATURE = "Signature for this request is not valid."
@@ -75,3 +80,17 @@ async def test_json_bodies_nested_deep_are_refused_on_every_route(venue: Venue) 
             refused = answer(response)
             if (method, path) in json_routes:
                 assert refused == (400, {"code": -1100, "msg": TOO_DEEP}), (method, path)
+
+
+async def test_a_stream_request_nested_deep_is_answered_and_the_connection_kept() -> None:
+    nested_params = '{"method":"SUBSCRIBE","params":' + "[" * DEPTH + "]" * DEPTH + ',"id":1}'
+    nested_field = '{"method":"SUBSCRIBE","params":[],"id":2,"x":' + '{"a":' * DEPTH + "1"
+    too_deep = {"error": {"code": 3, "msg": "Invalid JSON: nested too deeply"}, "id": None}
+    with LiveServer() as live:
+        async with websockets.connect(f"{live.ws_url}/ws") as socket:
+            for message in (nested_params, nested_field + "}" * DEPTH + "}"):
+                await socket.send(message)
+                assert json.loads(await asyncio.wait_for(socket.recv(), 5)) == too_deep
+            subscribe = {"method": "SUBSCRIBE", "params": ["btcusdt@trade"], "id": 3}
+            await socket.send(json.dumps(subscribe))
+            assert json.loads(await asyncio.wait_for(socket.recv(), 5)) == {"result": None, "id": 3}
