@@ -112,6 +112,13 @@ def on_application_error(_: AnyRequest, error: ApplicationError) -> Response[dic
 
 
 def on_http_error(_: AnyRequest, error: HTTPException) -> Response[dict[str, object]]:
+    response = _http_refusal(error)
+    # Such as the Allow of a 405, which tells the client what it may do instead.
+    response.headers.update(error.headers or {})
+    return response
+
+
+def _http_refusal(error: HTTPException) -> Response[dict[str, object]]:
     if isinstance(error, NotFoundException):
         return body(-1000, "Not found.", 404)
     if isinstance(error, ValidationException) and isinstance(error.extra, list):

@@ -82,6 +82,20 @@ async def test_json_bodies_nested_deep_are_refused_on_every_route(venue: Venue) 
                 assert refused == (400, {"code": -1100, "msg": TOO_DEEP}), (method, path)
 
 
+async def test_a_method_a_route_does_not_serve_is_refused_with_the_methods_it_does(
+    venue: Venue,
+) -> None:
+    served: dict[str, set[str]] = {}
+    for method, path in http_routes(venue):
+        served.setdefault(path, {"OPTIONS"}).add(method)
+    for path, methods in served.items():
+        for method in {"GET", "POST", "PUT", "DELETE", "PATCH"} - methods:
+            response = await venue.client.request(method, concrete(path))
+            assert response.status_code == 405, (method, path)
+            assert response.json() == {"code": -1000, "msg": "Method Not Allowed"}
+            assert set(response.headers["Allow"].split(", ")) == methods, (method, path)
+
+
 async def test_a_stream_request_nested_deep_is_answered_and_the_connection_kept() -> None:
     nested_params = '{"method":"SUBSCRIBE","params":' + "[" * DEPTH + "]" * DEPTH + ',"id":1}'
     nested_field = '{"method":"SUBSCRIBE","params":[],"id":2,"x":' + '{"a":' * DEPTH + "1"
