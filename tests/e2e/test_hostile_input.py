@@ -82,6 +82,38 @@ async def test_json_bodies_nested_deep_are_refused_on_every_route(venue: Venue) 
                 assert refused == (400, {"code": -1100, "msg": TOO_DEEP}), (method, path)
 
 
+async def test_numbers_beyond_64_bits_and_nul_characters_are_refused(venue: Venue) -> None:
+    """PostgreSQL holds neither (the local mode answered 500); each is refused in every mode."""
+    trader = await venue.trader("prober")
+    beyond, nul = "9" * 19, "a\x00"
+    signed = [
+        ("GET", "/api/v3/order", "orderId", beyond),
+        ("GET", "/api/v3/order", "origClientOrderId", nul),
+        ("DELETE", "/api/v3/order", "origClientOrderId", nul),
+        ("GET", "/api/v3/allOrders", "orderId", beyond),
+        ("GET", "/api/v3/allOrders", "startTime", beyond),
+        ("GET", "/api/v3/myTrades", "fromId", beyond),
+        ("GET", "/api/v3/myTrades", "endTime", beyond),
+        ("GET", "/api/v1/statements", "startTime", beyond),
+    ]
+    for method, path, name, value in signed:
+        market = {"symbol": "BTCUSDT"} if path.startswith("/api/v3/") else {}
+        response = await trader.request(method, path, **market, **{name: value})
+        assert answer(response) == (400, illegal(name, value)), (path, name)
+    public = [("historicalTrades", "fromId"), ("aggTrades", "fromId"), ("klines", "startTime")]
+    for path, name in public:
+        params = {"symbol": "BTCUSDT", "interval": "1m"} if path == "klines" else {}
+        response = await venue.client.get(
+            f"/api/v3/{path}", params={"symbol": "BTCUSDT", name: beyond, **params}
+        )
+        assert answer(response) == (400, illegal(name, beyond)), path
+
+
+def illegal(name: str, value: str) -> dict[str, Any]:
+    wrong = "characters found in" if "\x00" in value else "value for"
+    return {"code": -1100, "msg": f"Illegal {wrong} parameter '{name}'."}
+
+
 async def test_a_method_a_route_does_not_serve_is_refused_with_the_methods_it_does(
     venue: Venue,
 ) -> None:
