@@ -3,7 +3,7 @@ when it is a sane token, else a new one. The response carries it, and so does th
 any error it met, so that a user's report leads to its traceback."""
 
 import re
-import uuid
+import secrets
 
 from litestar.types import Message, Scope
 
@@ -19,7 +19,7 @@ def request_id(scope: Scope) -> str:
     found: str | None = state.get(STATE_KEY)
     if found is None:
         sent = next((value for name, value in scope["headers"] if name == HEADER), b"")
-        found = sent.decode() if SANE.fullmatch(sent) else uuid.uuid4().hex
+        found = sent.decode() if SANE.fullmatch(sent) else secrets.token_hex(16)
         state[STATE_KEY] = found
     return found
 
