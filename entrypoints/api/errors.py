@@ -149,7 +149,7 @@ def log_unexpected(error: BaseException, scope: Scope) -> None:
     """At ERROR, which the root logger Litestar sets up shows whatever uvicorn's own level;
     with the request id the client was given, so that its report finds the traceback."""
     logger.error(
-        "Unexpected error on %s %s (request id %s)",
+        "Unexpected error on %s %r (request id %s)",  # the path quoted: it may hold a newline
         scope.get("method", "WEBSOCKET"),
         scope["path"],
         request_id(scope),

@@ -56,7 +56,7 @@ async def test_an_unexpected_error_is_answered_as_binance_does_and_told_once(
     assert GENERATED_ID.fullmatch(request_id)
     [record] = told(caplog, request_id)
     assert record.levelno == logging.ERROR
-    assert record.getMessage().startswith("Unexpected error on GET /api/v3/trades")
+    assert record.getMessage().startswith("Unexpected error on GET '/api/v3/trades'")
     assert record.exc_info is not None
     assert str(record.exc_info[1]) == FAULT
 
@@ -90,10 +90,10 @@ def failing_streams(monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
         yield live
 
 
-async def test_an_unexpected_error_on_a_stream_is_told_once(
+async def test_an_unexpected_error_on_a_stream_is_told_once_on_one_line(
     failing_streams: LiveServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    url = f"{failing_streams.ws_url}/ws/btcusdt@trade"
+    url = f"{failing_streams.ws_url}/ws/btcusdt@trade%0Aforged"
     async with websockets.connect(url) as connection:
         assert connection.response is not None
         request_id = connection.response.headers["X-Request-Id"]
@@ -102,7 +102,8 @@ async def test_an_unexpected_error_on_a_stream_is_told_once(
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4500
     [record] = told(caplog, request_id)
-    assert record.getMessage().startswith("Unexpected error on WEBSOCKET /ws/btcusdt@trade")
+    told_path = "'/ws/btcusdt@trade\\nforged'"
+    assert record.getMessage().startswith(f"Unexpected error on WEBSOCKET {told_path}")
     assert record.exc_info is not None
     assert str(record.exc_info[1]) == FAULT
 
@@ -155,6 +156,6 @@ def test_an_unexpected_error_is_told_by_bourse_serve_at_log_level_warning() -> N
     assert response.headers["X-Request-Id"] == "warning-500"
     assert log.count("warning-500") == 1, log
     told_at = log.index("warning-500")
-    assert "Unexpected error on GET /api/v3/trades (request id warning-500)" in log
+    assert "Unexpected error on GET '/api/v3/trades' (request id warning-500)" in log
     assert "Traceback" in log[told_at:]
     assert f"RuntimeError: {FAULT}" in log[told_at:]
