@@ -9,4 +9,5 @@ def sign(secret: str, payload: str) -> str:
 
 
 def is_valid(secret: str, payload: str, signature: str) -> bool:
-    return hmac.compare_digest(sign(secret, payload), signature.lower())
+    # As bytes: compare_digest refuses a str holding anything but ASCII, which a client can send.
+    return hmac.compare_digest(sign(secret, payload).encode(), signature.lower().encode())

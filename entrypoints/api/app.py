@@ -15,11 +15,13 @@ from litestar.types import Message, Scope
 
 from entrypoints.api.account import AccountController
 from entrypoints.api.admin import AdminController
-from entrypoints.api.errors import EXCEPTION_HANDLERS
+from entrypoints.api.errors import EXCEPTION_HANDLERS, log_websocket_error
 from entrypoints.api.gate import USED_WEIGHT
+from entrypoints.api.json_body import ApiRequest
 from entrypoints.api.market import MarketController
 from entrypoints.api.order_changes import OrderChangeController
 from entrypoints.api.orders import OrderController
+from entrypoints.api.request_ids import request_id_header
 from entrypoints.api.streams import Delivery, combined_streams, raw_stream, raw_streams
 from entrypoints.api.user_stream import UserStreamController
 from entrypoints.api.users import UserController
@@ -100,8 +102,10 @@ def create_app(
             "services": Provide(lambda: container.services(), use_cache=True, sync_to_thread=False)
         },
         exception_handlers=EXCEPTION_HANDLERS,
+        after_exception=[log_websocket_error],
+        request_class=ApiRequest,
         lifespan=[lifespan],
-        before_send=[_used_weight_header],
+        before_send=[_used_weight_header, request_id_header],
         openapi_config=OpenAPIConfig(
             title="Bourse",
             version="0.1.0",

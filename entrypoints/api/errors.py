@@ -1,10 +1,14 @@
-"""Every refusal as Binance words it: an HTTP 4xx with `{"code": -NNNN, "msg": "..."}`."""
+"""Every refusal as Binance words it: an HTTP 4xx with `{"code": -NNNN, "msg": "..."}`; and
+every other error, a bug, told once in the log and answered as Binance's -1000."""
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from litestar import Request, Response
+from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.types import Scope
 
 from application.accounts import InvalidSignUp
 from application.errors import (
@@ -32,7 +36,9 @@ from domain.errors import (
     UnknownOrder,
     WouldTake,
 )
+from entrypoints.api.request_ids import request_id
 
+logger = logging.getLogger(__name__)
 AnyRequest = Request[Any, Any, Any]
 
 
@@ -113,7 +119,16 @@ def on_application_error(_: AnyRequest, error: ApplicationError) -> Response[dic
     return body(code, str(error), status)
 
 
-def on_http_error(_: AnyRequest, error: HTTPException) -> Response[dict[str, object]]:
+def on_http_error(request: AnyRequest, error: HTTPException) -> Response[dict[str, object]]:
+    if error.status_code >= 500:
+        return on_unexpected_error(request, error)
+    response = _http_refusal(error)
+    # Such as the Allow of a 405, which tells the client what it may do instead.
+    response.headers.update(error.headers or {})
+    return response
+
+
+def _http_refusal(error: HTTPException) -> Response[dict[str, object]]:
     if isinstance(error, NotFoundException):
         return body(-1000, "Not found.", 404)
     if isinstance(error, ValidationException) and isinstance(error.extra, list):
@@ -121,8 +136,6 @@ def on_http_error(_: AnyRequest, error: HTTPException) -> Response[dict[str, obj
         return body(-1100, f"Invalid request body: {problems}.", 400)
     if error.status_code == 400:
         return body(-1100, f"Malformed request body: {error.detail}", 400)
-    if error.status_code >= 500:
-        return body(-1000, "An unknown error occurred while processing the request.", 500)
     return body(-1000, str(error.detail), error.status_code)
 
 
@@ -134,9 +147,34 @@ def _problem(found: object) -> str:
     return f"{found.get('message')}{where}"
 
 
+def log_unexpected(error: BaseException, scope: Scope) -> None:
+    """At ERROR, which the root logger Litestar sets up shows whatever uvicorn's own level;
+    with the request id the client was given, so that its report finds the traceback."""
+    logger.error(
+        "Unexpected error on %s %r (request id %s)",  # the path quoted: it may hold a newline
+        scope.get("method", "WEBSOCKET"),
+        scope["path"],
+        request_id(scope),
+        exc_info=error,
+    )
+
+
+def on_unexpected_error(request: AnyRequest, error: Exception) -> Response[dict[str, object]]:
+    log_unexpected(error, request.scope)
+    return body(-1000, "An unknown error occurred while processing the request.", 500)
+
+
+async def log_websocket_error(error: Exception, scope: Scope) -> None:
+    """Litestar closes the connection (4500) without a word: this tells it, once. Exception
+    handlers apply to HTTP only, where `on_unexpected_error` tells it instead."""
+    if scope["type"] == ScopeType.WEBSOCKET:
+        log_unexpected(error, scope)
+
+
 EXCEPTION_HANDLERS: dict[int | type[Exception], Callable[[AnyRequest, Any], Response[Any]]] = {
     ApiError: on_api_error,
     DomainError: on_domain_error,
     ApplicationError: on_application_error,
     HTTPException: on_http_error,
+    Exception: on_unexpected_error,
 }

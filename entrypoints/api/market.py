@@ -1,6 +1,5 @@
 """Public market data: /api/v3/ping, time, exchangeInfo, depth, trades, klines and tickers."""
 
-import json
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -40,11 +39,10 @@ def _symbols(params: Params, market_data: MarketData) -> tuple[list[str], bool]:
         return [single], True
     if many:
         try:
-            names = json.loads(many)
-        except ValueError:
+            # Typed, the decoder refuses a nested list at its first bracket, however deep.
+            names = msgspec.json.decode(many, type=list[str])
+        except msgspec.DecodeError:
             raise ApiError(-1100, "Illegal characters found in parameter 'symbols'.") from None
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise ApiError(-1100, "Illegal characters found in parameter 'symbols'.")
         for name in names:
             market_data.market(name)
         return names, False

@@ -14,6 +14,7 @@ DECIMAL = re.compile(r"^([0-9]{1,20})(\.[0-9]{1,20})?$")
 DECIMAL_RANGE = r"^([0-9]{1,20})(\.[0-9]{1,20})?$"
 INTEGER = re.compile(r"^-?[0-9]{1,19}$")
 CLIENT_ID = re.compile(r"^[\.A-Z\:/a-z0-9_-]{1,36}$")
+BIGINT = (-(2**63), 2**63 - 1)  # the range of PostgreSQL's bigint, where ids and times go
 
 
 class Params:
@@ -42,6 +43,8 @@ class Params:
             if required:
                 raise mandatory(name)
             return None
+        if "\x00" in value:  # no text column of PostgreSQL can hold it
+            raise ApiError(-1100, f"Illegal characters found in parameter '{name}'.")
         return value
 
     def required_text(self, name: str) -> str:
@@ -62,7 +65,9 @@ class Params:
         if not INTEGER.match(value):
             raise illegal(name, "^-?[0-9]{1,19}$")
         number = int(value)
-        if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        low = BIGINT[0] if minimum is None else minimum
+        high = BIGINT[1] if maximum is None else maximum
+        if not low <= number <= high:
             raise ApiError(-1100, f"Illegal value for parameter '{name}'.")
         return number
 

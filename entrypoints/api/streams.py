@@ -113,6 +113,8 @@ class Requests:
             request = msgspec.json.decode(text)
         except msgspec.DecodeError:
             return _error(3, "Invalid JSON: malformed message", None)
+        except RecursionError:  # how msgspec tells nesting deeper than the interpreter's stack
+            return _error(3, "Invalid JSON: nested too deeply", None)
         if not isinstance(request, dict):
             return _error(3, "Invalid JSON: expected an object", None)
         ident = request.get("id")

@@ -1,0 +1,56 @@
+"""The app's routes as a client reaches them, and which of them serve one account only."""
+
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+
+Route = tuple[str, str]
+WEBSOCKET = "WEBSOCKET"
+DOCUMENTATION = "/docs"
+
+SIGNED: frozenset[Route] = frozenset({
+    ("POST", "/api/v3/order"),
+    ("POST", "/api/v3/order/test"),
+    ("GET", "/api/v3/order"),
+    ("DELETE", "/api/v3/order"),
+    ("GET", "/api/v3/openOrders"),
+    ("DELETE", "/api/v3/openOrders"),
+    ("GET", "/api/v3/allOrders"),
+    ("PUT", "/api/v3/order/amend/keepPriority"),
+    ("POST", "/api/v3/order/cancelReplace"),
+    ("GET", "/api/v3/account"),
+    ("GET", "/api/v3/myTrades"),
+    ("GET", "/api/v1/portfolio"),
+    ("GET", "/api/v1/statements"),
+    ("POST", "/api/v1/faucet"),
+})  # fmt: skip
+"""Routes that take a signed request (or a bearer token) and serve the signer's account."""
+
+PUBLIC: frozenset[Route] = frozenset({
+    *(("GET", f"/api/v3/{name}") for name in (
+        "ping", "time", "exchangeInfo", "depth", "trades", "historicalTrades", "aggTrades",
+        "klines", "ticker/24hr", "ticker/price", "ticker/bookTicker", "avgPrice",
+    )),
+    ("POST", "/api/v1/users"),
+    ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/auth/refresh"),
+    (WEBSOCKET, "/ws"),
+    (WEBSOCKET, "/stream"),
+    # Market streams, or a user data stream whose listen key is its only credential, as on
+    # Binance: the key is given to its account alone (userDataStream, a private route).
+    (WEBSOCKET, "/ws/{name:str}"),
+})  # fmt: skip
+"""Routes anybody may call; the OpenAPI documentation under /docs is public too."""
+
+
+def routes(app: Litestar) -> set[Route]:
+    """Every method and path the app serves, less the documentation and the OPTIONS answers
+    Litestar adds to every path."""
+    found: set[Route] = set()
+    for route in app.routes:
+        if route.path == DOCUMENTATION or route.path.startswith(f"{DOCUMENTATION}/"):
+            continue
+        if isinstance(route, HTTPRoute):
+            found.update((method, route.path) for method in route.methods if method != "OPTIONS")
+        else:
+            found.add((WEBSOCKET, route.path))
+    return found

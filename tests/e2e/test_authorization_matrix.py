@@ -1,0 +1,113 @@
+"""The authorization matrix: every private route, called by one account (the intruder) with
+another's (the owner's) ids and keys, answers a refusal, shows none of the owner's data and
+changes nothing of either account. A route the app serves that is in neither the matrix nor
+the public list fails the test until someone decides which it is."""
+
+from entrypoints.server import build_app
+from tests.e2e.conftest import SETTINGS, Venue
+from tests.e2e.intrusion import (
+    LIMIT_ORDER,
+    ORDER,
+    USER_STREAM,
+    Attack,
+    admin_route,
+    anonymous,
+    bearer,
+    bearer_route,
+    by_order,
+    filled_order,
+    holdings,
+    leaks,
+    listen_key_route,
+    naming_order,
+    no_id,
+    signed,
+    stage,
+)  # fmt: skip
+from tests.e2e.routes import PUBLIC, SIGNED, Route, routes
+
+MATRIX: dict[Route, tuple[Attack, ...]] = {
+    ("POST", ORDER): no_id("POST", ORDER, **LIMIT_ORDER),
+    ("POST", "/api/v3/order/test"): no_id("POST", "/api/v3/order/test", **LIMIT_ORDER),
+    ("GET", ORDER): by_order("GET", ORDER, -2013, "orderId", "origClientOrderId"),
+    ("DELETE", ORDER): by_order("DELETE", ORDER, -2011, "orderId", "origClientOrderId"),
+    ("GET", "/api/v3/openOrders"): no_id("GET", "/api/v3/openOrders"),
+    ("DELETE", "/api/v3/openOrders"): no_id("DELETE", "/api/v3/openOrders", symbol="BTCUSDT"),
+    ("GET", "/api/v3/allOrders"): no_id("GET", "/api/v3/allOrders", symbol="BTCUSDT"),
+    ("PUT", "/api/v3/order/amend/keepPriority"): by_order(
+        "PUT", "/api/v3/order/amend/keepPriority", -2011, "orderId", "origClientOrderId",
+        newQty="0.005",
+    ),
+    ("POST", "/api/v3/order/cancelReplace"): by_order(
+        "POST", "/api/v3/order/cancelReplace", -2011, "cancelOrderId", "cancelOrigClientOrderId",
+        cancelReplaceMode="STOP_ON_FAILURE", **LIMIT_ORDER,
+    ),
+    ("GET", "/api/v3/account"): no_id("GET", "/api/v3/account"),
+    # Binance lists an order's trades by its id, and nothing for an order not the signer's.
+    ("GET", "/api/v3/myTrades"): signed(
+        "GET", "/api/v3/myTrades", filled_order,
+        naming_order("GET", "/api/v3/myTrades", filled_order, 200, None),
+    ),
+    ("GET", "/api/v1/portfolio"): no_id("GET", "/api/v1/portfolio"),
+    ("GET", "/api/v1/statements"): no_id("GET", "/api/v1/statements"),
+    ("POST", "/api/v1/faucet"): (
+        *no_id("POST", "/api/v1/faucet", asset="BTC", amount="1"),
+        Attack("the owner's account id in the intruder's JSON", lambda s: s.client.post(
+            "/api/v1/faucet", json={"asset": "BTC", "amount": "1", "uid": str(s.owner.user_id)},
+            headers=bearer(s.intruder_tokens["access_token"])), 400, -1104),
+    ),
+    # USER_STREAM routes take an API key alone, as on Binance: its holder is its account.
+    ("POST", USER_STREAM): (
+        anonymous("POST", USER_STREAM, -2014),
+        Attack("the owner's account id as a parameter", lambda s: s.client.post(
+            f"{USER_STREAM}?uid={s.owner.user_id}",
+            headers={"X-MBX-APIKEY": s.intruder.key.api_key}), 400, -1104),
+    ),
+    ("PUT", USER_STREAM): listen_key_route("PUT"),
+    ("DELETE", USER_STREAM): listen_key_route("DELETE"),
+    ("POST", "/api/v1/auth/logout"): bearer_route("POST", "/api/v1/auth/logout"),
+    ("GET", "/api/v1/api-keys"): bearer_route("GET", "/api/v1/api-keys"),
+    ("POST", "/api/v1/api-keys"): bearer_route(
+        "POST", "/api/v1/api-keys",
+        Attack("the owner's user id in the intruder's request", lambda s: s.client.post(
+            "/api/v1/api-keys", json={"label": "matrix", "userId": s.owner.user_id},
+            headers=bearer(s.intruder_tokens["access_token"])), 400, -1100),
+    ),
+    ("DELETE", "/api/v1/api-keys/{api_key:str}"): (
+        anonymous("DELETE", "/api/v1/api-keys/any", -1002),
+        Attack("the owner's API key, with the intruder's token", lambda s: s.client.delete(
+            f"/api/v1/api-keys/{s.owner.key.api_key}",
+            headers=bearer(s.intruder_tokens["access_token"])), 404, -1100),
+    ),
+    ("POST", "/api/v1/admin/deposits"): admin_route("/api/v1/admin/deposits", "intruder"),
+    ("POST", "/api/v1/admin/withdrawals"): admin_route("/api/v1/admin/withdrawals", "owner"),
+}  # fmt: skip
+
+
+def test_every_route_is_public_or_in_the_matrix() -> None:
+    app, _ = build_app(SETTINGS)
+    served = routes(app)
+    assert served - PUBLIC - MATRIX.keys() == set(), "classify these routes: public or private"
+    assert MATRIX.keys() - served == set(), "the matrix names routes the app does not serve"
+    assert SIGNED - MATRIX.keys() == set()
+    assert not PUBLIC & MATRIX.keys()
+
+
+async def test_no_account_reaches_another_accounts_data(venue: Venue) -> None:
+    scene = await stage(venue)
+    before = await holdings(scene)
+    failures: list[str] = []
+    for (method, path), attacks in MATRIX.items():
+        for attack in attacks:
+            response = await attack.send(scene)
+            if not attack.answered(response):
+                failures.append(
+                    f"{method} {path} with {attack.what}: {response.status_code} {response.text}"
+                )
+            if shown := leaks(scene, response):
+                failures.append(f"{method} {path} with {attack.what} shows {shown}")
+        if (after := await holdings(scene)) != before:
+            changed = [name for name in before if before[name] != after[name]]
+            failures.append(f"{method} {path} changed {changed}")
+            before = after
+    assert not failures, "\n".join(failures)
