@@ -122,6 +122,9 @@ def server_options(settings: Settings) -> dict[str, Any]:
     return {
         "http": Protocol,
         "timeout_keep_alive": settings.keep_alive_s,
+        # The client's address is the forwarder's unless the forwarder is trusted.
+        "proxy_headers": True,
+        "forwarded_allow_ips": list(settings.trusted_proxies),
         "ws_max_size": MAX_MESSAGE_BYTES,
         "ws_ping_interval": PING_INTERVAL_S,
         "ws_ping_timeout": PING_INTERVAL_S,
