@@ -98,13 +98,14 @@ class BoundedHttpProtocol(HttpToolsProtocol):
             self.request_deadline = self.loop.call_later(self.read_timeout_s, self._overdue)
 
     def _answer(self, status: int, msg: str) -> None:
-        """Answers and closes, as Binance words a refusal; no handler has seen the request."""
+        """Answers as Binance words a refusal, and closes: no handler has seen the request."""
         content = msgspec.json.encode({"code": -1000, "msg": msg})
         defaults = self.server_state.default_headers  # date and server, as on every answer
         head = [b"HTTP/1.1 %d %s\r\n" % (status, REASONS[status])]
         head += [name + b": " + value + b"\r\n" for name, value in defaults]
         head.append(b"content-type: application/json\r\ncontent-length: %d\r\n" % len(content))
-        self.transport.write(b"".join([*head, b"connection: close\r\n\r\n", content]))
+        if self.cycle is None or self.cycle.response_complete:  # never inside a pipelined answer
+            self.transport.write(b"".join([*head, b"connection: close\r\n\r\n", content]))
         self.transport.close()
 
     def _stop_deadline(self) -> None:
