@@ -1,11 +1,17 @@
 VENV := .venv
 PY := $(VENV)/bin/python
+# Every dependency, the dev extra's included, pinned with its hashes for Python 3.11: the venv
+# installs exactly these, and is built anew whenever they change.
+LOCK := requirements.lock
+LOCKED := $(VENV)/.locked
 STAMP := $(VENV)/.installed
+COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes \
+	--python-version 3.11 --output-file $(LOCK)
 # checkov pins its own dependency set, so it lives in a venv of its own.
 CHECKOV_VENV := .venv-checkov
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
 
-.PHONY: run test bench services
+.PHONY: run test bench services lock upgrade-lock
 
 run: $(STAMP)
 	$(VENV)/bin/bourse serve --host 127.0.0.1 --port 8000
@@ -25,10 +31,23 @@ services:
 bench: $(STAMP)
 	$(PY) -m benchmarks.engine
 
-$(STAMP): pyproject.toml
+# The lock changes only by these: `lock` after editing the dependencies in pyproject.toml (the
+# other pins stay), `upgrade-lock` to move every pin to the newest release pyproject.toml allows.
+lock: $(STAMP)
+	$(COMPILE)
+
+upgrade-lock: $(STAMP)
+	$(COMPILE) --upgrade
+
+$(LOCKED): $(LOCK)
+	rm -rf $(VENV)
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
-	$(PY) -m pip install -e '.[dev]'
+	$(PY) -m pip install --require-hashes -r $(LOCK)
+	touch $(LOCKED)
+
+$(STAMP): $(LOCKED) pyproject.toml
+	$(PY) -m pip install --no-deps -e .
 	touch $(STAMP)
 
 $(CHECKOV):

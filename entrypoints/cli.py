@@ -7,6 +7,7 @@ from pathlib import Path
 import uvicorn
 
 from adapters.security.secret_box import SecretBox
+from entrypoints.api.transport import server_options
 from entrypoints.demo import run_demo
 from entrypoints.migrate import migrate
 from entrypoints.server import build_app, check_local
@@ -46,9 +47,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             host=args.host,
             port=args.port,
             log_level=args.log_level,
-            # WebSocket heartbeats: a ping every 20 s; a peer silent 20 s more is dropped.
-            ws_ping_interval=20,
-            ws_ping_timeout=20,
+            **server_options(settings),
         )
     elif args.command == "migrate":
         migrate(args.database_url or database_url(), args.revision)

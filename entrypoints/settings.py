@@ -1,5 +1,6 @@
 """Configuration from the environment (BOURSE_*), read once at start-up."""
 
+import ipaddress
 import os
 import secrets
 
@@ -23,6 +24,10 @@ class Settings:
     weight_per_minute: int
     connections_per_address: int = 300
     lease_ttl_ms: int = 5000
+    # The load balancers whose X-Forwarded-For is believed: addresses or networks.
+    trusted_proxies: tuple[str, ...] = ()
+    keep_alive_s: int = 5
+    read_timeout_s: float = 10.0
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str = DEFAULT_REDIS_URL
     secret_key: str | None = None  # encrypts API key secrets at rest (`local`, `aws`)
@@ -42,7 +47,20 @@ class Settings:
             weight_per_minute=int(os.environ.get("BOURSE_WEIGHT_PER_MINUTE", "6000")),
             connections_per_address=int(os.environ.get("BOURSE_WS_CONNECTIONS_PER_ADDRESS", "300")),
             lease_ttl_ms=int(os.environ.get("BOURSE_LEASE_TTL_MS", "5000")),
+            trusted_proxies=networks(os.environ.get("BOURSE_TRUSTED_PROXIES", "")),
+            keep_alive_s=int(os.environ.get("BOURSE_KEEP_ALIVE_S", "5")),
+            read_timeout_s=float(os.environ.get("BOURSE_READ_TIMEOUT_S", "10")),
             database_url=database_url(),
             redis_url=os.environ.get("BOURSE_REDIS_URL", DEFAULT_REDIS_URL),
             secret_key=os.environ.get("BOURSE_SECRET_KEY") or None,
         )
+
+
+def networks(listed: str) -> tuple[str, ...]:
+    """Comma-separated addresses and networks, checked here: uvicorn would take a mistyped one
+    for a host name and silently never match it."""
+    try:
+        items = [item.strip() for item in listed.split(",")]
+        return tuple(str(ipaddress.ip_network(item)) for item in items if item)
+    except ValueError as error:
+        raise ValueError(f"BOURSE_TRUSTED_PROXIES: {error}") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from infrastructure.config import EnvironmentConfig
 from infrastructure.data import DataStores
+from infrastructure.load_balancer import IDLE_TIMEOUT_SECONDS
 
 
 def runtime_settings(config: EnvironmentConfig, data: DataStores) -> dict[str, str]:
@@ -22,4 +23,10 @@ def runtime_settings(config: EnvironmentConfig, data: DataStores) -> dict[str, s
         "BOURSE_TRADE_STREAM": data.trade_stream.name,
         "BOURSE_ORDER_STREAM": data.order_stream.name,
         "BOURSE_ARCHIVE_BUCKET": data.archive_bucket.bucket,
+        # Every connection comes from the load balancer, whose addresses are in the VPC's public
+        # subnets: the client is the one it names in X-Forwarded-For.
+        "BOURSE_TRUSTED_PROXIES": config.vpc_cidr,
+        # Longer than the balancer keeps an idle connection to a task, so that a task never
+        # closes one just as the balancer sends on it (the balancer would answer 502).
+        "BOURSE_KEEP_ALIVE_S": str(IDLE_TIMEOUT_SECONDS + 5),
     }

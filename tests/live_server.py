@@ -22,6 +22,7 @@ from binance.client import Client
 
 from adapters.security.secret_box import SecretBox
 from adapters.security.signatures import sign
+from entrypoints.api.transport import server_options
 from entrypoints.container import Container
 from entrypoints.server import build_app
 from entrypoints.settings import Settings
@@ -39,7 +40,13 @@ class LiveServer:
         self.base_url = f"http://127.0.0.1:{self.port}"
         app, self.container = build_app(settings)
         self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+            uvicorn.Config(
+                app,
+                host="127.0.0.1",
+                port=self.port,
+                log_level="warning",
+                **server_options(settings),
+            )
         )
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(

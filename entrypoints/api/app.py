@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Litestar
 from litestar.channels import ChannelsPlugin
 from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.types import Message, Scope
@@ -18,6 +19,7 @@ from entrypoints.api.admin import AdminController
 from entrypoints.api.errors import EXCEPTION_HANDLERS, log_websocket_error
 from entrypoints.api.gate import USED_WEIGHT
 from entrypoints.api.json_body import ApiRequest
+from entrypoints.api.limits import MAX_BODY_BYTES, BodyDeadline
 from entrypoints.api.market import MarketController
 from entrypoints.api.order_changes import OrderChangeController
 from entrypoints.api.orders import OrderController
@@ -104,6 +106,8 @@ def create_app(
         exception_handlers=EXCEPTION_HANDLERS,
         after_exception=[log_websocket_error],
         request_class=ApiRequest,
+        middleware=[DefineMiddleware(BodyDeadline, seconds=container.config.read_timeout_s())],
+        request_max_body_size=MAX_BODY_BYTES,
         lifespan=[lifespan],
         before_send=[_used_weight_header, request_id_header],
         openapi_config=OpenAPIConfig(

@@ -17,6 +17,7 @@ from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
 
 from application.user_streams import UnknownListenKey
+from entrypoints.api.limits import MESSAGES_PER_SECOND, MessageRate
 from entrypoints.api.services import Services
 from entrypoints.streams.names import is_stream
 
@@ -24,6 +25,7 @@ QUEUE_LIMIT = 2000  # messages waiting for one slow client
 MAX_STREAMS = 1024  # per connection, as Binance allows
 POLICY_VIOLATION = 1008
 TRY_AGAIN_LATER = 1013
+TOO_MANY_MESSAGES = f"Too many messages: at most {MESSAGES_PER_SECOND} a second."
 
 
 class Framing:
@@ -162,12 +164,17 @@ async def serve(
     symbols = {market.symbol for market in services.market_data.markets()}
     connection = Connection(socket, channels, combined)
     requests = Requests(connection, symbols)
+    rate = MessageRate(MESSAGES_PER_SECOND)
     connections_by_address[address] += 1
     sender = asyncio.create_task(connection.send_loop())
     try:
         await connection.subscribe(names)
         while True:
             text = await socket.receive_text()
+            if not rate.allows():
+                sender.cancel()  # nothing more goes out but the reason
+                await socket.close(POLICY_VIOLATION, TOO_MANY_MESSAGES)
+                return
             answer = await requests.handle(text)
             connection.outbox.put_nowait(msgspec.json.encode(answer).decode())
     except (WebSocketDisconnect, asyncio.QueueFull):
