@@ -11,6 +11,7 @@ from adapters.memory.cache import MemoryCache
 from adapters.memory.listen_keys import MemoryListenKeys
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.rate_limiter import MemoryRateLimiter
+from adapters.memory.retention import Retention
 from adapters.memory.sessions import MemorySessions
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from adapters.postgres.database import create_engine
@@ -73,9 +74,16 @@ class Container(containers.DeclarativeContainer):
     redis = providers.Singleton(connect, config.redis_url)
     secret_box = providers.Singleton(SecretBox, config.secret_key)
 
+    retention = providers.Singleton(
+        Retention,
+        clock,
+        config.retention_unfilled_ms,
+        config.retention_history_ms,
+        config.retention_statements_ms,
+    )
     unit_of_work = providers.Selector(
         config.adapters,
-        memory=providers.Singleton(MemoryUnitOfWorkFactory),
+        memory=providers.Singleton(MemoryUnitOfWorkFactory, None, retention),
         local=providers.Singleton(PostgresUnitOfWorkFactory, database, secret_box),
     )
     # Committed events reach this process's stream hub in process; other processes get the

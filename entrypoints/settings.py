@@ -7,6 +7,7 @@ import secrets
 from attrs import frozen
 
 ADAPTER_MODES = ("memory", "local", "aws")
+MINUTE_MS = 60_000
 DEFAULT_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/bourse"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -31,6 +32,10 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str = DEFAULT_REDIS_URL
     secret_key: str | None = None  # encrypts API key secrets at rest (`local`, `aws`)
+    # How long the memory store keeps what is over (see `adapters.memory.retention`).
+    retention_unfilled_ms: int = 60 * MINUTE_MS
+    retention_history_ms: int = 24 * 60 * MINUTE_MS
+    retention_statements_ms: int = 60 * MINUTE_MS
 
     @classmethod
     def from_env(cls, adapters: str | None = None) -> "Settings":
@@ -53,6 +58,9 @@ class Settings:
             database_url=database_url(),
             redis_url=os.environ.get("BOURSE_REDIS_URL", DEFAULT_REDIS_URL),
             secret_key=os.environ.get("BOURSE_SECRET_KEY") or None,
+            retention_unfilled_ms=_minutes("BOURSE_RETENTION_UNFILLED_MINUTES", 60),
+            retention_history_ms=_minutes("BOURSE_RETENTION_HISTORY_MINUTES", 24 * 60),
+            retention_statements_ms=_minutes("BOURSE_RETENTION_STATEMENT_MINUTES", 60),
         )
 
 
@@ -64,3 +72,11 @@ def networks(listed: str) -> tuple[str, ...]:
         return tuple(str(ipaddress.ip_network(item)) for item in items if item)
     except ValueError as error:
         raise ValueError(f"BOURSE_TRUSTED_PROXIES: {error}") from None
+
+
+def _minutes(name: str, default: int) -> int:
+    """A setting in minutes, in ms."""
+    minutes = int(os.environ.get(name, str(default)))
+    if minutes < 1:
+        raise ValueError(f"{name} must be at least 1 minute")
+    return minutes * MINUTE_MS

@@ -29,10 +29,14 @@ class MemoryOrders:
 
         def write() -> None:
             key = (saved.symbol, saved.order_id)
-            if key not in store.orders:
-                store.order_keys_by_account[saved.account_id].append(key)
+            previous = store.orders.get(key)
+            if previous is None:
+                store.order_keys_by_account[saved.account_id][key] = None
                 client_key = (saved.account_id, saved.symbol, saved.client_order_id)
                 store.order_keys_by_client_id[client_key] = key
+            if not saved.status.is_open and (previous is None or previous.status.is_open):
+                done = store.done_with_fills if saved.executed else store.done_unfilled
+                done.append(key)
             store.orders[key] = saved
             last = store.last_order_ids.get(saved.symbol, 0)
             store.last_order_ids[saved.symbol] = max(last, saved.order_id)
@@ -116,9 +120,10 @@ class MemoryTrades:
         limit: int = 500,
     ) -> list[Trade]:
         trades = self._uow.store.trades.get(symbol, [])
-        if from_id is not None:
-            # Trade ids of a market run 1, 2, 3... so an id is a position.
-            trades = trades[max(from_id - 1, 0) :]
+        if trades and from_id is not None:
+            # Trade ids of a market run on without gaps, so an id is a position from the first
+            # trade still kept.
+            trades = trades[max(from_id - trades[0].trade_id, 0) :]
         return _select(trades, from_id, start, end, limit)
 
     async def of_account(

@@ -1,6 +1,6 @@
 """The in-memory system of record: what a database would hold, in dicts and lists."""
 
-from collections import defaultdict
+from collections import defaultdict, deque
 
 from attrs import define, field
 
@@ -27,9 +27,13 @@ class MemoryStore:
     orders: dict[tuple[str, int], OrderRecord] = field(factory=dict)
     last_order_ids: dict[str, int] = field(factory=dict)
     order_keys_by_client_id: dict[tuple[int, str, str], tuple[str, int]] = field(factory=dict)
-    order_keys_by_account: defaultdict[int, list[tuple[str, int]]] = field(
-        factory=lambda: defaultdict(list)
+    # Each account's orders in the order they came, as the keys of a dict (forgotten in O(1)).
+    order_keys_by_account: defaultdict[int, dict[tuple[str, int], None]] = field(
+        factory=lambda: defaultdict(dict)
     )
+    # The orders that ended, in the order they ended (see `adapters.memory.retention`).
+    done_unfilled: deque[tuple[str, int]] = field(factory=deque)
+    done_with_fills: deque[tuple[str, int]] = field(factory=deque)
     trades: defaultdict[str, list[Trade]] = field(factory=lambda: defaultdict(list))
     trades_by_account: defaultdict[tuple[int, str], list[Trade]] = field(
         factory=lambda: defaultdict(list)

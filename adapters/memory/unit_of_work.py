@@ -8,6 +8,7 @@ from typing import Self
 from adapters.memory.accounts import MemoryApiKeys, MemoryUsers
 from adapters.memory.history import MemoryCandles, MemoryJournal, MemoryOrders, MemoryTrades
 from adapters.memory.outbox import MemoryMarketLeases, MemoryOutbox
+from adapters.memory.retention import Retention
 from adapters.memory.store import MemoryStore
 from adapters.memory.transfers import MemoryTransfers
 from domain.assets import MAX_HOLDINGS
@@ -16,8 +17,9 @@ from domain.ledger import EXTERNAL_ACCOUNT, Balance
 
 
 class MemoryUnitOfWork:
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(self, store: MemoryStore, retention: Retention | None = None) -> None:
         self.store = store
+        self.retention = retention
         self.staged: list[Callable[[], None]] = []
         self.checks: list[Callable[[], None]] = []
         self.balance_changes: list[dict[tuple[int, str], list[int]]] = []
@@ -51,6 +53,8 @@ class MemoryUnitOfWork:
         self._check_balances(changes)
         for write in staged:
             write()
+        if self.retention is not None:
+            self.retention.after_commit(self.store)
 
     def _check_balances(self, changes: list[dict[tuple[int, str], list[int]]]) -> None:
         totals: dict[tuple[int, str], list[int]] = {}
@@ -72,8 +76,13 @@ class MemoryUnitOfWork:
 
 
 class MemoryUnitOfWorkFactory:
-    def __init__(self, store: MemoryStore | None = None) -> None:
+    """Without a `retention`, the store keeps everything."""
+
+    def __init__(
+        self, store: MemoryStore | None = None, retention: Retention | None = None
+    ) -> None:
         self.store = store or MemoryStore()
+        self.retention = retention
 
     def __call__(self) -> MemoryUnitOfWork:
-        return MemoryUnitOfWork(self.store)
+        return MemoryUnitOfWork(self.store, self.retention)
