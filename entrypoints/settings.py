@@ -26,9 +26,14 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str = DEFAULT_REDIS_URL
     secret_key: str | None = None  # encrypts API key secrets at rest (`local`, `aws`)
+    role: str = "all"  # what this process runs: see `entrypoints.roles`
+    command_timeout_ms: int = 5000  # how long an order waits for its engine's answer
+    markets: list[str] | None = None  # those the engine role competes for; None: every one
 
     @classmethod
-    def from_env(cls, adapters: str | None = None) -> "Settings":
+    def from_env(
+        cls, adapters: str | None = None, role: str = "all", markets: list[str] | None = None
+    ) -> "Settings":
         mode = adapters or os.environ.get("BOURSE_ADAPTERS", "memory")
         if mode not in ADAPTER_MODES:
             raise ValueError(f"BOURSE_ADAPTERS must be one of {', '.join(ADAPTER_MODES)}")
@@ -45,4 +50,7 @@ class Settings:
             database_url=database_url(),
             redis_url=os.environ.get("BOURSE_REDIS_URL", DEFAULT_REDIS_URL),
             secret_key=os.environ.get("BOURSE_SECRET_KEY") or None,
+            role=role,
+            markets=markets,
+            command_timeout_ms=int(os.environ.get("BOURSE_COMMAND_TIMEOUT_MS", "5000")),
         )

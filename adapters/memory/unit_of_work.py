@@ -7,7 +7,7 @@ from typing import Self
 
 from adapters.memory.accounts import MemoryApiKeys, MemoryUsers
 from adapters.memory.history import MemoryCandles, MemoryJournal, MemoryOrders, MemoryTrades
-from adapters.memory.outbox import MemoryMarketLeases, MemoryOutbox
+from adapters.memory.outbox import MemoryCommandAnswers, MemoryMarketLeases, MemoryOutbox
 from adapters.memory.store import MemoryStore
 from domain.errors import InsufficientBalance
 from domain.ledger import EXTERNAL_ACCOUNT, Balance
@@ -27,6 +27,7 @@ class MemoryUnitOfWork:
         self.journal = MemoryJournal(self)
         self.outbox = MemoryOutbox(self)
         self.leases = MemoryMarketLeases(self)
+        self.commands = MemoryCommandAnswers(self)
 
     async def __aenter__(self) -> Self:
         self._forget()

@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from adapters.system import SystemClock
@@ -48,7 +49,7 @@ async def store() -> MemoryUnitOfWorkFactory:
 
 @pytest.fixture
 async def engine(store: MemoryUnitOfWorkFactory) -> AsyncIterator[MarketEngine]:
-    relay = Relay(store, MemoryEventPublisher())
+    relay = Relay(store, MemoryEventPublisher(), MemoryOutboxSignal())
     engine = engine_on(Exchange(default_markets()), store, relay)
     relay.start()
     await engine.start()

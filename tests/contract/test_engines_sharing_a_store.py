@@ -7,6 +7,7 @@ from contextlib import AsyncExitStack
 
 import pytest
 
+from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.system import SystemClock
 from application.engine import EngineSettings, MarketEngine
@@ -31,7 +32,7 @@ class Process:
     def __init__(self, name: str, unit_of_work: UnitOfWorkFactory) -> None:
         self.exchange = Exchange(default_markets())
         sync = LedgerSync(self.exchange.ledger)
-        self.relay = Relay(unit_of_work, MemoryEventPublisher())
+        self.relay = Relay(unit_of_work, MemoryEventPublisher(), MemoryOutboxSignal())
         settings = EngineSettings(name, lease_ttl_ms=60_000)
         self.engines = {
             symbol: MarketEngine(
