@@ -68,10 +68,10 @@ class MarketData:
         return [state.market for state in self.exchange.markets.values()]
 
     def market(self, symbol: str) -> Market:
-        try:
-            return self.exchange.state(symbol).market
-        except KeyError:
-            raise UnknownMarket("Invalid symbol.") from None
+        state = self.exchange.markets.get(symbol)
+        if state is None:
+            raise UnknownMarket("Invalid symbol.")
+        return state.market
 
     async def depth(self, symbol: str, limit: int) -> Depth:
         self.market(symbol)

@@ -45,10 +45,10 @@ class Trading:
     ids: IdSource
 
     def market(self, symbol: str) -> Market:
-        try:
-            return self.exchange.state(symbol).market
-        except KeyError:
-            raise UnknownMarket("Invalid symbol.") from None
+        state = self.exchange.markets.get(symbol)
+        if state is None:
+            raise UnknownMarket("Invalid symbol.")
+        return state.market
 
     async def place(self, command: PlaceOrder) -> PlacedOrder:
         """Places an order. A client order id already used by the account on this market

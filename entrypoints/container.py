@@ -118,14 +118,17 @@ class Container(containers.DeclarativeContainer):
         ),
     )
 
+    # A process of every role relays its own commits; the others tell the market data's.
+    in_process_signal = providers.Singleton(MemoryOutboxSignal)
+    redis_signal = providers.Singleton(RedisOutboxSignal, redis)
     outbox_signal = providers.Selector(
-        config.adapters,
-        memory=providers.Singleton(MemoryOutboxSignal),
-        local=providers.Singleton(RedisOutboxSignal, redis),
-    )
+        config.role, all=in_process_signal, api=redis_signal, websocket=redis_signal,
+        engine=redis_signal, marketdata=redis_signal,
+    )  # fmt: skip
     # The market data role's relay keeps its views of the markets current as it publishes.
     views = providers.Singleton(MarketViews, publisher)
-    snapshots = providers.Singleton(RedisMarketSnapshots, redis)
+    acknowledged: providers.Singleton[dict[str, int]] = providers.Singleton(dict)
+    snapshots = providers.Singleton(RedisMarketSnapshots, redis, acknowledged)
     relayed_to = providers.Selector(
         config.role, all=publisher, api=publisher, websocket=publisher, engine=publisher,
         marketdata=views,
@@ -145,7 +148,7 @@ class Container(containers.DeclarativeContainer):
         config.adapters,
         memory=providers.Singleton(InProcessBus, engines),
         local=providers.Singleton(
-            RedisCommandBus, redis, clock, engines, config.command_timeout_ms
+            RedisCommandBus, redis, clock, engines, config.command_timeout_ms, acknowledged
         ),
     )
     # Public reads of books and tickers: the engines of this process, or the market data's.
@@ -176,8 +179,6 @@ class Container(containers.DeclarativeContainer):
 async def release(container: Container) -> None:
     """Closes the connections the servers' adapters opened."""
     if container.config.adapters() == "local":
-        signal = container.outbox_signal()
-        assert isinstance(signal, RedisOutboxSignal)
-        await signal.close()
+        await container.redis_signal().close()
         await container.database().dispose()
         await container.redis().aclose()

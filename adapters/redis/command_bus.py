@@ -61,8 +61,10 @@ class RedisCommandBus:
         clock: Clock,
         engines: dict[str, MarketEngine],
         timeout_ms: int,
+        acknowledged: dict[str, int],
     ) -> None:
         self._client = client
+        self._acknowledged = acknowledged  # per market, the latest sequence answered here
         self._clock = clock
         self._engines = engines
         self._timeout_ms = timeout_ms
@@ -97,6 +99,8 @@ class RedisCommandBus:
         if isinstance(result, Exception):
             raise result
         applied: Applied = result
+        if applied.sequence > self._acknowledged.get(symbol, 0):
+            self._acknowledged[symbol] = applied.sequence
         return applied
 
     async def stop(self) -> None:
