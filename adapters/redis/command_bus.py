@@ -52,8 +52,9 @@ def process_name() -> str:
 
 
 class RedisCommandBus:
-    """The sending side. Commands for a market whose engine runs in this process go to it
-    directly; the others over Redis, each with an id and a deadline."""
+    """The sending side. Commands for a market this process runs an engine for go to that
+    engine (as in the `all` role: refused while it stands by); the others over Redis, each
+    with an id and a deadline."""
 
     def __init__(
         self,
@@ -75,7 +76,7 @@ class RedisCommandBus:
     async def submit(self, command: MarketCommand) -> Applied:
         symbol = symbol_of(command)
         engine = self._engines.get(symbol)
-        if engine is not None and engine.serving:
+        if engine is not None:  # this process competes for the market: it serves it or waits
             return await engine.submit(command)
         if self._task is None:
             self._task = asyncio.create_task(self._read_answers(), name="command-answers")

@@ -15,7 +15,7 @@ from entrypoints.api.account import AccountController
 from entrypoints.api.admin import AdminController
 from entrypoints.api.errors import EXCEPTION_HANDLERS
 from entrypoints.api.gate import USED_WEIGHT
-from entrypoints.api.health import HEALTH_ROUTES
+from entrypoints.api.health import health_routes
 from entrypoints.api.market import MarketController
 from entrypoints.api.order_changes import OrderChangeController
 from entrypoints.api.orders import OrderController
@@ -73,13 +73,12 @@ def create_app(
     return Litestar(
         plugins=[channels],
         route_handlers=[
-            *HEALTH_ROUTES,
+            *health_routes(container),
             *(STREAM_ROUTES if "websocket" in serves else []),
             *(REST_ROUTES if "api" in serves else []),
         ],
         dependencies={
             "services": Provide(lambda: container.services(), use_cache=True, sync_to_thread=False),
-            "container": Provide(lambda: container, use_cache=True, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
