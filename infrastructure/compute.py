@@ -34,6 +34,9 @@ from infrastructure.settings import runtime_settings
 from infrastructure.trade_archiver import TradeArchiver
 
 KEEP_IMAGES = 30
+# Where the engine and market data processes answer their health checks, inside the task only.
+ENGINE_OPS_PORT = 9100
+MARKETDATA_OPS_PORT = 9101
 
 
 class Compute(Construct):
@@ -94,7 +97,7 @@ class Compute(Construct):
         specs = [
             ServiceSpec(
                 name="api",
-                command=_serve(API_PORT),
+                command=_serve("api", API_PORT),
                 size=sizes.api,
                 security_group=security_groups.api,
                 port=API_PORT,
@@ -112,7 +115,7 @@ class Compute(Construct):
             ),
             ServiceSpec(
                 name="websocket",
-                command=[*_serve(WEBSOCKET_PORT), "--role", "websocket"],
+                command=_serve("websocket", WEBSOCKET_PORT),
                 size=sizes.websocket,
                 security_group=security_groups.websocket,
                 port=WEBSOCKET_PORT,
@@ -126,9 +129,10 @@ class Compute(Construct):
             ),
             ServiceSpec(
                 name="engine",
-                command=["engine", "--adapters", "aws"],
+                command=_operate("engine", ENGINE_OPS_PORT),
                 size=sizes.engine,
                 security_group=security_groups.engine,
+                port=ENGINE_OPS_PORT,
                 permissions=[
                     database_secret,
                     cache_secret,
@@ -142,9 +146,10 @@ class Compute(Construct):
             ),
             ServiceSpec(
                 name="marketdata",
-                command=["marketdata", "--adapters", "aws"],
+                command=_operate("marketdata", MARKETDATA_OPS_PORT),
                 size=sizes.marketdata,
                 security_group=security_groups.marketdata,
+                port=MARKETDATA_OPS_PORT,
                 permissions=[
                     cache_secret,
                     key,
@@ -172,5 +177,11 @@ class Compute(Construct):
         )
 
 
-def _serve(port: int) -> list[str]:
-    return ["serve", "--host", "0.0.0.0", "--port", str(port), "--adapters", "aws"]
+def _serve(role: str, port: int) -> list[str]:
+    """A role with a public API, reached by the load balancer on `port`."""
+    return ["serve", "--role", role, "--host", "0.0.0.0", "--port", str(port), "--adapters", "aws"]
+
+
+def _operate(role: str, ops_port: int) -> list[str]:
+    """A role without a public API: only the task's own health check calls its ops port."""
+    return [role, "--ops-host", "127.0.0.1", "--ops-port", str(ops_port), "--adapters", "aws"]
