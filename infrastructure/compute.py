@@ -19,16 +19,7 @@ from infrastructure.fargate_service import FargateService, ServicePlatform, Serv
 from infrastructure.load_balancer import LoadBalancer
 from infrastructure.logs import Logs
 from infrastructure.network import Network
-from infrastructure.permissions import (
-    read_secret,
-    read_stream,
-    read_table,
-    read_table_changes,
-    use_key,
-    write_archive,
-    write_stream,
-    write_table,
-)
+from infrastructure.permissions import read_secret, use_key, write_stream
 from infrastructure.security_groups import API_PORT, WEBSOCKET_PORT, SecurityGroups
 from infrastructure.settings import runtime_settings
 from infrastructure.trade_archiver import TradeArchiver
@@ -90,10 +81,14 @@ class Compute(Construct):
             key=data.key,
             load_balancer_listener=load_balancer.listener,
         )
-        database_secret = read_secret("database", data.database.secret_arn)
-        cache_secret = read_secret("cache", data.cache.auth_secret.arn)
-        key = use_key(data.key)
         sizes = config.services
+        # Every role keeps its state in Aurora and meets the others in Redis (command streams,
+        # fan-out, snapshots, sessions). The key decrypts both secrets and encrypts the streams.
+        stores = [
+            read_secret("database", data.database.secret_arn),
+            read_secret("cache", data.cache.auth_secret.arn),
+            use_key(data.key),
+        ]
         specs = [
             ServiceSpec(
                 name="api",
@@ -102,16 +97,7 @@ class Compute(Construct):
                 security_group=security_groups.api,
                 port=API_PORT,
                 target_group=load_balancer.api_target_group,
-                permissions=[
-                    database_secret,
-                    cache_secret,
-                    key,
-                    # Commands travel to the engine owning the market over the order stream.
-                    write_stream("order_stream", data.order_stream),
-                    read_table("trades", data.trades_table),
-                    read_table("candles", data.candles_table),
-                    read_table("book_snapshots", data.book_snapshots_table),
-                ],
+                permissions=stores,
             ),
             ServiceSpec(
                 name="websocket",
@@ -120,12 +106,7 @@ class Compute(Construct):
                 security_group=security_groups.websocket,
                 port=WEBSOCKET_PORT,
                 target_group=load_balancer.websocket_target_group,
-                permissions=[
-                    database_secret,
-                    cache_secret,
-                    key,
-                    read_table("book_snapshots", data.book_snapshots_table),
-                ],
+                permissions=stores,
             ),
             ServiceSpec(
                 name="engine",
@@ -133,16 +114,7 @@ class Compute(Construct):
                 size=sizes.engine,
                 security_group=security_groups.engine,
                 port=ENGINE_OPS_PORT,
-                permissions=[
-                    database_secret,
-                    cache_secret,
-                    key,
-                    read_stream("order_stream", data.order_stream),
-                    write_stream("order_events", data.order_stream),
-                    write_stream("trade_stream", data.trade_stream),
-                    read_table("book_snapshots", data.book_snapshots_table),
-                    write_table("book_snapshots", data.book_snapshots_table),
-                ],
+                permissions=stores,
             ),
             ServiceSpec(
                 name="marketdata",
@@ -150,15 +122,8 @@ class Compute(Construct):
                 size=sizes.marketdata,
                 security_group=security_groups.marketdata,
                 port=MARKETDATA_OPS_PORT,
-                permissions=[
-                    cache_secret,
-                    key,
-                    read_stream("trade_stream", data.trade_stream),
-                    read_table_changes("trades", data.trades_table),
-                    read_table("candles", data.candles_table),
-                    write_table("candles", data.candles_table),
-                    write_archive(data.archive_bucket),
-                ],
+                # It relays committed trades from the outbox to the trade stream (`aws` mode).
+                permissions=[*stores, write_stream("trade_stream", data.trade_stream)],
             ),
         ]
         self.services = {

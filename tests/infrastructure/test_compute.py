@@ -10,38 +10,21 @@ import pytest
 from tests.infrastructure.terraform import Terraform
 
 SERVICES = ["api", "websocket", "engine", "marketdata"]
-# What each process may touch, by the Terraform type and name of the resource.
+# What each process may touch, by the Terraform type and name of the resource. Every service
+# reads the secrets of Aurora (the master user's, kept by RDS) and of Redis; only the market data
+# publishes to Kinesis: committed trades, which it relays from the outbox.
+STORES = {
+    ("aws_rds_cluster", "bourse-production-database"),
+    ("aws_secretsmanager_secret", "bourse-production-cache-auth-token"),
+    ("aws_kms_key", "bourse-production data encryption"),
+}
 ALLOWED_RESOURCES = {
-    "bourse-production-api-task": {
-        ("aws_kinesis_stream", "bourse-production-orders"),
-        ("aws_dynamodb_table", "bourse-production-trades"),
-        ("aws_dynamodb_table", "bourse-production-candles"),
-        ("aws_dynamodb_table", "bourse-production-book-snapshots"),
-        ("aws_rds_cluster", "bourse-production-database"),
-        ("aws_secretsmanager_secret", "bourse-production-cache-auth-token"),
-        ("aws_kms_key", "bourse-production data encryption"),
-    },
-    "bourse-production-websocket-task": {
-        ("aws_dynamodb_table", "bourse-production-book-snapshots"),
-        ("aws_rds_cluster", "bourse-production-database"),
-        ("aws_secretsmanager_secret", "bourse-production-cache-auth-token"),
-        ("aws_kms_key", "bourse-production data encryption"),
-    },
-    "bourse-production-engine-task": {
-        ("aws_kinesis_stream", "bourse-production-orders"),
-        ("aws_kinesis_stream", "bourse-production-trades"),
-        ("aws_dynamodb_table", "bourse-production-book-snapshots"),
-        ("aws_rds_cluster", "bourse-production-database"),
-        ("aws_secretsmanager_secret", "bourse-production-cache-auth-token"),
-        ("aws_kms_key", "bourse-production data encryption"),
-    },
+    "bourse-production-api-task": STORES,
+    "bourse-production-websocket-task": STORES,
+    "bourse-production-engine-task": STORES,
     "bourse-production-marketdata-task": {
+        *STORES,
         ("aws_kinesis_stream", "bourse-production-trades"),
-        ("aws_dynamodb_table", "bourse-production-trades"),
-        ("aws_dynamodb_table", "bourse-production-candles"),
-        ("aws_s3_bucket", "archive"),
-        ("aws_secretsmanager_secret", "bourse-production-cache-auth-token"),
-        ("aws_kms_key", "bourse-production data encryption"),
     },
     "bourse-production-trade-archiver": {
         ("aws_kinesis_stream", "bourse-production-trades"),
@@ -61,8 +44,6 @@ def containers(terraform: Terraform, family: str) -> list[dict[str, Any]]:
 
 def resource_identity(terraform: Terraform, reference: str) -> tuple[str, str]:
     resource_type, resource = terraform.referenced(reference)
-    if resource_type == "aws_s3_bucket":
-        return resource_type, "archive" if "-archive-" in resource["bucket"] else resource["bucket"]
     name = resource.get("name") or resource.get("cluster_identifier") or resource["description"]
     return resource_type, name
 
@@ -132,6 +113,27 @@ def test_each_role_names_only_its_own_resources(terraform: Terraform, role: str)
 
     assert named == ALLOWED_RESOURCES[role]
     assert not any("*" in action for s in statements for action in s["actions"])
+
+
+def test_the_market_data_alone_publishes_to_kinesis_and_no_service_consumes_it(
+    terraform: Terraform,
+) -> None:
+    kinesis = {
+        service: {
+            action
+            for statement in terraform.role_statements(f"bourse-production-{service}-task")
+            for action in statement["actions"]
+            if action.startswith("kinesis:")
+        }
+        for service in SERVICES
+    }
+
+    assert kinesis == {
+        "api": set(),
+        "websocket": set(),
+        "engine": set(),
+        "marketdata": {"kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary"},
+    }
 
 
 def test_execution_roles_pull_only_the_service_image_and_write_only_their_logs(
