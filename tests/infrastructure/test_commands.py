@@ -78,13 +78,15 @@ def test_engine_and_marketdata_are_health_checked_on_their_ops_port_alone(
     container = service_containers(terraform)[role]
     args = parse(container["command"])
     ecs_service = terraform.named("aws_ecs_service", "name", role)
+    ingress = terraform.resources("aws_vpc_security_group_ingress_rule").values()
 
     assert args.command == role
     assert probed(container) == (args.ops_port, "/health/live")
-    # The check runs inside the task: nothing outside it needs the port.
+    # The check runs inside the task: nothing outside it needs the port, nor may reach it.
     assert args.ops_host == "127.0.0.1"
     assert "portMappings" not in container
     assert "load_balancer" not in ecs_service
+    assert not [r for r in ingress if r["from_port"] <= args.ops_port <= r["to_port"]]
 
 
 def test_health_checks_call_routes_the_app_serves(terraform: Terraform) -> None:
