@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from entrypoints.api.health import HEALTH_ROUTES
+from entrypoints.api.health import LIVE, READY
 from entrypoints.cli import build_parser
 from tests.infrastructure.terraform import Terraform
 
 SERVICES = {"api", "websocket", "engine", "marketdata"}
 PROBE = re.compile(r"urlopen\('http://127\.0\.0\.1:(\d+)(/[^']*)'")
-HEALTH_PATHS = {path for route in HEALTH_ROUTES for path in route.paths}
+HEALTH_PATHS = {LIVE, READY}
 
 
 def parse(command: list[str]) -> argparse.Namespace:
