@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
-# One image for every Bourse service; ECS picks the service by command, e.g.
-#   docker run IMAGE serve --host 0.0.0.0 --port 8000 --adapters aws
-#   docker run IMAGE engine --adapters aws
+# One image for every Bourse service; ECS picks the service by command (infrastructure/compute.py):
+#   docker run IMAGE serve --role api --host 0.0.0.0 --port 8000 --adapters aws
+#   docker run IMAGE engine --ops-port 9100 --adapters aws
+# Given no command, it serves every role in one process (memory mode unless BOURSE_ADAPTERS says).
 
 FROM python:3.11-slim-bookworm AS build
 # Runtime extras of the package to install, comma-separated (empty: the core package only).

@@ -14,16 +14,17 @@ from collections.abc import Sequence
 
 from attrs import define, field
 
-from application.errors import MarketUnavailable, Unavailable
+from application.bus import Applied, MarketCommand, decode_answer, encode_answer
+from application.errors import BackendTimeout, MarketUnavailable, Unavailable
 from application.ledger_sync import LedgerSync
 from application.ports import Clock, UnitOfWorkFactory
 from application.projection import record_events
 from application.rebuild import rebuild_market
-from application.records import Lease, OrderRecord
+from application.records import Depth, Lease
 from application.relay import Relay
-from domain.commands import AmendOrder, CancelOrder, CancelReplace, PlaceOrder
+from domain.commands import CancelReplace
 from domain.errors import DomainError, InsufficientBalance
-from domain.events import Event, Trade
+from domain.events import Trade
 from domain.exchange import Exchange
 from domain.ledger import JournalEntry
 from domain.orders import Side
@@ -31,35 +32,21 @@ from domain.ticker import RollingTicker
 
 logger = logging.getLogger(__name__)
 
-MarketCommand = PlaceOrder | CancelOrder | AmendOrder | CancelReplace
 MAX_BATCH = 256  # commands committed in one transaction at most (group commit)
 RETRY_SECONDS = 0.5  # between attempts to take the lease or to rebuild
-
-
-@define
-class Applied:
-    """What one command did. A cancel-replace may succeed in part: then the error of the part
-    that failed is given beside the events of the part that did not."""
-
-    sequence: int
-    events: list[Event]
-    cancel_error: DomainError | None = None
-    place_error: DomainError | None = None
-    orders: dict[int, OrderRecord] = field(factory=dict)  # as the command left them, by id
+# A batch the store refused for an overdraft (a balance spent meanwhile by another process) is
+# applied again on the market rebuilt from the store, at most this many times in all.
+COMMIT_ATTEMPTS = 3
+ANSWERS_KEPT_MS = 600_000  # how long answers stay recorded: far beyond any command's deadline
 
 
 @define
 class _Pending:
     command: MarketCommand
     reply: "asyncio.Future[Applied]"
+    command_id: str | None = None  # given by a sender that may deliver the command again
+    deadline: int | None = None
     applied: Applied | None = None
-
-
-@define
-class Depth:
-    last_update_id: int
-    bids: list[tuple[int, int]]
-    asks: list[tuple[int, int]]
 
 
 @define
@@ -88,11 +75,20 @@ class MarketEngine:
     async def submit(self, command: MarketCommand) -> Applied:
         """Queues a command and waits until its effects are committed; raises the domain's
         error if it was refused, and then nothing changed."""
-        if not self._serving:
-            raise MarketUnavailable(self.symbol)
+        return await self.enqueue(command)
+
+    def enqueue(
+        self, command: MarketCommand, command_id: str | None = None, deadline: int | None = None
+    ) -> "asyncio.Future[Applied]":
+        """Queues a command at once, behind those queued before it; the future is its answer.
+        A command with an id already committed is answered from the record; one still queued
+        when its deadline passes is refused."""
         reply: asyncio.Future[Applied] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Pending(command, reply))
-        return await reply
+        if not self._serving:
+            reply.set_exception(MarketUnavailable(self.symbol))
+        else:
+            self._queue.put_nowait(_Pending(command, reply, command_id, deadline))
+        return reply
 
     @property
     def serving(self) -> bool:
@@ -176,10 +172,13 @@ class MarketEngine:
         self.sequence = lease.sequence
 
     async def _acquire(self) -> Lease | None:
+        now = self.clock.now()
         async with self.unit_of_work() as uow:
             lease = await uow.leases.acquire(
-                self.symbol, self.settings.owner, self.clock.now(), self.settings.lease_ttl_ms
+                self.symbol, self.settings.owner, now, self.settings.lease_ttl_ms
             )
+            if lease is not None:
+                await uow.commands.forget(self.symbol, now - ANSWERS_KEPT_MS)
             await uow.commit()
         return lease
 
@@ -216,6 +215,58 @@ class MarketEngine:
             _answer(self._queue.get_nowait().reply, error=MarketUnavailable(self.symbol))
 
     async def _apply(self, batch: Sequence[_Pending]) -> None:
+        """Applies and commits the batch. An overdraft that the store refuses comes from one
+        account's balance spent meanwhile by another process: the market is rebuilt from the
+        store, balances included, and the batch applied again, so that the overdrawn account's
+        command is refused and every other command of the batch goes through."""
+        batch = await self._answer_known(batch)
+        for attempt in range(1, COMMIT_ATTEMPTS + 1):
+            try:
+                await self._apply_once(batch)
+                return
+            except InsufficientBalance as error:
+                if attempt == COMMIT_ATTEMPTS:
+                    raise
+                logger.warning("engine %s: the store refused an overdraft (%s)", self.symbol, error)
+            await self._rebuild()
+            batch = [pending for pending in batch if not pending.reply.done()]
+            for pending in batch:
+                pending.applied = None
+
+    async def _answer_known(self, batch: Sequence[_Pending]) -> list[_Pending]:
+        """Answers the commands committed before (from their record) and those whose sender
+        no longer waits; the others, to apply."""
+        ids = [pending.command_id for pending in batch if pending.command_id is not None]
+        known: dict[str, bytes] = {}
+        if ids:
+            async with self.unit_of_work() as uow:
+                known = await uow.commands.answers(ids)
+        now = self.clock.now()
+        fresh = []
+        for pending in batch:
+            if pending.command_id in known:
+                _, answer = decode_answer(known[pending.command_id])
+                if isinstance(answer, Applied):
+                    _answer(pending.reply, answer)
+                else:
+                    _answer(pending.reply, error=answer)
+            elif pending.deadline is not None and now > pending.deadline:
+                _answer(pending.reply, error=BackendTimeout())
+            else:
+                fresh.append(pending)
+        return fresh
+
+    async def _rebuild(self) -> None:
+        """The market and every balance as the store has them, under a lease renewed for it."""
+        lease = await self._acquire()
+        if lease is None:
+            raise MarketUnavailable(self.symbol)
+        async with self.sync.recovery():
+            await self.sync.reload(self.unit_of_work)
+            await self._restore(lease)
+        self._lease = lease
+
+    async def _apply_once(self, batch: Sequence[_Pending]) -> None:
         async with self.sync.batch():
             touched: set[int] = set()  # accounts changed in memory, not yet committed
             try:
@@ -266,11 +317,15 @@ class MarketEngine:
                 batch.append((applied.events, _timestamp(pending.command)))
                 await uow.outbox.add(self.symbol, applied.sequence, applied.events)
             orders = await record_events(uow, batch)
+            now = self.clock.now()
+            for pending, changed in zip(done, orders, strict=True):
+                assert pending.applied is not None
+                pending.applied.orders = changed
+                if pending.command_id is not None:
+                    answer = encode_answer(pending.command_id, pending.applied, None)
+                    await uow.commands.add(pending.command_id, self.symbol, answer, now)
             await uow.leases.fence(lease, self.sequence)
             await uow.commit()
-        for pending, changed in zip(done, orders, strict=True):
-            assert pending.applied is not None
-            pending.applied.orders = changed
 
     def _execute(self, command: MarketCommand) -> Applied:
         if isinstance(command, CancelReplace):

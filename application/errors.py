@@ -58,3 +58,14 @@ class Unavailable(ApplicationError):
 
 class LeaseLost(ApplicationError):
     """Another process took over the market: this one may no longer commit for it."""
+
+
+class BackendTimeout(ApplicationError):
+    """No answer came from the market's engine in time: the command may or may not have been
+    carried out, and the order's fate is to be read by its client order id."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Timeout waiting for response from backend server. Send status unknown; "
+            "execution status unknown."
+        )

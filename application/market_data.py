@@ -2,11 +2,14 @@
 
 from attrs import define
 
-from application.engine import Depth, MarketEngine
-from application.ports import Clock, UnitOfWorkFactory
+from application.engine import MarketEngine
+from application.errors import MarketUnavailable
+from application.ports import Clock, MarketSnapshots, UnitOfWorkFactory
+from application.records import Depth
 from domain.candles import MINUTE, Candle, Interval
 from domain.errors import UnknownMarket
 from domain.events import Trade
+from domain.exchange import Exchange
 from domain.markets import Market
 from domain.ticker import TickerStats
 
@@ -36,19 +39,43 @@ class BookTicker:
 
 
 @define
-class MarketData:
+class EngineBooks:
+    """The live books and tickers of the engines that run in this process."""
+
     engines: dict[str, MarketEngine]
+
+    async def depth(self, symbol: str, limit: int) -> Depth:
+        return self._engine(symbol).depth(limit)
+
+    async def ticker(self, symbol: str, now: int) -> TickerStats:
+        return self._engine(symbol).ticker.stats(now)
+
+    def _engine(self, symbol: str) -> MarketEngine:
+        engine = self.engines.get(symbol)
+        if engine is None:
+            raise MarketUnavailable(symbol)
+        return engine
+
+
+@define
+class MarketData:
+    exchange: Exchange
+    books: MarketSnapshots
     unit_of_work: UnitOfWorkFactory
     clock: Clock
 
     def markets(self) -> list[Market]:
-        return [engine.exchange.state(symbol).market for symbol, engine in self.engines.items()]
+        return [state.market for state in self.exchange.markets.values()]
 
     def market(self, symbol: str) -> Market:
-        return self._engine(symbol).exchange.state(symbol).market
+        state = self.exchange.markets.get(symbol)
+        if state is None:
+            raise UnknownMarket("Invalid symbol.")
+        return state.market
 
-    def depth(self, symbol: str, limit: int) -> Depth:
-        return self._engine(symbol).depth(limit)
+    async def depth(self, symbol: str, limit: int) -> Depth:
+        self.market(symbol)
+        return await self.books.depth(symbol, limit)
 
     async def trades(
         self,
@@ -58,7 +85,7 @@ class MarketData:
         end: int | None = None,
         limit: int = 500,
     ) -> list[Trade]:
-        self._engine(symbol)
+        self.market(symbol)
         async with self.unit_of_work() as uow:
             if from_id is None and start is None and end is None:
                 return await uow.trades.recent(symbol, limit)
@@ -102,7 +129,7 @@ class MarketData:
     async def candles(
         self, symbol: str, interval: Interval, start: int | None, end: int | None, limit: int
     ) -> list[Candle]:
-        self._engine(symbol)
+        self.market(symbol)
         now = self.clock.now()
         end = now if end is None else min(end, now)
         if start is None:
@@ -112,11 +139,12 @@ class MarketData:
         async with self.unit_of_work() as uow:
             return await uow.candles.between(symbol, interval, start, end, limit)
 
-    def ticker(self, symbol: str) -> TickerStats:
-        return self._engine(symbol).ticker.stats(self.clock.now())
+    async def ticker(self, symbol: str) -> TickerStats:
+        self.market(symbol)
+        return await self.books.ticker(symbol, self.clock.now())
 
-    def book_ticker(self, symbol: str) -> BookTicker:
-        depth = self.depth(symbol, 1)
+    async def book_ticker(self, symbol: str) -> BookTicker:
+        depth = await self.depth(symbol, 1)
         bid = depth.bids[0] if depth.bids else (0, 0)
         ask = depth.asks[0] if depth.asks else (0, 0)
         return BookTicker(symbol, bid[0], bid[1], ask[0], ask[1])
@@ -130,10 +158,4 @@ class MarketData:
         if volume:
             quote = sum(t.quote_quantity for t in trades)
             return quote * market.base.scale // volume, trades[-1].timestamp
-        return self.ticker(symbol).last_price, now
-
-    def _engine(self, symbol: str) -> MarketEngine:
-        try:
-            return self.engines[symbol]
-        except KeyError:
-            raise UnknownMarket("Invalid symbol.") from None
+        return (await self.ticker(symbol)).last_price, now

@@ -6,6 +6,7 @@ from typing import Protocol, Self
 
 from application.records import (
     ApiKey,
+    Depth,
     Lease,
     OrderRecord,
     OutboxMessage,
@@ -18,6 +19,7 @@ from domain.candles import Candle, Interval
 from domain.events import Event, Trade
 from domain.ledger import Balance, JournalEntry
 from domain.orders import OrderStatus
+from domain.ticker import TickerStats
 
 Holding = tuple[int, str, Balance]  # account id, asset, balance
 
@@ -221,6 +223,25 @@ class MarketLeases(Protocol):
         market's sequence with the batch."""
         ...
 
+    async def sequence(self, symbol: str) -> int:
+        """The last sequence number the market committed, 0 before its first command."""
+        ...
+
+
+class CommandAnswers(Protocol):
+    """The answers of the commands the engines committed, by the id their sender gave them,
+    written in the same transaction as the commands' effects."""
+
+    async def add(self, command_id: str, symbol: str, answer: bytes, at: int) -> None: ...
+
+    async def answers(self, command_ids: Collection[str]) -> dict[str, bytes]:
+        """Those of the commands that were committed, with their answers."""
+        ...
+
+    async def forget(self, symbol: str, before: int) -> None:
+        """Drops the market's answers recorded before `before`."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction over every repository: nothing is kept unless `commit` ran."""
@@ -252,6 +273,9 @@ class UnitOfWork(Protocol):
     @property
     def leases(self) -> MarketLeases: ...
 
+    @property
+    def commands(self) -> CommandAnswers: ...
+
     async def __aenter__(self) -> Self: ...
 
     async def __aexit__(
@@ -271,6 +295,16 @@ class UnitOfWorkFactory(Protocol):
 class EventPublisher(Protocol):
     async def publish(self, symbol: str, sequence: int, events: Sequence[Event]) -> None:
         """Hands committed events on to subscribers (streams, downstream consumers)."""
+        ...
+
+
+class OutboxSignal(Protocol):
+    """Tells the outbox's relay, wherever it runs, that a commit wrote to the outbox."""
+
+    def notify(self) -> None: ...
+
+    async def wait(self, timeout_s: float) -> None:
+        """Returns once notified since the last return, or after `timeout_s`."""
         ...
 
 
@@ -310,3 +344,14 @@ class Cache(Protocol):
     async def get(self, key: str) -> bytes | None: ...
 
     async def put(self, key: str, value: bytes, ttl_ms: int) -> None: ...
+
+
+class MarketSnapshots(Protocol):
+    """Each market's book and 24-hour ticker as public reads need them: from the engine where
+    it runs in this process, otherwise as the market data role keeps them."""
+
+    async def depth(self, symbol: str, limit: int) -> Depth:
+        """Raises `MarketUnavailable` while there is nothing to show."""
+        ...
+
+    async def ticker(self, symbol: str, now: int) -> TickerStats: ...

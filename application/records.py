@@ -97,3 +97,11 @@ class Lease(Struct, gc=False):
     epoch: int
     expires_at: int
     sequence: int
+
+
+class Depth(Struct, gc=False):
+    """The best levels of a book, (price, volume) each, as of update `last_update_id`."""
+
+    last_update_id: int
+    bids: list[tuple[int, int]]
+    asks: list[tuple[int, int]]

@@ -9,7 +9,7 @@ import msgspec
 from attrs import define, field
 
 from application.errors import Unavailable
-from application.ports import EventPublisher, UnitOfWorkFactory
+from application.ports import EventPublisher, OutboxSignal, UnitOfWorkFactory
 from domain.events import BookChanged, Event, OrderAccepted, OrderUpdated, Trade
 from domain.ledger import JournalEntry
 
@@ -20,6 +20,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
 }
 BATCH = 500
 RETRY_SECONDS = 0.5
+POLL_SECONDS = 1.0  # a relay looks at the outbox this often even without a signal
 
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(list[tuple[str, msgspec.Raw]])
@@ -37,18 +38,20 @@ def decode_events(data: bytes) -> list[Event]:
 
 @define
 class Relay:
-    """Relays the outbox of the markets this process runs (`symbols`, which engines join and
-    leave, with "" for events of accounts alone), woken by `notify` after each commit."""
+    """Relays the outbox of `symbols` (those of the markets this process runs, which engines
+    join and leave, with "" for events of accounts alone; or every market's, in the market
+    data role), woken by the signal that `notify` gives after each commit, in this process or
+    another."""
 
     unit_of_work: UnitOfWorkFactory
     publisher: EventPublisher
+    signal: OutboxSignal
     symbols: set[str] = field(factory=lambda: {""})
-    _wake: asyncio.Event = field(factory=asyncio.Event)
     _task: "asyncio.Task[None] | None" = None
     _store_down: bool = False
 
     def notify(self) -> None:
-        self._wake.set()
+        self.signal.notify()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
@@ -60,9 +63,11 @@ class Relay:
             self._task = None
 
     async def _run(self) -> None:
+        retry = False
         while True:
-            await self._wake.wait()
-            self._wake.clear()
+            if not retry:
+                await self.signal.wait(POLL_SECONDS)
+            retry = False
             try:
                 while await self.relay_once():
                     pass
@@ -76,7 +81,7 @@ class Relay:
                 self._store_down = False
                 continue
             await asyncio.sleep(RETRY_SECONDS)
-            self._wake.set()
+            retry = True
 
     async def relay_once(self) -> int:
         """Relays one batch of pending messages; the number relayed."""

@@ -3,14 +3,19 @@
 from attrs import define
 from msgspec.structs import replace
 
-from application.engine import Applied, MarketEngine
-from application.ports import Clock, UnitOfWorkFactory
+from application.bus import Applied, CommandBus
+from application.ports import Clock, IdSource, UnitOfWorkFactory
 from application.records import OrderRecord
 from domain.commands import AmendOrder, CancelOrder, CancelReplace, PlaceOrder
 from domain.errors import DomainError, MarketClosed, UnknownMarket, UnknownOrder
 from domain.events import OrderAccepted, OrderUpdated, Trade
-from domain.markets import MarketStatus
+from domain.exchange import Exchange
+from domain.markets import Market, MarketStatus
+from domain.orders import OrderStatus
 from domain.validation import check_order
+
+CLIENT_ORDER_ID_LENGTH = 22  # as long as those Binance makes up
+OPEN = (OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED)
 
 
 @define
@@ -31,20 +36,26 @@ class CancelReplaced:
 
 @define
 class Trading:
-    engines: dict[str, MarketEngine]
+    """Every command goes to its market's engine over the bus, wherever that engine runs."""
+
+    exchange: Exchange
+    bus: CommandBus
     unit_of_work: UnitOfWorkFactory
     clock: Clock
+    ids: IdSource
 
-    def engine(self, symbol: str) -> MarketEngine:
-        try:
-            return self.engines[symbol]
-        except KeyError:
-            raise UnknownMarket("Invalid symbol.") from None
+    def market(self, symbol: str) -> Market:
+        state = self.exchange.markets.get(symbol)
+        if state is None:
+            raise UnknownMarket("Invalid symbol.")
+        return state.market
 
     async def place(self, command: PlaceOrder) -> PlacedOrder:
         """Places an order. A client order id already used by the account on this market
-        answers with that order instead: retrying a request never places twice."""
-        engine = self.engine(command.symbol)
+        answers with that order instead: retrying a request never places twice. An order sent
+        without one gets one here, before it leaves, so that its fate can be read by it even
+        when no answer comes."""
+        self.market(command.symbol)
         if command.client_order_id:
             async with self.unit_of_work() as uow:
                 earlier = await uow.orders.by_client_id(
@@ -52,31 +63,27 @@ class Trading:
                 )
             if earlier is not None:
                 return PlacedOrder(earlier, [])
-        applied = await engine.submit(replace(command, timestamp=self.clock.now()))
+        applied = await self.bus.submit(self._stamped(command))
         return self._placed(applied)
 
     def test(self, command: PlaceOrder) -> None:
         """Checks an order as placing it would, without placing it."""
-        market = self.engine(command.symbol).exchange.state(command.symbol).market
+        market = self.market(command.symbol)
         if market.status is not MarketStatus.TRADING:
             raise MarketClosed("Market is closed.")
         check_order(market, command)
 
     async def cancel(self, command: CancelOrder) -> OrderRecord:
-        applied = await self.engine(command.symbol).submit(
-            replace(command, timestamp=self.clock.now())
-        )
+        self.market(command.symbol)
+        applied = await self.bus.submit(replace(command, timestamp=self.clock.now()))
         return self._updated_order(applied)
 
     async def cancel_all(self, account_id: int, symbol: str) -> list[OrderRecord]:
-        engine = self.engine(symbol)
-        open_ids = [
-            order.order_id
-            for order in engine.exchange.state(symbol).book.orders.values()
-            if order.account_id == account_id
-        ]
+        self.market(symbol)
+        async with self.unit_of_work() as uow:
+            orders = await uow.orders.of_account(account_id, symbol, OPEN, limit=100_000)
         canceled = []
-        for order_id in open_ids:
+        for order_id in [order.order_id for order in orders]:
             try:
                 canceled.append(await self.cancel(CancelOrder(account_id, symbol, order_id)))
             except UnknownOrder:
@@ -84,19 +91,18 @@ class Trading:
         return canceled
 
     async def amend(self, command: AmendOrder) -> OrderRecord:
-        applied = await self.engine(command.symbol).submit(
-            replace(command, timestamp=self.clock.now())
-        )
+        self.market(command.symbol)
+        applied = await self.bus.submit(replace(command, timestamp=self.clock.now()))
         return self._updated_order(applied)
 
     async def cancel_replace(self, command: CancelReplace) -> CancelReplaced:
-        now = self.clock.now()
+        self.market(command.place.symbol)
         stamped = CancelReplace(
-            replace(command.cancel, timestamp=now),
-            replace(command.place, timestamp=now),
+            replace(command.cancel, timestamp=self.clock.now()),
+            self._stamped(command.place),
             command.mode,
         )
-        applied = await self.engine(command.place.symbol).submit(stamped)
+        applied = await self.bus.submit(stamped)
         canceled = None
         if applied.cancel_error is None:
             canceled = self._updated_order(applied)
@@ -104,6 +110,10 @@ class Trading:
         if applied.place_error is None:
             placed = self._placed(applied)
         return CancelReplaced(canceled, placed, applied.cancel_error, applied.place_error)
+
+    def _stamped(self, command: PlaceOrder) -> PlaceOrder:
+        client_order_id = command.client_order_id or self.ids.token()[:CLIENT_ORDER_ID_LENGTH]
+        return replace(command, timestamp=self.clock.now(), client_order_id=client_order_id)
 
     @staticmethod
     def _placed(applied: Applied) -> PlacedOrder:

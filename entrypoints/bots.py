@@ -79,7 +79,7 @@ async def _place(
 
 
 async def run_bots(accounts: Accounts, funds: Funds, trading: Trading) -> None:
-    markets = [engine.exchange.state(s).market for s, engine in trading.engines.items()]
+    markets = [state.market for state in trading.exchange.markets.values()]
     tasks = []
     for index, market in enumerate(markets):
         maker = await bot_account(accounts, funds, f"maker-{market.symbol.lower()}")

@@ -9,6 +9,7 @@ from litestar.channels.backends.memory import MemoryChannelsBackend
 
 from adapters.memory.cache import MemoryCache
 from adapters.memory.listen_keys import MemoryListenKeys
+from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.rate_limiter import MemoryRateLimiter
 from adapters.memory.retention import Retention
@@ -19,7 +20,10 @@ from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
 from adapters.redis.cache import RedisCache
 from adapters.redis.channels import RedisFanOut
 from adapters.redis.client import connect
+from adapters.redis.command_bus import RedisCommandBus
 from adapters.redis.listen_keys import RedisListenKeys
+from adapters.redis.market_snapshots import RedisMarketSnapshots
+from adapters.redis.outbox_signal import RedisOutboxSignal
 from adapters.redis.rate_limiter import FallbackRateLimiter, RedisRateLimiter
 from adapters.redis.sessions import RedisSessions
 from adapters.security.passwords import Argon2PasswordHasher
@@ -31,7 +35,9 @@ from application.engine import EngineSettings, MarketEngine
 from application.funds import Funds
 from application.history import History
 from application.ledger_sync import LedgerSync
-from application.market_data import MarketData
+from application.local_bus import InProcessBus
+from application.market_data import EngineBooks, MarketData
+from application.market_view import MarketViews
 from application.portfolio import Portfolio
 from application.ports import Clock, UnitOfWorkFactory
 from application.relay import Relay
@@ -50,13 +56,19 @@ def market_engines(
     relay: Relay,
     clock: Clock,
     lease_ttl_ms: int,
+    markets: list[str] | None,
 ) -> dict[str, MarketEngine]:
+    """An engine for each market this process competes for (`markets`, or every one)."""
+    unknown = set(markets or ()) - set(exchange.markets)
+    if unknown:
+        raise SystemExit(f"No such market: {', '.join(sorted(unknown))}.")
     # Unique to this process: a restarted process must take its leases over like any other.
     owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
     settings = EngineSettings(owner, lease_ttl_ms)
     return {
         symbol: MarketEngine(exchange, symbol, unit_of_work, sync, relay, clock, settings)
         for symbol in exchange.markets
+        if markets is None or symbol in markets
     }
 
 
@@ -114,13 +126,47 @@ class Container(containers.DeclarativeContainer):
         ),
     )
 
+    # A process of every role relays its own commits; the others tell the market data's.
+    in_process_signal = providers.Singleton(MemoryOutboxSignal)
+    redis_signal = providers.Singleton(RedisOutboxSignal, redis)
+    outbox_signal = providers.Selector(
+        config.role, all=in_process_signal, api=redis_signal, websocket=redis_signal,
+        engine=redis_signal, marketdata=redis_signal,
+    )  # fmt: skip
+    # The market data role's relay keeps its views of the markets current as it publishes.
+    views = providers.Singleton(MarketViews, publisher)
+    acknowledged: providers.Singleton[dict[str, int]] = providers.Singleton(dict)
+    snapshots = providers.Singleton(RedisMarketSnapshots, redis, acknowledged)
+    relayed_to = providers.Selector(
+        config.role, all=publisher, api=publisher, websocket=publisher, engine=publisher,
+        marketdata=views,
+    )  # fmt: skip
     sync = providers.Singleton(LedgerSync, exchange.provided.ledger)
-    relay = providers.Singleton(Relay, unit_of_work, publisher)
-    engines = providers.Singleton(
-        market_engines, exchange, unit_of_work, sync, relay, clock, config.lease_ttl_ms
+    relay = providers.Singleton(Relay, unit_of_work, relayed_to, outbox_signal)
+    running_engines = providers.Singleton(
+        market_engines, exchange, unit_of_work, sync, relay, clock, config.lease_ttl_ms,
+        config.markets,
+    )  # fmt: skip
+    no_engines: providers.Singleton[dict[str, MarketEngine]] = providers.Singleton(dict)
+    engines = providers.Selector(
+        config.role, all=running_engines, engine=running_engines, api=no_engines,
+        websocket=no_engines, marketdata=no_engines,
+    )  # fmt: skip
+    bus = providers.Selector(
+        config.adapters,
+        memory=providers.Singleton(InProcessBus, engines),
+        local=providers.Singleton(
+            RedisCommandBus, redis, clock, engines, config.command_timeout_ms, acknowledged
+        ),
     )
-    trading = providers.Singleton(Trading, engines, unit_of_work, clock)
-    market_data = providers.Singleton(MarketData, engines, unit_of_work, clock)
+    # Public reads of books and tickers: the engines of this process, or the market data's.
+    engine_books = providers.Singleton(EngineBooks, engines)
+    books = providers.Selector(
+        config.role, all=engine_books, engine=engine_books, api=snapshots, websocket=snapshots,
+        marketdata=views,
+    )  # fmt: skip
+    trading = providers.Singleton(Trading, exchange, bus, unit_of_work, clock, ids)
+    market_data = providers.Singleton(MarketData, exchange, books, unit_of_work, clock)
     history = providers.Singleton(History, unit_of_work)
     accounts = providers.Singleton(Accounts, unit_of_work, sessions, clock, ids, hasher, tokens)
     funds = providers.Singleton(Funds, exchange, unit_of_work, sync, relay, clock, config.faucet)
@@ -141,5 +187,6 @@ class Container(containers.DeclarativeContainer):
 async def release(container: Container) -> None:
     """Closes the connections the servers' adapters opened."""
     if container.config.adapters() == "local":
+        await container.redis_signal().close()
         await container.database().dispose()
         await container.redis().aclose()

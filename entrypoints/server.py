@@ -43,10 +43,22 @@ def check_local(settings: Settings) -> None:
         )
 
 
+SERVES = {"all": ("api", "websocket"), "api": ("api",), "websocket": ("websocket",)}
+
+
 def build_app(settings: Settings, bots: bool = False) -> tuple[Litestar, Container]:
+    """The app of a serving role: `all`, `api` or `websocket`."""
     container = build_container(settings)
 
     async def demo_bots() -> None:
         await run_bots(container.accounts(), container.funds(), container.trading())
 
-    return create_app(container, [demo_bots] if bots else []), container
+    app = create_app(container, SERVES[settings.role], [demo_bots] if bots else [])
+    return app, container
+
+
+def build_ops_app(settings: Settings) -> tuple[Litestar, Container]:
+    """The app of a role that serves no public API (`engine`, `marketdata`): its work runs in
+    the app's lifespan; its port answers the health routes alone."""
+    container = build_container(settings)
+    return create_app(container, (), []), container

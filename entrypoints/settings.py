@@ -36,9 +36,14 @@ class Settings:
     retention_unfilled_ms: int = 60 * MINUTE_MS
     retention_history_ms: int = 24 * 60 * MINUTE_MS
     retention_statements_ms: int = 60 * MINUTE_MS
+    role: str = "all"  # what this process runs: see `entrypoints.roles`
+    command_timeout_ms: int = 5000  # how long an order waits for its engine's answer
+    markets: list[str] | None = None  # those the engine role competes for; None: every one
 
     @classmethod
-    def from_env(cls, adapters: str | None = None) -> "Settings":
+    def from_env(
+        cls, adapters: str | None = None, role: str = "all", markets: list[str] | None = None
+    ) -> "Settings":
         mode = adapters or os.environ.get("BOURSE_ADAPTERS", "memory")
         if mode not in ADAPTER_MODES:
             raise ValueError(f"BOURSE_ADAPTERS must be one of {', '.join(ADAPTER_MODES)}")
@@ -61,6 +66,9 @@ class Settings:
             retention_unfilled_ms=_minutes("BOURSE_RETENTION_UNFILLED_MINUTES", 60),
             retention_history_ms=_minutes("BOURSE_RETENTION_HISTORY_MINUTES", 24 * 60),
             retention_statements_ms=_minutes("BOURSE_RETENTION_STATEMENT_MINUTES", 60),
+            role=role,
+            markets=markets,
+            command_timeout_ms=int(os.environ.get("BOURSE_COMMAND_TIMEOUT_MS", "5000")),
         )
 
 

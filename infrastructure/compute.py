@@ -19,21 +19,15 @@ from infrastructure.fargate_service import FargateService, ServicePlatform, Serv
 from infrastructure.load_balancer import LoadBalancer
 from infrastructure.logs import Logs
 from infrastructure.network import Network
-from infrastructure.permissions import (
-    read_secret,
-    read_stream,
-    read_table,
-    read_table_changes,
-    use_key,
-    write_archive,
-    write_stream,
-    write_table,
-)
+from infrastructure.permissions import read_secret, use_key, write_stream
 from infrastructure.security_groups import API_PORT, WEBSOCKET_PORT, SecurityGroups
 from infrastructure.settings import runtime_settings
 from infrastructure.trade_archiver import TradeArchiver
 
 KEEP_IMAGES = 30
+# Where the engine and market data processes answer their health checks, inside the task only.
+ENGINE_OPS_PORT = 9100
+MARKETDATA_OPS_PORT = 9101
 
 
 class Compute(Construct):
@@ -87,73 +81,49 @@ class Compute(Construct):
             key=data.key,
             load_balancer_listener=load_balancer.listener,
         )
-        database_secret = read_secret("database", data.database.secret_arn)
-        cache_secret = read_secret("cache", data.cache.auth_secret.arn)
-        key = use_key(data.key)
         sizes = config.services
+        # Every role keeps its state in Aurora and meets the others in Redis (command streams,
+        # fan-out, snapshots, sessions). The key decrypts both secrets and encrypts the streams.
+        stores = [
+            read_secret("database", data.database.secret_arn),
+            read_secret("cache", data.cache.auth_secret.arn),
+            use_key(data.key),
+        ]
         specs = [
             ServiceSpec(
                 name="api",
-                command=_serve(API_PORT),
+                command=_serve("api", API_PORT),
                 size=sizes.api,
                 security_group=security_groups.api,
                 port=API_PORT,
                 target_group=load_balancer.api_target_group,
-                permissions=[
-                    database_secret,
-                    cache_secret,
-                    key,
-                    # Commands travel to the engine owning the market over the order stream.
-                    write_stream("order_stream", data.order_stream),
-                    read_table("trades", data.trades_table),
-                    read_table("candles", data.candles_table),
-                    read_table("book_snapshots", data.book_snapshots_table),
-                ],
+                permissions=stores,
             ),
             ServiceSpec(
                 name="websocket",
-                command=[*_serve(WEBSOCKET_PORT), "--role", "websocket"],
+                command=_serve("websocket", WEBSOCKET_PORT),
                 size=sizes.websocket,
                 security_group=security_groups.websocket,
                 port=WEBSOCKET_PORT,
                 target_group=load_balancer.websocket_target_group,
-                permissions=[
-                    database_secret,
-                    cache_secret,
-                    key,
-                    read_table("book_snapshots", data.book_snapshots_table),
-                ],
+                permissions=stores,
             ),
             ServiceSpec(
                 name="engine",
-                command=["engine", "--adapters", "aws"],
+                command=_operate("engine", ENGINE_OPS_PORT),
                 size=sizes.engine,
                 security_group=security_groups.engine,
-                permissions=[
-                    database_secret,
-                    cache_secret,
-                    key,
-                    read_stream("order_stream", data.order_stream),
-                    write_stream("order_events", data.order_stream),
-                    write_stream("trade_stream", data.trade_stream),
-                    read_table("book_snapshots", data.book_snapshots_table),
-                    write_table("book_snapshots", data.book_snapshots_table),
-                ],
+                port=ENGINE_OPS_PORT,
+                permissions=stores,
             ),
             ServiceSpec(
                 name="marketdata",
-                command=["marketdata", "--adapters", "aws"],
+                command=_operate("marketdata", MARKETDATA_OPS_PORT),
                 size=sizes.marketdata,
                 security_group=security_groups.marketdata,
-                permissions=[
-                    cache_secret,
-                    key,
-                    read_stream("trade_stream", data.trade_stream),
-                    read_table_changes("trades", data.trades_table),
-                    read_table("candles", data.candles_table),
-                    write_table("candles", data.candles_table),
-                    write_archive(data.archive_bucket),
-                ],
+                port=MARKETDATA_OPS_PORT,
+                # It relays committed trades from the outbox to the trade stream (`aws` mode).
+                permissions=[*stores, write_stream("trade_stream", data.trade_stream)],
             ),
         ]
         self.services = {
@@ -172,5 +142,11 @@ class Compute(Construct):
         )
 
 
-def _serve(port: int) -> list[str]:
-    return ["serve", "--host", "0.0.0.0", "--port", str(port), "--adapters", "aws"]
+def _serve(role: str, port: int) -> list[str]:
+    """A role with a public API, reached by the load balancer on `port`."""
+    return ["serve", "--role", role, "--host", "0.0.0.0", "--port", str(port), "--adapters", "aws"]
+
+
+def _operate(role: str, ops_port: int) -> list[str]:
+    """A role without a public API: only the task's own health check calls its ops port."""
+    return [role, "--ops-host", "127.0.0.1", "--ops-port", str(ops_port), "--adapters", "aws"]

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-HEALTH_CHECK_PATH = "/api/v3/ping"
+# Every role of `bourse` answers both on the port it listens on. Live means the process answers:
+# the container's own check restarts a task only for that, not for a store that is away.
+LIVENESS_PATH = "/health/live"
+# Ready means its stores answer too: the load balancer sends requests only to such a task.
+READINESS_PATH = "/health/ready"
 XRAY_DAEMON_IMAGE = "public.ecr.aws/xray/aws-xray-daemon:3.3.14"
 
 
@@ -14,7 +18,8 @@ def service_container(
     name: str,
     image: str,
     command: Sequence[str],
-    port: int | None,
+    port: int,
+    load_balanced: bool,
     environment: Mapping[str, str],
     region: str,
     log_group: str,
@@ -34,21 +39,26 @@ def service_container(
         "mountPoints": [{"sourceVolume": "tmp", "containerPath": "/tmp"}],
         "linuxParameters": {"initProcessEnabled": True},
         "logConfiguration": _log_configuration(region, log_group, name),
-    }
-    if port is not None:
-        container["portMappings"] = [{"containerPort": port, "protocol": "tcp"}]
-        probe = (
-            "import urllib.request; "
-            f"urllib.request.urlopen('http://127.0.0.1:{port}{HEALTH_CHECK_PATH}', timeout=2)"
-        )
-        container["healthCheck"] = {
-            "command": ["CMD", "python", "-c", probe],
+        "healthCheck": {
+            "command": ["CMD", "python", "-c", _probe(port)],
             "interval": 15,
             "timeout": 5,
             "retries": 3,
             "startPeriod": 30,
-        }
+        },
+    }
+    # The check runs inside the task, so only a port the load balancer reaches is published.
+    if load_balanced:
+        container["portMappings"] = [{"containerPort": port, "protocol": "tcp"}]
     return container
+
+
+def _probe(port: int) -> str:
+    """Python, not curl: the slim image has no curl; urlopen raises on an error status."""
+    return (
+        "import urllib.request; "
+        f"urllib.request.urlopen('http://127.0.0.1:{port}{LIVENESS_PATH}', timeout=2)"
+    )
 
 
 def xray_container(region: str, log_group: str) -> dict[str, Any]:

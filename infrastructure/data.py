@@ -61,7 +61,7 @@ class DataStores(Construct):
             key=key,
             logs=logs,
         )
-        # Consumed by the market-data worker, which folds stored trades into candles.
+        # Filled by the trade archiver from the trade stream.
         self.trades_table = self._table("trades", ("symbol", "S"), ("tradeId", "N"), stream=True)
         self.candles_table = self._table("candles", ("series", "S"), ("openTime", "N"))
         self.book_snapshots_table = self._table(

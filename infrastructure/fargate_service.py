@@ -55,7 +55,8 @@ class ServiceSpec:
     size: ServiceSize
     security_group: SecurityGroup
     permissions: Sequence[DataAwsIamPolicyDocumentStatement]
-    port: int | None = None
+    # Where the command answers /health/*: its public port if it has one, else its ops port.
+    port: int
     target_group: LbTargetGroup | None = None
 
 
@@ -127,6 +128,7 @@ class FargateService(Construct):
                         image=f"{platform.repository.repository_url}:{config.image_tag}",
                         command=spec.command,
                         port=spec.port,
+                        load_balanced=spec.target_group is not None,
                         environment=platform.environment,
                         region=config.region,
                         log_group=log_group.name,

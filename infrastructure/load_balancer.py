@@ -21,7 +21,7 @@ from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup, LbTargetGrou
 from constructs import Construct
 
 from infrastructure.config import EnvironmentConfig
-from infrastructure.containers import HEALTH_CHECK_PATH
+from infrastructure.containers import READINESS_PATH
 from infrastructure.logs import LOAD_BALANCER_LOG_PREFIX, Logs
 from infrastructure.network import Network
 from infrastructure.security_groups import API_PORT, HTTPS_PORT, WEBSOCKET_PORT, SecurityGroups
@@ -140,7 +140,7 @@ class LoadBalancer(Construct):
             deregistration_delay="30",
             health_check=LbTargetGroupHealthCheck(
                 enabled=True,
-                path=HEALTH_CHECK_PATH,
+                path=READINESS_PATH,
                 matcher="200",
                 interval=10,
                 timeout=5,

@@ -6,19 +6,10 @@ from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPoli
 from cdktf_cdktf_provider_aws.dynamodb_table import DynamodbTable
 from cdktf_cdktf_provider_aws.kinesis_stream import KinesisStream
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
-from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 
 from infrastructure.policies import allow
 
-TABLE_READ = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"]
 TABLE_WRITE = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"]
-# DescribeTable finds the table's current stream; the others read it.
-TABLE_STREAM_READ = [
-    "dynamodb:DescribeTable",
-    "dynamodb:DescribeStream",
-    "dynamodb:GetRecords",
-    "dynamodb:GetShardIterator",
-]
 STREAM_READ = [
     "kinesis:DescribeStream",
     "kinesis:DescribeStreamSummary",
@@ -34,16 +25,8 @@ def _sid(verb: str, name: str) -> str:
     return verb + "".join(part.capitalize() for part in name.replace("-", "_").split("_"))
 
 
-def read_table(name: str, table: DynamodbTable) -> DataAwsIamPolicyDocumentStatement:
-    return allow(_sid("Read", name), TABLE_READ, [table.arn])
-
-
 def write_table(name: str, table: DynamodbTable) -> DataAwsIamPolicyDocumentStatement:
     return allow(_sid("Write", name), TABLE_WRITE, [table.arn])
-
-
-def read_table_changes(name: str, table: DynamodbTable) -> DataAwsIamPolicyDocumentStatement:
-    return allow(_sid("ReadChangesOf", name), TABLE_STREAM_READ, [table.arn, table.stream_arn])
 
 
 def read_stream(name: str, stream: KinesisStream) -> DataAwsIamPolicyDocumentStatement:
@@ -56,10 +39,6 @@ def write_stream(name: str, stream: KinesisStream) -> DataAwsIamPolicyDocumentSt
 
 def read_secret(name: str, secret_arn: str) -> DataAwsIamPolicyDocumentStatement:
     return allow(_sid("ReadSecret", name), ["secretsmanager:GetSecretValue"], [secret_arn])
-
-
-def write_archive(bucket: S3Bucket) -> DataAwsIamPolicyDocumentStatement:
-    return allow("WriteArchive", ["s3:PutObject"], [f"{bucket.arn}/*"])
 
 
 def use_key(key: KmsKey) -> DataAwsIamPolicyDocumentStatement:

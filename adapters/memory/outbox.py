@@ -1,4 +1,4 @@
-"""The outbox and the market leases in the memory store."""
+"""The outbox, the market leases and the recorded answers of commands in the memory store."""
 
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
@@ -75,6 +75,42 @@ class MemoryMarketLeases:
         self._uow.checks.append(check)
         self._uow.staged.append(write)
 
+    async def sequence(self, symbol: str) -> int:
+        held = self._uow.store.leases.get(symbol)
+        return held.sequence if held is not None else 0
+
 
 def _next_epoch(held: Lease | None) -> int:
     return 1 if held is None else held.epoch + 1
+
+
+class MemoryCommandAnswers:
+    def __init__(self, uow: "MemoryUnitOfWork") -> None:
+        self._uow = uow
+
+    async def add(self, command_id: str, symbol: str, answer: bytes, at: int) -> None:
+        answers = self._uow.store.command_answers
+
+        def check() -> None:
+            if command_id in answers:
+                raise ValueError(f"Command {command_id} is recorded already.")
+
+        self._uow.checks.append(check)
+        self._uow.staged.append(lambda: answers.__setitem__(command_id, (symbol, answer, at)))
+
+    async def answers(self, command_ids: Collection[str]) -> dict[str, bytes]:
+        answers = self._uow.store.command_answers
+        return {found: answers[found][1] for found in command_ids if found in answers}
+
+    async def forget(self, symbol: str, before: int) -> None:
+        answers = self._uow.store.command_answers
+
+        def write() -> None:
+            for command_id in [
+                command_id
+                for command_id, (of, _, at) in answers.items()
+                if of == symbol and at < before
+            ]:
+                del answers[command_id]
+
+        self._uow.staged.append(write)

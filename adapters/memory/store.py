@@ -46,3 +46,4 @@ class MemoryStore:
     outbox: dict[int, OutboxMessage] = field(factory=dict)
     last_outbox_id: int = 0
     leases: dict[str, Lease] = field(factory=dict)
+    command_answers: dict[str, tuple[str, bytes, int]] = field(factory=dict)  # symbol, answer, at

@@ -7,7 +7,7 @@ from typing import Self
 
 from adapters.memory.accounts import MemoryApiKeys, MemoryUsers
 from adapters.memory.history import MemoryCandles, MemoryJournal, MemoryOrders, MemoryTrades
-from adapters.memory.outbox import MemoryMarketLeases, MemoryOutbox
+from adapters.memory.outbox import MemoryCommandAnswers, MemoryMarketLeases, MemoryOutbox
 from adapters.memory.retention import Retention
 from adapters.memory.store import MemoryStore
 from adapters.memory.transfers import MemoryTransfers
@@ -32,6 +32,7 @@ class MemoryUnitOfWork:
         self.transfers = MemoryTransfers(self)
         self.outbox = MemoryOutbox(self)
         self.leases = MemoryMarketLeases(self)
+        self.commands = MemoryCommandAnswers(self)
 
     async def __aenter__(self) -> Self:
         self._forget()

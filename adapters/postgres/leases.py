@@ -3,7 +3,7 @@ lasts until the batch commits, so a take-over waits for a commit in progress and
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import case, update
+from sqlalchemy import case, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from adapters.postgres.schema import market_leases
@@ -50,3 +50,8 @@ class PostgresMarketLeases:
         )
         if result.rowcount != 1:
             raise LeaseLost(f"The lease on {lease.symbol} moved to another engine.")
+
+    async def sequence(self, symbol: str) -> int:
+        held = market_leases.c
+        found = await self._uow.execute(select(held.sequence).where(held.symbol == symbol))
+        return found.scalar() or 0

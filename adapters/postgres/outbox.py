@@ -1,11 +1,12 @@
-"""The outbox in PostgreSQL: rows written with the batch that made them, deleted once relayed."""
+"""The outbox in PostgreSQL: rows written with the batch that made them, deleted once relayed;
+and the answers of the commands each batch committed."""
 
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 
-from adapters.postgres.schema import outbox
+from adapters.postgres.schema import command_answers, outbox
 from application.records import OutboxMessage
 from application.relay import encode_events
 from domain.events import Event
@@ -36,3 +37,29 @@ class PostgresOutbox:
 
     async def relayed(self, outbox_ids: Sequence[int]) -> None:
         await self._uow.execute(delete(outbox).where(outbox.c.outbox_id.in_(list(outbox_ids))))
+
+
+class PostgresCommandAnswers:
+    def __init__(self, uow: "PostgresUnitOfWork") -> None:
+        self._uow = uow
+
+    async def add(self, command_id: str, symbol: str, answer: bytes, at: int) -> None:
+        self._uow.stage(
+            command_answers,
+            {"command_id": command_id, "symbol": symbol, "answer": answer, "recorded_at": at},
+        )
+
+    async def answers(self, command_ids: Collection[str]) -> dict[str, bytes]:
+        rows = await self._uow.execute(
+            select(command_answers.c.command_id, command_answers.c.answer).where(
+                command_answers.c.command_id.in_(list(command_ids))
+            )
+        )
+        return {row.command_id: row.answer for row in rows}
+
+    async def forget(self, symbol: str, before: int) -> None:
+        await self._uow.execute(
+            delete(command_answers).where(
+                command_answers.c.symbol == symbol, command_answers.c.recorded_at < before
+            )
+        )

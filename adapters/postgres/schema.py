@@ -210,3 +210,13 @@ market_leases = Table(
     Column("expires_at", BigInteger, nullable=False),
     Column("sequence", BigInteger, nullable=False, server_default="0"),
 )
+
+command_answers = Table(
+    "command_answers",
+    metadata,
+    Column("command_id", String(64), primary_key=True),
+    Column("symbol", String(32), nullable=False),
+    Column("answer", LargeBinary, nullable=False),  # msgpack, see `application.bus`
+    Column("recorded_at", BigInteger, nullable=False),
+    Index(None, "symbol", "recorded_at"),
+)

@@ -15,7 +15,7 @@ from adapters.postgres.database import Rows, translate
 from adapters.postgres.journal import PostgresJournal
 from adapters.postgres.leases import PostgresMarketLeases
 from adapters.postgres.orders import PostgresOrders
-from adapters.postgres.outbox import PostgresOutbox
+from adapters.postgres.outbox import PostgresCommandAnswers, PostgresOutbox
 from adapters.postgres.trades import PostgresTrades
 from adapters.postgres.transfers import PostgresTransfers
 from adapters.security.secret_box import SecretBox
@@ -68,6 +68,7 @@ class PostgresUnitOfWork:
         self.transfers = PostgresTransfers(self)
         self.outbox = PostgresOutbox(self)
         self.leases = PostgresMarketLeases(self)
+        self.commands = PostgresCommandAnswers(self)
 
     def writer(self, repository: W) -> W:
         self._writers.append(repository)

@@ -1,10 +1,8 @@
 """The Litestar application: routes, dependencies from the container, errors, lifespan."""
 
-import asyncio
 import gc
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
 
 from litestar import Litestar
 from litestar.channels import ChannelsPlugin
@@ -18,6 +16,7 @@ from entrypoints.api.account import AccountController
 from entrypoints.api.admin import AdminController
 from entrypoints.api.errors import EXCEPTION_HANDLERS, log_websocket_error
 from entrypoints.api.gate import USED_WEIGHT
+from entrypoints.api.health import health_routes
 from entrypoints.api.json_body import ApiRequest
 from entrypoints.api.limits import MAX_BODY_BYTES, BodyDeadline
 from entrypoints.api.market import MarketController
@@ -28,9 +27,20 @@ from entrypoints.api.streams import Delivery, combined_streams, raw_stream, raw_
 from entrypoints.api.user_stream import UserStreamController
 from entrypoints.api.users import UserController
 from entrypoints.api.wallet import WalletController
-from entrypoints.container import Container, release
-from entrypoints.streams.hub import StreamHub
-from entrypoints.streams.user_data import UserDataFeed
+from entrypoints.container import Container
+from entrypoints.roles import Job, running
+
+STREAM_ROUTES = [raw_streams, raw_stream, combined_streams]
+REST_ROUTES = [
+    UserStreamController,
+    MarketController,
+    OrderController,
+    OrderChangeController,
+    AccountController,
+    UserController,
+    WalletController,
+    AdminController,
+]
 
 
 async def _used_weight_header(message: Message, scope: Scope) -> None:
@@ -43,65 +53,36 @@ async def _used_weight_header(message: Message, scope: Scope) -> None:
 
 
 def create_app(
-    container: Container, background: Sequence[Callable[[], Coroutine[Any, Any, None]]] = ()
+    container: Container,
+    serves: Collection[str] = ("api", "websocket"),
+    background: Sequence[Job] = (),
 ) -> Litestar:
-    """The app; `background` jobs (such as the demo bots) run while it serves."""
+    """The app of the container's role, serving the REST API (`api`), the streams
+    (`websocket`) or both; `background` jobs (such as the demo bots) run while it serves."""
     channels = ChannelsPlugin(
         backend=container.channels_backend(),
         arbitrary_channels_allowed=True,
         subscriber_class=Delivery,
     )
-    feed = UserDataFeed(container.exchange())
-    hub = StreamHub(
-        container.market_data(),
-        container.publisher(),
-        channels.publish,
-        lambda published, now: feed.messages(
-            published.symbol, published.sequence, published.events, now
-        ),
-    )
-    background = [hub.run, *background]
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
-        engines = container.engines()
-        relay = container.relay()
-        jobs = [asyncio.create_task(job()) for job in background]
-        relay.start()
-        for engine in engines.values():
-            await engine.start()
-        # What start-up built (modules, routes, the container) lives as long as the process:
-        # freezing it spares every later full collection the scan of it.
-        gc.collect()
-        gc.freeze()
-        try:
+        async with running(container, channels.publish, list(background)):
+            # What start-up built (modules, routes, the container) lives as long as the
+            # process: freezing it spares every later full collection the scan of it.
+            gc.collect()
+            gc.freeze()
             yield
-        finally:
-            for job in jobs:
-                job.cancel()
-            await asyncio.gather(*jobs, return_exceptions=True)
-            for engine in engines.values():
-                await engine.stop()
-            await relay.stop()
-            await release(container)
 
     return Litestar(
         plugins=[channels],
         route_handlers=[
-            raw_streams,
-            raw_stream,
-            combined_streams,
-            UserStreamController,
-            MarketController,
-            OrderController,
-            OrderChangeController,
-            AccountController,
-            UserController,
-            WalletController,
-            AdminController,
+            *health_routes(container),
+            *(STREAM_ROUTES if "websocket" in serves else []),
+            *(REST_ROUTES if "api" in serves else []),
         ],
         dependencies={
-            "services": Provide(lambda: container.services(), use_cache=True, sync_to_thread=False)
+            "services": Provide(lambda: container.services(), use_cache=True, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         after_exception=[log_websocket_error],

@@ -2,9 +2,8 @@
 
 from typing import Any
 
-from application.engine import Depth
 from application.market_data import AggregateTrade, BookTicker
-from application.records import OrderRecord
+from application.records import Depth, OrderRecord
 from domain.assets import format_minor
 from domain.candles import Candle
 from domain.events import Trade

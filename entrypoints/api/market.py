@@ -1,6 +1,6 @@
 """Public market data: /api/v3/ping, time, exchangeInfo, depth, trades, klines and tickers."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
@@ -59,19 +59,21 @@ async def _asked_symbols(
     return symbols, single
 
 
-def _per_symbol(
-    symbols: list[str], single: bool, render: Callable[[str], dict[str, Any]]
+async def _per_symbol(
+    symbols: list[str], single: bool, render: Callable[[str], Awaitable[dict[str, Any]]]
 ) -> dict[str, Any] | list[dict[str, Any]]:
     """One object for `symbol=X`, a list for `symbols=[...]` or for every market."""
-    found = [render(symbol) for symbol in symbols]
+    found = [await render(symbol) for symbol in symbols]
     return found[0] if single else found
 
 
-async def _cached(cache: Cache, key: str, ttl_ms: int, answer: Callable[[], object]) -> bytes:
+async def _cached(
+    cache: Cache, key: str, ttl_ms: int, answer: Callable[[], Awaitable[object]]
+) -> bytes:
     """The answer as JSON, from the cache or else computed and kept."""
     found = await cache.get(key)
     if found is None:
-        found = msgspec.json.encode(answer())
+        found = msgspec.json.encode(await answer())
         await cache.put(key, found, ttl_ms)
     return found
 
@@ -121,7 +123,7 @@ class MarketController(Controller):
         params.ignore("permissions", "showPermissionSets", "symbolStatus")
         params.check_all_read()
 
-        def answer() -> dict[str, Any]:
+        async def answer() -> dict[str, Any]:
             return {
                 "rateLimits": [
                     {
@@ -153,7 +155,7 @@ class MarketController(Controller):
         symbol = params.required_text("symbol")
         params.check_all_read()
         market = services.market_data.market(symbol)
-        return formats.depth(market, services.market_data.depth(symbol, limit))
+        return formats.depth(market, await services.market_data.depth(symbol, limit))
 
     @get("/trades", operation_id="recentTrades")
     async def trades(
@@ -210,9 +212,10 @@ class MarketController(Controller):
         data = services.market_data
         symbols, single = await _asked_symbols(request, services, "type")
 
-        def render(symbol: str) -> dict[str, Any]:
+        async def render(symbol: str) -> dict[str, Any]:
             market = data.market(symbol)
-            return formats.ticker_24h(market, data.ticker(symbol), data.book_ticker(symbol))
+            ticker, top = await data.ticker(symbol), await data.book_ticker(symbol)
+            return formats.ticker_24h(market, ticker, top)
 
         key = f"ticker24hr:{'symbol' if single else 'symbols'}:{','.join(symbols)}"
         answer = partial(_per_symbol, symbols, single, render)
@@ -224,11 +227,11 @@ class MarketController(Controller):
     ) -> dict[str, Any] | list[dict[str, Any]]:
         data = services.market_data
 
-        def render(symbol: str) -> dict[str, Any]:
-            last = data.ticker(symbol).last_price
+        async def render(symbol: str) -> dict[str, Any]:
+            last = (await data.ticker(symbol)).last_price
             return {"symbol": symbol, "price": formats.price(data.market(symbol), last)}
 
-        return _per_symbol(*await _asked_symbols(request, services), render)
+        return await _per_symbol(*await _asked_symbols(request, services), render)
 
     @get("/ticker/bookTicker", operation_id="bookTicker")
     async def book_ticker(
@@ -236,10 +239,10 @@ class MarketController(Controller):
     ) -> dict[str, Any] | list[dict[str, Any]]:
         data = services.market_data
 
-        def render(symbol: str) -> dict[str, Any]:
-            return formats.book_ticker(data.market(symbol), data.book_ticker(symbol))
+        async def render(symbol: str) -> dict[str, Any]:
+            return formats.book_ticker(data.market(symbol), await data.book_ticker(symbol))
 
-        return _per_symbol(*await _asked_symbols(request, services), render)
+        return await _per_symbol(*await _asked_symbols(request, services), render)
 
     @get("/avgPrice", operation_id="avgPrice")
     async def average_price(

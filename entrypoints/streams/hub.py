@@ -13,6 +13,7 @@ import msgspec
 from attrs import define, field
 
 from adapters.memory.publisher import MemoryEventPublisher, Published
+from application.errors import MarketUnavailable
 from application.market_data import BookTicker, MarketData
 from domain.candles import Candle, Interval
 from domain.events import BookChanged, Trade
@@ -56,16 +57,19 @@ class StreamHub:
     markets: dict[str, MarketStreams] = field(factory=dict)
 
     async def run(self) -> None:
-        for market in self.market_data.markets():
-            engine = self.market_data.engines[market.symbol]
-            streams = self.markets[market.symbol] = MarketStreams(market.symbol, engine.sequence)
-            for window in streams.windows.values():
-                window.last_sent = window.latest = engine.sequence
         queue = self.publisher.subscribe(bounded=False)
+        for market in self.market_data.markets():
+            try:
+                sequence = (await self.market_data.depth(market.symbol, 0)).last_update_id
+            except MarketUnavailable:  # not running yet: its first diff starts from 1
+                sequence = 0
+            streams = self.markets[market.symbol] = MarketStreams(market.symbol, sequence)
+            for window in streams.windows.values():
+                window.last_sent = window.latest = sequence
         ticker = asyncio.create_task(self._tick())
         try:
             while (published := await queue.get()) is not None:
-                self.on_published(published)
+                await self.on_published(published)
         finally:
             ticker.cancel()
             self.publisher.unsubscribe(queue)
@@ -73,7 +77,7 @@ class StreamHub:
     def _send(self, name: str, payload: Any) -> None:
         self.publish(name.encode() + b"\n" + encode(payload), [name])
 
-    def on_published(self, published: Published) -> None:
+    async def on_published(self, published: Published) -> None:
         now = self.market_data.clock.now()
         if self.user_messages is not None:
             for account_id, payload in self.user_messages(published, now):
@@ -101,7 +105,7 @@ class StreamHub:
                     window.bids.update(event.bids)
                     window.asks.update(event.asks)
         if changed:
-            top = self.market_data.book_ticker(published.symbol)
+            top = await self.market_data.book_ticker(published.symbol)
             if top != streams.top:
                 streams.top = top
                 self._send(
@@ -137,14 +141,14 @@ class StreamHub:
             now = self.market_data.clock.now()
             every_second = count % 10 == 0
             for streams in self.markets.values():
-                self._flush_depth(streams, True, now)
+                await self._flush_depth(streams, True, now)
                 if every_second:
-                    self._flush_depth(streams, False, now)
+                    await self._flush_depth(streams, False, now)
                     self._close_candles(streams, now)
             if every_second:
-                self._send_tickers(now)
+                await self._send_tickers(now)
 
-    def _flush_depth(self, streams: MarketStreams, fast: bool, now: int) -> None:
+    async def _flush_depth(self, streams: MarketStreams, fast: bool, now: int) -> None:
         market = self.market_data.market(streams.symbol)
         prefix = streams.symbol.lower()
         suffix = "@100ms" if fast else ""
@@ -158,7 +162,10 @@ class StreamHub:
             )
             window.last_sent = window.latest
             window.bids, window.asks = {}, {}
-        depth = self.market_data.depth(streams.symbol, 20)
+        try:
+            depth = await self.market_data.depth(streams.symbol, 20)
+        except MarketUnavailable:
+            return
         for levels in (5, 10, 20):
             self._send(
                 f"{prefix}@depth{levels}{suffix}",
@@ -177,19 +184,19 @@ class StreamHub:
                     payloads.kline(market, interval, candle, True, now),
                 )
 
-    def _send_tickers(self, now: int) -> None:
+    async def _send_tickers(self, now: int) -> None:
         minis = []
         for streams in self.markets.values():
             if not streams.traded:
                 continue
             streams.traded = False
             market = self.market_data.market(streams.symbol)
-            stats = self.market_data.ticker(streams.symbol)
+            stats = await self.market_data.ticker(streams.symbol)
             mini = payloads.mini_ticker(market, stats, now)
             minis.append(mini)
             prefix = streams.symbol.lower()
             self._send(f"{prefix}@miniTicker", mini)
-            book = self.market_data.book_ticker(streams.symbol)
+            book = await self.market_data.book_ticker(streams.symbol)
             self._send(f"{prefix}@ticker", payloads.ticker(market, stats, book, now))
         if minis:
             self._send(ALL_MINI_TICKERS, minis)

@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.retention import Retention
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
@@ -58,7 +59,7 @@ async def store(clock: Clock) -> MemoryUnitOfWorkFactory:
 @pytest.fixture
 async def engine(store: MemoryUnitOfWorkFactory, clock: Clock) -> AsyncIterator[MarketEngine]:
     exchange = Exchange(default_markets())
-    relay = Relay(store, MemoryEventPublisher())
+    relay = Relay(store, MemoryEventPublisher(), MemoryOutboxSignal())
     settings = EngineSettings("test", lease_ttl_ms=10 * DAY)  # the test's clock jumps by hours
     engine = MarketEngine(
         exchange, "BTCUSDT", store, LedgerSync(exchange.ledger), relay, clock, settings

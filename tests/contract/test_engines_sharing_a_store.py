@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.system import SystemClock
 from application.engine import EngineSettings, MarketEngine
@@ -34,7 +35,7 @@ class Process:
     def __init__(self, name: str, unit_of_work: UnitOfWorkFactory) -> None:
         self.exchange = Exchange(default_markets())
         sync = LedgerSync(self.exchange.ledger)
-        self.relay = Relay(unit_of_work, MemoryEventPublisher())
+        self.relay = Relay(unit_of_work, MemoryEventPublisher(), MemoryOutboxSignal())
         self.funds = Funds(self.exchange, unit_of_work, sync, self.relay, SystemClock(), False)
         settings = EngineSettings(name, lease_ttl_ms=60_000)
         self.engines = {
@@ -137,3 +138,38 @@ async def test_a_deposit_sent_to_two_processes_at_once_is_made_once(
         lines = await uow.journal.statement(user.user_id, None, None, None)
     assert balances == {"BTC": Balance(available=15 * BTC // 10, locked=0)}
     assert [line.reference for line in lines] == ["bank-42"]
+
+
+async def test_an_overspending_account_fails_alone_and_the_batch_goes_through(
+    processes: tuple[Process, Process], unit_of_work: UnitOfWorkFactory
+) -> None:
+    first, second = processes
+    others = list(range(100, 110))
+    async with unit_of_work() as uow:
+        for account in others:
+            entry = transfer_entry(EntryKind.DEPOSIT, account, "USDT", 1000 * USDT, "funding")
+            await uow.journal.add(entry, 0)
+        await uow.commit()
+    await first.start("BTCUSDT")
+    await second.start("ETHUSDT")
+    # The second process spends 800 of the buyer's 1000 USDT first; the first does not know.
+    await second.engines["ETHUSDT"].submit(buy("ETHUSDT", ETH // 2, 1_600))
+    first.exchange.ledger.replace([(BUYER, "USDT", Balance(available=1000 * USDT))])
+    # One batch: the buyer's overdraft among other accounts' orders.
+    engine = first.engines["BTCUSDT"]
+    orders = [
+        PlaceOrder(account, "BTCUSDT", Side.BUY, OrderType.LIMIT, BTC // 100, 50_000 * USDT)
+        for account in others
+    ]
+    answers = [engine.enqueue(order) for order in orders[:5]]
+    overdraft = engine.enqueue(buy("BTCUSDT", BTC // 100, 80_000))
+    answers += [engine.enqueue(order) for order in orders[5:]]
+    outcomes = await asyncio.gather(*answers, overdraft, return_exceptions=True)
+    assert isinstance(outcomes[-1], InsufficientBalance)
+    assert all(not isinstance(outcome, BaseException) for outcome in outcomes[:-1])
+    assert engine.serving
+    async with unit_of_work() as uow:
+        assert (await uow.journal.balances(BUYER))["USDT"] == Balance(200 * USDT, 800 * USDT)
+        for account in others:
+            balance = (await uow.journal.balances(account))["USDT"]
+            assert balance == Balance(available=500 * USDT, locked=500 * USDT)

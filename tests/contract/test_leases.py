@@ -63,3 +63,13 @@ async def test_an_owner_that_lost_its_lease_cannot_commit(unit_of_work: UnitOfWo
         assert await uow.outbox.pending({"BTCUSDT"}, 10) == []
     # Coming back with the same name does not revive the old epoch either.
     assert await acquire(unit_of_work, "a", now=TTL + 1) is None
+
+
+async def test_the_sequence_committed_is_read_back(unit_of_work: UnitOfWorkFactory) -> None:
+    async with unit_of_work() as uow:
+        assert await uow.leases.sequence("BTCUSDT") == 0
+    lease = await acquire(unit_of_work, "a", 0)
+    assert lease is not None
+    await fence(unit_of_work, lease, 42)
+    async with unit_of_work() as uow:
+        assert await uow.leases.sequence("BTCUSDT") == 42

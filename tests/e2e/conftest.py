@@ -1,19 +1,22 @@
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from decimal import Decimal
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import attrs
 import pytest
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from adapters.security.secret_box import SecretBox
 from adapters.security.signatures import sign
 from application.records import ApiKey
+from entrypoints.api.app import create_app
 from entrypoints.container import Container
-from entrypoints.server import build_app
+from entrypoints.server import build_app, build_container, build_ops_app
 from entrypoints.settings import Settings
 
 T = TypeVar("T")
@@ -71,9 +74,11 @@ class Venue:
         return Trader(self.client, key)
 
 
-@pytest.fixture(params=["memory", "local"])
+@pytest.fixture(params=["memory", "local", "split"])
 def settings(request: pytest.FixtureRequest) -> Settings:
-    """Each API test runs on the memory adapters and on PostgreSQL + Redis (emptied first)."""
+    """Each API test runs on the memory adapters and on PostgreSQL + Redis (emptied first):
+    in one process of every role, and split as the design deploys it (`api` and `websocket`
+    here, with no engine, and an engine and a market data process beside them)."""
     if request.param == "memory":
         return SETTINGS
     request.getfixturevalue("postgres_engine")
@@ -83,11 +88,27 @@ def settings(request: pytest.FixtureRequest) -> Settings:
         database_url=request.getfixturevalue("postgres_url"),
         redis_url=request.getfixturevalue("redis_url"),
         secret_key=SecretBox.new_key(),
+        role="all" if request.param == "local" else "api",
     )
 
 
 @pytest.fixture
 async def venue(settings: Settings) -> AsyncIterator[Venue]:
-    app, container = build_app(settings)
-    async with AsyncTestClient(app=app) as client:
+    if settings.role == "all":
+        app, container = build_app(settings)
+        async with AsyncTestClient(app=app) as client:
+            yield Venue(client, container)
+        return
+    async with split_deployment(settings) as (app, container), AsyncTestClient(app) as client:
         yield Venue(client, container)
+
+
+@asynccontextmanager
+async def split_deployment(settings: Settings) -> AsyncIterator[tuple[Litestar, Container]]:
+    """An engine and a market data role, each on an event loop of its own as if in a process
+    of its own, and the app of an api process that also serves the streams."""
+    engine, _ = build_ops_app(attrs.evolve(settings, role="engine"))
+    market_data, _ = build_ops_app(attrs.evolve(settings, role="marketdata"))
+    container = build_container(attrs.evolve(settings, role="api"))
+    async with AsyncTestClient(engine), AsyncTestClient(market_data):
+        yield create_app(container, ("api", "websocket")), container

@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from domain.ledger import FEE_ACCOUNT
 from tests.e2e.conftest import Venue
 
 
@@ -245,7 +246,5 @@ async def test_two_traders_end_with_balances_that_match_trades_and_fees(venue: V
     assert free(bob_balances, "BTC") == received
     assert free(alice_balances, "USDT") == 10000 + earned
     assert free(alice_balances, "BTC") == 3 - sold
-    fees = venue.container.exchange().ledger
-    assert Decimal(fees.balance(0, "BTC").available) / 10**10 == sum(
-        Decimal(t["commission"]) for t in trades
-    )
+    fees = await venue.run(venue.container.funds().balances, FEE_ACCOUNT)
+    assert Decimal(fees["BTC"].available) / 10**10 == sum(Decimal(t["commission"]) for t in trades)

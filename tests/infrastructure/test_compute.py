@@ -9,54 +9,22 @@ import pytest
 
 from tests.infrastructure.terraform import Terraform
 
-COMMANDS = {
-    "api": ["serve", "--host", "0.0.0.0", "--port", "8000", "--adapters", "aws"],
-    "websocket": [
-        "serve",
-        "--host",
-        "0.0.0.0",
-        "--port",
-        "8001",
-        "--adapters",
-        "aws",
-        "--role",
-        "websocket",
-    ],
-    "engine": ["engine", "--adapters", "aws"],
-    "marketdata": ["marketdata", "--adapters", "aws"],
+SERVICES = ["api", "websocket", "engine", "marketdata"]
+# What each process may touch, by the Terraform type and name of the resource. Every service
+# reads the secrets of Aurora (the master user's, kept by RDS) and of Redis; only the market data
+# publishes to Kinesis: committed trades, which it relays from the outbox.
+STORES = {
+    ("aws_rds_cluster", "bourse-production-database"),
+    ("aws_secretsmanager_secret", "bourse-production-cache-auth-token"),
+    ("aws_kms_key", "bourse-production data encryption"),
 }
-# What each process may touch, by the Terraform type and name of the resource.
 ALLOWED_RESOURCES = {
-    "bourse-production-api-task": {
-        ("aws_kinesis_stream", "bourse-production-orders"),
-        ("aws_dynamodb_table", "bourse-production-trades"),
-        ("aws_dynamodb_table", "bourse-production-candles"),
-        ("aws_dynamodb_table", "bourse-production-book-snapshots"),
-        ("aws_rds_cluster", "bourse-production-database"),
-        ("aws_secretsmanager_secret", "bourse-production-cache-auth-token"),
-        ("aws_kms_key", "bourse-production data encryption"),
-    },
-    "bourse-production-websocket-task": {
-        ("aws_dynamodb_table", "bourse-production-book-snapshots"),
-        ("aws_rds_cluster", "bourse-production-database"),
-        ("aws_secretsmanager_secret", "bourse-production-cache-auth-token"),
-        ("aws_kms_key", "bourse-production data encryption"),
-    },
-    "bourse-production-engine-task": {
-        ("aws_kinesis_stream", "bourse-production-orders"),
-        ("aws_kinesis_stream", "bourse-production-trades"),
-        ("aws_dynamodb_table", "bourse-production-book-snapshots"),
-        ("aws_rds_cluster", "bourse-production-database"),
-        ("aws_secretsmanager_secret", "bourse-production-cache-auth-token"),
-        ("aws_kms_key", "bourse-production data encryption"),
-    },
+    "bourse-production-api-task": STORES,
+    "bourse-production-websocket-task": STORES,
+    "bourse-production-engine-task": STORES,
     "bourse-production-marketdata-task": {
+        *STORES,
         ("aws_kinesis_stream", "bourse-production-trades"),
-        ("aws_dynamodb_table", "bourse-production-trades"),
-        ("aws_dynamodb_table", "bourse-production-candles"),
-        ("aws_s3_bucket", "archive"),
-        ("aws_secretsmanager_secret", "bourse-production-cache-auth-token"),
-        ("aws_kms_key", "bourse-production data encryption"),
     },
     "bourse-production-trade-archiver": {
         ("aws_kinesis_stream", "bourse-production-trades"),
@@ -76,25 +44,20 @@ def containers(terraform: Terraform, family: str) -> list[dict[str, Any]]:
 
 def resource_identity(terraform: Terraform, reference: str) -> tuple[str, str]:
     resource_type, resource = terraform.referenced(reference)
-    if resource_type == "aws_s3_bucket":
-        return resource_type, "archive" if "-archive-" in resource["bucket"] else resource["bucket"]
     name = resource.get("name") or resource.get("cluster_identifier") or resource["description"]
     return resource_type, name
 
 
-@pytest.mark.parametrize("service", COMMANDS)
-def test_each_service_runs_its_command_from_the_repository_image(
-    terraform: Terraform, service: str
-) -> None:
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_service_runs_the_repository_image(terraform: Terraform, service: str) -> None:
     app, daemon = containers(terraform, f"bourse-production-{service}")
 
-    assert app["command"] == COMMANDS[service]
     assert app["image"].startswith("${aws_ecr_repository.")
     assert app["readonlyRootFilesystem"] is True
     assert daemon["name"] == "xray-daemon"
 
 
-@pytest.mark.parametrize("service", COMMANDS)
+@pytest.mark.parametrize("service", SERVICES)
 def test_each_service_spreads_over_private_subnets_and_rolls_back_failed_deployments(
     terraform: Terraform, service: str
 ) -> None:
@@ -109,7 +72,7 @@ def test_each_service_spreads_over_private_subnets_and_rolls_back_failed_deploym
     assert len({s["availability_zone"] for s in subnets}) == 3
 
 
-@pytest.mark.parametrize("service", COMMANDS)
+@pytest.mark.parametrize("service", SERVICES)
 def test_each_service_scales_on_cpu_and_memory(terraform: Terraform, service: str) -> None:
     policies = [
         p["target_tracking_scaling_policy_configuration"]["predefined_metric_specification"]
@@ -130,14 +93,12 @@ def test_each_service_scales_on_cpu_and_memory(terraform: Terraform, service: st
     assert target["max_capacity"] > target["min_capacity"]
 
 
-def test_http_services_are_health_checked_by_the_load_balancer(terraform: Terraform) -> None:
+def test_http_services_are_registered_once_the_listener_exists(terraform: Terraform) -> None:
     for service, port in (("api", 8000), ("websocket", 8001)):
         ecs_service = terraform.named("aws_ecs_service", "name", service)
         (attachment,) = ecs_service["load_balancer"]
-        _, target_group = terraform.referenced(attachment["target_group_arn"])
 
         assert attachment["container_port"] == port
-        assert target_group["health_check"]["path"] == "/api/v3/ping"
         assert [d.split(".")[0] for d in ecs_service["depends_on"]] == ["aws_lb_listener"]
 
 
@@ -152,6 +113,27 @@ def test_each_role_names_only_its_own_resources(terraform: Terraform, role: str)
 
     assert named == ALLOWED_RESOURCES[role]
     assert not any("*" in action for s in statements for action in s["actions"])
+
+
+def test_the_market_data_alone_publishes_to_kinesis_and_no_service_consumes_it(
+    terraform: Terraform,
+) -> None:
+    kinesis = {
+        service: {
+            action
+            for statement in terraform.role_statements(f"bourse-production-{service}-task")
+            for action in statement["actions"]
+            if action.startswith("kinesis:")
+        }
+        for service in SERVICES
+    }
+
+    assert kinesis == {
+        "api": set(),
+        "websocket": set(),
+        "engine": set(),
+        "marketdata": {"kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary"},
+    }
 
 
 def test_execution_roles_pull_only_the_service_image_and_write_only_their_logs(

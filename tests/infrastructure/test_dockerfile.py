@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from entrypoints.cli import build_parser
 from tests.infrastructure.conftest import REPOSITORY_ROOT
 
 DOCKERFILE = (REPOSITORY_ROOT / "Dockerfile").read_text()
@@ -50,6 +51,13 @@ def test_the_entrypoint_is_the_bourse_command_and_services_choose_theirs() -> No
     (entrypoint,) = [argument for keyword, argument in runtime_stage() if keyword == "ENTRYPOINT"]
 
     assert json.loads(entrypoint) == ["bourse"]
+
+
+def test_the_image_given_no_command_serves_every_role_in_one_process() -> None:
+    (default,) = [argument for keyword, argument in runtime_stage() if keyword == "CMD"]
+    args = build_parser().parse_args(json.loads(default))
+
+    assert (args.command, args.role, args.host) == ("serve", "all", "0.0.0.0")
 
 
 @pytest.mark.parametrize("path", ["tests", ".venv", ".git"])

@@ -1,0 +1,17 @@
+"""The outbox signal within one process."""
+
+import asyncio
+import contextlib
+
+
+class MemoryOutboxSignal:
+    def __init__(self) -> None:
+        self._notified = asyncio.Event()
+
+    def notify(self) -> None:
+        self._notified.set()
+
+    async def wait(self, timeout_s: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._notified.wait(), timeout_s)
+        self._notified.clear()

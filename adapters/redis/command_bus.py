@@ -1,0 +1,235 @@
+"""The command bus over Redis Streams.
+
+Each market has a stream of commands, read by the process whose engine holds the market's
+lease, in a consumer group: what a reader took and never acknowledged stays pending, and the
+next lease holder claims it before it reads anything new. Each sending process reads the
+answers to its commands from a stream of its own, which lapses a minute after the process
+stops reading it. An engine acknowledges a command once it has answered it (committed, or
+refused with nothing changed); an answer that is lost leaves the sender to time out, and the
+command's fate to be read by its client order id."""
+
+import asyncio
+import contextlib
+import logging
+import os
+import secrets
+import socket
+from typing import Any
+
+import redis.asyncio as redis
+from redis.exceptions import ResponseError
+
+from adapters.redis.client import UNREACHABLE, reachable
+from application.bus import (
+    Applied,
+    MarketCommand,
+    decode_answer,
+    decode_delivery,
+    encode_answer,
+    encode_delivery,
+    symbol_of,
+)
+from application.engine import MarketEngine
+from application.errors import ApplicationError, BackendTimeout, Unavailable
+from application.ports import Clock
+from domain.errors import DomainError
+
+COMMANDS = "bourse:commands:"  # + symbol
+ANSWERS = "bourse:answers:"  # + sending process
+GROUP = "engines"
+READ_BLOCK_MS = 200  # shorter than the client's socket timeout
+READ_COUNT = 256
+COMMANDS_KEPT = 100_000  # per market: far more than are ever waiting
+ANSWERS_KEPT = 10_000
+ANSWERS_LAPSE_S = 60
+RETRY_SECONDS = 0.5
+
+logger = logging.getLogger(__name__)
+
+
+def process_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+class RedisCommandBus:
+    """The sending side. Commands for a market this process runs an engine for go to that
+    engine (as in the `all` role: refused while it stands by); the others over Redis, each
+    with an id and a deadline."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        clock: Clock,
+        engines: dict[str, MarketEngine],
+        timeout_ms: int,
+        acknowledged: dict[str, int],
+    ) -> None:
+        self._client = client
+        self._acknowledged = acknowledged  # per market, the latest sequence answered here
+        self._clock = clock
+        self._engines = engines
+        self._timeout_ms = timeout_ms
+        self._name = process_name()
+        self._waiting: dict[str, asyncio.Future[Applied | Exception]] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    async def submit(self, command: MarketCommand) -> Applied:
+        symbol = symbol_of(command)
+        engine = self._engines.get(symbol)
+        if engine is not None:  # this process competes for the market: it serves it or waits
+            return await engine.submit(command)
+        if self._task is None:
+            self._task = asyncio.create_task(self._read_answers(), name="command-answers")
+        command_id = secrets.token_hex(16)
+        deadline = self._clock.now() + self._timeout_ms
+        answer = asyncio.get_running_loop().create_future()
+        self._waiting[command_id] = answer
+        try:
+            with reachable("command bus"):
+                await self._client.xadd(
+                    COMMANDS + symbol,
+                    {"d": encode_delivery(command_id, deadline, self._name, command)},
+                    maxlen=COMMANDS_KEPT,
+                    approximate=True,
+                )
+            result = await asyncio.wait_for(answer, self._timeout_ms / 1000)
+        except TimeoutError:
+            raise BackendTimeout() from None
+        finally:
+            self._waiting.pop(command_id, None)
+        if isinstance(result, Exception):
+            raise result
+        applied: Applied = result
+        if applied.sequence > self._acknowledged.get(symbol, 0):
+            self._acknowledged[symbol] = applied.sequence
+        return applied
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def _read_answers(self) -> None:
+        key = ANSWERS + self._name
+        last = "0-0"
+        while True:
+            try:
+                found: Any = await self._client.xread({key: last}, count=1000, block=READ_BLOCK_MS)
+                await self._client.expire(key, ANSWERS_LAPSE_S)
+            except UNREACHABLE as error:
+                logger.warning("command bus: answers out of reach (%s)", error)
+                await asyncio.sleep(RETRY_SECONDS)
+                continue
+            for _, entries in found:
+                for entry_id, fields in entries:
+                    last = entry_id
+                    command_id, result = decode_answer(fields[b"a"])
+                    waiting = self._waiting.get(command_id)
+                    if waiting is not None and not waiting.done():
+                        waiting.set_result(result)
+
+
+class RedisCommandConsumer:
+    """The engine's side, for one market: takes its commands while this process's engine holds
+    the market's lease, first claiming those its predecessor took and never answered."""
+
+    def __init__(self, client: redis.Redis, engine: MarketEngine, name: str) -> None:
+        self._client = client
+        self._engine = engine
+        self._name = name
+        self._key = COMMANDS + engine.symbol
+        self._in_flight: dict[str, asyncio.Future[Applied]] = {}
+        self._answering: set[asyncio.Task[None]] = set()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f"commands-{self._engine.symbol}")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def _run(self) -> None:
+        claimed = False
+        while True:
+            if not self._engine.serving:
+                claimed = False
+                await asyncio.sleep(READ_BLOCK_MS / 1000)
+                continue
+            try:
+                if not claimed:
+                    await self._join()
+                    await self._claim()
+                    claimed = True
+                found: Any = await self._client.xreadgroup(
+                    GROUP, self._name, {self._key: ">"}, count=READ_COUNT, block=READ_BLOCK_MS
+                )
+            except UNREACHABLE as error:
+                logger.warning("command bus: %s out of reach (%s)", self._key, error)
+                await asyncio.sleep(RETRY_SECONDS)
+                continue
+            for _, entries in found:
+                self._take(entries)
+
+    async def _join(self) -> None:
+        with contextlib.suppress(ResponseError):  # BUSYGROUP: the group is there already
+            await self._client.xgroup_create(self._key, GROUP, id="0", mkstream=True)
+
+    async def _claim(self) -> None:
+        """What earlier lease holders took and never answered, oldest first."""
+        start = "0-0"
+        while True:
+            claimed: Any = await self._client.xautoclaim(
+                self._key, GROUP, self._name, min_idle_time=0, start_id=start, count=READ_COUNT
+            )
+            start, entries = claimed[0], claimed[1]
+            self._take(entries)
+            if start in (b"0-0", "0-0"):
+                return
+
+    def _take(self, entries: list[tuple[bytes, dict[bytes, bytes]]]) -> None:
+        """Queues the commands in the stream's order, at once, and answers each when done."""
+        for entry_id, fields in entries:
+            if fields is None:  # trimmed away while pending: long past its deadline
+                continue
+            delivery, command = decode_delivery(fields[b"d"])
+            answer = self._in_flight.get(delivery.command_id)
+            if answer is None:  # the same command delivered twice waits for one answer
+                answer = self._engine.enqueue(command, delivery.command_id, delivery.deadline)
+                self._in_flight[delivery.command_id] = answer
+            task = asyncio.create_task(
+                self._answer(entry_id, delivery.command_id, delivery.reply_to, answer)
+            )
+            self._answering.add(task)
+            task.add_done_callback(self._answering.discard)
+
+    async def _answer(
+        self,
+        entry_id: bytes,
+        command_id: str,
+        reply_to: str,
+        answer: "asyncio.Future[Applied]",
+    ) -> None:
+        applied: Applied | None = None
+        refusal: Exception | None = None
+        try:
+            applied = await asyncio.shield(answer)
+        except (DomainError, ApplicationError) as error:
+            refusal = error
+        except Exception as error:
+            logger.exception("command %s failed", command_id)
+            refusal = Unavailable(str(error))
+        finally:
+            self._in_flight.pop(command_id, None)
+        encoded: dict[Any, Any] = {"a": encode_answer(command_id, applied, refusal)}
+        try:
+            async with self._client.pipeline(transaction=False) as pipeline:
+                pipeline.xack(self._key, GROUP, entry_id)
+                pipeline.xadd(ANSWERS + reply_to, encoded, maxlen=ANSWERS_KEPT, approximate=True)
+                await pipeline.execute()
+        except UNREACHABLE as error:
+            # Left pending: the next lease holder answers it again, from the record.
+            logger.warning("command bus: answer to %s lost (%s)", command_id, error)

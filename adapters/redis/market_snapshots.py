@@ -1,0 +1,65 @@
+"""The markets' books and tickers in Redis, as the market data role keeps them and every api
+process reads them: one key per market, replaced whole after each batch of events."""
+
+import asyncio
+
+import msgspec
+import redis.asyncio as redis
+
+from adapters.redis.client import reachable
+from application.errors import MarketUnavailable
+from application.market_view import MarketView
+from application.records import Depth
+from domain.ticker import TickerStats
+
+SNAPSHOT = "bourse:market:"
+LEVELS_KEPT = 5000  # per side: the deepest book Binance's depth endpoint answers
+CATCH_UP_S = 0.25  # the longest a read waits for the snapshot to show this process's orders
+CATCH_UP_POLL_S = 0.005
+
+
+class Snapshot(msgspec.Struct, array_like=True, gc=False):
+    depth: Depth
+    ticker: TickerStats
+
+
+_decoder = msgspec.msgpack.Decoder(Snapshot)
+_encoder = msgspec.msgpack.Encoder()
+
+
+class RedisMarketSnapshots:
+    """`acknowledged` holds, per market, the latest sequence this process's own commands were
+    answered with: a read waits a moment for the snapshot to show it, so that a client sees
+    its own orders in the book it reads next."""
+
+    def __init__(self, client: redis.Redis, acknowledged: dict[str, int]) -> None:
+        self._client = client
+        self._acknowledged = acknowledged
+
+    async def put(self, views: list[MarketView], now: int) -> None:
+        with reachable("market data store"):
+            async with self._client.pipeline(transaction=False) as pipeline:
+                for view in views:
+                    snapshot = Snapshot(view.depth(LEVELS_KEPT), view.ticker.stats(now))
+                    pipeline.set(SNAPSHOT + view.symbol, _encoder.encode(snapshot))
+                await pipeline.execute()
+
+    async def depth(self, symbol: str, limit: int) -> Depth:
+        depth = (await self._snapshot(symbol)).depth
+        return Depth(depth.last_update_id, depth.bids[:limit], depth.asks[:limit])
+
+    async def ticker(self, symbol: str, now: int) -> TickerStats:
+        return (await self._snapshot(symbol)).ticker
+
+    async def _snapshot(self, symbol: str) -> Snapshot:
+        deadline = asyncio.get_running_loop().time() + CATCH_UP_S
+        while True:
+            with reachable("market data store"):
+                found = await self._client.get(SNAPSHOT + symbol)
+            if found is None:
+                raise MarketUnavailable(symbol)
+            snapshot = _decoder.decode(found.encode() if isinstance(found, str) else found)
+            behind = snapshot.depth.last_update_id < self._acknowledged.get(symbol, 0)
+            if not behind or asyncio.get_running_loop().time() > deadline:
+                return snapshot
+            await asyncio.sleep(CATCH_UP_POLL_S)

@@ -1,0 +1,113 @@
+"""The markets as their committed events show them: each book's levels with the update id
+they reflect, and the rolling 24-hour ticker. The market data role keeps these apart from the
+engines, so that public reads never need an engine's memory.
+
+A view starts from the store: the book from the stored open orders as of the market's
+committed sequence (read first, so the orders are at least that recent), the ticker from the
+last day's trades; it then takes only the events after that sequence. Levels carry their
+volume after each change, so taking an event twice changes nothing."""
+
+from collections.abc import Sequence
+from itertools import islice
+
+from attrs import define, field
+from sortedcontainers import SortedDict
+
+from application.errors import MarketUnavailable
+from application.ports import EventPublisher, UnitOfWorkFactory
+from application.rebuild import TICKER_TRADES
+from application.records import Depth
+from domain.candles import DAY
+from domain.events import BookChanged, Event, Trade
+from domain.orders import Side
+from domain.ticker import RollingTicker, TickerStats
+
+
+def _descending(price: int) -> int:
+    return -price
+
+
+@define
+class MarketView:
+    symbol: str
+    sequence: int = 0
+    bids: SortedDict = field(factory=lambda: SortedDict(_descending))
+    asks: SortedDict = field(factory=SortedDict)
+    ticker: RollingTicker = field(factory=RollingTicker)
+
+    def take(self, sequence: int, events: Sequence[Event]) -> bool:
+        """Applies one command's events; whether they were new to the view."""
+        if sequence <= self.sequence:
+            return False
+        self.sequence = sequence
+        for event in events:
+            if isinstance(event, BookChanged):
+                for levels, changes in ((self.bids, event.bids), (self.asks, event.asks)):
+                    for price, volume in changes:
+                        if volume:
+                            levels[price] = volume
+                        else:
+                            levels.pop(price, None)
+            elif isinstance(event, Trade):
+                self.ticker.add(event)
+        return True
+
+    def depth(self, limit: int) -> Depth:
+        return Depth(
+            self.sequence,
+            list(islice(self.bids.items(), limit)),
+            list(islice(self.asks.items(), limit)),
+        )
+
+
+@define
+class MarketViews:
+    """Every market's view. As the relay's publisher, it takes each command's events into
+    its market's view before it hands them on, so that whoever reads the views (the stream
+    hub, the snapshots) has seen them."""
+
+    publisher: EventPublisher
+    views: dict[str, MarketView] = field(factory=dict)
+    _changed: set[str] = field(factory=set)
+
+    async def publish(self, symbol: str, sequence: int, events: Sequence[Event]) -> None:
+        view = self.views.get(symbol)
+        if view is not None and view.take(sequence, events):
+            self._changed.add(symbol)
+        await self.publisher.publish(symbol, sequence, events)
+
+    def take_changed(self) -> list[MarketView]:
+        """The views changed since the last call."""
+        changed = [self.views[symbol] for symbol in self._changed]
+        self._changed.clear()
+        return changed
+
+    async def load(self, unit_of_work: UnitOfWorkFactory, symbols: list[str], now: int) -> None:
+        for symbol in symbols:
+            self.views[symbol] = await _loaded(unit_of_work, symbol, now)
+
+    async def depth(self, symbol: str, limit: int) -> Depth:
+        return self._view(symbol).depth(limit)
+
+    async def ticker(self, symbol: str, now: int) -> TickerStats:
+        return self._view(symbol).ticker.stats(now)
+
+    def _view(self, symbol: str) -> MarketView:
+        view = self.views.get(symbol)
+        if view is None:
+            raise MarketUnavailable(symbol)
+        return view
+
+
+async def _loaded(unit_of_work: UnitOfWorkFactory, symbol: str, now: int) -> MarketView:
+    async with unit_of_work() as uow:
+        sequence = await uow.leases.sequence(symbol)
+        orders = await uow.orders.open(symbol)
+        day = await uow.trades.history(symbol, start=now - DAY, limit=TICKER_TRADES)
+    view = MarketView(symbol, sequence)
+    for order in orders:
+        levels = view.bids if order.side is Side.BUY else view.asks
+        levels[order.price] = levels.get(order.price, 0) + order.quantity - order.executed
+    for trade in day:
+        view.ticker.add(trade)
+    return view

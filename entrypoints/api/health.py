@@ -1,0 +1,31 @@
+"""Health: live while the process answers, ready while its stores answer too. Served on every
+role's port, for the load balancer and the container's own check."""
+
+from litestar import Response, get
+from litestar.handlers import HTTPRouteHandler
+
+from adapters.redis.client import UNREACHABLE
+from application.errors import Unavailable
+from entrypoints.container import Container
+
+LIVE = "/health/live"
+READY = "/health/ready"
+
+
+def health_routes(container: Container) -> list[HTTPRouteHandler]:
+    @get(LIVE, operation_id="live", include_in_schema=False)
+    async def live() -> dict[str, str]:
+        return {"status": "live"}
+
+    @get(READY, operation_id="ready", include_in_schema=False)
+    async def ready() -> Response[dict[str, str]]:
+        try:
+            async with container.unit_of_work()() as uow:
+                await uow.leases.sequence("")
+            if container.config.adapters() != "memory":
+                await container.redis().ping()
+        except (Unavailable, *UNREACHABLE) as error:
+            return Response({"status": "unavailable", "reason": str(error)}, status_code=503)
+        return Response({"status": "ready"})
+
+    return [live, ready]

@@ -1,0 +1,105 @@
+"""What each role of a process runs in the background while it serves.
+
+- `all`: every market's engine, the outbox relay of the markets it runs and the stream hub,
+  with the REST and WebSocket API (memory mode, demos, or one process on PostgreSQL + Redis).
+- `api`, `websocket`: nothing of their own; orders leave over the command bus, public reads
+  come from the market data's snapshots, streams from the fan-out.
+- `engine`: market engines under leases, each taking its market's commands from the bus.
+- `marketdata`: the relay of every market's outbox, the stream hub, and the markets' books
+  and tickers kept in Redis for the api processes."""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
+from typing import Any
+
+from adapters.redis.command_bus import RedisCommandBus, RedisCommandConsumer
+from application.errors import Unavailable
+from entrypoints.container import Container, release
+from entrypoints.streams.hub import Publish, StreamHub
+from entrypoints.streams.user_data import UserDataFeed
+
+ROLES = ("all", "api", "websocket", "engine", "marketdata")
+SERVE_ROLES = ("all", "api", "websocket")
+SNAPSHOT_EVERY_S = 0.02  # how soon the api processes see a book change, at most
+Job = Callable[[], Coroutine[Any, Any, None]]
+
+
+@asynccontextmanager
+async def running(
+    container: Container, publish: Publish, background: list[Job]
+) -> AsyncIterator[None]:
+    """Starts the role's work (and the `background` jobs), and stops all of it on exit."""
+    role = container.config.role()
+    jobs = list(background)
+    async with contextlib.AsyncExitStack() as stack:
+        stack.push_async_callback(release, container)
+        if role in ("all", "marketdata"):
+            jobs.append(_hub(container, publish).run)
+        if role == "marketdata":
+            await _follow_every_market(container)
+            jobs.append(lambda: _keep_snapshots(container))
+        if role in ("all", "marketdata"):
+            relay = container.relay()
+            relay.start()
+            stack.push_async_callback(relay.stop)
+        if role in ("all", "engine"):
+            await _run_engines(container, stack)
+        bus = container.bus()
+        if isinstance(bus, RedisCommandBus):
+            stack.push_async_callback(bus.stop)
+        tasks = [asyncio.create_task(job()) for job in jobs]
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _hub(container: Container, publish: Publish) -> StreamHub:
+    feed = UserDataFeed(container.exchange())
+    return StreamHub(
+        container.market_data(),
+        container.publisher(),
+        publish,
+        lambda published, now: feed.messages(
+            published.symbol, published.sequence, published.events, now
+        ),
+    )
+
+
+async def _run_engines(container: Container, stack: contextlib.AsyncExitStack) -> None:
+    for engine in container.engines().values():
+        await engine.start()
+        stack.push_async_callback(engine.stop)
+        if container.config.adapters() != "memory":
+            consumer = RedisCommandConsumer(container.redis(), engine, engine.settings.owner)
+            consumer.start()
+            stack.push_async_callback(consumer.stop)
+
+
+async def _follow_every_market(container: Container) -> None:
+    """The market data relays every market's outbox, from views rebuilt from the store."""
+    symbols = list(container.exchange().markets)
+    await container.views().load(container.unit_of_work(), symbols, container.clock().now())
+    container.relay().symbols.update(symbols)
+
+
+async def _keep_snapshots(container: Container) -> None:
+    """Writes the views that changed, and every view once a second for its ticker's sake."""
+    views, snapshots, clock = container.views(), container.snapshots(), container.clock()
+    loop = asyncio.get_running_loop()
+    last_full = 0.0
+    while True:
+        await asyncio.sleep(SNAPSHOT_EVERY_S)
+        full = loop.time() - last_full >= 1
+        changed = views.take_changed()
+        if full:
+            last_full = loop.time()
+            changed = list(views.views.values())
+        if changed:
+            # Redis out of reach: the next full write, within a second of its return, catches up.
+            with contextlib.suppress(Unavailable):
+                await snapshots.put(changed, clock.now())

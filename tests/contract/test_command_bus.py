@@ -1,0 +1,147 @@
+"""The command bus over Redis Streams, with an engine on the memory store: a command is applied
+once however often it is delivered, a late one not at all, and a sender whose command gets no
+answer in time is told so."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import redis.asyncio as redis
+
+from adapters.memory.outbox_signal import MemoryOutboxSignal
+from adapters.memory.publisher import MemoryEventPublisher
+from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
+from adapters.redis.command_bus import (
+    ANSWERS,
+    COMMANDS,
+    RedisCommandBus,
+    RedisCommandConsumer,
+)
+from adapters.system import SystemClock
+from application.bus import decode_answer, encode_delivery
+from application.engine import EngineSettings, MarketEngine
+from application.errors import BackendTimeout
+from application.ledger_sync import LedgerSync
+from application.relay import Relay
+from domain.commands import PlaceOrder
+from domain.errors import InsufficientBalance
+from domain.exchange import Exchange
+from domain.ledger import EntryKind, transfer_entry
+from domain.orders import OrderType, Side
+from entrypoints.listing import default_markets
+
+BTC, USDT = 10**10, 10**8
+CLOCK = SystemClock()
+
+
+def order(quantity: int = BTC // 100) -> PlaceOrder:
+    return PlaceOrder(1, "BTCUSDT", Side.BUY, OrderType.LIMIT, quantity, 50_000 * USDT)
+
+
+@pytest.fixture
+async def client(redis_url: str) -> AsyncIterator[redis.Redis]:
+    client = redis.from_url(redis_url)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+async def store() -> MemoryUnitOfWorkFactory:
+    store = MemoryUnitOfWorkFactory()
+    async with store() as uow:
+        await uow.journal.add(transfer_entry(EntryKind.DEPOSIT, 1, "USDT", 10_000 * USDT, "t"), 0)
+        await uow.commit()
+    return store
+
+
+@pytest.fixture
+async def engine(
+    store: MemoryUnitOfWorkFactory, client: redis.Redis
+) -> AsyncIterator[MarketEngine]:
+    exchange = Exchange(default_markets())
+    relay = Relay(store, MemoryEventPublisher(), MemoryOutboxSignal())
+    engine = MarketEngine(
+        exchange, "BTCUSDT", store, LedgerSync(exchange.ledger), relay, CLOCK,
+        EngineSettings("engine", 5000),
+    )  # fmt: skip
+    await engine.start()
+    consumer = RedisCommandConsumer(client, engine, "engine")
+    consumer.start()
+    yield engine
+    await consumer.stop()
+    await engine.stop()
+
+
+async def deliver(client: redis.Redis, command_id: str, command: PlaceOrder, deadline: int) -> None:
+    delivery = encode_delivery(command_id, deadline, "tester", command)
+    await client.xadd(COMMANDS + "BTCUSDT", {"d": delivery})
+
+
+async def answers(client: redis.Redis, count: int) -> list[tuple[str, object]]:
+    """The answers sent back so far, (command id, answer) each, once there are `count`."""
+    found: list[tuple[str, object]] = []
+    for _ in range(100):
+        entries: Any = await client.xrange(ANSWERS + "tester")
+        found = [decode_answer(fields[b"a"]) for _, fields in entries]
+        if len(found) >= count:
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{len(found)} answers of {count}")
+
+
+async def test_an_order_sent_over_the_bus_is_answered_after_its_commit(
+    engine: MarketEngine, client: redis.Redis, store: MemoryUnitOfWorkFactory
+) -> None:
+    bus = RedisCommandBus(client, CLOCK, {}, 5000, {})
+    try:
+        applied = await bus.submit(order())
+        refused = await asyncio.gather(bus.submit(order(BTC)), return_exceptions=True)
+    finally:
+        await bus.stop()
+    assert isinstance(refused[0], InsufficientBalance)
+    assert applied.sequence == 1
+    (placed,) = applied.orders.values()
+    async with store() as uow:
+        assert await uow.orders.get("BTCUSDT", placed.order_id) == placed
+
+
+async def test_a_command_delivered_twice_is_applied_once(
+    engine: MarketEngine, client: redis.Redis, store: MemoryUnitOfWorkFactory
+) -> None:
+    deadline = CLOCK.now() + 5000
+    await deliver(client, "same", order(), deadline)
+    await deliver(client, "other", order(BTC // 50), deadline)
+    await deliver(client, "same", order(), deadline)  # a sender's duplicate, or a redelivery
+    found = await answers(client, 3)
+    first, again = (answer for command_id, answer in found if command_id == "same")
+    assert first == again
+    assert engine.sequence == 2
+    async with store() as uow:
+        held = (await uow.journal.balances(1))["USDT"].locked
+    assert held == 3 * 500 * USDT  # 0.01 and 0.02 BTC at 50,000
+    # Delivered again much later (a new lease holder claiming it): answered from the record.
+    await deliver(client, "same", order(), CLOCK.now() + 5000)
+    *_, (_, late) = await answers(client, 4)
+    assert late == first
+    assert engine.sequence == 2
+
+
+async def test_a_command_past_its_deadline_is_refused_and_changes_nothing(
+    engine: MarketEngine, client: redis.Redis, store: MemoryUnitOfWorkFactory
+) -> None:
+    await deliver(client, "late", order(), CLOCK.now() - 1)
+    ((_, refusal),) = await answers(client, 1)
+    assert isinstance(refusal, BackendTimeout)
+    assert engine.sequence == 0
+    async with store() as uow:
+        assert await uow.commands.answers(["late"]) == {}
+
+
+async def test_without_an_engine_the_sender_times_out_with_binance_s_words(
+    client: redis.Redis,
+) -> None:
+    bus = RedisCommandBus(client, CLOCK, {}, 300, {})
+    with pytest.raises(BackendTimeout, match="execution status unknown"):
+        await bus.submit(order())
+    await bus.stop()

@@ -1,0 +1,97 @@
+"""infrastructure/ and the `bourse` CLI agree: every container command of the synthesized stack
+is read by the real CLI parser (the image's entrypoint is `bourse`), and the role, adapters and
+ports it asks for are those the rest of the stack expects of that service."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from typing import Any
+
+import pytest
+
+from entrypoints.api.health import LIVE, READY
+from entrypoints.cli import build_parser
+from tests.infrastructure.terraform import Terraform
+
+SERVICES = {"api", "websocket", "engine", "marketdata"}
+PROBE = re.compile(r"urlopen\('http://127\.0\.0\.1:(\d+)(/[^']*)'")
+HEALTH_PATHS = {LIVE, READY}
+
+
+def parse(command: list[str]) -> argparse.Namespace:
+    try:
+        return build_parser().parse_args(command)
+    except SystemExit:
+        pytest.fail(f"`bourse {' '.join(command)}` is not a command of the CLI")
+
+
+def service_containers(terraform: Terraform) -> dict[str, dict[str, Any]]:
+    """Every task definition's service container (the one that is not the X-Ray sidecar)."""
+    found = {}
+    for definition in terraform.resources("aws_ecs_task_definition").values():
+        (container,) = [
+            c for c in json.loads(definition["container_definitions"]) if c["essential"]
+        ]
+        found[container["name"]] = container
+    return found
+
+
+def probed(container: dict[str, Any]) -> tuple[int, str]:
+    """The port and path the container's own health check calls."""
+    kind, *command = container["healthCheck"]["command"]
+    match = PROBE.search(" ".join(command))
+    assert kind == "CMD" and match, f"{container['name']} has no health check we can read"
+    return int(match.group(1)), match.group(2)
+
+
+def test_every_service_runs_a_command_of_the_cli_on_the_aws_adapters(
+    terraform: Terraform,
+) -> None:
+    containers = service_containers(terraform)
+
+    assert set(containers) == SERVICES
+    for container in containers.values():
+        assert parse(container["command"]).adapters == "aws"
+
+
+@pytest.mark.parametrize("role", ["api", "websocket"])
+def test_the_http_services_serve_their_own_role_on_the_load_balanced_port(
+    terraform: Terraform, role: str
+) -> None:
+    container = service_containers(terraform)[role]
+    args = parse(container["command"])
+    (attachment,) = terraform.named("aws_ecs_service", "name", role)["load_balancer"]
+    _, target_group = terraform.referenced(attachment["target_group_arn"])
+
+    assert (args.command, args.role, args.host) == ("serve", role, "0.0.0.0")
+    assert container["portMappings"] == [{"containerPort": args.port, "protocol": "tcp"}]
+    assert attachment["container_port"] == target_group["port"] == args.port
+    assert probed(container) == (args.port, "/health/live")
+
+
+@pytest.mark.parametrize("role", ["engine", "marketdata"])
+def test_engine_and_marketdata_are_health_checked_on_their_ops_port_alone(
+    terraform: Terraform, role: str
+) -> None:
+    container = service_containers(terraform)[role]
+    args = parse(container["command"])
+    ecs_service = terraform.named("aws_ecs_service", "name", role)
+    ingress = terraform.resources("aws_vpc_security_group_ingress_rule").values()
+
+    assert args.command == role
+    assert probed(container) == (args.ops_port, "/health/live")
+    # The check runs inside the task: nothing outside it needs the port, nor may reach it.
+    assert args.ops_host == "127.0.0.1"
+    assert "portMappings" not in container
+    assert "load_balancer" not in ecs_service
+    assert not [r for r in ingress if r["from_port"] <= args.ops_port <= r["to_port"]]
+
+
+def test_health_checks_call_routes_the_app_serves(terraform: Terraform) -> None:
+    target_groups = terraform.resources("aws_lb_target_group").values()
+
+    assert {probed(c)[1] for c in service_containers(terraform).values()} <= HEALTH_PATHS
+    assert {t["health_check"]["path"] for t in target_groups} == {"/health/ready"}
+    assert "/health/ready" in HEALTH_PATHS
