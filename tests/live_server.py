@@ -6,7 +6,7 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Coroutine, Iterator
+from collections.abc import Coroutine, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
@@ -19,12 +19,14 @@ import pytest
 import redis
 import uvicorn
 from binance.client import Client
+from litestar import Litestar
 
 from adapters.security.secret_box import SecretBox
 from adapters.security.signatures import sign
+from entrypoints.api.app import create_app
 from entrypoints.api.transport import server_options
 from entrypoints.container import Container
-from entrypoints.server import build_app
+from entrypoints.server import build_app, build_container, build_ops_app
 from entrypoints.settings import Settings
 from tests.conftest import REDIS, empty
 from tests.e2e.conftest import SETTINGS
@@ -33,12 +35,14 @@ T = TypeVar("T")
 
 
 class LiveServer:
-    def __init__(self, settings: Settings = SETTINGS) -> None:
+    def __init__(self, settings: Settings = SETTINGS, companions: Sequence[Settings] = ()) -> None:
+        # Processes of other roles that this one needs, each on a loop and thread of its own.
+        self.companions = [LiveServer(companion) for companion in companions]
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
-        app, self.container = build_app(settings)
+        app, self.container = _app(settings)
         self.server = uvicorn.Server(
             uvicorn.Config(
                 app,
@@ -54,6 +58,8 @@ class LiveServer:
         )
 
     def __enter__(self) -> "LiveServer":
+        for companion in self.companions:
+            companion.__enter__()
         self.thread.start()
         deadline = time.monotonic() + 20
         while not self.server.started:
@@ -65,6 +71,8 @@ class LiveServer:
     def __exit__(self, *_: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        for companion in reversed(self.companions):
+            companion.__exit__()
 
     def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=20)
@@ -123,11 +131,23 @@ class LiveServer:
         return client
 
 
-@pytest.fixture(scope="module", params=["memory", "local"])
+def _app(settings: Settings) -> tuple[Litestar, Container]:
+    if settings.role == "all":
+        return build_app(settings)
+    if settings.role == "api":  # an api process that also serves the streams
+        container = build_container(settings)
+        return create_app(container, ("api", "websocket")), container
+    return build_ops_app(settings)
+
+
+@pytest.fixture(scope="module", params=["memory", "local", "split"])
 def live(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
-    """A live server on the memory adapters, and one on PostgreSQL + Redis (emptied first)."""
+    """A live server on the memory adapters, and on PostgreSQL + Redis (emptied first): in one
+    process of every role, and split as the design deploys it, with an engine and a market
+    data process beside an api process that runs no engine."""
     settings = SETTINGS
-    if request.param == "local":
+    companions: list[Settings] = []
+    if request.param != "memory":
         database_url = request.getfixturevalue("postgres_url")
         asyncio.run(empty(database_url))
         redis.Redis.from_url(REDIS).flushdb()
@@ -138,7 +158,10 @@ def live(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
             redis_url=REDIS,
             secret_key=SecretBox.new_key(),
         )
-    with LiveServer(settings) as server:
+    if request.param == "split":
+        companions = [attrs.evolve(settings, role=role) for role in ("engine", "marketdata")]
+        settings = attrs.evolve(settings, role="api")
+    with LiveServer(settings, companions) as server:
         yield server
 
 

@@ -30,6 +30,8 @@ PUBLIC: frozenset[Route] = frozenset({
         "ping", "time", "exchangeInfo", "depth", "trades", "historicalTrades", "aggTrades",
         "klines", "ticker/24hr", "ticker/price", "ticker/bookTicker", "avgPrice",
     )),
+    ("GET", "/health/live"),
+    ("GET", "/health/ready"),
     ("POST", "/api/v1/users"),
     ("POST", "/api/v1/auth/login"),
     ("POST", "/api/v1/auth/refresh"),
