@@ -11,10 +11,18 @@ COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hash
 CHECKOV_VENV := .venv-checkov
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
 
-.PHONY: run test bench services lock upgrade-lock
+.PHONY: run split test bench services lock upgrade-lock
 
 run: $(STAMP)
 	$(VENV)/bin/bourse serve --host 127.0.0.1 --port 8000
+
+# The design's services as separate processes (Procfile) on the local PostgreSQL and Redis; the
+# keys they share are made once into .env, which honcho reads.
+split: $(STAMP) services
+	@test -f .env || printf 'BOURSE_SECRET_KEY=%s\nBOURSE_JWT_SECRET=%s\n' \
+		"$$($(VENV)/bin/bourse secret-key)" "$$($(PY) -c 'import secrets; print(secrets.token_hex(32))')" > .env
+	$(VENV)/bin/bourse migrate
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/honcho start
 
 test: $(STAMP) $(CHECKOV) services
 	$(PY) -m ruff check .

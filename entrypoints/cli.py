@@ -1,6 +1,7 @@
 """The `bourse` command."""
 
 import argparse
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -94,6 +95,12 @@ def _settings(adapters: str | None, role: str, markets: list[str] | None) -> Set
         )
     if settings.adapters != "memory":
         check_local(settings)
+    if role != "all" and not os.environ.get("BOURSE_JWT_SECRET"):
+        raise SystemExit(
+            "BOURSE_JWT_SECRET is not set: every process of the exchange must sign and check "
+            "login tokens with the same secret, or a token one api process gives is refused "
+            "by the others."
+        )
     return settings
 
 
