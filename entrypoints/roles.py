@@ -59,7 +59,9 @@ async def running(
 
 
 def _hub(container: Container, publish: Publish) -> StreamHub:
-    feed = UserDataFeed(container.exchange())
+    # The market data role runs no engine: what the feed needs of the market comes from the store.
+    store = container.unit_of_work() if container.config.role() == "marketdata" else None
+    feed = UserDataFeed(container.exchange(), store)
     return StreamHub(
         container.market_data(),
         container.publisher(),

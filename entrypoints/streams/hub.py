@@ -6,7 +6,7 @@ it, then the payload."""
 
 import asyncio
 import itertools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
@@ -53,7 +53,9 @@ class StreamHub:
     market_data: MarketData
     publisher: MemoryEventPublisher
     publish: Publish
-    user_messages: Callable[[Published, int], list[tuple[int, dict[str, Any]]]] | None = None
+    user_messages: (
+        Callable[[Published, int], Awaitable[list[tuple[int, dict[str, Any]]]]] | None
+    ) = None
     markets: dict[str, MarketStreams] = field(factory=dict)
 
     async def run(self) -> None:
@@ -80,7 +82,7 @@ class StreamHub:
     async def on_published(self, published: Published) -> None:
         now = self.market_data.clock.now()
         if self.user_messages is not None:
-            for account_id, payload in self.user_messages(published, now):
+            for account_id, payload in await self.user_messages(published, now):
                 self._send(f"user:{account_id}", payload)
         streams = self.markets.get(published.symbol)
         if streams is None:

@@ -7,9 +7,18 @@ from typing import Any
 
 from attrs import frozen
 
+from application.ports import UnitOfWorkFactory
+from application.records import OrderRecord
 from domain.events import Event, ExecutionType, OrderAccepted, OrderUpdated, Trade
 from domain.exchange import Exchange
-from domain.ledger import EXTERNAL_ACCOUNT, FEE_ACCOUNT, EntryKind, JournalEntry, Posting
+from domain.ledger import (
+    EXTERNAL_ACCOUNT,
+    FEE_ACCOUNT,
+    Balance,
+    EntryKind,
+    JournalEntry,
+    Posting,
+)
 from domain.markets import Market
 from domain.orders import Order, OrderStatus, OrderType, Side, TimeInForce
 from entrypoints.api.formats import price, quantity
@@ -21,10 +30,15 @@ HOUSE_ACCOUNTS = (FEE_ACCOUNT, EXTERNAL_ACCOUNT)
 
 class UserDataFeed:
     """Keeps what each open order was accepted with (side, type, price...), which the later
-    `OrderUpdated` events do not repeat, and forgets it once the order is done."""
+    `OrderUpdated` events do not repeat, and forgets it once the order is done.
 
-    def __init__(self, exchange: Exchange) -> None:
+    Balances and the orders accepted before the feed started come from the engines' exchange
+    in this process, or, given a `store` (the market data role, which runs no engine), from
+    the store, which is at or after the command too."""
+
+    def __init__(self, exchange: Exchange, store: UnitOfWorkFactory | None = None) -> None:
         self.exchange = exchange
+        self.store = store
         # Orders resting before the feed started are known from the book.
         self._orders: dict[tuple[str, int], OrderAccepted] = {
             (symbol, order.order_id): _accepted(order)
@@ -32,7 +46,7 @@ class UserDataFeed:
             for order in state.book.orders.values()
         }
 
-    def messages(
+    async def messages(
         self, symbol: str, sequence: int, events: Sequence[Event], event_time: int
     ) -> list[tuple[int, Json]]:
         """(account id, payload) pairs, in the order the account should see them. `symbol` is
@@ -49,7 +63,7 @@ class UserDataFeed:
                 messages.append((event.account_id, report))
             elif isinstance(event, OrderUpdated):
                 time = event.timestamp
-                order = self._order(event.symbol, event.order_id)
+                order = await self._order(event.symbol, event.order_id)
                 if not event.status.is_open:
                     self._orders.pop((event.symbol, event.order_id), None)
                 if order is None:
@@ -68,15 +82,20 @@ class UserDataFeed:
                     if event.kind in TRANSFERS:
                         messages.append((posting.account_id, self._transfer(posting, event_time)))
         for account_id, assets in changed.items():
-            messages.append((account_id, self._position(account_id, assets, time, event_time)))
+            position = await self._position(account_id, assets, time, event_time)
+            messages.append((account_id, position))
         return messages
 
-    def _order(self, symbol: str, order_id: int) -> OrderAccepted | None:
+    async def _order(self, symbol: str, order_id: int) -> OrderAccepted | None:
         found = self._orders.get((symbol, order_id))
-        if found is None:
+        if found is not None:
+            return found
+        if self.store is None:
             resting = self.exchange.state(symbol).book.orders.get(order_id)
-            found = None if resting is None else _accepted(resting)
-        return found
+            return None if resting is None else _accepted(resting)
+        async with self.store() as uow:
+            stored = await uow.orders.get(symbol, order_id)
+        return None if stored is None else _stored(stored)
 
     def _report(
         self,
@@ -149,14 +168,19 @@ class UserDataFeed:
             "T": event_time,
         }
 
-    def _position(
+    async def _position(
         self, account_id: int, assets: dict[str, None], time: int, event_time: int
     ) -> Json:
-        # Balances as the ledger holds them now, which is at or after this command: a client
-        # that applies positions in order always ends on the latest.
+        # Balances as they are now, which is at or after this command: a client that applies
+        # positions in order always ends on the latest.
+        if self.store is None:
+            held = {code: self.exchange.ledger.balance(account_id, code) for code in assets}
+        else:
+            async with self.store() as uow:
+                held = await uow.journal.balances(account_id)
         balances = []
         for code in assets:
-            balance = self.exchange.ledger.balance(account_id, code)
+            balance = held.get(code, Balance())
             asset = self.exchange.assets[code]
             balances.append(
                 {"a": code, "f": asset.format(balance.available), "l": asset.format(balance.locked)}
@@ -191,6 +215,14 @@ def _last_fill(market: Market, order: OrderAccepted, trade: Trade | None) -> _La
         trade.buyer_is_maker == buying,
         price(market, trade.quote_quantity),
     )
+
+
+def _stored(order: OrderRecord) -> OrderAccepted:
+    return OrderAccepted(
+        order.symbol, order.order_id, order.account_id, order.client_order_id, order.side,
+        order.type, order.time_in_force, order.price, order.quantity, order.quote_quantity,
+        order.stp, order.created_at,
+    )  # fmt: skip
 
 
 def _accepted(order: Order) -> OrderAccepted:

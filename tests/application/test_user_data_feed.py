@@ -26,11 +26,11 @@ class Venue:
         self.exchange.deposit(Deposit(SELLER, "BTC", 2 * BTC))
         self.exchange.deposit(Deposit(BUYER, "USDT", 100_000 * USDT))
 
-    def run(self, command: Command) -> list[tuple[int, Json]]:
+    async def run(self, command: Command) -> list[tuple[int, Json]]:
         events = self.exchange.execute(command)
         self.sequence += 1
         symbol = "" if isinstance(command, Deposit | Withdraw) else "BTCUSDT"
-        return self.feed.messages(symbol, self.sequence, events, NOW)
+        return await self.feed.messages(symbol, self.sequence, events, NOW)
 
 
 def limit(
@@ -80,16 +80,16 @@ def venue() -> Venue:
     return Venue()
 
 
-def test_a_resting_order_is_new_and_its_hold_changes_the_position(venue: Venue) -> None:
-    assert venue.run(resting_sell()) == [
+async def test_a_resting_order_is_new_and_its_hold_changes_the_position(venue: Venue) -> None:
+    assert await venue.run(resting_sell()) == [
         (SELLER, report()),
         (SELLER, position(1000, ("BTC", "1.5000000000", "0.5000000000"))),
     ]
 
 
-def test_a_fill_is_a_trade_for_maker_and_taker_with_their_commissions(venue: Venue) -> None:
-    venue.run(resting_sell())
-    messages = venue.run(limit(BUYER, Side.BUY, BTC // 5, 61_000 * USDT, 2000, "bid-1"))
+async def test_a_fill_is_a_trade_for_maker_and_taker_with_their_commissions(venue: Venue) -> None:
+    await venue.run(resting_sell())
+    messages = await venue.run(limit(BUYER, Side.BUY, BTC // 5, 61_000 * USDT, 2000, "bid-1"))
     fill = {
         "x": "TRADE", "l": "0.2000000000", "z": "0.2000000000", "L": "60000.00000000",
         "T": 2000, "t": 1, "I": 2, "Z": "12000.00000000", "Y": "12000.00000000",
@@ -108,27 +108,29 @@ def test_a_fill_is_a_trade_for_maker_and_taker_with_their_commissions(venue: Ven
     ]  # fmt: skip
 
 
-def test_a_cancel_names_the_canceled_order(venue: Venue) -> None:
-    venue.run(resting_sell())
-    messages = venue.run(CancelOrder(SELLER, "BTCUSDT", order_id=1, timestamp=3000))
+async def test_a_cancel_names_the_canceled_order(venue: Venue) -> None:
+    await venue.run(resting_sell())
+    messages = await venue.run(CancelOrder(SELLER, "BTCUSDT", order_id=1, timestamp=3000))
     assert messages == [
         (SELLER, report(x="CANCELED", X="CANCELED", C="ask-1", T=3000, I=2, w=False)),
         (SELLER, position(3000, ("BTC", "2.0000000000", "0.0000000000"))),
     ]
 
 
-def test_an_amend_is_a_replacement_with_the_new_quantity(venue: Venue) -> None:
-    venue.run(resting_sell())
-    messages = venue.run(AmendOrder(SELLER, "BTCUSDT", BTC // 4, order_id=1, timestamp=3000))
+async def test_an_amend_is_a_replacement_with_the_new_quantity(venue: Venue) -> None:
+    await venue.run(resting_sell())
+    messages = await venue.run(AmendOrder(SELLER, "BTCUSDT", BTC // 4, order_id=1, timestamp=3000))
     assert messages == [
         (SELLER, report(x="REPLACED", q="0.2500000000", T=3000, I=2)),
         (SELLER, position(3000, ("BTC", "1.7500000000", "0.2500000000"))),
     ]
 
 
-def test_what_an_ioc_order_cannot_fill_expires(venue: Venue) -> None:
-    venue.run(resting_sell())
-    messages = venue.run(limit(BUYER, Side.BUY, BTC, 60_000 * USDT, 2000, "ioc", TimeInForce.IOC))
+async def test_what_an_ioc_order_cannot_fill_expires(venue: Venue) -> None:
+    await venue.run(resting_sell())
+    messages = await venue.run(
+        limit(BUYER, Side.BUY, BTC, 60_000 * USDT, 2000, "ioc", TimeInForce.IOC)
+    )
     ioc = {"c": "ioc", "S": "BUY", "f": "IOC", "q": "1.0000000000", "i": 2, "O": 2000,
            "T": 2000, "I": 2, "w": False}  # fmt: skip
     fill = {"x": "TRADE", "l": "0.5000000000", "z": "0.5000000000", "L": "60000.00000000",
@@ -148,13 +150,13 @@ def test_what_an_ioc_order_cannot_fill_expires(venue: Venue) -> None:
     ]  # fmt: skip
 
 
-def test_self_trade_prevention_expires_both_orders_in_the_match(venue: Venue) -> None:
+async def test_self_trade_prevention_expires_both_orders_in_the_match(venue: Venue) -> None:
     venue.exchange.deposit(Deposit(SELLER, "USDT", 10_000 * USDT))
     bid = limit(SELLER, Side.BUY, BTC // 10, 50_000 * USDT, 1000, "bid")
     ask = limit(SELLER, Side.SELL, BTC // 20, 50_000 * USDT, 2000, "ask",
                 stp=SelfTradePrevention.EXPIRE_BOTH)  # fmt: skip
-    venue.run(bid)
-    messages = venue.run(ask)
+    await venue.run(bid)
+    messages = await venue.run(ask)
     bid_report = {"c": "bid", "S": "BUY", "q": "0.1000000000", "p": "50000.00000000"}
     ask_report = {"c": "ask", "q": "0.0500000000", "p": "50000.00000000", "i": 2, "O": 2000,
                   "W": 2000, "V": "EXPIRE_BOTH"}  # fmt: skip
@@ -168,31 +170,31 @@ def test_self_trade_prevention_expires_both_orders_in_the_match(venue: Venue) ->
     ]  # fmt: skip
 
 
-def test_deposits_and_withdrawals_are_balance_updates(venue: Venue) -> None:
-    assert venue.run(Withdraw(BUYER, "USDT", 250 * USDT)) == [
+async def test_deposits_and_withdrawals_are_balance_updates(venue: Venue) -> None:
+    assert await venue.run(Withdraw(BUYER, "USDT", 250 * USDT)) == [
         (BUYER, {"e": "balanceUpdate", "E": NOW, "a": "USDT", "d": "-250.00000000", "T": NOW}),
         (BUYER, position(NOW, ("USDT", "99750.00000000", "0.00000000"))),
     ]
-    assert venue.run(Deposit(SELLER, "ETH", 3 * 10**8)) == [
+    assert await venue.run(Deposit(SELLER, "ETH", 3 * 10**8)) == [
         (SELLER, {"e": "balanceUpdate", "E": NOW, "a": "ETH", "d": "3.00000000", "T": NOW}),
         (SELLER, position(NOW, ("ETH", "3.00000000", "0.00000000"))),
     ]
 
 
-def test_orders_resting_before_the_feed_started_are_known_from_the_book() -> None:
+async def test_orders_resting_before_the_feed_started_are_known_from_the_book() -> None:
     venue = Venue()
-    venue.run(resting_sell())
+    await venue.run(resting_sell())
     venue.feed = UserDataFeed(venue.exchange)
-    messages = venue.run(CancelOrder(SELLER, "BTCUSDT", order_id=1, timestamp=3000))
+    messages = await venue.run(CancelOrder(SELLER, "BTCUSDT", order_id=1, timestamp=3000))
     assert messages[0] == (
         SELLER,
         report(x="CANCELED", X="CANCELED", C="ask-1", T=3000, I=2, w=False),
     )
 
 
-def test_an_order_is_forgotten_once_it_is_done(venue: Venue) -> None:
-    venue.run(resting_sell())
-    venue.run(limit(BUYER, Side.BUY, BTC // 2, 60_000 * USDT, 2000, "bid-1"))
+async def test_an_order_is_forgotten_once_it_is_done(venue: Venue) -> None:
+    await venue.run(resting_sell())
+    await venue.run(limit(BUYER, Side.BUY, BTC // 2, 60_000 * USDT, 2000, "bid-1"))
     assert venue.feed._orders == {}
 
 
