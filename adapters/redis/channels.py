@@ -16,7 +16,7 @@ import msgspec
 import redis.asyncio as redis
 from litestar.channels.backends.base import ChannelsBackend
 
-from adapters.redis.client import UNREACHABLE
+from adapters.redis.client import UNREACHABLE, channel_name
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +33,9 @@ class RedisFanOut(ChannelsBackend):
     `U`/`u` and resynchronises, as Binance's procedure has it) and listening waits; when Redis
     returns, listening resumes and so does streaming."""
 
-    def __init__(self, client: redis.Redis, channel: str = STREAMS) -> None:
+    def __init__(self, client: redis.Redis, channel: str | None = None) -> None:
         self._client = client
-        self._channel = channel
+        self._channel = channel or channel_name(client, STREAMS)
         self._followed: set[str] = set()
         self._pending: list[tuple[str, bytes]] = []
         self._sending: asyncio.Task[None] | None = None

@@ -35,6 +35,12 @@ def connect(url: str) -> redis.Redis:
     )
 
 
+def channel_name(client: redis.Redis, name: str) -> str:
+    """A pub/sub channel of the client's database: channels are shared by every database of a
+    server, so that deployments on two databases of one Redis would hear each other."""
+    return f"{name}:{client.connection_pool.connection_kwargs.get('db', 0)}"
+
+
 @contextmanager
 def reachable(what: str) -> Iterator[None]:
     """Turns Redis being out of reach, inside the block, into `Unavailable`."""

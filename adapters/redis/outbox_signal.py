@@ -8,7 +8,7 @@ import logging
 
 import redis.asyncio as redis
 
-from adapters.redis.client import UNREACHABLE
+from adapters.redis.client import UNREACHABLE, channel_name
 
 CHANNEL = "bourse:outbox"
 
@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 class RedisOutboxSignal:
     def __init__(self, client: redis.Redis) -> None:
         self._client = client
+        self._channel = channel_name(client, CHANNEL)
         self._sending: asyncio.Task[None] | None = None
         self._again = False
         self._pubsub: redis.client.PubSub | None = None
@@ -34,7 +35,7 @@ class RedisOutboxSignal:
         while self._again:
             self._again = False
             try:
-                await self._client.publish(CHANNEL, b"")
+                await self._client.publish(self._channel, b"")
             except UNREACHABLE as error:
                 logger.debug("outbox signal not sent: %s", error)
                 return
@@ -43,7 +44,7 @@ class RedisOutboxSignal:
         try:
             if self._pubsub is None:
                 self._pubsub = self._client.pubsub(ignore_subscribe_messages=True)
-                await self._pubsub.subscribe(CHANNEL)
+                await self._pubsub.subscribe(self._channel)
             message = await self._pubsub.get_message(timeout=timeout_s)
             # Every signal already here counts as this one.
             while message is not None:
