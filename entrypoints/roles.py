@@ -6,7 +6,8 @@
   come from the market data's snapshots, streams from the fan-out.
 - `engine`: market engines under leases, each taking its market's commands from the bus.
 - `marketdata`: the relay of every market's outbox, the stream hub, and the markets' books
-  and tickers kept in Redis for the api processes."""
+  and tickers kept in Redis for the api processes (one process at a time: see
+  `entrypoints.market_data_duty`)."""
 
 import asyncio
 import contextlib
@@ -15,14 +16,13 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from adapters.redis.command_bus import RedisCommandBus, RedisCommandConsumer
-from application.errors import Unavailable
 from entrypoints.container import Container, release
+from entrypoints.market_data_duty import MarketDataDuty
 from entrypoints.streams.hub import Publish, StreamHub
 from entrypoints.streams.user_data import UserDataFeed
 
 ROLES = ("all", "api", "websocket", "engine", "marketdata")
 SERVE_ROLES = ("all", "api", "websocket")
-SNAPSHOT_EVERY_S = 0.02  # how soon the api processes see a book change, at most
 Job = Callable[[], Coroutine[Any, Any, None]]
 
 
@@ -38,9 +38,10 @@ async def running(
         if role in ("all", "marketdata"):
             jobs.append(_hub(container, publish).run)
         if role == "marketdata":
-            await _follow_every_market(container)
-            jobs.append(lambda: _keep_snapshots(container))
-        if role in ("all", "marketdata"):
+            duty = MarketDataDuty(container)
+            await duty.begin()
+            jobs += [duty.run, duty.keep_snapshots]
+        if role == "all":
             relay = container.relay()
             relay.start()
             stack.push_async_callback(relay.stop)
@@ -80,28 +81,3 @@ async def _run_engines(container: Container, stack: contextlib.AsyncExitStack) -
             consumer = RedisCommandConsumer(container.redis(), engine, engine.settings.owner)
             consumer.start()
             stack.push_async_callback(consumer.stop)
-
-
-async def _follow_every_market(container: Container) -> None:
-    """The market data relays every market's outbox, from views rebuilt from the store."""
-    symbols = list(container.exchange().markets)
-    await container.views().load(container.unit_of_work(), symbols, container.clock().now())
-    container.relay().symbols.update(symbols)
-
-
-async def _keep_snapshots(container: Container) -> None:
-    """Writes the views that changed, and every view once a second for its ticker's sake."""
-    views, snapshots, clock = container.views(), container.snapshots(), container.clock()
-    loop = asyncio.get_running_loop()
-    last_full = 0.0
-    while True:
-        await asyncio.sleep(SNAPSHOT_EVERY_S)
-        full = loop.time() - last_full >= 1
-        changed = views.take_changed()
-        if full:
-            last_full = loop.time()
-            changed = list(views.views.values())
-        if changed:
-            # Redis out of reach: the next full write, within a second of its return, catches up.
-            with contextlib.suppress(Unavailable):
-                await snapshots.put(changed, clock.now())

@@ -1,0 +1,94 @@
+"""The market data role's duty, held by one process at a time under a lease of its own (in the
+markets' lease table), as a market is held by one engine: relaying every market's outbox, and
+keeping the books and tickers in Redis. A second market data process stands by and takes the
+duty over once the lease lapses, from views rebuilt from the store."""
+
+import asyncio
+import contextlib
+import logging
+
+from attrs import define, field
+
+from adapters.redis.command_bus import process_name
+from application.errors import Unavailable
+from application.records import Lease
+from entrypoints.container import Container
+
+LEASE = "~marketdata"  # no market's symbol starts so
+SNAPSHOT_EVERY_S = 0.02  # how soon the api processes see a book change, at most
+
+logger = logging.getLogger(__name__)
+
+
+@define
+class MarketDataDuty:
+    container: Container
+    owner: str = field(factory=process_name)
+    lease: Lease | None = None
+
+    @property
+    def holding(self) -> bool:
+        return self.lease is not None
+
+    async def begin(self) -> None:
+        """Takes the duty at once if it is free."""
+        await self._renew(self.container.config.lease_ttl_ms())
+
+    async def run(self) -> None:
+        ttl_ms = self.container.config.lease_ttl_ms()
+        try:
+            while True:
+                await asyncio.sleep(ttl_ms / 3000)
+                await self._renew(ttl_ms)
+        finally:
+            if self.holding:
+                await self.container.relay().stop()
+
+    async def _renew(self, ttl_ms: int) -> None:
+        clock = self.container.clock()
+        try:
+            async with self.container.unit_of_work()() as uow:
+                lease = await uow.leases.acquire(LEASE, self.owner, clock.now(), ttl_ms)
+                await uow.commit()
+        except Unavailable as error:
+            logger.warning("market data could not renew its lease: %s", error)
+            held = self.lease
+            lease = held if held is not None and held.expires_at > clock.now() else None
+        if lease is not None and self.lease is None:
+            await self._take_over()
+        elif lease is None and self.lease is not None:
+            logger.warning("market data lost its lease: standing by")
+            await self.container.relay().stop()
+        self.lease = lease
+
+    async def _take_over(self) -> None:
+        symbols = list(self.container.exchange().markets)
+        views = self.container.views()
+        await views.load(self.container.unit_of_work(), symbols, self.container.clock().now())
+        with contextlib.suppress(Unavailable):
+            await self.container.snapshots().put(
+                list(views.views.values()), self.container.clock().now()
+            )
+        relay = self.container.relay()
+        relay.symbols.update(symbols)
+        relay.start()
+        logger.info("market data relaying %s", ", ".join(symbols))
+
+    async def keep_snapshots(self) -> None:
+        """Writes the views that changed, and every view once a second for its ticker's sake."""
+        views, snapshots = self.container.views(), self.container.snapshots()
+        clock = self.container.clock()
+        loop = asyncio.get_running_loop()
+        last_full = 0.0
+        while True:
+            await asyncio.sleep(SNAPSHOT_EVERY_S)
+            if not self.holding:
+                continue
+            changed = views.take_changed()
+            if loop.time() - last_full >= 1:
+                last_full = loop.time()
+                changed = list(views.views.values())
+            if changed:
+                # Redis out of reach: the next full write, a second after its return, catches up.
+                with contextlib.suppress(Unavailable):
+                    await snapshots.put(changed, clock.now())
