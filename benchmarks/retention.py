@@ -1,10 +1,11 @@
 """The memory store's retention passes: how long a commit waits while the store drops what left
 its windows, with the windows full of the demo bots' flow.
 
-The store is filled with `--minutes` (default 60, the default windows) of quotes at the bots'
-pace: 70 limit orders a second, each placed, then cancelled without a fill, which writes its
-order, its hold and its release. Then the clock moves on by a hundredth of the window at a time
-(the pace of the passes) and a commit runs each pass, which drops a hundredth of the store.
+The store is filled with `--minutes` (default 30, the default windows of quotes) of quotes at
+the bots' pace: 70 limit orders a second, each placed, then cancelled without a fill, which
+writes its order, its hold and its release. Then the clock moves on by a hundredth of the window
+at a time (the pace of the passes) and a commit runs each pass, which drops a hundredth of the
+store.
 
     python -m benchmarks.retention [--minutes M] [--passes P] [--json PATH]
 """
@@ -100,7 +101,7 @@ async def run(minutes: int, passes: int) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--minutes", type=int, default=60, help="the windows, filled")
+    parser.add_argument("--minutes", type=int, default=30, help="the windows, filled")
     parser.add_argument("--passes", type=int, default=20)
     parser.add_argument("--json", type=Path, help="write the result as JSON here")
     args = parser.parse_args(argv)

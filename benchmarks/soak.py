@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     growth = round(growth_per_hour(samples), 1)
     print(
         f"soak: bourse serve (memory, demo bots) for {args.duration:.0f} s; retention windows "
-        f"{args.retention_minutes or 'default'} min"
+        f"{args.retention_minutes or '(the environment or the defaults)'} min"
     )
     print("".join(f"{c:>14}" for c in COLUMNS))
     for sample in samples:

@@ -33,9 +33,11 @@ class Settings:
     redis_url: str = DEFAULT_REDIS_URL
     secret_key: str | None = None  # encrypts API key secrets at rest (`local`, `aws`)
     # How long the memory store keeps what is over (see `adapters.memory.retention`).
-    retention_unfilled_ms: int = 60 * MINUTE_MS
+    # The defaults hold the demo bots' last half hour of quotes (about 5 MB a minute of it) and
+    # a day of trades and candles (about 9 MB an hour), as `benchmarks.soak` measured them.
+    retention_unfilled_ms: int = 30 * MINUTE_MS
     retention_history_ms: int = 24 * 60 * MINUTE_MS
-    retention_statements_ms: int = 60 * MINUTE_MS
+    retention_statements_ms: int = 30 * MINUTE_MS
     role: str = "all"  # what this process runs: see `entrypoints.roles`
     command_timeout_ms: int = 5000  # how long an order waits for its engine's answer
     markets: list[str] | None = None  # those the engine role competes for; None: every one
@@ -63,9 +65,9 @@ class Settings:
             database_url=database_url(),
             redis_url=os.environ.get("BOURSE_REDIS_URL", DEFAULT_REDIS_URL),
             secret_key=os.environ.get("BOURSE_SECRET_KEY") or None,
-            retention_unfilled_ms=_minutes("BOURSE_RETENTION_UNFILLED_MINUTES", 60),
+            retention_unfilled_ms=_minutes("BOURSE_RETENTION_UNFILLED_MINUTES", 30),
             retention_history_ms=_minutes("BOURSE_RETENTION_HISTORY_MINUTES", 24 * 60),
-            retention_statements_ms=_minutes("BOURSE_RETENTION_STATEMENT_MINUTES", 60),
+            retention_statements_ms=_minutes("BOURSE_RETENTION_STATEMENT_MINUTES", 30),
             role=role,
             markets=markets,
             command_timeout_ms=int(os.environ.get("BOURSE_COMMAND_TIMEOUT_MS", "5000")),

@@ -20,7 +20,6 @@ from attrs import define, field
 
 from adapters.memory.store import MemoryStore
 from application.ports import Clock
-from domain.candles import MINUTE
 
 # Pruning again each time a hundredth of the shortest window has passed keeps each pass short
 # and what is kept past its window under a hundredth of it.
@@ -32,9 +31,9 @@ class Retention:
     """The windows, in ms, after which what is over is dropped from the store."""
 
     clock: Clock
-    unfilled_orders: int = 60 * MINUTE  # cancelled, expired or rejected without a fill
-    history: int = 24 * 60 * MINUTE  # trades, candles, and the orders that traded
-    statements: int = 60 * MINUTE  # the journal's statement lines
+    unfilled_orders: int  # cancelled, expired or rejected without a fill
+    history: int  # trades, candles, and the orders that traded
+    statements: int  # the journal's statement lines
     _next_pass: int = field(default=0, init=False)
 
     def after_commit(self, store: MemoryStore) -> None:

@@ -193,7 +193,7 @@ def test_the_windows_come_from_the_settings_in_memory_mode(monkeypatch: pytest.M
     retention = factory.retention
     assert retention is not None
     assert (retention.unfilled_orders, retention.history, retention.statements) == (
-        5 * MINUTE, 90 * MINUTE, 60 * MINUTE,
+        5 * MINUTE, 90 * MINUTE, 30 * MINUTE,
     )  # fmt: skip
     monkeypatch.setenv("BOURSE_RETENTION_HISTORY_MINUTES", "0")
     with pytest.raises(ValueError, match="BOURSE_RETENTION_HISTORY_MINUTES"):
