@@ -6,7 +6,7 @@ LOCK := requirements.lock
 LOCKED := $(VENV)/.locked
 STAMP := $(VENV)/.installed
 COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes \
-	--python-version 3.11 --output-file $(LOCK)
+	--python-version 3.11 --output-file $(LOCK) --quiet
 # checkov pins its own dependency set, so it lives in a venv of its own.
 CHECKOV_VENV := .venv-checkov
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
