@@ -95,7 +95,7 @@ class UserDataFeed:
             return None if resting is None else _accepted(resting)
         async with self.store() as uow:
             stored = await uow.orders.get(symbol, order_id)
-        return None if stored is None else _stored(stored)
+        return None if stored is None else _accepted(stored)
 
     def _report(
         self,
@@ -217,15 +217,7 @@ def _last_fill(market: Market, order: OrderAccepted, trade: Trade | None) -> _La
     )
 
 
-def _stored(order: OrderRecord) -> OrderAccepted:
-    return OrderAccepted(
-        order.symbol, order.order_id, order.account_id, order.client_order_id, order.side,
-        order.type, order.time_in_force, order.price, order.quantity, order.quote_quantity,
-        order.stp, order.created_at,
-    )  # fmt: skip
-
-
-def _accepted(order: Order) -> OrderAccepted:
+def _accepted(order: Order | OrderRecord) -> OrderAccepted:
     return OrderAccepted(
         order.symbol, order.order_id, order.account_id, order.client_order_id, order.side,
         order.type, order.time_in_force, order.price, order.quantity, order.quote_quantity,

@@ -21,6 +21,7 @@ from domain.orders import OrderStatus, OrderType, Side
 from entrypoints.listing import default_markets
 from entrypoints.server import build_container
 from entrypoints.settings import Settings
+from tests.clock import SteppedClock
 
 BTC, USDT = 10**10, 10**8
 PRICE = 60_000 * USDT
@@ -28,24 +29,13 @@ START = 20_000 * DAY  # a day's start, where candles of every length up to a day
 SELLER, BUYER = 1, 2
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.time = START
-
-    def now(self) -> int:
-        return self.time
-
-    def at(self, minutes: float) -> None:
-        self.time = START + int(minutes * MINUTE)
+@pytest.fixture
+def clock() -> SteppedClock:
+    return SteppedClock(START)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def store(clock: Clock) -> MemoryUnitOfWorkFactory:
+async def store(clock: SteppedClock) -> MemoryUnitOfWorkFactory:
     retention = Retention(clock, unfilled_orders=HOUR, history=3 * HOUR, statements=2 * HOUR)
     store = MemoryUnitOfWorkFactory(retention=retention)
     async with store() as uow:
@@ -57,7 +47,9 @@ async def store(clock: Clock) -> MemoryUnitOfWorkFactory:
 
 
 @pytest.fixture
-async def engine(store: MemoryUnitOfWorkFactory, clock: Clock) -> AsyncIterator[MarketEngine]:
+async def engine(
+    store: MemoryUnitOfWorkFactory, clock: SteppedClock
+) -> AsyncIterator[MarketEngine]:
     exchange = Exchange(default_markets())
     relay = Relay(store, MemoryEventPublisher(), MemoryOutboxSignal())
     settings = EngineSettings("test", lease_ttl_ms=10 * DAY)  # the test's clock jumps by hours
@@ -72,7 +64,12 @@ async def engine(store: MemoryUnitOfWorkFactory, clock: Clock) -> AsyncIterator[
 
 
 async def place(
-    engine: MarketEngine, clock: Clock, account: int, side: Side, lots: int, price: int = PRICE
+    engine: MarketEngine,
+    clock: SteppedClock,
+    account: int,
+    side: Side,
+    lots: int,
+    price: int = PRICE,
 ) -> int:
     quantity = lots * BTC // 100
     command = PlaceOrder(
@@ -82,12 +79,12 @@ async def place(
     return next(e.order_id for e in applied.events if isinstance(e, OrderAccepted))
 
 
-async def cancel(engine: MarketEngine, clock: Clock, account: int, order_id: int) -> None:
+async def cancel(engine: MarketEngine, clock: SteppedClock, account: int, order_id: int) -> None:
     await engine.submit(CancelOrder(account, "BTCUSDT", order_id, timestamp=clock.now()))
 
 
 async def test_an_order_cancelled_without_fills_is_dropped_after_its_window(
-    engine: MarketEngine, store: MemoryUnitOfWorkFactory, clock: Clock
+    engine: MarketEngine, store: MemoryUnitOfWorkFactory, clock: SteppedClock
 ) -> None:
     dropped = await place(engine, clock, SELLER, Side.SELL, 1)
     resting = await place(engine, clock, SELLER, Side.SELL, 2)
@@ -109,7 +106,7 @@ async def test_an_order_cancelled_without_fills_is_dropped_after_its_window(
 
 
 async def test_trades_and_the_orders_that_traded_go_with_the_history_window(
-    engine: MarketEngine, store: MemoryUnitOfWorkFactory, clock: Clock
+    engine: MarketEngine, store: MemoryUnitOfWorkFactory, clock: SteppedClock
 ) -> None:
     old_maker = await place(engine, clock, SELLER, Side.SELL, 1)
     old_taker = await place(engine, clock, BUYER, Side.BUY, 1)
@@ -134,7 +131,7 @@ async def test_trades_and_the_orders_that_traded_go_with_the_history_window(
 
 
 async def test_a_market_keeps_its_last_trade_and_candle_past_the_window(
-    engine: MarketEngine, store: MemoryUnitOfWorkFactory, clock: Clock
+    engine: MarketEngine, store: MemoryUnitOfWorkFactory, clock: SteppedClock
 ) -> None:
     maker = await place(engine, clock, SELLER, Side.SELL, 1)
     await place(engine, clock, BUYER, Side.BUY, 1)
@@ -157,7 +154,7 @@ async def test_a_market_keeps_its_last_trade_and_candle_past_the_window(
 
 
 async def test_statements_keep_their_window_and_still_add_up_to_the_balances(
-    engine: MarketEngine, store: MemoryUnitOfWorkFactory, clock: Clock
+    engine: MarketEngine, store: MemoryUnitOfWorkFactory, clock: SteppedClock
 ) -> None:
     for minute in range(0, 300, 30):
         clock.at(minute)

@@ -6,6 +6,7 @@ import pytest
 
 from adapters.memory.listen_keys import MemoryListenKeys
 from application.user_streams import UnknownListenKey, UserStreams
+from tests.clock import SteppedClock
 
 MINUTE = 60_000
 START = 1_700_000_000_000
@@ -19,29 +20,18 @@ class Tokens:
         return f"key-{next(self._numbers)}"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.time = START
-
-    def now(self) -> int:
-        return self.time
-
-    def at(self, minutes: float) -> None:
-        self.time = START + int(minutes * MINUTE)
+@pytest.fixture
+def clock() -> SteppedClock:
+    return SteppedClock(START)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def streams(clock: Clock) -> UserStreams:
+def streams(clock: SteppedClock) -> UserStreams:
     return UserStreams(MemoryListenKeys(Tokens()), clock)
 
 
 async def test_an_account_keeps_one_key_while_it_is_live(
-    streams: UserStreams, clock: Clock
+    streams: UserStreams, clock: SteppedClock
 ) -> None:
     key = await streams.open(1)
     clock.at(59)
@@ -51,7 +41,7 @@ async def test_an_account_keeps_one_key_while_it_is_live(
 
 
 async def test_a_key_expires_an_hour_after_it_was_opened(
-    streams: UserStreams, clock: Clock
+    streams: UserStreams, clock: SteppedClock
 ) -> None:
     key = await streams.open(1)
     clock.at(59.99)
@@ -64,7 +54,7 @@ async def test_a_key_expires_an_hour_after_it_was_opened(
     assert await streams.open(1) != key
 
 
-async def test_opening_again_renews_the_live_key(streams: UserStreams, clock: Clock) -> None:
+async def test_opening_again_renews_the_live_key(streams: UserStreams, clock: SteppedClock) -> None:
     key = await streams.open(1)
     clock.at(50)
     await streams.open(1)
@@ -75,7 +65,9 @@ async def test_opening_again_renews_the_live_key(streams: UserStreams, clock: Cl
         await streams.account_of(key)
 
 
-async def test_a_keep_alive_gives_the_key_another_hour(streams: UserStreams, clock: Clock) -> None:
+async def test_a_keep_alive_gives_the_key_another_hour(
+    streams: UserStreams, clock: SteppedClock
+) -> None:
     key = await streams.open(1)
     other = await streams.open(2)
     clock.at(30)
