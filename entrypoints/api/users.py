@@ -8,6 +8,7 @@ from litestar.params import FromPath, JSONBody
 from msgspec import Meta, Struct
 
 from application.records import ApiKey
+from entrypoints.api.errors import ApiError
 from entrypoints.api.services import Services
 
 AnyRequest = Request[Any, Any, Any]
@@ -136,5 +137,7 @@ class UserController(Controller):
         api_key: FromPath[str],
     ) -> dict[str, Any]:
         user_id = await services.gate.user(request)
+        if "\x00" in api_key:
+            raise ApiError(-1100, "Illegal characters found in parameter 'apiKey'.")
         await services.accounts.delete_api_key(user_id, api_key)
         return {}

@@ -140,3 +140,34 @@ async def test_a_stream_request_nested_deep_is_answered_and_the_connection_kept(
             subscribe = {"method": "SUBSCRIBE", "params": ["btcusdt@trade"], "id": 3}
             await socket.send(json.dumps(subscribe))
             assert json.loads(await asyncio.wait_for(socket.recv(), 5)) == {"result": None, "id": 3}
+
+
+async def test_nul_characters_in_json_bodies_and_key_paths_are_refused(venue: Venue) -> None:
+    """PostgreSQL cannot store them (the local mode answered 500); refused in every mode."""
+    admin = {"X-Admin-Token": "admin-token"}
+    bodies = [
+        ("/api/v1/users", {"email": "a\x00b@example.com", "password": "long enough pw"}, {}),
+        ("/api/v1/auth/login", {"email": "a\x00b@example.com", "password": "pw"}, {}),
+        ("/api/v1/auth/refresh", {"refresh_token": "a\x00"}, {}),
+        (
+            "/api/v1/admin/deposits",
+            {"userId": 1, "asset": "USDT", "amount": "1", "reference": "r\x00"},
+            admin,
+        ),
+    ]
+    for path, body, headers in bodies:
+        response = await venue.client.post(path, json=body, headers=headers)
+        expected = {"code": -1100, "msg": "Malformed request body: NUL characters are not allowed."}
+        assert answer(response) == (400, expected), path
+    user = await venue.run(venue.container.accounts().sign_up, "nul@example.com", "long enough pw")
+    login = await venue.client.post(
+        "/api/v1/auth/login", json={"email": "nul@example.com", "password": "long enough pw"}
+    )
+    bearer = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    labelled = await venue.client.post("/api/v1/api-keys", json={"label": "x\x00"}, headers=bearer)
+    assert answer(labelled)[0] == 400
+    deleted = await venue.client.delete("/api/v1/api-keys/%00", headers=bearer)
+    assert answer(deleted) == (
+        400, {"code": -1100, "msg": "Illegal characters found in parameter 'apiKey'."}
+    )  # fmt: skip
+    assert user.user_id
