@@ -13,6 +13,7 @@ from litestar.types import Scope
 from application.accounts import InvalidSignUp
 from application.errors import (
     ApplicationError,
+    BackendTimeout,
     EmailTaken,
     FeatureDisabled,
     InvalidCredentials,
@@ -87,6 +88,7 @@ APPLICATION_CODES: dict[type[ApplicationError], tuple[int, int]] = {
     FeatureDisabled: (-1002, 403),
     NotFound: (-1100, 404),
     MarketUnavailable: (-1001, 503),
+    BackendTimeout: (-1007, 503),
     Unavailable: (-1001, 503),
 }
 
