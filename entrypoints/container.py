@@ -82,7 +82,9 @@ class Container(containers.DeclarativeContainer):
     exchange = providers.Singleton(Exchange, providers.Callable(default_markets))
 
     # `local`: PostgreSQL holds the truth; Redis carries sessions, limits, caches and streams.
-    database = providers.Singleton(create_engine, config.database_url)
+    database = providers.Singleton(
+        create_engine, config.database_url, idle_in_transaction_ms=config.lease_ttl_ms
+    )
     redis = providers.Singleton(connect, config.redis_url)
     secret_box = providers.Singleton(SecretBox, config.secret_key)
 

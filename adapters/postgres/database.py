@@ -21,14 +21,22 @@ COMMAND_TIMEOUT_S = 10.0
 _TRANSIENT_CLASSES = ("08", "40", "53", "57")
 
 
-def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
-    """A pool that fails fast when PostgreSQL is down instead of letting requests queue."""
+def create_engine(url: str, pool_size: int = 10, idle_in_transaction_ms: int = 5000) -> AsyncEngine:
+    """A pool that fails fast when PostgreSQL is down instead of letting requests queue.
+
+    A transaction left idle longer than `idle_in_transaction_ms` is ended by the server: a
+    process that stalls mid-commit (paused, starved) would otherwise keep its market's lease
+    row locked, and no standby could take the market over (the engines pass their lease TTL)."""
     return create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_timeout=CONNECT_TIMEOUT_S,
-        connect_args={"timeout": CONNECT_TIMEOUT_S, "command_timeout": COMMAND_TIMEOUT_S},
+        connect_args={
+            "timeout": CONNECT_TIMEOUT_S,
+            "command_timeout": COMMAND_TIMEOUT_S,
+            "server_settings": {"idle_in_transaction_session_timeout": str(idle_in_transaction_ms)},
+        },
     )
 
 
