@@ -139,6 +139,16 @@ class ExchangeProcess:
                 time.sleep(0.05)
         return time.monotonic() - began
 
+    def pause(self) -> None:
+        """SIGSTOP: the process holds its connections and leases but does nothing, as in a
+        long garbage collection or a stalled machine."""
+        assert self._process is not None, "the server is not running"
+        self._process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self._process is not None, "the server is not running"
+        self._process.send_signal(signal.SIGCONT)
+
     def log_tail(self, lines: int = 40) -> str:
         if self._log is not None:
             self._log.flush()
