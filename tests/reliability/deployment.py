@@ -14,6 +14,15 @@ from tests.reliability.audit import read_rows
 from tests.reliability.flow import MARKETS
 from tests.reliability.server import ExchangeProcess
 
+STALLED_S = 0.5  # longer than any commit takes on this machine, shorter than a lease TTL
+STALLED_ON_A_LEASE = {
+    "stalled": "SELECT COUNT(*) FROM pg_stat_activity AS activity JOIN pg_locks AS locks "
+    "ON locks.pid = activity.pid WHERE activity.datname = current_database() "
+    "AND activity.state = 'idle in transaction' "
+    f"AND now() - activity.state_change > interval '{STALLED_S / 2} seconds' "
+    "AND locks.relation = 'market_leases'::regclass AND locks.mode = 'RowExclusiveLock'"
+}
+
 
 class Deployment:
     """The first engine is started alone, so that it takes every market; the standby engines
@@ -90,6 +99,20 @@ class Deployment:
             assert time.monotonic() - began < timeout, f"not taken over in {timeout} s"
             time.sleep(0.05)
         return time.monotonic() - began
+
+    def pause_mid_commit(self, engine: ExchangeProcess, attempts: int = 20) -> float:
+        """Pauses `engine` (SIGSTOP) at a moment when its transaction holds a market's lease
+        row, as a commit does from its fence to its end, trying again after a resume until
+        one pause lands there; returns when, by time.monotonic(), that pause began."""
+        for _ in range(attempts):
+            paused_at = time.monotonic()
+            engine.pause()
+            time.sleep(STALLED_S)
+            if read_rows(self.database_url, STALLED_ON_A_LEASE)["stalled"][0][0]:
+                return paused_at
+            engine.resume()
+            time.sleep(0.1)
+        raise AssertionError(f"no pause of {attempts} landed in a commit")
 
     def wait_commands_taken(self, timeout: float) -> None:
         """Waits until the engines have read and answered every command sent over the bus."""
