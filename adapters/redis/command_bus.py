@@ -2,7 +2,8 @@
 
 Each market has a stream of commands, read by the process whose engine holds the market's
 lease, in a consumer group: what a reader took and never acknowledged stays pending, and the
-next lease holder claims it before it reads anything new. Each sending process reads the
+next lease holder claims it before it reads anything new; a reader also takes again, every
+second, what was delivered to it and never reached it. Each sending process reads the
 answers to its commands from a stream of its own, which lapses a minute after the process
 stops reading it. An engine acknowledges a command once it has answered it (committed, or
 refused with nothing changed); an answer that is lost leaves the sender to time out, and the
@@ -43,6 +44,10 @@ COMMANDS_KEPT = 100_000  # per market: far more than are ever waiting
 ANSWERS_KEPT = 10_000
 ANSWERS_LAPSE_S = 60
 RETRY_SECONDS = 0.5
+# How often an engine looks for commands delivered to it that never reached it: a read whose
+# reply comes after the client's socket timeout (the process paused, its CPU starved) is
+# dropped and retried by the client, and what Redis delivered to it stays pending, unseen.
+RECOVER_EVERY_S = 1.0
 
 logger = logging.getLogger(__name__)
 
@@ -141,6 +146,7 @@ class RedisCommandConsumer:
         self._key = COMMANDS + engine.symbol
         self._in_flight: dict[str, asyncio.Future[Applied]] = {}
         self._answering: set[asyncio.Task[None]] = set()
+        self._taken: set[bytes] = set()  # entries being answered
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -153,7 +159,9 @@ class RedisCommandConsumer:
             self._task = None
 
     async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
         claimed = False
+        recovered_at = loop.time()
         while True:
             if not self._engine.serving:
                 claimed = False
@@ -164,6 +172,9 @@ class RedisCommandConsumer:
                     await self._join()
                     await self._claim()
                     claimed = True
+                if loop.time() - recovered_at >= RECOVER_EVERY_S:
+                    await self._recover()
+                    recovered_at = loop.time()
                 found: Any = await self._client.xreadgroup(
                     GROUP, self._name, {self._key: ">"}, count=READ_COUNT, block=READ_BLOCK_MS
                 )
@@ -190,11 +201,27 @@ class RedisCommandConsumer:
             if start in (b"0-0", "0-0"):
                 return
 
+    async def _recover(self) -> None:
+        """The entries pending to this engine that it is not answering, oldest first."""
+        start: bytes | str = "0"
+        while True:
+            found: Any = await self._client.xreadgroup(
+                GROUP, self._name, {self._key: start}, count=READ_COUNT
+            )
+            entries = found[0][1] if found else []
+            if not entries:
+                return
+            self._take(entries)
+            start = entries[-1][0]
+
     def _take(self, entries: list[tuple[bytes, dict[bytes, bytes]]]) -> None:
         """Queues the commands in the stream's order, at once, and answers each when done."""
         for entry_id, fields in entries:
             if fields is None:  # trimmed away while pending: long past its deadline
                 continue
+            if entry_id in self._taken:
+                continue
+            self._taken.add(entry_id)
             delivery, command = decode_delivery(fields[b"d"])
             answer = self._in_flight.get(delivery.command_id)
             if answer is None:  # the same command delivered twice waits for one answer
@@ -231,5 +258,8 @@ class RedisCommandConsumer:
                 pipeline.xadd(ANSWERS + reply_to, encoded, maxlen=ANSWERS_KEPT, approximate=True)
                 await pipeline.execute()
         except UNREACHABLE as error:
-            # Left pending: the next lease holder answers it again, from the record.
+            # Left pending: answered again, from the record, by this engine's next recovery or
+            # the next lease holder.
             logger.warning("command bus: answer to %s lost (%s)", command_id, error)
+        finally:
+            self._taken.discard(entry_id)

@@ -3,15 +3,19 @@ once however often it is delivered, a late one not at all, and a sender whose co
 answer in time is told so."""
 
 import asyncio
+import threading
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+import redis as sync_redis
 import redis.asyncio as redis
 
 from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
+from adapters.redis.client import TIMEOUT_S, connect
 from adapters.redis.command_bus import (
     ANSWERS,
     COMMANDS,
@@ -19,7 +23,7 @@ from adapters.redis.command_bus import (
     RedisCommandConsumer,
 )
 from adapters.system import SystemClock
-from application.bus import decode_answer, encode_delivery
+from application.bus import Applied, decode_answer, encode_delivery
 from application.engine import EngineSettings, MarketEngine
 from application.errors import BackendTimeout
 from application.ledger_sync import LedgerSync
@@ -41,7 +45,7 @@ def order(quantity: int = BTC // 100) -> PlaceOrder:
 
 @pytest.fixture
 async def client(redis_url: str) -> AsyncIterator[redis.Redis]:
-    client = redis.from_url(redis_url)
+    client = connect(redis_url)  # as the roles connect: with their timeouts and retry
     yield client
     await client.aclose()
 
@@ -145,3 +149,22 @@ async def test_without_an_engine_the_sender_times_out_with_binance_s_words(
     with pytest.raises(BackendTimeout, match="execution status unknown"):
         await bus.submit(order())
     await bus.stop()
+
+
+async def test_a_command_whose_delivery_was_cut_short_is_still_answered(
+    engine: MarketEngine, client: redis.Redis, redis_url: str
+) -> None:
+    """The engine's event loop stalls past the Redis client's socket timeout (a long pause of
+    the process, a starved CPU) while its read of the stream waits: Redis delivers the command,
+    the client drops the read as timed out and retries it, and the command stays pending to
+    this engine, which must take it all the same."""
+    await asyncio.sleep(0.3)  # the consumer waits in its blocking read
+    delivery = encode_delivery("stalled", CLOCK.now() + 5000, "tester", order())
+    sender = sync_redis.Redis.from_url(redis_url)
+    try:
+        threading.Thread(target=sender.xadd, args=(COMMANDS + "BTCUSDT", {"d": delivery})).start()
+        time.sleep(2 * TIMEOUT_S)
+    finally:
+        sender.close()
+    ((command_id, applied),) = await answers(client, 1)
+    assert command_id == "stalled" and isinstance(applied, Applied)

@@ -4,6 +4,7 @@ an order or trade only partly written would leave a hold, a journal entry or a b
 the checks below do not account for."""
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
@@ -29,7 +30,7 @@ class Store:
     posted: dict[tuple[int, str], tuple[int, int]]  # postings summed per bucket
     unbalanced_entries: list[Row]
     references: Counter[tuple[str, str]]  # (kind, reference) of journal entries
-    client_ids: set[tuple[str, str]]
+    client_ids: dict[tuple[str, str], int]  # the order id of each (symbol, client order id)
 
 
 QUERIES = {
@@ -45,24 +46,29 @@ QUERIES = {
     "unbalanced": "SELECT entry_id, asset, SUM(amount) FROM postings "
     "GROUP BY entry_id, asset HAVING SUM(amount) <> 0",
     "references": "SELECT kind, reference FROM journal_entries",
-    "client_ids": "SELECT symbol, client_order_id FROM orders",
+    "client_ids": "SELECT symbol, client_order_id, order_id FROM orders",
 }
 
 
-async def _read(url: str) -> dict[str, list[Row]]:
+async def _read(url: str, queries: dict[str, str]) -> dict[str, list[Row]]:
     engine = create_async_engine(url)
     try:
         async with engine.connect() as connection:
             return {
                 name: [tuple(row) for row in await connection.execute(text(query))]
-                for name, query in QUERIES.items()
+                for name, query in queries.items()
             }
     finally:
         await engine.dispose()
 
 
+def read_rows(url: str, queries: dict[str, str]) -> dict[str, list[Row]]:
+    """The rows each query finds, by the query's name."""
+    return asyncio.run(_read(url, queries))
+
+
 def read_store(url: str) -> Store:
-    rows = asyncio.run(_read(url))
+    rows = read_rows(url, QUERIES)
     return Store(
         orders={
             (r[0], r[1]): (r[2], r[3], int(r[4]), int(r[5]), int(r[6]), r[7])
@@ -73,7 +79,7 @@ def read_store(url: str) -> Store:
         posted={(r[0], r[1]): (int(r[2]), int(r[3])) for r in rows["posted"]},
         unbalanced_entries=rows["unbalanced"],
         references=Counter((r[0], r[1]) for r in rows["references"]),
-        client_ids={(r[0], r[1]) for r in rows["client_ids"]},
+        client_ids={(r[0], r[1]): r[2] for r in rows["client_ids"]},
     )
 
 
@@ -102,22 +108,36 @@ def check_acknowledged(store: Store, placed: Iterable[Ack], canceled: Iterable[A
     return problems
 
 
+def traded_quantities(store: Store) -> Counter[tuple[str, int]]:
+    traded: Counter[tuple[str, int]] = Counter()
+    for (symbol, _), (_, quantity, buyer, seller) in store.trades.items():
+        traded[symbol, buyer] += quantity
+        traded[symbol, seller] += quantity
+    return traded
+
+
+def check_order(store: Store, symbol: str, order_id: int, traded: int) -> list[str]:
+    """The order executed what its trades say, and its hold was entered once."""
+    problems = []
+    row = store.orders[symbol, order_id]
+    if row[4] != traded:
+        problems.append(f"order {symbol}:{order_id} {row} traded {traded}")
+    if store.references[("HOLD", f"{symbol}:{order_id}")] != 1:
+        problems.append(f"order {symbol}:{order_id} without exactly one hold entry")
+    return problems
+
+
 def check_orders_and_trades(store: Store) -> list[str]:
     """Each order executed what its trades say, and each trade and order has its entries."""
     problems = []
-    traded: Counter[tuple[str, int]] = Counter()
-    for (symbol, trade_id), (_, quantity, buyer, seller) in store.trades.items():
-        traded[symbol, buyer] += quantity
-        traded[symbol, seller] += quantity
+    for (symbol, trade_id), (_, _, buyer, seller) in store.trades.items():
         if store.references[("TRADE", f"{symbol}:trade:{trade_id}")] != 1:
             problems.append(f"trade {symbol}:{trade_id} without exactly one journal entry")
         if (symbol, buyer) not in store.orders or (symbol, seller) not in store.orders:
             problems.append(f"trade {symbol}:{trade_id} of an order not stored")
-    for (symbol, order_id), row in store.orders.items():
-        if row[4] != traded[symbol, order_id]:
-            problems.append(f"order {symbol}:{order_id} {row} traded {traded[symbol, order_id]}")
-        if store.references[("HOLD", f"{symbol}:{order_id}")] != 1:
-            problems.append(f"order {symbol}:{order_id} without exactly one hold entry")
+    traded = traded_quantities(store)
+    for symbol, order_id in store.orders:
+        problems += check_order(store, symbol, order_id, traded[symbol, order_id])
     trade_entries = sum(n for (kind, _), n in store.references.items() if kind == "TRADE")
     hold_entries = sum(n for (kind, _), n in store.references.items() if kind == "HOLD")
     if trade_entries != len(store.trades) or hold_entries != len(store.orders):
@@ -177,8 +197,17 @@ def stored_depth(store: Store, symbol: str) -> dict[str, list[list[Decimal]]]:
     }
 
 
-def check_depth(store: Store, base_url: str) -> list[str]:
-    """The live book of each market is the stored open orders, summed per price."""
+def check_depth(store: Store, base_url: str, settle_s: float = 0.0) -> list[str]:
+    """The live book of each market is the stored open orders, summed per price; asked again
+    for up to `settle_s` while it differs, for a book kept by another process (the market
+    data's) that shows the last commits a moment later."""
+    deadline = time.monotonic() + settle_s
+    while (problems := _depth_differences(store, base_url)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return problems
+
+
+def _depth_differences(store: Store, base_url: str) -> list[str]:
     problems = []
     with httpx.Client(base_url=base_url, timeout=10) as client:
         for symbol in MARKETS:
@@ -199,17 +228,21 @@ def check_depth(store: Store, base_url: str) -> list[str]:
 
 
 def audit(
-    database_url: str, base_url: str, placed: list[Ack], canceled: list[Ack]
+    database_url: str,
+    base_url: str,
+    placed: list[Ack],
+    canceled: list[Ack],
+    settle_s: float = 0.0,
 ) -> tuple[Store, list[str]]:
     """Every problem found; the store is returned for the summary."""
     store = read_store(database_url)
     problems = check_acknowledged(store, placed, canceled)
     problems += check_orders_and_trades(store)
     problems += check_balances(store)
-    problems += check_depth(store, base_url)
+    problems += check_depth(store, base_url, settle_s)
     return store, problems
 
 
 def unacknowledged_but_kept(store: Store, tried: Iterable[tuple[str, str]], placed: int) -> int:
     """Placements that answered nothing yet were committed (whole, as the audit shows)."""
-    return len(store.client_ids & set(tried)) - placed
+    return len(store.client_ids.keys() & set(tried)) - placed

@@ -4,6 +4,7 @@ acknowledged (HTTP 200) is what it promised to keep; anything else promised noth
 import random
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -54,6 +55,7 @@ class Answer:
     status: int
     code: int | None
     body: str
+    client_id: str | None = None  # of a placement
 
 
 @define
@@ -147,9 +149,12 @@ class Trader:
     def _call(
         self, session: SignedSession, kind: str, method: str, **params: object
     ) -> tuple[Answer, object]:
-        symbol = str(params["symbol"])
+        symbol, client_id = str(params["symbol"]), params.get("newClientOrderId")
         answer, body = call(
-            kind, symbol, lambda: session.request(method, "/api/v3/order", **params)
+            kind,
+            symbol,
+            lambda: session.request(method, "/api/v3/order", **params),
+            None if client_id is None else str(client_id),
         )
         self.answers.append(answer)
         if answer.status in (0, 503):
@@ -157,21 +162,32 @@ class Trader:
         return answer, body
 
 
-def call(kind: str, symbol: str, send: Callable[[], httpx.Response]) -> tuple[Answer, object]:
+def call(
+    kind: str, symbol: str, send: Callable[[], httpx.Response], client_id: str | None = None
+) -> tuple[Answer, object]:
     """Sends one request, timing it; a transport failure is an answer of status 0."""
     sent = time.monotonic()
     try:
         response = send()
     except httpx.TransportError as error:
-        return Answer(kind, symbol, sent, time.monotonic() - sent, 0, None, repr(error)), None
+        seconds = time.monotonic() - sent
+        return Answer(kind, symbol, sent, seconds, 0, None, repr(error), client_id), None
     seconds = time.monotonic() - sent
     try:
         body: object = response.json()
     except ValueError:
         body = None
     code = body.get("code") if isinstance(body, dict) else None
-    answer = Answer(kind, symbol, sent, seconds, response.status_code, code, response.text[:300])
+    answer = Answer(
+        kind, symbol, sent, seconds, response.status_code, code, response.text[:300], client_id
+    )
     return answer, body
+
+
+def tally(answers: list[Answer]) -> dict[str, int]:
+    """How many answers of each kind, status and code: {"place 200": 180, ...}."""
+    kinds = Counter(f"{a.kind} {a.status}{'' if a.code is None else f' {a.code}'}" for a in answers)
+    return dict(sorted(kinds.items()))
 
 
 @define

@@ -1,5 +1,6 @@
-"""A Bourse server in a subprocess on loopback, killed and restarted at will, and the accounts
-that trade on it as a Binance client would: signed with HMAC-SHA256 over plain HTTP."""
+"""A Bourse process of any role in a subprocess on loopback, killed and restarted at will, and
+the accounts that trade on it as a Binance client would: signed with HMAC-SHA256 over plain
+HTTP."""
 
 import os
 import signal
@@ -18,6 +19,7 @@ from attrs import frozen
 
 from adapters.security.secret_box import SecretBox
 from adapters.security.signatures import sign
+from entrypoints.roles import SERVE_ROLES
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 30.0
@@ -40,13 +42,15 @@ def server_environment(database_url: str, redis_url: str) -> dict[str, str]:
 
 
 class ExchangeProcess:
-    """`bourse serve --adapters local` on a free loopback port; restarts keep the port."""
+    """`bourse serve --adapters local` (or a role of its own: `--role api`, `engine`, ...) on a
+    free loopback port, its public port or its ops port; restarts keep the port."""
 
-    def __init__(self, environment: dict[str, str], log_path: Path) -> None:
+    def __init__(self, environment: dict[str, str], log_path: Path, role: str = "all") -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port: int = probe.getsockname()[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
+        self.role = role
         self.environment = environment
         self.log_path = log_path
         self.starts = 0
@@ -69,27 +73,48 @@ class ExchangeProcess:
 
     def start(self) -> float:
         """Starts the server and waits until it answers; returns the seconds that took."""
+        began = time.monotonic()
+        self.launch()
+        self.wait_answering()
+        return time.monotonic() - began
+
+    def launch(self) -> None:
+        """Starts the server without waiting for it, so that several start at once."""
         assert self._process is None, "the server is already running"
         if self._log is None:
             self._log = self.log_path.open("ab")
-        began = time.monotonic()
-        command = [sys.executable, "-m", "entrypoints.cli", "serve", "--adapters", "local"]
-        command += ["--no-bots", "--port", str(self.port), "--log-level", "warning"]
+        command = [sys.executable, "-m", "entrypoints.cli", *self._role_arguments()]
+        command += ["--adapters", "local", "--log-level", "warning"]
         self._process = subprocess.Popen(
             command, cwd=ROOT, env=self.environment, stdout=self._log, stderr=subprocess.STDOUT
         )
         self.starts += 1
+
+    def wait_answering(self) -> None:
+        """Waits until the launched server answers; a role is up once its lifespan ran."""
+        assert self._process is not None, "the server is not running"
+        began = time.monotonic()
         with httpx.Client(base_url=self.base_url, timeout=2) as client:
             while time.monotonic() - began < START_TIMEOUT_S:
                 if self._process.poll() is not None:
                     raise RuntimeError(f"the server exited at start:\n{self.log_tail()}")
                 try:
-                    if client.get("/api/v3/ping").status_code == 200:
-                        return time.monotonic() - began
+                    if client.get("/health/live").status_code == 200:
+                        return
                 except httpx.TransportError:
                     pass
                 time.sleep(0.05)
         raise RuntimeError(f"the server did not answer within {START_TIMEOUT_S} s")
+
+    def _role_arguments(self) -> list[str]:
+        if self.role in SERVE_ROLES:
+            return ["serve", "--role", self.role, "--no-bots", "--port", str(self.port)]
+        return [self.role, "--ops-host", "127.0.0.1", "--ops-port", str(self.port)]
+
+    @property
+    def pid(self) -> int:
+        assert self._process is not None, "the server is not running"
+        return self._process.pid
 
     def kill(self) -> None:
         """SIGKILL: no shutdown hook runs, as in a crash of the machine's process."""
@@ -113,6 +138,16 @@ class ExchangeProcess:
                         waiting.discard(symbol)
                 time.sleep(0.05)
         return time.monotonic() - began
+
+    def pause(self) -> None:
+        """SIGSTOP: the process holds its connections and leases but does nothing, as in a
+        long garbage collection or a stalled machine."""
+        assert self._process is not None, "the server is not running"
+        self._process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self._process is not None, "the server is not running"
+        self._process.send_signal(signal.SIGCONT)
 
     def log_tail(self, lines: int = 40) -> str:
         if self._log is not None:
