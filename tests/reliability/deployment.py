@@ -82,7 +82,9 @@ class Deployment:
         now = int(time.time() * 1000)
         # The owner is named "host:pid:token" (`entrypoints.container`).
         return {
-            symbol: int(owner.split(":")[-2]) for symbol, owner, expires in rows if expires > now
+            symbol: int(owner.split(":")[-2])
+            for symbol, owner, expires in rows
+            if expires > now and symbol in MARKETS  # the market data's duty has a lease too
         }
 
     def engine_holding_every_market(self) -> ExchangeProcess:

@@ -19,10 +19,6 @@ ORDER |= {"quantity": "0.001", "price": "29000", "newClientOrderId": "late"}
 
 
 @pytest.mark.reliability
-@pytest.mark.xfail(
-    strict=True,
-    reason="entrypoints/api/errors.py maps no code to BackendTimeout: answered 400 -1000",
-)
 def test_command_timeout(database_url: str, redis_url: str, tmp_path: Path) -> None:
     environment = server_environment(database_url, redis_url)
     environment["BOURSE_COMMAND_TIMEOUT_MS"] = str(COMMAND_TIMEOUT_MS)
