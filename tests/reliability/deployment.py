@@ -76,7 +76,8 @@ class Deployment:
             process.__exit__(None, None, None)
 
     def lease_holders(self) -> dict[str, int]:
-        """The pid of the engine process holding each market's unexpired lease."""
+        """The pid of the engine process holding each market's unexpired lease (the table
+        may hold other roles' leases too)."""
         query = {"leases": "SELECT symbol, owner, expires_at FROM market_leases"}
         rows = read_rows(self.database_url, query)["leases"]
         now = int(time.time() * 1000)
@@ -84,7 +85,7 @@ class Deployment:
         return {
             symbol: int(owner.split(":")[-2])
             for symbol, owner, expires in rows
-            if expires > now and symbol in MARKETS  # the market data's duty has a lease too
+            if symbol in MARKETS and expires > now
         }
 
     def engine_holding_every_market(self) -> ExchangeProcess:
@@ -94,13 +95,12 @@ class Deployment:
         assert found, f"no engine holds every market: {holders}"
         return found[0]
 
-    def wait_holding(self, engine: ExchangeProcess, timeout: float) -> float:
-        """Waits until `engine` holds every market's lease; returns the seconds."""
+    def wait_holding(self, engine: ExchangeProcess, timeout: float) -> None:
+        """Waits until `engine` holds every market's lease."""
         began = time.monotonic()
-        while set(self.lease_holders().items()) != {(symbol, engine.pid) for symbol in MARKETS}:
+        while self.lease_holders() != dict.fromkeys(MARKETS, engine.pid):
             assert time.monotonic() - began < timeout, f"not taken over in {timeout} s"
             time.sleep(0.05)
-        return time.monotonic() - began
 
     def pause_mid_commit(self, engine: ExchangeProcess, attempts: int = 20) -> float:
         """Pauses `engine` (SIGSTOP) at a moment when its transaction holds a market's lease

@@ -37,11 +37,11 @@ from tests.reliability.server import SignedSession, open_account, server_environ
 
 SEED = 20251129
 ACCOUNTS = 6
-LEASE_TTL_MS = 1000
+LEASE_TTL_MS = 2000  # renewed every third of it: a process starved for a second keeps its markets
 COMMAND_TIMEOUT_MS = 3000  # the api's wait, below the clients' own timeout
 LOAD_BEFORE_FAILURE_S = 4.0
 LOAD_AFTER_TAKE_OVER_S = 3.0
-TAKE_OVER_WITHIN_S = 5.0
+TAKE_OVER_WITHIN_S = 3 * LEASE_TTL_MS / 1000
 UNAVAILABLE_WITHIN_S = 3 * LEASE_TTL_MS / 1000
 DEPTH_SETTLES_WITHIN_S = 3.0
 COMMANDS_TAKEN_WITHIN_S = 2 * COMMAND_TIMEOUT_MS / 1000
@@ -141,7 +141,7 @@ def test_engine_failover(failure: str, database_url: str, redis_url: str, tmp_pa
             database_url, apis[0].base_url, placed, canceled, DEPTH_SETTLES_WITHIN_S
         )
         recorded, applied_twice = check_applied_once(database_url, store)
-        timed_out = [answer for answer in answers if answer.code == -1007]
+        timed_out = [a for a in answers if a.kind == "place" and a.code == -1007]
         refused_but_kept = [
             answer
             for answer in answers
