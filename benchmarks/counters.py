@@ -1,7 +1,8 @@
 """What a deployment spends over a measured window, from the processes' own counters: the CPU
 time (utime + stime in /proc/<pid>/stat) of each of its processes, of the PostgreSQL backends
-serving its database and of this client; the machine's busy time (/proc/stat), which shows how
-much of it others took meanwhile; and the database's transactions (pg_stat_database)."""
+serving its database and of this client; the machine's busy time (/proc/stat) and CPU pressure
+(/proc/pressure/cpu), which show how much of it others took meanwhile; and the database's
+transactions (pg_stat_database)."""
 
 import os
 import re
@@ -46,12 +47,20 @@ def machine_busy_seconds() -> float:
     return (user + nice + system + irq + softirq + steal) / TICKS_PER_S
 
 
+def waiting_for_cpu_s() -> float:
+    """How long, in all, some runnable process waited for a core (Linux pressure stall
+    information): over a window, the share of it in which the machine was oversubscribed."""
+    some = Path("/proc/pressure/cpu").read_text().split("\n", 1)[0]
+    return int(some.rsplit("total=", 1)[1]) / 1e6
+
+
 @frozen
 class Reading:
     at: float
     processes: dict[str, float]  # CPU-seconds by process name
     backends: dict[int, float]  # CPU-seconds by PostgreSQL backend pid
     machine: float
+    waiting_for_cpu: float
     transactions: int
     database_started: datetime | None
 
@@ -71,8 +80,9 @@ class Counters:
                 backends = {pid: used for pid in pids if (used := cpu_seconds(pid)) is not None}
                 transactions, started = (await connection.execute(text(TRANSACTIONS))).one()
         processes = {name: cpu_seconds(pid) or 0.0 for name, pid in self.processes.items()}
+        machine, waiting = machine_busy_seconds(), waiting_for_cpu_s()
         return Reading(
-            time.perf_counter(), processes, backends, machine_busy_seconds(), transactions, started
+            time.perf_counter(), processes, backends, machine, waiting, transactions, started
         )
 
     async def close(self) -> None:
@@ -83,8 +93,9 @@ class Counters:
 def spent(before: Reading, after: Reading, orders: int) -> dict[str, Any]:
     """Per role (api1 and api2 are the api role; `postgres` is the database's backends, missing
     any that ended within the window; `machine` is every process of the machine, ours or not):
-    CPU-seconds per 1,000 orders placed, and cores kept busy. With the database's transactions
-    per 1,000 orders, as far as its backends have reported them (at most once a second)."""
+    CPU-seconds per 1,000 orders placed, and cores kept busy; the share of the window in which
+    some process of the machine waited for a core; the database's transactions per 1,000
+    orders, as far as its backends have reported them (they do so at most once a second)."""
     if after.database_started != before.database_started:
         # Someone else restarted the shared server: the window's figures mean nothing.
         raise DatabaseRestarted()
@@ -101,6 +112,7 @@ def spent(before: Reading, after: Reading, orders: int) -> dict[str, Any]:
     result: dict[str, Any] = {
         "cpu_s_per_1k_orders": {role: round(used * per_1k, 3) for role, used in cpu.items()},
         "cores": {role: round(used / seconds, 2) for role, used in cpu.items()},
+        "cpu_pressure": round((after.waiting_for_cpu - before.waiting_for_cpu) / seconds, 2),
     }
     if after.database_started is not None:
         transactions = after.transactions - before.transactions

@@ -6,6 +6,8 @@ from typing import Any
 Row = dict[str, Any]  # figures of one rate held: floats, or dicts of floats by role
 ROLES = ("all", "api", "engine", "marketdata", "redis", "postgres", "client", "machine")
 LATENCIES = ("rate", "achieved_rps", "orders_per_s", "p50_ms", "p90_ms", "p99_ms", "p999_ms")
+# The share of the time some process waited for a core: how much others took of the machine.
+FIGURES = (*LATENCIES, "errors", "cpu_pressure")
 
 
 def median_row(rows: list[Row]) -> Row:
@@ -39,11 +41,10 @@ def medians(runs: list[dict[str, Any]]) -> dict[str, Any]:
 def print_tables(summary: dict[str, dict[str, Any]]) -> None:
     width = max(len(name) for name in (*summary, "deployment")) + 2
     print("\nat fixed rates (requests/s, ms)")
-    print(f"{'deployment':<{width}}" + "".join(f"{c:>13}" for c in (*LATENCIES, "errors")))
+    print(f"{'deployment':<{width}}" + "".join(f"{c:>13}" for c in FIGURES))
     for name, result in summary.items():
         for row in result["fixed"]:
-            figures = [row[c] for c in (*LATENCIES, "errors")]
-            print(f"{name:<{width}}" + "".join(f"{f:>13,}" for f in figures))
+            print(f"{name:<{width}}" + "".join(f"{row[c]:>13,}" for c in FIGURES))
     print("\nCPU-seconds per 1,000 orders placed, by role; database transactions per 1,000 orders")
     print(f"{'deployment':<{width}}{'rate':>8}" + "".join(f"{r:>11}" for r in ROLES) + " txn/1k")
     for name, result in summary.items():
@@ -63,7 +64,7 @@ def print_tables(summary: dict[str, dict[str, Any]]) -> None:
         return
     print("\nhighest rate held (p99 < 100 ms, no errors), and the cores each role kept busy at it")
     print(f"{'deployment':<{width}}{'held':>8}{'p99_ms':>8}" + "".join(f"{r:>11}" for r in ROLES)
-          + "  held in each run")  # fmt: skip
+          + " pressure  held in each run")  # fmt: skip
     for name, result in summary.items():
         row = result["held"]
         if row is None:
@@ -72,4 +73,5 @@ def print_tables(summary: dict[str, dict[str, Any]]) -> None:
         cores = row["cores"]
         cells = "".join(f"{cores[r]:>11.2f}" if r in cores else f"{'-':>11}" for r in ROLES)
         runs = ", ".join(f"{rate:,.0f}" if rate else "none" for rate in result["held_rates"])
-        print(f"{name:<{width}}{row['rate']:>8,.0f}{row['p99_ms']:>8.1f}{cells}  {runs}")
+        pressure = f"{row['cpu_pressure']:>9.2f}"
+        print(f"{name:<{width}}{row['rate']:>8,.0f}{row['p99_ms']:>8.1f}{cells}{pressure}  {runs}")
