@@ -13,6 +13,7 @@ from typing import Any
 
 from attrs import frozen
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -26,7 +27,8 @@ TRANSACTIONS = """SELECT xact_commit + xact_rollback, pg_postmaster_start_time()
 
 
 class DatabaseRestarted(Exception):
-    """The shared PostgreSQL server restarted during a measured window (someone else's test)."""
+    """The shared PostgreSQL server restarted during a measured window, or is restarting
+    (someone else's test)."""
 
 
 def cpu_seconds(pid: int) -> float | None:
@@ -75,10 +77,14 @@ class Counters:
         backends: dict[int, float] = {}
         transactions, started = 0, None
         if self.database is not None:
-            async with self.database.connect() as connection:
-                pids = (await connection.execute(text(BACKENDS))).scalars().all()
-                backends = {pid: used for pid in pids if (used := cpu_seconds(pid)) is not None}
-                transactions, started = (await connection.execute(text(TRANSACTIONS))).one()
+            try:
+                async with self.database.connect() as connection:
+                    pids = (await connection.execute(text(BACKENDS))).scalars().all()
+                    found = {pid: cpu_seconds(pid) for pid in pids}
+                    backends = {pid: used for pid, used in found.items() if used is not None}
+                    transactions, started = (await connection.execute(text(TRANSACTIONS))).one()
+            except (OSError, DBAPIError) as error:
+                raise DatabaseRestarted() from error
         processes = {name: cpu_seconds(pid) or 0.0 for name, pid in self.processes.items()}
         machine, waiting = machine_busy_seconds(), waiting_for_cpu_s()
         return Reading(
