@@ -4,15 +4,12 @@
 - `split`: the design's services as separate processes, `local` only: N `bourse serve --role
   api`, one `bourse engine` and one `bourse marketdata`.
 
-In `local` mode the deployment gets a new PostgreSQL database (bourse_bench, dropped and migrated
-first; BOURSE_TEST_POSTGRES names the server) and a Redis server of its own on a free port, so
-that the CPU time of its Redis is its own and no one else's keys are near it."""
+In `local` mode the deployment gets a PostgreSQL cluster and a Redis server of its own
+(benchmarks.servers), its database migrated first."""
 
-import asyncio
 import contextlib
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,31 +18,21 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import redis
 from attrs import frozen
-from sqlalchemy import make_url, text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from adapters.security.secret_box import SecretBox
+from benchmarks.servers import free_port, postgres_server, redis_server
 from entrypoints.migrate import migrate
 
 SYMBOL = "BTCUSDT"
-DEPLOYMENTS = ("all", "split")
 START_TIMEOUT_S = 60.0  # on two busy cores a process takes seconds to import and start
 
 
 @frozen
 class Deployment:
     urls: list[str]  # where its api processes answer
-    processes: dict[str, int]  # pid by process name: all, api1, api2, engine, marketdata, redis
+    processes: dict[str, int]  # pid by name: all, api1, api2, engine, marketdata, redis, postgres
     database_url: str | None  # None on the memory adapters
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def answers(url: str) -> bool:
@@ -78,7 +65,8 @@ def deployment(kind: str, adapters: str, apis: int = 1) -> Iterator[Deployment]:
         start = _starter(stack, Path(logs), processes)
         if adapters == "local":
             redis_url = stack.enter_context(redis_server(processes))
-            database_url = fresh_database()
+            database_url = stack.enter_context(postgres_server(processes)) + "/bourse"
+            migrate(database_url)
             environment |= {
                 "BOURSE_DATABASE_URL": database_url,
                 "BOURSE_REDIS_URL": redis_url,
@@ -126,28 +114,6 @@ def _ready(url: str) -> bool:
     return answers(f"{url}/health/ready")
 
 
-@contextlib.contextmanager
-def redis_server(processes: dict[str, int]) -> Iterator[str]:
-    port = free_port()
-    command = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-               "--appendonly", "no"]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        _wait(lambda: _pings(url), process)
-        processes["redis"] = process.pid
-        yield url
-    finally:
-        _stop(process)
-
-
-def _pings(url: str) -> bool:
-    try:
-        return bool(redis.Redis.from_url(url).ping())
-    except redis.ConnectionError:
-        return False
-
-
 def _wait(up: Callable[[], bool], process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while not up():
@@ -163,19 +129,3 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-
-
-def fresh_database() -> str:
-    server = os.environ.get("BOURSE_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432")
-    url = f"{server}/bourse_bench"
-    asyncio.run(drop_database(url))
-    migrate(url)
-    return url
-
-
-async def drop_database(url: str) -> None:
-    target = make_url(url)
-    server = create_async_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    async with server.connect() as connection:
-        await connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-    await server.dispose()

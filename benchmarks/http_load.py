@@ -35,7 +35,7 @@ from urllib.parse import urlencode
 import aiohttp
 
 from adapters.security.signatures import sign
-from benchmarks.counters import Counters, DatabaseRestarted, spent
+from benchmarks.counters import Counters, spent
 from benchmarks.deployment import SYMBOL, Deployment, deployment
 from benchmarks.load_report import Row, medians, print_tables
 
@@ -51,7 +51,6 @@ HELD_P99_MS = 100.0
 GROWTH = 1.5  # the search's step up from the best rate held
 PRECISION = 1.1  # the search stops when the rate failed is within 10% of the rate held
 LOWEST_RATE = 10.0
-RUN_ATTEMPTS = 3
 
 
 class Trader:
@@ -247,22 +246,14 @@ def plans(args: argparse.Namespace) -> dict[str, tuple[str, int]]:
 
 
 def run(args: argparse.Namespace, kind: str, apis: int) -> dict[str, Any]:
-    """One run on a deployment started for it, started again if someone restarts PostgreSQL."""
+    """One run, on a deployment started for it."""
     rates = [float(rate) for rate in args.rates.split(",")]
-    attempt = 1
-    while True:
-        with contextlib.ExitStack() as stack:
-            if kind == "url":
-                where = Deployment(args.url.split(","), {}, None)
-            else:
-                where = stack.enter_context(deployment(kind, args.adapters, apis))
-            try:
-                return asyncio.run(measure(where, rates, args.duration, args.search, args.seed))
-            except DatabaseRestarted:
-                if attempt == RUN_ATTEMPTS:
-                    raise
-                print("PostgreSQL restarted meanwhile: this run starts again", file=sys.stderr)
-        attempt += 1
+    with contextlib.ExitStack() as stack:
+        if kind == "url":
+            where = Deployment(args.url.split(","), {}, None)
+        else:
+            where = stack.enter_context(deployment(kind, args.adapters, apis))
+        return asyncio.run(measure(where, rates, args.duration, args.search, args.seed))
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
