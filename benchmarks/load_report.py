@@ -40,38 +40,39 @@ def medians(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def print_tables(summary: dict[str, dict[str, Any]]) -> None:
     width = max(len(name) for name in (*summary, "deployment")) + 2
+    heading = f"{'deployment':<{width}}{'rate':>8}" + "".join(f"{role:>11}" for role in ROLES)
     print("\nat fixed rates (requests/s, ms)")
     print(f"{'deployment':<{width}}" + "".join(f"{c:>13}" for c in FIGURES))
     for name, result in summary.items():
         for row in result["fixed"]:
             print(f"{name:<{width}}" + "".join(f"{row[c]:>13,}" for c in FIGURES))
-    print("\nCPU-seconds per 1,000 orders placed, by role; database transactions per 1,000 orders")
-    print(f"{'deployment':<{width}}{'rate':>8}" + "".join(f"{r:>11}" for r in ROLES) + " txn/1k")
+    print("\nCPU-seconds per 1,000 orders placed, by role, at fixed rates and at the highest held;")
+    print("database transactions per 1,000 orders")
+    print(heading + " txn/1k")
     for name, result in summary.items():
-        for row in result["fixed"]:
-            costs = row["cpu_s_per_1k_orders"]
-            cells = "".join(f"{costs[r]:>11.3f}" if r in costs else f"{'-':>11}" for r in ROLES)
-            transactions = row.get("transactions_per_1k_orders")
-            cells += f"{transactions:>7,}" if transactions is not None else f"{'-':>7}"
-            print(f"{name:<{width}}{row['rate']:>8,}{cells}")
+        held = [result["held"]] if result["held"] else []
+        for row in result["fixed"] + held:
+            rate = f"{row['rate']:,.0f}" + ("*" if row in held else "")
+            transactions = row.get("transactions_per_1k_orders", "-")
+            cells = by_role(row["cpu_s_per_1k_orders"], 3) + f"{transactions:>7}"
+            print(f"{name:<{width}}{rate:>8}{cells}")
     print("\ncores busy at rest (no load)")
-    print(f"{'deployment':<{width}}{'':>8}" + "".join(f"{r:>11}" for r in ROLES))
+    print(heading)
     for name, result in summary.items():
-        idle = result["idle"]
-        cells = "".join(f"{idle[r]:>11.2f}" if r in idle else f"{'-':>11}" for r in ROLES)
-        print(f"{name:<{width}}{'':>8}{cells}")
+        print(f"{name:<{width}}{'0':>8}{by_role(result['idle'], 2)}")
     if not any(result["held"] for result in summary.values()):
         return
-    print("\nhighest rate held (p99 < 100 ms, no errors), and the cores each role kept busy at it")
-    print(f"{'deployment':<{width}}{'held':>8}{'p99_ms':>8}" + "".join(f"{r:>11}" for r in ROLES)
-          + " pressure  held in each run")  # fmt: skip
+    print("\nhighest rate held (p99 < 100 ms, no errors), with the cores each role kept busy at it")
+    print(heading + "  p99_ms pressure  held in each run")
     for name, result in summary.items():
+        runs = ", ".join(f"{rate:,.0f}" if rate else "none" for rate in result["held_rates"])
         row = result["held"]
         if row is None:
-            print(f"{name:<{width}}{'none':>8}")
+            print(f"{name:<{width}}{'none':>8}{'':>{11 * len(ROLES) + 17}}  {runs}")
             continue
-        cores = row["cores"]
-        cells = "".join(f"{cores[r]:>11.2f}" if r in cores else f"{'-':>11}" for r in ROLES)
-        runs = ", ".join(f"{rate:,.0f}" if rate else "none" for rate in result["held_rates"])
-        pressure = f"{row['cpu_pressure']:>9.2f}"
-        print(f"{name:<{width}}{row['rate']:>8,.0f}{row['p99_ms']:>8.1f}{cells}{pressure}  {runs}")
+        figures = f"{row['p99_ms']:>8.1f}{row['cpu_pressure']:>9.2f}"
+        print(f"{name:<{width}}{row['rate']:>8,.0f}{by_role(row['cores'], 2)}{figures}  {runs}")
+
+
+def by_role(values: dict[str, float], digits: int) -> str:
+    return "".join(f"{values[r]:>11.{digits}f}" if r in values else f"{'-':>11}" for r in ROLES)
