@@ -10,8 +10,9 @@ Without --url it starts each deployment named (see benchmarks.deployment) afresh
 `all`, one `bourse serve` running every role; `split`, one engine, one market data and, in
 turn, each number of api processes in --apis, the load spread over them request by request.
 After accounts are opened and 3 s of unmeasured warm-up at the first rate, each rate is held
-for --duration; --search then finds the highest rate held (p99 < 100 ms, no errors): up by half
-from the best rate held until one is not, then halving the gap (geometrically) to under 10%.
+for --duration; --search then finds the highest rate held (p99 < 100 ms, no errors): from the
+rates held so far, up by half until one fails (or from the first, down by a third until one
+holds), then the gap split in two (geometrically) until the rate failed is within 10% of it.
 For every rate it reports what each process spent, per 1,000 orders placed (benchmarks.counters),
 and before any, the cores each kept busy over 5 s without load.
 The tables show medians over the runs; the JSON holds every run's rows too.
