@@ -1,46 +1,58 @@
-"""Open-loop HTTP load against a running Bourse: signed order placements mixed with cancels and
-depth reads at a fixed request rate. Latency is measured from each request's intended send
-time, so a stalled server shows as latency instead of as a slower client. A 3 s warm-up at the
-first rate is not measured.
+"""Open-loop HTTP load against Bourse deployments: signed order placements mixed with cancels
+and depth reads at a fixed request rate. Latency is measured from each request's intended send
+time, so a stalled server shows as latency instead of as a slower client.
 
-    python -m benchmarks.http_load [--url URL | --adapters memory|local] [--rates 500,1000]
-                                   [--duration S] [--json PATH]
+    python -m benchmarks.http_load [--url URL[,URL...] | --adapters memory|local]
+        [--deployment all,split] [--apis 1,2] [--rates 500,1000] [--duration S] [--search]
+        [--runs R] [--json PATH]
 
-Without --url it starts `bourse serve --no-bots` on a free loopback port: on the memory
-adapters, or with `--adapters local` on a new PostgreSQL database (bourse_bench, dropped and
-migrated first; BOURSE_TEST_POSTGRES names the server) and Redis database 13.
+Without --url it starts each deployment named (see benchmarks.deployment) afresh for each run:
+`all`, one `bourse serve` running every role; `split`, one engine, one market data and, in
+turn, each number of api processes in --apis, the load spread over them request by request.
+After accounts are opened and 3 s of unmeasured warm-up at the first rate, each rate is held
+for --duration; --search then finds the highest rate held (p99 < 100 ms, no errors): from the
+rates held so far, up by half until one fails (or from the first, down by a third until one
+holds), then the gap split in two (geometrically) until the rate failed is within 10% of it.
+For every rate it reports what each process spent, per 1,000 orders placed (benchmarks.counters),
+and before any, the cores each kept busy over 5 s without load.
+The tables show medians over the runs; the JSON holds every run's rows too.
 """
 
 import argparse
 import asyncio
 import contextlib
 import json
+import math
 import os
 import random
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
-import redis
-from sqlalchemy import make_url, text
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from adapters.security.secret_box import SecretBox
 from adapters.security.signatures import sign
-from entrypoints.migrate import migrate
+from benchmarks.counters import Counters, spent
+from benchmarks.deployment import SYMBOL, Deployment, deployment
+from benchmarks.load_report import Row, medians, print_tables
 
-SYMBOL = "BTCUSDT"
 TRADERS = 8
+# The faucet's most, several times over: a long rate search leaves many orders resting.
+FUNDING = (("USDT", "1000000", 10), ("BTC", "100", 5))
 CONNECTIONS = 256
 MIX = (("place", 0.5), ("cancel", 0.25), ("depth", 0.25))
+UNKNOWN_ORDER = -2011  # Binance's code for a cancel of an order no longer open
 WARM_UP_S = 3.0
+IDLE_S = 5.0  # a window without load: what each process spends at rest
+SETTLE_S = 2.0  # between rates: the servers' queues drain, the database reports its counters
+HELD_P99_MS = 100.0
+GROWTH = 1.5  # the search's step up from the best rate held
+PRECISION = 1.1  # the search stops when the rate failed is within 10% of the rate held
+LOWEST_RATE = 10.0
 
 
 class Trader:
@@ -64,38 +76,37 @@ async def open_account(session: aiohttp.ClientSession, url: str, name: str) -> T
     bearer = {"Authorization": f"Bearer {token}"}
     async with session.post(f"{url}/api/v1/api-keys", json={}, headers=bearer) as response:
         key = await response.json()
-    for asset, amount in (("USDT", "1000000"), ("BTC", "100")):
-        body = {"asset": asset, "amount": amount}
-        async with session.post(f"{url}/api/v1/faucet", json=body, headers=bearer) as response:
-            assert response.status == 200, await response.text()
+    for asset, amount, times in FUNDING:
+        for _ in range(times):
+            body = {"asset": asset, "amount": amount}
+            async with session.post(f"{url}/api/v1/faucet", json=body, headers=bearer) as response:
+                assert response.status == 200, await response.text()
     return Trader(key["apiKey"], key["secretKey"])
 
 
 class Load:
-    def __init__(self, url: str, traders: list[Trader], seed: int) -> None:
-        self.url = url
+    def __init__(self, urls: list[str], traders: list[Trader], seed: int) -> None:
+        self.urls = urls
         self.traders = traders
         self.rng = random.Random(seed)
         self.latencies: list[float] = []
-        self.errors = 0
+        self.failures: Counter[str] = Counter()  # by request kind, answer status and code
+        self.placed = 0
         self.kinds = [kind for kind, _ in MIX]
         self.weights = [weight for _, weight in MIX]
 
-    async def one(self, session: aiohttp.ClientSession, intended: float) -> None:
+    async def one(self, session: aiohttp.ClientSession, url: str, intended: float) -> None:
         kind = self.rng.choices(self.kinds, self.weights)[0]
         trader = self.rng.choice(self.traders)
         try:
             if kind == "cancel" and trader.open_orders:
                 order_id = trader.open_orders.pop(self.rng.randrange(len(trader.open_orders)))
                 query, headers = trader.signed({"symbol": SYMBOL, "orderId": order_id})
-                async with session.delete(f"{self.url}/api/v3/order?{query}", headers=headers) as r:
-                    await r.read()
-                    ok = r.status == 200 or r.status == 400  # it may have filled meanwhile
+                request = session.delete(f"{url}/api/v3/order?{query}", headers=headers)
             elif kind == "depth":
-                async with session.get(f"{self.url}/api/v3/depth?symbol={SYMBOL}&limit=20") as r:
-                    await r.read()
-                    ok = r.status == 200
+                request = session.get(f"{url}/api/v3/depth?symbol={SYMBOL}&limit=20")
             else:
+                kind = "place"  # a cancel without an open order to cancel places one
                 side = self.rng.choice(("BUY", "SELL"))
                 offset = self.rng.randint(-10, 60) * (1 if side == "SELL" else -1)
                 params = {
@@ -105,20 +116,25 @@ class Load:
                 }  # fmt: skip
                 body, headers = trader.signed(params)
                 headers["Content-Type"] = "application/x-www-form-urlencoded"
-                async with session.post(
-                    f"{self.url}/api/v3/order", data=body, headers=headers
-                ) as r:
-                    answer = await r.json()
-                    ok = r.status == 200
-                    if ok:
-                        trader.open_orders.append(answer["orderId"])
-        except aiohttp.ClientError:
-            ok = False
+                request = session.post(f"{url}/api/v3/order", data=body, headers=headers)
+            async with request as response:
+                answer = await response.json()
+            if response.status == 200:
+                outcome = "ok"
+                if kind == "place":
+                    self.placed += 1
+                    trader.open_orders.append(answer["orderId"])
+            elif kind == "cancel" and answer.get("code") == UNKNOWN_ORDER:
+                outcome = "ok"  # it filled meanwhile
+            else:
+                outcome = f"{response.status} {answer.get('code')}"
+        except aiohttp.ClientError as error:
+            outcome = type(error).__name__
         self.latencies.append(time.perf_counter() - intended)
-        if not ok:
-            self.errors += 1
+        if outcome != "ok":
+            self.failures[f"{kind} {outcome}"] += 1
 
-    async def run(self, rate: float, duration: float) -> dict[str, float]:
+    async def run(self, rate: float, duration: float) -> Row:
         connector = aiohttp.TCPConnector(limit=CONNECTIONS)
         async with aiohttp.ClientSession(connector=connector) as session:
             start = time.perf_counter()
@@ -130,7 +146,8 @@ class Load:
                 delay = intended - time.perf_counter()
                 if delay > 0:
                     await asyncio.sleep(delay)
-                task = asyncio.create_task(self.one(session, intended))
+                url = self.urls[index % len(self.urls)]
+                task = asyncio.create_task(self.one(session, url, intended))
                 tasks.add(task)
                 task.add_done_callback(tasks.discard)
                 if time.perf_counter() >= next_report:
@@ -138,7 +155,7 @@ class Load:
                     print(
                         f"  {rate:>6.0f}/s  t={time.perf_counter() - start:4.1f}s  "
                         f"sent {index + 1:>7}  done {len(self.latencies):>7}  "
-                        f"errors {self.errors}",
+                        f"errors {self.failures.total()}",
                         file=sys.stderr,
                     )
             await asyncio.gather(*tasks)
@@ -155,110 +172,124 @@ class Load:
             "p90_ms": quantile(0.90),
             "p99_ms": quantile(0.99),
             "p999_ms": quantile(0.999),
-            "errors": self.errors,
+            "errors": self.failures.total(),
+            "failures": dict(self.failures),
+            "orders": self.placed,
+            "orders_per_s": round(self.placed / elapsed, 1),
         }
 
 
-def local_environment() -> dict[str, str]:
-    """A fresh database and Redis database for `--adapters local`."""
-    server = os.environ.get("BOURSE_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432")
-    url = f"{server}/bourse_bench"
-    asyncio.run(drop_database(url))
-    migrate(url)
-    redis_url = "redis://127.0.0.1:6379/13"
-    redis.Redis.from_url(redis_url).flushdb()
-    return {
-        "BOURSE_ADAPTERS": "local",
-        "BOURSE_DATABASE_URL": url,
-        "BOURSE_REDIS_URL": redis_url,
-        "BOURSE_SECRET_KEY": SecretBox.new_key(),
-    }
+def holds(row: Row) -> bool:
+    return bool(row["p99_ms"] < HELD_P99_MS and row["errors"] == 0)
 
 
-async def drop_database(url: str) -> None:
-    target = make_url(url)
-    server = create_async_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    async with server.connect() as connection:
-        await connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-    await server.dispose()
-
-
-@contextlib.contextmanager
-def local_server(adapters: str) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    environment = os.environ | {
-        "BOURSE_WEIGHT_PER_MINUTE": str(10**9),
-        "BOURSE_FAUCET": "1",
-        "BOURSE_WS_CONNECTIONS_PER_ADDRESS": str(10**6),  # every load client is on loopback
-    }
-    if adapters == "local":
-        environment |= local_environment()
-    command = [sys.executable, "-m", "entrypoints.cli", "serve", "--no-bots", "--port", str(port),
-               "--log-level", "warning"]  # fmt: skip
-    server = subprocess.Popen(command, env=environment, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while not serving(url):
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.2)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def serving(url: str) -> bool:
-    """Up, and running the market (its depth answers)."""
-    try:
-        with urllib.request.urlopen(f"{url}/api/v3/depth?symbol={SYMBOL}", timeout=1) as answer:
-            return bool(answer.status == 200)
-    except OSError:
-        return False
+async def highest_held(attempt: Callable[[float], Awaitable[Row]], tried: list[Row]) -> Row | None:
+    """The row of the highest rate held, trying rates beyond those `tried` (which it extends)."""
+    held = max((row for row in tried if holds(row)), key=lambda row: row["rate"], default=None)
+    above = [row for row in tried if not holds(row) and (not held or row["rate"] > held["rate"])]
+    failed = min(above, key=lambda row: row["rate"], default=None)
+    while True:
+        if failed is None:
+            assert held is not None
+            rate = held["rate"] * GROWTH
+        elif held is None:
+            rate = failed["rate"] / GROWTH
+            if rate < LOWEST_RATE:
+                return None
+        elif failed["rate"] <= held["rate"] * PRECISION:
+            return held
+        else:
+            rate = math.sqrt(held["rate"] * failed["rate"])
+        row = await attempt(round(rate, -1))
+        tried.append(row)
+        if holds(row):
+            held = row
+        else:
+            failed = row
 
 
 async def measure(
-    url: str, rates: list[float], duration: float, seed: int
-) -> list[dict[str, float]]:
+    where: Deployment, rates: list[float], duration: float, search: bool, seed: int
+) -> dict[str, Any]:
     async with aiohttp.ClientSession() as session:
-        traders = [await open_account(session, url, f"load{i}") for i in range(TRADERS)]
-    # Unmeasured: the server's pools, caches and prepared statements fill up first.
-    await Load(url, traders, seed).run(rates[0], WARM_UP_S)
-    results = []
-    for rate in rates:
-        results.append(await Load(url, traders, seed).run(rate, duration))
-    return results
+        traders = [await open_account(session, where.urls[0], f"load{i}") for i in range(TRADERS)]
+    # Unmeasured: the servers' pools, caches and prepared statements fill up first.
+    await Load(where.urls, traders, seed).run(rates[0], WARM_UP_S)
+    counters = Counters(where)
+
+    async def attempt(rate: float) -> Row:
+        before = await counters.read()
+        row = await Load(where.urls, traders, seed).run(rate, duration)
+        row |= spent(before, await counters.read(), row["orders"])
+        await asyncio.sleep(SETTLE_S)
+        return row
+
+    try:
+        await asyncio.sleep(SETTLE_S)
+        before = await counters.read()
+        await asyncio.sleep(IDLE_S)
+        idle = spent(before, await counters.read(), 0)["cores"]
+        fixed = [await attempt(rate) for rate in rates]
+        tried = list(fixed)
+        held = await highest_held(attempt, tried) if search else None
+    finally:
+        await counters.close()
+    return {"idle": idle, "fixed": fixed, "held": held, "steps": tried}
 
 
-def main(argv: list[str] | None = None) -> list[dict[str, float]]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", help="a running server; default: start one")
-    parser.add_argument("--adapters", choices=("memory", "local"), default="memory")
-    parser.add_argument("--rates", default="500", help="comma-separated requests/s to try")
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per rate")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--json", type=Path, help="write the result table as JSON here")
-    args = parser.parse_args(argv)
-    rates = [float(r) for r in args.rates.split(",")]
+def plans(args: argparse.Namespace) -> dict[str, tuple[str, int]]:
+    """The deployments to measure, by name: (kind, api processes)."""
+    if args.url:
+        return {args.url: ("url", 0)}
+    named = {}
+    for kind in args.deployment.split(","):
+        for apis in [int(n) for n in args.apis.split(",")] if kind == "split" else [1]:
+            named[f"split, api x{apis}" if kind == "split" else kind] = (kind, apis)
+    return named
+
+
+def run(args: argparse.Namespace, kind: str, apis: int) -> dict[str, Any]:
+    """One run, on a deployment started for it."""
+    rates = [float(rate) for rate in args.rates.split(",")]
     with contextlib.ExitStack() as stack:
-        url = args.url or stack.enter_context(local_server(args.adapters))
-        results = asyncio.run(measure(url, rates, args.duration, args.seed))
+        if kind == "url":
+            where = Deployment(args.url.split(","), {}, None)
+        else:
+            where = stack.enter_context(deployment(kind, args.adapters, apis))
+        return asyncio.run(measure(where, rates, args.duration, args.search, args.seed))
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="running api processes, comma-separated; default: start")
+    parser.add_argument("--adapters", choices=("memory", "local"), default="memory")
+    parser.add_argument("--deployment", default="all", help="comma-separated: all, split")
+    parser.add_argument("--apis", default="1", help="split: comma-separated api process counts")
+    parser.add_argument("--rates", default="500", help="comma-separated requests/s to hold")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per rate")
+    parser.add_argument("--search", action="store_true", help="find the highest rate held")
+    parser.add_argument("--runs", type=int, default=1, help="of each deployment, in turn")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", type=Path, help="write the results as JSON here")
+    args = parser.parse_args(argv)
+    named = plans(args)
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in named}
+    for number in range(1, args.runs + 1):
+        for name, (kind, apis) in named.items():
+            print(f"{name}: run {number} of {args.runs}", file=sys.stderr)
+            runs[name].append(run(args, kind, apis))
+    summary = {name: medians(results) for name, results in runs.items()}
     mix = ", ".join(f"{kind} {share:.0%}" for kind, share in MIX)
     print(
         f"http load ({args.url or args.adapters}): {mix}; {args.duration:.0f} s per rate; "
-        "latency from intended send time"
+        f"latency from intended send time; medians of {args.runs} run(s); {os.cpu_count()} "
+        "cores shared by the client and the servers"
     )
-    columns = ("rate", "achieved_rps", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "errors")
-    print("".join(f"{c:>14}" for c in columns))
-    for result in results:
-        print("".join(f"{result[c]:>14,}" for c in columns))
+    print_tables(summary)
+    result = {"arguments": vars(args) | {"json": str(args.json)}, "medians": summary, "runs": runs}
     if args.json:
-        table = results[0] if len(results) == 1 else results
-        args.json.write_text(json.dumps(table, indent=2) + "\n")
-    return results
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    return result
 
 
 if __name__ == "__main__":

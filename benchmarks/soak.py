@@ -25,7 +25,8 @@ from typing import Any
 
 import aiohttp
 
-from benchmarks.http_load import Trader, open_account, serving
+from benchmarks.deployment import serving
+from benchmarks.http_load import Trader, open_account
 
 
 def resident_mb(pid: int) -> float:

@@ -19,7 +19,8 @@ from typing import Any
 import aiohttp
 import websockets
 
-from benchmarks.http_load import Trader, local_server, open_account
+from benchmarks.deployment import deployment
+from benchmarks.http_load import Trader, open_account
 
 SYMBOL = "BTCUSDT"
 STREAMS = "btcusdt@trade/btcusdt@depth@100ms"
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--json", type=Path, help="write the result table as JSON here")
     args = parser.parse_args(argv)
     with contextlib.ExitStack() as stack:
-        url = args.url or stack.enter_context(local_server(args.adapters))
+        url = args.url or stack.enter_context(deployment("all", args.adapters)).urls[0]
         result = asyncio.run(measure(url, args.clients, args.rate, args.duration))
     print(f"ws fan-out: {STREAMS}, {args.duration:.0f} s; latency from trade time to receipt")
     print("".join(f"{key:>17}" for key in result))
