@@ -15,6 +15,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from application.errors import Unavailable
 
 TIMEOUT_S = 0.5
+MAX_CONNECTIONS = 100  # per process
+POOL_WAIT_S = 2.0  # the longest a command waits for a pooled connection to be free
 HEALTH_CHECK_INTERVAL_S = 15
 # A replica refuses writes for the moments of a failover: out of reach too, for a while.
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ReadOnlyError, OSError)
@@ -23,9 +25,13 @@ logger = logging.getLogger(__name__)
 
 
 def connect(url: str) -> redis.Redis:
-    """A pooled client for `url`; it connects on first use, not here."""
-    return redis.from_url(
+    """A pooled client for `url`; it connects on first use, not here. A burst of commands
+    beyond the pool's connections waits for one to be free (an engine answers a batch of
+    hundreds of commands at once) instead of failing as if Redis were out of reach."""
+    pool = redis.BlockingConnectionPool.from_url(
         url,
+        max_connections=MAX_CONNECTIONS,
+        timeout=POOL_WAIT_S,
         socket_connect_timeout=TIMEOUT_S,
         socket_timeout=TIMEOUT_S,
         health_check_interval=HEALTH_CHECK_INTERVAL_S,
@@ -33,6 +39,7 @@ def connect(url: str) -> redis.Redis:
         # only keep callers waiting while Redis is down.
         retry=Retry(NoBackoff(), 1),
     )
+    return redis.Redis(connection_pool=pool)
 
 
 def channel_name(client: redis.Redis, name: str) -> str:

@@ -4,18 +4,11 @@ process under load has hundreds of requests in flight."""
 
 import asyncio
 
-import pytest
-
 from adapters.redis.client import connect
 
 BURST = 300
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="redis-py 8 pools hold at most 100 connections and refuse the next at once "
-    "(MaxConnectionsError, 'Too many connections'), which reads as Redis out of reach",
-)
 async def test_a_burst_of_commands_waits_for_connections_instead_of_failing(
     redis_url: str,
 ) -> None:
