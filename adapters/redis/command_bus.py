@@ -48,6 +48,9 @@ RETRY_SECONDS = 0.5
 # reply comes after the client's socket timeout (the process paused, its CPU starved) is
 # dropped and retried by the client, and what Redis delivered to it stays pending, unseen.
 RECOVER_EVERY_S = 1.0
+# Python 3.11's asyncio.wait_for, in which the Redis client wraps its writes, drops a
+# cancellation that comes as the write completes (CPython gh-86296, fixed in 3.12): the loops
+# below also end at their next turn once told to stop, or a stop could wait for ever.
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +80,7 @@ class RedisCommandBus:
         self._name = process_name()
         self._waiting: dict[str, asyncio.Future[Applied | Exception]] = {}
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     async def submit(self, command: MarketCommand) -> Applied:
         symbol = symbol_of(command)
@@ -111,14 +115,16 @@ class RedisCommandBus:
 
     async def stop(self) -> None:
         if self._task is not None:
+            self._stopping = True
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
+            self._stopping = False
 
     async def _read_answers(self) -> None:
         key = ANSWERS + self._name
         last = "0-0"
-        while True:
+        while not self._stopping:
             try:
                 found: Any = await self._client.xread({key: last}, count=1000, block=READ_BLOCK_MS)
                 await self._client.expire(key, ANSWERS_LAPSE_S)
@@ -148,21 +154,24 @@ class RedisCommandConsumer:
         self._answering: set[asyncio.Task[None]] = set()
         self._taken: set[bytes] = set()  # entries being answered
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=f"commands-{self._engine.symbol}")
 
     async def stop(self) -> None:
         if self._task is not None:
+            self._stopping = True
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
+            self._stopping = False
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
         claimed = False
         recovered_at = loop.time()
-        while True:
+        while not self._stopping:
             if not self._engine.serving:
                 claimed = False
                 await asyncio.sleep(READ_BLOCK_MS / 1000)

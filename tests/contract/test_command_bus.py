@@ -168,3 +168,19 @@ async def test_a_command_whose_delivery_was_cut_short_is_still_answered(
         sender.close()
     ((command_id, applied),) = await answers(client, 1)
     assert command_id == "stalled" and isinstance(applied, Applied)
+
+
+async def test_a_consumer_stops_at_whatever_step_it_is_stopped(
+    engine: MarketEngine, client: redis.Redis
+) -> None:
+    """Python 3.11's asyncio.wait_for, in which the Redis client wraps its writes, drops a
+    cancellation that comes as the write completes (CPython gh-86296, fixed in 3.12): a stop
+    that relied on cancelling the consumer alone then waited for ever, and the process's
+    shutdown with it. Stopped after each of its first steps, the consumer stops every time."""
+    for steps in range(20):
+        consumer = RedisCommandConsumer(client, engine, "stopping")
+        consumer.start()
+        for _ in range(steps):
+            await asyncio.sleep(0)
+        async with asyncio.timeout(2):
+            await consumer.stop()
