@@ -200,7 +200,10 @@ async def highest_held(attempt: Callable[[float], Awaitable[Row]], tried: list[R
             return held
         else:
             rate = math.sqrt(held["rate"] * failed["rate"])
-        row = await attempt(round(rate, -1))
+        rate = round(rate, -1)
+        if any(row["rate"] == rate for row in tried):
+            return held  # rates go in steps of ten: none left between those held and failed
+        row = await attempt(rate)
         tried.append(row)
         if holds(row):
             held = row
