@@ -10,12 +10,14 @@ commands are refused at once as unavailable, never half applied."""
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Sequence
 
 from attrs import define, field
 
+from application import metrics
 from application.bus import Applied, MarketCommand, decode_answer, encode_answer
-from application.errors import BackendTimeout, MarketUnavailable, Unavailable
+from application.errors import BackendTimeout, LeaseLost, MarketUnavailable, Unavailable
 from application.ledger_sync import LedgerSync
 from application.ports import Clock, UnitOfWorkFactory
 from application.projection import record_events
@@ -136,9 +138,12 @@ class MarketEngine:
             batch = [pending]
             while len(batch) < MAX_BATCH and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
+            metrics.engine_queue.labels(self.symbol).set(self._queue.qsize())
             try:
                 await self._apply(batch)
             except Exception as error:
+                if isinstance(error, LeaseLost):
+                    metrics.engine_fenced.labels(self.symbol).inc()
                 # Most likely the store is out of reach: nothing was committed, so nothing of
                 # the batch happened; the market is rebuilt before it takes commands again.
                 self._trouble("batch failed; rebuilding", error)
@@ -160,6 +165,8 @@ class MarketEngine:
             await self._restore(lease)
         self._lease = lease
         self._serving = True
+        metrics.engine_takeovers.labels(self.symbol).inc()
+        metrics.engine_serving.labels(self.symbol).set(1)
         self.relay.symbols.add(self.symbol)
         self.relay.notify()  # what an earlier owner committed and never relayed
         self._store_down = False
@@ -206,6 +213,7 @@ class MarketEngine:
 
     def _stand_down(self) -> None:
         self._serving = False
+        metrics.engine_serving.labels(self.symbol).set(0)
         self.relay.symbols.discard(self.symbol)
         self._lease = None
         self._refuse_queued()
@@ -270,14 +278,20 @@ class MarketEngine:
         async with self.sync.batch():
             touched: set[int] = set()  # accounts changed in memory, not yet committed
             try:
+                started = time.perf_counter()
                 for pending in batch:
                     try:
                         pending.applied = await self._attempt(pending.command, touched)
                     except DomainError as error:
                         _answer(pending.reply, error=error)
                 done = [p for p in batch if p.applied is not None]
+                applied_at = time.perf_counter()
+                metrics.engine_apply_seconds.labels(self.symbol).observe(applied_at - started)
                 if done:
                     await self._commit(done)
+                    committed = time.perf_counter() - applied_at
+                    metrics.engine_commit_seconds.labels(self.symbol).observe(committed)
+                    metrics.engine_batch.labels(self.symbol).observe(len(done))
             finally:
                 self.sync.settled(touched)
         if not done:

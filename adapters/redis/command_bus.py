@@ -15,12 +15,14 @@ import logging
 import os
 import secrets
 import socket
+import time
 from typing import Any
 
 import redis.asyncio as redis
 from redis.exceptions import ResponseError
 
 from adapters.redis.client import UNREACHABLE, reachable
+from application import metrics
 from application.bus import (
     Applied,
     MarketCommand,
@@ -103,6 +105,7 @@ class RedisCommandBus:
                 )
             result = await asyncio.wait_for(answer, self._timeout_ms / 1000)
         except TimeoutError:
+            metrics.bus_timeouts.labels(symbol).inc()
             raise BackendTimeout() from None
         finally:
             self._waiting.pop(command_id, None)
@@ -232,6 +235,9 @@ class RedisCommandConsumer:
                 continue
             self._taken.add(entry_id)
             delivery, command = decode_delivery(fields[b"d"])
+            sent_ms = int(entry_id.split(b"-", 1)[0])  # the id Redis gave: its clock at XADD
+            lag_s = max(0.0, time.time() - sent_ms / 1000)
+            metrics.bus_lag_seconds.labels(self._engine.symbol).observe(lag_s)
             answer = self._in_flight.get(delivery.command_id)
             if answer is None:  # the same command delivered twice waits for one answer
                 answer = self._engine.enqueue(command, delivery.command_id, delivery.deadline)
