@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 
 from attrs import define, field
+from opentelemetry.trace import SpanContext
 
 from application import metrics
 from application.bus import Applied, MarketCommand, decode_answer, encode_answer
@@ -24,6 +25,7 @@ from application.projection import record_events
 from application.rebuild import rebuild_market
 from application.records import Depth, Lease
 from application.relay import Relay
+from application.tracing import current_origin, links, tracer
 from domain.commands import CancelReplace
 from domain.errors import DomainError, InsufficientBalance
 from domain.events import Trade
@@ -48,6 +50,7 @@ class _Pending:
     reply: "asyncio.Future[Applied]"
     command_id: str | None = None  # given by a sender that may deliver the command again
     deadline: int | None = None
+    origin: SpanContext | None = None  # the span of the request the command serves
     applied: Applied | None = None
 
 
@@ -77,10 +80,14 @@ class MarketEngine:
     async def submit(self, command: MarketCommand) -> Applied:
         """Queues a command and waits until its effects are committed; raises the domain's
         error if it was refused, and then nothing changed."""
-        return await self.enqueue(command)
+        return await self.enqueue(command, origin=current_origin())
 
     def enqueue(
-        self, command: MarketCommand, command_id: str | None = None, deadline: int | None = None
+        self,
+        command: MarketCommand,
+        command_id: str | None = None,
+        deadline: int | None = None,
+        origin: SpanContext | None = None,
     ) -> "asyncio.Future[Applied]":
         """Queues a command at once, behind those queued before it; the future is its answer.
         A command with an id already committed is answered from the record; one still queued
@@ -89,8 +96,12 @@ class MarketEngine:
         if not self._serving:
             reply.set_exception(MarketUnavailable(self.symbol))
         else:
-            self._queue.put_nowait(_Pending(command, reply, command_id, deadline))
+            self._queue.put_nowait(_Pending(command, reply, command_id, deadline, origin))
         return reply
+
+    @property
+    def _traced(self) -> dict[str, str]:
+        return {"bourse.symbol": self.symbol}
 
     @property
     def serving(self) -> bool:
@@ -140,7 +151,12 @@ class MarketEngine:
                 batch.append(self._queue.get_nowait())
             metrics.engine_queue.labels(self.symbol).set(self._queue.qsize())
             try:
-                await self._apply(batch)
+                with tracer.start_as_current_span(
+                    "engine.batch",
+                    links=links([pending.origin for pending in batch]),
+                    attributes={"bourse.symbol": self.symbol, "bourse.commands": len(batch)},
+                ):
+                    await self._apply(batch)
             except Exception as error:
                 if isinstance(error, LeaseLost):
                     metrics.engine_fenced.labels(self.symbol).inc()
@@ -279,16 +295,18 @@ class MarketEngine:
             touched: set[int] = set()  # accounts changed in memory, not yet committed
             try:
                 started = time.perf_counter()
-                for pending in batch:
-                    try:
-                        pending.applied = await self._attempt(pending.command, touched)
-                    except DomainError as error:
-                        _answer(pending.reply, error=error)
+                with tracer.start_as_current_span("engine.apply", attributes=self._traced):
+                    for pending in batch:
+                        try:
+                            pending.applied = await self._attempt(pending.command, touched)
+                        except DomainError as error:
+                            _answer(pending.reply, error=error)
                 done = [p for p in batch if p.applied is not None]
                 applied_at = time.perf_counter()
                 metrics.engine_apply_seconds.labels(self.symbol).observe(applied_at - started)
                 if done:
-                    await self._commit(done)
+                    with tracer.start_as_current_span("engine.commit", attributes=self._traced):
+                        await self._commit(done)
                     committed = time.perf_counter() - applied_at
                     metrics.engine_commit_seconds.labels(self.symbol).observe(committed)
                     metrics.engine_batch.labels(self.symbol).observe(len(done))

@@ -3,10 +3,11 @@
 from attrs import define
 from msgspec.structs import replace
 
-from application.bus import Applied, CommandBus, MarketCommand
+from application.bus import Applied, CommandBus, MarketCommand, symbol_of
 from application.metrics import order_commands
 from application.ports import Clock, IdSource, UnitOfWorkFactory
 from application.records import OrderRecord
+from application.tracing import tracer
 from domain.commands import AmendOrder, CancelOrder, CancelReplace, PlaceOrder
 from domain.errors import DomainError, MarketClosed, UnknownMarket, UnknownOrder
 from domain.events import OrderAccepted, OrderUpdated, Trade
@@ -115,8 +116,10 @@ class Trading:
     async def _submit(self, kind: str, command: MarketCommand) -> Applied:
         """Hands the command to its market's engine, counted by kind and outcome: accepted,
         or the name of the refusal."""
+        attributes = {"bourse.command": kind, "bourse.symbol": symbol_of(command)}
         try:
-            applied = await self.bus.submit(command)
+            with tracer.start_as_current_span("order.submit", attributes=attributes):
+                applied = await self.bus.submit(command)
         except Exception as error:
             order_commands.labels(kind, type(error).__name__).inc()
             raise

@@ -10,7 +10,7 @@ from pathlib import Path
 import uvicorn
 
 from adapters.security.secret_box import SecretBox
-from entrypoints import logs
+from entrypoints import logs, tracing
 from entrypoints.api.app import create_ops_app
 from entrypoints.api.transport import server_options
 from entrypoints.demo import run_demo
@@ -76,6 +76,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     elif args.command == "serve":
         logs.configure(args.role, args.log_level)
         settings = _settings(args.adapters, args.role, None)
+        tracing.configure(args.role, settings.trace_sample_ratio)
         bots = settings.adapters == "memory" and not args.no_bots
         app, container = build_app(settings, bots=bots)
         public = uvicorn.Server(_config(app, settings, args.host, args.port, args.log_level))
@@ -91,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         logs.configure(args.command, args.log_level)
         markets = getattr(args, "markets", None)
         settings = _settings(args.adapters, args.command, markets.split(",") if markets else None)
+        tracing.configure(args.command, settings.trace_sample_ratio)
         app, _ = build_ops_app(settings)
         uvicorn.Server(_config(app, settings, args.ops_host, args.ops_port, args.log_level)).run()
     elif args.command == "migrate":

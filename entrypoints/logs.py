@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 import structlog
+from opentelemetry import trace
 from structlog.types import EventDict, Processor, WrappedLogger
 
 FORMATS = ("json", "console")
@@ -34,6 +35,7 @@ def configure(role: str, level: str = "info") -> None:
         structlog.stdlib.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         _with_role(role),
+        _with_trace,
         _access_fields,
         _redact,
     ]
@@ -68,6 +70,14 @@ def _with_role(role: str) -> Processor:
         return event
 
     return add_role
+
+
+def _with_trace(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
+    """The trace id of the span the line is logged in, when one is recorded."""
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid:
+        event.setdefault("trace_id", f"{context.trace_id:032x}")
+    return event
 
 
 def _access_fields(_: WrappedLogger, __: str, event: EventDict) -> EventDict:

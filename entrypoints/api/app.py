@@ -25,6 +25,7 @@ from entrypoints.api.order_changes import OrderChangeController
 from entrypoints.api.orders import OrderController
 from entrypoints.api.request_ids import logged_with_request_id, request_id_header
 from entrypoints.api.streams import Delivery, combined_streams, raw_stream, raw_streams
+from entrypoints.api.traces import traced
 from entrypoints.api.user_stream import UserStreamController
 from entrypoints.api.users import UserController
 from entrypoints.api.wallet import WalletController
@@ -93,6 +94,7 @@ def create_app(
         middleware=[
             logged_with_request_id,
             measured,
+            traced,
             DefineMiddleware(BodyDeadline, seconds=container.config.read_timeout_s()),
         ],
         request_max_body_size=MAX_BODY_BYTES,
