@@ -104,6 +104,15 @@ class MarketEngine:
         return {"bourse.symbol": self.symbol}
 
     @property
+    def running(self) -> bool:
+        """Serving its market or standing by to take it over."""
+        return self._task is not None and not self._task.done()
+
+    @property
+    def queued(self) -> int:
+        return self._queue.qsize()
+
+    @property
     def serving(self) -> bool:
         return self._serving
 
