@@ -55,13 +55,17 @@ def deployment(
     """`extra`: more environment for every process of the deployment."""
     if kind == "split" and adapters != "local":
         raise ValueError("the split deployment runs on PostgreSQL and Redis: --adapters local")
-    environment = os.environ | dict(extra or {}) | {
-        "BOURSE_WEIGHT_PER_MINUTE": str(10**9),
-        "BOURSE_FAUCET": "1",
-        "BOURSE_WS_CONNECTIONS_PER_ADDRESS": str(10**6),  # every load client is on loopback
-        "BOURSE_JWT_SECRET": secrets.token_hex(32),
-        "BOURSE_ADAPTERS": adapters,
-    }
+    environment = (
+        os.environ
+        | dict(extra or {})
+        | {
+            "BOURSE_WEIGHT_PER_MINUTE": str(10**9),
+            "BOURSE_FAUCET": "1",
+            "BOURSE_WS_CONNECTIONS_PER_ADDRESS": str(10**6),  # every load client is on loopback
+            "BOURSE_JWT_SECRET": secrets.token_hex(32),
+            "BOURSE_ADAPTERS": adapters,
+        }
+    )
     processes: dict[str, int] = {}
     database_url = None
     with contextlib.ExitStack() as stack, tempfile.TemporaryDirectory() as logs:

@@ -18,6 +18,8 @@ STORES = {
     ("aws_secretsmanager_secret", "bourse-production-cache-auth-token"),
     ("aws_kms_key", "bourse-production data encryption"),
 }
+
+
 def metrics_of(role: str) -> tuple[str, str]:
     """The log group a service's collector writes its metrics to, and no other's."""
     return ("aws_cloudwatch_log_group", f"/bourse-production/metrics/{role}")
