@@ -24,6 +24,7 @@ from entrypoints.api.order_changes import OrderChangeController
 from entrypoints.api.orders import OrderController
 from entrypoints.api.request_ids import request_id_header
 from entrypoints.api.streams import Delivery, combined_streams, raw_stream, raw_streams
+from entrypoints.api.two_factor import TwoFactorController
 from entrypoints.api.user_stream import UserStreamController
 from entrypoints.api.users import UserController
 from entrypoints.api.wallet import WalletController
@@ -38,6 +39,7 @@ REST_ROUTES = [
     OrderChangeController,
     AccountController,
     UserController,
+    TwoFactorController,
     WalletController,
     AdminController,
 ]
