@@ -76,6 +76,13 @@ class Accounts:
             raise InvalidToken("Invalid or expired refresh token.")
         return await self._start_session(session.user_id)
 
+    async def end_session(self, refresh_token: str) -> None:
+        """Logs out the session of a refresh token, as a browser holding only that can."""
+        await self.sessions.take(refresh_token, self.clock.now())
+
+    def csrf_token(self, refresh_token: str) -> str:
+        return self.tokens.csrf_token(refresh_token)
+
     async def logout(self, access_token: str) -> None:
         _, session_id = self.tokens.read(access_token, self.clock.now())
         await self.sessions.revoke(session_id)

@@ -54,6 +54,11 @@ class TokenService(Protocol):
         """(user id, session id) of a valid token; raises `InvalidToken` otherwise."""
         ...
 
+    def csrf_token(self, refresh_token: str) -> str:
+        """The token a browser sends in a header beside its refresh token's cookie: only a
+        page of the exchange's own origin can read it, from the cookie set beside the other."""
+        ...
+
 
 class OneTimePasswords(Protocol):
     """Time-based one-time passwords (RFC 6238) as authenticator apps make them."""

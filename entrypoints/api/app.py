@@ -14,6 +14,7 @@ from litestar.types import Message, Scope
 
 from entrypoints.api.account import AccountController
 from entrypoints.api.admin import AdminController
+from entrypoints.api.browser_session import BrowserSessionController
 from entrypoints.api.errors import EXCEPTION_HANDLERS, log_websocket_error
 from entrypoints.api.gate import USED_WEIGHT
 from entrypoints.api.health import health_routes
@@ -39,6 +40,7 @@ REST_ROUTES = [
     OrderChangeController,
     AccountController,
     UserController,
+    BrowserSessionController,
     TwoFactorController,
     WalletController,
     AdminController,
