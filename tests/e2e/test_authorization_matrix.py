@@ -57,9 +57,12 @@ MATRIX: dict[Route, tuple[Attack, ...]] = {
             "/api/v1/faucet", json={"asset": "BTC", "amount": "1", "uid": str(s.owner.user_id)},
             headers=bearer(s.intruder_tokens["access_token"])), 400, -1104),
     ),
-    # USER_STREAM routes take an API key alone, as on Binance: its holder is its account.
+    # USER_STREAM routes take an API key alone, as on Binance, or a login's access token: its
+    # holder is its account.
     ("POST", USER_STREAM): (
         anonymous("POST", USER_STREAM, -2014),
+        Attack("the owner's refresh token as an access token", lambda s: s.client.post(
+            USER_STREAM, headers=bearer(s.owner_tokens["refresh_token"])), 401, -1002),
         Attack("the owner's account id as a parameter", lambda s: s.client.post(
             f"{USER_STREAM}?uid={s.owner.user_id}",
             headers={"X-MBX-APIKEY": s.intruder.key.api_key}), 400, -1104),
