@@ -3,6 +3,7 @@
 import ipaddress
 import os
 import secrets
+from pathlib import Path
 
 from attrs import frozen
 
@@ -10,6 +11,8 @@ ADAPTER_MODES = ("memory", "local", "aws")
 MINUTE_MS = 60_000
 DEFAULT_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/bourse"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+# Where `make web` builds the page in a checkout; an image puts it elsewhere (BOURSE_WEB_DIST).
+WEB_DIST = Path(__file__).resolve().parents[1] / "web" / "dist"
 
 
 def database_url() -> str:
@@ -41,6 +44,7 @@ class Settings:
     role: str = "all"  # what this process runs: see `entrypoints.roles`
     command_timeout_ms: int = 5000  # how long an order waits for its engine's answer
     markets: list[str] | None = None  # those the engine role competes for; None: every one
+    web_dist: str = str(WEB_DIST)  # the built web page (`make web`)
 
     @classmethod
     def from_env(
@@ -71,6 +75,7 @@ class Settings:
             role=role,
             markets=markets,
             command_timeout_ms=int(os.environ.get("BOURSE_COMMAND_TIMEOUT_MS", "5000")),
+            web_dist=os.environ.get("BOURSE_WEB_DIST") or str(WEB_DIST),
         )
 
 

@@ -3,6 +3,7 @@
 import gc
 from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from litestar import Litestar
 from litestar.channels import ChannelsPlugin
@@ -23,6 +24,7 @@ from entrypoints.api.limits import MAX_BODY_BYTES, BodyDeadline
 from entrypoints.api.market import MarketController
 from entrypoints.api.order_changes import OrderChangeController
 from entrypoints.api.orders import OrderController
+from entrypoints.api.page import page_routes
 from entrypoints.api.request_ids import request_id_header
 from entrypoints.api.streams import Delivery, combined_streams, raw_stream, raw_streams
 from entrypoints.api.two_factor import TwoFactorController
@@ -84,6 +86,7 @@ def create_app(
             *health_routes(container),
             *(STREAM_ROUTES if "websocket" in serves else []),
             *(REST_ROUTES if "api" in serves else []),
+            *(page_routes(Path(container.config.web_dist())) if "api" in serves else []),
         ],
         dependencies={
             "services": Provide(lambda: container.services(), use_cache=True, sync_to_thread=False),

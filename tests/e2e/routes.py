@@ -39,6 +39,11 @@ PUBLIC: frozenset[Route] = frozenset({
     ("POST", "/api/v1/auth/session"),
     ("POST", "/api/v1/auth/session/refresh"),
     ("DELETE", "/api/v1/auth/session"),
+    # The web page and its assets: files, the same for everyone.
+    ("GET", "/"),
+    ("GET", "/trade/{symbol:str}"),
+    ("GET", "/static/assets/{file_path:path}"),
+    ("HEAD", "/static/assets/{file_path:path}"),
     (WEBSOCKET, "/ws"),
     (WEBSOCKET, "/stream"),
     # Market streams, or a user data stream whose listen key is its only credential, as on

@@ -1,0 +1,15 @@
+// The page's assets, built to dist/ with content-hashed names under /static/; the app serves
+// dist/index.html at / and /trade/{symbol}, and dist/assets/ at /static/assets/.
+import { defineConfig } from "vite";
+
+export default defineConfig({
+  base: "/static/",
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    // No inline scripts or styles, whatever their size: the Content-Security-Policy allows
+    // only files of the page's own origin.
+    assetsInlineLimit: 0,
+    modulePreload: { polyfill: false },
+  },
+});
