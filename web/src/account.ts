@@ -96,12 +96,26 @@ export class AccountPanel {
       try {
         this.entry.balances = await balances(this.session);
         const shown = await this.render();
-        if (generation === this.pending) this.content.replaceChildren(shown);
+        shown.dataset.shows = this.view;
+        if (generation === this.pending) this.update(shown);
       } catch (caught) {
         this.say(String(caught instanceof Error ? caught.message : caught));
       }
     })();
   };
+
+  /** Shows a view; the view shown already gets only its live parts anew, so that what the
+   *  user is typing in its forms stays. */
+  private update(shown: HTMLElement): void {
+    const current = this.content.firstElementChild as HTMLElement | null;
+    if (current?.dataset.shows !== shown.dataset.shows) {
+      this.content.replaceChildren(shown);
+      return;
+    }
+    shown.querySelectorAll<HTMLElement>("[data-live]").forEach((part) => {
+      current.querySelector(`[data-live="${part.dataset.live}"]`)?.replaceWith(part);
+    });
+  }
 
   private async render(): Promise<HTMLElement> {
     const market = this.market!;

@@ -32,6 +32,11 @@ interface MyTrade {
 
 type Say = (text: string) => void;
 
+/** All of the view is live: shown anew on every change of the account. */
+function live(content: HTMLElement): HTMLElement {
+  return h("div", {}, h("div", { "data-live": "list" }, content));
+}
+
 export async function openOrders(session: Session, markets: Map<string, Market>, say: Say, changed: () => void): Promise<HTMLElement> {
   const orders = await session.call<Order[]>("GET", "/api/v3/openOrders");
   const rows = orders.map((order) => {
@@ -79,8 +84,7 @@ export async function openOrders(session: Session, markets: Map<string, Market>,
     line.dataset.orderId = String(order.orderId);
     return line;
   });
-  if (!rows.length) return h("p", { id: "no-open-orders" }, "No open orders.");
-  return table(["Market", "Side", "Type", "Price", "Quantity", "Filled", ""], rows, "Open orders");
+  return live(rows.length ? table(["Market", "Side", "Type", "Price", "Quantity", "Filled", ""], rows, "Open orders") : h("p", {}, "No open orders."));
 }
 
 export async function orderHistory(session: Session, market: Market): Promise<HTMLElement> {
@@ -98,7 +102,7 @@ export async function orderHistory(session: Session, market: Market): Promise<HT
     line.dataset.orderId = String(order.orderId);
     return line;
   });
-  return table(["Time", "Side", "Type", "Price", "Quantity", "Filled", "Status"], rows, `Orders on ${market.symbol}`);
+  return live(table(["Time", "Side", "Type", "Price", "Quantity", "Filled", "Status"], rows, `Orders on ${market.symbol}`));
 }
 
 export async function tradeHistory(session: Session, market: Market): Promise<HTMLElement> {
@@ -114,5 +118,5 @@ export async function tradeHistory(session: Session, market: Market): Promise<HT
     line.dataset.orderId = String(trade.orderId);
     return line;
   });
-  return table(["Time", "Side", "Price", "Quantity", "Fee"], rows, `Trades on ${market.symbol}`);
+  return live(table(["Time", "Side", "Price", "Quantity", "Fee"], rows, `Trades on ${market.symbol}`));
 }

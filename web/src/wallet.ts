@@ -79,8 +79,12 @@ export async function walletView(
   return h(
     "div",
     { class: "wallet" },
-    h("p", { class: "total" }, "Portfolio value: ", h("strong", { id: "portfolio-value" }, `${fmt(dec(portfolio.total), 2)} ${portfolio.asset}`)),
-    table(["Asset", "Free", "Locked", "Value (USDT)"], rows, "Balances"),
+    h(
+      "div",
+      { "data-live": "balances" },
+      h("p", { class: "total" }, "Portfolio value: ", h("strong", { id: "portfolio-value" }, `${fmt(dec(portfolio.total), 2)} ${portfolio.asset}`)),
+      table(["Asset", "Free", "Locked", "Value (USDT)"], rows, "Balances"),
+    ),
     h("form", { class: "inline", id: "faucet-form", onsubmit: take as EventListener }, h("h3", {}, "Demo faucet"), field("Asset", asset), field("Amount", amount), h("button", { type: "submit" }, "Take funds")),
     h("div", { class: "inline" }, h("h3", {}, "Statement"), field("Asset", statementAsset), h("button", { type: "button", id: "download-statement", onclick: download as EventListener }, "Download CSV")),
   );
