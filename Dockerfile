@@ -6,12 +6,15 @@
 
 # The web page, built from its sources and pinned packages; only the built files go further.
 FROM node:22-bookworm-slim AS web
+# Where the page's assets are served from, when not by the app itself at /static/ (the AWS
+# environment: its CloudFront name, https://static.DOMAIN/).
+ARG ASSETS_URL=""
 WORKDIR /web
 COPY web/package.json web/package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY web/index.html web/vite.config.js ./
 COPY web/src src
-RUN npm run build
+RUN BOURSE_ASSETS_URL="$ASSETS_URL" npm run build
 
 FROM python:3.11-slim-bookworm AS build
 # Runtime extras of the package to install, comma-separated (empty: the core package only).

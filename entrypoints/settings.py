@@ -45,6 +45,10 @@ class Settings:
     command_timeout_ms: int = 5000  # how long an order waits for its engine's answer
     markets: list[str] | None = None  # those the engine role competes for; None: every one
     web_dist: str = str(WEB_DIST)  # the built web page (`make web`)
+    # Where the page's assets and streams are when not on the page's own origin (in `aws`:
+    # CloudFront, and the load balancer's WebSocket name).
+    assets_origin: str | None = None
+    streams_url: str | None = None
 
     @classmethod
     def from_env(
@@ -76,6 +80,8 @@ class Settings:
             markets=markets,
             command_timeout_ms=int(os.environ.get("BOURSE_COMMAND_TIMEOUT_MS", "5000")),
             web_dist=os.environ.get("BOURSE_WEB_DIST") or str(WEB_DIST),
+            assets_origin=os.environ.get("BOURSE_ASSETS_ORIGIN") or None,
+            streams_url=os.environ.get("BOURSE_STREAMS_URL") or None,
         )
 
 

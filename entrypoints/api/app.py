@@ -24,7 +24,7 @@ from entrypoints.api.limits import MAX_BODY_BYTES, BodyDeadline
 from entrypoints.api.market import MarketController
 from entrypoints.api.order_changes import OrderChangeController
 from entrypoints.api.orders import OrderController
-from entrypoints.api.page import page_routes
+from entrypoints.api.page import PageOrigins, page_routes
 from entrypoints.api.request_ids import request_id_header
 from entrypoints.api.streams import Delivery, combined_streams, raw_stream, raw_streams
 from entrypoints.api.two_factor import TwoFactorController
@@ -65,6 +65,8 @@ def create_app(
 ) -> Litestar:
     """The app of the container's role, serving the REST API (`api`), the streams
     (`websocket`) or both; `background` jobs (such as the demo bots) run while it serves."""
+    config = container.config
+    origins = PageOrigins(config.assets_origin(), config.streams_url())
     channels = ChannelsPlugin(
         backend=container.channels_backend(),
         arbitrary_channels_allowed=True,
@@ -86,7 +88,7 @@ def create_app(
             *health_routes(container),
             *(STREAM_ROUTES if "websocket" in serves else []),
             *(REST_ROUTES if "api" in serves else []),
-            *(page_routes(Path(container.config.web_dist())) if "api" in serves else []),
+            *(page_routes(Path(config.web_dist()), origins) if "api" in serves else []),
         ],
         dependencies={
             "services": Provide(lambda: container.services(), use_cache=True, sync_to_thread=False),

@@ -4,7 +4,10 @@
 
 type Handler = (data: any) => void;
 
+/** A stream's URL: on the page's own origin, or where the server says streams are served. */
 export function wsUrl(path: string): string {
+  const elsewhere = document.querySelector<HTMLMetaElement>('meta[name="bourse-streams"]')?.content;
+  if (elsewhere) return `${elsewhere.replace(/\/$/, "")}${path}`;
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   return `${scheme}//${location.host}${path}`;
 }
