@@ -40,7 +40,7 @@ def view(page: Page, name: str) -> None:
     page.locator(f'[data-view="{name}"]').click()
 
 
-def bearer(server: PageServer, email: str, code: str) -> dict[str, str]:
+def bearer(server: PageServer, email: str, code: str | None) -> dict[str, str]:
     body = {"email": email, "password": PASSWORD, "two_factor_code": code}
     tokens = server.api.post("/api/v1/auth/login", json=body)
     assert tokens.status_code == 200, tokens.text
@@ -185,3 +185,70 @@ def test_the_page_serves_a_strict_content_security_policy(page_server: PageServe
     assert "unsafe" not in policy
     assert answer.headers["x-content-type-options"] == "nosniff"
     assert page_server.api.get("/trade/ETHUSDT").text == answer.text
+
+
+def test_the_account_keeps_live_with_amends_keys_statements_and_refusals(
+    page: Page, page_server: PageServer, artifacts: Path
+) -> None:
+    email = f"keeper-{time.time_ns()}@example.com"
+    page.fill('input[name="email"]', email)
+    page.fill('input[name="password"]', PASSWORD)
+    page.click("#sign-up")
+    expect(page.locator("#signed-in")).to_have_text(email)
+    auth = bearer(page_server, email, None)
+
+    # Funds and an order from another client reach the page through its user data stream.
+    faucet = page_server.api.post(
+        "/api/v1/faucet", json={"asset": "USDT", "amount": "50000"}, headers=auth
+    )
+    assert faucet.status_code == 200, faucet.text
+    expect(page.locator('#account-view tr[data-asset="USDT"] td').nth(1)).to_contain_text("50000.0")
+    view(page, "open")
+    order = page_server.api.post(
+        "/api/v3/order",
+        data={"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
+              "quantity": "0.02", "price": "31000"},
+        headers=auth,
+    ).json()  # fmt: skip
+    row = page.locator(f'#account-view tr[data-order-id="{order["orderId"]}"]')
+    expect(row).to_be_visible()
+
+    row.locator('input[name="new-quantity"]').fill("0.01000")
+    row.locator("button.amend").click()
+    expect(page.locator("#account-status")).to_have_text(f"Order {order['orderId']} amended.")
+    amended = page_server.api.get(
+        "/api/v3/order", params={"symbol": "BTCUSDT", "orderId": order["orderId"]}, headers=auth
+    ).json()
+    assert Decimal(amended["origQty"]) == Decimal("0.01")
+
+    # Binance's words, when the exchange refuses.
+    form = page.locator("#order-form")
+    form.locator('input[name="side"][value="BUY"]').check()
+    form.locator('select[name="kind"]').select_option("LIMIT")
+    form.locator('input[name="price"]').fill("40000.00")
+    form.locator('input[name="quantity"]').fill("100.00000")
+    form.locator("#place").click()
+    expect(page.locator("#order-result")).to_have_text(
+        "Account has insufficient balance for requested action."
+    )
+
+    view(page, "keys")
+    page.fill('.keys input[name="label"]', "bot")
+    page.click('.keys button[type="submit"]')
+    secret = page.locator("#new-api-secret")
+    expect(secret).not_to_be_empty()
+    key = page.locator("#new-api-key").inner_text()
+    listed = page_server.api.get("/api/v1/api-keys", headers=auth).json()
+    assert [k["apiKey"] for k in listed] == [key]
+    page.locator(".keys tbody button").click()
+    expect(page.locator(".keys")).to_contain_text("No API keys.")
+    assert page_server.api.get("/api/v1/api-keys", headers=auth).json() == []
+
+    view(page, "balances")
+    with page.expect_download() as downloading:
+        page.click("#download-statement")
+    statement = Path(downloading.value.path()).read_text()
+    assert statement.splitlines()[0].startswith("entryId,")
+    assert ",USDT," in statement
+    page.screenshot(path=artifacts / "account.png", full_page=True)
+    assert_no_complaints(page_server)

@@ -142,7 +142,7 @@ export class AccountPanel {
     this.socket = socket;
     socket.onmessage = (event) => {
       const message = JSON.parse(event.data);
-      if (message.e === "executionReport" || message.e === "outboundAccountPosition") this.refresh();
+      if (["executionReport", "outboundAccountPosition", "balanceUpdate"].includes(message.e)) this.refresh();
       document.body.dataset.userEvents = String(Number(document.body.dataset.userEvents ?? 0) + 1);
     };
     socket.onclose = () => {
