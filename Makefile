@@ -11,11 +11,12 @@ COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hash
 CHECKOV_VENV := .venv-checkov
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
 
-# The web page, built by Vite from web/ into web/dist/ whenever its sources or packages change
-# (Node.js 20.19 or later); its packages install exactly as web/package-lock.json pins them.
+# The web page, type-checked (tsc) and built by Vite from web/ into web/dist/ whenever its
+# sources or packages change (Node.js 20.19 or later); its packages install exactly as
+# web/package-lock.json pins them.
 WEB_BUILT := web/dist/index.html
 WEB_PACKAGES := web/node_modules/.package-lock.json
-WEB_SOURCES := web/index.html web/vite.config.js $(wildcard web/src/*)
+WEB_SOURCES := web/index.html web/vite.config.js web/tsconfig.json $(wildcard web/src/*)
 
 .PHONY: run split test bench services lock upgrade-lock web
 

@@ -108,7 +108,7 @@ export class AccountPanel {
    *  user is typing in its forms stays. */
   private update(shown: HTMLElement): void {
     const current = this.content.firstElementChild as HTMLElement | null;
-    if (current?.dataset.shows !== shown.dataset.shows) {
+    if (!current || current.dataset.shows !== shown.dataset.shows) {
       this.content.replaceChildren(shown);
       return;
     }

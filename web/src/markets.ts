@@ -69,7 +69,7 @@ export class MarketList {
 
   constructor(
     private readonly markets: Map<string, Market>,
-    private readonly body: HTMLElement,
+    body: HTMLElement,
     private readonly select: HTMLSelectElement,
     current: string,
     choose: (symbol: string) => void,
