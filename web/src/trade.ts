@@ -131,6 +131,7 @@ export class OrderEntry {
       this.say(problem || "Enter a quantity.");
       return;
     }
+    this.say("Sending…");
     try {
       const order = await this.session.call<{ orderId: number; status: string; executedQty: string }>(
         "POST",
