@@ -4,6 +4,18 @@
 #   docker run IMAGE engine --ops-port 9100 --adapters aws
 # Given no command, it serves every role in one process (memory mode unless BOURSE_ADAPTERS says).
 
+# The web page, built from its sources and pinned packages; only the built files go further.
+FROM node:22-bookworm-slim AS web
+# Where the page's assets are served from, when not by the app itself at /static/ (the AWS
+# environment: its CloudFront name, https://static.DOMAIN/).
+ARG ASSETS_URL=""
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web/index.html web/vite.config.js web/tsconfig.json ./
+COPY web/src src
+RUN BOURSE_ASSETS_URL="$ASSETS_URL" npm run build
+
 FROM python:3.11-slim-bookworm AS build
 # Runtime extras of the package to install, comma-separated (empty: the core package only).
 ARG EXTRAS=""
@@ -27,6 +39,8 @@ ENV PATH=/opt/bourse/bin:$PATH \
 RUN groupadd --system --gid 10001 bourse \
     && useradd --system --uid 10001 --gid bourse --no-create-home --shell /usr/sbin/nologin bourse
 COPY --from=build /opt/bourse /opt/bourse
+COPY --from=web /web/dist /opt/bourse/web
+ENV BOURSE_WEB_DIST=/opt/bourse/web
 USER 10001:10001
 WORKDIR /opt/bourse
 EXPOSE 8000 8001

@@ -11,10 +11,25 @@ COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hash
 CHECKOV_VENV := .venv-checkov
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
 
-.PHONY: run split test bench services lock upgrade-lock
+# The web page, type-checked (tsc) and built by Vite from web/ into web/dist/ whenever its
+# sources or packages change (Node.js 20.19 or later); its packages install exactly as
+# web/package-lock.json pins them.
+WEB_BUILT := web/dist/index.html
+WEB_PACKAGES := web/node_modules/.package-lock.json
+WEB_SOURCES := web/index.html web/vite.config.js web/tsconfig.json $(wildcard web/src/*)
 
-run: $(STAMP)
+.PHONY: run split test bench services lock upgrade-lock web
+
+run: $(STAMP) $(WEB_BUILT)
 	$(VENV)/bin/bourse serve --host 127.0.0.1 --port 8000
+
+web: $(WEB_BUILT)
+
+$(WEB_BUILT): $(WEB_PACKAGES) $(WEB_SOURCES)
+	cd web && npm run build
+
+$(WEB_PACKAGES): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
 
 # The design's services as separate processes (Procfile) on the local PostgreSQL and Redis; the
 # keys they share are made once into .env, which honcho reads.
@@ -24,7 +39,7 @@ split: $(STAMP) services
 	$(VENV)/bin/bourse migrate
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/honcho start
 
-test: $(STAMP) $(CHECKOV) services
+test: $(STAMP) $(CHECKOV) $(WEB_BUILT) services
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	BOURSE_CHECKOV=$(abspath $(CHECKOV)) $(PY) -m pytest

@@ -1,4 +1,5 @@
-"""Use cases of identity: sign-up, login sessions, access tokens and API keys."""
+"""Use cases of identity: sign-up, login sessions, access tokens and API keys; the last two
+ask for a two-factor code once the user has enabled it."""
 
 import re
 
@@ -14,6 +15,7 @@ from application.ports import (
     UnitOfWorkFactory,
 )
 from application.records import ApiKey, Session, User
+from application.two_factor import TwoFactorAuth
 
 REFRESH_LIFETIME_MS = 30 * 24 * 3600 * 1000
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -41,6 +43,7 @@ class Accounts:
     ids: IdSource
     hasher: PasswordHasher
     tokens: TokenService
+    two_factor: TwoFactorAuth
     _known_keys: dict[str, tuple[ApiKey, int]] = field(factory=dict, init=False)
     _decoy_hash: str | None = field(default=None, init=False)
 
@@ -55,7 +58,7 @@ class Accounts:
             await uow.commit()
         return user
 
-    async def login(self, email: str, password: str) -> Tokens:
+    async def login(self, email: str, password: str, code: str | None = None) -> Tokens:
         async with self.unit_of_work() as uow:
             user = await uow.users.by_email(email.strip().lower())
         # An unknown email costs a password check too: a quicker answer would tell that
@@ -63,6 +66,7 @@ class Accounts:
         password_hash = self._decoy() if user is None else user.password_hash
         if not self.hasher.verify(password_hash, password) or user is None:
             raise InvalidCredentials("Wrong email or password.")
+        await self.two_factor.verify(user.user_id, code)
         return await self._start_session(user.user_id)
 
     async def refresh(self, refresh_token: str) -> Tokens:
@@ -71,6 +75,13 @@ class Accounts:
         if session is None:
             raise InvalidToken("Invalid or expired refresh token.")
         return await self._start_session(session.user_id)
+
+    async def end_session(self, refresh_token: str) -> None:
+        """Logs out the session of a refresh token, as a browser holding only that can."""
+        await self.sessions.take(refresh_token, self.clock.now())
+
+    def csrf_token(self, refresh_token: str) -> str:
+        return self.tokens.csrf_token(refresh_token)
 
     async def logout(self, access_token: str) -> None:
         _, session_id = self.tokens.read(access_token, self.clock.now())
@@ -84,7 +95,8 @@ class Accounts:
             raise InvalidToken("Session ended.")
         return user_id
 
-    async def create_api_key(self, user_id: int, label: str) -> ApiKey:
+    async def create_api_key(self, user_id: int, label: str, code: str | None = None) -> ApiKey:
+        await self.two_factor.verify(user_id, code)
         key = ApiKey(self.ids.token(), self.ids.token(), user_id, label, self.clock.now())
         async with self.unit_of_work() as uow:
             await uow.api_keys.add(key)

@@ -28,6 +28,13 @@ class InvalidToken(InvalidCredentials):
     """An access or refresh token that is malformed, expired or revoked."""
 
 
+class ConcurrentChange(ApplicationError):
+    """Another request changed the same record since this one read it; nothing was kept."""
+
+    def __init__(self) -> None:
+        super().__init__("Changed meanwhile by another request; please try again.")
+
+
 class RateLimited(ApplicationError):
     def __init__(self, limit: int, retry_after: int) -> None:
         super().__init__(

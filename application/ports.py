@@ -13,6 +13,7 @@ from application.records import (
     Session,
     StatementLine,
     Transfer,
+    TwoFactor,
     User,
 )
 from domain.candles import Candle, Interval
@@ -53,6 +54,30 @@ class TokenService(Protocol):
         """(user id, session id) of a valid token; raises `InvalidToken` otherwise."""
         ...
 
+    def csrf_token(self, refresh_token: str) -> str:
+        """The token a browser sends in a header beside its refresh token's cookie: only a
+        page of the exchange's own origin can read it, from the cookie set beside the other."""
+        ...
+
+
+class OneTimePasswords(Protocol):
+    """Time-based one-time passwords (RFC 6238) as authenticator apps make them."""
+
+    def new_secret(self) -> str: ...
+
+    def uri(self, secret: str, account_name: str) -> str:
+        """The otpauth URI an authenticator app reads, from its QR code or typed in."""
+        ...
+
+    def step_of(self, secret: str, code: str, now: int, after_step: int) -> int | None:
+        """The time step of `code`, if it is the secret's code of the current step or of one
+        step either side, and later than `after_step`."""
+        ...
+
+    def recovery_code(self) -> str:
+        """A fresh code to write down, good once when the authenticator is lost."""
+        ...
+
 
 class Users(Protocol):
     async def add(self, email: str, password_hash: str, created_at: int) -> User:
@@ -72,6 +97,16 @@ class ApiKeys(Protocol):
     async def of_user(self, user_id: int) -> list[ApiKey]: ...
 
     async def remove(self, api_key: str) -> None: ...
+
+
+class TwoFactors(Protocol):
+    async def get(self, user_id: int) -> TwoFactor | None: ...
+
+    async def save(self, record: TwoFactor) -> None:
+        """Keeps `record` in place of its previous version (`version - 1`, 0 for none);
+        `commit` raises `ConcurrentChange`, and keeps nothing, if that is no longer the
+        stored one."""
+        ...
 
 
 class Sessions(Protocol):
@@ -251,6 +286,9 @@ class UnitOfWork(Protocol):
 
     @property
     def api_keys(self) -> ApiKeys: ...
+
+    @property
+    def two_factors(self) -> TwoFactors: ...
 
     @property
     def orders(self) -> Orders: ...

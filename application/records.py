@@ -23,6 +23,19 @@ class ApiKey(Struct, gc=False):
     created_at: int
 
 
+class TwoFactor(Struct, frozen=True, gc=False):
+    """A user's authenticator (TOTP): pending until a first code confirms it, then enabled.
+    Every change is saved as the next `version`, so that of two requests that read the same
+    version (two logins with one code), only one can save."""
+
+    user_id: int
+    secret: str  # base32, as the otpauth URI carries it
+    enabled: bool
+    last_step: int  # the latest time step whose code was accepted: no code is accepted twice
+    recovery_codes: tuple[str, ...]  # SHA-256 digests of the unused recovery codes
+    version: int
+
+
 class Session(Struct, gc=False):
     """A login: its refresh token is valid until it expires or the user logs out."""
 

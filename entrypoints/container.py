@@ -26,6 +26,7 @@ from adapters.redis.market_snapshots import RedisMarketSnapshots
 from adapters.redis.outbox_signal import RedisOutboxSignal
 from adapters.redis.rate_limiter import FallbackRateLimiter, RedisRateLimiter
 from adapters.redis.sessions import RedisSessions
+from adapters.security.one_time_passwords import Totp
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.secret_box import SecretBox
 from adapters.security.tokens import JwtTokenService
@@ -42,6 +43,7 @@ from application.portfolio import Portfolio
 from application.ports import Clock, UnitOfWorkFactory
 from application.relay import Relay
 from application.trading import Trading
+from application.two_factor import ATTEMPTS_PER_MINUTE, TwoFactorAuth
 from application.user_streams import UserStreams
 from domain.exchange import Exchange
 from entrypoints.api.gate import Gate
@@ -127,6 +129,16 @@ class Container(containers.DeclarativeContainer):
             providers.Singleton(MemoryRateLimiter, config.weight_per_minute),
         ),
     )
+    # Two-factor codes tried, per user: a small allowance of its own, beside request weight.
+    two_factor_attempts = providers.Selector(
+        config.adapters,
+        memory=providers.Singleton(MemoryRateLimiter, ATTEMPTS_PER_MINUTE),
+        local=providers.Singleton(
+            FallbackRateLimiter,
+            providers.Singleton(RedisRateLimiter, redis, ATTEMPTS_PER_MINUTE),
+            providers.Singleton(MemoryRateLimiter, ATTEMPTS_PER_MINUTE),
+        ),
+    )
 
     # A process of every role relays its own commits; the others tell the market data's.
     in_process_signal = providers.Singleton(MemoryOutboxSignal)
@@ -170,7 +182,12 @@ class Container(containers.DeclarativeContainer):
     trading = providers.Singleton(Trading, exchange, bus, unit_of_work, clock, ids)
     market_data = providers.Singleton(MarketData, exchange, books, unit_of_work, clock)
     history = providers.Singleton(History, unit_of_work)
-    accounts = providers.Singleton(Accounts, unit_of_work, sessions, clock, ids, hasher, tokens)
+    two_factor = providers.Singleton(
+        TwoFactorAuth, unit_of_work, providers.Singleton(Totp), two_factor_attempts, clock
+    )
+    accounts = providers.Singleton(
+        Accounts, unit_of_work, sessions, clock, ids, hasher, tokens, two_factor
+    )
     funds = providers.Singleton(Funds, exchange, unit_of_work, sync, relay, clock, config.faucet)
     portfolio = providers.Singleton(Portfolio, funds, market_data)
     gate = providers.Singleton(Gate, accounts, clock, rate_limiter, config.weight_per_minute)
@@ -181,8 +198,8 @@ class Container(containers.DeclarativeContainer):
     )
     user_streams = providers.Singleton(UserStreams, listen_keys, clock)
     services = providers.Singleton(
-        Services, gate, trading, market_data, history, accounts, funds, portfolio, user_streams,
-        cache, config.admin_token, config.connections_per_address,
+        Services, gate, trading, market_data, history, accounts, two_factor, funds, portfolio,
+        user_streams, cache, config.admin_token, config.connections_per_address,
     )  # fmt: skip
 
 

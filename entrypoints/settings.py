@@ -3,6 +3,7 @@
 import ipaddress
 import os
 import secrets
+from pathlib import Path
 
 from attrs import frozen
 
@@ -10,6 +11,8 @@ ADAPTER_MODES = ("memory", "local", "aws")
 MINUTE_MS = 60_000
 DEFAULT_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/bourse"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+# Where `make web` builds the page in a checkout; an image puts it elsewhere (BOURSE_WEB_DIST).
+WEB_DIST = Path(__file__).resolve().parents[1] / "web" / "dist"
 
 
 def database_url() -> str:
@@ -42,6 +45,11 @@ class Settings:
     command_timeout_ms: int = 5000  # how long an order waits for its engine's answer
     markets: list[str] | None = None  # those the engine role competes for; None: every one
     trace_sample_ratio: float = 0.01  # of the traces that start here (`entrypoints.tracing`)
+    web_dist: str = str(WEB_DIST)  # the built web page (`make web`)
+    # Where the page's assets and streams are when not on the page's own origin (in `aws`:
+    # CloudFront, and the load balancer's WebSocket name).
+    assets_origin: str | None = None
+    streams_url: str | None = None
 
     @classmethod
     def from_env(
@@ -73,6 +81,9 @@ class Settings:
             markets=markets,
             command_timeout_ms=int(os.environ.get("BOURSE_COMMAND_TIMEOUT_MS", "5000")),
             trace_sample_ratio=_ratio("BOURSE_TRACE_SAMPLE_RATIO", 0.01),
+            web_dist=os.environ.get("BOURSE_WEB_DIST") or str(WEB_DIST),
+            assets_origin=os.environ.get("BOURSE_ASSETS_ORIGIN") or None,
+            streams_url=os.environ.get("BOURSE_STREAMS_URL") or None,
         )
 
 

@@ -159,6 +159,15 @@ class ApiGateway(Construct):
             target=target,
             authorization_type="NONE",
         )
+        # The trading page, on the API's own name so that it calls the API without CORS.
+        for name, route_key in [
+            ("page-route", "GET /"),
+            ("market-page-route", "GET /trade/{symbol}"),
+        ]:
+            Apigatewayv2Route(
+                self, name, api_id=self.api.id, route_key=route_key, target=target,
+                authorization_type="NONE",
+            )  # fmt: skip
         Apigatewayv2Route(
             self,
             "account-route",

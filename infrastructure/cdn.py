@@ -1,4 +1,5 @@
-"""CloudFront serving the static assets (web UI, charts) from a private, encrypted bucket."""
+"""CloudFront serving the static assets (the trading page's scripts and styles) from a private,
+encrypted bucket."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ from cdktf_cdktf_provider_aws.cloudfront_origin_access_control import (
 )
 from cdktf_cdktf_provider_aws.cloudfront_response_headers_policy import (
     CloudfrontResponseHeadersPolicy,
+    CloudfrontResponseHeadersPolicyCorsConfig,
+    CloudfrontResponseHeadersPolicyCorsConfigAccessControlAllowHeaders,
+    CloudfrontResponseHeadersPolicyCorsConfigAccessControlAllowMethods,
+    CloudfrontResponseHeadersPolicyCorsConfigAccessControlAllowOrigins,
     CloudfrontResponseHeadersPolicySecurityHeadersConfig,
     CloudfrontResponseHeadersPolicySecurityHeadersConfigContentTypeOptions,
     CloudfrontResponseHeadersPolicySecurityHeadersConfigFrameOptions,
@@ -150,6 +155,22 @@ class StaticAssets(Construct):
             self,
             "security-headers",
             name=f"{config.prefix}-security-headers",
+            # The trading page, on the API's name, loads its scripts and styles from here as
+            # CORS requests (module scripts always are).
+            cors_config=CloudfrontResponseHeadersPolicyCorsConfig(
+                access_control_allow_origins=CloudfrontResponseHeadersPolicyCorsConfigAccessControlAllowOrigins(
+                    items=[f"https://api.{config.domain_name}"]
+                ),
+                access_control_allow_methods=CloudfrontResponseHeadersPolicyCorsConfigAccessControlAllowMethods(
+                    items=["GET", "HEAD"]
+                ),
+                access_control_allow_headers=CloudfrontResponseHeadersPolicyCorsConfigAccessControlAllowHeaders(
+                    items=["*"]
+                ),
+                access_control_allow_credentials=False,
+                access_control_max_age_sec=86_400,
+                origin_override=True,
+            ),
             security_headers_config=CloudfrontResponseHeadersPolicySecurityHeadersConfig(
                 strict_transport_security=CloudfrontResponseHeadersPolicySecurityHeadersConfigStrictTransportSecurity(
                     access_control_max_age_sec=TWO_YEARS,

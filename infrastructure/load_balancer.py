@@ -1,5 +1,5 @@
 """The application load balancer: TLS termination, WebSocket traffic from clients, and REST
-traffic only when it comes through API Gateway's VPC link."""
+traffic and the web page only when they come through API Gateway's VPC link."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 # Long enough for quiet WebSocket connections between the server's pings.
 IDLE_TIMEOUT_SECONDS = 3600
 REST_PATHS = ["/api/*", "/account/*"]
+# The trading page's HTML (its assets come from CloudFront).
+PAGE_PATHS = ["/", "/trade/*"]
 WEBSOCKET_PATHS = ["/ws", "/ws/*", "/stream", "/stream/*"]
 
 
@@ -109,24 +111,29 @@ class LoadBalancer(Construct):
             ],
         )
         # REST calls must pass API Gateway's throttling and authorizer, so the load balancer
-        # forwards them only from the VPC link's addresses in the private subnets.
-        LbListenerRule(
-            self,
-            "api-route",
-            listener_arn=self.listener.arn,
-            priority=20,
-            condition=[
-                LbListenerRuleCondition(
-                    path_pattern=LbListenerRuleConditionPathPattern(values=REST_PATHS)
-                ),
-                LbListenerRuleCondition(
-                    source_ip=LbListenerRuleConditionSourceIp(values=network.private_cidrs)
-                ),
-            ],
-            action=[
-                LbListenerRuleAction(type="forward", target_group_arn=self.api_target_group.arn)
-            ],
-        )
+        # forwards them, and the page on the same name, only from the VPC link's addresses in
+        # the private subnets. A rule holds at most five values: one rule each.
+        for name, priority, paths in [
+            ("api-route", 20, REST_PATHS),
+            ("page-route", 30, PAGE_PATHS),
+        ]:
+            LbListenerRule(
+                self,
+                name,
+                listener_arn=self.listener.arn,
+                priority=priority,
+                condition=[
+                    LbListenerRuleCondition(
+                        path_pattern=LbListenerRuleConditionPathPattern(values=paths)
+                    ),
+                    LbListenerRuleCondition(
+                        source_ip=LbListenerRuleConditionSourceIp(values=network.private_cidrs)
+                    ),
+                ],
+                action=[
+                    LbListenerRuleAction(type="forward", target_group_arn=self.api_target_group.arn)
+                ],
+            )
 
     def _target_group(self, name: str, port: int, network: Network) -> LbTargetGroup:
         return LbTargetGroup(

@@ -29,4 +29,8 @@ def runtime_settings(config: EnvironmentConfig, data: DataStores) -> dict[str, s
         # Longer than the balancer keeps an idle connection to a task, so that a task never
         # closes one just as the balancer sends on it (the balancer would answer 502).
         "BOURSE_KEEP_ALIVE_S": str(IDLE_TIMEOUT_SECONDS + 5),
+        # The trading page, served on the API's name, loads its assets from CloudFront and its
+        # streams from the load balancer's WebSocket name.
+        "BOURSE_ASSETS_ORIGIN": f"https://static.{config.domain_name}",
+        "BOURSE_STREAMS_URL": f"wss://ws.{config.domain_name}",
     }

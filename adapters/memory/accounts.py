@@ -1,9 +1,9 @@
-"""Users and API keys in the memory store."""
+"""Users, their API keys and their authenticators in the memory store."""
 
 from typing import TYPE_CHECKING
 
-from application.errors import EmailTaken
-from application.records import ApiKey, User
+from application.errors import ConcurrentChange, EmailTaken
+from application.records import ApiKey, TwoFactor, User
 
 if TYPE_CHECKING:
     from adapters.memory.unit_of_work import MemoryUnitOfWork
@@ -62,3 +62,22 @@ class MemoryApiKeys:
             keys.pop(api_key, None)
 
         self._uow.staged.append(write)
+
+
+class MemoryTwoFactors:
+    def __init__(self, uow: "MemoryUnitOfWork") -> None:
+        self._uow = uow
+
+    async def get(self, user_id: int) -> TwoFactor | None:
+        return self._uow.store.two_factors.get(user_id)
+
+    async def save(self, record: TwoFactor) -> None:
+        records = self._uow.store.two_factors
+
+        def check() -> None:
+            stored = records.get(record.user_id)
+            if (0 if stored is None else stored.version) != record.version - 1:
+                raise ConcurrentChange()
+
+        self._uow.checks.append(check)
+        self._uow.staged.append(lambda: records.__setitem__(record.user_id, record))

@@ -11,6 +11,7 @@ from application.records import (
     OutboxMessage,
     StatementLine,
     Transfer,
+    TwoFactor,
     User,
 )
 from domain.candles import CandleSeries, Interval
@@ -24,6 +25,7 @@ class MemoryStore:
     user_ids_by_email: dict[str, int] = field(factory=dict)
     last_user_id: int = 0
     api_keys: dict[str, ApiKey] = field(factory=dict)
+    two_factors: dict[int, TwoFactor] = field(factory=dict)
     orders: dict[tuple[str, int], OrderRecord] = field(factory=dict)
     last_order_ids: dict[str, int] = field(factory=dict)
     order_keys_by_client_id: dict[tuple[int, str, str], tuple[str, int]] = field(factory=dict)

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
-from adapters.memory.accounts import MemoryApiKeys, MemoryUsers
+from adapters.memory.accounts import MemoryApiKeys, MemoryTwoFactors, MemoryUsers
 from adapters.memory.history import MemoryCandles, MemoryJournal, MemoryOrders, MemoryTrades
 from adapters.memory.outbox import MemoryCommandAnswers, MemoryMarketLeases, MemoryOutbox
 from adapters.memory.retention import Retention
@@ -25,6 +25,7 @@ class MemoryUnitOfWork:
         self.balance_changes: list[dict[tuple[int, str], list[int]]] = []
         self.users = MemoryUsers(self)
         self.api_keys = MemoryApiKeys(self)
+        self.two_factors = MemoryTwoFactors(self)
         self.orders = MemoryOrders(self)
         self.trades = MemoryTrades(self)
         self.candles = MemoryCandles(self)

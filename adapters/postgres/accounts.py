@@ -1,15 +1,15 @@
-"""Users and their API keys in PostgreSQL."""
+"""Users, their API keys and their authenticators in PostgreSQL."""
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from adapters.postgres.database import AnyRow
-from adapters.postgres.schema import api_keys, users
+from adapters.postgres.schema import api_keys, two_factors, users
 from adapters.security.secret_box import SecretBox
-from application.errors import EmailTaken
-from application.records import ApiKey, User
+from application.errors import ConcurrentChange, EmailTaken
+from application.records import ApiKey, TwoFactor, User
 
 if TYPE_CHECKING:
     from adapters.postgres.unit_of_work import PostgresUnitOfWork
@@ -116,3 +116,57 @@ class PostgresApiKeys:
         m = row._mapping
         secret = self._box.decrypt(m["secret_ciphertext"])
         return ApiKey(m["api_key"], secret, m["user_id"], m["label"], m["created_at"])
+
+
+class PostgresTwoFactors:
+    def __init__(self, uow: "PostgresUnitOfWork", secret_box: SecretBox) -> None:
+        self._uow = uow
+        self._box = secret_box
+        self._saved: list[TwoFactor] = []
+
+    async def get(self, user_id: int) -> TwoFactor | None:
+        result = await self._uow.execute(
+            select(two_factors).where(two_factors.c.user_id == user_id)
+        )
+        row = result.one_or_none()
+        if row is None:
+            return None
+        m = row._mapping
+        return TwoFactor(
+            m["user_id"],
+            self._box.decrypt(m["secret_ciphertext"]),
+            m["enabled"],
+            m["last_step"],
+            tuple(m["recovery_codes"]),
+            m["version"],
+        )
+
+    async def save(self, record: TwoFactor) -> None:
+        self._saved.append(record)
+
+    async def flush(self) -> None:
+        for record in self._saved:
+            row = {
+                "user_id": record.user_id,
+                "secret_ciphertext": self._box.encrypt(record.secret),
+                "enabled": record.enabled,
+                "last_step": record.last_step,
+                "recovery_codes": list(record.recovery_codes),
+                "version": record.version,
+            }
+            if record.version == 1:  # a second first version breaks the primary key
+                await self._uow.execute(insert(two_factors).values(row))
+                continue
+            result = await self._uow.execute(
+                update(two_factors)
+                .where(
+                    two_factors.c.user_id == record.user_id,
+                    two_factors.c.version == record.version - 1,
+                )
+                .values(row)
+            )
+            if result.rowcount != 1:
+                raise ConcurrentChange()
+
+    def forget(self) -> None:
+        self._saved = []

@@ -7,7 +7,7 @@ from sqlalchemy import CursorResult, Row, exc
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from application import metrics
-from application.errors import EmailTaken, ReferenceTaken, Unavailable
+from application.errors import ConcurrentChange, EmailTaken, ReferenceTaken, Unavailable
 from domain.errors import HoldingsLimit, InsufficientBalance
 
 AnyRow = Row[*tuple[Any, ...]]
@@ -54,6 +54,8 @@ def translate(error: BaseException) -> Exception | None:
             return EmailTaken()
         if constraint == "pk_transfers":
             return ReferenceTaken()
+        if constraint == "pk_two_factors":
+            return ConcurrentChange()
         if error.connection_invalidated or _is_transient(cause):
             return _unavailable(error)
         if isinstance(error, exc.OperationalError | exc.InterfaceError):

@@ -4,6 +4,7 @@ right even against a buggy writer. Amounts are NUMERIC minor units, never floats
 from decimal import Decimal
 
 from sqlalchemy import (
+    ARRAY,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -59,6 +60,18 @@ api_keys = Table(
     Column("user_id", BigInteger, ForeignKey("users.user_id"), nullable=False, index=True),
     Column("label", String(64), nullable=False),
     Column("created_at", BigInteger, nullable=False),
+)
+
+# The TOTP secret must be read back to check codes, so it is stored encrypted, like API secrets.
+two_factors = Table(
+    "two_factors",
+    metadata,
+    Column("user_id", BigInteger, ForeignKey("users.user_id"), primary_key=True),
+    Column("secret_ciphertext", LargeBinary, nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("last_step", BigInteger, nullable=False),
+    Column("recovery_codes", ARRAY(String(64)), nullable=False),
+    Column("version", BigInteger, nullable=False),
 )
 
 balances = Table(

@@ -9,7 +9,7 @@ from typing import Protocol, Self, TypeVar
 from sqlalchemy import Executable, Table, insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.postgres.accounts import PostgresApiKeys, PostgresUsers
+from adapters.postgres.accounts import PostgresApiKeys, PostgresTwoFactors, PostgresUsers
 from adapters.postgres.candles import PostgresCandles
 from adapters.postgres.database import Rows, translate
 from adapters.postgres.journal import PostgresJournal
@@ -61,6 +61,7 @@ class PostgresUnitOfWork:
         self._staged: dict[Table, list[Row]] = {}
         self.users = self.writer(PostgresUsers(self))
         self.api_keys = self.writer(PostgresApiKeys(self, secret_box))
+        self.two_factors = self.writer(PostgresTwoFactors(self, secret_box))
         self.orders = self.writer(PostgresOrders(self))
         self.trades = PostgresTrades(self)
         self.candles = self.writer(PostgresCandles(self))

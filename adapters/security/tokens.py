@@ -1,4 +1,8 @@
-"""Access tokens as JWTs signed with HMAC-SHA256, naming the user and the login session."""
+"""Access tokens as JWTs signed with HMAC-SHA256, naming the user and the login session; and
+the CSRF tokens of refresh tokens kept in cookies, as HMAC-SHA256 of them under the same key."""
+
+import hashlib
+import hmac
 
 import jwt
 
@@ -32,3 +36,7 @@ class JwtTokenService:
             return int(claims["sub"]), str(claims["sid"])
         except (jwt.InvalidTokenError, ValueError, KeyError) as error:
             raise InvalidToken("Invalid token.") from error
+
+    def csrf_token(self, refresh_token: str) -> str:
+        message = b"csrf:" + refresh_token.encode()
+        return hmac.new(self._secret.encode(), message, hashlib.sha256).hexdigest()

@@ -3,6 +3,7 @@
 import gc
 from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from litestar import Litestar
 from litestar.channels import ChannelsPlugin
@@ -14,6 +15,7 @@ from litestar.types import Message, Scope
 
 from entrypoints.api.account import AccountController
 from entrypoints.api.admin import AdminController
+from entrypoints.api.browser_session import BrowserSessionController
 from entrypoints.api.errors import EXCEPTION_HANDLERS, log_websocket_error
 from entrypoints.api.gate import USED_WEIGHT
 from entrypoints.api.health import health_routes
@@ -23,9 +25,11 @@ from entrypoints.api.market import MarketController
 from entrypoints.api.metrics import measured, metrics
 from entrypoints.api.order_changes import OrderChangeController
 from entrypoints.api.orders import OrderController
+from entrypoints.api.page import PageOrigins, page_routes
 from entrypoints.api.request_ids import logged_with_request_id, request_id_header
 from entrypoints.api.streams import Delivery, combined_streams, raw_stream, raw_streams
 from entrypoints.api.traces import traced
+from entrypoints.api.two_factor import TwoFactorController
 from entrypoints.api.user_stream import UserStreamController
 from entrypoints.api.users import UserController
 from entrypoints.api.wallet import WalletController
@@ -40,6 +44,8 @@ REST_ROUTES = [
     OrderChangeController,
     AccountController,
     UserController,
+    BrowserSessionController,
+    TwoFactorController,
     WalletController,
     AdminController,
 ]
@@ -62,6 +68,8 @@ def create_app(
     """The app of the container's role, serving the REST API (`api`), the streams
     (`websocket`), both, or neither (`engine`, `marketdata`: then it is the ops app, with
     `/metrics`); `background` jobs (such as the demo bots) run while it serves."""
+    config = container.config
+    origins = PageOrigins(config.assets_origin(), config.streams_url())
     channels = ChannelsPlugin(
         backend=container.channels_backend(),
         arbitrary_channels_allowed=True,
@@ -84,6 +92,7 @@ def create_app(
             *([] if serves else [metrics]),
             *(STREAM_ROUTES if "websocket" in serves else []),
             *(REST_ROUTES if "api" in serves else []),
+            *(page_routes(Path(config.web_dist()), origins) if "api" in serves else []),
         ],
         dependencies={
             "services": Provide(lambda: container.services(), use_cache=True, sync_to_thread=False),

@@ -15,6 +15,7 @@ from application.accounts import InvalidSignUp
 from application.errors import (
     ApplicationError,
     BackendTimeout,
+    ConcurrentChange,
     EmailTaken,
     FeatureDisabled,
     InvalidCredentials,
@@ -24,6 +25,7 @@ from application.errors import (
     ReferenceTaken,
     Unavailable,
 )
+from application.two_factor import TwoFactorState
 from domain.errors import (
     DomainError,
     DuplicateOrder,
@@ -85,6 +87,8 @@ APPLICATION_CODES: dict[type[ApplicationError], tuple[int, int]] = {
     InvalidSignUp: (-1100, 400),
     EmailTaken: (-1100, 409),
     ReferenceTaken: (-1100, 409),
+    ConcurrentChange: (-1100, 409),
+    TwoFactorState: (-1100, 409),
     InvalidCredentials: (-1002, 401),
     FeatureDisabled: (-1002, 403),
     NotFound: (-1100, 404),

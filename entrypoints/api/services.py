@@ -10,6 +10,7 @@ from application.market_data import MarketData
 from application.portfolio import Portfolio
 from application.ports import Cache
 from application.trading import Trading
+from application.two_factor import TwoFactorAuth
 from application.user_streams import UserStreams
 from entrypoints.api.gate import Gate
 
@@ -21,6 +22,7 @@ class Services:
     market_data: MarketData
     history: History
     accounts: Accounts
+    two_factor: TwoFactorAuth
     funds: Funds
     portfolio: Portfolio
     user_streams: UserStreams

@@ -1,5 +1,5 @@
 """User data stream keys: /api/v3/userDataStream, Binance's USER_STREAM endpoints, which take
-an API key but no signature or timestamp."""
+an API key but no signature or timestamp; or, for the web page, its login's access token."""
 
 from typing import Any
 
@@ -21,17 +21,22 @@ UNSIGNED = ("timestamp", "recvWindow", "signature")
 
 
 async def stream_owner(request: AnyRequest, services: Services) -> tuple[int, Params]:
-    """The account of the request's API key, and the request's parameters."""
+    """The account of the request's API key or bearer access token, and the request's
+    parameters."""
     await services.gate.charge(request, WEIGHT)
     api_key = request.headers.get("x-mbx-apikey")
-    if not api_key:
+    authorization = request.headers.get("authorization", "")
+    if not api_key and authorization.lower().startswith("bearer "):
+        account_id = await services.accounts.user_of_token(authorization[7:].strip())
+    elif not api_key:
         raise ApiError(-2014, "API-key format invalid.", 401)
-    key = await services.accounts.api_key(api_key)
-    if key is None:
+    elif (key := await services.accounts.api_key(api_key)) is None:
         raise ApiError(-2015, "Invalid API-key, IP, or permissions for action.", 401)
+    else:
+        account_id = key.user_id
     params = Params.parse(query_string(request), await form_body(request))
     params.ignore(*UNSIGNED)
-    return key.user_id, params
+    return account_id, params
 
 
 def unknown_key() -> ApiError:

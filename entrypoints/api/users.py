@@ -21,12 +21,19 @@ class Credentials(Struct, forbid_unknown_fields=True):
     password: Annotated[str, Meta(max_length=1024)]
 
 
+class Login(Credentials, forbid_unknown_fields=True):
+    # Required once the user has enabled two-factor authentication: a current code of the
+    # authenticator app, or an unused recovery code.
+    two_factor_code: Annotated[str, Meta(max_length=64)] | None = None
+
+
 class RefreshRequest(Struct, forbid_unknown_fields=True):
     refresh_token: str
 
 
 class NewApiKey(Struct, forbid_unknown_fields=True):
     label: Annotated[str, Meta(max_length=64)] = ""
+    two_factor_code: Annotated[str, Meta(max_length=64)] | None = None  # as for a login
 
 
 class UserView(Struct, rename="camel"):
@@ -82,10 +89,10 @@ class UserController(Controller):
         self,
         request: AnyRequest,
         services: NamedDependency[Services],
-        data: JSONBody[Credentials],
+        data: JSONBody[Login],
     ) -> TokensView:
         await services.gate.charge(request, PASSWORD_WEIGHT)
-        tokens = await services.accounts.login(data.email, data.password)
+        tokens = await services.accounts.login(data.email, data.password, data.two_factor_code)
         return TokensView(tokens.access_token, tokens.refresh_token, tokens.expires_in)
 
     @post("/auth/refresh", operation_id="refreshToken", status_code=200)
@@ -117,7 +124,8 @@ class UserController(Controller):
         data: JSONBody[NewApiKey | None] = None,
     ) -> CreatedApiKey:
         user_id = await services.gate.user(request)
-        key = await services.accounts.create_api_key(user_id, data.label if data else "")
+        data = data or NewApiKey()
+        key = await services.accounts.create_api_key(user_id, data.label, data.two_factor_code)
         return CreatedApiKey(key.api_key, key.label, key.created_at, key.secret)
 
     @get("/api-keys", operation_id="listApiKeys")

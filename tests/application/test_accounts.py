@@ -5,13 +5,16 @@ account."""
 import pytest
 from argon2 import extract_parameters
 
+from adapters.memory.rate_limiter import MemoryRateLimiter
 from adapters.memory.sessions import MemorySessions
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
+from adapters.security.one_time_passwords import Totp
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwtTokenService
 from adapters.system import SecretsIdSource, SystemClock
 from application.accounts import Accounts
 from application.errors import InvalidCredentials
+from application.two_factor import ATTEMPTS_PER_MINUTE, TwoFactorAuth
 
 PASSWORD = "correct horse battery"
 
@@ -38,13 +41,15 @@ def hasher() -> CountingHasher:
 
 @pytest.fixture
 async def accounts(hasher: CountingHasher) -> Accounts:
+    uow = MemoryUnitOfWorkFactory()
     accounts = Accounts(
-        MemoryUnitOfWorkFactory(),
+        uow,
         MemorySessions(),
         SystemClock(),
         SecretsIdSource(),
         hasher,
         JwtTokenService("a test secret of at least thirty-two bytes"),
+        TwoFactorAuth(uow, Totp(), MemoryRateLimiter(ATTEMPTS_PER_MINUTE), SystemClock()),
     )
     await accounts.sign_up("ada@example.com", PASSWORD)
     return accounts

@@ -159,6 +159,21 @@ def bearer_route(method: str, path: str, *own: Attack) -> tuple[Attack, ...]:
     )  # fmt: skip
 
 
+def coded_route(path: str) -> tuple[Attack, ...]:
+    """A bearer route whose body is a two-factor code."""
+    code = {"code": "123456"}
+    return (
+        Attack("no credentials", lambda s: s.client.post(path, json=code), 401, -1002),
+        Attack("the owner's API key instead of a token", lambda s: s.client.post(
+            path, json=code, headers={"X-MBX-APIKEY": s.owner.key.api_key}), 401, -1002),
+        Attack("the owner's refresh token as an access token", lambda s: s.client.post(
+            path, json=code, headers=bearer(s.owner_tokens["refresh_token"])), 401, -1002),
+        Attack("the owner's user id in the intruder's request", lambda s: s.client.post(
+            path, json={**code, "userId": s.owner.user_id},
+            headers=bearer(s.intruder_tokens["access_token"])), 400, -1100),
+    )  # fmt: skip
+
+
 def admin_route(path: str, whose: str) -> tuple[Attack, ...]:
     """A trader's credentials, or a wrong admin token, moving money of `whose` account."""
 

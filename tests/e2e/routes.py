@@ -35,6 +35,15 @@ PUBLIC: frozenset[Route] = frozenset({
     ("POST", "/api/v1/users"),
     ("POST", "/api/v1/auth/login"),
     ("POST", "/api/v1/auth/refresh"),
+    # A browser's session: its refresh cookie, with the CSRF token, is its only credential.
+    ("POST", "/api/v1/auth/session"),
+    ("POST", "/api/v1/auth/session/refresh"),
+    ("DELETE", "/api/v1/auth/session"),
+    # The web page and its assets: files, the same for everyone.
+    ("GET", "/"),
+    ("GET", "/trade/{symbol:str}"),
+    ("GET", "/static/assets/{file_path:path}"),
+    ("HEAD", "/static/assets/{file_path:path}"),
     (WEBSOCKET, "/ws"),
     (WEBSOCKET, "/stream"),
     # Market streams, or a user data stream whose listen key is its only credential, as on

@@ -15,6 +15,7 @@ from tests.e2e.intrusion import (
     bearer,
     bearer_route,
     by_order,
+    coded_route,
     filled_order,
     holdings,
     leaks,
@@ -56,9 +57,12 @@ MATRIX: dict[Route, tuple[Attack, ...]] = {
             "/api/v1/faucet", json={"asset": "BTC", "amount": "1", "uid": str(s.owner.user_id)},
             headers=bearer(s.intruder_tokens["access_token"])), 400, -1104),
     ),
-    # USER_STREAM routes take an API key alone, as on Binance: its holder is its account.
+    # USER_STREAM routes take an API key alone, as on Binance, or a login's access token: its
+    # holder is its account.
     ("POST", USER_STREAM): (
         anonymous("POST", USER_STREAM, -2014),
+        Attack("the owner's refresh token as an access token", lambda s: s.client.post(
+            USER_STREAM, headers=bearer(s.owner_tokens["refresh_token"])), 401, -1002),
         Attack("the owner's account id as a parameter", lambda s: s.client.post(
             f"{USER_STREAM}?uid={s.owner.user_id}",
             headers={"X-MBX-APIKEY": s.intruder.key.api_key}), 400, -1104),
@@ -79,6 +83,11 @@ MATRIX: dict[Route, tuple[Attack, ...]] = {
             f"/api/v1/api-keys/{s.owner.key.api_key}",
             headers=bearer(s.intruder_tokens["access_token"])), 404, -1100),
     ),
+    ("GET", "/api/v1/two-factor"): bearer_route("GET", "/api/v1/two-factor"),
+    ("POST", "/api/v1/two-factor/enrolment"): bearer_route("POST", "/api/v1/two-factor/enrolment"),
+    ("POST", "/api/v1/two-factor/enable"): coded_route("/api/v1/two-factor/enable"),
+    ("POST", "/api/v1/two-factor/disable"): coded_route("/api/v1/two-factor/disable"),
+    ("POST", "/api/v1/two-factor/recovery-codes"): coded_route("/api/v1/two-factor/recovery-codes"),
     ("POST", "/api/v1/admin/deposits"): admin_route("/api/v1/admin/deposits", "intruder"),
     ("POST", "/api/v1/admin/withdrawals"): admin_route("/api/v1/admin/withdrawals", "owner"),
 }  # fmt: skip

@@ -1,4 +1,5 @@
-"""/api/v3/userDataStream over HTTP: API key only, no signature, Binance's answers."""
+"""/api/v3/userDataStream over HTTP: API key only, no signature, Binance's answers; or the
+access token of a login, as the web page holds."""
 
 from collections.abc import AsyncIterator
 from typing import Any
@@ -18,16 +19,26 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 class Client:
-    def __init__(self, http: AsyncTestClient[Any], api_keys: list[str]) -> None:
+    def __init__(
+        self, http: AsyncTestClient[Any], api_keys: list[str], access_tokens: list[str]
+    ) -> None:
         self.http = http
         self.api_keys = api_keys
+        self.access_tokens = access_tokens
 
     async def call(
-        self, method: str, query: str = "", body: str = "", api_key: str | None = None
+        self,
+        method: str,
+        query: str = "",
+        body: str = "",
+        api_key: str | None = None,
+        access_token: str | None = None,
     ) -> tuple[int, Any]:
         headers = dict(FORM) if body else {}
         if api_key is not None:
             headers["X-MBX-APIKEY"] = api_key
+        if access_token is not None:
+            headers["Authorization"] = f"Bearer {access_token}"
         url = f"{PATH}?{query}" if query else PATH
         response = await self.http.request(method, url, content=body, headers=headers)
         return response.status_code, response.json()
@@ -42,12 +53,14 @@ async def client() -> AsyncIterator[Client]:
         exception_handlers=EXCEPTION_HANDLERS,
     )
     accounts = container.accounts()
-    api_keys = []
+    api_keys, access_tokens = [], []
     for name in ("alice", "bob"):
         user = await accounts.sign_up(f"{name}@example.com", "correct horse battery")
         api_keys.append((await accounts.create_api_key(user.user_id, name)).api_key)
+        tokens = await accounts.login(f"{name}@example.com", "correct horse battery")
+        access_tokens.append(tokens.access_token)
     async with AsyncTestClient(app=app) as http:
-        yield Client(http, api_keys)
+        yield Client(http, api_keys, access_tokens)
 
 
 async def test_a_key_is_opened_kept_alive_and_closed_with_the_api_key_alone(
@@ -101,3 +114,20 @@ async def test_refusals(client: Client) -> None:
     assert "'listenKey'" in body["msg"]
     status, body = await client.call("POST", "symbol=BTCUSDT", api_key=alice)
     assert (status, body["code"]) == (400, -1104)
+
+
+async def test_a_login_opens_its_accounts_stream_with_its_access_token(client: Client) -> None:
+    alice, bob = client.access_tokens
+    status, opened = await client.call("POST", access_token=alice)
+    assert status == 200
+    # The same account's key as its API key opens: one stream per account.
+    assert await client.call("POST", api_key=client.api_keys[0]) == (200, opened)
+    listen_key = opened["listenKey"]
+    assert await client.call("PUT", f"listenKey={listen_key}", access_token=alice) == (200, {})
+    unknown = (400, {"code": -1125, "msg": "This listenKey does not exist."})
+    assert await client.call("PUT", f"listenKey={listen_key}", access_token=bob) == unknown
+    assert await client.call("POST", access_token="not a token") == (
+        401,
+        {"code": -1002, "msg": "Invalid token."},
+    )
+    assert await client.call("DELETE", f"listenKey={listen_key}", access_token=alice) == (200, {})

@@ -192,3 +192,11 @@ def test_the_image_repository_is_immutable_scanned_and_encrypted(terraform: Terr
     assert repository["image_tag_mutability"] == "IMMUTABLE"
     assert repository["image_scanning_configuration"] == {"scan_on_push": True}
     assert repository["encryption_configuration"][0]["encryption_type"] == "KMS"
+
+
+def test_the_api_tells_the_page_where_its_assets_and_streams_are(terraform: Terraform) -> None:
+    (api,) = [c for c in containers(terraform, "bourse-production-api") if c["name"] == "api"]
+    environment = {variable["name"]: variable["value"] for variable in api["environment"]}
+
+    assert environment["BOURSE_ASSETS_ORIGIN"] == "https://static.bourse.example.com"
+    assert environment["BOURSE_STREAMS_URL"] == "wss://ws.bourse.example.com"

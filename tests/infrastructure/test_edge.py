@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import cdktf
 
 from tests.infrastructure.terraform import Terraform
@@ -64,16 +66,34 @@ def test_the_load_balancer_terminates_modern_tls_and_keeps_websockets_open(
 def test_paths_route_to_the_websocket_gateway_and_rest_only_from_the_vpc_link(
     terraform: Terraform,
 ) -> None:
-    rules = {
-        terraform.referenced(rule["action"][0]["target_group_arn"])[1]["name"]: rule["condition"]
-        for rule in terraform.resources("aws_lb_listener_rule").values()
-    }
+    rules: dict[str, list[Any]] = {}
+    for rule in terraform.resources("aws_lb_listener_rule").values():
+        target = terraform.referenced(rule["action"][0]["target_group_arn"])[1]["name"]
+        rules.setdefault(target, []).append(rule["condition"])
 
-    websocket = rules["bourse-production-websocket"]
-    api = rules["bourse-production-api"]
+    (websocket,) = rules["bourse-production-websocket"]
     assert websocket == [{"path_pattern": {"values": ["/ws", "/ws/*", "/stream", "/stream/*"]}}]
-    assert {"path_pattern": {"values": ["/api/*", "/account/*"]}} in api
-    assert {"source_ip": {"values": ["10.40.0.0/20", "10.40.16.0/20", "10.40.32.0/20"]}} in api
+    private = {"source_ip": {"values": ["10.40.0.0/20", "10.40.16.0/20", "10.40.32.0/20"]}}
+    # The REST API, and the trading page on the same name: both only through the VPC link.
+    rest, page = rules["bourse-production-api"]
+    assert rest == [{"path_pattern": {"values": ["/api/*", "/account/*"]}}, private]
+    assert page == [{"path_pattern": {"values": ["/", "/trade/*"]}}, private]
+    for conditions in (websocket, rest, page):  # the load balancer's limit on a rule
+        assert sum(len(next(iter(c.values()))["values"]) for c in conditions) <= 5
+
+
+def test_the_page_is_served_on_the_api_name_with_its_assets_from_cloudfront(
+    terraform: Terraform,
+) -> None:
+    for route_key in ("GET /", "GET /trade/{symbol}"):
+        route = terraform.named("aws_apigatewayv2_route", "route_key", route_key)
+        assert route["authorization_type"] == "NONE"
+        assert terraform.referenced(route["target"])[0] == "aws_apigatewayv2_integration"
+    (policy,) = terraform.resources("aws_cloudfront_response_headers_policy").values()
+    cors = policy["cors_config"]
+    assert cors["access_control_allow_origins"]["items"] == ["https://api.bourse.example.com"]
+    assert cors["access_control_allow_methods"]["items"] == ["GET", "HEAD"]
+    assert cors["access_control_allow_credentials"] is False
 
 
 def test_waf_applies_managed_rules_and_a_rate_limit_to_the_alb_and_cdn(
