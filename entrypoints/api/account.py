@@ -8,6 +8,8 @@ from litestar.di import NamedDependency
 
 from entrypoints.api import formats
 from entrypoints.api.errors import ApiError
+from entrypoints.api.reference import account as reference
+from entrypoints.api.reference.endpoint import documented
 from entrypoints.api.services import Services
 
 AnyRequest = Request[Any, Any, State]
@@ -18,7 +20,7 @@ class AccountController(Controller):
     path = "/api/v3"
     tags = ["Account"]
 
-    @get("/account", operation_id="account")
+    @get("/account", operation_id="account", operation_class=documented(reference.ACCOUNT))
     async def account(
         self,
         request: AnyRequest,
@@ -63,7 +65,7 @@ class AccountController(Controller):
             "uid": caller.account_id,
         }
 
-    @get("/myTrades", operation_id="myTrades")
+    @get("/myTrades", operation_id="myTrades", operation_class=documented(reference.MY_TRADES))
     async def my_trades(
         self,
         request: AnyRequest,

@@ -14,6 +14,8 @@ from application.funds import Funds
 from entrypoints.api.errors import ApiError
 from entrypoints.api.gate import Gate
 from entrypoints.api.params import DECIMAL_RANGE
+from entrypoints.api.reference import native as reference
+from entrypoints.api.reference.endpoint import documented
 from entrypoints.api.services import Services
 
 AnyRequest = Request[Any, Any, Any]
@@ -40,7 +42,12 @@ class AdminController(Controller):
     path = "/api/v1/admin"
     tags = ["Admin"]
 
-    @post("/deposits", operation_id="adminDeposit", status_code=200)
+    @post(
+        "/deposits",
+        operation_id="adminDeposit",
+        operation_class=documented(reference.DEPOSIT),
+        status_code=200,
+    )
     async def deposit(
         self,
         request: AnyRequest,
@@ -51,7 +58,12 @@ class AdminController(Controller):
         await services.funds.deposit(data.user_id, data.asset, Decimal(data.amount), data.reference)
         return transferred(services.funds, data)
 
-    @post("/withdrawals", operation_id="adminWithdrawal", status_code=200)
+    @post(
+        "/withdrawals",
+        operation_id="adminWithdrawal",
+        operation_class=documented(reference.WITHDRAWAL),
+        status_code=200,
+    )
     async def withdraw(
         self,
         request: AnyRequest,

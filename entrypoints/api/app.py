@@ -10,12 +10,12 @@ from litestar.channels import ChannelsPlugin
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.types import Message, Scope
 
 from entrypoints.api.account import AccountController
 from entrypoints.api.admin import AdminController
 from entrypoints.api.browser_session import BrowserSessionController
+from entrypoints.api.docs_page import SwaggerPage, docs_router
 from entrypoints.api.errors import EXCEPTION_HANDLERS, log_websocket_error
 from entrypoints.api.gate import USED_WEIGHT
 from entrypoints.api.health import health_routes
@@ -26,6 +26,7 @@ from entrypoints.api.metrics import measured, metrics
 from entrypoints.api.order_changes import OrderChangeController
 from entrypoints.api.orders import OrderController
 from entrypoints.api.page import PageOrigins, page_routes
+from entrypoints.api.reference.endpoint import COMPONENTS
 from entrypoints.api.request_ids import logged_with_request_id, request_id_header
 from entrypoints.api.streams import Delivery, combined_streams, raw_stream, raw_streams
 from entrypoints.api.traces import traced
@@ -49,6 +50,16 @@ REST_ROUTES = [
     WalletController,
     AdminController,
 ]
+DESCRIPTION = """A spot exchange with a Binance-compatible API: the `/api/v3` routes take the
+parameters of Binance's Spot API and answer as it does, so Binance clients work by changing their
+base URL alone. Parameters go in the query string (or, for POST, PUT and DELETE, a form body);
+amounts are decimal strings. A refusal is a 4xx with `{"code": -NNNN, "msg": "..."}`, each route
+listing the codes it can give. Every request spends request weight (its `Weight`), reported in
+`X-MBX-USED-WEIGHT-1M`; beyond the limit per minute, 429 (-1003) with `Retry-After`.
+
+To trade: sign up (POST /api/v1/users), log in (POST /api/v1/auth/login), create an API key
+(POST /api/v1/api-keys, with the access token), fund it (POST /api/v1/faucet where enabled), then
+sign requests with the key's secret as POST /api/v3/order shows."""
 
 
 async def _used_weight_header(message: Message, scope: Scope) -> None:
@@ -113,9 +124,10 @@ def create_app(
         openapi_config=OpenAPIConfig(
             title="Bourse",
             version="0.1.0",
-            description="A spot exchange with a Binance-compatible API.",
-            path="/docs",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            description=DESCRIPTION,
+            components=COMPONENTS,
+            openapi_router=docs_router(),
+            render_plugins=[SwaggerPage()],
         ),
     )
 

@@ -8,6 +8,8 @@ from litestar.handlers import HTTPRouteHandler
 
 from adapters.redis.client import UNREACHABLE
 from application.errors import Unavailable
+from entrypoints.api.reference import health as reference
+from entrypoints.api.reference.endpoint import documented
 from entrypoints.container import Container
 
 LIVE = "/health/live"
@@ -16,11 +18,11 @@ LAGGING_COMMANDS = 2048  # eight full batches waiting: the engine falls behind i
 
 
 def health_routes(container: Container) -> list[HTTPRouteHandler]:
-    @get(LIVE, operation_id="live", include_in_schema=False)
+    @get(LIVE, operation_id="live", operation_class=documented(reference.LIVE), tags=["Health"])
     async def live() -> dict[str, str]:
         return {"status": "live"}
 
-    @get(READY, operation_id="ready", include_in_schema=False)
+    @get(READY, operation_id="ready", operation_class=documented(reference.READY), tags=["Health"])
     async def ready() -> Response[dict[str, str]]:
         try:
             async with container.unit_of_work()() as uow:

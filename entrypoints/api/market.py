@@ -15,6 +15,8 @@ from domain.candles import Interval
 from entrypoints.api import formats
 from entrypoints.api.errors import ApiError, mandatory
 from entrypoints.api.params import Params
+from entrypoints.api.reference import market as reference
+from entrypoints.api.reference.endpoint import documented
 from entrypoints.api.services import Services
 
 AnyRequest = Request[Any, Any, State]
@@ -96,14 +98,14 @@ class MarketController(Controller):
     path = "/api/v3"
     tags = ["Market data"]
 
-    @get("/ping", operation_id="ping")
+    @get("/ping", operation_id="ping", operation_class=documented(reference.PING))
     async def ping(
         self, services: NamedDependency[Services], request: AnyRequest
     ) -> dict[str, Any]:
         (await services.gate.public(request)).check_all_read()
         return {}
 
-    @get("/time", operation_id="serverTime")
+    @get("/time", operation_id="serverTime", operation_class=documented(reference.SERVER_TIME))
     async def time(
         self,
         request: AnyRequest,
@@ -112,7 +114,12 @@ class MarketController(Controller):
         (await services.gate.public(request)).check_all_read()
         return {"serverTime": services.market_data.clock.now()}
 
-    @get("/exchangeInfo", operation_id="exchangeInfo", media_type=MediaType.JSON)
+    @get(
+        "/exchangeInfo",
+        operation_id="exchangeInfo",
+        operation_class=documented(reference.EXCHANGE_INFO),
+        media_type=MediaType.JSON,
+    )
     async def exchange_info(
         self,
         request: AnyRequest,
@@ -143,7 +150,7 @@ class MarketController(Controller):
         now = services.market_data.clock.now()
         return b'{"timezone":"UTC","serverTime":%d,%s' % (now, rest[1:])
 
-    @get("/depth", operation_id="depth")
+    @get("/depth", operation_id="depth", operation_class=documented(reference.DEPTH))
     async def depth(
         self,
         request: AnyRequest,
@@ -157,19 +164,29 @@ class MarketController(Controller):
         market = services.market_data.market(symbol)
         return formats.depth(market, await services.market_data.depth(symbol, limit))
 
-    @get("/trades", operation_id="recentTrades")
+    @get(
+        "/trades", operation_id="recentTrades", operation_class=documented(reference.RECENT_TRADES)
+    )
     async def trades(
         self, request: AnyRequest, services: NamedDependency[Services]
     ) -> list[dict[str, Any]]:
         return await _public_trades(request, services, older=False)
 
-    @get("/historicalTrades", operation_id="historicalTrades")
+    @get(
+        "/historicalTrades",
+        operation_id="historicalTrades",
+        operation_class=documented(reference.HISTORICAL_TRADES),
+    )
     async def historical_trades(
         self, request: AnyRequest, services: NamedDependency[Services]
     ) -> list[dict[str, Any]]:
         return await _public_trades(request, services, older=True)
 
-    @get("/aggTrades", operation_id="aggTrades")
+    @get(
+        "/aggTrades",
+        operation_id="aggTrades",
+        operation_class=documented(reference.AGGREGATE_TRADES),
+    )
     async def aggregate_trades(
         self,
         request: AnyRequest,
@@ -188,7 +205,7 @@ class MarketController(Controller):
         found = await services.market_data.aggregate_trades(symbol, from_id, start, end, limit)
         return [formats.aggregate_trade(market, t) for t in found]
 
-    @get("/klines", operation_id="klines")
+    @get("/klines", operation_id="klines", operation_class=documented(reference.KLINES))
     async def klines(
         self,
         request: AnyRequest,
@@ -207,7 +224,12 @@ class MarketController(Controller):
         candles = await services.market_data.candles(symbol, interval, start, end, limit)
         return [formats.kline(market, c) for c in candles]
 
-    @get("/ticker/24hr", operation_id="ticker24hr", media_type=MediaType.JSON)
+    @get(
+        "/ticker/24hr",
+        operation_id="ticker24hr",
+        operation_class=documented(reference.TICKER_24H),
+        media_type=MediaType.JSON,
+    )
     async def ticker_24h(self, request: AnyRequest, services: NamedDependency[Services]) -> bytes:
         data = services.market_data
         symbols, single = await _asked_symbols(request, services, "type")
@@ -221,7 +243,11 @@ class MarketController(Controller):
         answer = partial(_per_symbol, symbols, single, render)
         return await _cached(services.cache, key, TICKER_TTL_MS, answer)
 
-    @get("/ticker/price", operation_id="tickerPrice")
+    @get(
+        "/ticker/price",
+        operation_id="tickerPrice",
+        operation_class=documented(reference.TICKER_PRICE),
+    )
     async def ticker_price(
         self, request: AnyRequest, services: NamedDependency[Services]
     ) -> dict[str, Any] | list[dict[str, Any]]:
@@ -233,7 +259,11 @@ class MarketController(Controller):
 
         return await _per_symbol(*await _asked_symbols(request, services), render)
 
-    @get("/ticker/bookTicker", operation_id="bookTicker")
+    @get(
+        "/ticker/bookTicker",
+        operation_id="bookTicker",
+        operation_class=documented(reference.BOOK_TICKER),
+    )
     async def book_ticker(
         self, request: AnyRequest, services: NamedDependency[Services]
     ) -> dict[str, Any] | list[dict[str, Any]]:
@@ -244,7 +274,7 @@ class MarketController(Controller):
 
         return await _per_symbol(*await _asked_symbols(request, services), render)
 
-    @get("/avgPrice", operation_id="avgPrice")
+    @get("/avgPrice", operation_id="avgPrice", operation_class=documented(reference.AVERAGE_PRICE))
     async def average_price(
         self,
         request: AnyRequest,

@@ -16,6 +16,8 @@ from entrypoints.api.order_responses import (
     new_client_id,
     placed_response,
 )
+from entrypoints.api.reference import trading as reference
+from entrypoints.api.reference.endpoint import documented
 from entrypoints.api.services import Services
 
 AnyRequest = Request[Any, Any, State]
@@ -26,7 +28,12 @@ class OrderChangeController(Controller):
     path = "/api/v3"
     tags = ["Trading"]
 
-    @put("/order/amend/keepPriority", operation_id="amendKeepPriority", status_code=200)
+    @put(
+        "/order/amend/keepPriority",
+        operation_id="amendKeepPriority",
+        operation_class=documented(reference.AMEND_KEEP_PRIORITY),
+        status_code=200,
+    )
     async def amend(
         self,
         request: AnyRequest,
@@ -51,7 +58,12 @@ class OrderChangeController(Controller):
             "amendedOrder": formats.order(market, amended),
         }
 
-    @post("/order/cancelReplace", operation_id="cancelReplace", status_code=200)
+    @post(
+        "/order/cancelReplace",
+        operation_id="cancelReplace",
+        operation_class=documented(reference.CANCEL_REPLACE),
+        status_code=200,
+    )
     async def cancel_replace(
         self,
         request: AnyRequest,

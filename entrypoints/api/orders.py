@@ -13,6 +13,8 @@ from entrypoints.api import formats
 from entrypoints.api.errors import ApiError
 from entrypoints.api.order_params import order_reference, read_order
 from entrypoints.api.order_responses import canceled_response, new_client_id, placed_response
+from entrypoints.api.reference import trading as reference
+from entrypoints.api.reference.endpoint import documented
 from entrypoints.api.services import Services
 
 AnyRequest = Request[Any, Any, State]
@@ -23,7 +25,12 @@ class OrderController(Controller):
     path = "/api/v3"
     tags = ["Trading"]
 
-    @post("/order", operation_id="newOrder", status_code=200)
+    @post(
+        "/order",
+        operation_id="newOrder",
+        operation_class=documented(reference.NEW_ORDER),
+        status_code=200,
+    )
     async def place(
         self,
         request: AnyRequest,
@@ -35,7 +42,12 @@ class OrderController(Controller):
         placed = await services.trading.place(command)
         return placed_response(services.market_data, placed, kind)
 
-    @post("/order/test", operation_id="testNewOrder", status_code=200)
+    @post(
+        "/order/test",
+        operation_id="testNewOrder",
+        operation_class=documented(reference.TEST_NEW_ORDER),
+        status_code=200,
+    )
     async def test(
         self,
         request: AnyRequest,
@@ -63,7 +75,7 @@ class OrderController(Controller):
             },
         }
 
-    @get("/order", operation_id="queryOrder")
+    @get("/order", operation_id="queryOrder", operation_class=documented(reference.QUERY_ORDER))
     async def query(
         self,
         request: AnyRequest,
@@ -80,7 +92,12 @@ class OrderController(Controller):
             raise ApiError(-2013, "Order does not exist.") from None
         return formats.order(market, order)
 
-    @delete("/order", operation_id="cancelOrder", status_code=200)
+    @delete(
+        "/order",
+        operation_id="cancelOrder",
+        operation_class=documented(reference.CANCEL_ORDER),
+        status_code=200,
+    )
     async def cancel(
         self,
         request: AnyRequest,
@@ -98,7 +115,9 @@ class OrderController(Controller):
         )
         return canceled_response(services.market_data, order, cancel_id)
 
-    @get("/openOrders", operation_id="openOrders")
+    @get(
+        "/openOrders", operation_id="openOrders", operation_class=documented(reference.OPEN_ORDERS)
+    )
     async def open_orders(
         self,
         request: AnyRequest,
@@ -114,7 +133,12 @@ class OrderController(Controller):
         orders = await services.history.open_orders(caller.account_id, symbol)
         return [formats.order(services.market_data.market(o.symbol), o) for o in orders]
 
-    @delete("/openOrders", operation_id="cancelOpenOrders", status_code=200)
+    @delete(
+        "/openOrders",
+        operation_id="cancelOpenOrders",
+        operation_class=documented(reference.CANCEL_OPEN_ORDERS),
+        status_code=200,
+    )
     async def cancel_open_orders(
         self,
         request: AnyRequest,
@@ -130,7 +154,7 @@ class OrderController(Controller):
             for order in canceled
         ]
 
-    @get("/allOrders", operation_id="allOrders")
+    @get("/allOrders", operation_id="allOrders", operation_class=documented(reference.ALL_ORDERS))
     async def all_orders(
         self,
         request: AnyRequest,

@@ -11,6 +11,8 @@ from application.user_streams import UnknownListenKey
 from entrypoints.api.errors import ApiError
 from entrypoints.api.gate import form_body, query_string
 from entrypoints.api.params import Params
+from entrypoints.api.reference import account as reference
+from entrypoints.api.reference.endpoint import documented
 from entrypoints.api.services import Services
 
 AnyRequest = Request[Any, Any, State]
@@ -47,7 +49,11 @@ class UserStreamController(Controller):
     path = "/api/v3/userDataStream"
     tags = ["User data stream"]
 
-    @post(operation_id="createUserDataStream", status_code=200)
+    @post(
+        operation_id="createUserDataStream",
+        operation_class=documented(reference.OPEN_USER_STREAM),
+        status_code=200,
+    )
     async def open(
         self,
         request: AnyRequest,
@@ -57,7 +63,11 @@ class UserStreamController(Controller):
         params.check_all_read()
         return {"listenKey": await services.user_streams.open(account_id)}
 
-    @put(operation_id="keepAliveUserDataStream", status_code=200)
+    @put(
+        operation_id="keepAliveUserDataStream",
+        operation_class=documented(reference.KEEP_ALIVE_USER_STREAM),
+        status_code=200,
+    )
     async def keep_alive(
         self,
         request: AnyRequest,
@@ -72,7 +82,11 @@ class UserStreamController(Controller):
             raise unknown_key() from None
         return {}
 
-    @delete(operation_id="closeUserDataStream", status_code=200)
+    @delete(
+        operation_id="closeUserDataStream",
+        operation_class=documented(reference.CLOSE_USER_STREAM),
+        status_code=200,
+    )
     async def close(
         self,
         request: AnyRequest,

@@ -9,6 +9,8 @@ from msgspec import Meta, Struct
 
 from application.records import ApiKey
 from entrypoints.api.errors import ApiError
+from entrypoints.api.reference import native as reference
+from entrypoints.api.reference.endpoint import documented
 from entrypoints.api.services import Services
 
 AnyRequest = Request[Any, Any, Any]
@@ -73,7 +75,7 @@ class UserController(Controller):
     path = "/api/v1"
     tags = ["Users"]
 
-    @post("/users", operation_id="signUp")
+    @post("/users", operation_id="signUp", operation_class=documented(reference.SIGN_UP))
     async def sign_up(
         self,
         request: AnyRequest,
@@ -84,7 +86,12 @@ class UserController(Controller):
         user = await services.accounts.sign_up(data.email, data.password)
         return UserView(user.user_id, user.email)
 
-    @post("/auth/login", operation_id="login", status_code=200)
+    @post(
+        "/auth/login",
+        operation_id="login",
+        operation_class=documented(reference.LOGIN),
+        status_code=200,
+    )
     async def login(
         self,
         request: AnyRequest,
@@ -95,7 +102,12 @@ class UserController(Controller):
         tokens = await services.accounts.login(data.email, data.password, data.two_factor_code)
         return TokensView(tokens.access_token, tokens.refresh_token, tokens.expires_in)
 
-    @post("/auth/refresh", operation_id="refreshToken", status_code=200)
+    @post(
+        "/auth/refresh",
+        operation_id="refreshToken",
+        operation_class=documented(reference.REFRESH),
+        status_code=200,
+    )
     async def refresh(
         self,
         request: AnyRequest,
@@ -106,7 +118,12 @@ class UserController(Controller):
         tokens = await services.accounts.refresh(data.refresh_token)
         return TokensView(tokens.access_token, tokens.refresh_token, tokens.expires_in)
 
-    @post("/auth/logout", operation_id="logout", status_code=200)
+    @post(
+        "/auth/logout",
+        operation_id="logout",
+        operation_class=documented(reference.LOGOUT),
+        status_code=200,
+    )
     async def logout(
         self,
         request: AnyRequest,
@@ -116,7 +133,11 @@ class UserController(Controller):
         await services.accounts.logout(bearer_token(request))
         return {}
 
-    @post("/api-keys", operation_id="createApiKey")
+    @post(
+        "/api-keys",
+        operation_id="createApiKey",
+        operation_class=documented(reference.CREATE_API_KEY),
+    )
     async def create_api_key(
         self,
         request: AnyRequest,
@@ -128,7 +149,9 @@ class UserController(Controller):
         key = await services.accounts.create_api_key(user_id, data.label, data.two_factor_code)
         return CreatedApiKey(key.api_key, key.label, key.created_at, key.secret)
 
-    @get("/api-keys", operation_id="listApiKeys")
+    @get(
+        "/api-keys", operation_id="listApiKeys", operation_class=documented(reference.LIST_API_KEYS)
+    )
     async def api_keys(
         self,
         request: AnyRequest,
@@ -137,7 +160,12 @@ class UserController(Controller):
         user_id = await services.gate.user(request)
         return [ApiKeyView.of(key) for key in await services.accounts.api_keys(user_id)]
 
-    @delete("/api-keys/{api_key:str}", operation_id="deleteApiKey", status_code=200)
+    @delete(
+        "/api-keys/{api_key:str}",
+        operation_id="deleteApiKey",
+        operation_class=documented(reference.DELETE_API_KEY),
+        status_code=200,
+    )
     async def delete_api_key(
         self,
         request: AnyRequest,

@@ -19,6 +19,8 @@ from domain.errors import UnknownAsset
 from entrypoints.api.errors import ApiError, illegal
 from entrypoints.api.gate import Caller, Gate
 from entrypoints.api.params import Params
+from entrypoints.api.reference import native as reference
+from entrypoints.api.reference.endpoint import documented
 from entrypoints.api.services import Services
 
 AnyRequest = Request[Any, Any, State]
@@ -103,7 +105,7 @@ class WalletController(Controller):
     path = "/api/v1"
     tags = ["Wallet"]
 
-    @get("/portfolio", operation_id="portfolio")
+    @get("/portfolio", operation_id="portfolio", operation_class=documented(reference.PORTFOLIO))
     async def portfolio(
         self,
         request: AnyRequest,
@@ -132,7 +134,7 @@ class WalletController(Controller):
         ]
         return PortfolioView(code, in_asset.format(valuation.total), holdings)
 
-    @get("/statements", operation_id="statements")
+    @get("/statements", operation_id="statements", operation_class=documented(reference.STATEMENTS))
     async def statements(
         self,
         request: AnyRequest,
@@ -159,7 +161,12 @@ class WalletController(Controller):
             )
         return Response(lines)
 
-    @post("/faucet", operation_id="faucet", status_code=200)
+    @post(
+        "/faucet",
+        operation_id="faucet",
+        operation_class=documented(reference.FAUCET),
+        status_code=200,
+    )
     async def faucet(
         self,
         request: AnyRequest,
