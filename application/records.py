@@ -23,6 +23,14 @@ class ApiKey(Struct, gc=False):
     created_at: int
 
 
+class ListenKeyHolder(Struct, frozen=True, gc=False):
+    """Whose stream a listen key names, and the API key that opened it: the stream lasts no
+    longer than that API key does."""
+
+    account_id: int
+    api_key: str
+
+
 class Session(Struct, gc=False):
     """A login: its refresh token is valid until it expires or the user logs out."""
 

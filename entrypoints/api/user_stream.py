@@ -7,6 +7,7 @@ from litestar import Controller, Request, delete, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 
+from application.records import ApiKey
 from application.user_streams import UnknownListenKey
 from entrypoints.api.errors import ApiError
 from entrypoints.api.gate import form_body, query_string
@@ -20,8 +21,8 @@ UNSIGNED = ("timestamp", "recvWindow", "signature")
 """What a client that signs everything may send along; a USER_STREAM endpoint ignores it."""
 
 
-async def stream_owner(request: AnyRequest, services: Services) -> tuple[int, Params]:
-    """The account of the request's API key, and the request's parameters."""
+async def stream_owner(request: AnyRequest, services: Services) -> tuple[ApiKey, Params]:
+    """The request's API key, and the request's parameters."""
     await services.gate.charge(request, WEIGHT)
     api_key = request.headers.get("x-mbx-apikey")
     if not api_key:
@@ -31,7 +32,7 @@ async def stream_owner(request: AnyRequest, services: Services) -> tuple[int, Pa
         raise ApiError(-2015, "Invalid API-key, IP, or permissions for action.", 401)
     params = Params.parse(query_string(request), await form_body(request))
     params.ignore(*UNSIGNED)
-    return key.user_id, params
+    return key, params
 
 
 def unknown_key() -> ApiError:
@@ -48,9 +49,9 @@ class UserStreamController(Controller):
         request: AnyRequest,
         services: NamedDependency[Services],
     ) -> Json:
-        account_id, params = await stream_owner(request, services)
+        key, params = await stream_owner(request, services)
         params.check_all_read()
-        return {"listenKey": await services.user_streams.open(account_id)}
+        return {"listenKey": await services.user_streams.open(key.user_id, key.api_key)}
 
     @put(operation_id="keepAliveUserDataStream", status_code=200)
     async def keep_alive(
@@ -58,11 +59,11 @@ class UserStreamController(Controller):
         request: AnyRequest,
         services: NamedDependency[Services],
     ) -> Json:
-        account_id, params = await stream_owner(request, services)
+        key, params = await stream_owner(request, services)
         listen_key = params.required_text("listenKey")
         params.check_all_read()
         try:
-            await services.user_streams.keep_alive(account_id, listen_key)
+            await services.user_streams.keep_alive(key.user_id, listen_key)
         except UnknownListenKey:
             raise unknown_key() from None
         return {}
@@ -73,11 +74,11 @@ class UserStreamController(Controller):
         request: AnyRequest,
         services: NamedDependency[Services],
     ) -> Json:
-        account_id, params = await stream_owner(request, services)
+        key, params = await stream_owner(request, services)
         listen_key = params.required_text("listenKey")
         params.check_all_read()
         try:
-            await services.user_streams.close(account_id, listen_key)
+            await services.user_streams.close(key.user_id, listen_key)
         except UnknownListenKey:
             raise unknown_key() from None
         return {}

@@ -140,4 +140,5 @@ class UserController(Controller):
         if "\x00" in api_key:
             raise ApiError(-1100, "Illegal characters found in parameter 'apiKey'.")
         await services.accounts.delete_api_key(user_id, api_key)
+        await services.user_streams.revoke(api_key)
         return {}
