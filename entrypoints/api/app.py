@@ -10,7 +10,7 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
-from litestar.types import Message, Scope
+from litestar.types import ControllerRouterHandler, Message, Scope
 
 from entrypoints.api.account import AccountController
 from entrypoints.api.admin import AdminController
@@ -27,11 +27,12 @@ from entrypoints.api.streams import Delivery, combined_streams, raw_stream, raw_
 from entrypoints.api.user_stream import UserStreamController
 from entrypoints.api.users import UserController
 from entrypoints.api.wallet import WalletController
+from entrypoints.api.ws_api.route import websocket_api
 from entrypoints.container import Container
 from entrypoints.roles import Job, running
 
 STREAM_ROUTES = [raw_streams, raw_stream, combined_streams]
-REST_ROUTES = [
+REST_ROUTES: list[ControllerRouterHandler] = [
     UserStreamController,
     MarketController,
     OrderController,
@@ -40,6 +41,7 @@ REST_ROUTES = [
     UserController,
     WalletController,
     AdminController,
+    websocket_api,
 ]
 
 

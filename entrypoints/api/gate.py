@@ -2,7 +2,8 @@
 
 Request weight is charged to the caller's address and, once its signature proves the request
 is the key holder's, to its API key too, both at once; X-MBX-USED-WEIGHT-1M reports the larger
-of the two."""
+of the two. A WebSocket API request reaches the REST handlers with its key already verified by
+its connection (`VERIFIED_KEY` in the request's state), and is charged the same."""
 
 from typing import Any
 
@@ -14,6 +15,7 @@ from adapters.security.signatures import is_valid
 from application.accounts import Accounts
 from application.errors import InvalidToken
 from application.ports import Clock, RateLimiter
+from application.records import ApiKey
 from entrypoints.api.errors import ApiError, mandatory
 from entrypoints.api.params import Params
 
@@ -21,6 +23,7 @@ DEFAULT_RECV_WINDOW = 5000
 MAX_RECV_WINDOW = 60_000
 AHEAD_TOLERANCE = 1000
 USED_WEIGHT = "used_weight"
+VERIFIED_KEY = "verified_api_key"
 
 AnyRequest = Request[Any, Any, State]
 
@@ -52,6 +55,12 @@ class Gate:
 
     async def private(self, request: AnyRequest, weight: int = 1) -> Caller:
         """An API key with a signed request, or a bearer access token."""
+        verified: ApiKey | None = request.scope.get("state", {}).get(VERIFIED_KEY)
+        if verified is not None:
+            address = _address(request)
+            await self._spend(request, [f"ip:{address}", f"key:{verified.api_key}"], weight)
+            params = Params.parse(query_string(request), await form_body(request))
+            return Caller(verified.user_id, params)
         api_key = request.headers.get("x-mbx-apikey")
         if api_key is None:
             await self.charge(request, weight)
@@ -87,7 +96,25 @@ class Gate:
     async def _signed(self, request: AnyRequest, api_key: str) -> Caller:
         query, form = query_string(request), await form_body(request)
         params = Params.parse(query, form)
+        key = await self.verified(api_key, params, _unsigned(query) + _unsigned(form))
+        return Caller(key.user_id, params)
+
+    async def verified(self, api_key: str, params: Params, payload: str) -> ApiKey:
+        """The key of a signed request: sent in time, within its window, and signed over
+        `payload` (what the client signed) with the key's secret."""
         signature = params.text("signature")
+        self.check_time(params)
+        key = await self.accounts.api_key(api_key)
+        if key is None:
+            raise ApiError(-2015, "Invalid API-key, IP, or permissions for action.", 401)
+        if signature is None:
+            raise mandatory("signature")
+        if not is_valid(key.secret, payload, signature):
+            raise ApiError(-1022, "Signature for this request is not valid.")
+        return key
+
+    def check_time(self, params: Params) -> None:
+        """A signed request must arrive within its window (`recvWindow`) of its timestamp."""
         timestamp = params.integer("timestamp")
         if timestamp is None:
             raise mandatory("timestamp")
@@ -101,14 +128,11 @@ class Gate:
             )
         if now - timestamp > window:
             raise ApiError(-1021, "Timestamp for this request is outside of the recvWindow.")
-        key = await self.accounts.api_key(api_key)
-        if key is None:
-            raise ApiError(-2015, "Invalid API-key, IP, or permissions for action.", 401)
-        if signature is None:
-            raise mandatory("signature")
-        if not is_valid(key.secret, _unsigned(query) + _unsigned(form), signature):
-            raise ApiError(-1022, "Signature for this request is not valid.")
-        return Caller(key.user_id, params)
+
+    async def spend(self, address: str, keys: list[str], weight: int) -> int:
+        """Charges `weight` to the address and the API keys `keys` and returns the most weight
+        in use of them."""
+        return await self.limiter.spend([f"ip:{address}", *keys], weight, self.clock.now())
 
     async def _spend(self, request: AnyRequest, keys: list[str], weight: int) -> None:
         used = await self.limiter.spend(keys, weight, self.clock.now())
