@@ -1,5 +1,6 @@
-"""The application load balancer: TLS termination, WebSocket traffic from clients, and REST
-traffic only when it comes through API Gateway's VPC link."""
+"""The application load balancer: TLS termination, WebSocket traffic from clients (streams to
+the websocket service, the WebSocket API to the api service), and REST traffic only when it
+comes through API Gateway's VPC link."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 IDLE_TIMEOUT_SECONDS = 3600
 REST_PATHS = ["/api/*", "/account/*"]
 WEBSOCKET_PATHS = ["/ws", "/ws/*", "/stream", "/stream/*"]
+WEBSOCKET_API_PATHS = ["/ws-api/*"]
 
 
 class LoadBalancer(Construct):
@@ -106,6 +108,23 @@ class LoadBalancer(Construct):
                 LbListenerRuleAction(
                     type="forward", target_group_arn=self.websocket_target_group.arn
                 )
+            ],
+        )
+        # API Gateway's HTTP API carries no WebSockets: clients reach the WebSocket API here,
+        # where WAF's per-address limit and the service's request weight hold them back. It
+        # serves the Binance API alone, which the service authenticates by API key.
+        LbListenerRule(
+            self,
+            "websocket-api-route",
+            listener_arn=self.listener.arn,
+            priority=15,
+            condition=[
+                LbListenerRuleCondition(
+                    path_pattern=LbListenerRuleConditionPathPattern(values=WEBSOCKET_API_PATHS)
+                )
+            ],
+            action=[
+                LbListenerRuleAction(type="forward", target_group_arn=self.api_target_group.arn)
             ],
         )
         # REST calls must pass API Gateway's throttling and authorizer, so the load balancer

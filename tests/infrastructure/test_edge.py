@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import cdktf
 
 from tests.infrastructure.terraform import Terraform
@@ -64,16 +66,18 @@ def test_the_load_balancer_terminates_modern_tls_and_keeps_websockets_open(
 def test_paths_route_to_the_websocket_gateway_and_rest_only_from_the_vpc_link(
     terraform: Terraform,
 ) -> None:
-    rules = {
-        terraform.referenced(rule["action"][0]["target_group_arn"])[1]["name"]: rule["condition"]
-        for rule in terraform.resources("aws_lb_listener_rule").values()
-    }
+    rules: dict[str, list[Any]] = {}
+    for rule in terraform.resources("aws_lb_listener_rule").values():
+        target = terraform.referenced(rule["action"][0]["target_group_arn"])[1]["name"]
+        rules.setdefault(target, []).append(rule["condition"])
 
-    websocket = rules["bourse-production-websocket"]
-    api = rules["bourse-production-api"]
+    (websocket,) = rules["bourse-production-websocket"]
+    rest, websocket_api = sorted(rules["bourse-production-api"], key=len, reverse=True)
     assert websocket == [{"path_pattern": {"values": ["/ws", "/ws/*", "/stream", "/stream/*"]}}]
-    assert {"path_pattern": {"values": ["/api/*", "/account/*"]}} in api
-    assert {"source_ip": {"values": ["10.40.0.0/20", "10.40.16.0/20", "10.40.32.0/20"]}} in api
+    assert {"path_pattern": {"values": ["/api/*", "/account/*"]}} in rest
+    assert {"source_ip": {"values": ["10.40.0.0/20", "10.40.16.0/20", "10.40.32.0/20"]}} in rest
+    # Clients reach the WebSocket API directly: API Gateway's HTTP API carries no WebSockets.
+    assert websocket_api == [{"path_pattern": {"values": ["/ws-api/*"]}}]
 
 
 def test_waf_applies_managed_rules_and_a_rate_limit_to_the_alb_and_cdn(
