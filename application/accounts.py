@@ -3,6 +3,7 @@
 import re
 
 from attrs import define, field
+from msgspec import structs
 
 from application.errors import InvalidCredentials, InvalidToken, NotFound
 from application.ports import (
@@ -13,7 +14,7 @@ from application.ports import (
     TokenService,
     UnitOfWorkFactory,
 )
-from application.records import ApiKey, Session, User
+from application.records import ApiKey, KeyType, Session, User
 
 REFRESH_LIFETIME_MS = 30 * 24 * 3600 * 1000
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -84,11 +85,39 @@ class Accounts:
             raise InvalidToken("Session ended.")
         return user_id
 
-    async def create_api_key(self, user_id: int, label: str) -> ApiKey:
-        key = ApiKey(self.ids.token(), self.ids.token(), user_id, label, self.clock.now())
+    async def create_api_key(
+        self,
+        user_id: int,
+        label: str,
+        key_type: KeyType = KeyType.HMAC,
+        public_key: str | None = None,
+        can_trade: bool = True,
+        allowed_ips: tuple[str, ...] = (),
+    ) -> ApiKey:
+        """An HMAC key gets a secret made here; an Ed25519 or RSA key is the `public_key` its
+        owner registers (the caller checks it is one)."""
+        secret = self.ids.token() if key_type is KeyType.HMAC else ""
+        key = ApiKey(
+            self.ids.token(), secret, user_id, label, self.clock.now(), key_type, public_key,
+            can_trade, allowed_ips,
+        )  # fmt: skip
         async with self.unit_of_work() as uow:
             await uow.api_keys.add(key)
             await uow.commit()
+        return key
+
+    async def restrict_api_key(
+        self, user_id: int, api_key: str, can_trade: bool, allowed_ips: tuple[str, ...]
+    ) -> ApiKey:
+        """Sets what the key may do, and from where."""
+        async with self.unit_of_work() as uow:
+            key = await uow.api_keys.get(api_key)
+            if key is None or key.user_id != user_id:
+                raise NotFound("No such API key.")
+            key = structs.replace(key, can_trade=can_trade, allowed_ips=allowed_ips)
+            await uow.api_keys.add(key)
+            await uow.commit()
+        self._known_keys.pop(api_key, None)
         return key
 
     async def api_keys(self, user_id: int) -> list[ApiKey]:

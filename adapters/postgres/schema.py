@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     text,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from domain.assets import MAX_HOLDINGS
 
@@ -59,6 +60,10 @@ api_keys = Table(
     Column("user_id", BigInteger, ForeignKey("users.user_id"), nullable=False, index=True),
     Column("label", String(64), nullable=False),
     Column("created_at", BigInteger, nullable=False),
+    Column("key_type", String(16), nullable=False, server_default="HMAC"),
+    Column("public_key", Text, nullable=True),  # PEM, of an Ed25519 or RSA key
+    Column("can_trade", Boolean, nullable=False, server_default=text("true")),
+    Column("allowed_ips", ARRAY(String(64)), nullable=False, server_default=text("'{}'")),
 )
 
 balances = Table(

@@ -11,7 +11,7 @@ from attrs import define
 from litestar import Request
 from litestar.datastructures import State
 
-from adapters.security.signatures import is_valid
+from adapters.security.signatures import verify
 from application.accounts import Accounts
 from application.errors import InvalidToken
 from application.ports import Clock, RateLimiter
@@ -51,30 +51,34 @@ class Gate:
 
     async def charge(self, request: AnyRequest, weight: int) -> None:
         """Spends request weight from the caller's address."""
-        await self._spend(request, [f"ip:{_address(request)}"], weight)
+        await self._spend(request, [f"ip:{client_address(request)}"], weight)
 
-    async def private(self, request: AnyRequest, weight: int = 1) -> Caller:
-        """An API key with a signed request, or a bearer access token."""
+    async def private(self, request: AnyRequest, weight: int = 1, trade: bool = False) -> Caller:
+        """An API key with a signed request, or a bearer access token. An endpoint that
+        trades (`trade`) takes only the keys allowed to."""
+        address = client_address(request)
         verified: ApiKey | None = request.scope.get("state", {}).get(VERIFIED_KEY)
-        if verified is not None:
-            address = _address(request)
-            await self._spend(request, [f"ip:{address}", f"key:{verified.api_key}"], weight)
-            params = Params.parse(query_string(request), await form_body(request))
-            return Caller(verified.user_id, params)
         api_key = request.headers.get("x-mbx-apikey")
-        if api_key is None:
+        if verified is None and api_key is None:
             await self.charge(request, weight)
             authorization = request.headers.get("authorization", "")
             if authorization.lower().startswith("bearer "):
                 return await self._bearer(request, authorization[7:].strip())
             raise ApiError(-2014, "API-key format invalid.", 401)
         try:
-            caller = await self._signed(request, api_key)
+            query, form = query_string(request), await form_body(request)
+            params = Params.parse(query, form)
+            if verified is None:
+                assert api_key is not None
+                payload = _unsigned(query) + _unsigned(form)
+                verified = await self.verified(api_key, params, payload, address)
+            if not verified.allows(address) or (trade and not verified.can_trade):
+                raise rejected_key()
         except ApiError:
             await self.charge(request, weight)
             raise
-        await self._spend(request, [f"ip:{_address(request)}", f"key:{api_key}"], weight)
-        return caller
+        await self._spend(request, [f"ip:{address}", f"key:{verified.api_key}"], weight)
+        return Caller(verified.user_id, params)
 
     async def user(self, request: AnyRequest) -> int:
         """The user of a bearer access token, for the native account endpoints."""
@@ -93,23 +97,17 @@ class Gate:
         params.ignore("timestamp", "recvWindow")
         return Caller(user_id, params)
 
-    async def _signed(self, request: AnyRequest, api_key: str) -> Caller:
-        query, form = query_string(request), await form_body(request)
-        params = Params.parse(query, form)
-        key = await self.verified(api_key, params, _unsigned(query) + _unsigned(form))
-        return Caller(key.user_id, params)
-
-    async def verified(self, api_key: str, params: Params, payload: str) -> ApiKey:
-        """The key of a signed request: sent in time, within its window, and signed over
-        `payload` (what the client signed) with the key's secret."""
+    async def verified(self, api_key: str, params: Params, payload: str, address: str) -> ApiKey:
+        """The key of a signed request: sent in time, within its window, from an address the
+        key allows, and signed over `payload` (what the client signed) by the key's holder."""
         signature = params.text("signature")
         self.check_time(params)
         key = await self.accounts.api_key(api_key)
-        if key is None:
-            raise ApiError(-2015, "Invalid API-key, IP, or permissions for action.", 401)
+        if key is None or not key.allows(address):
+            raise rejected_key()
         if signature is None:
             raise mandatory("signature")
-        if not is_valid(key.secret, payload, signature):
+        if not verify(key, payload, signature):
             raise ApiError(-1022, "Signature for this request is not valid.")
         return key
 
@@ -140,7 +138,12 @@ class Gate:
         state[USED_WEIGHT] = max(used, state.get(USED_WEIGHT, 0))
 
 
-def _address(request: AnyRequest) -> str:
+def rejected_key() -> ApiError:
+    """Binance's answer to an unknown key, or one used beyond its permissions."""
+    return ApiError(-2015, "Invalid API-key, IP, or permissions for action.", 401)
+
+
+def client_address(request: AnyRequest) -> str:
     return request.client.host if request.client else "unknown"
 
 

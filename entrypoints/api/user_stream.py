@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from application.records import ApiKey
 from application.user_streams import UnknownListenKey
 from entrypoints.api.errors import ApiError
-from entrypoints.api.gate import form_body, query_string
+from entrypoints.api.gate import client_address, form_body, query_string, rejected_key
 from entrypoints.api.params import Params
 from entrypoints.api.services import Services
 
@@ -28,8 +28,8 @@ async def stream_owner(request: AnyRequest, services: Services) -> tuple[ApiKey,
     if not api_key:
         raise ApiError(-2014, "API-key format invalid.", 401)
     key = await services.accounts.api_key(api_key)
-    if key is None:
-        raise ApiError(-2015, "Invalid API-key, IP, or permissions for action.", 401)
+    if key is None or not key.allows(client_address(request)):
+        raise rejected_key()
     params = Params.parse(query_string(request), await form_body(request))
     params.ignore(*UNSIGNED)
     return key, params

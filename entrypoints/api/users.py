@@ -1,13 +1,15 @@
 """Native account endpoints: sign-up, login sessions and API keys (Binance has none)."""
 
+from ipaddress import ip_network
 from typing import Annotated, Any
 
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, Request, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
-from msgspec import Meta, Struct
+from msgspec import Meta, Struct, structs
 
-from application.records import ApiKey
+from adapters.security.signatures import public_key
+from application.records import ApiKey, KeyType
 from entrypoints.api.errors import ApiError
 from entrypoints.api.services import Services
 
@@ -25,8 +27,25 @@ class RefreshRequest(Struct, forbid_unknown_fields=True):
     refresh_token: str
 
 
-class NewApiKey(Struct, forbid_unknown_fields=True):
+Addresses = Annotated[list[Annotated[str, Meta(max_length=64)]], Meta(max_length=30)]
+
+
+class KeyRestrictions(Struct, forbid_unknown_fields=True, rename="camel"):
+    """What a key may do, as Binance's API management sets it: every key reads; trading is
+    allowed unless `enable_trading` is false; `ip_restrict` lists the only addresses (or
+    networks) it is taken from, if any."""
+
+    enable_trading: bool = True
+    ip_restrict: Addresses = []  # msgspec copies a mutable default for each instance
+
+
+class NewApiKey(KeyRestrictions, forbid_unknown_fields=True, rename="camel"):
+    """An HMAC key by default; an Ed25519 or RSA key with the `public_key` (PEM) whose private
+    key will sign its requests."""
+
     label: Annotated[str, Meta(max_length=64)] = ""
+    type: KeyType = KeyType.HMAC
+    public_key: Annotated[str, Meta(max_length=4096)] | None = None
 
 
 class UserView(Struct, rename="camel"):
@@ -45,16 +64,32 @@ class ApiKeyView(Struct, rename="camel"):
     api_key: str
     label: str
     created_at: int
+    type: KeyType
+    enable_trading: bool
+    ip_restrict: list[str]
 
     @classmethod
     def of(cls, key: ApiKey) -> "ApiKeyView":
-        return cls(key.api_key, key.label, key.created_at)
+        return cls(
+            key.api_key, key.label, key.created_at, key.key_type, key.can_trade,
+            list(key.allowed_ips),
+        )  # fmt: skip
 
 
 class CreatedApiKey(ApiKeyView):
-    """The only answer that shows the secret."""
+    """The only answer that shows the secret (of an HMAC key; the others have none here)."""
 
-    secret_key: str
+    secret_key: str | None
+
+
+def addresses(sent: list[str]) -> tuple[str, ...]:
+    """An allow-list as sent, each entry an address or a network (CIDR)."""
+    for entry in sent:
+        try:
+            ip_network(entry, strict=False)
+        except ValueError:
+            raise ApiError(-1100, f"Illegal address in ipRestrict: {entry!r}.") from None
+    return tuple(sent)
 
 
 def bearer_token(request: AnyRequest) -> str:
@@ -117,8 +152,21 @@ class UserController(Controller):
         data: JSONBody[NewApiKey | None] = None,
     ) -> CreatedApiKey:
         user_id = await services.gate.user(request)
-        key = await services.accounts.create_api_key(user_id, data.label if data else "")
-        return CreatedApiKey(key.api_key, key.label, key.created_at, key.secret)
+        data = data or NewApiKey()
+        if (data.public_key is None) != (data.type is KeyType.HMAC):
+            raise ApiError(-1100, "A publicKey is registered with an ED25519 or RSA key alone.")
+        if data.public_key is not None:
+            try:
+                public_key(data.type, data.public_key)
+            except ValueError as error:
+                raise ApiError(-1100, f"Illegal publicKey: {error}") from None
+        key = await services.accounts.create_api_key(
+            user_id, data.label, data.type, data.public_key, data.enable_trading,
+            addresses(data.ip_restrict),
+        )  # fmt: skip
+        view = ApiKeyView.of(key)
+        secret = key.secret if key.key_type is KeyType.HMAC else None
+        return CreatedApiKey(**structs.asdict(view), secret_key=secret)
 
     @get("/api-keys", operation_id="listApiKeys")
     async def api_keys(
@@ -128,6 +176,27 @@ class UserController(Controller):
     ) -> list[ApiKeyView]:
         user_id = await services.gate.user(request)
         return [ApiKeyView.of(key) for key in await services.accounts.api_keys(user_id)]
+
+    @put("/api-keys/{api_key:str}", operation_id="restrictApiKey")
+    async def restrict_api_key(
+        self,
+        request: AnyRequest,
+        services: NamedDependency[Services],
+        api_key: FromPath[str],
+        data: JSONBody[KeyRestrictions | None] = None,
+    ) -> ApiKeyView:
+        """Sets what the key may do and from where (without a body: anything, from anywhere);
+        the streams and subscriptions it opened end, as when it is deleted (a client opens
+        them again if the key still may)."""
+        user_id = await services.gate.user(request)
+        if "\x00" in api_key:
+            raise ApiError(-1100, "Illegal characters found in parameter 'apiKey'.")
+        data = data or KeyRestrictions()
+        key = await services.accounts.restrict_api_key(
+            user_id, api_key, data.enable_trading, addresses(data.ip_restrict)
+        )
+        await services.user_streams.revoke(api_key)
+        return ApiKeyView.of(key)
 
     @delete("/api-keys/{api_key:str}", operation_id="deleteApiKey", status_code=200)
     async def delete_api_key(

@@ -1,19 +1,20 @@
 """The WebSocket API's methods of the connection itself, which have no REST endpoint: its
-session (`session.status`, `session.logout`) and its user data stream subscriptions
+session (`session.logon`, `session.status`, `session.logout`) and its user data stream subscriptions
 (`userDataStream.subscribe`, `.subscribe.signature`, `.unsubscribe`, `session.subscriptions`).
 Each weighs 2, as on Binance."""
 
 from typing import Any
 
+from application.records import ApiKey, KeyType
 from entrypoints.api.errors import ApiError, mandatory
+from entrypoints.api.gate import rejected_key
 from entrypoints.api.params import Params
 from entrypoints.api.ws_api.dispatch import Answer
 from entrypoints.api.ws_api.envelope import RATE_LIMITS, encode
 from entrypoints.api.ws_api.methods import signature_payload, texts
-from entrypoints.api.ws_api.session import REJECTED_KEY, ApiSession, LocalMethod
+from entrypoints.api.ws_api.session import ApiSession, LocalMethod, Logon
 
 WEIGHT = 2
-NOT_LOGGED_ON = ApiError(-1002, "You are not authorized to execute this request.", 401)
 
 
 def _read(sent: dict[str, object]) -> Params:
@@ -51,27 +52,41 @@ async def subscribe(session: ApiSession, sent: dict[str, object]) -> Answer:
     """The logged-on session's account."""
     _read(sent).check_all_read()
     if session.logon is None:
-        await session.charge(WEIGHT)
-        raise NOT_LOGGED_ON
-    key = await session.services.accounts.api_key(session.logon.key.api_key)
-    if key is None:
-        session.log_out()
-        raise REJECTED_KEY
+        raise ApiError(-1002, "You are not authorized to execute this request.", 401)
+    key = await session.logged_on_key()
     used = await session.charge(WEIGHT, key)
     subscription_id = await session.user_data.subscribe(key, by_logon=True)
     return Answer(200, encode({"subscriptionId": subscription_id}), used)
 
 
-async def subscribe_signature(session: ApiSession, sent: dict[str, object]) -> Answer:
-    """The account of the API key that signed the request, logged on or not."""
+async def _signed_key(session: ApiSession, sent: dict[str, object]) -> ApiKey:
+    """The key that signed a request of the connection's own (no other parameter allowed)."""
     params = texts(sent)
     checked = Params(list(params.items()))
     checked.ignore(RATE_LIMITS)
     api_key = checked.text("apiKey")
     if api_key is None:
         raise mandatory("apiKey")
-    key = await session.services.gate.verified(api_key, checked, signature_payload(params))
+    payload = signature_payload(params)
+    key = await session.services.gate.verified(api_key, checked, payload, session.address)
     checked.check_all_read()
+    return key
+
+
+async def logon(session: ApiSession, sent: dict[str, object]) -> Answer:
+    """Later requests speak for the key without signatures; Ed25519 keys alone may, as on
+    Binance."""
+    key = await _signed_key(session, sent)
+    if key.key_type is not KeyType.ED25519:
+        raise rejected_key()
+    used = await session.charge(WEIGHT, key)
+    session.logon = Logon(key, session.services.user_streams.clock.now())
+    return Answer(200, encode(_status(session)), used)
+
+
+async def subscribe_signature(session: ApiSession, sent: dict[str, object]) -> Answer:
+    """The account of the API key that signed the request, logged on or not."""
+    key = await _signed_key(session, sent)
     used = await session.charge(WEIGHT, key)
     subscription_id = await session.user_data.subscribe(key, by_logon=False)
     return Answer(200, encode({"subscriptionId": subscription_id}), used)
@@ -97,6 +112,7 @@ async def subscriptions(session: ApiSession, sent: dict[str, object]) -> Answer:
 
 
 LOCAL_METHODS: dict[str, LocalMethod] = {
+    "session.logon": logon,
     "session.status": session_status,
     "session.logout": session_logout,
     "userDataStream.subscribe": subscribe,

@@ -15,6 +15,7 @@ from litestar.channels import ChannelsPlugin
 from application.errors import ApplicationError, RateLimited
 from application.records import ApiKey
 from entrypoints.api.errors import ApiError, application_refusal, log_unexpected, mandatory
+from entrypoints.api.gate import rejected_key
 from entrypoints.api.params import Params
 from entrypoints.api.services import Services
 from entrypoints.api.ws_api import envelope
@@ -33,8 +34,6 @@ MAX_IN_FLIGHT = 1000  # requests a connection may have waiting for their answers
 POLICY_VIOLATION = 1008
 SIGNING = ("apiKey", "signature", "timestamp", "recvWindow")
 REFUSAL_WEIGHT = 1  # what a request refused before it reaches its endpoint costs
-REJECTED_KEY = ApiError(-2015, "Invalid API-key, IP, or permissions for action.", 401)
-UNSUPPORTED = ApiError(-1020, "This operation is not supported.")
 
 LocalMethod = Callable[["ApiSession", dict[str, object]], Awaitable[Answer]]
 
@@ -129,14 +128,21 @@ class ApiSession:
         checked = Params(list(params.items()))
         api_key = params.get("apiKey")
         if api_key is not None:
-            return await self.services.gate.verified(api_key, checked, signature_payload(params))
+            payload = signature_payload(params)
+            return await self.services.gate.verified(api_key, checked, payload, self.address)
         if self.logon is None:
             raise mandatory("apiKey")
         self.services.gate.check_time(checked)
+        return await self.logged_on_key()
+
+    async def logged_on_key(self) -> ApiKey:
+        """The session's key as it is now: a key that no longer holds (deleted, restricted to
+        other addresses) ends the session."""
+        assert self.logon is not None
         key = await self.services.accounts.api_key(self.logon.key.api_key)
-        if key is None:
-            self.log_out()  # the key no longer holds: neither does the session
-            raise REJECTED_KEY
+        if key is None or not key.allows(self.address):
+            self.log_out()
+            raise rejected_key()
         return key
 
     def log_out(self) -> None:
@@ -178,7 +184,7 @@ class ApiSession:
             return await self._rest(endpoint, request.params)
         local = self.local_methods.get(name)
         if local is None:
-            raise UNSUPPORTED
+            raise ApiError(-1020, "This operation is not supported.")
         return functools.partial(local, self, request.params)
 
     async def _rest(
