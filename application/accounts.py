@@ -4,6 +4,7 @@ ask for a two-factor code once the user has enabled it."""
 import re
 
 from attrs import define, field
+from msgspec import structs
 
 from application.errors import InvalidCredentials, InvalidToken, NotFound
 from application.ports import (
@@ -14,7 +15,7 @@ from application.ports import (
     TokenService,
     UnitOfWorkFactory,
 )
-from application.records import ApiKey, Session, User
+from application.records import ApiKey, KeyType, Session, User
 from application.two_factor import TwoFactorAuth
 
 REFRESH_LIFETIME_MS = 30 * 24 * 3600 * 1000
@@ -76,9 +77,11 @@ class Accounts:
             raise InvalidToken("Invalid or expired refresh token.")
         return await self._start_session(session.user_id)
 
-    async def end_session(self, refresh_token: str) -> None:
-        """Logs out the session of a refresh token, as a browser holding only that can."""
-        await self.sessions.take(refresh_token, self.clock.now())
+    async def end_session(self, refresh_token: str) -> int | None:
+        """Logs out the session of a refresh token, as a browser holding only that can; the
+        user it was of, if it was live."""
+        session = await self.sessions.take(refresh_token, self.clock.now())
+        return None if session is None else session.user_id
 
     def csrf_token(self, refresh_token: str) -> str:
         return self.tokens.csrf_token(refresh_token)
@@ -95,12 +98,42 @@ class Accounts:
             raise InvalidToken("Session ended.")
         return user_id
 
-    async def create_api_key(self, user_id: int, label: str, code: str | None = None) -> ApiKey:
+    async def create_api_key(
+        self,
+        user_id: int,
+        label: str,
+        key_type: KeyType = KeyType.HMAC,
+        public_key: str | None = None,
+        can_trade: bool = True,
+        allowed_ips: tuple[str, ...] = (),
+        code: str | None = None,
+    ) -> ApiKey:
+        """An HMAC key gets a secret made here; an Ed25519 or RSA key is the `public_key` its
+        owner registers (the caller checks it is one). Once the user has enabled two-factor
+        login, a current `code` (or a recovery code) is needed too."""
         await self.two_factor.verify(user_id, code)
-        key = ApiKey(self.ids.token(), self.ids.token(), user_id, label, self.clock.now())
+        secret = self.ids.token() if key_type is KeyType.HMAC else ""
+        key = ApiKey(
+            self.ids.token(), secret, user_id, label, self.clock.now(), key_type, public_key,
+            can_trade, allowed_ips,
+        )  # fmt: skip
         async with self.unit_of_work() as uow:
             await uow.api_keys.add(key)
             await uow.commit()
+        return key
+
+    async def restrict_api_key(
+        self, user_id: int, api_key: str, can_trade: bool, allowed_ips: tuple[str, ...]
+    ) -> ApiKey:
+        """Sets what the key may do, and from where."""
+        async with self.unit_of_work() as uow:
+            key = await uow.api_keys.get(api_key)
+            if key is None or key.user_id != user_id:
+                raise NotFound("No such API key.")
+            key = structs.replace(key, can_trade=can_trade, allowed_ips=allowed_ips)
+            await uow.api_keys.add(key)
+            await uow.commit()
+        self._known_keys.pop(api_key, None)
         return key
 
     async def api_keys(self, user_id: int) -> list[ApiKey]:

@@ -8,6 +8,7 @@ from application.records import (
     ApiKey,
     Depth,
     Lease,
+    ListenKeyHolder,
     OrderRecord,
     OutboxMessage,
     Session,
@@ -347,10 +348,11 @@ class OutboxSignal(Protocol):
 
 
 class ListenKeys(Protocol):
-    """User data stream keys: each names one account's stream until it expires unrenewed."""
+    """User data stream keys: each names one account's stream, opened with one of its API keys,
+    until it expires unrenewed, is closed, or its API key is revoked."""
 
-    async def open(self, account_id: int, now: int) -> str:
-        """A key for the account's stream; an account keeps one key while it is live."""
+    async def open(self, account_id: int, api_key: str, now: int) -> str:
+        """A key for the account's stream; each API key keeps one listen key while it is live."""
         ...
 
     async def keep_alive(self, listen_key: str, account_id: int, now: int) -> bool:
@@ -359,9 +361,20 @@ class ListenKeys(Protocol):
 
     async def close(self, listen_key: str, account_id: int) -> bool: ...
 
-    async def account_of(self, listen_key: str, now: int) -> int | None:
-        """The account whose stream a live key names."""
+    async def holder(self, listen_key: str, now: int) -> ListenKeyHolder | None:
+        """Whose stream a live key names."""
         ...
+
+    async def revoke(self, api_key: str) -> str | None:
+        """Closes the listen key opened with `api_key`, and returns it, if it had one."""
+        ...
+
+
+class Revocations(Protocol):
+    """Tells every process that serves streams that a credential (a listen key, an API key) no
+    longer holds: the streams and subscriptions opened with it end at once."""
+
+    async def revoke(self, credentials: Sequence[str]) -> None: ...
 
 
 class RateLimiter(Protocol):

@@ -1,5 +1,8 @@
 """What the application keeps about users, keys, sessions and the history of the markets."""
 
+from enum import StrEnum
+from ipaddress import ip_address, ip_network
+
 from msgspec import Struct
 
 from domain.ledger import EntryKind
@@ -13,14 +16,45 @@ class User(Struct, gc=False):
     created_at: int
 
 
+class KeyType(StrEnum):
+    HMAC = "HMAC"  # a secret both sides hold
+    ED25519 = "ED25519"  # a key pair: the owner registers the public key, signs with the other
+    RSA = "RSA"
+
+
 class ApiKey(Struct, gc=False):
-    """An HMAC key pair; the secret is needed in the clear to check signatures."""
+    """An API key, as Binance has them: an HMAC key, whose secret is needed in the clear to
+    check signatures, or an Ed25519 or RSA key, checked against the public key its owner
+    registered. Every key reads; it trades only if `can_trade`; with `allowed_ips`, it is
+    taken only from those addresses or networks."""
 
     api_key: str
-    secret: str
+    secret: str  # the HMAC secret; empty for the other types
     user_id: int
     label: str
     created_at: int
+    key_type: KeyType = KeyType.HMAC
+    public_key: str | None = None  # PEM, for Ed25519 and RSA
+    can_trade: bool = True
+    allowed_ips: tuple[str, ...] = ()
+
+    def allows(self, address: str) -> bool:
+        """Whether the key may be used from `address`."""
+        if not self.allowed_ips:
+            return True
+        try:
+            client = ip_address(address)
+        except ValueError:
+            return False
+        return any(client in ip_network(allowed, strict=False) for allowed in self.allowed_ips)
+
+
+class ListenKeyHolder(Struct, frozen=True, gc=False):
+    """Whose stream a listen key names, and the API key that opened it: the stream lasts no
+    longer than that API key does."""
+
+    account_id: int
+    api_key: str
 
 
 class TwoFactor(Struct, frozen=True, gc=False):

@@ -26,7 +26,7 @@ from typing import Any
 import aiohttp
 
 from benchmarks.deployment import serving
-from benchmarks.http_load import Trader, open_account
+from benchmarks.order_load import Trader, open_account
 
 
 def resident_mb(pid: int) -> float:

@@ -20,7 +20,7 @@ import aiohttp
 import websockets
 
 from benchmarks.deployment import deployment
-from benchmarks.http_load import Trader, open_account
+from benchmarks.order_load import Trader, open_account
 
 SYMBOL = "BTCUSDT"
 STREAMS = "btcusdt@trade/btcusdt@depth@100ms"

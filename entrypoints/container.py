@@ -49,6 +49,7 @@ from domain.exchange import Exchange
 from entrypoints.api.gate import Gate
 from entrypoints.api.services import Services
 from entrypoints.listing import default_markets
+from entrypoints.streams.revocations import StreamRevocations
 
 
 def market_engines(
@@ -196,7 +197,8 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(MemoryListenKeys),
         local=providers.Singleton(RedisListenKeys, redis),
     )
-    user_streams = providers.Singleton(UserStreams, listen_keys, clock)
+    revocations = providers.Singleton(StreamRevocations)
+    user_streams = providers.Singleton(UserStreams, listen_keys, revocations, clock)
     services = providers.Singleton(
         Services, gate, trading, market_data, history, accounts, two_factor, funds, portfolio,
         user_streams, cache, config.admin_token, config.connections_per_address,

@@ -33,6 +33,7 @@ async def running(
     """Starts the role's work (and the `background` jobs), and stops all of it on exit."""
     role = container.config.role()
     jobs = list(background)
+    container.revocations().publish = publish
     async with contextlib.AsyncExitStack() as stack:
         stack.push_async_callback(release, container)
         if role in ("all", "marketdata"):

@@ -1,5 +1,6 @@
-"""The application load balancer: TLS termination, WebSocket traffic from clients, and REST
-traffic and the web page only when they come through API Gateway's VPC link."""
+"""The application load balancer: TLS termination, WebSocket traffic from clients (streams to
+the websocket service, the WebSocket API to the api service), and REST traffic and the web page
+only when they come through API Gateway's VPC link."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ REST_PATHS = ["/api/*", "/account/*"]
 # The trading page's HTML (its assets come from CloudFront).
 PAGE_PATHS = ["/", "/trade/*"]
 WEBSOCKET_PATHS = ["/ws", "/ws/*", "/stream", "/stream/*"]
+WEBSOCKET_API_PATHS = ["/ws-api/*"]
 
 
 class LoadBalancer(Construct):
@@ -108,6 +110,23 @@ class LoadBalancer(Construct):
                 LbListenerRuleAction(
                     type="forward", target_group_arn=self.websocket_target_group.arn
                 )
+            ],
+        )
+        # API Gateway's HTTP API carries no WebSockets: clients reach the WebSocket API here,
+        # where WAF's per-address limit and the service's request weight hold them back. It
+        # serves the Binance API alone, which the service authenticates by API key.
+        LbListenerRule(
+            self,
+            "websocket-api-route",
+            listener_arn=self.listener.arn,
+            priority=15,
+            condition=[
+                LbListenerRuleCondition(
+                    path_pattern=LbListenerRuleConditionPathPattern(values=WEBSOCKET_API_PATHS)
+                )
+            ],
+            action=[
+                LbListenerRuleAction(type="forward", target_group_arn=self.api_target_group.arn)
             ],
         )
         # REST calls must pass API Gateway's throttling and authorizer, so the load balancer

@@ -93,6 +93,7 @@ class LiveServer:
     def ccxt_pro(self, name: str, **funds: str) -> Any:
         exchange = self.point_ccxt(ccxt.pro.binance, name, **funds)
         exchange.urls["api"]["ws"]["spot"] = f"{self.ws_url}/ws"
+        exchange.urls["api"]["ws"]["ws-api"]["spot"] = f"{self.ws_url}/ws-api/v3"
         return exchange
 
     def point_ccxt(self, kind: Any, name: str, **funds: str) -> Any:

@@ -1,4 +1,4 @@
-"""User data stream keys held in this process: one live key per account, each lasting an hour
+"""User data stream keys held in this process: one live key per API key, each lasting an hour
 from its opening or its last keep-alive, as Binance's listen keys do."""
 
 from collections import OrderedDict
@@ -7,13 +7,14 @@ from attrs import define
 
 from adapters.system import SecretsIdSource
 from application.ports import IdSource
+from application.records import ListenKeyHolder
 
 LISTEN_KEY_LIFETIME_MS = 60 * 60 * 1000
 
 
 @define
 class _Lease:
-    account_id: int
+    holder: ListenKeyHolder
     expires_at: int
 
 
@@ -26,15 +27,16 @@ class MemoryListenKeys:
         # Oldest expiry first: every renewal moves its key to the end, so purging only ever
         # looks at the front instead of scanning every key on each call.
         self._leases: OrderedDict[str, _Lease] = OrderedDict()
-        self._keys_by_account: dict[int, str] = {}
+        self._keys_by_api_key: dict[str, str] = {}
 
-    async def open(self, account_id: int, now: int) -> str:
+    async def open(self, account_id: int, api_key: str, now: int) -> str:
         self._purge(now)
-        listen_key = self._keys_by_account.get(account_id)
+        listen_key = self._keys_by_api_key.get(api_key)
         if listen_key is None:
             listen_key = self._ids.token()
-            self._keys_by_account[account_id] = listen_key
-            self._leases[listen_key] = _Lease(account_id, now + self._lifetime_ms)
+            self._keys_by_api_key[api_key] = listen_key
+            holder = ListenKeyHolder(account_id, api_key)
+            self._leases[listen_key] = _Lease(holder, now + self._lifetime_ms)
         else:
             self._renew(listen_key, now)
         return listen_key
@@ -42,22 +44,28 @@ class MemoryListenKeys:
     async def keep_alive(self, listen_key: str, account_id: int, now: int) -> bool:
         self._purge(now)
         lease = self._leases.get(listen_key)
-        if lease is None or lease.account_id != account_id:
+        if lease is None or lease.holder.account_id != account_id:
             return False
         self._renew(listen_key, now)
         return True
 
     async def close(self, listen_key: str, account_id: int) -> bool:
         lease = self._leases.get(listen_key)
-        if lease is None or lease.account_id != account_id:
+        if lease is None or lease.holder.account_id != account_id:
             return False
         self._forget(listen_key)
         return True
 
-    async def account_of(self, listen_key: str, now: int) -> int | None:
+    async def holder(self, listen_key: str, now: int) -> ListenKeyHolder | None:
         self._purge(now)
         lease = self._leases.get(listen_key)
-        return None if lease is None else lease.account_id
+        return None if lease is None else lease.holder
+
+    async def revoke(self, api_key: str) -> str | None:
+        listen_key = self._keys_by_api_key.get(api_key)
+        if listen_key is not None:
+            self._forget(listen_key)
+        return listen_key
 
     def _renew(self, listen_key: str, now: int) -> None:
         self._leases[listen_key].expires_at = now + self._lifetime_ms
@@ -72,4 +80,4 @@ class MemoryListenKeys:
 
     def _forget(self, listen_key: str) -> None:
         lease = self._leases.pop(listen_key)
-        del self._keys_by_account[lease.account_id]
+        del self._keys_by_api_key[lease.holder.api_key]

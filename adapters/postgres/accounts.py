@@ -9,7 +9,7 @@ from adapters.postgres.database import AnyRow
 from adapters.postgres.schema import api_keys, two_factors, users
 from adapters.security.secret_box import SecretBox
 from application.errors import ConcurrentChange, EmailTaken
-from application.records import ApiKey, TwoFactor, User
+from application.records import ApiKey, KeyType, TwoFactor, User
 
 if TYPE_CHECKING:
     from adapters.postgres.unit_of_work import PostgresUnitOfWork
@@ -63,7 +63,7 @@ class PostgresUsers:
 
 class PostgresApiKeys:
     """The secret is kept encrypted by the secret box: it must be read back to check
-    signatures, so a hash would not do."""
+    signatures, so a hash would not do. Adding a key that exists changes it (its permissions)."""
 
     def __init__(self, uow: "PostgresUnitOfWork", secret_box: SecretBox) -> None:
         self._uow = uow
@@ -100,6 +100,10 @@ class PostgresApiKeys:
                 "user_id": change.user_id,
                 "label": change.label,
                 "created_at": change.created_at,
+                "key_type": change.key_type.value,
+                "public_key": change.public_key,
+                "can_trade": change.can_trade,
+                "allowed_ips": list(change.allowed_ips),
             }
             statement = insert(api_keys).values(row)
             await self._uow.execute(
@@ -115,7 +119,10 @@ class PostgresApiKeys:
     def _key(self, row: AnyRow) -> ApiKey:
         m = row._mapping
         secret = self._box.decrypt(m["secret_ciphertext"])
-        return ApiKey(m["api_key"], secret, m["user_id"], m["label"], m["created_at"])
+        return ApiKey(
+            m["api_key"], secret, m["user_id"], m["label"], m["created_at"],
+            KeyType(m["key_type"]), m["public_key"], m["can_trade"], tuple(m["allowed_ips"]),
+        )  # fmt: skip
 
 
 class PostgresTwoFactors:

@@ -4,7 +4,6 @@ right even against a buggy writer. Amounts are NUMERIC minor units, never floats
 from decimal import Decimal
 
 from sqlalchemy import (
-    ARRAY,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -21,6 +20,7 @@ from sqlalchemy import (
     Text,
     text,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from domain.assets import MAX_HOLDINGS
 
@@ -60,6 +60,10 @@ api_keys = Table(
     Column("user_id", BigInteger, ForeignKey("users.user_id"), nullable=False, index=True),
     Column("label", String(64), nullable=False),
     Column("created_at", BigInteger, nullable=False),
+    Column("key_type", String(16), nullable=False, server_default="HMAC"),
+    Column("public_key", Text, nullable=True),  # PEM, of an Ed25519 or RSA key
+    Column("can_trade", Boolean, nullable=False, server_default=text("true")),
+    Column("allowed_ips", ARRAY(String(64)), nullable=False, server_default=text("'{}'")),
 )
 
 # The TOTP secret must be read back to check codes, so it is stored encrypted, like API secrets.

@@ -10,7 +10,7 @@ from litestar.channels import ChannelsPlugin
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.types import Message, Scope
+from litestar.types import ControllerRouterHandler, Message, Scope
 
 from entrypoints.api.account import AccountController
 from entrypoints.api.admin import AdminController
@@ -34,11 +34,12 @@ from entrypoints.api.two_factor import TwoFactorController
 from entrypoints.api.user_stream import UserStreamController
 from entrypoints.api.users import UserController
 from entrypoints.api.wallet import WalletController
+from entrypoints.api.ws_api.route import websocket_api
 from entrypoints.container import Container
 from entrypoints.roles import Job, running
 
 STREAM_ROUTES = [raw_streams, raw_stream, combined_streams]
-REST_ROUTES = [
+REST_ROUTES: list[ControllerRouterHandler] = [
     UserStreamController,
     MarketController,
     OrderController,
@@ -49,6 +50,7 @@ REST_ROUTES = [
     TwoFactorController,
     WalletController,
     AdminController,
+    websocket_api,
 ]
 DESCRIPTION = """A spot exchange with a Binance-compatible API: the `/api/v3` routes take the
 parameters of Binance's Spot API and answer as it does, so Binance clients work by changing their

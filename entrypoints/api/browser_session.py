@@ -16,6 +16,7 @@ from msgspec import Struct
 from application.accounts import REFRESH_LIFETIME_MS, Tokens
 from entrypoints.api.errors import ApiError
 from entrypoints.api.services import Services
+from entrypoints.api.user_stream import BEARER_OWNER
 from entrypoints.api.users import PASSWORD_WEIGHT, Login
 
 AnyRequest = Request[Any, Any, Any]
@@ -98,5 +99,7 @@ class BrowserSessionController(Controller):
     ) -> Response[dict[str, Any]]:
         """Logs out: the session ends and both cookies are deleted."""
         await services.gate.charge(request, 1)
-        await services.accounts.end_session(refresh_cookie(request, services))
+        user_id = await services.accounts.end_session(refresh_cookie(request, services))
+        if user_id is not None:  # what the account's logins opened ends with this one
+            await services.user_streams.revoke(f"{BEARER_OWNER}{user_id}")
         return Response({}, cookies=cookies(request, "", ""))

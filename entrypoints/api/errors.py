@@ -114,17 +114,23 @@ def on_domain_error(_: AnyRequest, error: DomainError) -> Response[dict[str, obj
     return body(domain_code(error), str(error), 400)
 
 
-def on_application_error(_: AnyRequest, error: ApplicationError) -> Response[dict[str, object]]:
+def application_refusal(error: ApplicationError) -> tuple[int, int]:
+    """The code and the status an application error is answered with."""
     if isinstance(error, RateLimited):
         metrics.rate_limited.inc()
-        response = body(-1003, str(error), 429)
-        response.headers["Retry-After"] = str(max(1, -(-error.retry_after // 1000)))
-        return response
-    code, status = next(
+        return -1003, 429
+    return next(
         (found for kind, found in APPLICATION_CODES.items() if isinstance(error, kind)),
         (-1000, 400),
     )
-    return body(code, str(error), status)
+
+
+def on_application_error(_: AnyRequest, error: ApplicationError) -> Response[dict[str, object]]:
+    code, status = application_refusal(error)
+    response = body(code, str(error), status)
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(max(1, -(-error.retry_after // 1000)))
+    return response
 
 
 def on_http_error(request: AnyRequest, error: HTTPException) -> Response[dict[str, object]]:

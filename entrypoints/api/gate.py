@@ -2,7 +2,8 @@
 
 Request weight is charged to the caller's address and, once its signature proves the request
 is the key holder's, to its API key too, both at once; X-MBX-USED-WEIGHT-1M reports the larger
-of the two."""
+of the two. A WebSocket API request reaches the REST handlers with its key already verified by
+its connection (`VERIFIED_KEY` in the request's state), and is charged the same."""
 
 from typing import Any
 
@@ -10,10 +11,11 @@ from attrs import define
 from litestar import Request
 from litestar.datastructures import State
 
-from adapters.security.signatures import is_valid
+from adapters.security.signatures import verify
 from application.accounts import Accounts
 from application.errors import InvalidToken
 from application.ports import Clock, RateLimiter
+from application.records import ApiKey
 from entrypoints import logs
 from entrypoints.api.errors import ApiError, mandatory
 from entrypoints.api.params import Params
@@ -22,6 +24,7 @@ DEFAULT_RECV_WINDOW = 5000
 MAX_RECV_WINDOW = 60_000
 AHEAD_TOLERANCE = 1000
 USED_WEIGHT = "used_weight"
+VERIFIED_KEY = "verified_api_key"
 
 AnyRequest = Request[Any, Any, State]
 
@@ -49,24 +52,35 @@ class Gate:
 
     async def charge(self, request: AnyRequest, weight: int) -> None:
         """Spends request weight from the caller's address."""
-        await self._spend(request, [f"ip:{_address(request)}"], weight)
+        await self._spend(request, [f"ip:{client_address(request)}"], weight)
 
-    async def private(self, request: AnyRequest, weight: int = 1) -> Caller:
-        """An API key with a signed request, or a bearer access token."""
+    async def private(self, request: AnyRequest, weight: int = 1, trade: bool = False) -> Caller:
+        """An API key with a signed request, or a bearer access token. An endpoint that
+        trades (`trade`) takes only the keys allowed to."""
+        address = client_address(request)
+        verified: ApiKey | None = request.scope.get("state", {}).get(VERIFIED_KEY)
         api_key = request.headers.get("x-mbx-apikey")
-        if api_key is None:
+        if verified is None and api_key is None:
             await self.charge(request, weight)
             authorization = request.headers.get("authorization", "")
             if authorization.lower().startswith("bearer "):
                 return await self._bearer(request, authorization[7:].strip())
             raise ApiError(-2014, "API-key format invalid.", 401)
         try:
-            caller = await self._signed(request, api_key)
+            query, form = query_string(request), await form_body(request)
+            params = Params.parse(query, form)
+            if verified is None:
+                assert api_key is not None
+                payload = _unsigned(query) + _unsigned(form)
+                verified = await self.verified(api_key, params, payload, address)
+            if not verified.allows(address) or (trade and not verified.can_trade):
+                raise rejected_key()
         except ApiError:
             await self.charge(request, weight)
             raise
-        await self._spend(request, [f"ip:{_address(request)}", f"key:{api_key}"], weight)
-        return caller
+        await self._spend(request, [f"ip:{address}", f"key:{verified.api_key}"], weight)
+        logs.bind(account_id=verified.user_id)
+        return Caller(verified.user_id, params)
 
     async def user(self, request: AnyRequest) -> int:
         """The user of a bearer access token, for the native account endpoints."""
@@ -88,10 +102,22 @@ class Gate:
         logs.bind(account_id=user_id)
         return Caller(user_id, params)
 
-    async def _signed(self, request: AnyRequest, api_key: str) -> Caller:
-        query, form = query_string(request), await form_body(request)
-        params = Params.parse(query, form)
+    async def verified(self, api_key: str, params: Params, payload: str, address: str) -> ApiKey:
+        """The key of a signed request: sent in time, within its window, from an address the
+        key allows, and signed over `payload` (what the client signed) by the key's holder."""
         signature = params.text("signature")
+        self.check_time(params)
+        key = await self.accounts.api_key(api_key)
+        if key is None or not key.allows(address):
+            raise rejected_key()
+        if signature is None:
+            raise mandatory("signature")
+        if not verify(key, payload, signature):
+            raise ApiError(-1022, "Signature for this request is not valid.")
+        return key
+
+    def check_time(self, params: Params) -> None:
+        """A signed request must arrive within its window (`recvWindow`) of its timestamp."""
         timestamp = params.integer("timestamp")
         if timestamp is None:
             raise mandatory("timestamp")
@@ -105,15 +131,11 @@ class Gate:
             )
         if now - timestamp > window:
             raise ApiError(-1021, "Timestamp for this request is outside of the recvWindow.")
-        key = await self.accounts.api_key(api_key)
-        if key is None:
-            raise ApiError(-2015, "Invalid API-key, IP, or permissions for action.", 401)
-        if signature is None:
-            raise mandatory("signature")
-        if not is_valid(key.secret, _unsigned(query) + _unsigned(form), signature):
-            raise ApiError(-1022, "Signature for this request is not valid.")
-        logs.bind(account_id=key.user_id)
-        return Caller(key.user_id, params)
+
+    async def spend(self, address: str, keys: list[str], weight: int) -> int:
+        """Charges `weight` to the address and the API keys `keys` and returns the most weight
+        in use of them."""
+        return await self.limiter.spend([f"ip:{address}", *keys], weight, self.clock.now())
 
     async def _spend(self, request: AnyRequest, keys: list[str], weight: int) -> None:
         used = await self.limiter.spend(keys, weight, self.clock.now())
@@ -121,7 +143,12 @@ class Gate:
         state[USED_WEIGHT] = max(used, state.get(USED_WEIGHT, 0))
 
 
-def _address(request: AnyRequest) -> str:
+def rejected_key() -> ApiError:
+    """Binance's answer to an unknown key, or one used beyond its permissions."""
+    return ApiError(-2015, "Invalid API-key, IP, or permissions for action.", 401)
+
+
+def client_address(request: AnyRequest) -> str:
     return request.client.host if request.client else "unknown"
 
 

@@ -39,7 +39,7 @@ class OrderChangeController(Controller):
         request: AnyRequest,
         services: NamedDependency[Services],
     ) -> Json:
-        caller = await services.gate.private(request, 4)
+        caller = await services.gate.private(request, 4, trade=True)
         params = caller.params
         symbol = params.required_text("symbol")
         order_id, client_id = order_reference(params, "orderId", "origClientOrderId")
@@ -69,7 +69,7 @@ class OrderChangeController(Controller):
         request: AnyRequest,
         services: NamedDependency[Services],
     ) -> Response[Json]:
-        caller = await services.gate.private(request)
+        caller = await services.gate.private(request, trade=True)
         params = caller.params
         mode = params.choice(
             "cancelReplaceMode",

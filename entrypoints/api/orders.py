@@ -36,7 +36,7 @@ class OrderController(Controller):
         request: AnyRequest,
         services: NamedDependency[Services],
     ) -> Json:
-        caller = await services.gate.private(request)
+        caller = await services.gate.private(request, trade=True)
         command, kind = read_order(caller.params, caller.account_id, services.market_data)
         caller.params.check_all_read()
         placed = await services.trading.place(command)
@@ -53,7 +53,7 @@ class OrderController(Controller):
         request: AnyRequest,
         services: NamedDependency[Services],
     ) -> Json:
-        caller = await services.gate.private(request)
+        caller = await services.gate.private(request, trade=True)
         command, _ = read_order(caller.params, caller.account_id, services.market_data)
         with_rates = caller.params.text("computeCommissionRates") == "true"
         caller.params.check_all_read()
@@ -103,7 +103,7 @@ class OrderController(Controller):
         request: AnyRequest,
         services: NamedDependency[Services],
     ) -> Json:
-        caller = await services.gate.private(request)
+        caller = await services.gate.private(request, trade=True)
         symbol = caller.params.required_text("symbol")
         order_id, client_id = order_reference(caller.params, "orderId", "origClientOrderId")
         cancel_id = new_client_id(caller.params, "newClientOrderId")
@@ -144,7 +144,7 @@ class OrderController(Controller):
         request: AnyRequest,
         services: NamedDependency[Services],
     ) -> list[Json]:
-        caller = await services.gate.private(request)
+        caller = await services.gate.private(request, trade=True)
         symbol = caller.params.required_text("symbol")
         caller.params.check_all_read()
         services.market_data.market(symbol)

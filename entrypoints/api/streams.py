@@ -6,7 +6,8 @@ behind is disconnected with a reason, never silently skipped."""
 import asyncio
 import contextlib
 from collections import Counter
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import msgspec
 from attrs import define, field
@@ -19,11 +20,14 @@ from litestar.params import FromPath
 from application import metrics
 from application.user_streams import UnknownListenKey
 from entrypoints.api.limits import MESSAGES_PER_SECOND, MessageRate
+from entrypoints.api.listen_key_stream import ListenKeyStream
 from entrypoints.api.services import Services
 from entrypoints.streams.names import is_stream
+from entrypoints.streams.revocations import REVOKED
 
 QUEUE_LIMIT = 2000  # messages waiting for one slow client
 MAX_STREAMS = 1024  # per connection, as Binance allows
+NORMAL_CLOSURE = 1000
 POLICY_VIOLATION = 1008
 TRY_AGAIN_LATER = 1013
 TOO_MANY_MESSAGES = f"Too many messages: at most {MESSAGES_PER_SECOND} a second."
@@ -49,14 +53,19 @@ class Framing:
 framing = Framing()
 
 
-class Delivery(Subscriber):
-    """Hands each message straight to its connection instead of queueing it twice."""
+class Recipient(Protocol):
+    def deliver(self, message: bytes) -> None: ...
 
-    connection: "Connection | None" = None
+
+class Delivery(Subscriber):
+    """Hands each message straight to its recipient (a connection, a subscription) instead of
+    queueing it twice."""
+
+    recipient: Recipient | None = None
 
     def put_nowait(self, item: bytes | None) -> bool:
-        if item is not None and self.connection is not None:
-            self.connection.deliver(item)
+        if item is not None and self.recipient is not None:
+            self.recipient.deliver(item)
         return True
 
     async def put(self, item: bytes | None) -> None:
@@ -71,9 +80,15 @@ class Connection:
     outbox: "asyncio.Queue[str]" = field(factory=lambda: asyncio.Queue(QUEUE_LIMIT))
     subscriptions: dict[str, Subscriber] = field(factory=dict)
     lagging: bool = False
+    revoked: Callable[[], None] | None = None  # what a revocation notice does
+    finished: bool = False
 
     def deliver(self, message: bytes) -> None:
-        if self.lagging:
+        if message.startswith(REVOKED_BYTES):
+            if self.revoked is not None:
+                self.revoked()
+            return
+        if self.lagging or self.finished:
             return
         raw, combined = framing(message)
         try:
@@ -89,7 +104,7 @@ class Connection:
             if name not in self.subscriptions:
                 subscriber = await self.channels.subscribe([name])
                 assert isinstance(subscriber, Delivery)
-                subscriber.connection = self
+                subscriber.recipient = self
                 self.subscriptions[name] = subscriber
 
     async def unsubscribe(self, names: list[str]) -> None:
@@ -98,6 +113,16 @@ class Connection:
             if subscriber is not None:
                 await self.channels.unsubscribe(subscriber, [name])
 
+    def finish(self, last: str) -> None:
+        """Sends `last` after what is queued, and nothing after it, then closes."""
+        if self.finished:
+            return
+        self.finished = True
+        try:
+            self.outbox.put_nowait(last)
+        except asyncio.QueueFull:
+            self.lagging = True
+
     async def send_loop(self) -> None:
         while True:
             message = await self.outbox.get()
@@ -105,6 +130,9 @@ class Connection:
                 await self.socket.close(POLICY_VIOLATION, "Too slow: messages were piling up.")
                 return
             await self.socket.send_text(message)
+            if self.finished and self.outbox.empty():
+                await self.socket.close(NORMAL_CLOSURE, "The stream's listenKey no longer holds.")
+                return
 
 
 class Requests:
@@ -126,7 +154,7 @@ class Requests:
         ident = request.get("id")
         method, params = request.get("method"), request.get("params", [])
         if method == "LIST_SUBSCRIPTIONS":
-            names = [n for n in self.connection.subscriptions if not n.startswith("user:")]
+            names = [n for n in self.connection.subscriptions if not n.startswith(PRIVATE)]
             return {"result": names, "id": ident}
         if method not in ("SUBSCRIBE", "UNSUBSCRIBE"):
             return _error(2, f"Invalid request: unknown method {method!r}", ident)
@@ -151,6 +179,8 @@ def _error(code: int, msg: str, ident: object) -> dict[str, Any]:
 
 
 connections_by_address: Counter[str] = Counter()
+REVOKED_BYTES = REVOKED.encode()
+PRIVATE = ("user:", REVOKED)  # channels a connection follows that are not streams it asked for
 
 
 async def serve(
@@ -159,6 +189,7 @@ async def serve(
     channels: ChannelsPlugin,
     combined: bool,
     names: list[str],
+    user_stream: ListenKeyStream | None = None,
 ) -> None:
     address = socket.client.host if socket.client else "unknown"
     await socket.accept()
@@ -172,6 +203,12 @@ async def serve(
     connections_by_address[address] += 1
     metrics.stream_connections.inc()
     sender = asyncio.create_task(connection.send_loop())
+    watcher: asyncio.Task[None] | None = None
+    if user_stream is not None:
+        clock = services.user_streams.clock
+        connection.revoked = lambda: connection.finish(user_stream.expired(clock.now()))
+        names = [*names, *user_stream.channels()]
+        watcher = asyncio.create_task(user_stream.watch(services, connection.finish))
     try:
         await connection.subscribe(names)
         while True:
@@ -185,9 +222,11 @@ async def serve(
     except (WebSocketDisconnect, asyncio.QueueFull):
         pass
     finally:
-        sender.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await sender
+        for task in (sender, watcher):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await connection.unsubscribe(list(connection.subscriptions))
         connections_by_address[address] -= 1
         metrics.stream_connections.dec()
@@ -213,10 +252,13 @@ async def raw_stream(
     such as ccxt number their connections /ws/0, /ws/1...) opens a connection without."""
     symbols = {market.symbol for market in services.market_data.markets()}
     try:
-        names = [f"user:{await services.user_streams.account_of(name)}"]
+        holder = await services.user_streams.holder(name)
     except UnknownListenKey:
         names = [name] if is_stream(name, symbols) else []
-    await serve(socket, services, channels, combined=False, names=names)
+        await serve(socket, services, channels, combined=False, names=names)
+        return
+    user_stream = ListenKeyStream(name, holder)
+    await serve(socket, services, channels, combined=False, names=[], user_stream=user_stream)
 
 
 @websocket("/stream")

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 
 from application.user_streams import UnknownListenKey
 from entrypoints.api.errors import ApiError
-from entrypoints.api.gate import form_body, query_string
+from entrypoints.api.gate import client_address, form_body, query_string, rejected_key
 from entrypoints.api.params import Params
 from entrypoints.api.reference import account as reference
 from entrypoints.api.reference.endpoint import documented
@@ -22,23 +22,29 @@ UNSIGNED = ("timestamp", "recvWindow", "signature")
 """What a client that signs everything may send along; a USER_STREAM endpoint ignores it."""
 
 
-async def stream_owner(request: AnyRequest, services: Services) -> tuple[int, Params]:
-    """The account of the request's API key or bearer access token, and the request's
+BEARER_OWNER = "bearer:"  # + account id: what opens a stream with a login's access token
+
+
+async def stream_owner(request: AnyRequest, services: Services) -> tuple[str, int, Params]:
+    """Who opens the stream: the request's API key or, with a bearer access token, the
+    account's logins (a logout ends what any of them opened); its account; and the request's
     parameters."""
     await services.gate.charge(request, WEIGHT)
     api_key = request.headers.get("x-mbx-apikey")
     authorization = request.headers.get("authorization", "")
     if not api_key and authorization.lower().startswith("bearer "):
         account_id = await services.accounts.user_of_token(authorization[7:].strip())
+        owner = f"{BEARER_OWNER}{account_id}"
     elif not api_key:
         raise ApiError(-2014, "API-key format invalid.", 401)
-    elif (key := await services.accounts.api_key(api_key)) is None:
-        raise ApiError(-2015, "Invalid API-key, IP, or permissions for action.", 401)
     else:
-        account_id = key.user_id
+        key = await services.accounts.api_key(api_key)
+        if key is None or not key.allows(client_address(request)):
+            raise rejected_key()
+        owner, account_id = key.api_key, key.user_id
     params = Params.parse(query_string(request), await form_body(request))
     params.ignore(*UNSIGNED)
-    return account_id, params
+    return owner, account_id, params
 
 
 def unknown_key() -> ApiError:
@@ -59,9 +65,9 @@ class UserStreamController(Controller):
         request: AnyRequest,
         services: NamedDependency[Services],
     ) -> Json:
-        account_id, params = await stream_owner(request, services)
+        owner, account_id, params = await stream_owner(request, services)
         params.check_all_read()
-        return {"listenKey": await services.user_streams.open(account_id)}
+        return {"listenKey": await services.user_streams.open(account_id, owner)}
 
     @put(
         operation_id="keepAliveUserDataStream",
@@ -73,7 +79,7 @@ class UserStreamController(Controller):
         request: AnyRequest,
         services: NamedDependency[Services],
     ) -> Json:
-        account_id, params = await stream_owner(request, services)
+        _, account_id, params = await stream_owner(request, services)
         listen_key = params.required_text("listenKey")
         params.check_all_read()
         try:
@@ -92,7 +98,7 @@ class UserStreamController(Controller):
         request: AnyRequest,
         services: NamedDependency[Services],
     ) -> Json:
-        account_id, params = await stream_owner(request, services)
+        _, account_id, params = await stream_owner(request, services)
         listen_key = params.required_text("listenKey")
         params.check_all_read()
         try:

@@ -1,17 +1,20 @@
 """Native account endpoints: sign-up, login sessions and API keys (Binance has none)."""
 
+from ipaddress import ip_network
 from typing import Annotated, Any
 
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, Request, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
-from msgspec import Meta, Struct
+from msgspec import Meta, Struct, field, structs
 
-from application.records import ApiKey
+from adapters.security.signatures import public_key
+from application.records import ApiKey, KeyType
 from entrypoints.api.errors import ApiError
 from entrypoints.api.reference import native as reference
 from entrypoints.api.reference.endpoint import documented
 from entrypoints.api.services import Services
+from entrypoints.api.user_stream import BEARER_OWNER
 
 AnyRequest = Request[Any, Any, Any]
 # Hashing a password costs the server far more than answering most requests.
@@ -33,9 +36,29 @@ class RefreshRequest(Struct, forbid_unknown_fields=True):
     refresh_token: str
 
 
-class NewApiKey(Struct, forbid_unknown_fields=True):
+Addresses = Annotated[list[Annotated[str, Meta(max_length=64)]], Meta(max_length=30)]
+
+
+class KeyRestrictions(Struct, forbid_unknown_fields=True, rename="camel"):
+    """What a key may do, as Binance's API management sets it: every key reads; trading is
+    allowed unless `enable_trading` is false; `ip_restrict` lists the only addresses (or
+    networks) it is taken from, if any."""
+
+    enable_trading: bool = True
+    ip_restrict: Addresses = []  # msgspec copies a mutable default for each instance
+
+
+class NewApiKey(KeyRestrictions, forbid_unknown_fields=True, rename="camel"):
+    """An HMAC key by default; an Ed25519 or RSA key with the `public_key` (PEM) whose private
+    key will sign its requests."""
+
     label: Annotated[str, Meta(max_length=64)] = ""
-    two_factor_code: Annotated[str, Meta(max_length=64)] | None = None  # as for a login
+    # As for a login, in snake case as there.
+    two_factor_code: Annotated[str, Meta(max_length=64)] | None = field(
+        default=None, name="two_factor_code"
+    )
+    type: KeyType = KeyType.HMAC
+    public_key: Annotated[str, Meta(max_length=4096)] | None = None
 
 
 class UserView(Struct, rename="camel"):
@@ -54,16 +77,32 @@ class ApiKeyView(Struct, rename="camel"):
     api_key: str
     label: str
     created_at: int
+    type: KeyType
+    enable_trading: bool
+    ip_restrict: list[str]
 
     @classmethod
     def of(cls, key: ApiKey) -> "ApiKeyView":
-        return cls(key.api_key, key.label, key.created_at)
+        return cls(
+            key.api_key, key.label, key.created_at, key.key_type, key.can_trade,
+            list(key.allowed_ips),
+        )  # fmt: skip
 
 
 class CreatedApiKey(ApiKeyView):
-    """The only answer that shows the secret."""
+    """The only answer that shows the secret (of an HMAC key; the others have none here)."""
 
-    secret_key: str
+    secret_key: str | None
+
+
+def addresses(sent: list[str]) -> tuple[str, ...]:
+    """An allow-list as sent, each entry an address or a network (CIDR)."""
+    for entry in sent:
+        try:
+            ip_network(entry, strict=False)
+        except ValueError:
+            raise ApiError(-1100, f"Illegal address in ipRestrict: {entry!r}.") from None
+    return tuple(sent)
 
 
 def bearer_token(request: AnyRequest) -> str:
@@ -129,8 +168,10 @@ class UserController(Controller):
         request: AnyRequest,
         services: NamedDependency[Services],
     ) -> dict[str, Any]:
-        await services.gate.user(request)
+        user_id = await services.gate.user(request)
         await services.accounts.logout(bearer_token(request))
+        # What the account's logins opened ends with this one (each opens it again if live).
+        await services.user_streams.revoke(f"{BEARER_OWNER}{user_id}")
         return {}
 
     @post(
@@ -146,8 +187,20 @@ class UserController(Controller):
     ) -> CreatedApiKey:
         user_id = await services.gate.user(request)
         data = data or NewApiKey()
-        key = await services.accounts.create_api_key(user_id, data.label, data.two_factor_code)
-        return CreatedApiKey(key.api_key, key.label, key.created_at, key.secret)
+        if (data.public_key is None) != (data.type is KeyType.HMAC):
+            raise ApiError(-1100, "A publicKey is registered with an ED25519 or RSA key alone.")
+        if data.public_key is not None:
+            try:
+                public_key(data.type, data.public_key)
+            except ValueError as error:
+                raise ApiError(-1100, f"Illegal publicKey: {error}") from None
+        key = await services.accounts.create_api_key(
+            user_id, data.label, data.type, data.public_key, data.enable_trading,
+            addresses(data.ip_restrict), data.two_factor_code,
+        )  # fmt: skip
+        view = ApiKeyView.of(key)
+        secret = key.secret if key.key_type is KeyType.HMAC else None
+        return CreatedApiKey(**structs.asdict(view), secret_key=secret)
 
     @get(
         "/api-keys", operation_id="listApiKeys", operation_class=documented(reference.LIST_API_KEYS)
@@ -159,6 +212,31 @@ class UserController(Controller):
     ) -> list[ApiKeyView]:
         user_id = await services.gate.user(request)
         return [ApiKeyView.of(key) for key in await services.accounts.api_keys(user_id)]
+
+    @put(
+        "/api-keys/{api_key:str}",
+        operation_id="restrictApiKey",
+        operation_class=documented(reference.RESTRICT_API_KEY),
+    )
+    async def restrict_api_key(
+        self,
+        request: AnyRequest,
+        services: NamedDependency[Services],
+        api_key: FromPath[str],
+        data: JSONBody[KeyRestrictions | None] = None,
+    ) -> ApiKeyView:
+        """Sets what the key may do and from where (without a body: anything, from anywhere);
+        the streams and subscriptions it opened end, as when it is deleted (a client opens
+        them again if the key still may)."""
+        user_id = await services.gate.user(request)
+        if "\x00" in api_key:
+            raise ApiError(-1100, "Illegal characters found in parameter 'apiKey'.")
+        data = data or KeyRestrictions()
+        key = await services.accounts.restrict_api_key(
+            user_id, api_key, data.enable_trading, addresses(data.ip_restrict)
+        )
+        await services.user_streams.revoke(api_key)
+        return ApiKeyView.of(key)
 
     @delete(
         "/api-keys/{api_key:str}",
@@ -176,4 +254,5 @@ class UserController(Controller):
         if "\x00" in api_key:
             raise ApiError(-1100, "Illegal characters found in parameter 'apiKey'.")
         await services.accounts.delete_api_key(user_id, api_key)
+        await services.user_streams.revoke(api_key)
         return {}

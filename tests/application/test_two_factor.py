@@ -155,8 +155,8 @@ async def test_api_keys_need_a_code_once_enabled(ada: Ada) -> None:
     with pytest.raises(TwoFactorRequired):
         await ada.accounts.create_api_key(ada.user_id, "after")
     with pytest.raises(InvalidTwoFactorCode):
-        await ada.accounts.create_api_key(ada.user_id, "after", ada.code())
-    await ada.accounts.create_api_key(ada.user_id, "after", codes[0])
+        await ada.accounts.create_api_key(ada.user_id, "after", code=ada.code())
+    await ada.accounts.create_api_key(ada.user_id, "after", code=codes[0])
     labels = [key.label for key in await ada.accounts.api_keys(ada.user_id)]
     assert sorted(labels) == ["after", "before"]
 

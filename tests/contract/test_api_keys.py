@@ -1,6 +1,7 @@
 """API keys: kept with their secret readable (to check signatures), listed per user, removed;
 in PostgreSQL the secret is stored encrypted."""
 
+from msgspec import structs
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -8,7 +9,12 @@ from adapters.postgres.schema import api_keys
 from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
 from adapters.security.secret_box import SecretBox
 from application.ports import UnitOfWorkFactory
-from application.records import ApiKey
+from application.records import ApiKey, KeyType
+
+PUBLIC_KEY = """-----BEGIN PUBLIC KEY-----
+MCowBQYDK2VwAyEAgmDRTtj2FA+wzJUIlAL9ly1eovjLBu7uXUFR+jFULmg=
+-----END PUBLIC KEY-----
+"""
 
 
 async def _user(unit_of_work: UnitOfWorkFactory, email: str) -> int:
@@ -30,6 +36,28 @@ async def test_a_key_reads_back_with_its_secret(unit_of_work: UnitOfWorkFactory)
     async with unit_of_work() as uow:
         assert await uow.api_keys.get("key-1") == key
         assert await uow.api_keys.get("key-2") is None
+
+
+async def test_a_key_keeps_its_type_permission_and_addresses_and_changes_them(
+    unit_of_work: UnitOfWorkFactory,
+) -> None:
+    ada = await _user(unit_of_work, "ada@example.com")
+    key = ApiKey(
+        "key-ed", "", ada, "read-only", 2_000, KeyType.ED25519, PUBLIC_KEY, False,
+        ("203.0.113.7", "192.0.2.0/24"),
+    )  # fmt: skip
+    async with unit_of_work() as uow:
+        await uow.api_keys.add(key)
+        await uow.commit()
+    async with unit_of_work() as uow:
+        assert await uow.api_keys.get("key-ed") == key
+    trading = structs.replace(key, can_trade=True, allowed_ips=())
+    async with unit_of_work() as uow:
+        await uow.api_keys.add(trading)
+        await uow.commit()
+    async with unit_of_work() as uow:
+        assert await uow.api_keys.get("key-ed") == trading
+        assert await uow.api_keys.of_user(ada) == [trading]
 
 
 async def test_keys_are_listed_per_user_oldest_first(unit_of_work: UnitOfWorkFactory) -> None:

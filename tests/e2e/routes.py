@@ -49,6 +49,9 @@ PUBLIC: frozenset[Route] = frozenset({
     # Market streams, or a user data stream whose listen key is its only credential, as on
     # Binance: the key is given to its account alone (userDataStream, a private route).
     (WEBSOCKET, "/ws/{name:str}"),
+    # The WebSocket API: a connection is anybody's; each request that serves an account is
+    # signed (or made in a logged-on session) and answered by its signed REST route above.
+    (WEBSOCKET, "/ws-api/v3"),
 })  # fmt: skip
 """Routes anybody may call; the OpenAPI documentation under /docs is public too."""
 

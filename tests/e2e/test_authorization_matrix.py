@@ -88,6 +88,12 @@ MATRIX: dict[Route, tuple[Attack, ...]] = {
     ("POST", "/api/v1/two-factor/enable"): coded_route("/api/v1/two-factor/enable"),
     ("POST", "/api/v1/two-factor/disable"): coded_route("/api/v1/two-factor/disable"),
     ("POST", "/api/v1/two-factor/recovery-codes"): coded_route("/api/v1/two-factor/recovery-codes"),
+    ("PUT", "/api/v1/api-keys/{api_key:str}"): (
+        anonymous("PUT", "/api/v1/api-keys/any", -1002),
+        Attack("the owner's API key, with the intruder's token", lambda s: s.client.put(
+            f"/api/v1/api-keys/{s.owner.key.api_key}", json={"enableTrading": False},
+            headers=bearer(s.intruder_tokens["access_token"])), 404, -1100),
+    ),
     ("POST", "/api/v1/admin/deposits"): admin_route("/api/v1/admin/deposits", "intruder"),
     ("POST", "/api/v1/admin/withdrawals"): admin_route("/api/v1/admin/withdrawals", "owner"),
 }  # fmt: skip

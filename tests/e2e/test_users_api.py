@@ -152,8 +152,12 @@ async def test_api_keys_are_created_listed_and_deleted(venue: Venue) -> None:
     created = await venue.client.post("/api/v1/api-keys", json={"label": "bot"}, headers=headers)
     assert created.status_code == 201
     key = created.json()
-    assert set(key) == {"apiKey", "secretKey", "label", "createdAt"}
-    assert key["label"] == "bot"
+    assert set(key) == {
+        "apiKey", "secretKey", "label", "createdAt", "type", "enableTrading", "ipRestrict"
+    }  # fmt: skip
+    assert (key["label"], key["type"], key["enableTrading"], key["ipRestrict"]) == (
+        "bot", "HMAC", True, []
+    )  # fmt: skip
     unlabelled = await venue.client.post("/api/v1/api-keys", headers=headers)
     assert unlabelled.status_code == 201
     assert unlabelled.json()["label"] == ""

@@ -75,10 +75,13 @@ def test_paths_route_to_the_websocket_gateway_and_rest_only_from_the_vpc_link(
     assert websocket == [{"path_pattern": {"values": ["/ws", "/ws/*", "/stream", "/stream/*"]}}]
     private = {"source_ip": {"values": ["10.40.0.0/20", "10.40.16.0/20", "10.40.32.0/20"]}}
     # The REST API, and the trading page on the same name: both only through the VPC link.
-    rest, page = rules["bourse-production-api"]
-    assert rest == [{"path_pattern": {"values": ["/api/*", "/account/*"]}}, private]
-    assert page == [{"path_pattern": {"values": ["/", "/trade/*"]}}, private]
-    for conditions in (websocket, rest, page):  # the load balancer's limit on a rule
+    api = rules["bourse-production-api"]
+    assert [{"path_pattern": {"values": ["/api/*", "/account/*"]}}, private] in api
+    assert [{"path_pattern": {"values": ["/", "/trade/*"]}}, private] in api
+    # Clients reach the WebSocket API directly: API Gateway's HTTP API carries no WebSockets.
+    assert [{"path_pattern": {"values": ["/ws-api/*"]}}] in api
+    assert len(api) == 3
+    for conditions in (websocket, *api):  # the load balancer's limit on a rule
         assert sum(len(next(iter(c.values()))["values"]) for c in conditions) <= 5
 
 

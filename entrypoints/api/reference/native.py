@@ -54,6 +54,14 @@ LIST_API_KEYS = Endpoint(
     "List the API keys", Access.BEARER, 1, description="Without their secrets.", params=(),
     refusals=BEARER,
 )  # fmt: skip
+RESTRICT_API_KEY = Endpoint(
+    "Restrict an API key", Access.BEARER, 1,
+    description="Sets whether the key may trade (`enableTrading`) and the only addresses or "
+    "networks it is taken from (`ipRestrict`); without a body, anything from anywhere. The "
+    "streams and subscriptions the key opened end.",
+    params=(Param("api_key", text(), "The API key to restrict.", location="path"),),
+    refusals=(*BEARER, ILLEGAL, NOT_FOUND), optional_body=True,
+)  # fmt: skip
 DELETE_API_KEY = Endpoint(
     "Delete an API key", Access.BEARER, 1,
     params=(Param("api_key", text(), "The API key to delete.", location="path"),),
