@@ -84,4 +84,4 @@ class AccountController(Controller):
         trades = await services.history.trades(
             caller.account_id, symbol, order_id, from_id, start, end, limit
         )
-        return [formats.account_trade(market, caller.account_id, t) for t in trades]
+        return [formats.account_trade(market, side) for side in trades]

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from application.history import AccountTrade
 from application.market_data import AggregateTrade, BookTicker
 from application.records import Depth, OrderRecord
 from domain.assets import format_minor
@@ -217,14 +218,13 @@ def fill(market: Market, order_id: int, trade: Trade) -> Json:
     }
 
 
-def account_trade(market: Market, account_id: int, trade: Trade) -> Json:
+def account_trade(market: Market, side: AccountTrade) -> Json:
     """A trade as GET /api/v3/myTrades shows it, from the account's side."""
-    buying = trade.buyer_account_id == account_id
-    order_id = trade.buyer_order_id if buying else trade.seller_order_id
+    trade, buying = side.trade, side.is_buyer
     return {
         "symbol": market.symbol,
         "id": trade.trade_id,
-        "orderId": order_id,
+        "orderId": side.order_id,
         "orderListId": -1,
         "price": price(market, trade.price),
         "qty": quantity(market, trade.quantity),
