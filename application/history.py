@@ -6,7 +6,7 @@ from msgspec import Struct
 from application.ports import UnitOfWorkFactory
 from application.records import OrderRecord
 from domain.errors import UnknownOrder
-from domain.events import Trade
+from domain.events import PreventedMatch, Trade
 from domain.orders import OrderStatus
 
 OPEN = (OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED)
@@ -72,6 +72,20 @@ class History:
     ) -> list[OrderRecord]:
         async with self.unit_of_work() as uow:
             return await uow.orders.of_account(account_id, symbol, None, from_id, start, end, limit)
+
+    async def prevented_matches(
+        self,
+        account_id: int,
+        symbol: str,
+        prevented_match_id: int | None,
+        order_id: int | None,
+        from_id: int | None,
+        limit: int,
+    ) -> list[PreventedMatch]:
+        async with self.unit_of_work() as uow:
+            return await uow.prevented_matches.of_account(
+                account_id, symbol, prevented_match_id, order_id, from_id, limit
+            )
 
     async def trades(
         self,
