@@ -1,14 +1,38 @@
 """Queries of an account's orders and trades."""
 
 from attrs import define
+from msgspec import Struct
 
 from application.ports import UnitOfWorkFactory
 from application.records import OrderRecord
 from domain.errors import UnknownOrder
-from domain.events import Trade
+from domain.events import PreventedMatch, Trade
 from domain.orders import OrderStatus
 
 OPEN = (OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED)
+
+
+class AccountTrade(Struct, frozen=True, gc=False):
+    """A trade from one side, as the account on that side sees it: its order, its commission.
+    A trade between two orders of one account is two of these, the buyer's and the seller's."""
+
+    trade: Trade
+    is_buyer: bool
+
+    @property
+    def order_id(self) -> int:
+        return self.trade.buyer_order_id if self.is_buyer else self.trade.seller_order_id
+
+
+def sides_of(trade: Trade, account_id: int, order_id: int | None = None) -> list[AccountTrade]:
+    """The account's sides of `trade` (of its order `order_id` only, if given): one, or both
+    for a self-trade, the buyer's first."""
+    sides = []
+    for is_buyer, owner in ((True, trade.buyer_account_id), (False, trade.seller_account_id)):
+        side = AccountTrade(trade, is_buyer)
+        if owner == account_id and order_id in (None, side.order_id):
+            sides.append(side)
+    return sides
 
 
 @define
@@ -49,6 +73,20 @@ class History:
         async with self.unit_of_work() as uow:
             return await uow.orders.of_account(account_id, symbol, None, from_id, start, end, limit)
 
+    async def prevented_matches(
+        self,
+        account_id: int,
+        symbol: str,
+        prevented_match_id: int | None,
+        order_id: int | None,
+        from_id: int | None,
+        limit: int,
+    ) -> list[PreventedMatch]:
+        async with self.unit_of_work() as uow:
+            return await uow.prevented_matches.of_account(
+                account_id, symbol, prevented_match_id, order_id, from_id, limit
+            )
+
     async def trades(
         self,
         account_id: int,
@@ -58,8 +96,11 @@ class History:
         start: int | None,
         end: int | None,
         limit: int,
-    ) -> list[Trade]:
+    ) -> list[AccountTrade]:
+        """The account's sides of its trades; `limit` counts trades, so that the two sides of
+        a self-trade are never split between pages."""
         async with self.unit_of_work() as uow:
-            return await uow.trades.of_account(
+            trades = await uow.trades.of_account(
                 account_id, symbol, order_id, from_id, start, end, limit
             )
+        return [side for trade in trades for side in sides_of(trade, account_id, order_id)]

@@ -107,7 +107,8 @@ async def _loaded(unit_of_work: UnitOfWorkFactory, symbol: str, now: int) -> Mar
     view = MarketView(symbol, sequence)
     for order in orders:
         levels = view.bids if order.side is Side.BUY else view.asks
-        levels[order.price] = levels.get(order.price, 0) + order.quantity - order.executed
+        remaining = order.quantity - order.executed - order.prevented_quantity
+        levels[order.price] = levels.get(order.price, 0) + remaining
     for trade in day:
         view.ticker.add(trade)
     return view

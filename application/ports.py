@@ -18,7 +18,7 @@ from application.records import (
     User,
 )
 from domain.candles import Candle, Interval
-from domain.events import Event, Trade
+from domain.events import Event, PreventedMatch, Trade
 from domain.ledger import Balance, JournalEntry
 from domain.orders import OrderStatus
 from domain.ticker import TickerStats
@@ -195,6 +195,29 @@ class Trades(Protocol):
         ...
 
 
+class PreventedMatches(Protocol):
+    """The record of the trades self-trade prevention stopped, by market."""
+
+    async def add(self, match: PreventedMatch) -> None: ...
+
+    async def of_account(
+        self,
+        account_id: int,
+        symbol: str,
+        prevented_match_id: int | None = None,
+        order_id: int | None = None,
+        from_id: int | None = None,
+        limit: int = 500,
+    ) -> list[PreventedMatch]:
+        """The account's prevented matches, oldest first: the one of `prevented_match_id`, or
+        the first `limit` of those of `order_id` (as taker or maker) from `from_id`."""
+        ...
+
+    async def last_id(self, symbol: str) -> int:
+        """The highest prevented match id of the market, 0 before its first."""
+        ...
+
+
 class Candles(Protocol):
     async def record(self, trade: Trade) -> None:
         """Adds the trade to its candle in every interval."""
@@ -296,6 +319,9 @@ class UnitOfWork(Protocol):
 
     @property
     def trades(self) -> Trades: ...
+
+    @property
+    def prevented_matches(self) -> PreventedMatches: ...
 
     @property
     def candles(self) -> Candles: ...

@@ -5,7 +5,7 @@ from copy import copy
 
 from application.ports import UnitOfWork
 from application.records import OrderRecord
-from domain.events import Event, OrderAccepted, OrderUpdated, Trade
+from domain.events import Event, OrderAccepted, OrderUpdated, PreventedMatch, Trade
 from domain.ledger import JournalEntry
 from domain.orders import OrderStatus
 
@@ -83,8 +83,12 @@ async def _record(
             order.executed = event.executed
             order.cumulative_quote = event.cumulative_quote
             order.updated_at = event.timestamp
+            order.prevented_quantity = event.prevented_quantity
+            order.prevented_match_id = event.prevented_match_id
             touched[key] = order
             changed.append(key)
+        elif isinstance(event, PreventedMatch):
+            await uow.prevented_matches.add(event)
         elif isinstance(event, Trade):
             await uow.trades.add(event)
             await uow.candles.record(event)

@@ -1,5 +1,6 @@
-"""A market rebuilt from the store: its book from the stored open orders, its order and trade
-ids, and its rolling 24-hour ticker from the last day's trades."""
+"""A market rebuilt from the store: its book from the stored open orders, its order, trade and
+prevented match ids, and its average price and rolling 24-hour ticker from the last day's
+trades."""
 
 from application.ports import UnitOfWorkFactory
 from application.records import OrderRecord
@@ -21,10 +22,11 @@ async def rebuild_market(
         records = await uow.orders.open(symbol)
         last_order_id = await uow.orders.last_id(symbol)
         last_trade_id = await uow.trades.last_id(symbol)
+        last_match_id = await uow.prevented_matches.last_id(symbol)
         day = await uow.trades.history(symbol, start=now - DAY, limit=TICKER_TRADES)
     market = exchange.state(symbol).market
     orders = [_resting(market, record) for record in records]
-    exchange.restore(symbol, orders, last_order_id, last_trade_id)
+    exchange.restore(symbol, orders, last_order_id, last_trade_id, last_match_id, day)
     ticker = RollingTicker()
     for trade in day:
         ticker.add(trade)
@@ -33,12 +35,13 @@ async def rebuild_market(
 
 def _resting(market: Market, record: OrderRecord) -> Order:
     """An open order as the book holds it, with what it still has locked: a resting order is a
-    limit order, whose hold shrinks exactly with each fill and amendment."""
-    remaining = record.quantity - record.executed
+    limit order, whose hold shrinks exactly with each fill, amendment and prevented match."""
+    remaining = record.quantity - record.executed - record.prevented_quantity
     held = market.notional(record.price, remaining) if record.side is Side.BUY else remaining
     return Order(
         record.order_id, record.account_id, record.symbol, record.side, record.type,
         record.time_in_force, record.price, record.quantity, record.quote_quantity,
         record.client_order_id, record.stp, record.created_at, record.executed,
-        record.cumulative_quote, held, record.status,
+        record.cumulative_quote, held, record.status, record.prevented_quantity,
+        record.prevented_match_id,
     )  # fmt: skip

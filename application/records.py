@@ -99,6 +99,8 @@ class OrderRecord(Struct, gc=False):
     cumulative_quote: int
     created_at: int
     updated_at: int
+    prevented_quantity: int = 0
+    prevented_match_id: int | None = None
 
 
 class StatementLine(Struct, gc=False):

@@ -11,13 +11,21 @@ from attrs import define, field
 from application import metrics
 from application.errors import Unavailable
 from application.ports import EventPublisher, OutboxSignal, UnitOfWorkFactory
-from domain.events import BookChanged, Event, OrderAccepted, OrderUpdated, Trade
+from domain.events import (
+    BookChanged,
+    Event,
+    OrderAccepted,
+    OrderUpdated,
+    PreventedMatch,
+    Trade,
+)
 from domain.ledger import JournalEntry
 
 logger = logging.getLogger(__name__)
 
 EVENT_TYPES: dict[str, type[Event]] = {
-    kind.__name__: kind for kind in (OrderAccepted, OrderUpdated, Trade, JournalEntry, BookChanged)
+    kind.__name__: kind
+    for kind in (OrderAccepted, OrderUpdated, PreventedMatch, Trade, JournalEntry, BookChanged)
 }
 BATCH = 500
 RETRY_SECONDS = 0.5

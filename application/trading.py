@@ -1,6 +1,6 @@
 """Use cases of trading: place, test, cancel, amend and cancel-replace orders."""
 
-from attrs import define
+from attrs import define, field
 from msgspec.structs import replace
 
 from application.bus import Applied, CommandBus, MarketCommand, symbol_of
@@ -9,12 +9,11 @@ from application.ports import Clock, IdSource, UnitOfWorkFactory
 from application.records import OrderRecord
 from application.tracing import tracer
 from domain.commands import AmendOrder, CancelOrder, CancelReplace, PlaceOrder
-from domain.errors import DomainError, MarketClosed, UnknownMarket, UnknownOrder
-from domain.events import OrderAccepted, OrderUpdated, Trade
+from domain.errors import DomainError, UnknownMarket, UnknownOrder
+from domain.events import OrderAccepted, OrderUpdated, PreventedMatch, Trade
 from domain.exchange import Exchange
-from domain.markets import Market, MarketStatus
+from domain.markets import Market
 from domain.orders import OrderStatus
-from domain.validation import check_order
 
 CLIENT_ORDER_ID_LENGTH = 22  # as long as those Binance makes up
 OPEN = (OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED)
@@ -26,6 +25,7 @@ class PlacedOrder:
 
     order: OrderRecord
     fills: list[Trade]
+    prevented: list[PreventedMatch] = field(factory=list)
 
 
 @define
@@ -70,10 +70,8 @@ class Trading:
 
     def test(self, command: PlaceOrder) -> None:
         """Checks an order as placing it would, without placing it."""
-        market = self.market(command.symbol)
-        if market.status is not MarketStatus.TRADING:
-            raise MarketClosed("Market is closed.")
-        check_order(market, command)
+        self.market(command.symbol)
+        self.exchange.check(replace(command, timestamp=self.clock.now()))
 
     async def cancel(self, command: CancelOrder) -> OrderRecord:
         self.market(command.symbol)
@@ -138,7 +136,12 @@ class Trading:
             for e in applied.events
             if isinstance(e, Trade) and order_id in (e.buyer_order_id, e.seller_order_id)
         ]
-        return PlacedOrder(applied.orders[order_id], fills)
+        prevented = [
+            e
+            for e in applied.events
+            if isinstance(e, PreventedMatch) and e.taker_order_id == order_id
+        ]
+        return PlacedOrder(applied.orders[order_id], fills, prevented)
 
     @staticmethod
     def _updated_order(applied: Applied) -> OrderRecord:

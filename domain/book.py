@@ -30,6 +30,7 @@ class OrderBook:
         self.asks: SortedDict = SortedDict()
         self.orders: dict[int, Order] = {}
         self.client_ids: dict[tuple[int, str], Order] = {}
+        self._open_by_account: dict[int, int] = {}
         self._changed: dict[tuple[Side, int], None] = {}
 
     def _side(self, side: Side) -> tuple[SortedDict, int]:
@@ -47,6 +48,7 @@ class OrderBook:
         self._changed[order.side, order.price] = None
         self.orders[order.order_id] = order
         self.client_ids[order.account_id, order.client_order_id] = order
+        self._open_by_account[order.account_id] = self.open_orders_of(order.account_id) + 1
 
     def remove(self, order: Order) -> None:
         buying = order.side is Side.BUY
@@ -60,6 +62,12 @@ class OrderBook:
             del levels[key]
         del self.orders[order.order_id]
         del self.client_ids[order.account_id, order.client_order_id]
+        left = self._open_by_account.pop(order.account_id) - 1
+        if left:
+            self._open_by_account[order.account_id] = left
+
+    def open_orders_of(self, account_id: int) -> int:
+        return self._open_by_account.get(account_id, 0)
 
     def reduce(self, order: Order, quantity: int) -> None:
         """Records that a resting order lost `quantity` of its remainder (filled or amended);
@@ -127,5 +135,9 @@ class OrderBook:
                     assert self.client_ids[order.account_id, order.client_order_id] is order
                     indexed += 1
         assert indexed == len(self.orders) == len(self.client_ids), "index holds stale orders"
+        per_account: dict[int, int] = {}
+        for order in self.orders.values():
+            per_account[order.account_id] = per_account.get(order.account_id, 0) + 1
+        assert per_account == self._open_by_account, "open orders miscounted by account"
         bid, ask = self.best(Side.BUY), self.best(Side.SELL)
         assert bid is None or ask is None or bid.price < ask.price, "book is crossed"

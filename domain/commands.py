@@ -25,7 +25,7 @@ class Withdraw(Struct, frozen=True, gc=False):
 class PlaceOrder(Struct, frozen=True, gc=False):
     """`quantity` in base units, or, for a MARKET order only, `quote_quantity` instead (spend
     that much quote when buying, raise that much when selling). An empty `client_order_id`
-    gets one made from the order id."""
+    gets one made from the order id; one without `stp` gets its market's default mode."""
 
     account_id: int
     symbol: str
@@ -36,7 +36,7 @@ class PlaceOrder(Struct, frozen=True, gc=False):
     quote_quantity: int = 0
     time_in_force: TimeInForce = TimeInForce.GTC
     client_order_id: str = ""
-    stp: SelfTradePrevention = SelfTradePrevention.NONE
+    stp: SelfTradePrevention | None = None
     timestamp: int = 0
 
 

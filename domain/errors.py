@@ -23,6 +23,8 @@ class MarketFilter(Enum):
     LOT_SIZE = "LOT_SIZE"
     MARKET_LOT_SIZE = "MARKET_LOT_SIZE"
     NOTIONAL = "NOTIONAL"
+    PERCENT_PRICE_BY_SIDE = "PERCENT_PRICE_BY_SIDE"
+    MAX_NUM_ORDERS = "MAX_NUM_ORDERS"
 
 
 class FilterFailure(DomainError):

@@ -51,6 +51,26 @@ class OrderUpdated(Struct, frozen=True, gc=False):
     executed: int
     cumulative_quote: int
     timestamp: int
+    prevented_quantity: int = 0
+    prevented_match_id: int | None = None
+
+
+class PreventedMatch(Struct, frozen=True, gc=False):
+    """Self-trade prevention stopped a taker from trading `quantity` with a resting order of its
+    own account, at the maker's price. Each order lost the quantity given (0: it was left as it
+    was); the reports of the orders it changed follow it."""
+
+    symbol: str
+    prevented_match_id: int
+    taker_order_id: int
+    maker_order_id: int
+    account_id: int
+    mode: SelfTradePrevention
+    price: int
+    quantity: int
+    taker_prevented_quantity: int
+    maker_prevented_quantity: int
+    timestamp: int
 
 
 class Trade(Struct, frozen=True, gc=False):
@@ -80,4 +100,4 @@ class BookChanged(Struct, frozen=True, gc=False):
     asks: tuple[tuple[int, int], ...]
 
 
-Event = OrderAccepted | OrderUpdated | Trade | JournalEntry | BookChanged
+Event = OrderAccepted | OrderUpdated | PreventedMatch | Trade | JournalEntry | BookChanged

@@ -5,9 +5,10 @@ nothing; the first change is the ledger hold, which itself refuses atomically.""
 
 from collections.abc import Iterable
 
-from attrs import define
+from attrs import Factory, define, field
 
 from domain.assets import MAX_HOLDINGS
+from domain.average_price import AveragePrice
 from domain.book import OrderBook
 from domain.commands import (
     AmendOrder,
@@ -22,22 +23,32 @@ from domain.commands import (
 from domain.errors import (
     DomainError,
     DuplicateOrder,
+    FilterFailure,
     InsufficientBalance,
     InvalidAmend,
     InvalidAmount,
     InvalidOrder,
     MarketClosed,
+    MarketFilter,
     UnknownAsset,
     UnknownMarket,
     UnknownOrder,
     WouldTake,
 )
-from domain.events import BookChanged, Event, ExecutionType, OrderAccepted, OrderUpdated
+from domain.events import (
+    BookChanged,
+    Event,
+    ExecutionType,
+    OrderAccepted,
+    OrderUpdated,
+    PreventedMatch,
+    Trade,
+)
 from domain.ledger import EntryKind, JournalEntry, Ledger, hold_entry, transfer_entry
 from domain.markets import Market, MarketStatus
-from domain.matching import Fill, MatchPlan, plan_match
+from domain.matching import Fill, MatchPlan, Prevention, plan_match
 from domain.orders import Order, OrderStatus, OrderType, Side, TimeInForce
-from domain.settlement import settle
+from domain.settlement import report, settle
 from domain.validation import check_order
 
 
@@ -47,6 +58,12 @@ class MarketState:
     book: OrderBook
     last_order_id: int = 0
     last_trade_id: int = 0
+    last_prevented_match_id: int = 0
+    average_price: AveragePrice = field(
+        default=Factory(
+            lambda self: AveragePrice(self.market.price_band.average_minutes), takes_self=True
+        )
+    )
 
 
 @define
@@ -98,10 +115,17 @@ class Exchange:
             raise UnknownMarket(f"Invalid symbol {symbol!r}.") from None
 
     def restore(
-        self, symbol: str, orders: Iterable[Order], last_order_id: int, last_trade_id: int
+        self,
+        symbol: str,
+        orders: Iterable[Order],
+        last_order_id: int,
+        last_trade_id: int,
+        last_prevented_match_id: int,
+        recent_trades: Iterable[Trade],
     ) -> None:
         """Rebuilds a market's book from its open orders, given in arrival (order id) order,
-        each with what it still holds; the ledger must already hold their holds."""
+        each with what it still holds (the ledger must already hold their holds), and its
+        average price from its trades of the last minutes, oldest first."""
         state = self.state(symbol)
         state.book = OrderBook(symbol)
         for order in orders:
@@ -109,6 +133,10 @@ class Exchange:
         state.book.take_changes()
         state.last_order_id = last_order_id
         state.last_trade_id = last_trade_id
+        state.last_prevented_match_id = last_prevented_match_id
+        state.average_price = AveragePrice(state.market.price_band.average_minutes)
+        for trade in recent_trades:
+            state.average_price.add(trade)
 
     def deposit(self, command: Deposit) -> list[Event]:
         return [self.ledger.post(self.transfer(command))]
@@ -135,12 +163,27 @@ class Exchange:
             kind, command.account_id, command.asset, command.amount, command.reference
         )
 
-    def place(self, command: PlaceOrder) -> list[Event]:
+    def check(self, command: PlaceOrder) -> MarketState:
+        """Refuses an order its market refuses whatever the book: closed market, filters
+        (the price band and the open orders of the account included), self-trade prevention
+        mode. Returns the market's state."""
         state = self.state(command.symbol)
-        market, book = state.market, state.book
+        market = state.market
         if market.status is not MarketStatus.TRADING:
             raise MarketClosed("Market is closed.")
         check_order(market, command)
+        if command.type is OrderType.MARKET:
+            return state
+        average = state.average_price.at(command.timestamp, market.base.scale)
+        market.check_price_band(command.side, command.price, average)
+        can_rest = command.type is OrderType.LIMIT_MAKER or command.time_in_force is TimeInForce.GTC
+        if can_rest and state.book.open_orders_of(command.account_id) >= market.max_num_orders:
+            raise FilterFailure(MarketFilter.MAX_NUM_ORDERS)
+        return state
+
+    def place(self, command: PlaceOrder) -> list[Event]:
+        state = self.check(command)
+        market, book = state.market, state.book
         order_id = state.last_order_id + 1
         order = Order(
             order_id,
@@ -153,7 +196,7 @@ class Exchange:
             command.quantity,
             command.quote_quantity,
             command.client_order_id or f"bourse-{command.symbol}-{order_id}",
-            command.stp,
+            market.self_trade_prevention(command.stp),
             command.timestamp,
         )
         if (order.account_id, order.client_order_id) in book.client_ids:
@@ -171,7 +214,7 @@ class Exchange:
             raise WouldTake("Order would immediately match and take.")
         plan = plan_match(market, book, order) if crosses else MatchPlan()
         if order.quantity == 0:
-            order.quantity = plan.quantity
+            order.quantity = plan.quantity + plan.prevented
         if order.type is OrderType.MARKET and order.quote_quantity == 0 and plan.steps:
             market.check_notional(plan.quote_quantity)
         held = _hold_for(market, order, plan)
@@ -193,7 +236,7 @@ class Exchange:
             order.stp,
             order.created_at,
         )
-        if order.time_in_force is TimeInForce.FOK and not plan.complete:
+        if order.time_in_force is TimeInForce.FOK and (plan.prevented or not plan.complete):
             return [accepted, self._finish(order, OrderStatus.EXPIRED, ExecutionType.EXPIRED)]
         events: list[Event] = [accepted]
         if held:
@@ -211,17 +254,7 @@ class Exchange:
                 state.last_trade_id += 1
                 settle(self.ledger, state, order, step, events)
             else:
-                maker = step.maker
-                state.book.remove(maker)
-                events.extend(self._release(state.market, maker, maker.held))
-                events.append(
-                    self._finish(
-                        maker,
-                        OrderStatus.EXPIRED_IN_MATCH,
-                        ExecutionType.TRADE_PREVENTION,
-                        order.created_at,
-                    )
-                )
+                self._prevent(state, order, step, events)
         if plan.taker_prevented:
             events.extend(self._release(state.market, order, order.held))
             events.append(
@@ -232,6 +265,10 @@ class Exchange:
             and order.type is not OrderType.MARKET
             and order.time_in_force is TimeInForce.GTC
         ):
+            # What self-trade prevention took from it, it no longer needs to hold.
+            events.extend(
+                self._release(state.market, order, order.held - _hold_for_rest(state.market, order))
+            )
             state.book.add(order)
         elif order.remaining > 0 or not plan.complete:
             events.extend(self._release(state.market, order, order.held))
@@ -239,6 +276,55 @@ class Exchange:
         elif order.held:
             # Filled: what a MARKET order by quote amount did not spend goes back.
             events.extend(self._release(state.market, order, order.held))
+
+    def _prevent(
+        self, state: MarketState, taker: Order, step: Prevention, events: list[Event]
+    ) -> None:
+        """Takes what self-trade prevention stops from both orders: a maker left with nothing
+        expires in the match, one left with some stays on the book holding only that. The
+        taker's end is for the caller to settle once the whole plan has run."""
+        state.last_prevented_match_id += 1
+        match_id = state.last_prevented_match_id
+        maker = step.maker
+        events.append(
+            PreventedMatch(
+                state.market.symbol,
+                match_id,
+                taker.order_id,
+                maker.order_id,
+                taker.account_id,
+                taker.stp,
+                maker.price,
+                step.quantity,
+                step.taker_quantity,
+                step.maker_quantity,
+                taker.created_at,
+            )
+        )
+        if step.maker_quantity:
+            state.book.reduce(maker, step.maker_quantity)
+            maker.prevented_quantity += step.maker_quantity
+            maker.prevented_match_id = match_id
+            if maker.remaining:
+                release = _hold_for_rest(state.market, maker)
+                events.extend(self._release(state.market, maker, maker.held - release))
+                events.append(report(maker, ExecutionType.TRADE_PREVENTION, taker.created_at))
+            else:
+                state.book.remove(maker)
+                events.extend(self._release(state.market, maker, maker.held))
+                events.append(
+                    self._finish(
+                        maker,
+                        OrderStatus.EXPIRED_IN_MATCH,
+                        ExecutionType.TRADE_PREVENTION,
+                        taker.created_at,
+                    )
+                )
+        if step.taker_quantity:
+            taker.prevented_quantity += step.taker_quantity
+            taker.prevented_match_id = match_id
+            if taker.remaining:
+                events.append(report(taker, ExecutionType.TRADE_PREVENTION, taker.created_at))
 
     def cancel(self, command: CancelOrder) -> list[Event]:
         state = self.state(command.symbol)
@@ -253,7 +339,7 @@ class Exchange:
     def amend(self, command: AmendOrder) -> list[Event]:
         state = self.state(command.symbol)
         order = self._find(state, command.account_id, command.order_id, command.client_order_id)
-        if not order.executed < command.new_quantity < order.quantity:
+        if not order.executed + order.prevented_quantity < command.new_quantity < order.quantity:
             raise InvalidAmend(
                 "The new quantity must be below the order's quantity and above what it executed."
             )
@@ -265,7 +351,7 @@ class Exchange:
         state.book.reduce(order, reduction)
         order.quantity = command.new_quantity
         events = self._release(state.market, order, release)
-        events.append(self._report(order, ExecutionType.REPLACED, command.timestamp))
+        events.append(report(order, ExecutionType.REPLACED, command.timestamp))
         return self._book_changes(state, events)
 
     def cancel_replace(self, command: CancelReplace) -> CancelReplaceResult:
@@ -308,21 +394,14 @@ class Exchange:
         timestamp: int | None = None,
     ) -> OrderUpdated:
         order.status = status
-        return self._report(order, execution, order.created_at if timestamp is None else timestamp)
+        return report(order, execution, order.created_at if timestamp is None else timestamp)
 
-    @staticmethod
-    def _report(order: Order, execution: ExecutionType, timestamp: int) -> OrderUpdated:
-        return OrderUpdated(
-            order.symbol,
-            order.order_id,
-            order.account_id,
-            execution,
-            order.status,
-            order.quantity,
-            order.executed,
-            order.cumulative_quote,
-            timestamp,
-        )
+
+def _hold_for_rest(market: Market, order: Order) -> int:
+    """What a resting limit order must hold for what it has left."""
+    return (
+        market.notional(order.price, order.remaining) if order.side is Side.BUY else order.remaining
+    )
 
 
 def _hold_for(market: Market, order: Order, plan: MatchPlan) -> int:

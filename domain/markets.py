@@ -6,9 +6,23 @@ from enum import Enum
 from attrs import field, frozen
 
 from domain.assets import Asset, to_minor
-from domain.errors import FilterFailure, InvalidAmount, MarketFilter
+from domain.errors import FilterFailure, InvalidAmount, InvalidOrder, MarketFilter
+from domain.orders import SelfTradePrevention, Side
 
 BASIS_POINTS = 10_000
+
+
+@frozen
+class PriceBand:
+    """PERCENT_PRICE_BY_SIDE: how far from the average price of the last `average_minutes` a
+    limit order may be priced, by side, as multipliers in basis points (Binance's BTCUSDT:
+    from 0.2 to 5 times, on either side, around the last 5 minutes)."""
+
+    bid_up: int = 5 * BASIS_POINTS
+    bid_down: int = BASIS_POINTS // 5
+    ask_up: int = 5 * BASIS_POINTS
+    ask_down: int = BASIS_POINTS // 5
+    average_minutes: int = 5
 
 
 class MarketStatus(Enum):
@@ -38,6 +52,14 @@ class Market:
     maker_fee_bps: int = 0
     taker_fee_bps: int = 0
     status: MarketStatus = MarketStatus.TRADING
+    default_stp: SelfTradePrevention = SelfTradePrevention.EXPIRE_MAKER
+    """The self-trade prevention of an order that names none, as on Binance's spot markets."""
+    allowed_stps: tuple[SelfTradePrevention, ...] = tuple(SelfTradePrevention)
+    price_band: PriceBand = PriceBand()
+    max_num_orders: int = 200
+    """MAX_NUM_ORDERS: the most open orders an account may have on the market."""
+    max_num_algo_orders: int = 5
+    """MAX_NUM_ALGO_ORDERS: the most open stop orders an account may have on the market."""
 
     @min_price.default
     def _min_price_is_one_tick(self) -> int:
@@ -95,6 +117,26 @@ class Market:
         ceiling = self.market_max_quantity or self.max_quantity
         if not self.min_quantity <= quantity <= ceiling or quantity % self.lot_size:
             raise FilterFailure(MarketFilter.MARKET_LOT_SIZE)
+
+    def self_trade_prevention(self, asked: SelfTradePrevention | None) -> SelfTradePrevention:
+        """The mode an order gets: the one it asks for, if the market allows it, or the
+        market's default."""
+        if asked is None:
+            return self.default_stp
+        if asked not in self.allowed_stps:
+            raise InvalidOrder(
+                "This symbol does not allow the specified self-trade prevention mode."
+            )
+        return asked
+
+    def check_price_band(self, side: Side, price: int, average: int) -> None:
+        """Refuses a limit price outside the band around `average` (0: no trade yet, no band)."""
+        band = self.price_band
+        up, down = (
+            (band.bid_up, band.bid_down) if side is Side.BUY else (band.ask_up, band.ask_down)
+        )
+        if average and not average * down <= price * BASIS_POINTS <= average * up:
+            raise FilterFailure(MarketFilter.PERCENT_PRICE_BY_SIDE)
 
     def check_notional(self, notional: int) -> None:
         if not self.min_notional <= notional <= self.max_notional:

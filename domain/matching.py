@@ -16,9 +16,14 @@ class Fill(Struct, frozen=True):
 
 
 class Prevention(Struct, frozen=True):
-    """Self-trade prevention expires this resting order of the taker's own account."""
+    """Self-trade prevention stops the taker from trading `quantity` with this resting order of
+    its own account, at the maker's price: each loses the quantity given (0: it is left as it
+    was)."""
 
     maker: Order
+    quantity: int
+    maker_quantity: int
+    taker_quantity: int
 
 
 @define
@@ -26,10 +31,12 @@ class MatchPlan:
     steps: list[Fill | Prevention] = field(factory=list)
     quantity: int = 0
     quote_quantity: int = 0
+    prevented: int = 0
+    """What self-trade prevention takes from the taker."""
     complete: bool = False
     """The taker would get all it asked for."""
     taker_prevented: bool = False
-    """Self-trade prevention expires the taker."""
+    """Self-trade prevention leaves the taker nothing more to trade: it expires in the match."""
 
 
 def plan_match(market: Market, book: OrderBook, taker: Order) -> MatchPlan:
@@ -39,22 +46,34 @@ def plan_match(market: Market, book: OrderBook, taker: Order) -> MatchPlan:
     by_quote = taker.quantity == 0
     remaining = taker.remaining
     budget = taker.quote_quantity
-    prevent = taker.stp is not SelfTradePrevention.NONE
+    stp = taker.stp
     for level in book.levels(Side.SELL if buying else Side.BUY):
         price = level.price
         if limit is not None and (price > limit if buying else price < limit):
             return plan
         for maker in level.orders.values():
-            if prevent and maker.account_id == taker.account_id:
-                if taker.stp.expires_maker:
-                    plan.steps.append(Prevention(maker))
-                if taker.stp.expires_taker:
-                    plan.taker_prevented = True
-                    return plan
-                continue
             wanted = market.affordable_quantity(price, budget) if by_quote else remaining
             if wanted == 0:
                 plan.complete = True
+                return plan
+            if maker.account_id == taker.account_id and stp is not SelfTradePrevention.NONE:
+                would_trade = min(wanted, maker.remaining)
+                if stp.decrements:
+                    plan.steps.append(Prevention(maker, would_trade, would_trade, would_trade))
+                    plan.prevented += would_trade
+                    remaining -= would_trade
+                    budget -= market.notional(price, would_trade) if by_quote else 0
+                    if would_trade == wanted:
+                        plan.taker_prevented = True
+                        return plan
+                    continue
+                maker_quantity = maker.remaining if stp.expires_maker else 0
+                if not stp.expires_taker:
+                    plan.steps.append(Prevention(maker, would_trade, maker_quantity, 0))
+                    continue
+                plan.steps.append(Prevention(maker, would_trade, maker_quantity, wanted))
+                plan.prevented += wanted
+                plan.taker_prevented = True
                 return plan
             quantity = min(wanted, maker.remaining)
             quote_quantity = market.notional(price, quantity)

@@ -37,10 +37,16 @@ class OrderStatus(Enum):
 
 
 class SelfTradePrevention(Enum):
+    """What happens when a taker would trade with a resting order of its own account: the
+    taker's mode decides. TRANSFER differs from DECREMENT only between accounts of one trade
+    group, which Bourse does not have, so here it decrements."""
+
     NONE = "NONE"
     EXPIRE_TAKER = "EXPIRE_TAKER"
     EXPIRE_MAKER = "EXPIRE_MAKER"
     EXPIRE_BOTH = "EXPIRE_BOTH"
+    DECREMENT = "DECREMENT"
+    TRANSFER = "TRANSFER"
 
     @property
     def expires_taker(self) -> bool:
@@ -50,6 +56,11 @@ class SelfTradePrevention(Enum):
     def expires_maker(self) -> bool:
         return self in (SelfTradePrevention.EXPIRE_MAKER, SelfTradePrevention.EXPIRE_BOTH)
 
+    @property
+    def decrements(self) -> bool:
+        """Both orders lose the quantity they would have traded; the smaller one expires."""
+        return self in (SelfTradePrevention.DECREMENT, SelfTradePrevention.TRANSFER)
+
 
 @define
 class Order:
@@ -57,6 +68,8 @@ class Order:
 
     `held` is what the order still has locked in the ledger: quote for a buy, base for a sell.
     A MARKET order by quote amount has `quantity == 0` and spends up to `quote_quantity`.
+    `prevented_quantity` is what self-trade prevention took from it, in all; the last prevented
+    match it took part in is `prevented_match_id`.
     """
 
     order_id: int
@@ -75,7 +88,9 @@ class Order:
     cumulative_quote: int = 0
     held: int = 0
     status: OrderStatus = OrderStatus.NEW
+    prevented_quantity: int = 0
+    prevented_match_id: int | None = None
 
     @property
     def remaining(self) -> int:
-        return self.quantity - self.executed
+        return self.quantity - self.executed - self.prevented_quantity

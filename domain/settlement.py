@@ -51,37 +51,40 @@ def settle(
     state.book.reduce(maker, quantity)
     if maker.remaining == 0:
         state.book.remove(maker)
-    events.append(
-        Trade(
-            market.symbol,
-            trade_id,
-            maker.price,
-            quantity,
-            quote,
-            buyer.order_id,
-            seller.order_id,
-            buyer.account_id,
-            seller.account_id,
-            buyer is maker,
-            buyer_fee,
-            seller_fee,
-            taker.created_at,
-        )
+    trade = Trade(
+        market.symbol,
+        trade_id,
+        maker.price,
+        quantity,
+        quote,
+        buyer.order_id,
+        seller.order_id,
+        buyer.account_id,
+        seller.account_id,
+        buyer is maker,
+        buyer_fee,
+        seller_fee,
+        taker.created_at,
     )
+    state.average_price.add(trade)
+    events.append(trade)
     events.append(entry)
-    events.append(_report(maker, taker.created_at))
-    events.append(_report(taker, taker.created_at))
+    events.append(report(maker, ExecutionType.TRADE, taker.created_at))
+    events.append(report(taker, ExecutionType.TRADE, taker.created_at))
 
 
-def _report(order: Order, timestamp: int) -> OrderUpdated:
+def report(order: Order, execution: ExecutionType, timestamp: int) -> OrderUpdated:
+    """The order's state as it is now, for a change of kind `execution`."""
     return OrderUpdated(
         order.symbol,
         order.order_id,
         order.account_id,
-        ExecutionType.TRADE,
+        execution,
         order.status,
         order.quantity,
         order.executed,
         order.cumulative_quote,
         timestamp,
+        order.prevented_quantity,
+        order.prevented_match_id,
     )

@@ -9,6 +9,7 @@ from domain.orders import OrderType, TimeInForce
 def check_order(market: Market, order: PlaceOrder) -> None:
     if order.quantity < 0 or order.price < 0 or order.quote_quantity < 0:
         raise InvalidOrder("Amounts must not be negative.")
+    market.self_trade_prevention(order.stp)
     if order.type is OrderType.MARKET:
         _check_market_order(market, order)
         return

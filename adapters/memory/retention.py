@@ -2,10 +2,11 @@
 (`bourse serve` with its demo bots) holds a bounded history instead of all of it.
 
 Like Binance, which archives cancelled and expired orders that never filled, the store drops
-them a while after they end; trades, candles, the orders that traded and the journal's
-statement lines go once they fall out of their own windows. What is still live is never
-dropped: open orders, balances, each market's last trade (the next trade's id follows it after
-a rebuild) and each candle series' last candle (the next one opens at its close).
+them a while after they end; trades, prevented matches, candles, the orders that traded and
+the journal's statement lines go once they fall out of their own windows. What is still live
+is never dropped: open orders, balances, each market's last trade and last prevented match
+(the next ids follow them after a rebuild) and each candle series' last candle (the next one
+opens at its close).
 
 The journal's statements still add up: lines go oldest first, account by account, and each
 line keeps the balances after it, so the first line left opens the statement at its balances
@@ -71,6 +72,8 @@ def _drop_orders(store: MemoryStore, done: deque[tuple[str, int]], cutoff: int) 
 def _drop_trades(store: MemoryStore, cutoff: int) -> None:
     for trades in store.trades.values():
         _drop_older(trades, cutoff, keep=1)
+    for matches in store.prevented_matches.values():
+        _drop_older(matches, cutoff, keep=1)
     for key, trades in list(store.trades_by_account.items()):
         _drop_older(trades, cutoff, keep=0)
         if not trades:

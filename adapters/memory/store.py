@@ -15,7 +15,7 @@ from application.records import (
     User,
 )
 from domain.candles import CandleSeries, Interval
-from domain.events import Trade
+from domain.events import PreventedMatch, Trade
 from domain.ledger import Balance
 
 
@@ -38,6 +38,9 @@ class MemoryStore:
     done_with_fills: deque[tuple[str, int]] = field(factory=deque)
     trades: defaultdict[str, list[Trade]] = field(factory=lambda: defaultdict(list))
     trades_by_account: defaultdict[tuple[int, str], list[Trade]] = field(
+        factory=lambda: defaultdict(list)
+    )
+    prevented_matches: defaultdict[str, list[PreventedMatch]] = field(
         factory=lambda: defaultdict(list)
     )
     candles: dict[tuple[str, Interval], CandleSeries] = field(factory=dict)

@@ -8,6 +8,7 @@ from typing import Self
 from adapters.memory.accounts import MemoryApiKeys, MemoryTwoFactors, MemoryUsers
 from adapters.memory.history import MemoryCandles, MemoryJournal, MemoryOrders, MemoryTrades
 from adapters.memory.outbox import MemoryCommandAnswers, MemoryMarketLeases, MemoryOutbox
+from adapters.memory.prevented_matches import MemoryPreventedMatches
 from adapters.memory.retention import Retention
 from adapters.memory.store import MemoryStore
 from adapters.memory.transfers import MemoryTransfers
@@ -28,6 +29,7 @@ class MemoryUnitOfWork:
         self.two_factors = MemoryTwoFactors(self)
         self.orders = MemoryOrders(self)
         self.trades = MemoryTrades(self)
+        self.prevented_matches = MemoryPreventedMatches(self)
         self.candles = MemoryCandles(self)
         self.journal = MemoryJournal(self)
         self.transfers = MemoryTransfers(self)

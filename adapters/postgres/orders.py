@@ -14,7 +14,15 @@ from domain.orders import OrderStatus, OrderType, SelfTradePrevention, Side, Tim
 if TYPE_CHECKING:
     from adapters.postgres.unit_of_work import PostgresUnitOfWork
 
-_CHANGING = ("quantity", "status", "executed", "cumulative_quote", "updated_at")
+_CHANGING = (
+    "quantity",
+    "status",
+    "executed",
+    "cumulative_quote",
+    "updated_at",
+    "prevented_quantity",
+    "prevented_match_id",
+)
 
 
 class PostgresOrders:
@@ -133,6 +141,8 @@ def _row(order: OrderRecord) -> dict[str, object]:
         "cumulative_quote": order.cumulative_quote,
         "created_at": order.created_at,
         "updated_at": order.updated_at,
+        "prevented_quantity": order.prevented_quantity,
+        "prevented_match_id": order.prevented_match_id,
     }
 
 
@@ -155,4 +165,6 @@ def _record(row: AnyRow) -> OrderRecord:
         cumulative_quote=int(m["cumulative_quote"]),
         created_at=m["created_at"],
         updated_at=m["updated_at"],
+        prevented_quantity=int(m["prevented_quantity"]),
+        prevented_match_id=m["prevented_match_id"],
     )

@@ -152,6 +152,8 @@ orders = Table(
     amount("cumulative_quote"),
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
+    Column("prevented_quantity", Numeric(38, 0), nullable=False, server_default="0"),
+    Column("prevented_match_id", BigInteger, nullable=True),
     PrimaryKeyConstraint("symbol", "order_id"),
     CheckConstraint("executed >= 0 AND executed <= quantity", name="executed_within_quantity"),
     # Not unique: Binance lets a client order id be used again once its order is closed.
@@ -186,6 +188,24 @@ trades = Table(
     Index(None, "buyer_account_id", "symbol", "trade_id"),
     Index(None, "seller_account_id", "symbol", "trade_id"),
     Index(None, "symbol", "traded_at"),
+)
+
+prevented_matches = Table(
+    "prevented_matches",
+    metadata,
+    Column("symbol", String(32), nullable=False),
+    Column("prevented_match_id", BigInteger, nullable=False),
+    Column("taker_order_id", BigInteger, nullable=False),
+    Column("maker_order_id", BigInteger, nullable=False),
+    Column("account_id", BigInteger, nullable=False),
+    Column("mode", String(16), nullable=False),
+    amount("price"),
+    amount("quantity"),
+    amount("taker_prevented_quantity"),
+    amount("maker_prevented_quantity"),
+    Column("prevented_at", BigInteger, nullable=False),
+    PrimaryKeyConstraint("symbol", "prevented_match_id"),
+    Index(None, "account_id", "symbol", "prevented_match_id"),
 )
 
 candles = Table(

@@ -16,6 +16,7 @@ from adapters.postgres.journal import PostgresJournal
 from adapters.postgres.leases import PostgresMarketLeases
 from adapters.postgres.orders import PostgresOrders
 from adapters.postgres.outbox import PostgresCommandAnswers, PostgresOutbox
+from adapters.postgres.prevented_matches import PostgresPreventedMatches
 from adapters.postgres.trades import PostgresTrades
 from adapters.postgres.transfers import PostgresTransfers
 from adapters.security.secret_box import SecretBox
@@ -64,6 +65,7 @@ class PostgresUnitOfWork:
         self.two_factors = self.writer(PostgresTwoFactors(self, secret_box))
         self.orders = self.writer(PostgresOrders(self))
         self.trades = PostgresTrades(self)
+        self.prevented_matches = PostgresPreventedMatches(self)
         self.candles = self.writer(PostgresCandles(self))
         self.journal = self.writer(PostgresJournal(self))
         self.transfers = PostgresTransfers(self)

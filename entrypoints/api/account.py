@@ -1,4 +1,5 @@
-"""Signed account endpoints: /api/v3/account and /api/v3/myTrades."""
+"""Signed account endpoints: /api/v3/account, /api/v3/myTrades and
+/api/v3/myPreventedMatches."""
 
 from typing import Any
 
@@ -86,4 +87,30 @@ class AccountController(Controller):
         trades = await services.history.trades(
             caller.account_id, symbol, order_id, from_id, start, end, limit
         )
-        return [formats.account_trade(market, caller.account_id, t) for t in trades]
+        return [formats.account_trade(market, side) for side in trades]
+
+    @get("/myPreventedMatches", operation_id="myPreventedMatches")
+    async def my_prevented_matches(
+        self,
+        request: AnyRequest,
+        services: NamedDependency[Services],
+    ) -> list[Json]:
+        by_order = services.gate.query(request).text("orderId") is not None
+        caller = await services.gate.private(request, 20 if by_order else 2)
+        params = caller.params
+        symbol = params.required_text("symbol")
+        match_id = params.integer("preventedMatchId", minimum=0)
+        order_id = params.integer("orderId", minimum=1)
+        from_id = params.integer("fromPreventedMatchId", minimum=0)
+        limit = params.integer("limit", minimum=1, maximum=1000) or 500
+        params.check_all_read()
+        # Binance's combinations: a prevented match by its id, or an order's from an id on.
+        if (match_id is None) == (order_id is None) or (
+            match_id is not None and from_id is not None
+        ):
+            raise ApiError(-1128, "Combination of optional parameters invalid.")
+        market = services.market_data.market(symbol)
+        matches = await services.history.prevented_matches(
+            caller.account_id, symbol, match_id, order_id, from_id, limit
+        )
+        return [formats.prevented_match(market, match) for match in matches]

@@ -1,18 +1,19 @@
 """Domain and application objects in Binance's JSON shapes; amounts as decimal strings."""
 
+from decimal import Decimal
 from typing import Any
 
+from application.history import AccountTrade
 from application.market_data import AggregateTrade, BookTicker
 from application.records import Depth, OrderRecord
 from domain.assets import format_minor
 from domain.candles import Candle
-from domain.events import Trade
+from domain.events import PreventedMatch, Trade
 from domain.markets import BASIS_POINTS, Market
-from domain.orders import OrderType, SelfTradePrevention
+from domain.orders import OrderType
 from domain.ticker import TickerStats
 
 ORDER_TYPES = [OrderType.LIMIT.value, OrderType.LIMIT_MAKER.value, OrderType.MARKET.value]
-STP_MODES = [mode.value for mode in SelfTradePrevention]
 
 Json = dict[str, Any]
 
@@ -27,6 +28,11 @@ def quantity(market: Market, minor: int) -> str:
 
 def rate(bps: int) -> str:
     return format_minor(bps * 10**8 // BASIS_POINTS, 8)
+
+
+def multiplier(bps: int) -> str:
+    """A multiplier as Binance prints it: "5", "0.2"."""
+    return format(Decimal(bps).scaleb(-4).normalize(), "f")
 
 
 def symbol_info(market: Market) -> Json:
@@ -77,11 +83,21 @@ def symbol_info(market: Market) -> Json:
                 "applyMaxToMarket": False,
                 "avgPriceMins": 5,
             },
+            {
+                "filterType": "PERCENT_PRICE_BY_SIDE",
+                "bidMultiplierUp": multiplier(market.price_band.bid_up),
+                "bidMultiplierDown": multiplier(market.price_band.bid_down),
+                "askMultiplierUp": multiplier(market.price_band.ask_up),
+                "askMultiplierDown": multiplier(market.price_band.ask_down),
+                "avgPriceMins": market.price_band.average_minutes,
+            },
+            {"filterType": "MAX_NUM_ORDERS", "maxNumOrders": market.max_num_orders},
+            {"filterType": "MAX_NUM_ALGO_ORDERS", "maxNumAlgoOrders": market.max_num_algo_orders},
         ],
         "permissions": [],
         "permissionSets": [["SPOT"]],
-        "defaultSelfTradePreventionMode": SelfTradePrevention.NONE.value,
-        "allowedSelfTradePreventionModes": STP_MODES,
+        "defaultSelfTradePreventionMode": market.default_stp.value,
+        "allowedSelfTradePreventionModes": [mode.value for mode in market.allowed_stps],
     }
 
 
@@ -201,7 +217,42 @@ def order(market: Market, record: OrderRecord) -> Json:
         "workingTime": record.created_at,
         "origQuoteOrderQty": price(market, record.quote_quantity),
         "selfTradePreventionMode": record.stp.value,
+    } | prevented_quantity(market, record)
+
+
+def prevented_quantity(market: Market, record: OrderRecord) -> Json:
+    """What an order that self-trade prevention touched shows of it; nothing otherwise."""
+    if record.prevented_match_id is None:
+        return {}
+    return {
+        "preventedMatchId": record.prevented_match_id,
+        "preventedQuantity": quantity(market, record.prevented_quantity),
     }
+
+
+def prevented_match(market: Market, match: PreventedMatch) -> Json:
+    """A prevented match as GET /api/v3/myPreventedMatches shows it: each order's prevented
+    quantity only where the mode took some from that side."""
+    found: Json = {
+        "symbol": match.symbol,
+        "preventedMatchId": match.prevented_match_id,
+        "takerOrderId": match.taker_order_id,
+        "makerSymbol": match.symbol,
+        "makerOrderId": match.maker_order_id,
+        "tradeGroupId": -1,
+        "selfTradePreventionMode": match.mode.value,
+        "price": price(market, match.price),
+    }
+    return found | prevented_quantities(market, match) | {"transactTime": match.timestamp}
+
+
+def prevented_quantities(market: Market, match: PreventedMatch) -> Json:
+    found = {}
+    if match.mode.expires_taker or match.mode.decrements:
+        found["takerPreventedQuantity"] = quantity(market, match.taker_prevented_quantity)
+    if match.mode.expires_maker or match.mode.decrements:
+        found["makerPreventedQuantity"] = quantity(market, match.maker_prevented_quantity)
+    return found
 
 
 def fill(market: Market, order_id: int, trade: Trade) -> Json:
@@ -217,14 +268,13 @@ def fill(market: Market, order_id: int, trade: Trade) -> Json:
     }
 
 
-def account_trade(market: Market, account_id: int, trade: Trade) -> Json:
+def account_trade(market: Market, side: AccountTrade) -> Json:
     """A trade as GET /api/v3/myTrades shows it, from the account's side."""
-    buying = trade.buyer_account_id == account_id
-    order_id = trade.buyer_order_id if buying else trade.seller_order_id
+    trade, buying = side.trade, side.is_buyer
     return {
         "symbol": market.symbol,
         "id": trade.trade_id,
-        "orderId": order_id,
+        "orderId": side.order_id,
         "orderListId": -1,
         "price": price(market, trade.price),
         "qty": quantity(market, trade.quantity),

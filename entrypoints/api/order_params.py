@@ -93,7 +93,7 @@ def read_order(
         quote_quantity=market.quote_amount(quote_quantity) if quote_quantity is not None else 0,
         time_in_force=tif or TimeInForce.GTC,
         client_order_id=client_order_id or "",
-        stp=stp or SelfTradePrevention.NONE,
+        stp=stp,
     )
     return command, response_type
 

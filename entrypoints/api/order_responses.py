@@ -37,7 +37,17 @@ def placed_response(market_data: MarketData, placed: PlacedOrder, kind: Response
     }  # fmt: skip
     if kind is ResponseType.FULL:
         result["fills"] = [formats.fill(market, order.order_id, t) for t in placed.fills]
-    return result
+        if placed.prevented:
+            result["preventedMatches"] = [
+                {
+                    "preventedMatchId": match.prevented_match_id,
+                    "makerOrderId": match.maker_order_id,
+                    "price": formats.price(market, match.price),
+                }
+                | formats.prevented_quantities(market, match)
+                for match in placed.prevented
+            ]
+    return result | formats.prevented_quantity(market, order)
 
 
 def canceled_response(market_data: MarketData, order: OrderRecord, client_order_id: str) -> Json:

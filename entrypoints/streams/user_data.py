@@ -9,7 +9,14 @@ from attrs import frozen
 
 from application.ports import UnitOfWorkFactory
 from application.records import OrderRecord
-from domain.events import Event, ExecutionType, OrderAccepted, OrderUpdated, Trade
+from domain.events import (
+    Event,
+    ExecutionType,
+    OrderAccepted,
+    OrderUpdated,
+    PreventedMatch,
+    Trade,
+)
 from domain.exchange import Exchange
 from domain.ledger import (
     EXTERNAL_ACCOUNT,
@@ -54,6 +61,7 @@ class UserDataFeed:
         messages: list[tuple[int, Json]] = []
         changed: dict[int, dict[str, None]] = {}
         trade: Trade | None = None
+        prevented: PreventedMatch | None = None
         time = event_time
         for event in events:
             if isinstance(event, OrderAccepted):
@@ -70,7 +78,14 @@ class UserDataFeed:
                     continue  # accepted before this feed started and gone from the book since
                 fill = trade if event.execution is ExecutionType.TRADE else None
                 report = self._report(order, event, fill, sequence, event_time)
+                if event.execution is ExecutionType.TRADE_PREVENTION and prevented is not None:
+                    report |= _prevention(
+                        self.exchange.state(order.symbol).market, order, prevented
+                    )
                 messages.append((event.account_id, report))
+            elif isinstance(event, PreventedMatch):
+                time = event.timestamp
+                prevented = event
             elif isinstance(event, Trade):
                 time = event.timestamp
                 trade = event
@@ -154,9 +169,9 @@ class UserDataFeed:
         if can_rest:
             report["W"] = order.timestamp
         report["V"] = order.stp.value
-        if update is not None and update.execution is ExecutionType.TRADE_PREVENTION:
-            prevented = quantity(market, ordered - executed)
-            report |= {"A": prevented, "B": prevented}
+        if update is not None and update.prevented_match_id is not None:
+            report["v"] = update.prevented_match_id
+            report["A"] = quantity(market, update.prevented_quantity)
         return report
 
     def _transfer(self, posting: Posting, event_time: int) -> Json:
@@ -215,6 +230,22 @@ def _last_fill(market: Market, order: OrderAccepted, trade: Trade | None) -> _La
         trade.buyer_is_maker == buying,
         price(market, trade.quote_quantity),
     )
+
+
+def _prevention(market: Market, order: OrderAccepted, match: PreventedMatch) -> Json:
+    """What a TRADE_PREVENTION report tells of the match prevented: the quantity this order
+    lost to it, and the trade it would have been."""
+    is_taker = order.order_id == match.taker_order_id
+    lost = match.taker_prevented_quantity if is_taker else match.maker_prevented_quantity
+    return {
+        "B": quantity(market, lost),
+        "u": -1,
+        "U": match.maker_order_id if is_taker else match.taker_order_id,
+        "Cs": match.symbol,
+        "pl": quantity(market, match.quantity),
+        "pL": price(market, match.price),
+        "pY": price(market, market.notional(match.price, match.quantity)),
+    }
 
 
 def _accepted(order: Order | OrderRecord) -> OrderAccepted:

@@ -15,10 +15,10 @@ from application.ledger_sync import LedgerSync
 from application.relay import Relay
 from domain.commands import PlaceOrder
 from domain.errors import InsufficientBalance
-from domain.events import Trade
+from domain.events import PreventedMatch, Trade
 from domain.exchange import Exchange
 from domain.ledger import Balance, EntryKind, transfer_entry
-from domain.orders import OrderStatus, OrderType, Side
+from domain.orders import OrderStatus, OrderType, SelfTradePrevention, Side
 from entrypoints.listing import default_markets
 
 BTC, USDT = 10**10, 10**8
@@ -148,3 +148,36 @@ async def test_an_overdraft_the_store_refuses_is_refused_on_the_market_rebuilt(
     assert engine.exchange.ledger.balance(1, "BTC") == Balance(available=0, locked=BTC)
     assert engine.depth(10).asks == [(60_000 * USDT, BTC)]
     assert (await engine.submit(buy(BTC // 2))).sequence == 2
+
+
+async def test_a_restarted_engine_keeps_what_self_trade_prevention_took(
+    store: MemoryUnitOfWorkFactory,
+) -> None:
+    await fund(store, 2, "BTC", BTC)
+    relay = Relay(store, MemoryEventPublisher(), MemoryOutboxSignal())
+    engine = engine_on(Exchange(default_markets()), store, relay)
+    relay.start()
+    await engine.start()
+    await engine.submit(buy(BTC))
+    decrement = PlaceOrder(
+        2, "BTCUSDT", Side.SELL, OrderType.LIMIT, BTC // 4, 60_000 * USDT,
+        stp=SelfTradePrevention.DECREMENT,
+    )  # fmt: skip
+    await engine.submit(decrement)
+    before = engine.depth(10)
+    assert before.bids == [(60_000 * USDT, 3 * BTC // 4)]
+    await engine.stop()
+    successor = engine_on(Exchange(default_markets()), store, relay, owner="next")
+    await successor.start()
+    await asyncio.sleep(0.4)
+    await successor._take_over()
+    assert successor.depth(10) == before
+    # The bid holds what is left of it, and nothing for the quarter prevented.
+    assert successor.exchange.ledger.balance(2, "USDT") == Balance(
+        available=(10**6 - 45_000) * USDT, locked=45_000 * USDT
+    )
+    again = await successor.submit(decrement)
+    matches = [e for e in again.events if isinstance(e, PreventedMatch)]
+    assert [m.prevented_match_id for m in matches] == [2]
+    await successor.stop()
+    await relay.stop()

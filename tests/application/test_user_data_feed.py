@@ -161,10 +161,16 @@ async def test_self_trade_prevention_expires_both_orders_in_the_match(venue: Ven
     ask_report = {"c": "ask", "q": "0.0500000000", "p": "50000.00000000", "i": 2, "O": 2000,
                   "W": 2000, "V": "EXPIRE_BOTH"}  # fmt: skip
     expired = {"x": "TRADE_PREVENTION", "X": "EXPIRED_IN_MATCH", "T": 2000, "I": 2, "w": False}
+    # The match prevented: 0.05 BTC (all the ask had) at the bid's price; each order lost all
+    # it had left to it.
+    prevented = {"v": 1, "u": -1, "Cs": "BTCUSDT", "pl": "0.0500000000", "pL": "50000.00000000",
+                 "pY": "2500.00000000"}  # fmt: skip
     assert messages == [
         (SELLER, report(**ask_report, T=2000, I=2)),
-        (SELLER, report(**bid_report, **expired, A="0.1000000000", B="0.1000000000")),
-        (SELLER, report(**ask_report, **expired, A="0.0500000000", B="0.0500000000")),
+        (SELLER, report(**bid_report, **expired, **prevented, A="0.1000000000", B="0.1000000000",
+                        U=2)),
+        (SELLER, report(**ask_report, **expired, **prevented, A="0.0500000000", B="0.0500000000",
+                        U=1)),
         (SELLER, position(2000, ("BTC", "2.0000000000", "0.0000000000"),
                           ("USDT", "10000.00000000", "0.00000000"))),
     ]  # fmt: skip

@@ -68,3 +68,24 @@ def test_a_session_of_orders(seller: Client, buyer: Client) -> None:
     with pytest.raises(BinanceAPIException) as unknown:
         buyer.cancel_order(symbol="ETHBTC", orderId=999)
     assert unknown.value.code == -2011
+
+
+def test_a_self_trade_shows_both_sides_and_a_prevented_one_expires(live: LiveServer) -> None:
+    trader = live.python_binance("pb-self", ETH="5", USDT="10000")
+    sell = trader.order_limit_sell(symbol="ETHUSDT", quantity="1", price="3000")
+    buy = trader.order_limit_buy(
+        symbol="ETHUSDT", quantity="1", price="3000", selfTradePreventionMode="NONE"
+    )
+    assert buy["status"] == "FILLED"
+    mine = trader.get_my_trades(symbol="ETHUSDT")
+    assert [(t["orderId"], t["isBuyer"], t["commission"], t["commissionAsset"]) for t in mine] == [
+        (buy["orderId"], True, "0.00100000", "ETH"),
+        (sell["orderId"], False, "3.00000000", "USDT"),
+    ]
+
+    resting = trader.order_limit_sell(symbol="ETHUSDT", quantity="1", price="3000")
+    taking = trader.order_limit_buy(symbol="ETHUSDT", quantity="1", price="3000")
+    assert taking["status"] == "NEW"
+    assert taking["preventedMatches"][0]["makerOrderId"] == resting["orderId"]
+    expired = trader.get_order(symbol="ETHUSDT", orderId=resting["orderId"])
+    assert (expired["status"], expired["preventedQuantity"]) == ("EXPIRED_IN_MATCH", "1.00000000")

@@ -13,9 +13,11 @@ def rest_book(trader: SignedClient) -> Any:
 
 
 def place(trader: SignedClient, side: str, quantity: str, price: str) -> Any:
+    # One trader makes the book and takes from it: its orders may trade with each other
+    # (selfTradePreventionMode NONE), or the default EXPIRE_MAKER would expire its own quotes.
     return trader.call(
         "POST", "/api/v3/order", symbol="ETHUSDT", side=side, type="LIMIT",
-        timeInForce="GTC", quantity=quantity, price=price,
+        timeInForce="GTC", quantity=quantity, price=price, selfTradePreventionMode="NONE",
     )  # fmt: skip
 
 
@@ -53,7 +55,7 @@ async def test_python_binance_socket_manager_streams_trades(live: LiveServer) ->
     def place_ethbtc(side: str) -> Any:
         return trader.call(
             "POST", "/api/v3/order", symbol="ETHBTC", side=side, type="LIMIT",
-            timeInForce="GTC", quantity="0.5", price="0.05",
+            timeInForce="GTC", quantity="0.5", price="0.05", selfTradePreventionMode="NONE",
         )  # fmt: skip
 
     client = AsyncClient()  # its create() would ping binance.com first

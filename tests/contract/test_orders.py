@@ -84,7 +84,9 @@ async def test_saving_again_changes_the_order(unit_of_work: UnitOfWorkFactory) -
     placed = order(1)
     await _save(unit_of_work, placed)
     filled = order(1, status=FILLED)
-    filled.executed = filled.quantity
+    filled.executed = filled.quantity - 10**19
+    filled.prevented_quantity = 10**19  # what self-trade prevention took from it
+    filled.prevented_match_id = 3
     filled.updated_at = 9_000
     async with unit_of_work() as uow:
         await uow.orders.save(order(1, status=PARTIAL))

@@ -19,6 +19,7 @@ SIGNED: frozenset[Route] = frozenset({
     ("POST", "/api/v3/order/cancelReplace"),
     ("GET", "/api/v3/account"),
     ("GET", "/api/v3/myTrades"),
+    ("GET", "/api/v3/myPreventedMatches"),
     ("GET", "/api/v1/portfolio"),
     ("GET", "/api/v1/statements"),
     ("POST", "/api/v1/faucet"),

@@ -49,6 +49,10 @@ MATRIX: dict[Route, tuple[Attack, ...]] = {
         "GET", "/api/v3/myTrades", filled_order,
         naming_order("GET", "/api/v3/myTrades", filled_order, 200, None),
     ),
+    ("GET", "/api/v3/myPreventedMatches"): signed(
+        "GET", "/api/v3/myPreventedMatches", filled_order,
+        naming_order("GET", "/api/v3/myPreventedMatches", filled_order, 200, None),
+    ),
     ("GET", "/api/v1/portfolio"): no_id("GET", "/api/v1/portfolio"),
     ("GET", "/api/v1/statements"): no_id("GET", "/api/v1/statements"),
     ("POST", "/api/v1/faucet"): (

@@ -1,12 +1,16 @@
-"""Random sessions of every command across accounts and markets sharing assets, checking the
+"""Random sessions of every command across accounts and markets sharing assets, with every
+self-trade prevention mode drawn (NONE lets accounts trade with themselves) and limits low
+enough to be met (few open orders per account, prices far off the average), checking the
 exchange's invariants after every step and that a replay gives the very same events."""
 
 from collections import defaultdict
 
+import attrs
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from application.history import sides_of
 from domain.commands import (
     AmendOrder,
     CancelOrder,
@@ -18,10 +22,11 @@ from domain.commands import (
     Withdraw,
 )
 from domain.errors import DomainError
-from domain.events import BookChanged, Event
+from domain.events import BookChanged, Event, OrderUpdated, PreventedMatch, Trade
 from domain.exchange import Exchange
-from domain.ledger import EXTERNAL_ACCOUNT, Bucket, JournalEntry
-from domain.orders import OrderType, SelfTradePrevention, Side, TimeInForce
+from domain.ledger import EXTERNAL_ACCOUNT, FEE_ACCOUNT, Bucket, JournalEntry
+from domain.markets import BASIS_POINTS, Market
+from domain.orders import Order, OrderType, SelfTradePrevention, Side, TimeInForce
 from entrypoints.listing import default_markets
 
 ACCOUNTS = st.sampled_from([1, 2, 3])
@@ -33,13 +38,24 @@ DEPOSIT_UNITS = {"USDT": 10**8, "BTC": 10**8, "ETH": 10**7}
 # Weighted towards resting orders, so that books fill up and later orders have makers to meet.
 ORDER_TYPES = st.sampled_from([OrderType.LIMIT] * 3 + [OrderType.MARKET, OrderType.LIMIT_MAKER])
 TIFS = st.sampled_from([TimeInForce.GTC] * 3 + [TimeInForce.IOC, TimeInForce.FOK])
-STPS = st.sampled_from(list(SelfTradePrevention))
+STPS = st.sampled_from([None, *SelfTradePrevention])  # None: the market's default
 SIDES = st.sampled_from(list(Side))
+MAX_OPEN = 4  # orders per account and market
+
+
+def markets() -> list[Market]:
+    return [attrs.evolve(market, max_num_orders=MAX_OPEN) for market in default_markets()]
 
 
 def state_of(exchange: Exchange) -> tuple[object, ...]:
     books = tuple(
-        (symbol, s.last_order_id, s.last_trade_id, tuple(s.book.orders.items()))
+        (
+            symbol,
+            s.last_order_id,
+            s.last_trade_id,
+            s.last_prevented_match_id,
+            tuple(s.book.orders.items()),
+        )
         for symbol, s in exchange.markets.items()
     )
     return tuple(exchange.ledger.balances()), repr(books)
@@ -48,10 +64,11 @@ def state_of(exchange: Exchange) -> tuple[object, ...]:
 class ExchangeMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.exchange = Exchange(default_markets())
+        self.exchange = Exchange(markets())
         self.commands: list[Command] = []
         self.events: list[Event] = []
         self.net_deposits: dict[str, int] = defaultdict(int)
+        self.deposited: dict[tuple[int, str], int] = defaultdict(int)  # net, by account
         self.clock = 0
 
     def apply(self, command: Command) -> list[Event]:
@@ -64,7 +81,30 @@ class ExchangeMachine(RuleBasedStateMachine):
             assert state_of(self.exchange) == before, "a refused command changed the state"
             return []
         self.events.extend(events)
+        if isinstance(command, PlaceOrder) and command.type is not OrderType.MARKET:
+            self.check_band(command, events)
         return events
+
+    def check_band(self, command: PlaceOrder, events: list[Event]) -> None:
+        """An accepted limit order is priced within its side's band around the average price
+        of the trades before it (every one is within five minutes here)."""
+        trades = [e for e in self.events[: len(self.events) - len(events)] if isinstance(e, Trade)]
+        trades = [t for t in trades if t.symbol == command.symbol]
+        if not trades:
+            return
+        market = self.exchange.state(command.symbol).market
+        average = (
+            sum(t.quote_quantity for t in trades)
+            * market.base.scale
+            // sum(t.quantity for t in trades)
+        )
+        band = market.price_band
+        low, high = (
+            (band.bid_down, band.bid_up)
+            if command.side is Side.BUY
+            else (band.ask_down, band.ask_up)
+        )
+        assert average * low <= command.price * BASIS_POINTS <= average * high, command
 
     def place_command(
         self,
@@ -73,7 +113,7 @@ class ExchangeMachine(RuleBasedStateMachine):
         side: Side,
         order_type: OrderType,
         tif: TimeInForce,
-        stp: SelfTradePrevention,
+        stp: SelfTradePrevention | None,
         ticks: int,
         lots: int,
         by_quote: bool,
@@ -119,12 +159,14 @@ class ExchangeMachine(RuleBasedStateMachine):
         amount = units * DEPOSIT_UNITS[asset] * 100
         if self.apply(Deposit(account, asset, amount)):
             self.net_deposits[asset] += amount
+            self.deposited[account, asset] += amount
 
     @rule(account=ACCOUNTS, asset=st.sampled_from(["USDT", "BTC", "ETH"]), units=st.integers(1, 50))
     def withdraw(self, account: int, asset: str, units: int) -> None:
         amount = units * DEPOSIT_UNITS[asset] * 10
         if self.apply(Withdraw(account, asset, amount)):
             self.net_deposits[asset] -= amount
+            self.deposited[account, asset] -= amount
 
     @rule(
         account=ACCOUNTS,
@@ -144,7 +186,7 @@ class ExchangeMachine(RuleBasedStateMachine):
         side: Side,
         order_type: OrderType,
         tif: TimeInForce,
-        stp: SelfTradePrevention,
+        stp: SelfTradePrevention | None,
         ticks: int,
         lots: int,
         by_quote: bool,
@@ -170,7 +212,7 @@ class ExchangeMachine(RuleBasedStateMachine):
         side: Side,
         order_type: OrderType,
         tif: TimeInForce,
-        stp: SelfTradePrevention,
+        stp: SelfTradePrevention | None,
         lots: int,
         by_quote: bool,
     ) -> None:
@@ -180,6 +222,33 @@ class ExchangeMachine(RuleBasedStateMachine):
         ticks = best.price // state.market.tick_size - MID_TICKS[symbol] if best else 0
         self.apply(
             self.place_command(account, symbol, side, order_type, tif, stp, ticks, lots, by_quote)
+        )
+
+    @rule(
+        account=ACCOUNTS,
+        symbol=SYMBOLS,
+        side=SIDES,
+        tif=TIFS,
+        stp=STPS,
+        tenths=st.integers(1, 80),
+        lots=st.integers(1, 40),
+    )
+    def far_off(
+        self,
+        account: int,
+        symbol: str,
+        side: Side,
+        tif: TimeInForce,
+        stp: SelfTradePrevention | None,
+        tenths: int,
+        lots: int,
+    ) -> None:
+        """A limit order priced from a tenth to eight times the mid, often outside the band."""
+        ticks = MID_TICKS[symbol] * tenths // 10 - MID_TICKS[symbol]
+        self.apply(
+            self.place_command(
+                account, symbol, side, OrderType.LIMIT, tif, stp, ticks, lots, by_quote=False
+            )
         )
 
     def open_order(self, symbol: str, pick: int) -> tuple[int, int] | None:
@@ -227,7 +296,7 @@ class ExchangeMachine(RuleBasedStateMachine):
         side: Side,
         order_type: OrderType,
         tif: TimeInForce,
-        stp: SelfTradePrevention,
+        stp: SelfTradePrevention | None,
         ticks: int,
         lots: int,
         allow_failure: bool,
@@ -245,6 +314,14 @@ class ExchangeMachine(RuleBasedStateMachine):
     def books_are_sound(self) -> None:
         for state in self.exchange.markets.values():
             state.book.check_invariants()
+
+    @invariant()
+    def no_account_has_more_open_orders_than_allowed(self) -> None:
+        for state in self.exchange.markets.values():
+            per_account: dict[int, list[Order]] = defaultdict(list)
+            for order in state.book.orders.values():
+                per_account[order.account_id].append(order)
+            assert all(len(orders) <= MAX_OPEN for orders in per_account.values())
 
     @invariant()
     def every_asset_is_conserved(self) -> None:
@@ -303,8 +380,51 @@ class ExchangeMachine(RuleBasedStateMachine):
             assert replayed[account, asset, Bucket.AVAILABLE] == balance.available
             assert replayed[account, asset, Bucket.LOCKED] == balance.locked
 
+    @invariant()
+    def each_account_s_trade_history_explains_its_balances(self) -> None:
+        """Deposits, withdrawals and the account's own sides of its trades, as myTrades lists
+        them (a self-trade twice), commissions included, add up to every balance."""
+        expected = defaultdict(int, self.deposited)
+        for event in self.events:
+            if not isinstance(event, Trade):
+                continue
+            market = self.exchange.state(event.symbol).market
+            base, quote = market.base.code, market.quote.code
+            for account in {event.buyer_account_id, event.seller_account_id}:
+                for side in sides_of(event, account):
+                    sign = 1 if side.is_buyer else -1
+                    expected[account, base] += sign * event.quantity
+                    expected[account, quote] -= sign * event.quote_quantity
+                    if side.is_buyer:
+                        expected[account, base] -= event.buyer_fee
+                    else:
+                        expected[account, quote] -= event.seller_fee
+        for account, asset, balance in self.exchange.ledger.balances():
+            if account not in (EXTERNAL_ACCOUNT, FEE_ACCOUNT):
+                assert balance.total == expected[account, asset], (account, asset)
+
+    @invariant()
+    def prevented_matches_account_for_every_prevented_quantity(self) -> None:
+        ids: dict[str, list[int]] = defaultdict(list)
+        taken: dict[tuple[str, int], int] = defaultdict(int)
+        reported: dict[tuple[str, int], int] = {}
+        for event in self.events:
+            if isinstance(event, PreventedMatch):
+                ids[event.symbol].append(event.prevented_match_id)
+                taken[event.symbol, event.taker_order_id] += event.taker_prevented_quantity
+                taken[event.symbol, event.maker_order_id] += event.maker_prevented_quantity
+                assert event.taker_order_id != event.maker_order_id
+            elif isinstance(event, OrderUpdated):
+                reported[event.symbol, event.order_id] = event.prevented_quantity
+        for symbol, state in self.exchange.markets.items():
+            assert ids[symbol] == list(range(1, state.last_prevented_match_id + 1)), symbol
+            for order in state.book.orders.values():
+                assert order.prevented_quantity == taken[symbol, order.order_id], order
+        for key, quantity in reported.items():
+            assert quantity == taken[key], key
+
     def teardown(self) -> None:
-        replica = Exchange(default_markets())
+        replica = Exchange(markets())
         events: list[Event] = []
         for command in self.commands:
             try:

@@ -1,8 +1,12 @@
 """Every order type x time in force x self-trade prevention mode against one book.
 
 The book holds three asks of 1 BTC: #1 by B at 100, #2 by A at 101, #3 by B at 102. Account A
-then buys 2.5 BTC. Expected fills are written out by hand; expected balances are worked out
-from them in decimals, independently of the engine's integer arithmetic."""
+then buys 2.5 BTC. DECREMENT (and TRANSFER, the same within one account) takes the 1 BTC that
+A would have traded with itself from both orders: #2 expires, and A's order, with 0.5 BTC
+left to buy, fills it at 102.
+
+Expected fills are written out by hand; expected balances are worked out from them in
+decimals, independently of the engine's integer arithmetic."""
 
 from decimal import ROUND_CEILING, Decimal
 
@@ -20,6 +24,7 @@ NONE = SelfTradePrevention.NONE
 E_TAKER = SelfTradePrevention.EXPIRE_TAKER
 E_MAKER = SelfTradePrevention.EXPIRE_MAKER
 E_BOTH = SelfTradePrevention.EXPIRE_BOTH
+DECREMENTS = [SelfTradePrevention.DECREMENT, SelfTradePrevention.TRANSFER]
 FILLED = OrderStatus.FILLED
 PARTIAL = OrderStatus.PARTIALLY_FILLED
 EXPIRED = OrderStatus.EXPIRED
@@ -29,6 +34,7 @@ ALL = [("100", "1", 1), ("101", "1", 2), ("102", "0.5", 3)]
 FIRST = [("100", "1", 1)]
 SKIP_OWN = [("100", "1", 1), ("102", "1", 3)]
 BY_QUOTE_ALL = [("100", "1", 1), ("101", "1", 2), ("102", "0.48529", 3)]
+DECREMENTED = [("100", "1", 1), ("102", "0.5", 3)]
 
 # (type, tif, stp) -> (taker status, fills (price, qty, maker id), prevented makers, rests)
 CASES = {
@@ -55,6 +61,14 @@ CASES = {
     (MARKET, FOK, E_MAKER): (EXPIRED, [], [], False),
     (MARKET, FOK, E_BOTH): (EXPIRED, [], [], False),
 }
+for mode in DECREMENTS:
+    CASES |= {
+        (LIMIT, GTC, mode): (FILLED, DECREMENTED, [2], False),
+        (LIMIT, IOC, mode): (FILLED, DECREMENTED, [2], False),
+        (LIMIT, FOK, mode): (EXPIRED, [], [], False),
+        (MARKET, GTC, mode): (FILLED, DECREMENTED, [2], False),
+        (MARKET, FOK, mode): (EXPIRED, [], [], False),
+    }
 
 QUOTE_CASES = {
     NONE: (FILLED, BY_QUOTE_ALL, []),
@@ -62,6 +76,9 @@ QUOTE_CASES = {
     E_MAKER: (EXPIRED, SKIP_OWN, [2]),
     E_BOTH: (IN_MATCH, FIRST, [2]),
 }
+for mode in DECREMENTS:
+    # 1 BTC at 101 is prevented and its 101 USDT come off the budget; 49.5 buy 0.48529 at 102.
+    QUOTE_CASES[mode] = (FILLED, [("100", "1", 1), ("102", "0.48529", 3)], [2])
 
 
 def fee(amount: Decimal, places: int) -> Decimal:
