@@ -22,7 +22,9 @@ from adapters.security.signatures import sign
 from entrypoints.roles import SERVE_ROLES
 
 ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT_S = 30.0
+# A process of aws mode first reads its secrets and opens its AWS clients: starting several at
+# once on a busy two-core machine took past 30 s.
+START_TIMEOUT_S = 60.0
 ADMIN_TOKEN = "reliability-admin-token"
 PASSWORD = "correct horse battery staple"
 
