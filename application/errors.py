@@ -76,3 +76,11 @@ class BackendTimeout(ApplicationError):
             "Timeout waiting for response from backend server. Send status unknown; "
             "execution status unknown."
         )
+
+
+class SecretMissing(ApplicationError):
+    """The secret store holds nothing by the name the configuration gives."""
+
+
+class StreamMissing(ApplicationError):
+    """The event log has no stream, or the stream no shard, by that name."""

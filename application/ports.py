@@ -1,6 +1,7 @@
 """The ports: what the use cases need from the world, each implemented by an adapter."""
 
 from collections.abc import Collection, Sequence
+from datetime import date
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -9,10 +10,12 @@ from application.records import (
     Depth,
     Lease,
     ListenKeyHolder,
+    LogRecord,
     OrderRecord,
     OutboxMessage,
     Session,
     StatementLine,
+    StoredRecord,
     Transfer,
     TwoFactor,
     User,
@@ -29,6 +32,14 @@ Holding = tuple[int, str, Balance]  # account id, asset, balance
 class Clock(Protocol):
     def now(self) -> int:
         """Epoch milliseconds."""
+        ...
+
+
+class SecretSource(Protocol):
+    """Secrets kept outside the configuration (AWS Secrets Manager), which names them."""
+
+    async def read(self, secret_id: str) -> str:
+        """The secret's current value, read anew; raises `SecretMissing` if there is none."""
         ...
 
 
@@ -361,6 +372,41 @@ class EventPublisher(Protocol):
     async def publish(self, symbol: str, sequence: int, events: Sequence[Event]) -> None:
         """Hands committed events on to subscribers (streams, downstream consumers)."""
         ...
+
+
+class EventLog(Protocol):
+    """The log of committed events that consumers downstream read (Kinesis, in `aws`): named
+    streams, each of shards; a record goes to the shard its partition key falls in, after the
+    records appended before it under that key."""
+
+    async def append(self, records: Sequence[LogRecord]) -> None:
+        """Appends the records, each key's in the order given; or raises `Unavailable` when
+        some could not be appended, and the caller appends them all again: a record may then be
+        in the log twice, the second time after the records that followed it the first time."""
+        ...
+
+    async def shards(self, stream: str) -> list[str]:
+        """The ids of the stream's shards."""
+        ...
+
+    async def read(
+        self, stream: str, shard: str, after: str | None, limit: int
+    ) -> list[StoredRecord]:
+        """Up to `limit` records of the shard, oldest first, after sequence number `after`
+        (or from the oldest kept)."""
+        ...
+
+
+class TradeArchive(Protocol):
+    """Each market's completed days of trades, a file a day as the design's historical data
+    keeps them (S3, in `aws`): gzip-compressed CSV, a line per trade (see
+    `application.trade_export`)."""
+
+    async def get(self, symbol: str, day: date) -> bytes | None:
+        """The day's file as stored, or None while the day is not archived."""
+        ...
+
+    async def put(self, symbol: str, day: date, data: bytes) -> None: ...
 
 
 class OutboxSignal(Protocol):

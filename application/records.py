@@ -154,3 +154,22 @@ class Depth(Struct, gc=False):
     last_update_id: int
     bids: list[tuple[int, int]]
     asks: list[tuple[int, int]]
+
+
+class LogRecord(Struct, frozen=True, gc=False):
+    """One record for the event log: its stream, the key that picks its shard (records under
+    one key keep their order), and its data."""
+
+    stream: str
+    partition_key: str
+    data: bytes
+
+
+class StoredRecord(Struct, frozen=True, gc=False):
+    """A record as a shard of the event log holds it, with the sequence number it was given
+    there (digits, growing along the shard) and when it arrived, in epoch milliseconds."""
+
+    sequence_number: str
+    partition_key: str
+    data: bytes
+    arrived_at: int

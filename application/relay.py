@@ -4,6 +4,7 @@ them relayed; after a crash it picks up whatever was committed and not yet hande
 import asyncio
 import logging
 from collections.abc import Sequence
+from typing import Protocol
 
 import msgspec
 from attrs import define, field
@@ -11,6 +12,7 @@ from attrs import define, field
 from application import metrics
 from application.errors import Unavailable
 from application.ports import EventPublisher, OutboxSignal, UnitOfWorkFactory
+from application.records import OutboxMessage
 from domain.events import (
     BookChanged,
     Event,
@@ -45,16 +47,27 @@ def decode_events(data: bytes) -> list[Event]:
     ]
 
 
+class LogWriter(Protocol):
+    """Appends committed messages to the event log (`application.event_log.EventLogWriter`)."""
+
+    async def write(self, messages: Sequence[OutboxMessage]) -> None: ...
+
+
 @define
 class Relay:
     """Relays the outbox of `symbols` (those of the markets this process runs, which engines
     join and leave, with "" for events of accounts alone; or every market's, in the market
     data role), woken by the signal that `notify` gives after each commit, in this process or
-    another."""
+    another.
+
+    With an event log (`aws`), each batch is appended to the log before it is published: a
+    batch the log refuses is tried again whole, and so the log may get a record twice (its
+    consumers drop repeats), while the streams and views of this process get it once."""
 
     unit_of_work: UnitOfWorkFactory
     publisher: EventPublisher
     signal: OutboxSignal
+    log: LogWriter | None = None
     symbols: set[str] = field(factory=lambda: {""})
     _task: "asyncio.Task[None] | None" = None
     _store_down: bool = False
@@ -99,6 +112,8 @@ class Relay:
             metrics.outbox_backlog.set(len(messages))
             if not messages:
                 return 0
+            if self.log is not None:
+                await self.log.write(messages)
             for message in messages:
                 events = decode_events(message.events)
                 await self.publisher.publish(message.symbol, message.sequence, events)

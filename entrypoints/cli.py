@@ -5,18 +5,24 @@ import asyncio
 import contextlib
 import os
 from collections.abc import Iterator, Sequence
+from datetime import date
 from pathlib import Path
 
 import uvicorn
 
 from adapters.security.secret_box import SecretBox
+from application.errors import ApplicationError
+from application.trade_export import export_day
 from entrypoints import logs, tracing
 from entrypoints.api.app import create_ops_app
 from entrypoints.api.transport import server_options
+from entrypoints.aws_secrets import read_from_aws
+from entrypoints.container import release
 from entrypoints.demo import run_demo
 from entrypoints.migrate import migrate
+from entrypoints.provision import provision
 from entrypoints.roles import SERVE_ROLES
-from entrypoints.server import build_app, build_ops_app, check_local
+from entrypoints.server import build_app, build_container, build_ops_app, check_local
 from entrypoints.settings import ADAPTER_MODES, Settings, database_url
 
 ENGINE_OPS_PORT = 9100
@@ -64,6 +70,20 @@ def build_parser() -> argparse.ArgumentParser:
     migration.add_argument("--database-url", help="default: $BOURSE_DATABASE_URL")
     migration.add_argument("--revision", default="head")
     commands.add_parser("secret-key", help="print a new key for BOURSE_SECRET_KEY")
+    provision_local = commands.add_parser(
+        "provision-local",
+        help="create the streams, tables, bucket and secrets of aws mode on a local endpoint",
+    )
+    provision_local.add_argument(
+        "--database-url", help="whose user and password the database secret holds"
+    )
+    export = commands.add_parser(
+        "export-trades", help="write one day (UTC) of a market's trades to a CSV file"
+    )
+    export.add_argument("--symbol", required=True)
+    export.add_argument("--day", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
+    export.add_argument("--output", type=Path, help="default: SYMBOL-YYYY-MM-DD.csv")
+    export.add_argument("--adapters", choices=ADAPTER_MODES, help="default: $BOURSE_ADAPTERS")
     synth = commands.add_parser("synth", help="write the AWS environment as Terraform JSON")
     synth.add_argument("--output", type=Path, default=Path("cdktf.out"))
     return parser
@@ -97,6 +117,19 @@ def main(argv: Sequence[str] | None = None) -> None:
         uvicorn.Server(_config(app, settings, args.ops_host, args.ops_port, args.log_level)).run()
     elif args.command == "migrate":
         migrate(args.database_url or database_url(), args.revision)
+    elif args.command == "provision-local":
+        aws = _from_env("aws").aws
+        if aws is None or aws.endpoint_url is None:
+            raise SystemExit(
+                "BOURSE_AWS_ENDPOINT_URL is not set: provision-local creates the resources on a "
+                "local stand-in for AWS (a moto server); in AWS, Terraform creates them."
+            )
+        for created in asyncio.run(provision(aws, args.database_url or database_url())):
+            print(f"created {created}")
+    elif args.command == "export-trades":
+        output = args.output or Path(f"{args.symbol}-{args.day.isoformat()}.csv")
+        count = asyncio.run(_export_trades(args.adapters, args.symbol, args.day, output))
+        print(f"{count} trades of {args.symbol} on {args.day.isoformat()} written to {output}")
     elif args.command == "secret-key":
         print(SecretBox.new_key())
     elif args.command == "synth":
@@ -106,15 +139,22 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def _settings(adapters: str | None, role: str, markets: list[str] | None) -> Settings:
-    settings = Settings.from_env(adapters, role, markets)
+    settings = _from_env(adapters, role, markets)
     if settings.adapters == "memory" and role != "all":
         raise SystemExit(
             f"The {role} role shares its work with other processes through PostgreSQL and "
-            "Redis: run it with --adapters local (memory mode runs everything in one process)."
+            "Redis: run it with --adapters local or aws (memory mode runs everything in one "
+            "process)."
         )
+    if settings.adapters == "aws":
+        try:
+            settings = asyncio.run(read_from_aws(settings))
+        except ApplicationError as error:
+            message = f"The secrets that aws mode is given could not be read: {error}"
+            raise SystemExit(message) from None
     if settings.adapters != "memory":
         check_local(settings)
-    if role != "all" and not os.environ.get("BOURSE_JWT_SECRET"):
+    if role != "all" and settings.adapters == "local" and not os.environ.get("BOURSE_JWT_SECRET"):
         raise SystemExit(
             "BOURSE_JWT_SECRET is not set: every process of the exchange must sign and check "
             "login tokens with the same secret, or a token one api process gives is refused "
@@ -134,6 +174,40 @@ def _config(
         log_config=None,  # entrypoints.logs configured it
         **server_options(settings),
     )
+
+
+def _from_env(
+    adapters: str | None, role: str = "all", markets: list[str] | None = None
+) -> Settings:
+    try:
+        return Settings.from_env(adapters, role, markets)
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
+
+
+async def _export_trades(adapters: str | None, symbol: str, day: date, output: Path) -> int:
+    settings = _from_env(adapters)
+    if settings.adapters == "memory":
+        raise SystemExit(
+            "Memory mode keeps no trades beyond its process: export from local or aws."
+        )
+    if settings.aws is not None:
+        settings = await read_from_aws(settings)
+    container = build_container(settings)
+    if symbol not in container.exchange().markets:
+        raise SystemExit(f"No such market: {symbol}.")
+    try:
+        lines = await export_day(
+            container.unit_of_work(),
+            container.trade_archive(),
+            container.exchange(),
+            symbol,
+            day,
+        )
+    finally:
+        await release(container)
+    output.write_bytes(lines)
+    return lines.count(b"\n")
 
 
 class _SideServer(uvicorn.Server):

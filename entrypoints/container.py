@@ -7,6 +7,10 @@ import socket
 from dependency_injector import containers, providers
 from litestar.channels.backends.memory import MemoryChannelsBackend
 
+from adapters.aws.clients import AwsClients
+from adapters.aws.kinesis import KinesisEventLog
+from adapters.aws.secrets import SecretsManagerSecrets
+from adapters.aws.trade_archive import S3TradeArchive
 from adapters.memory.cache import MemoryCache
 from adapters.memory.listen_keys import MemoryListenKeys
 from adapters.memory.outbox_signal import MemoryOutboxSignal
@@ -15,6 +19,7 @@ from adapters.memory.rate_limiter import MemoryRateLimiter
 from adapters.memory.retention import Retention
 from adapters.memory.sessions import MemorySessions
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
+from adapters.postgres.credentials import DatabaseCredentials
 from adapters.postgres.database import create_engine
 from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
 from adapters.redis.cache import RedisCache
@@ -33,6 +38,7 @@ from adapters.security.tokens import JwtTokenService
 from adapters.system import SecretsIdSource, SystemClock
 from application.accounts import Accounts
 from application.engine import EngineSettings, MarketEngine
+from application.event_log import EventLogWriter
 from application.funds import Funds
 from application.history import History
 from application.ledger_sync import LedgerSync
@@ -85,11 +91,37 @@ class Container(containers.DeclarativeContainer):
     exchange = providers.Singleton(Exchange, providers.Callable(default_markets))
 
     # `local`: PostgreSQL holds the truth; Redis carries sessions, limits, caches and streams.
-    database = providers.Singleton(
-        create_engine, config.database_url, idle_in_transaction_ms=config.lease_ttl_ms
+    # `aws`: the same on Aurora and ElastiCache, signing in with the credentials of secrets
+    # (Secrets Manager), and the event log on Kinesis.
+    aws_clients = providers.Singleton(AwsClients, config.aws.region, config.aws.endpoint_url)
+    secrets = providers.Singleton(SecretsManagerSecrets, aws_clients)
+    database_credentials = providers.Singleton(
+        DatabaseCredentials, secrets, config.aws.database_secret_arn
     )
-    redis = providers.Singleton(connect, config.redis_url)
+    database = providers.Selector(
+        config.adapters,
+        local=providers.Singleton(
+            create_engine, config.database_url, idle_in_transaction_ms=config.lease_ttl_ms
+        ),
+        aws=providers.Singleton(
+            create_engine,
+            config.database_url,
+            idle_in_transaction_ms=config.lease_ttl_ms,
+            credentials=database_credentials,
+        ),
+    )
+    redis = providers.Singleton(connect, config.redis_url, config.redis_password)
     secret_box = providers.Singleton(SecretBox, config.secret_key)
+    postgres_unit_of_work = providers.Singleton(PostgresUnitOfWorkFactory, database, secret_box)
+    redis_fan_out = providers.Singleton(RedisFanOut, redis)
+    redis_sessions = providers.Singleton(RedisSessions, redis)
+    redis_cache = providers.Singleton(RedisCache, redis)
+    redis_rate_limiter = providers.Singleton(
+        FallbackRateLimiter,
+        providers.Singleton(RedisRateLimiter, redis, config.weight_per_minute),
+        providers.Singleton(MemoryRateLimiter, config.weight_per_minute),
+    )
+    redis_listen_keys = providers.Singleton(RedisListenKeys, redis)
 
     retention = providers.Singleton(
         Retention,
@@ -101,7 +133,8 @@ class Container(containers.DeclarativeContainer):
     unit_of_work = providers.Selector(
         config.adapters,
         memory=providers.Singleton(MemoryUnitOfWorkFactory, None, retention),
-        local=providers.Singleton(PostgresUnitOfWorkFactory, database, secret_box),
+        local=postgres_unit_of_work,
+        aws=postgres_unit_of_work,
     )
     # Committed events reach this process's stream hub in process; other processes get the
     # stream messages through the channels backend.
@@ -109,26 +142,26 @@ class Container(containers.DeclarativeContainer):
     channels_backend = providers.Selector(
         config.adapters,
         memory=providers.Singleton(MemoryChannelsBackend),
-        local=providers.Singleton(RedisFanOut, redis),
+        local=redis_fan_out,
+        aws=redis_fan_out,
     )
     sessions = providers.Selector(
         config.adapters,
         memory=providers.Singleton(MemorySessions),
-        local=providers.Singleton(RedisSessions, redis),
+        local=redis_sessions,
+        aws=redis_sessions,
     )
     cache = providers.Selector(
         config.adapters,
         memory=providers.Singleton(MemoryCache),
-        local=providers.Singleton(RedisCache, redis),
+        local=redis_cache,
+        aws=redis_cache,
     )
     rate_limiter = providers.Selector(
         config.adapters,
         memory=providers.Singleton(MemoryRateLimiter, config.weight_per_minute),
-        local=providers.Singleton(
-            FallbackRateLimiter,
-            providers.Singleton(RedisRateLimiter, redis, config.weight_per_minute),
-            providers.Singleton(MemoryRateLimiter, config.weight_per_minute),
-        ),
+        local=redis_rate_limiter,
+        aws=redis_rate_limiter,
     )
     # Two-factor codes tried, per user: a small allowance of its own, beside request weight.
     two_factor_attempts = providers.Selector(
@@ -157,7 +190,24 @@ class Container(containers.DeclarativeContainer):
         marketdata=views,
     )  # fmt: skip
     sync = providers.Singleton(LedgerSync, exchange.provided.ledger)
-    relay = providers.Singleton(Relay, unit_of_work, relayed_to, outbox_signal)
+    # `aws`: the relay appends every committed event to the event log on Kinesis as well.
+    kinesis = providers.Singleton(KinesisEventLog, aws_clients)
+    event_log_writer = providers.Selector(
+        config.adapters,
+        memory=providers.Object(None),
+        local=providers.Object(None),
+        aws=providers.Singleton(
+            EventLogWriter, kinesis, exchange, config.aws.trade_stream, config.aws.order_stream
+        ),
+    )
+    relay = providers.Singleton(Relay, unit_of_work, relayed_to, outbox_signal, event_log_writer)
+    # The completed days of trades (`aws`: in the S3 archive, written by the trade archiver).
+    trade_archive = providers.Selector(
+        config.adapters,
+        memory=providers.Object(None),
+        local=providers.Object(None),
+        aws=providers.Singleton(S3TradeArchive, aws_clients, config.aws.archive_bucket),
+    )
     running_engines = providers.Singleton(
         market_engines, exchange, unit_of_work, sync, relay, clock, config.lease_ttl_ms,
         config.markets,
@@ -167,12 +217,14 @@ class Container(containers.DeclarativeContainer):
         config.role, all=running_engines, engine=running_engines, api=no_engines,
         websocket=no_engines, marketdata=no_engines,
     )  # fmt: skip
+    redis_bus = providers.Singleton(
+        RedisCommandBus, redis, clock, engines, config.command_timeout_ms, acknowledged
+    )
     bus = providers.Selector(
         config.adapters,
         memory=providers.Singleton(InProcessBus, engines),
-        local=providers.Singleton(
-            RedisCommandBus, redis, clock, engines, config.command_timeout_ms, acknowledged
-        ),
+        local=redis_bus,
+        aws=redis_bus,
     )
     # Public reads of books and tickers: the engines of this process, or the market data's.
     engine_books = providers.Singleton(EngineBooks, engines)
@@ -195,7 +247,8 @@ class Container(containers.DeclarativeContainer):
     listen_keys = providers.Selector(
         config.adapters,
         memory=providers.Singleton(MemoryListenKeys),
-        local=providers.Singleton(RedisListenKeys, redis),
+        local=redis_listen_keys,
+        aws=redis_listen_keys,
     )
     revocations = providers.Singleton(StreamRevocations)
     user_streams = providers.Singleton(UserStreams, listen_keys, revocations, clock)
@@ -207,7 +260,9 @@ class Container(containers.DeclarativeContainer):
 
 async def release(container: Container) -> None:
     """Closes the connections the servers' adapters opened."""
-    if container.config.adapters() == "local":
+    if container.config.adapters() != "memory":
         await container.redis_signal().close()
         await container.database().dispose()
         await container.redis().aclose()
+    if container.config.adapters() == "aws":
+        await container.aws_clients().close()

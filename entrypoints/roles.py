@@ -7,7 +7,10 @@
 - `engine`: market engines under leases, each taking its market's commands from the bus.
 - `marketdata`: the relay of every market's outbox, the stream hub, and the markets' books
   and tickers kept in Redis for the api processes (one process at a time: see
-  `entrypoints.market_data_duty`)."""
+  `entrypoints.market_data_duty`).
+
+On a local run of `aws` mode, `all` and `marketdata` also run the trade stream's Lambda
+functions (`entrypoints.lambda_poller`)."""
 
 import asyncio
 import contextlib
@@ -17,7 +20,9 @@ from typing import Any
 
 from adapters.redis.command_bus import RedisCommandBus, RedisCommandConsumer
 from entrypoints.container import Container, release
+from entrypoints.lambda_poller import trade_stream_pollers
 from entrypoints.market_data_duty import MarketDataDuty
+from entrypoints.settings import AwsSettings
 from entrypoints.streams.hub import Publish, StreamHub
 from entrypoints.streams.user_data import UserDataFeed
 
@@ -38,6 +43,7 @@ async def running(
         stack.push_async_callback(release, container)
         if role in ("all", "marketdata"):
             jobs.append(_hub(container, publish).run)
+            jobs += _local_lambdas(container)
         if role == "marketdata":
             duty = MarketDataDuty(container)
             await duty.begin()
@@ -72,6 +78,15 @@ def _hub(container: Container, publish: Publish) -> StreamHub:
             published.symbol, published.sequence, published.events, now
         ),
     )
+
+
+def _local_lambdas(container: Container) -> list[Job]:
+    """On a local run of `aws` mode, the Lambda functions of the trade stream, polled here."""
+    aws = container.config.aws()
+    if container.config.adapters() != "aws" or not aws["endpoint_url"]:
+        return []
+    settings = AwsSettings(**aws)
+    return [poller.run for poller in trade_stream_pollers(settings, container.kinesis())]
 
 
 async def _run_engines(container: Container, stack: contextlib.AsyncExitStack) -> None:

@@ -1,12 +1,18 @@
 """Building the configured application, for `bourse serve` and for tests."""
 
 import asyncio
+import contextlib
 
+import asyncpg  # type: ignore[import-untyped]
 from attrs import asdict
 from litestar import Litestar
 from sqlalchemy.exc import DBAPIError
 
+from adapters.aws.clients import AwsClients
+from adapters.postgres.database import create_engine
+from application.errors import ApplicationError
 from entrypoints.api.app import create_app
+from entrypoints.aws_secrets import database_credentials
 from entrypoints.bots import run_bots
 from entrypoints.container import Container
 from entrypoints.migrate import latest_revision, schema_revision
@@ -14,8 +20,6 @@ from entrypoints.settings import Settings
 
 
 def build_container(settings: Settings) -> Container:
-    if settings.adapters == "aws":
-        raise SystemExit("The 'aws' adapters are not built yet; use --adapters memory or local.")
     container = Container()
     container.config.from_dict(asdict(settings))
     return container
@@ -30,8 +34,8 @@ def check_local(settings: Settings) -> None:
             "with `bourse secret-key` and keep it: stored API keys need the same key to work."
         )
     try:
-        current = asyncio.run(schema_revision(settings.database_url))
-    except (OSError, DBAPIError) as error:
+        current = asyncio.run(_schema_revision(settings))
+    except (OSError, DBAPIError, asyncpg.PostgresError, ApplicationError) as error:
         raise SystemExit(
             f"PostgreSQL is not reachable at {settings.database_url}: {error}"
         ) from None
@@ -41,6 +45,19 @@ def check_local(settings: Settings) -> None:
             f"The database schema is at {current or 'nothing'}, not at the latest migration "
             f"{latest}: run `bourse migrate` first."
         )
+
+
+async def _schema_revision(settings: Settings) -> str | None:
+    async with contextlib.AsyncExitStack() as stack:
+        credentials = None
+        if settings.aws is not None:  # signing in with the credentials of the secret it names
+            clients = await stack.enter_async_context(
+                AwsClients(settings.aws.region, settings.aws.endpoint_url)
+            )
+            credentials = database_credentials(settings, clients)
+        engine = create_engine(settings.database_url, pool_size=1, credentials=credentials)
+        stack.push_async_callback(engine.dispose)
+        return await schema_revision(engine)
 
 
 SERVES = {"all": ("api", "websocket"), "api": ("api",), "websocket": ("websocket",)}

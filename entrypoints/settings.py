@@ -3,6 +3,7 @@
 import ipaddress
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 from attrs import frozen
@@ -20,6 +21,80 @@ def database_url() -> str:
 
 
 @frozen
+class AwsSettings:
+    """What `aws` mode reads of the environment that infrastructure/ deploys: its stack's
+    outputs, which the task definitions set, by the names of `AWS_VARIABLES`. Secrets are
+    named by ARN and read from Secrets Manager; credentials come from the standard AWS chain."""
+
+    database_secret_arn: str
+    database_host: str
+    database_name: str
+    secret_key_secret_arn: str
+    jwt_secret_arn: str
+    admin_token_secret_arn: str
+    trade_stream: str
+    order_stream: str
+    archive_bucket: str
+    trades_table: str
+    candles_table: str
+    book_snapshots_table: str
+    # ElastiCache's AUTH token; a Redis without AUTH (a local run's) has none.
+    redis_auth_secret_arn: str | None = None
+    database_port: int = 5432
+    # asyncpg's sslmode: Aurora refuses connections without TLS (rds.force_ssl).
+    database_ssl: str = "require"
+    region: str | None = None
+    # An endpoint that stands in for every AWS service (a moto server), for local runs.
+    endpoint_url: str | None = None
+
+    @property
+    def database_url(self) -> str:
+        """Where the database is; who signs in comes from its secret."""
+        return (
+            f"postgresql+asyncpg://{self.database_host}:{self.database_port}/"
+            f"{self.database_name}?ssl={self.database_ssl}"
+        )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> "AwsSettings":
+        missing = [name for name in REQUIRED_AWS_VARIABLES if not environ.get(name)]
+        if missing:
+            raise ValueError(f"aws mode needs {', '.join(missing)}: the outputs of infrastructure/")
+        found: dict[str, object] = {
+            field: environ[name] for name, field in AWS_VARIABLES.items() if environ.get(name)
+        }
+        if "database_port" in found:
+            found["database_port"] = int(str(found["database_port"]))
+        return cls(**found)  # type: ignore[arg-type]
+
+
+AWS_VARIABLES = {
+    "BOURSE_DATABASE_SECRET_ARN": "database_secret_arn",
+    "BOURSE_DATABASE_HOST": "database_host",
+    "BOURSE_DATABASE_PORT": "database_port",
+    "BOURSE_DATABASE_NAME": "database_name",
+    "BOURSE_DATABASE_SSL": "database_ssl",
+    "BOURSE_REDIS_AUTH_SECRET_ARN": "redis_auth_secret_arn",
+    "BOURSE_SECRET_KEY_SECRET_ARN": "secret_key_secret_arn",
+    "BOURSE_JWT_SECRET_ARN": "jwt_secret_arn",
+    "BOURSE_ADMIN_TOKEN_SECRET_ARN": "admin_token_secret_arn",
+    "BOURSE_TRADE_STREAM": "trade_stream",
+    "BOURSE_ORDER_STREAM": "order_stream",
+    "BOURSE_ARCHIVE_BUCKET": "archive_bucket",
+    "BOURSE_TRADES_TABLE": "trades_table",
+    "BOURSE_CANDLES_TABLE": "candles_table",
+    "BOURSE_BOOK_SNAPSHOTS_TABLE": "book_snapshots_table",
+    "AWS_REGION": "region",
+    "BOURSE_AWS_ENDPOINT_URL": "endpoint_url",
+}
+OPTIONAL_AWS_VARIABLES = (
+    "BOURSE_DATABASE_PORT", "BOURSE_DATABASE_SSL", "BOURSE_REDIS_AUTH_SECRET_ARN", "AWS_REGION",
+    "BOURSE_AWS_ENDPOINT_URL",
+)  # fmt: skip
+REQUIRED_AWS_VARIABLES = [name for name in AWS_VARIABLES if name not in OPTIONAL_AWS_VARIABLES]
+
+
+@frozen
 class Settings:
     adapters: str
     jwt_secret: str
@@ -34,6 +109,7 @@ class Settings:
     read_timeout_s: float = 10.0
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str = DEFAULT_REDIS_URL
+    redis_password: str | None = None  # Redis's AUTH token (ElastiCache's, in `aws`)
     secret_key: str | None = None  # encrypts API key secrets at rest (`local`, `aws`)
     # How long the memory store keeps what is over (see `adapters.memory.retention`).
     # The defaults hold the demo bots' last half hour of quotes (about 5 MB a minute of it) and
@@ -50,6 +126,7 @@ class Settings:
     # CloudFront, and the load balancer's WebSocket name).
     assets_origin: str | None = None
     streams_url: str | None = None
+    aws: AwsSettings | None = None  # `aws` mode's resources, until its secrets are read
 
     @classmethod
     def from_env(
@@ -59,6 +136,7 @@ class Settings:
         if mode not in ADAPTER_MODES:
             raise ValueError(f"BOURSE_ADAPTERS must be one of {', '.join(ADAPTER_MODES)}")
         faucet = os.environ.get("BOURSE_FAUCET")
+        aws = AwsSettings.from_env() if mode == "aws" else None
         return cls(
             adapters=mode,
             # Without a configured secret, tokens last as long as this process.
@@ -71,7 +149,7 @@ class Settings:
             trusted_proxies=networks(os.environ.get("BOURSE_TRUSTED_PROXIES", "")),
             keep_alive_s=int(os.environ.get("BOURSE_KEEP_ALIVE_S", "5")),
             read_timeout_s=float(os.environ.get("BOURSE_READ_TIMEOUT_S", "10")),
-            database_url=database_url(),
+            database_url=aws.database_url if aws is not None else database_url(),
             redis_url=os.environ.get("BOURSE_REDIS_URL", DEFAULT_REDIS_URL),
             secret_key=os.environ.get("BOURSE_SECRET_KEY") or None,
             retention_unfilled_ms=_minutes("BOURSE_RETENTION_UNFILLED_MINUTES", 30),
@@ -84,6 +162,7 @@ class Settings:
             web_dist=os.environ.get("BOURSE_WEB_DIST") or str(WEB_DIST),
             assets_origin=os.environ.get("BOURSE_ASSETS_ORIGIN") or None,
             streams_url=os.environ.get("BOURSE_STREAMS_URL") or None,
+            aws=aws,
         )
 
 

@@ -1,9 +1,11 @@
-"""The exchange's processes: the four Fargate services and the trade archiver Lambda."""
+"""The exchange's processes: the four Fargate services and the Lambda functions on the trade
+stream."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from cdktf import AssetType, TerraformAsset
 from cdktf_cdktf_provider_aws.ecr_lifecycle_policy import EcrLifecyclePolicy
 from cdktf_cdktf_provider_aws.ecr_repository import (
     EcrRepository,
@@ -22,7 +24,7 @@ from infrastructure.network import Network
 from infrastructure.permissions import read_secret, use_key, write_stream
 from infrastructure.security_groups import API_PORT, WEBSOCKET_PORT, SecurityGroups
 from infrastructure.settings import runtime_settings
-from infrastructure.trade_archiver import TradeArchiver
+from infrastructure.stream_functions import FunctionSpec, StreamFunction
 
 KEEP_IMAGES = 30
 # Where each role serves /metrics (and, for the engine and market data processes, their health
@@ -85,10 +87,15 @@ class Compute(Construct):
         )
         sizes = config.services
         # Every role keeps its state in Aurora and meets the others in Redis (command streams,
-        # fan-out, snapshots, sessions). The key decrypts both secrets and encrypts the streams.
+        # fan-out, snapshots, sessions), and reads the secrets the processes share. The key
+        # decrypts the secrets and encrypts the streams.
+        shared = data.service_secrets
         stores = [
             read_secret("database", data.database.secret_arn),
             read_secret("cache", data.cache.auth_secret.arn),
+            read_secret("secret_key", shared.secret_key.arn),
+            read_secret("jwt_secret", shared.jwt_secret.arn),
+            read_secret("admin_token", shared.admin_token.arn),
             use_key(data.key),
         ]
         specs = [
@@ -128,24 +135,52 @@ class Compute(Construct):
                 security_group=security_groups.marketdata,
                 port=MARKETDATA_OPS_PORT,
                 ops_port=MARKETDATA_OPS_PORT,
-                # It relays committed trades from the outbox to the trade stream (`aws` mode).
-                permissions=[*stores, write_stream("trade_stream", data.trade_stream)],
+                # It relays committed events from the outbox to the streams (`aws` mode): trades
+                # and book changes to the trade stream, orders and balances to the order stream.
+                permissions=[
+                    *stores,
+                    write_stream("trade_stream", data.trade_stream),
+                    write_stream("order_stream", data.order_stream),
+                ],
             ),
         ]
         self.services = {
             spec.name: FargateService(self, spec.name, spec=spec, platform=platform)
             for spec in specs
         }
-        self.trade_archiver = TradeArchiver(
-            self,
-            "trade-archiver",
-            config=config,
-            source=lambda_source,
-            network=network,
-            security_groups=security_groups,
-            data=data,
-            logs=logs,
+        package = TerraformAsset(
+            self, "lambda-package", path=str(lambda_source), type=AssetType.ARCHIVE
         )
+        functions = [
+            FunctionSpec(
+                "trade-archiver",
+                "entrypoints.lambdas.trade_archiver.handler",
+                "trades",
+                data.trades_table,
+                security_groups.trade_archiver,
+                archives_days=True,
+            ),
+            FunctionSpec(
+                "candle-builder",
+                "entrypoints.lambdas.candle_builder.handler",
+                "candles",
+                data.candles_table,
+                security_groups.candle_builder,
+            ),
+        ]
+        self.stream_functions = {
+            spec.name: StreamFunction(
+                self,
+                spec.name,
+                spec=spec,
+                config=config,
+                package=package,
+                network=network,
+                data=data,
+                logs=logs,
+            )
+            for spec in functions
+        }
 
 
 def _serve(role: str, port: int) -> list[str]:

@@ -26,6 +26,7 @@ from infrastructure.database import TradingDatabase
 from infrastructure.logs import Logs
 from infrastructure.network import Network
 from infrastructure.security_groups import SecurityGroups
+from infrastructure.service_secrets import ServiceSecrets
 
 
 class DataStores(Construct):
@@ -61,6 +62,7 @@ class DataStores(Construct):
             key=key,
             logs=logs,
         )
+        self.service_secrets = ServiceSecrets(self, "service-secrets", config=config, key=key)
         # Filled by the trade archiver from the trade stream.
         self.trades_table = self._table("trades", ("symbol", "S"), ("tradeId", "N"), stream=True)
         self.candles_table = self._table("candles", ("series", "S"), ("openTime", "N"))

@@ -93,15 +93,16 @@ class Observability(Construct):
                 {"StreamName": stream.name},
                 thresholds.kinesis_iterator_age_ms,
             )
-        archiver = {"FunctionName": compute.trade_archiver.function.function_name}
-        self._alarm(
-            "trade-archiver-iterator-age",
-            "AWS/Lambda",
-            "IteratorAge",
-            archiver,
-            thresholds.kinesis_iterator_age_ms,
-        )
-        self._alarm("trade-archiver-errors", "AWS/Lambda", "Errors", archiver, 0, statistic="Sum")
+        for name, function in compute.stream_functions.items():
+            dimensions = {"FunctionName": function.function.function_name}
+            self._alarm(
+                f"{name}-iterator-age",
+                "AWS/Lambda",
+                "IteratorAge",
+                dimensions,
+                thresholds.kinesis_iterator_age_ms,
+            )
+            self._alarm(f"{name}-errors", "AWS/Lambda", "Errors", dimensions, 0, statistic="Sum")
         tables = {
             "trades": data.trades_table,
             "candles": data.candles_table,

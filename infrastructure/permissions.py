@@ -10,6 +10,7 @@ from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from infrastructure.policies import allow
 
 TABLE_WRITE = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"]
+TABLE_READ = ["dynamodb:GetItem", "dynamodb:Query"]
 STREAM_READ = [
     "kinesis:DescribeStream",
     "kinesis:DescribeStreamSummary",
@@ -27,6 +28,10 @@ def _sid(verb: str, name: str) -> str:
 
 def write_table(name: str, table: DynamodbTable) -> DataAwsIamPolicyDocumentStatement:
     return allow(_sid("Write", name), TABLE_WRITE, [table.arn])
+
+
+def read_table(name: str, table: DynamodbTable) -> DataAwsIamPolicyDocumentStatement:
+    return allow(_sid("Read", name), TABLE_READ, [table.arn])
 
 
 def read_stream(name: str, stream: KinesisStream) -> DataAwsIamPolicyDocumentStatement:

@@ -32,6 +32,7 @@ class SecurityGroups(Construct):
         self.engine = self._group("engine", "Matching engine tasks")
         self.marketdata = self._group("marketdata", "Market-data worker tasks")
         self.trade_archiver = self._group("trade-archiver", "Trade archiver Lambda")
+        self.candle_builder = self._group("candle-builder", "Candle builder Lambda")
         self.database = self._group("database", "Aurora PostgreSQL")
         self.cache = self._group("cache", "ElastiCache Redis")
 
@@ -44,7 +45,7 @@ class SecurityGroups(Construct):
             self._connect(service, self.database, POSTGRES_PORT, "service to Aurora")
             self._connect(service, self.cache, REDIS_PORT, "service to Redis")
         # AWS APIs (through VPC endpoints or NAT) are reached over HTTPS only.
-        for client in [*services, self.trade_archiver]:
+        for client in [*services, self.trade_archiver, self.candle_builder]:
             VpcSecurityGroupEgressRule(
                 self,
                 f"{client.friendly_unique_id}-https-out",

@@ -1,9 +1,11 @@
-"""The names the `aws` adapter mode reads from its environment, taken from the resources."""
+"""The names the `aws` adapter mode reads from its environment, taken from the resources
+(`entrypoints.settings.AWS_VARIABLES` reads them by the same names)."""
 
 from __future__ import annotations
 
 from infrastructure.config import EnvironmentConfig
 from infrastructure.data import DataStores
+from infrastructure.database import DATABASE_NAME
 from infrastructure.load_balancer import IDLE_TIMEOUT_SECONDS
 
 
@@ -15,8 +17,12 @@ def runtime_settings(config: EnvironmentConfig, data: DataStores) -> dict[str, s
         "BOURSE_DATABASE_SECRET_ARN": data.database.secret_arn,
         "BOURSE_DATABASE_HOST": cluster.endpoint,
         "BOURSE_DATABASE_READER_HOST": cluster.reader_endpoint,
+        "BOURSE_DATABASE_NAME": DATABASE_NAME,
         "BOURSE_REDIS_URL": data.cache.url,
         "BOURSE_REDIS_AUTH_SECRET_ARN": data.cache.auth_secret.arn,
+        "BOURSE_SECRET_KEY_SECRET_ARN": data.service_secrets.secret_key.arn,
+        "BOURSE_JWT_SECRET_ARN": data.service_secrets.jwt_secret.arn,
+        "BOURSE_ADMIN_TOKEN_SECRET_ARN": data.service_secrets.admin_token.arn,
         "BOURSE_TRADES_TABLE": data.trades_table.name,
         "BOURSE_CANDLES_TABLE": data.candles_table.name,
         "BOURSE_BOOK_SNAPSHOTS_TABLE": data.book_snapshots_table.name,

@@ -1,5 +1,6 @@
-"""The real servers the suites run against: PostgreSQL and Redis on loopback. A server that
-cannot be reached fails the test with how to start it; it is never skipped."""
+"""The real servers the suites run against: PostgreSQL and Redis on loopback, and a moto server
+standing in for AWS. A server that cannot be reached fails the test with how to start it; it
+is never skipped."""
 
 import asyncio
 import os
@@ -13,6 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from adapters.postgres.database import create_engine
 from adapters.postgres.schema import metadata
 from entrypoints.migrate import migrate
+from tests.moto_server import moto_url  # a fixture of every suite
+
+__all__ = ["moto_url"]
 
 POSTGRES = os.environ.get("BOURSE_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BOURSE_TEST_REDIS", "redis://127.0.0.1:6379/15")

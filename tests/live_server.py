@@ -25,9 +25,11 @@ from adapters.security.secret_box import SecretBox
 from adapters.security.signatures import sign
 from entrypoints.api.app import create_app
 from entrypoints.api.transport import server_options
+from entrypoints.aws_secrets import read_from_aws
 from entrypoints.container import Container
 from entrypoints.server import build_app, build_container, build_ops_app
-from entrypoints.settings import Settings
+from entrypoints.settings import AwsSettings, Settings
+from tests.aws_mode import aws_environment
 from tests.conftest import REDIS, empty
 from tests.e2e.conftest import SETTINGS
 
@@ -141,11 +143,12 @@ def _app(settings: Settings) -> tuple[Litestar, Container]:
     return build_ops_app(settings)
 
 
-@pytest.fixture(scope="module", params=["memory", "local", "split"])
+@pytest.fixture(scope="module", params=["memory", "local", "split", "aws-split"])
 def live(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
     """A live server on the memory adapters, and on PostgreSQL + Redis (emptied first): in one
     process of every role, and split as the design deploys it, with an engine and a market
-    data process beside an api process that runs no engine."""
+    data process beside an api process that runs no engine; and split in `aws` mode, its
+    secrets and event log on the session's moto server (`tests.aws_mode`)."""
     settings = SETTINGS
     companions: list[Settings] = []
     if request.param != "memory":
@@ -159,7 +162,12 @@ def live(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
             redis_url=REDIS,
             secret_key=SecretBox.new_key(),
         )
-    if request.param == "split":
+    if request.param == "aws-split":
+        moto_url = request.getfixturevalue("moto_url")
+        aws = AwsSettings.from_env(aws_environment(moto_url, database_url, REDIS))
+        settings = asyncio.run(read_from_aws(attrs.evolve(settings, adapters="aws", aws=aws)))
+        settings = attrs.evolve(settings, database_url=aws.database_url)
+    if request.param in ("split", "aws-split"):
         companions = [attrs.evolve(settings, role=role) for role in ("engine", "marketdata")]
         settings = attrs.evolve(settings, role="api")
     with LiveServer(settings, companions) as server:

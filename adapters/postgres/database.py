@@ -6,6 +6,7 @@ import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import CursorResult, Row, exc
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from adapters.postgres.credentials import DatabaseCredentials, connector
 from application import metrics
 from application.errors import ConcurrentChange, EmailTaken, ReferenceTaken, Unavailable
 from domain.errors import HoldingsLimit, InsufficientBalance
@@ -18,27 +19,36 @@ COMMAND_TIMEOUT_S = 10.0
 
 # SQLSTATE classes after which nothing was kept and the same request may succeed later:
 # connection exceptions, transaction rollbacks (serialization, deadlock), insufficient
-# resources (too many connections), operator intervention (shutdown, starting up).
-_TRANSIENT_CLASSES = ("08", "40", "53", "57")
+# resources (too many connections), operator intervention (shutdown, starting up); and
+# credentials refused even when read anew, as in the moments of a rotation.
+_TRANSIENT_CLASSES = ("08", "28", "40", "53", "57")
 
 
-def create_engine(url: str, pool_size: int = 10, idle_in_transaction_ms: int = 5000) -> AsyncEngine:
-    """A pool that fails fast when PostgreSQL is down instead of letting requests queue.
+def create_engine(
+    url: str,
+    pool_size: int = 10,
+    idle_in_transaction_ms: int = 5000,
+    credentials: DatabaseCredentials | None = None,
+) -> AsyncEngine:
+    """A pool that fails fast when PostgreSQL is down instead of letting requests queue; it
+    signs in as `url` says, or with `credentials` from a secret store (`aws`).
 
     A transaction left idle longer than `idle_in_transaction_ms` is ended by the server: a
     process that stalls mid-commit (paused, starved) would otherwise keep its market's lease
     row locked, and no standby could take the market over (the engines pass their lease TTL)."""
-    return create_async_engine(
-        url,
-        pool_size=pool_size,
-        max_overflow=pool_size,
-        pool_timeout=CONNECT_TIMEOUT_S,
-        connect_args={
-            "timeout": CONNECT_TIMEOUT_S,
-            "command_timeout": COMMAND_TIMEOUT_S,
-            "server_settings": {"idle_in_transaction_session_timeout": str(idle_in_transaction_ms)},
-        },
-    )
+    options: dict[str, Any] = {
+        "timeout": CONNECT_TIMEOUT_S,
+        "command_timeout": COMMAND_TIMEOUT_S,
+        "server_settings": {"idle_in_transaction_session_timeout": str(idle_in_transaction_ms)},
+    }
+    pool: dict[str, Any] = {
+        "pool_size": pool_size,
+        "max_overflow": pool_size,
+        "pool_timeout": CONNECT_TIMEOUT_S,
+    }
+    if credentials is None:
+        return create_async_engine(url, connect_args=options, **pool)
+    return create_async_engine(url, async_creator=connector(url, credentials, **options), **pool)
 
 
 def translate(error: BaseException) -> Exception | None:

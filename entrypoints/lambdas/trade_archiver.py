@@ -1,4 +1,5 @@
-"""Copies every trade from the Kinesis trade stream into the DynamoDB trades table.
+"""Copies every trade from the Kinesis trade stream into the DynamoDB trades table, and writes
+each market's days of trades to the archive bucket as they complete (`day_archive`).
 
 Kinesis delivers at least once, so a trade may arrive twice: the first write of a
 (symbol, tradeId) wins and a repeat is acknowledged without touching the stored item.
@@ -6,73 +7,82 @@ Kinesis delivers at least once, so a trade may arrive twice: the first write of 
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import logging
 import os
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
 
+from entrypoints.lambdas.day_archive import ARCHIVE_BUCKET_VARIABLE, archive_completed_days
+from entrypoints.lambdas.trades import MalformedRecord, TradeEvent, sequence_number, trades_of
+
 logger = logging.getLogger(__name__)
 
 TRADES_TABLE_VARIABLE = "BOURSE_TRADES_TABLE"
-DECIMAL_FIELDS = ("price", "qty", "quoteQty")
 
 
-class MalformedTrade(ValueError):
-    """A record on the trade stream that is not a trade event."""
-
-
-def decode_trade(data: str) -> dict[str, Any]:
-    """Turns one base64 Kinesis payload into a DynamoDB item, refusing floats for money."""
-    try:
-        event = json.loads(base64.b64decode(data, validate=True), parse_float=_refuse_float)
-    except (binascii.Error, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise MalformedTrade(f"not a JSON trade event: {error}") from error
-    if not isinstance(event, dict):
-        raise MalformedTrade("a trade event is a JSON object")
-    item: dict[str, Any] = {
-        "symbol": {"S": _text(event, "symbol")},
-        "tradeId": {"N": str(_integer(event, "tradeId"))},
-        "time": {"N": str(_integer(event, "time"))},
-        "isBuyerMaker": {"BOOL": _flag(event, "isBuyerMaker")},
+def trade_item(trade: TradeEvent) -> dict[str, Any]:
+    """The trade as a DynamoDB item, its decimals stored as the strings received."""
+    return {
+        "symbol": {"S": trade.symbol},
+        "tradeId": {"N": str(trade.trade_id)},
+        "time": {"N": str(trade.time)},
+        "isBuyerMaker": {"BOOL": trade.is_buyer_maker},
+        "price": {"S": trade.price},
+        "qty": {"S": trade.qty},
+        "quoteQty": {"S": trade.quote_qty},
     }
-    for field in DECIMAL_FIELDS:
-        # Stored as the exact string received so "0.10000000" reads back as it was sent.
-        item[field] = {"S": _decimal_string(event, field)}
-    return item
 
 
-def archive_trades(event: Mapping[str, Any], dynamodb: Any, table: str) -> dict[str, Any]:
-    """Writes each record; returns the partial-batch response Lambda retries failures from."""
+def archive_trades(
+    event: Mapping[str, Any],
+    dynamodb: Any,
+    table: str,
+    s3: Any = None,
+    bucket: str | None = None,
+) -> dict[str, Any]:
+    """Writes each record's trades, then the days they complete (to `bucket`, if given, once
+    every record is stored); returns the partial-batch response Lambda retries failures from
+    (the lowest failed record, and the records after it)."""
+    records = list(event.get("Records", []))
     failures = []
-    for record in event.get("Records", []):
-        sequence_number = record["kinesis"]["sequenceNumber"]
+    stored: list[TradeEvent] = []
+    for record in records:
         try:
-            item = decode_trade(record["kinesis"]["data"])
-            _put_once(dynamodb, table, item)
-        except MalformedTrade:
-            logger.exception("malformed trade record %s", sequence_number)
-            failures.append({"itemIdentifier": sequence_number})
+            for trade in trades_of(record):
+                _put_once(dynamodb, table, trade_item(trade))
+                stored.append(trade)
+        except MalformedRecord:
+            logger.exception("malformed trade record %s", sequence_number(record))
+            failures.append({"itemIdentifier": sequence_number(record)})
         except ClientError:
-            logger.exception("could not store trade record %s", sequence_number)
-            failures.append({"itemIdentifier": sequence_number})
+            logger.exception("could not store trade record %s", sequence_number(record))
+            failures.append({"itemIdentifier": sequence_number(record)})
+    if bucket is not None and records and not failures:
+        try:
+            archive_completed_days(stored, dynamodb, table, s3, bucket)
+        except ClientError:
+            logger.exception("could not archive the days this batch completes")
+            failures.append({"itemIdentifier": sequence_number(records[0])})
     return {"batchItemFailures": failures}
 
 
 def handler(event: Mapping[str, Any], context: object) -> dict[str, Any]:
-    return archive_trades(event, _dynamodb(), os.environ[TRADES_TABLE_VARIABLE])
+    return archive_trades(
+        event,
+        _client("dynamodb"),
+        os.environ[TRADES_TABLE_VARIABLE],
+        _client("s3"),
+        os.environ[ARCHIVE_BUCKET_VARIABLE],
+    )
 
 
 @cache
-def _dynamodb() -> Any:
-    return boto3.client("dynamodb")
+def _client(service: str) -> Any:
+    return boto3.client(service)
 
 
 def _put_once(dynamodb: Any, table: str, item: dict[str, Any]) -> None:
@@ -85,39 +95,3 @@ def _put_once(dynamodb: Any, table: str, item: dict[str, Any]) -> None:
     except ClientError as error:
         if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
             raise
-
-
-def _refuse_float(text: str) -> Decimal:
-    raise MalformedTrade(f"number {text} must be sent as a decimal string")
-
-
-def _text(event: Mapping[str, Any], field: str) -> str:
-    value = event.get(field)
-    if not isinstance(value, str) or not value:
-        raise MalformedTrade(f"{field} must be a non-empty string")
-    return value
-
-
-def _integer(event: Mapping[str, Any], field: str) -> int:
-    value = event.get(field)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise MalformedTrade(f"{field} must be a non-negative integer")
-    return value
-
-
-def _flag(event: Mapping[str, Any], field: str) -> bool:
-    value = event.get(field)
-    if not isinstance(value, bool):
-        raise MalformedTrade(f"{field} must be true or false")
-    return value
-
-
-def _decimal_string(event: Mapping[str, Any], field: str) -> str:
-    value = _text(event, field)
-    try:
-        amount = Decimal(value)
-    except InvalidOperation as error:
-        raise MalformedTrade(f"{field} {value!r} is not a decimal") from error
-    if not amount.is_finite() or amount <= 0:
-        raise MalformedTrade(f"{field} {value!r} must be a positive finite decimal")
-    return value

@@ -10,12 +10,17 @@ import pytest
 from tests.infrastructure.terraform import Terraform
 
 SERVICES = ["api", "websocket", "engine", "marketdata"]
+ARCHIVE_BUCKET = "bourse-production-archive-${data.aws_caller_identity.account.account_id}"
 # What each process may touch, by the Terraform type and name of the resource. Every service
-# reads the secrets of Aurora (the master user's, kept by RDS) and of Redis; only the market data
-# publishes to Kinesis: committed trades, which it relays from the outbox.
+# reads the secrets of Aurora (the master user's, kept by RDS), of Redis and those the processes
+# share; only the market data publishes to Kinesis: the committed events it relays from the
+# outbox, trades and book changes on one stream, orders and balances on the other.
 STORES = {
     ("aws_rds_cluster", "bourse-production-database"),
     ("aws_secretsmanager_secret", "bourse-production-cache-auth-token"),
+    ("aws_secretsmanager_secret", "bourse-production-secret-key"),
+    ("aws_secretsmanager_secret", "bourse-production-jwt-secret"),
+    ("aws_secretsmanager_secret", "bourse-production-admin-token"),
     ("aws_kms_key", "bourse-production data encryption"),
 }
 
@@ -33,6 +38,7 @@ ALLOWED_RESOURCES = {
         *STORES,
         metrics_of("marketdata"),
         ("aws_kinesis_stream", "bourse-production-trades"),
+        ("aws_kinesis_stream", "bourse-production-orders"),
     },
     "bourse-production-trade-archiver": {
         ("aws_kinesis_stream", "bourse-production-trades"),
@@ -40,7 +46,23 @@ ALLOWED_RESOURCES = {
         ("aws_sqs_queue", "bourse-production-trade-archiver-failures"),
         ("aws_cloudwatch_log_group", "/aws/lambda/bourse-production-trade-archiver"),
         ("aws_kms_key", "bourse-production data encryption"),
+        # It writes each market's completed days of trades there.
+        ("aws_s3_bucket", ARCHIVE_BUCKET),
     },
+    "bourse-production-candle-builder": {
+        ("aws_kinesis_stream", "bourse-production-trades"),
+        ("aws_dynamodb_table", "bourse-production-candles"),
+        ("aws_sqs_queue", "bourse-production-candle-builder-failures"),
+        ("aws_cloudwatch_log_group", "/aws/lambda/bourse-production-candle-builder"),
+        ("aws_kms_key", "bourse-production data encryption"),
+    },
+}
+FUNCTIONS = {
+    "bourse-production-trade-archiver": (
+        "trade_archiver",
+        {"BOURSE_TRADES_TABLE", "BOURSE_ARCHIVE_BUCKET"},
+    ),
+    "bourse-production-candle-builder": ("candle_builder", {"BOURSE_CANDLES_TABLE"}),
 }
 
 
@@ -52,7 +74,12 @@ def containers(terraform: Terraform, family: str) -> list[dict[str, Any]]:
 
 def resource_identity(terraform: Terraform, reference: str) -> tuple[str, str]:
     resource_type, resource = terraform.referenced(reference)
-    name = resource.get("name") or resource.get("cluster_identifier") or resource["description"]
+    name = (
+        resource.get("name")
+        or resource.get("bucket")
+        or resource.get("cluster_identifier")
+        or resource["description"]
+    )
     return resource_type, name
 
 
@@ -163,27 +190,34 @@ def test_execution_roles_pull_only_the_service_image_and_write_only_their_logs(
 
 def test_services_and_lambda_send_traces_to_xray(terraform: Terraform) -> None:
     xray = "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"
-    function = terraform.named(
-        "aws_lambda_function", "function_name", "bourse-production-trade-archiver"
-    )
-
-    assert function["tracing_config"] == {"mode": "Active"}
+    for name in FUNCTIONS:
+        function = terraform.named("aws_lambda_function", "function_name", name)
+        assert function["tracing_config"] == {"mode": "Active"}
     for role in ALLOWED_RESOURCES:
         assert xray in terraform.managed_policies(role)
 
 
-def test_the_trade_archiver_consumes_the_trade_stream_and_reports_partial_failures(
+def test_the_functions_consume_the_trade_stream_and_report_partial_failures(
     terraform: Terraform,
 ) -> None:
-    (mapping,) = terraform.resources("aws_lambda_event_source_mapping").values()
+    mappings = {
+        terraform.referenced(m["function_name"])[1]["function_name"]: m
+        for m in terraform.resources("aws_lambda_event_source_mapping").values()
+    }
 
-    assert resource_identity(terraform, mapping["event_source_arn"]) == (
-        "aws_kinesis_stream",
-        "bourse-production-trades",
-    )
-    assert mapping["function_response_types"] == ["ReportBatchItemFailures"]
-    assert mapping["bisect_batch_on_function_error"] is True
-    assert "on_failure" in mapping["destination_config"]
+    assert mappings.keys() == FUNCTIONS.keys()
+    for name, (module, variables) in FUNCTIONS.items():
+        mapping = mappings[name]
+        function = terraform.named("aws_lambda_function", "function_name", name)
+        assert resource_identity(terraform, mapping["event_source_arn"]) == (
+            "aws_kinesis_stream",
+            "bourse-production-trades",
+        )
+        assert mapping["function_response_types"] == ["ReportBatchItemFailures"]
+        assert mapping["bisect_batch_on_function_error"] is True
+        assert "on_failure" in mapping["destination_config"]
+        assert function["handler"] == f"entrypoints.lambdas.{module}.handler"
+        assert set(function["environment"]["variables"]) == variables
 
 
 def test_the_image_repository_is_immutable_scanned_and_encrypted(terraform: Terraform) -> None:

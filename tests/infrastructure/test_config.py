@@ -31,9 +31,9 @@ def staging(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     from cdktf import Testing
 
     from infrastructure.stack import BourseStack
-    from infrastructure.trade_archiver import stage_lambda_source
+    from infrastructure.stream_functions import stage_lambda_source
 
-    source = stage_lambda_source(tmp_path_factory.mktemp("lambda") / "trade-archiver")
+    source = stage_lambda_source(tmp_path_factory.mktemp("lambda") / "stream-functions")
     stack = BourseStack(Testing.app(), "bourse-staging", config=STAGING, lambda_source=source)
     synthesized: dict[str, Any] = json.loads(Testing.synth(stack))
     return synthesized
@@ -101,7 +101,7 @@ def test_operators_choose_the_deployment_through_the_environment() -> None:
 
 
 def test_lambda_staging_copies_only_the_handlers(tmp_path: Path) -> None:
-    from infrastructure.trade_archiver import stage_lambda_source
+    from infrastructure.stream_functions import stage_lambda_source
 
     staged = stage_lambda_source(tmp_path / "package")
 
@@ -109,6 +109,9 @@ def test_lambda_staging_copies_only_the_handlers(tmp_path: Path) -> None:
     assert files == {
         "entrypoints/__init__.py",
         "entrypoints/lambdas/__init__.py",
+        "entrypoints/lambdas/trades.py",
         "entrypoints/lambdas/trade_archiver.py",
+        "entrypoints/lambdas/candle_builder.py",
+        "entrypoints/lambdas/day_archive.py",
     }
     assert (staged / "entrypoints" / "__init__.py").read_text() == ""

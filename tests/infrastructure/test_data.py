@@ -184,3 +184,26 @@ def test_aws_backup_keeps_daily_recovery_points_of_the_database_and_tables(
     protected = {terraform.referenced(arn)[0] for arn in selection["resources"]}
     assert protected == {"aws_rds_cluster", "aws_dynamodb_table"}
     assert len(selection["resources"]) == 4
+
+
+def test_the_secrets_the_processes_share_are_drawn_once_by_secrets_manager(
+    terraform: Terraform,
+) -> None:
+    versions = {
+        terraform.referenced(version["secret_id"])[1]["name"]: version
+        for version in terraform.resources("aws_secretsmanager_secret_version").values()
+    }
+    lengths = {
+        name: terraform.referenced(versions[f"bourse-production-{name}"]["secret_string"])[1][
+            "password_length"
+        ]
+        for name in ("secret-key", "jwt-secret", "admin-token")
+    }
+
+    # A SecretBox key: 43 characters of url-safe base64 and its padding.
+    assert lengths == {"secret-key": 43, "jwt-secret": 64, "admin-token": 64}
+    assert versions["bourse-production-secret-key"]["secret_string"].endswith("}=")
+    for name in lengths:
+        version = versions[f"bourse-production-{name}"]
+        assert version["lifecycle"]["ignore_changes"] == ["secret_string"]
+        assert version["secret_string"].startswith("${data.aws_secretsmanager_random_password.")

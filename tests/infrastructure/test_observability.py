@@ -46,6 +46,7 @@ def test_a_5xx_rate_over_one_percent_alarms(terraform: Terraform) -> None:
         ("trades-stream-iterator-age", "GetRecords.IteratorAgeMilliseconds", 60_000),
         ("orders-stream-iterator-age", "GetRecords.IteratorAgeMilliseconds", 60_000),
         ("trade-archiver-iterator-age", "IteratorAge", 60_000),
+        ("candle-builder-iterator-age", "IteratorAge", 60_000),
     ],
 )
 def test_each_service_level_has_its_alarm(

@@ -9,6 +9,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+from entrypoints.settings import AWS_VARIABLES, REQUIRED_AWS_VARIABLES
 from tests.infrastructure.conftest import REPOSITORY_ROOT, STACK, offline_environment
 from tests.infrastructure.terraform import Terraform
 
@@ -18,8 +19,12 @@ RUNTIME_SETTINGS = {
     "BOURSE_DATABASE_SECRET_ARN",
     "BOURSE_DATABASE_HOST",
     "BOURSE_DATABASE_READER_HOST",
+    "BOURSE_DATABASE_NAME",
     "BOURSE_REDIS_URL",
     "BOURSE_REDIS_AUTH_SECRET_ARN",
+    "BOURSE_SECRET_KEY_SECRET_ARN",
+    "BOURSE_JWT_SECRET_ARN",
+    "BOURSE_ADMIN_TOKEN_SECRET_ARN",
     "BOURSE_TRADES_TABLE",
     "BOURSE_CANDLES_TABLE",
     "BOURSE_BOOK_SNAPSHOTS_TABLE",
@@ -68,6 +73,21 @@ def test_outputs_carry_the_settings_the_aws_adapters_read(terraform: Terraform) 
     assert outputs["BOURSE_REDIS_URL"]["value"].startswith("rediss://")
 
 
+def test_the_outputs_are_the_settings_the_aws_mode_reads_by_the_same_names(
+    terraform: Terraform,
+) -> None:
+    outputs = terraform.document["output"]
+    settings = {name for name in outputs if name.startswith(("BOURSE_", "AWS_"))}
+    read_by_every_mode = {
+        "BOURSE_ADAPTERS", "BOURSE_REDIS_URL", "BOURSE_TRUSTED_PROXIES", "BOURSE_KEEP_ALIVE_S"
+    }  # fmt: skip
+    # For the read side of part 2 (DynamoDB and Aurora's readers): declared, not read yet.
+    not_read_yet = {"BOURSE_DATABASE_READER_HOST"}
+
+    assert set(REQUIRED_AWS_VARIABLES) <= settings
+    assert settings - not_read_yet <= set(AWS_VARIABLES) | read_by_every_mode
+
+
 def test_every_service_gets_the_same_settings_as_the_outputs(terraform: Terraform) -> None:
     for definition in terraform.resources("aws_ecs_task_definition").values():
         service = json.loads(definition["container_definitions"])[0]
@@ -90,11 +110,13 @@ def test_the_lambda_package_holds_the_handler_and_nothing_of_the_service(
         names = set(archive.namelist())
 
     assert function["handler"] == "entrypoints.lambdas.trade_archiver.handler"
-    assert "entrypoints/lambdas/trade_archiver.py" in names
     assert {name for name in names if name.endswith(".py")} == {
         "entrypoints/__init__.py",
         "entrypoints/lambdas/__init__.py",
+        "entrypoints/lambdas/trades.py",
         "entrypoints/lambdas/trade_archiver.py",
+        "entrypoints/lambdas/candle_builder.py",
+        "entrypoints/lambdas/day_archive.py",
     }
 
 

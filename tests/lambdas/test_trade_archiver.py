@@ -15,6 +15,9 @@ from entrypoints.lambdas import trade_archiver
 
 TABLE = "bourse-test-trades"
 TRADE = {
+    "type": "trade",
+    "eventId": "1.0",
+    "sequence": 3,
     "symbol": "BTCUSDT",
     "tradeId": 7,
     "price": "64250.10000000",
@@ -40,7 +43,8 @@ def kinesis_event(*payloads: bytes) -> dict[str, Any]:
 
 
 def trade(**changes: Any) -> bytes:
-    return json.dumps({**TRADE, **changes}).encode()
+    """A record holding one trade event, as `application.event_log` writes it."""
+    return json.dumps([{**TRADE, **changes}]).encode()
 
 
 @pytest.fixture
@@ -110,10 +114,11 @@ def test_trades_of_a_batch_are_all_stored(dynamodb: Any) -> None:
     "payload",
     [
         pytest.param(b"{not json", id="not-json"),
-        pytest.param(b"[]", id="not-an-object"),
+        pytest.param(json.dumps(TRADE).encode(), id="not-an-array"),
+        pytest.param(b"[1]", id="not-an-array-of-objects"),
         pytest.param(
-            b'{"symbol": "BTCUSDT", "tradeId": 1, "price": 64250.1, "qty": "1",'
-            b' "quoteQty": "1", "time": 1, "isBuyerMaker": false}',
+            b'[{"type": "trade", "symbol": "BTCUSDT", "tradeId": 1, "price": 64250.1,'
+            b' "qty": "1", "quoteQty": "1", "time": 1, "isBuyerMaker": false}]',
             id="float-price",
         ),
         pytest.param(trade(qty="abc"), id="qty-not-decimal"),
@@ -135,6 +140,17 @@ def test_a_malformed_record_is_reported_for_retry_and_the_rest_are_stored(
     assert sorted(int(item["tradeId"]["N"]) for item in stored(dynamodb)) == [1, 3]
 
 
+def test_the_other_events_of_the_trade_stream_are_passed_over(dynamodb: Any) -> None:
+    book = {"type": "bookChanged", "eventId": "1.1", "symbol": "BTCUSDT", "sequence": 3,
+            "bids": [["64250.10000000", "0.00150000"]], "asks": []}  # fmt: skip
+    record = json.dumps([book, {**TRADE, "tradeId": 8}, book]).encode()
+
+    response = trade_archiver.archive_trades(kinesis_event(record), dynamodb, TABLE)
+
+    assert response == {"batchItemFailures": []}
+    assert [item["tradeId"]["N"] for item in stored(dynamodb)] == ["8"]
+
+
 def test_a_store_failure_is_reported_for_retry(dynamodb: Any) -> None:
     response = trade_archiver.archive_trades(kinesis_event(trade()), dynamodb, "missing-table")
 
@@ -145,10 +161,15 @@ def test_the_handler_writes_to_the_table_named_in_its_environment(
     dynamodb: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("BOURSE_TRADES_TABLE", TABLE)
-    trade_archiver._dynamodb.cache_clear()
+    monkeypatch.setenv("BOURSE_ARCHIVE_BUCKET", "bourse-test-archive")
+    boto3.client("s3").create_bucket(
+        Bucket="bourse-test-archive",
+        CreateBucketConfiguration={"LocationConstraint": "eu-west-1"},
+    )
+    trade_archiver._client.cache_clear()
 
     response = trade_archiver.handler(kinesis_event(trade()), object())
 
-    trade_archiver._dynamodb.cache_clear()
+    trade_archiver._client.cache_clear()
     assert response == {"batchItemFailures": []}
     assert len(stored(dynamodb)) == 1

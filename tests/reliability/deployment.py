@@ -35,9 +35,10 @@ class Deployment:
         apis: int = 2,
         engines: int = 2,
         websocket: bool = False,
+        adapters: str = "local",
     ) -> None:
         def process(role: str, name: str) -> ExchangeProcess:
-            return ExchangeProcess(environment, log_dir / f"{name}.log", role)
+            return ExchangeProcess(environment, log_dir / f"{name}.log", role, adapters)
 
         self.database_url = environment["BOURSE_DATABASE_URL"]
         self.redis_url = environment["BOURSE_REDIS_URL"]

@@ -23,7 +23,9 @@ from adapters.security.signatures import sign
 from entrypoints.roles import SERVE_ROLES
 
 ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT_S = 30.0
+# A process of aws mode first reads its secrets and opens its AWS clients: starting several at
+# once on a busy two-core machine took past 30 s.
+START_TIMEOUT_S = 60.0
 ADMIN_TOKEN = "reliability-admin-token"
 PASSWORD = "correct horse battery staple"
 
@@ -43,15 +45,22 @@ def server_environment(database_url: str, redis_url: str) -> dict[str, str]:
 
 
 class ExchangeProcess:
-    """`bourse serve --adapters local` (or a role of its own: `--role api`, `engine`, ...) on a
-    free loopback port, its public port or its ops port; restarts keep the port."""
+    """`bourse serve --adapters local` (or `aws`; or a role of its own: `--role api`, `engine`,
+    ...) on a free loopback port, its public port or its ops port; restarts keep the port."""
 
-    def __init__(self, environment: dict[str, str], log_path: Path, role: str = "all") -> None:
+    def __init__(
+        self,
+        environment: dict[str, str],
+        log_path: Path,
+        role: str = "all",
+        adapters: str = "local",
+    ) -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port: int = probe.getsockname()[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.role = role
+        self.adapters = adapters
         self.environment = environment
         self.log_path = log_path
         self.starts = 0
@@ -85,7 +94,7 @@ class ExchangeProcess:
         if self._log is None:
             self._log = self.log_path.open("ab")
         command = [sys.executable, "-m", "entrypoints.cli", *self._role_arguments()]
-        command += ["--adapters", "local", "--log-level", "warning"]
+        command += ["--adapters", self.adapters, "--log-level", "warning"]
         self._process = subprocess.Popen(
             command, cwd=ROOT, env=self.environment, stdout=self._log, stderr=subprocess.STDOUT
         )

@@ -21,7 +21,10 @@ Then:
   clientOrderId at most once;
 - the markets were unavailable, from the failure to the first acknowledgment of an order sent
   after it, for less than `UNAVAILABLE_WITHIN_S`; the time is printed beside the design's goal,
-  twice the lease TTL."""
+  twice the lease TTL.
+
+In `aws` mode (on moto, see `tests.aws_mode`), the kill is survived alike, and every stored
+trade is on the trade stream exactly once once repeats are dropped by event id."""
 
 import threading
 import time
@@ -29,11 +32,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.aws_mode import aws_environment, stream_events, trades_once
 from tests.reliability.applied_once import check_applied_once
-from tests.reliability.audit import Store, audit
+from tests.reliability.audit import Store, audit, read_rows
 from tests.reliability.deployment import Deployment
 from tests.reliability.flow import FUNDS, MARKETS, MIDS, Answer, Trader, Workers, tally
-from tests.reliability.server import SignedSession, open_account, server_environment
+from tests.reliability.server import (
+    ADMIN_TOKEN,
+    SignedSession,
+    open_account,
+    server_environment,
+)
 
 SEED = 20251129
 ACCOUNTS = 6
@@ -45,7 +54,8 @@ TAKE_OVER_WITHIN_S = 3 * LEASE_TTL_MS / 1000
 UNAVAILABLE_WITHIN_S = 3 * LEASE_TTL_MS / 1000
 DEPTH_SETTLES_WITHIN_S = 3.0
 COMMANDS_TAKEN_WITHIN_S = 2 * COMMAND_TIMEOUT_MS / 1000
-FAILURES = ["killed", "stalled"]
+FAILURES = [("killed", "local"), ("stalled", "local"), ("killed", "aws")]
+RELAYED_WITHIN_S = 10.0
 
 
 def failover_environment(database_url: str, redis_url: str) -> dict[str, str]:
@@ -95,12 +105,31 @@ def timed_out_orders(traders: list[Trader], base_url: str, store: Store) -> tupl
     return found, problems
 
 
+def wait_relayed(database_url: str) -> None:
+    """Waits until the market data has relayed every committed event."""
+    began = time.monotonic()
+    while read_rows(database_url, {"left": "SELECT COUNT(*) FROM outbox"})["left"][0][0]:
+        assert time.monotonic() - began < RELAYED_WITHIN_S, "the outbox is not relayed"
+        time.sleep(0.1)
+
+
 @pytest.mark.reliability
-@pytest.mark.parametrize("failure", FAILURES)
-def test_engine_failover(failure: str, database_url: str, redis_url: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("failure", "adapters"), FAILURES)
+def test_engine_failover(
+    failure: str,
+    adapters: str,
+    database_url: str,
+    redis_url: str,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> None:
     began = time.monotonic()
     environment = failover_environment(database_url, redis_url)
-    with Deployment(environment, tmp_path) as deployment:
+    if adapters == "aws":
+        shared = {"BOURSE_ADMIN_TOKEN_SECRET_ARN": ADMIN_TOKEN}
+        moto_url = request.getfixturevalue("moto_url")
+        environment |= aws_environment(moto_url, database_url, redis_url, shared)
+    with Deployment(environment, tmp_path, adapters=adapters) as deployment:
         active = deployment.engine_holding_every_market()
         standby = next(engine for engine in deployment.engines if engine is not active)
         apis = deployment.apis
@@ -172,3 +201,8 @@ def test_engine_failover(failure: str, database_url: str, redis_url: str, tmp_pa
         assert not lost_track, "\n".join(lost_track[:30])
         assert not refused_but_kept, f"orders refused as unavailable yet stored: {refused_but_kept}"
         assert not any(deployment.tracebacks().values()), deployment.log_tails()
+        if adapters == "aws":
+            wait_relayed(database_url)
+            streamed, repeats = trades_once(stream_events(environment, "BOURSE_TRADE_STREAM"))
+            print(f"trade stream: {sum(streamed.values())} trades, {repeats} repeats dropped")
+            assert streamed == dict.fromkeys(store.trades, 1)

@@ -1,0 +1,183 @@
+"""The event log's records of committed events, as consumers downstream read them (the Lambda
+functions on Kinesis, analytics): each record a JSON array of events, each event a JSON object
+with decimals as strings, as Binance writes them.
+
+Trades and book changes go to the trade stream under their market's symbol, orders and balance
+changes to the order stream under their account; the events a relay batch holds for one key
+travel together in one record (up to Kinesis's 1 MiB), in commit order, and so fewer records are
+put and paid for. Every event carries its `eventId`, unique and the same however often it is
+appended, and the `symbol` and `sequence` of the market command that made it (a deposit or a
+withdrawal has symbol "" and sequence 0). A batch may be appended twice (see `Relay`): a consumer
+drops an event whose market sequence (or trade id) it has passed, or whose event id it has seen."""
+
+from collections.abc import Sequence
+from typing import Any
+
+import msgspec
+from attrs import define
+
+from application.ports import EventLog
+from application.records import LogRecord, OutboxMessage
+from application.relay import decode_events
+from domain.assets import format_minor
+from domain.events import (
+    BookChanged,
+    Event,
+    OrderAccepted,
+    OrderUpdated,
+    PreventedMatch,
+    Trade,
+)
+from domain.exchange import Exchange
+from domain.ledger import EXTERNAL_ACCOUNT, JournalEntry
+from domain.markets import Market
+
+_encoder = msgspec.json.Encoder()
+# Kinesis takes records of up to 1 MiB, partition key included (at most 256 characters).
+MAX_RECORD_BYTES = 1024 * 1024 - 256
+
+
+@define
+class EventLogWriter:
+    log: EventLog
+    exchange: Exchange
+    trade_stream: str
+    order_stream: str
+
+    async def write(self, messages: Sequence[OutboxMessage]) -> None:
+        """Appends the messages' records, at least once (see `EventLog.append`)."""
+        await self.log.append(self.records(messages))
+
+    def records(self, messages: Sequence[OutboxMessage]) -> list[LogRecord]:
+        keyed: dict[tuple[str, str], list[bytes]] = {}
+        for message in messages:
+            for index, event in enumerate(decode_events(message.events)):
+                origin = {
+                    "eventId": f"{message.outbox_id}.{index}",
+                    "symbol": message.symbol,
+                    "sequence": message.sequence,
+                }
+                for stream, key, body in self._bodies(event, origin):
+                    keyed.setdefault((stream, key), []).append(_encoder.encode(body))
+        return [
+            LogRecord(stream, key, data)
+            for (stream, key), bodies in keyed.items()
+            for data in _arrays(bodies)
+        ]
+
+    def _bodies(self, event: Event, origin: dict[str, Any]) -> list[tuple[str, str, Any]]:
+        """(stream, partition key, body) of each record the event makes."""
+        if isinstance(event, JournalEntry):
+            return [
+                (self.order_stream, str(account), origin | change)
+                for account, change in self._balance_changes(event, origin["eventId"])
+            ]
+        market = self.exchange.markets[event.symbol].market
+        if isinstance(event, Trade):
+            return [(self.trade_stream, event.symbol, origin | trade(market, event))]
+        if isinstance(event, BookChanged):
+            return [(self.trade_stream, event.symbol, origin | book_changed(market, event))]
+        if isinstance(event, PreventedMatch):
+            account = str(event.account_id)
+            return [(self.order_stream, account, origin | prevented_match(market, event))]
+        return [(self.order_stream, str(event.account_id), origin | order(market, event))]
+
+    def _balance_changes(
+        self, entry: JournalEntry, event_id: str
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """One change per account of the entry (the world outside the exchange has none)."""
+        accounts: dict[int, list[dict[str, str]]] = {}
+        for posting in entry.postings:
+            if posting.account_id == EXTERNAL_ACCOUNT:
+                continue
+            precision = self.exchange.assets[posting.asset].precision
+            accounts.setdefault(posting.account_id, []).append(
+                {
+                    "asset": posting.asset,
+                    "bucket": posting.bucket.value,
+                    "amount": format_minor(posting.amount, precision),
+                }
+            )
+        return [
+            (
+                account,
+                {
+                    "type": "balanceChanged",
+                    "eventId": f"{event_id}.{account}",
+                    "account": account,
+                    "kind": entry.kind.value,
+                    "reference": entry.reference,
+                    "postings": postings,
+                },
+            )
+            for account, postings in accounts.items()
+        ]
+
+
+def _arrays(bodies: list[bytes]) -> list[bytes]:
+    """The encoded events as JSON arrays of at most `MAX_RECORD_BYTES` each."""
+    arrays: list[list[bytes]] = [[]]
+    size = 2
+    for body in bodies:
+        if arrays[-1] and size + len(body) + 1 > MAX_RECORD_BYTES:
+            arrays.append([])
+            size = 2
+        arrays[-1].append(body)
+        size += len(body) + 1
+    return [b"[" + b",".join(array) + b"]" for array in arrays]
+
+
+def trade(market: Market, event: Trade) -> dict[str, Any]:
+    return {
+        "type": "trade",
+        "tradeId": event.trade_id,
+        "price": market.quote.format(event.price),
+        "qty": market.base.format(event.quantity),
+        "quoteQty": market.quote.format(event.quote_quantity),
+        "time": event.timestamp,
+        "isBuyerMaker": event.buyer_is_maker,
+    }
+
+
+def book_changed(market: Market, event: BookChanged) -> dict[str, Any]:
+    def levels(changed: tuple[tuple[int, int], ...]) -> list[list[str]]:
+        return [[market.quote.format(p), market.base.format(q)] for p, q in changed]
+
+    return {"type": "bookChanged", "bids": levels(event.bids), "asks": levels(event.asks)}
+
+
+def prevented_match(market: Market, event: PreventedMatch) -> dict[str, Any]:
+    return {
+        "type": "preventedMatch",
+        "account": event.account_id,
+        "preventedMatchId": event.prevented_match_id,
+        "takerOrderId": event.taker_order_id,
+        "makerOrderId": event.maker_order_id,
+        "mode": event.mode.value,
+        "price": market.quote.format(event.price),
+        "preventedQuantity": market.base.format(event.quantity),
+    }
+
+
+def order(market: Market, event: OrderAccepted | OrderUpdated) -> dict[str, Any]:
+    common = {"account": event.account_id, "orderId": event.order_id, "time": event.timestamp}
+    if isinstance(event, OrderAccepted):
+        return common | {
+            "type": "orderAccepted",
+            "clientOrderId": event.client_order_id,
+            "side": event.side.value,
+            "orderType": event.type.value,
+            "timeInForce": event.time_in_force.value,
+            "price": market.quote.format(event.price),
+            "origQty": market.base.format(event.quantity),
+            "origQuoteOrderQty": market.quote.format(event.quote_quantity),
+            "selfTradePreventionMode": event.stp.value,
+        }
+    return common | {
+        "type": "orderUpdated",
+        "executionType": event.execution.value,
+        "status": event.status.value,
+        "origQty": market.base.format(event.quantity),
+        "executedQty": market.base.format(event.executed),
+        "cummulativeQuoteQty": market.quote.format(event.cumulative_quote),
+    }
