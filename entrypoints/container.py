@@ -164,14 +164,16 @@ class Container(containers.DeclarativeContainer):
         aws=redis_rate_limiter,
     )
     # Two-factor codes tried, per user: a small allowance of its own, beside request weight.
+    redis_two_factor_attempts = providers.Singleton(
+        FallbackRateLimiter,
+        providers.Singleton(RedisRateLimiter, redis, ATTEMPTS_PER_MINUTE),
+        providers.Singleton(MemoryRateLimiter, ATTEMPTS_PER_MINUTE),
+    )
     two_factor_attempts = providers.Selector(
         config.adapters,
         memory=providers.Singleton(MemoryRateLimiter, ATTEMPTS_PER_MINUTE),
-        local=providers.Singleton(
-            FallbackRateLimiter,
-            providers.Singleton(RedisRateLimiter, redis, ATTEMPTS_PER_MINUTE),
-            providers.Singleton(MemoryRateLimiter, ATTEMPTS_PER_MINUTE),
-        ),
+        local=redis_two_factor_attempts,
+        aws=redis_two_factor_attempts,
     )
 
     # A process of every role relays its own commits; the others tell the market data's.

@@ -87,3 +87,25 @@ async def test_deleting_the_api_key_ends_the_streams_it_opened(live: LiveServer)
         headers={"X-MBX-APIKEY": other_key.api_key},
     )
     assert (kept_alive.status_code, kept_alive.json()["code"]) == (400, -1125)
+
+
+async def test_logging_out_ends_the_streams_a_login_opened(live: LiveServer) -> None:
+    """A page follows its account with a listen key opened by its access token: logging out
+    ends that stream too, while one opened by an API key goes on."""
+    trader = live.signed("logs-out", USDT="1000")
+    web = httpx.Client(base_url=live.base_url, timeout=10)
+    credentials = {"email": "logs-out@example.com", "password": PASSWORD}
+    token = web.post("/api/v1/auth/login", json=credentials).json()["access_token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    by_login = web.post("/api/v3/userDataStream", headers=bearer).json()["listenKey"]
+    by_key = open_listen_key(trader)
+    async with (
+        websockets.connect(f"{live.ws_url}/ws/{by_login}") as login_stream,
+        websockets.connect(f"{live.ws_url}/ws/{by_key}") as key_stream,
+    ):
+        await follows_orders(login_stream, trader)
+        assert web.post("/api/v1/auth/logout", headers=bearer).status_code == 200
+        await ends_with_listen_key_expired(login_stream, by_login)
+        kinds = {(await next_message(key_stream))["e"] for _ in range(2)}
+        assert kinds == {"executionReport", "outboundAccountPosition"}
+        await follows_orders(key_stream, trader)
