@@ -4,6 +4,7 @@ from attrs import define, field
 from msgspec.structs import replace
 
 from application.bus import Applied, CommandBus
+from application.order_count import first_fills
 from application.ports import Clock, IdSource, UnitOfWorkFactory
 from application.records import OrderRecord
 from domain.commands import AmendOrder, CancelOrder, CancelReplace, PlaceOrder
@@ -24,6 +25,8 @@ class PlacedOrder:
     order: OrderRecord
     fills: list[Trade]
     prevented: list[PreventedMatch] = field(factory=list)
+    first_fills: list[int] = field(factory=list)
+    """The accounts of the orders that traded for the first time, one entry per order."""
 
 
 @define
@@ -126,7 +129,11 @@ class Trading:
             for e in applied.events
             if isinstance(e, PreventedMatch) and e.taker_order_id == order_id
         ]
-        return PlacedOrder(applied.orders[order_id], fills, prevented)
+        executed = {order.order_id: order.executed for order in applied.orders.values()}
+        trades = [e for e in applied.events if isinstance(e, Trade)]
+        return PlacedOrder(
+            applied.orders[order_id], fills, prevented, first_fills(trades, executed)
+        )
 
     @staticmethod
     def _updated_order(applied: Applied) -> OrderRecord:

@@ -12,10 +12,10 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.types import Message, Scope
 
-from entrypoints.api.account import AccountController
+from entrypoints.api.account import AccountController, TradeFeeController
 from entrypoints.api.admin import AdminController
 from entrypoints.api.errors import EXCEPTION_HANDLERS, log_websocket_error
-from entrypoints.api.gate import USED_WEIGHT
+from entrypoints.api.gate import ORDER_COUNTS, USED_WEIGHT
 from entrypoints.api.health import health_routes
 from entrypoints.api.json_body import ApiRequest
 from entrypoints.api.limits import MAX_BODY_BYTES, BodyDeadline
@@ -37,6 +37,7 @@ REST_ROUTES = [
     OrderController,
     OrderChangeController,
     AccountController,
+    TradeFeeController,
     UserController,
     WalletController,
     AdminController,
@@ -44,12 +45,17 @@ REST_ROUTES = [
 
 
 async def _used_weight_header(message: Message, scope: Scope) -> None:
+    """The request weight used, and for an order the account's order counts, as Binance's
+    X-MBX-* headers tell them."""
     if message["type"] == "http.response.start":
-        used = scope.get("state", {}).get(USED_WEIGHT)
+        state = scope.get("state", {})
+        used = state.get(USED_WEIGHT)
+        headers = list(message.get("headers", []))
         if used is not None:
-            headers = list(message.get("headers", []))
             headers.append((b"x-mbx-used-weight-1m", str(used).encode()))
-            message["headers"] = headers
+        for name, count in state.get(ORDER_COUNTS, ()):
+            headers.append((f"x-mbx-order-count-{name.lower()}".encode(), str(count).encode()))
+        message["headers"] = headers
 
 
 def create_app(

@@ -21,6 +21,7 @@ from application.errors import (
     NotFound,
     RateLimited,
     ReferenceTaken,
+    TooManyOrders,
     Unavailable,
 )
 from domain.errors import (
@@ -90,6 +91,7 @@ APPLICATION_CODES: dict[type[ApplicationError], tuple[int, int]] = {
     MarketUnavailable: (-1001, 503),
     BackendTimeout: (-1007, 503),
     Unavailable: (-1001, 503),
+    TooManyOrders: (-1015, 429),
 }
 
 

@@ -13,6 +13,7 @@ from litestar.datastructures import State
 from adapters.security.signatures import is_valid
 from application.accounts import Accounts
 from application.errors import InvalidToken
+from application.order_count import UnfilledOrders
 from application.ports import Clock, RateLimiter
 from entrypoints.api.errors import ApiError, mandatory
 from entrypoints.api.params import Params
@@ -21,6 +22,7 @@ DEFAULT_RECV_WINDOW = 5000
 MAX_RECV_WINDOW = 60_000
 AHEAD_TOLERANCE = 1000
 USED_WEIGHT = "used_weight"
+ORDER_COUNTS = "order_counts"
 
 AnyRequest = Request[Any, Any, State]
 
@@ -37,6 +39,7 @@ class Gate:
     clock: Clock
     limiter: RateLimiter
     weight_per_minute: int
+    unfilled_orders: UnfilledOrders
 
     async def public(self, request: AnyRequest, weight: int = 1) -> Params:
         await self.charge(request, weight)
@@ -109,6 +112,16 @@ class Gate:
         if not is_valid(key.secret, _unsigned(query) + _unsigned(form), signature):
             raise ApiError(-1022, "Signature for this request is not valid.")
         return Caller(key.user_id, params)
+
+    async def count_order(self, request: AnyRequest, account_id: int) -> None:
+        """Counts a new order against the account's ORDERS limits (or refuses it, -1015), and
+        has the answer tell the counts, as Binance's X-MBX-ORDER-COUNT-* headers do."""
+        counts = await self.unfilled_orders.place(account_id)
+        limits = self.unfilled_orders.limits
+        state = request.scope.setdefault("state", {})
+        state[ORDER_COUNTS] = [
+            (limit.name, count) for limit, count in zip(limits, counts, strict=True)
+        ]
 
     async def _spend(self, request: AnyRequest, keys: list[str], weight: int) -> None:
         used = await self.limiter.spend(keys, weight, self.clock.now())
