@@ -44,6 +44,15 @@ class RateLimited(ApplicationError):
         self.retry_after = retry_after
 
 
+class TooManyOrders(ApplicationError):
+    """One of the account's unfilled order counts is at its limit."""
+
+    def __init__(self, limit: int, interval_num: int, interval: str) -> None:
+        super().__init__(
+            f"Too many new orders; current limit is {limit} orders per {interval_num} {interval}."
+        )
+
+
 class FeatureDisabled(ApplicationError):
     """A feature switched off by configuration, such as the faucet outside demo mode."""
 

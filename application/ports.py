@@ -3,7 +3,7 @@
 from collections.abc import Collection, Sequence
 from datetime import date
 from types import TracebackType
-from typing import Protocol, Self
+from typing import TYPE_CHECKING, Protocol, Self
 
 from application.records import (
     ApiKey,
@@ -25,6 +25,9 @@ from domain.events import Event, PreventedMatch, Trade
 from domain.ledger import Balance, JournalEntry
 from domain.orders import OrderStatus
 from domain.ticker import TickerStats
+
+if TYPE_CHECKING:
+    from application.order_count import OrderLimit
 
 Holding = tuple[int, str, Balance]  # account id, asset, balance
 
@@ -458,6 +461,29 @@ class RateLimiter(Protocol):
         a bucket lacks of full, rounded up. Raises `RateLimited`, taking nothing from any, if
         one holds less."""
         ...
+
+
+class OrderCounter(Protocol):
+    """Counts per account in fixed windows of the epoch, one per limit (see
+    `application.order_count`)."""
+
+    async def add(
+        self, account_id: int, limits: Sequence["OrderLimit"], now: int
+    ) -> list[int] | int:
+        """Adds one to the account's count in the current window of every limit and returns
+        the counts; or, if one is at its limit, adds nothing and returns that limit's index."""
+        ...
+
+    async def remove(
+        self, account_ids: Sequence[int], limits: Sequence["OrderLimit"], now: int
+    ) -> None:
+        """Takes one off the current counts of each account, once per time it is given,
+        never below zero."""
+        ...
+
+    async def counts(
+        self, account_id: int, limits: Sequence["OrderLimit"], now: int
+    ) -> list[int]: ...
 
 
 class Cache(Protocol):

@@ -5,6 +5,7 @@ from msgspec.structs import replace
 
 from application.bus import Applied, CommandBus, MarketCommand, symbol_of
 from application.metrics import order_commands
+from application.order_count import first_fills
 from application.ports import Clock, IdSource, UnitOfWorkFactory
 from application.records import OrderRecord
 from application.tracing import tracer
@@ -26,6 +27,8 @@ class PlacedOrder:
     order: OrderRecord
     fills: list[Trade]
     prevented: list[PreventedMatch] = field(factory=list)
+    first_fills: list[int] = field(factory=list)
+    """The accounts of the orders that traded for the first time, one entry per order."""
 
 
 @define
@@ -141,7 +144,11 @@ class Trading:
             for e in applied.events
             if isinstance(e, PreventedMatch) and e.taker_order_id == order_id
         ]
-        return PlacedOrder(applied.orders[order_id], fills, prevented)
+        executed = {order.order_id: order.executed for order in applied.orders.values()}
+        trades = [e for e in applied.events if isinstance(e, Trade)]
+        return PlacedOrder(
+            applied.orders[order_id], fills, prevented, first_fills(trades, executed)
+        )
 
     @staticmethod
     def _updated_order(applied: Applied) -> OrderRecord:

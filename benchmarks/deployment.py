@@ -60,6 +60,7 @@ def deployment(
         | dict(extra or {})
         | {
             "BOURSE_WEIGHT_PER_MINUTE": str(10**9),
+            "BOURSE_ORDERS_PER_10S": str(10**9),  # the load's few accounts place all its orders
             "BOURSE_FAUCET": "1",
             "BOURSE_WS_CONNECTIONS_PER_ADDRESS": str(10**6),  # every load client is on loopback
             "BOURSE_JWT_SECRET": secrets.token_hex(32),

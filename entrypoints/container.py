@@ -13,6 +13,7 @@ from adapters.aws.secrets import SecretsManagerSecrets
 from adapters.aws.trade_archive import S3TradeArchive
 from adapters.memory.cache import MemoryCache
 from adapters.memory.listen_keys import MemoryListenKeys
+from adapters.memory.order_counter import MemoryOrderCounter
 from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.rate_limiter import MemoryRateLimiter
@@ -28,6 +29,7 @@ from adapters.redis.client import connect
 from adapters.redis.command_bus import RedisCommandBus
 from adapters.redis.listen_keys import RedisListenKeys
 from adapters.redis.market_snapshots import RedisMarketSnapshots
+from adapters.redis.order_counter import FallbackOrderCounter, RedisOrderCounter
 from adapters.redis.outbox_signal import RedisOutboxSignal
 from adapters.redis.rate_limiter import FallbackRateLimiter, RedisRateLimiter
 from adapters.redis.sessions import RedisSessions
@@ -45,6 +47,7 @@ from application.ledger_sync import LedgerSync
 from application.local_bus import InProcessBus
 from application.market_data import EngineBooks, MarketData
 from application.market_view import MarketViews
+from application.order_count import UnfilledOrders, binance_limits
 from application.portfolio import Portfolio
 from application.ports import Clock, UnitOfWorkFactory
 from application.relay import Relay
@@ -175,6 +178,17 @@ class Container(containers.DeclarativeContainer):
         local=redis_two_factor_attempts,
         aws=redis_two_factor_attempts,
     )
+    order_counter = providers.Selector(
+        config.adapters,
+        memory=providers.Singleton(MemoryOrderCounter),
+        local=providers.Singleton(
+            FallbackOrderCounter,
+            providers.Singleton(RedisOrderCounter, redis),
+            providers.Singleton(MemoryOrderCounter),
+        ),
+    )
+    order_limits = providers.Callable(binance_limits, config.orders_per_10s, config.orders_per_day)
+    unfilled_orders = providers.Singleton(UnfilledOrders, order_counter, order_limits, clock)
 
     # A process of every role relays its own commits; the others tell the market data's.
     in_process_signal = providers.Singleton(MemoryOutboxSignal)
@@ -245,7 +259,9 @@ class Container(containers.DeclarativeContainer):
     )
     funds = providers.Singleton(Funds, exchange, unit_of_work, sync, relay, clock, config.faucet)
     portfolio = providers.Singleton(Portfolio, funds, market_data)
-    gate = providers.Singleton(Gate, accounts, clock, rate_limiter, config.weight_per_minute)
+    gate = providers.Singleton(
+        Gate, accounts, clock, rate_limiter, config.weight_per_minute, unfilled_orders
+    )
     listen_keys = providers.Selector(
         config.adapters,
         memory=providers.Singleton(MemoryListenKeys),

@@ -101,6 +101,9 @@ class Settings:
     admin_token: str | None
     faucet: bool
     weight_per_minute: int
+    # Binance's ORDERS limits: unfilled orders an account may place per 10 seconds and per day.
+    orders_per_10s: int = 100
+    orders_per_day: int = 200_000
     connections_per_address: int = 300
     lease_ttl_ms: int = 5000
     # The load balancers whose X-Forwarded-For is believed: addresses or networks.
@@ -144,6 +147,8 @@ class Settings:
             admin_token=os.environ.get("BOURSE_ADMIN_TOKEN") or None,
             faucet=faucet == "1" if faucet is not None else mode == "memory",
             weight_per_minute=int(os.environ.get("BOURSE_WEIGHT_PER_MINUTE", "6000")),
+            orders_per_10s=int(os.environ.get("BOURSE_ORDERS_PER_10S", "100")),
+            orders_per_day=int(os.environ.get("BOURSE_ORDERS_PER_DAY", "200000")),
             connections_per_address=int(os.environ.get("BOURSE_WS_CONNECTIONS_PER_ADDRESS", "300")),
             lease_ttl_ms=int(os.environ.get("BOURSE_LEASE_TTL_MS", "5000")),
             trusted_proxies=networks(os.environ.get("BOURSE_TRUSTED_PROXIES", "")),

@@ -1,5 +1,6 @@
-"""Signed account endpoints: /api/v3/account, /api/v3/myTrades and
-/api/v3/myPreventedMatches."""
+"""Signed account endpoints: /api/v3/account, /api/v3/account/commission, /api/v3/myTrades
+and /api/v3/myPreventedMatches; and the trade fees as Binance's wallet API gives them
+(/sapi/v1/asset/tradeFee), which is where ccxt reads a spot market's."""
 
 from typing import Any
 
@@ -66,6 +67,35 @@ class AccountController(Controller):
             "uid": caller.account_id,
         }
 
+    @get("/account/commission", operation_id="accountCommission")
+    async def commission(
+        self,
+        request: AnyRequest,
+        services: NamedDependency[Services],
+    ) -> Json:
+        caller = await services.gate.private(request, 20)
+        symbol = caller.params.required_text("symbol")
+        caller.params.check_all_read()
+        market = services.market_data.market(symbol)
+        none = formats.rate(0)
+        return {
+            "symbol": symbol,
+            "standardCommission": {
+                "maker": formats.rate(market.maker_fee_bps),
+                "taker": formats.rate(market.taker_fee_bps),
+                "buyer": none,
+                "seller": none,
+            },
+            "specialCommission": {"maker": none, "taker": none, "buyer": none, "seller": none},
+            "taxCommission": {"maker": none, "taker": none, "buyer": none, "seller": none},
+            "discount": {
+                "enabledForAccount": False,
+                "enabledForSymbol": False,
+                "discountAsset": None,
+                "discount": none,
+            },
+        }
+
     @get("/myTrades", operation_id="myTrades", operation_class=documented(reference.MY_TRADES))
     async def my_trades(
         self,
@@ -114,3 +144,31 @@ class AccountController(Controller):
             caller.account_id, symbol, match_id, order_id, from_id, limit
         )
         return [formats.prevented_match(market, match) for match in matches]
+
+
+class TradeFeeController(Controller):
+    path = "/sapi/v1"
+    tags = ["Account"]
+
+    @get("/asset/tradeFee", operation_id="tradeFee")
+    async def trade_fee(
+        self,
+        request: AnyRequest,
+        services: NamedDependency[Services],
+    ) -> list[Json]:
+        caller = await services.gate.private(request)
+        symbol = caller.params.text("symbol")
+        caller.params.check_all_read()
+        markets = (
+            [services.market_data.market(symbol)]
+            if symbol is not None
+            else services.market_data.markets()
+        )
+        return [
+            {
+                "symbol": market.symbol,
+                "makerCommission": formats.multiplier(market.maker_fee_bps),
+                "takerCommission": formats.multiplier(market.taker_fee_bps),
+            }
+            for market in markets
+        ]

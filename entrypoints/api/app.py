@@ -12,12 +12,12 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.types import ControllerRouterHandler, Message, Scope
 
-from entrypoints.api.account import AccountController
+from entrypoints.api.account import AccountController, TradeFeeController
 from entrypoints.api.admin import AdminController
 from entrypoints.api.browser_session import BrowserSessionController
 from entrypoints.api.docs_page import SwaggerPage, docs_router
 from entrypoints.api.errors import EXCEPTION_HANDLERS, log_websocket_error
-from entrypoints.api.gate import USED_WEIGHT
+from entrypoints.api.gate import ORDER_COUNTS, USED_WEIGHT
 from entrypoints.api.health import health_routes
 from entrypoints.api.json_body import ApiRequest
 from entrypoints.api.limits import MAX_BODY_BYTES, BodyDeadline
@@ -45,6 +45,7 @@ REST_ROUTES: list[ControllerRouterHandler] = [
     OrderController,
     OrderChangeController,
     AccountController,
+    TradeFeeController,
     UserController,
     BrowserSessionController,
     TwoFactorController,
@@ -65,12 +66,17 @@ sign requests with the key's secret as POST /api/v3/order shows."""
 
 
 async def _used_weight_header(message: Message, scope: Scope) -> None:
+    """The request weight used, and for an order the account's order counts, as Binance's
+    X-MBX-* headers tell them."""
     if message["type"] == "http.response.start":
-        used = scope.get("state", {}).get(USED_WEIGHT)
+        state = scope.get("state", {})
+        used = state.get(USED_WEIGHT)
+        headers = list(message.get("headers", []))
         if used is not None:
-            headers = list(message.get("headers", []))
             headers.append((b"x-mbx-used-weight-1m", str(used).encode()))
-            message["headers"] = headers
+        for name, count in state.get(ORDER_COUNTS, ()):
+            headers.append((f"x-mbx-order-count-{name.lower()}".encode(), str(count).encode()))
+        message["headers"] = headers
 
 
 def create_app(

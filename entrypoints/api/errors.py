@@ -23,6 +23,7 @@ from application.errors import (
     NotFound,
     RateLimited,
     ReferenceTaken,
+    TooManyOrders,
     Unavailable,
 )
 from application.two_factor import TwoFactorState
@@ -95,6 +96,7 @@ APPLICATION_CODES: dict[type[ApplicationError], tuple[int, int]] = {
     MarketUnavailable: (-1001, 503),
     BackendTimeout: (-1007, 503),
     Unavailable: (-1001, 503),
+    TooManyOrders: (-1015, 429),
 }
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from application.history import AccountTrade
 from application.market_data import AggregateTrade, BookTicker
+from application.order_count import OrderLimit
 from application.records import Depth, OrderRecord
 from domain.assets import format_minor
 from domain.candles import Candle
@@ -28,6 +29,15 @@ def quantity(market: Market, minor: int) -> str:
 
 def rate(bps: int) -> str:
     return format_minor(bps * 10**8 // BASIS_POINTS, 8)
+
+
+def order_limit(limit: OrderLimit) -> Json:
+    return {
+        "rateLimitType": "ORDERS",
+        "interval": limit.interval,
+        "intervalNum": limit.interval_num,
+        "limit": limit.limit,
+    }
 
 
 def multiplier(bps: int) -> str:

@@ -14,6 +14,7 @@ from litestar.datastructures import State
 from adapters.security.signatures import verify
 from application.accounts import Accounts
 from application.errors import InvalidToken
+from application.order_count import UnfilledOrders
 from application.ports import Clock, RateLimiter
 from application.records import ApiKey
 from entrypoints import logs
@@ -25,6 +26,7 @@ MAX_RECV_WINDOW = 60_000
 AHEAD_TOLERANCE = 1000
 USED_WEIGHT = "used_weight"
 VERIFIED_KEY = "verified_api_key"
+ORDER_COUNTS = "order_counts"
 
 AnyRequest = Request[Any, Any, State]
 
@@ -41,6 +43,7 @@ class Gate:
     clock: Clock
     limiter: RateLimiter
     weight_per_minute: int
+    unfilled_orders: UnfilledOrders
 
     async def public(self, request: AnyRequest, weight: int = 1) -> Params:
         await self.charge(request, weight)
@@ -136,6 +139,16 @@ class Gate:
         """Charges `weight` to the address and the API keys `keys` and returns the most weight
         in use of them."""
         return await self.limiter.spend([f"ip:{address}", *keys], weight, self.clock.now())
+
+    async def count_order(self, request: AnyRequest, account_id: int) -> None:
+        """Counts a new order against the account's ORDERS limits (or refuses it, -1015), and
+        has the answer tell the counts, as Binance's X-MBX-ORDER-COUNT-* headers do."""
+        counts = await self.unfilled_orders.place(account_id)
+        limits = self.unfilled_orders.limits
+        state = request.scope.setdefault("state", {})
+        state[ORDER_COUNTS] = [
+            (limit.name, count) for limit, count in zip(limits, counts, strict=True)
+        ]
 
     async def _spend(self, request: AnyRequest, keys: list[str], weight: int) -> None:
         used = await self.limiter.spend(keys, weight, self.clock.now())

@@ -138,7 +138,8 @@ class MarketController(Controller):
                         "interval": "MINUTE",
                         "intervalNum": 1,
                         "limit": services.gate.weight_per_minute,
-                    }
+                    },
+                    *(formats.order_limit(limit) for limit in services.gate.unfilled_orders.limits),
                 ],
                 "exchangeFilters": [],
                 "symbols": [formats.symbol_info(services.market_data.market(s)) for s in wanted],

@@ -7,6 +7,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 
 from domain.commands import AmendOrder, CancelOrder, CancelReplace, CancelReplaceMode
+from domain.errors import DomainError
 from entrypoints.api import formats
 from entrypoints.api.errors import ApiError
 from entrypoints.api.order_params import order_reference, read_order
@@ -84,8 +85,18 @@ class OrderChangeController(Controller):
         params.check_all_read()
         assert mode is not None
         cancel = CancelOrder(caller.account_id, command.symbol, order_id, client_id)
-        outcome = await services.trading.cancel_replace(CancelReplace(cancel, command, mode))
+        await services.gate.count_order(request, caller.account_id)
+        unfilled = services.gate.unfilled_orders
+        try:
+            outcome = await services.trading.cancel_replace(CancelReplace(cancel, command, mode))
+        except DomainError:
+            await unfilled.refused(caller.account_id)
+            raise
         canceled, placed = outcome.canceled, outcome.placed
+        if placed is None:
+            await unfilled.refused(caller.account_id)
+        else:
+            await unfilled.traded(placed.first_fills)
         body: Json = {
             "cancelResult": "FAILURE" if outcome.cancel_error else "SUCCESS",
             "newOrderResult": "FAILURE" if outcome.place_error else "SUCCESS",

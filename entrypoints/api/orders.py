@@ -1,4 +1,5 @@
-"""Signed order endpoints: place, test, query and cancel orders, and list them."""
+"""Signed order endpoints: place, test, query and cancel orders, list them, and the account's
+unfilled order count."""
 
 import secrets
 from typing import Any
@@ -8,7 +9,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 
 from domain.commands import CancelOrder
-from domain.errors import UnknownOrder
+from domain.errors import DomainError, UnknownOrder
 from entrypoints.api import formats
 from entrypoints.api.errors import ApiError
 from entrypoints.api.order_params import order_reference, read_order
@@ -39,7 +40,14 @@ class OrderController(Controller):
         caller = await services.gate.private(request, trade=True)
         command, kind = read_order(caller.params, caller.account_id, services.market_data)
         caller.params.check_all_read()
-        placed = await services.trading.place(command)
+        await services.gate.count_order(request, caller.account_id)
+        unfilled = services.gate.unfilled_orders
+        try:
+            placed = await services.trading.place(command)
+        except DomainError:
+            await unfilled.refused(caller.account_id)
+            raise
+        await unfilled.traded(placed.first_fills)
         return placed_response(services.market_data, placed, kind)
 
     @post(
@@ -152,6 +160,21 @@ class OrderController(Controller):
         return [
             canceled_response(services.market_data, order, secrets.token_urlsafe(16)[:22])
             for order in canceled
+        ]
+
+    @get("/rateLimit/order", operation_id="unfilledOrderCount")
+    async def unfilled_order_count(
+        self,
+        request: AnyRequest,
+        services: NamedDependency[Services],
+    ) -> list[Json]:
+        caller = await services.gate.private(request, 40)
+        caller.params.check_all_read()
+        unfilled = services.gate.unfilled_orders
+        counts = await unfilled.counts(caller.account_id)
+        return [
+            formats.order_limit(limit) | {"count": count}
+            for limit, count in zip(unfilled.limits, counts, strict=True)
         ]
 
     @get("/allOrders", operation_id="allOrders", operation_class=documented(reference.ALL_ORDERS))

@@ -72,3 +72,9 @@ def test_a_session_of_orders(maker: Any, taker: Any) -> None:
     assert balance["USDT"]["total"] == pytest.approx(1_000_000 - 6000)
     with pytest.raises(Exception, match="insufficient balance"):
         taker.create_order("BTC/USDT", "limit", "buy", 100, 60000)
+
+
+def test_trading_fees(maker: Any) -> None:
+    maker.load_markets()
+    fee = maker.fetch_trading_fee("ETH/BTC")
+    assert (fee["symbol"], fee["maker"], fee["taker"]) == ("ETH/BTC", 0.001, 0.001)

@@ -27,6 +27,7 @@ SETTINGS = Settings(
     admin_token="admin-token",
     faucet=True,
     weight_per_minute=1_000_000,
+    orders_per_10s=1_000_000,
 )
 
 

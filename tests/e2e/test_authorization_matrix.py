@@ -53,6 +53,11 @@ MATRIX: dict[Route, tuple[Attack, ...]] = {
         "GET", "/api/v3/myPreventedMatches", filled_order,
         naming_order("GET", "/api/v3/myPreventedMatches", filled_order, 200, None),
     ),
+    ("GET", "/api/v3/account/commission"): no_id(
+        "GET", "/api/v3/account/commission", symbol="BTCUSDT"
+    ),
+    ("GET", "/sapi/v1/asset/tradeFee"): no_id("GET", "/sapi/v1/asset/tradeFee"),
+    ("GET", "/api/v3/rateLimit/order"): no_id("GET", "/api/v3/rateLimit/order"),
     ("GET", "/api/v1/portfolio"): no_id("GET", "/api/v1/portfolio"),
     ("GET", "/api/v1/statements"): no_id("GET", "/api/v1/statements"),
     ("POST", "/api/v1/faucet"): (

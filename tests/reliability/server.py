@@ -39,6 +39,7 @@ def server_environment(database_url: str, redis_url: str) -> dict[str, str]:
         "BOURSE_JWT_SECRET": "reliability-jwt-secret",
         "BOURSE_ADMIN_TOKEN": ADMIN_TOKEN,
         "BOURSE_WEIGHT_PER_MINUTE": "1000000",
+        "BOURSE_ORDERS_PER_10S": "1000000",
         "BOURSE_LEASE_TTL_MS": "1000",
         "BOURSE_FAUCET": "1",
     }
