@@ -178,14 +178,16 @@ class Container(containers.DeclarativeContainer):
         local=redis_two_factor_attempts,
         aws=redis_two_factor_attempts,
     )
+    redis_order_counter = providers.Singleton(
+        FallbackOrderCounter,
+        providers.Singleton(RedisOrderCounter, redis),
+        providers.Singleton(MemoryOrderCounter),
+    )
     order_counter = providers.Selector(
         config.adapters,
         memory=providers.Singleton(MemoryOrderCounter),
-        local=providers.Singleton(
-            FallbackOrderCounter,
-            providers.Singleton(RedisOrderCounter, redis),
-            providers.Singleton(MemoryOrderCounter),
-        ),
+        local=redis_order_counter,
+        aws=redis_order_counter,
     )
     order_limits = providers.Callable(binance_limits, config.orders_per_10s, config.orders_per_day)
     unfilled_orders = providers.Singleton(UnfilledOrders, order_counter, order_limits, clock)
