@@ -67,7 +67,11 @@ class AccountController(Controller):
             "uid": caller.account_id,
         }
 
-    @get("/account/commission", operation_id="accountCommission")
+    @get(
+        "/account/commission",
+        operation_id="accountCommission",
+        operation_class=documented(reference.COMMISSION),
+    )
     async def commission(
         self,
         request: AnyRequest,
@@ -119,7 +123,11 @@ class AccountController(Controller):
         )
         return [formats.account_trade(market, side) for side in trades]
 
-    @get("/myPreventedMatches", operation_id="myPreventedMatches")
+    @get(
+        "/myPreventedMatches",
+        operation_id="myPreventedMatches",
+        operation_class=documented(reference.MY_PREVENTED_MATCHES),
+    )
     async def my_prevented_matches(
         self,
         request: AnyRequest,
@@ -150,7 +158,11 @@ class TradeFeeController(Controller):
     path = "/sapi/v1"
     tags = ["Account"]
 
-    @get("/asset/tradeFee", operation_id="tradeFee")
+    @get(
+        "/asset/tradeFee",
+        operation_id="tradeFee",
+        operation_class=documented(reference.TRADE_FEE),
+    )
     async def trade_fee(
         self,
         request: AnyRequest,

@@ -15,6 +15,8 @@ from msgspec import Struct
 
 from application.accounts import REFRESH_LIFETIME_MS, Tokens
 from entrypoints.api.errors import ApiError
+from entrypoints.api.reference import native as reference
+from entrypoints.api.reference.endpoint import documented
 from entrypoints.api.services import Services
 from entrypoints.api.user_stream import BEARER_OWNER
 from entrypoints.api.users import PASSWORD_WEIGHT, Login
@@ -72,7 +74,12 @@ class BrowserSessionController(Controller):
     path = PATH
     tags = ["Users"]
 
-    @post("", operation_id="startBrowserSession", status_code=200)
+    @post(
+        "",
+        operation_id="startBrowserSession",
+        operation_class=documented(reference.START_SESSION),
+        status_code=200,
+    )
     async def start(
         self,
         request: AnyRequest,
@@ -84,7 +91,12 @@ class BrowserSessionController(Controller):
         tokens = await services.accounts.login(data.email, data.password, data.two_factor_code)
         return started(request, services, tokens)
 
-    @post("/refresh", operation_id="refreshBrowserSession", status_code=200)
+    @post(
+        "/refresh",
+        operation_id="refreshBrowserSession",
+        operation_class=documented(reference.REFRESH_SESSION),
+        status_code=200,
+    )
     async def refresh(
         self, request: AnyRequest, services: NamedDependency[Services]
     ) -> Response[SessionView]:
@@ -93,7 +105,12 @@ class BrowserSessionController(Controller):
         tokens = await services.accounts.refresh(refresh_cookie(request, services))
         return started(request, services, tokens)
 
-    @delete("", operation_id="endBrowserSession", status_code=200)
+    @delete(
+        "",
+        operation_id="endBrowserSession",
+        operation_class=documented(reference.END_SESSION),
+        status_code=200,
+    )
     async def end(
         self, request: AnyRequest, services: NamedDependency[Services]
     ) -> Response[dict[str, Any]]:

@@ -162,7 +162,11 @@ class OrderController(Controller):
             for order in canceled
         ]
 
-    @get("/rateLimit/order", operation_id="unfilledOrderCount")
+    @get(
+        "/rateLimit/order",
+        operation_id="unfilledOrderCount",
+        operation_class=documented(reference.UNFILLED_ORDER_COUNT),
+    )
     async def unfilled_order_count(
         self,
         request: AnyRequest,

@@ -88,5 +88,6 @@ def page_routes(built: Path, origins: PageOrigins) -> list[HTTPRouteHandler | Ro
         directories=[built / "assets"],
         cache_control=ASSETS_CACHE,
         name="page-assets",
+        include_in_schema=False,  # files for the browser, not operations of the API
     )
     return [home, market, assets]

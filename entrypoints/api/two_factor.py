@@ -11,6 +11,8 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from msgspec import Meta, Struct
 
+from entrypoints.api.reference import native as reference
+from entrypoints.api.reference.endpoint import documented
 from entrypoints.api.services import Services
 
 AnyRequest = Request[Any, Any, Any]
@@ -47,7 +49,11 @@ class TwoFactorController(Controller):
     path = "/api/v1/two-factor"
     tags = ["Users"]
 
-    @get("", operation_id="twoFactorStatus")
+    @get(
+        "",
+        operation_id="twoFactorStatus",
+        operation_class=documented(reference.TWO_FACTOR_STATUS),
+    )
     async def status(
         self, request: AnyRequest, services: NamedDependency[Services]
     ) -> TwoFactorView:
@@ -55,7 +61,11 @@ class TwoFactorController(Controller):
         status = await services.two_factor.status(user_id)
         return TwoFactorView(status.enabled, status.recovery_codes_left)
 
-    @post("/enrolment", operation_id="enrolTwoFactor")
+    @post(
+        "/enrolment",
+        operation_id="enrolTwoFactor",
+        operation_class=documented(reference.ENROL_TWO_FACTOR),
+    )
     async def enrol(
         self, request: AnyRequest, services: NamedDependency[Services]
     ) -> EnrolmentView:
@@ -63,7 +73,12 @@ class TwoFactorController(Controller):
         enrolment = await services.two_factor.enrol(user_id)
         return EnrolmentView(enrolment.secret, enrolment.uri, qr_code(enrolment.uri))
 
-    @post("/enable", operation_id="enableTwoFactor", status_code=200)
+    @post(
+        "/enable",
+        operation_id="enableTwoFactor",
+        operation_class=documented(reference.ENABLE_TWO_FACTOR),
+        status_code=200,
+    )
     async def enable(
         self,
         request: AnyRequest,
@@ -73,7 +88,12 @@ class TwoFactorController(Controller):
         user_id = await services.gate.user(request)
         return RecoveryCodesView(await services.two_factor.enable(user_id, data.code))
 
-    @post("/disable", operation_id="disableTwoFactor", status_code=200)
+    @post(
+        "/disable",
+        operation_id="disableTwoFactor",
+        operation_class=documented(reference.DISABLE_TWO_FACTOR),
+        status_code=200,
+    )
     async def disable(
         self,
         request: AnyRequest,
@@ -84,7 +104,12 @@ class TwoFactorController(Controller):
         await services.two_factor.disable(user_id, data.code)
         return {}
 
-    @post("/recovery-codes", operation_id="renewRecoveryCodes", status_code=200)
+    @post(
+        "/recovery-codes",
+        operation_id="renewRecoveryCodes",
+        operation_class=documented(reference.RENEW_RECOVERY_CODES),
+        status_code=200,
+    )
     async def renew_recovery_codes(
         self,
         request: AnyRequest,

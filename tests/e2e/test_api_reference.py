@@ -23,12 +23,17 @@ def openapi_path(path: str) -> str:
 
 
 def served() -> dict[Route, Any]:
-    """Every HTTP method and path the app serves (the docs pages aside), with its handler."""
+    """Every HTTP method and path of the API the app serves, with its handler. The docs pages
+    are not part of it, nor is any handler kept out of the schema on purpose
+    (`include_in_schema=False`): the web page's HTML and its static files, which are files
+    for a browser rather than operations of the API."""
     found: dict[Route, Any] = {}
     for route in APP.routes:
         if not isinstance(route, HTTPRoute) or route.path.startswith("/docs"):
             continue
         for handler in route.route_handlers:
+            if not handler.resolve_include_in_schema():
+                continue
             for method in handler.http_methods:
                 if method != "OPTIONS":
                     found[(method, route.path)] = handler

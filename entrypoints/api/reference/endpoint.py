@@ -39,7 +39,7 @@ class Access(Enum):
 SECURITY: dict[Access, list[dict[str, list[str]]]] = {
     Access.NONE: [],
     Access.SIGNED: [{"ApiKey": []}, {"Bearer": []}],
-    Access.USER_STREAM: [{"ApiKey": []}],
+    Access.USER_STREAM: [{"ApiKey": []}, {"Bearer": []}],
     Access.BEARER: [{"Bearer": []}],
     Access.ADMIN: [{"AdminToken": []}],
 }
@@ -52,7 +52,9 @@ ACCESS_NOTES = {
         "`Authorization: Bearer <access token>` instead, without `signature`."
     ),
     Access.USER_STREAM: (
-        "Security: USER_STREAM. Send your API key in the `X-MBX-APIKEY` header; no signature."
+        "Security: USER_STREAM. Send your API key in the `X-MBX-APIKEY` header; no signature. "
+        "Or send `Authorization: Bearer <access token>` instead: the stream is then the login's, "
+        "and logging out ends it."
     ),
     Access.BEARER: "Security: a bearer access token (`Authorization: Bearer ...`, from login).",
     Access.ADMIN: "Security: the operator's admin token in the `X-Admin-Token` header.",

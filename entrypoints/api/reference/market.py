@@ -45,7 +45,13 @@ SERVER_TIME = Endpoint(
     answer=Answer(obj(serverTime=MILLIS), "The server's time.", {"serverTime": 1700000000000}),
 )  # fmt: skip
 
-_FILTER = obj(filterType=choice(["PRICE_FILTER", "LOT_SIZE", "MARKET_LOT_SIZE", "NOTIONAL"]))
+_FILTER = obj(
+    "One of the market's filters; its other fields depend on its type.",
+    filterType=choice([
+        "PRICE_FILTER", "LOT_SIZE", "MARKET_LOT_SIZE", "NOTIONAL", "PERCENT_PRICE_BY_SIDE",
+        "MAX_NUM_ORDERS", "MAX_NUM_ALGO_ORDERS",
+    ]),
+)  # fmt: skip
 _SYMBOL_INFO = obj(
     symbol=SYMBOL_NAME, status=text("TRADING, or BREAK while the market is halted."),
     baseAsset=text(), baseAssetPrecision=integer(), quoteAsset=text(), quotePrecision=integer(),

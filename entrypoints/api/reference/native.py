@@ -9,16 +9,23 @@ from entrypoints.api.reference.refusals import (
     ILLEGAL,
     JSON_BODY,
     MANDATORY,
+    NO_SESSION,
     NOT_FOUND,
     REJECTED,
     SIGNED,
     TAKEN,
+    TOO_MANY_CODES,
+    TOO_MANY_REQUESTS,
+    TWO_FACTOR_STATE,
     UNAUTHORIZED,
+    UNAVAILABLE,
+    WRONG_CODE,
 )
 from entrypoints.api.reference.shapes import (
     EMPTY,
     MILLIS,
     array,
+    boolean,
     choice,
     decimal,
     integer,
@@ -66,6 +73,109 @@ DELETE_API_KEY = Endpoint(
     "Delete an API key", Access.BEARER, 1,
     params=(Param("api_key", text(), "The API key to delete.", location="path"),),
     refusals=(*BEARER, ILLEGAL, NOT_FOUND), answer=Answer(EMPTY, "Deleted."),
+)  # fmt: skip
+
+_CODE_BODY = (
+    'The JSON body holds the code: `{"code": "123456"}`, a current code of the authenticator '
+    "app{or_recovery}; unknown fields are refused (-1100). At most 5 codes a minute are tried."
+)
+_RECOVERY_CODES = Answer(
+    obj(recoveryCodes=array(text())),
+    "The recovery codes, shown this once: each stands in for a code once, when the "
+    "authenticator is lost.",
+)
+TWO_FACTOR_STATUS = Endpoint(
+    "Two-factor authentication status", Access.BEARER, 1,
+    description="Whether logging in asks for a two-factor code, and how many unused recovery "
+    "codes are left.",
+    params=(), refusals=BEARER,
+    answer=Answer(
+        obj(enabled=boolean(), recoveryCodesLeft=integer(minimum=0)),
+        "The login's two-factor authentication.",
+    ),
+)  # fmt: skip
+ENROL_TWO_FACTOR = Endpoint(
+    "Enrol an authenticator app", Access.BEARER, 1,
+    description="A new TOTP secret, to add to an authenticator app from its otpauth URI or by "
+    "scanning its QR code. It takes effect once confirmed with a code "
+    "(POST /api/v1/two-factor/enable); enrolling again replaces an unconfirmed secret.",
+    params=(), refusals=(*BEARER, NOT_FOUND, TWO_FACTOR_STATE),
+    answer=Answer(
+        obj(
+            secret=text("The TOTP secret, in base 32."),
+            otpauthUri=text("The otpauth:// URI an authenticator app takes."),
+            qrCode=text("The URI as a QR code: an SVG image in a data: URI."),
+        ),
+        "The secret to enrol.",
+    ),
+)  # fmt: skip
+ENABLE_TWO_FACTOR = Endpoint(
+    "Enable two-factor authentication", Access.BEARER, 1,
+    description="Confirms the enrolment with a code of the app; from then on, logging in asks "
+    "for a code too. " + _CODE_BODY.replace("{or_recovery}", ""),
+    params=(), refusals=(*BEARER, ILLEGAL, WRONG_CODE, TWO_FACTOR_STATE, TOO_MANY_CODES),
+    answer=_RECOVERY_CODES,
+)  # fmt: skip
+DISABLE_TWO_FACTOR = Endpoint(
+    "Disable two-factor authentication", Access.BEARER, 1,
+    description="Logging in no longer asks for a code; the recovery codes are dropped. "
+    + _CODE_BODY.replace("{or_recovery}", ", or an unused recovery code"),
+    params=(), refusals=(*BEARER, ILLEGAL, WRONG_CODE, TWO_FACTOR_STATE, TOO_MANY_CODES),
+    answer=Answer(EMPTY, "Disabled."),
+)  # fmt: skip
+RENEW_RECOVERY_CODES = Endpoint(
+    "Renew the recovery codes", Access.BEARER, 1,
+    description="A new set of recovery codes; the old ones stop working. "
+    + _CODE_BODY.replace("{or_recovery}", ""),
+    params=(), refusals=(*BEARER, ILLEGAL, WRONG_CODE, TWO_FACTOR_STATE, TOO_MANY_CODES),
+    answer=_RECOVERY_CODES,
+)  # fmt: skip
+
+_SESSION = Answer(
+    obj(
+        access_token=text("For the bearer routes; keep it in memory."),
+        expires_in=integer("Seconds the access token lasts.", minimum=0),
+        csrf_token=text("To send as X-CSRF-Token when refreshing or ending the session."),
+        token_type=choice(["bearer"]),
+    ),
+    "An access token and the session's CSRF token; the refresh token is set in the httpOnly "
+    "`bourse_refresh` cookie, and the CSRF token in the `bourse_csrf` cookie too.",
+)
+_SESSION_COOKIE = (
+    Param(
+        "X-CSRF-Token", text(), "The session's CSRF token, as the session's start gave it.",
+        required=True, location="header",
+    ),
+    Param(
+        "bourse_refresh", text(), "The session's refresh token, set by the session's start.",
+        required=True, location="cookie",
+    ),
+)  # fmt: skip
+START_SESSION = Endpoint(
+    "Log in from a browser", Access.NONE, 10,
+    description="Logs in as POST /api/v1/auth/login does, for the web page: the refresh token "
+    "comes in an httpOnly, SameSite=Strict cookie that no script can read. The JSON body: "
+    '`{"email": ..., "password": ..., "two_factor_code": ...}`, the code only once two-factor '
+    "authentication is enabled; unknown fields are refused (-1100).",
+    params=(),
+    refusals=(*JSON_BODY, UNAUTHORIZED, WRONG_CODE, TOO_MANY_CODES),
+    answer=_SESSION,
+)  # fmt: skip
+REFRESH_SESSION = Endpoint(
+    "Refresh a browser session", Access.NONE, 1,
+    description="A new access token and new cookies, on the session's cookie and its CSRF "
+    "token; the old refresh token stops working.",
+    params=_SESSION_COOKIE,
+    refusals=(TOO_MANY_REQUESTS, UNAVAILABLE, NO_SESSION, UNAUTHORIZED),
+    answer=_SESSION,
+)  # fmt: skip
+END_SESSION = Endpoint(
+    "Log out from a browser", Access.NONE, 1,
+    description="Ends the session of the cookie, and the user data streams its logins opened; "
+    "both cookies are deleted.",
+    params=_SESSION_COOKIE,
+    refusals=(TOO_MANY_REQUESTS, UNAVAILABLE, NO_SESSION),
+    answer=Answer(EMPTY, "Logged out."),
 )  # fmt: skip
 
 PORTFOLIO = Endpoint(

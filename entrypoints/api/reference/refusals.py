@@ -43,6 +43,19 @@ UNAUTHORIZED = Refusal(401, -1002, "Not authorized: no valid bearer token (or cr
 DISABLED = Refusal(403, -1002, "This feature is disabled on this exchange.")
 NOT_FOUND = Refusal(404, -1100, "Not found.")
 TAKEN = Refusal(409, -1100, "Already taken (e-mail address, or transfer reference).")
+TWO_FACTOR_STATE = Refusal(
+    409,
+    -1100,
+    "Two-factor authentication is not in the state this asks for: already enabled, "
+    "not enabled, or no enrolment to confirm.",
+)
+WRONG_CODE = Refusal(
+    401, -1002, "The two-factor code is wrong, already used, or (at login) missing."
+)
+TOO_MANY_CODES = Refusal(429, -1003, "Too many two-factor codes tried; see Retry-After.")
+NO_SESSION = Refusal(
+    403, -1002, "No session cookie, or an X-CSRF-Token header that does not match it."
+)
 
 PUBLIC = (TOO_MANY_REQUESTS, UNAVAILABLE, DUPLICATE_PARAMETER, UNREAD)
 """Any public route: its weight, its stores, and Binance's reading of the query (a parameter

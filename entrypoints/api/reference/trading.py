@@ -209,3 +209,20 @@ CANCEL_REPLACE = Endpoint(
         "Both parts succeeded.",
     ),
 )  # fmt: skip
+UNFILLED_ORDER_COUNT = Endpoint(
+    "Query unfilled order count (USER_DATA)", Access.SIGNED, 40,
+    description="How many orders the account placed that have not filled, in each window of "
+    "the ORDERS limits (10 seconds and one day): past a limit, new orders are refused (429, "
+    "-1015). The same counts come in the X-MBX-ORDER-COUNT-10S and -1D headers of every order "
+    "placed.",
+    params=SIGNED_PARAMS,
+    refusals=SIGNED,
+    answer=Answer(
+        array(obj(
+            rateLimitType=choice(["ORDERS"]), interval=choice(["SECOND", "MINUTE", "DAY"]),
+            intervalNum=integer(minimum=1), limit=integer(minimum=0),
+            count=integer("Unfilled orders counted in the current window.", minimum=0),
+        )),
+        "One entry per limit.",
+    ),
+)  # fmt: skip
