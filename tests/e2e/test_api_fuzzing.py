@@ -32,6 +32,7 @@ SEED = 17
 # One worker: with more, Hypothesis reads its strategies' sources from several threads at once,
 # which Python 3.11's ast module cannot do (an internal error of the run, not of the API).
 WORKERS = 1
+ROOT = Path(__file__).resolve().parents[2]
 PUBLIC_TAGS = ("Market data", "Health")  # the same without credentials as with them
 
 
@@ -87,10 +88,16 @@ def fuzz(
         "--suppress-health-check", "all", "--report", "json",
         "--report-json-path", str(report), "--output-truncate", "true", *options,
     ]  # fmt: skip
-    hooks = {"SCHEMATHESIS_HOOKS": "tests.e2e.fuzzing_hooks", "NO_COLOR": "1"}
+    # Run from the test's own folder, where schemathesis leaves its cache, with the hooks found
+    # from the repository's root.
+    hooks = {
+        "SCHEMATHESIS_HOOKS": "tests.e2e.fuzzing_hooks",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "NO_COLOR": "1",
+    }
     finished = subprocess.run(
-        command, env=os.environ | hooks | environment, capture_output=True, text=True,
-        timeout=LONGEST_S, check=False,
+        command, env=os.environ | hooks | environment, cwd=tmp_path, capture_output=True,
+        text=True, timeout=LONGEST_S, check=False,
     )  # fmt: skip
     (tmp_path / "schemathesis.log").write_text(finished.stdout + finished.stderr)
     assert report.exists(), finished.stdout[-3000:] + finished.stderr[-3000:]
