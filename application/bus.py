@@ -57,6 +57,7 @@ class Delivery(msgspec.Struct, array_like=True, gc=False):
     reply_to: str
     kind: str
     command: msgspec.Raw
+    traceparent: str = ""  # the sending span, W3C's header: the engine's batch links to it
 
 
 class Answer(msgspec.Struct, array_like=True, gc=False):
@@ -82,9 +83,12 @@ REFUSALS: dict[str, type[Exception]] = {
 }
 
 
-def encode_delivery(command_id: str, deadline: int, reply_to: str, command: MarketCommand) -> bytes:
+def encode_delivery(
+    command_id: str, deadline: int, reply_to: str, command: MarketCommand, traceparent: str = ""
+) -> bytes:
     raw = msgspec.Raw(_encoder.encode(command))
-    return _encoder.encode(Delivery(command_id, deadline, reply_to, type(command).__name__, raw))
+    kind = type(command).__name__
+    return _encoder.encode(Delivery(command_id, deadline, reply_to, kind, raw, traceparent))
 
 
 def decode_delivery(data: bytes) -> tuple[Delivery, MarketCommand]:

@@ -10,18 +10,22 @@ commands are refused at once as unavailable, never half applied."""
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Sequence
 
 from attrs import define, field
+from opentelemetry.trace import SpanContext
 
+from application import metrics
 from application.bus import Applied, MarketCommand, decode_answer, encode_answer
-from application.errors import BackendTimeout, MarketUnavailable, Unavailable
+from application.errors import BackendTimeout, LeaseLost, MarketUnavailable, Unavailable
 from application.ledger_sync import LedgerSync
 from application.ports import Clock, UnitOfWorkFactory
 from application.projection import record_events
 from application.rebuild import rebuild_market
 from application.records import Depth, Lease
 from application.relay import Relay
+from application.tracing import current_origin, links, tracer
 from domain.commands import CancelReplace
 from domain.errors import DomainError, InsufficientBalance
 from domain.events import Trade
@@ -46,6 +50,7 @@ class _Pending:
     reply: "asyncio.Future[Applied]"
     command_id: str | None = None  # given by a sender that may deliver the command again
     deadline: int | None = None
+    origin: SpanContext | None = None  # the span of the request the command serves
     applied: Applied | None = None
 
 
@@ -75,10 +80,14 @@ class MarketEngine:
     async def submit(self, command: MarketCommand) -> Applied:
         """Queues a command and waits until its effects are committed; raises the domain's
         error if it was refused, and then nothing changed."""
-        return await self.enqueue(command)
+        return await self.enqueue(command, origin=current_origin())
 
     def enqueue(
-        self, command: MarketCommand, command_id: str | None = None, deadline: int | None = None
+        self,
+        command: MarketCommand,
+        command_id: str | None = None,
+        deadline: int | None = None,
+        origin: SpanContext | None = None,
     ) -> "asyncio.Future[Applied]":
         """Queues a command at once, behind those queued before it; the future is its answer.
         A command with an id already committed is answered from the record; one still queued
@@ -87,8 +96,21 @@ class MarketEngine:
         if not self._serving:
             reply.set_exception(MarketUnavailable(self.symbol))
         else:
-            self._queue.put_nowait(_Pending(command, reply, command_id, deadline))
+            self._queue.put_nowait(_Pending(command, reply, command_id, deadline, origin))
         return reply
+
+    @property
+    def _traced(self) -> dict[str, str]:
+        return {"bourse.symbol": self.symbol}
+
+    @property
+    def running(self) -> bool:
+        """Serving its market or standing by to take it over."""
+        return self._task is not None and not self._task.done()
+
+    @property
+    def queued(self) -> int:
+        return self._queue.qsize()
 
     @property
     def serving(self) -> bool:
@@ -136,9 +158,17 @@ class MarketEngine:
             batch = [pending]
             while len(batch) < MAX_BATCH and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
+            metrics.engine_queue.labels(self.symbol).set(self._queue.qsize())
             try:
-                await self._apply(batch)
+                with tracer.start_as_current_span(
+                    "engine.batch",
+                    links=links([pending.origin for pending in batch]),
+                    attributes={"bourse.symbol": self.symbol, "bourse.commands": len(batch)},
+                ):
+                    await self._apply(batch)
             except Exception as error:
+                if isinstance(error, LeaseLost):
+                    metrics.engine_fenced.labels(self.symbol).inc()
                 # Most likely the store is out of reach: nothing was committed, so nothing of
                 # the batch happened; the market is rebuilt before it takes commands again.
                 self._trouble("batch failed; rebuilding", error)
@@ -160,6 +190,8 @@ class MarketEngine:
             await self._restore(lease)
         self._lease = lease
         self._serving = True
+        metrics.engine_takeovers.labels(self.symbol).inc()
+        metrics.engine_serving.labels(self.symbol).set(1)
         self.relay.symbols.add(self.symbol)
         self.relay.notify()  # what an earlier owner committed and never relayed
         self._store_down = False
@@ -206,6 +238,7 @@ class MarketEngine:
 
     def _stand_down(self) -> None:
         self._serving = False
+        metrics.engine_serving.labels(self.symbol).set(0)
         self.relay.symbols.discard(self.symbol)
         self._lease = None
         self._refuse_queued()
@@ -270,14 +303,22 @@ class MarketEngine:
         async with self.sync.batch():
             touched: set[int] = set()  # accounts changed in memory, not yet committed
             try:
-                for pending in batch:
-                    try:
-                        pending.applied = await self._attempt(pending.command, touched)
-                    except DomainError as error:
-                        _answer(pending.reply, error=error)
+                started = time.perf_counter()
+                with tracer.start_as_current_span("engine.apply", attributes=self._traced):
+                    for pending in batch:
+                        try:
+                            pending.applied = await self._attempt(pending.command, touched)
+                        except DomainError as error:
+                            _answer(pending.reply, error=error)
                 done = [p for p in batch if p.applied is not None]
+                applied_at = time.perf_counter()
+                metrics.engine_apply_seconds.labels(self.symbol).observe(applied_at - started)
                 if done:
-                    await self._commit(done)
+                    with tracer.start_as_current_span("engine.commit", attributes=self._traced):
+                        await self._commit(done)
+                    committed = time.perf_counter() - applied_at
+                    metrics.engine_commit_seconds.labels(self.symbol).observe(committed)
+                    metrics.engine_batch.labels(self.symbol).observe(len(done))
             finally:
                 self.sync.settled(touched)
         if not done:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import msgspec
 from attrs import define, field
 
+from application import metrics
 from application.errors import Unavailable
 from application.ports import EventPublisher, OutboxSignal, UnitOfWorkFactory
 from domain.events import BookChanged, Event, OrderAccepted, OrderUpdated, Trade
@@ -87,6 +88,7 @@ class Relay:
         """Relays one batch of pending messages; the number relayed."""
         async with self.unit_of_work() as uow:
             messages = await uow.outbox.pending(self.symbols, BATCH)
+            metrics.outbox_backlog.set(len(messages))
             if not messages:
                 return 0
             for message in messages:
@@ -94,4 +96,5 @@ class Relay:
                 await self.publisher.publish(message.symbol, message.sequence, events)
             await uow.outbox.relayed([message.outbox_id for message in messages])
             await uow.commit()
+        metrics.outbox_relayed.inc(len(messages))
         return len(messages)

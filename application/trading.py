@@ -3,9 +3,11 @@
 from attrs import define
 from msgspec.structs import replace
 
-from application.bus import Applied, CommandBus
+from application.bus import Applied, CommandBus, MarketCommand, symbol_of
+from application.metrics import order_commands
 from application.ports import Clock, IdSource, UnitOfWorkFactory
 from application.records import OrderRecord
+from application.tracing import tracer
 from domain.commands import AmendOrder, CancelOrder, CancelReplace, PlaceOrder
 from domain.errors import DomainError, MarketClosed, UnknownMarket, UnknownOrder
 from domain.events import OrderAccepted, OrderUpdated, Trade
@@ -63,7 +65,7 @@ class Trading:
                 )
             if earlier is not None:
                 return PlacedOrder(earlier, [])
-        applied = await self.bus.submit(self._stamped(command))
+        applied = await self._submit(command.type.value, self._stamped(command))
         return self._placed(applied)
 
     def test(self, command: PlaceOrder) -> None:
@@ -75,7 +77,7 @@ class Trading:
 
     async def cancel(self, command: CancelOrder) -> OrderRecord:
         self.market(command.symbol)
-        applied = await self.bus.submit(replace(command, timestamp=self.clock.now()))
+        applied = await self._submit("CANCEL", replace(command, timestamp=self.clock.now()))
         return self._updated_order(applied)
 
     async def cancel_all(self, account_id: int, symbol: str) -> list[OrderRecord]:
@@ -92,7 +94,7 @@ class Trading:
 
     async def amend(self, command: AmendOrder) -> OrderRecord:
         self.market(command.symbol)
-        applied = await self.bus.submit(replace(command, timestamp=self.clock.now()))
+        applied = await self._submit("AMEND", replace(command, timestamp=self.clock.now()))
         return self._updated_order(applied)
 
     async def cancel_replace(self, command: CancelReplace) -> CancelReplaced:
@@ -102,7 +104,7 @@ class Trading:
             self._stamped(command.place),
             command.mode,
         )
-        applied = await self.bus.submit(stamped)
+        applied = await self._submit("CANCEL_REPLACE", stamped)
         canceled = None
         if applied.cancel_error is None:
             canceled = self._updated_order(applied)
@@ -110,6 +112,19 @@ class Trading:
         if applied.place_error is None:
             placed = self._placed(applied)
         return CancelReplaced(canceled, placed, applied.cancel_error, applied.place_error)
+
+    async def _submit(self, kind: str, command: MarketCommand) -> Applied:
+        """Hands the command to its market's engine, counted by kind and outcome: accepted,
+        or the name of the refusal."""
+        attributes = {"bourse.command": kind, "bourse.symbol": symbol_of(command)}
+        try:
+            with tracer.start_as_current_span("order.submit", attributes=attributes):
+                applied = await self.bus.submit(command)
+        except Exception as error:
+            order_commands.labels(kind, type(error).__name__).inc()
+            raise
+        order_commands.labels(kind, "accepted").inc()
+        return applied
 
     def _stamped(self, command: PlaceOrder) -> PlaceOrder:
         client_order_id = command.client_order_id or self.ids.token()[:CLIENT_ORDER_ID_LENGTH]

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from attrs import frozen
@@ -49,16 +49,23 @@ def serving(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def deployment(kind: str, adapters: str, apis: int = 1) -> Iterator[Deployment]:
+def deployment(
+    kind: str, adapters: str, apis: int = 1, extra: Mapping[str, str] | None = None
+) -> Iterator[Deployment]:
+    """`extra`: more environment for every process of the deployment."""
     if kind == "split" and adapters != "local":
         raise ValueError("the split deployment runs on PostgreSQL and Redis: --adapters local")
-    environment = os.environ | {
-        "BOURSE_WEIGHT_PER_MINUTE": str(10**9),
-        "BOURSE_FAUCET": "1",
-        "BOURSE_WS_CONNECTIONS_PER_ADDRESS": str(10**6),  # every load client is on loopback
-        "BOURSE_JWT_SECRET": secrets.token_hex(32),
-        "BOURSE_ADAPTERS": adapters,
-    }
+    environment = (
+        os.environ
+        | dict(extra or {})
+        | {
+            "BOURSE_WEIGHT_PER_MINUTE": str(10**9),
+            "BOURSE_FAUCET": "1",
+            "BOURSE_WS_CONNECTIONS_PER_ADDRESS": str(10**6),  # every load client is on loopback
+            "BOURSE_JWT_SECRET": secrets.token_hex(32),
+            "BOURSE_ADAPTERS": adapters,
+        }
+    )
     processes: dict[str, int] = {}
     database_url = None
     with contextlib.ExitStack() as stack, tempfile.TemporaryDirectory() as logs:

@@ -4,7 +4,7 @@ time, so a stalled server shows as latency instead of as a slower client.
 
     python -m benchmarks.http_load [--url URL[,URL...] | --adapters memory|local]
         [--deployment all,split] [--apis 1,2] [--rates 500,1000] [--duration S] [--search]
-        [--runs R] [--json PATH]
+        [--traced] [--runs R] [--json PATH]
 
 Without --url it starts each deployment named (see benchmarks.deployment) afresh for each run:
 `all`, one `bourse serve` running every role; `split`, one engine, one market data and, in
@@ -15,6 +15,8 @@ rates held so far, up by half until one fails (or from the first, down by a thir
 holds), then the gap split in two (geometrically) until the rate failed is within 10% of it.
 For every rate it reports what each process spent, per 1,000 orders placed (benchmarks.counters),
 and before any, the cores each kept busy over 5 s without load.
+With --traced, each deployment is also measured exporting its traces over OTLP, at the default
+sample ratio, to a sink in this process (benchmarks.trace_sink); metrics are on in both.
 The tables show medians over the runs; the JSON holds every run's rows too.
 """
 
@@ -39,6 +41,7 @@ from adapters.security.signatures import sign
 from benchmarks.counters import Counters, spent
 from benchmarks.deployment import SYMBOL, Deployment, deployment
 from benchmarks.load_report import Row, medians, print_tables
+from benchmarks.trace_sink import trace_sink
 
 TRADERS = 8
 # The faucet's most, several times over: a long rate search leaves many orders resting.
@@ -200,7 +203,10 @@ async def highest_held(attempt: Callable[[float], Awaitable[Row]], tried: list[R
             return held
         else:
             rate = math.sqrt(held["rate"] * failed["rate"])
-        row = await attempt(round(rate, -1))
+        rate = round(rate, -1)
+        if any(row["rate"] == rate for row in tried):
+            return held  # rates go in steps of ten: none left between those held and failed
+        row = await attempt(rate)
         tried.append(row)
         if holds(row):
             held = row
@@ -237,25 +243,31 @@ async def measure(
     return {"idle": idle, "fixed": fixed, "held": held, "steps": tried}
 
 
-def plans(args: argparse.Namespace) -> dict[str, tuple[str, int]]:
-    """The deployments to measure, by name: (kind, api processes)."""
+def plans(args: argparse.Namespace) -> dict[str, tuple[str, int, bool]]:
+    """The deployments to measure, by name: (kind, api processes, traces exported)."""
     if args.url:
-        return {args.url: ("url", 0)}
+        return {args.url: ("url", 0, False)}
     named = {}
     for kind in args.deployment.split(","):
         for apis in [int(n) for n in args.apis.split(",")] if kind == "split" else [1]:
-            named[f"split, api x{apis}" if kind == "split" else kind] = (kind, apis)
+            name = f"split, api x{apis}" if kind == "split" else kind
+            named[name] = (kind, apis, False)
+            if args.traced:
+                named[f"{name}, traced"] = (kind, apis, True)
     return named
 
 
-def run(args: argparse.Namespace, kind: str, apis: int) -> dict[str, Any]:
+def run(args: argparse.Namespace, kind: str, apis: int, traced: bool) -> dict[str, Any]:
     """One run, on a deployment started for it."""
     rates = [float(rate) for rate in args.rates.split(",")]
     with contextlib.ExitStack() as stack:
         if kind == "url":
             where = Deployment(args.url.split(","), {}, None)
         else:
-            where = stack.enter_context(deployment(kind, args.adapters, apis))
+            extra = None
+            if traced:
+                extra = {"OTEL_EXPORTER_OTLP_ENDPOINT": stack.enter_context(trace_sink())}
+            where = stack.enter_context(deployment(kind, args.adapters, apis, extra))
         return asyncio.run(measure(where, rates, args.duration, args.search, args.seed))
 
 
@@ -268,6 +280,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--rates", default="500", help="comma-separated requests/s to hold")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per rate")
     parser.add_argument("--search", action="store_true", help="find the highest rate held")
+    parser.add_argument(
+        "--traced", action="store_true",
+        help="also each deployment exporting its traces (OTLP, default sampling) to a sink",
+    )  # fmt: skip
     parser.add_argument("--runs", type=int, default=1, help="of each deployment, in turn")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="write the results as JSON here")
@@ -275,9 +291,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     named = plans(args)
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in named}
     for number in range(1, args.runs + 1):
-        for name, (kind, apis) in named.items():
+        for name, (kind, apis, traced) in named.items():
             print(f"{name}: run {number} of {args.runs}", file=sys.stderr)
-            runs[name].append(run(args, kind, apis))
+            runs[name].append(run(args, kind, apis, traced))
     summary = {name: medians(results) for name, results in runs.items()}
     mix = ", ".join(f"{kind} {share:.0%}" for kind, share in MIX)
     print(

@@ -1,13 +1,17 @@
 """The `bourse` command."""
 
 import argparse
+import asyncio
+import contextlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import uvicorn
 
 from adapters.security.secret_box import SecretBox
+from entrypoints import logs, tracing
+from entrypoints.api.app import create_ops_app
 from entrypoints.api.transport import server_options
 from entrypoints.demo import run_demo
 from entrypoints.migrate import migrate
@@ -37,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--no-bots", action="store_true", help="no demo bots (they run in memory mode only)"
     )
+    serve.add_argument(
+        "--ops-port", type=int, help="also serve /metrics and /health/* on this port"
+    )
     engine = commands.add_parser("engine", help="run market engines, taking orders from the bus")
     engine.add_argument(
         "--markets", help="comma-separated symbols this process competes for (default: all)"
@@ -51,8 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
         running.add_argument(
             "--log-level", default="info", help="uvicorn's; 'warning' drops access logs"
         )
-    for ops in (engine, marketdata):
-        ops.add_argument("--ops-host", default="0.0.0.0", help="where /health/* answer")
+    for ops in (serve, engine, marketdata):
+        ops.add_argument("--ops-host", default="0.0.0.0", help="where /metrics, /health/* answer")
     migration = commands.add_parser("migrate", help="create the database schema or upgrade it")
     migration.add_argument("--database-url", help="default: $BOURSE_DATABASE_URL")
     migration.add_argument("--revision", default="head")
@@ -67,15 +74,27 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.command == "demo":
         run_demo(args.orders, args.seed)
     elif args.command == "serve":
+        logs.configure(args.role, args.log_level)
         settings = _settings(args.adapters, args.role, None)
+        tracing.configure(args.role, settings.trace_sample_ratio)
         bots = settings.adapters == "memory" and not args.no_bots
-        app, _ = build_app(settings, bots=bots)
-        _run(app, settings, args.host, args.port, args.log_level)
+        app, container = build_app(settings, bots=bots)
+        public = uvicorn.Server(_config(app, settings, args.host, args.port, args.log_level))
+        if args.ops_port is None:
+            public.run()
+        else:
+            ops_app = create_ops_app(container)
+            # uvicorn's loggers are the process's: the public server's level holds for both.
+            ops = _SideServer(_config(ops_app, settings, args.ops_host, args.ops_port, None))
+            with asyncio.Runner(loop_factory=public.config.get_loop_factory()) as runner:
+                runner.run(_serve_beside(public, ops))
     elif args.command in ("engine", "marketdata"):
+        logs.configure(args.command, args.log_level)
         markets = getattr(args, "markets", None)
         settings = _settings(args.adapters, args.command, markets.split(",") if markets else None)
+        tracing.configure(args.command, settings.trace_sample_ratio)
         app, _ = build_ops_app(settings)
-        _run(app, settings, args.ops_host, args.ops_port, args.log_level)
+        uvicorn.Server(_config(app, settings, args.ops_host, args.ops_port, args.log_level)).run()
     elif args.command == "migrate":
         migrate(args.database_url or database_url(), args.revision)
     elif args.command == "secret-key":
@@ -104,14 +123,36 @@ def _settings(adapters: str | None, role: str, markets: list[str] | None) -> Set
     return settings
 
 
-def _run(app: object, settings: Settings, host: str, port: int, log_level: str) -> None:
-    uvicorn.run(
+def _config(
+    app: object, settings: Settings, host: str, port: int, log_level: str | None
+) -> uvicorn.Config:
+    return uvicorn.Config(
         app,  # type: ignore[arg-type]
         host=host,
         port=port,
         log_level=log_level,
+        log_config=None,  # entrypoints.logs configured it
         **server_options(settings),
     )
+
+
+class _SideServer(uvicorn.Server):
+    """Leaves the signals to the public server, and stops when told to."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+async def _serve_beside(public: uvicorn.Server, ops: uvicorn.Server) -> None:
+    """The public server and, beside it on the same event loop, the ops server, which stops
+    once the public one has."""
+    side = asyncio.create_task(ops.serve())
+    try:
+        await public.serve()
+    finally:
+        ops.should_exit = True
+        await side
 
 
 if __name__ == "__main__":

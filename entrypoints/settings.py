@@ -41,6 +41,7 @@ class Settings:
     role: str = "all"  # what this process runs: see `entrypoints.roles`
     command_timeout_ms: int = 5000  # how long an order waits for its engine's answer
     markets: list[str] | None = None  # those the engine role competes for; None: every one
+    trace_sample_ratio: float = 0.01  # of the traces that start here (`entrypoints.tracing`)
 
     @classmethod
     def from_env(
@@ -71,6 +72,7 @@ class Settings:
             role=role,
             markets=markets,
             command_timeout_ms=int(os.environ.get("BOURSE_COMMAND_TIMEOUT_MS", "5000")),
+            trace_sample_ratio=_ratio("BOURSE_TRACE_SAMPLE_RATIO", 0.01),
         )
 
 
@@ -82,6 +84,13 @@ def networks(listed: str) -> tuple[str, ...]:
         return tuple(str(ipaddress.ip_network(item)) for item in items if item)
     except ValueError as error:
         raise ValueError(f"BOURSE_TRUSTED_PROXIES: {error}") from None
+
+
+def _ratio(name: str, default: float) -> float:
+    ratio = float(os.environ.get(name, str(default)))
+    if not 0 <= ratio <= 1:
+        raise ValueError(f"{name} must be between 0 and 1")
+    return ratio
 
 
 def _minutes(name: str, default: int) -> int:

@@ -25,9 +25,11 @@ from infrastructure.settings import runtime_settings
 from infrastructure.trade_archiver import TradeArchiver
 
 KEEP_IMAGES = 30
-# Where the engine and market data processes answer their health checks, inside the task only.
+# Where each role serves /metrics (and, for the engine and market data processes, their health
+# checks), inside the task only.
 ENGINE_OPS_PORT = 9100
 MARKETDATA_OPS_PORT = 9101
+SERVE_OPS_PORT = 9110
 
 
 class Compute(Construct):
@@ -96,6 +98,7 @@ class Compute(Construct):
                 size=sizes.api,
                 security_group=security_groups.api,
                 port=API_PORT,
+                ops_port=SERVE_OPS_PORT,
                 target_group=load_balancer.api_target_group,
                 permissions=stores,
             ),
@@ -105,6 +108,7 @@ class Compute(Construct):
                 size=sizes.websocket,
                 security_group=security_groups.websocket,
                 port=WEBSOCKET_PORT,
+                ops_port=SERVE_OPS_PORT,
                 target_group=load_balancer.websocket_target_group,
                 permissions=stores,
             ),
@@ -114,6 +118,7 @@ class Compute(Construct):
                 size=sizes.engine,
                 security_group=security_groups.engine,
                 port=ENGINE_OPS_PORT,
+                ops_port=ENGINE_OPS_PORT,
                 permissions=stores,
             ),
             ServiceSpec(
@@ -122,6 +127,7 @@ class Compute(Construct):
                 size=sizes.marketdata,
                 security_group=security_groups.marketdata,
                 port=MARKETDATA_OPS_PORT,
+                ops_port=MARKETDATA_OPS_PORT,
                 # It relays committed trades from the outbox to the trade stream (`aws` mode).
                 permissions=[*stores, write_stream("trade_stream", data.trade_stream)],
             ),
@@ -143,8 +149,10 @@ class Compute(Construct):
 
 
 def _serve(role: str, port: int) -> list[str]:
-    """A role with a public API, reached by the load balancer on `port`."""
-    return ["serve", "--role", role, "--host", "0.0.0.0", "--port", str(port), "--adapters", "aws"]
+    """A role with a public API, reached by the load balancer on `port`; its metrics on the ops
+    port, inside the task only."""
+    return ["serve", "--role", role, "--host", "0.0.0.0", "--port", str(port), "--adapters", "aws",
+            "--ops-host", "127.0.0.1", "--ops-port", str(SERVE_OPS_PORT)]  # fmt: skip
 
 
 def _operate(role: str, ops_port: int) -> list[str]:

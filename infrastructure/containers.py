@@ -1,7 +1,11 @@
-"""The containers of a service task: the service itself and its X-Ray daemon sidecar."""
+"""The containers of a service task: the service itself and its telemetry collector sidecar
+(the AWS Distro for OpenTelemetry): it takes the service's traces over OTLP and sends them to
+X-Ray, and scrapes its Prometheus metrics from the ops port into CloudWatch as embedded metric
+format (namespace `Bourse`), where the alarms of `infrastructure.observability` watch them."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -10,7 +14,23 @@ from typing import Any
 LIVENESS_PATH = "/health/live"
 # Ready means its stores answer too: the load balancer sends requests only to such a task.
 READINESS_PATH = "/health/ready"
-XRAY_DAEMON_IMAGE = "public.ecr.aws/xray/aws-xray-daemon:3.3.14"
+COLLECTOR_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0"
+OTLP_ENDPOINT = "http://127.0.0.1:4318"  # the collector's OTLP/HTTP receiver, in the task
+METRICS_NAMESPACE = "Bourse"
+# The CloudWatch metrics made of the Prometheus ones, with the labels they keep as dimensions:
+# every set with the role, so that each alarm can name a metric of one role summed over the rest.
+METRIC_DIMENSIONS = {
+    "bourse_http_requests_total": [["role"], ["role", "status"]],
+    "bourse_order_commands_total": [["role", "outcome"]],
+    "bourse_bus_timeouts_total": [["role"]],
+    "bourse_engine_fencing_refusals_total": [["role"]],
+    "bourse_engine_takeovers_total": [["role"], ["role", "symbol"]],
+    "bourse_store_errors_total": [["role", "store"]],
+    "bourse_stream_slow_consumers_total": [["role"]],
+    "bourse_rate_limited_total": [["role"]],
+    "bourse_outbox_backlog": [["role"]],
+    "bourse_engine_queue_depth": [["role", "symbol"]],
+}
 
 
 def service_container(
@@ -32,7 +52,7 @@ def service_container(
         "environment": [
             {"name": variable, "value": value}
             for variable, value in sorted(
-                {**environment, "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000"}.items()
+                {**environment, "OTEL_EXPORTER_OTLP_ENDPOINT": OTLP_ENDPOINT}.items()
             )
         ],
         "readonlyRootFilesystem": True,
@@ -61,16 +81,69 @@ def _probe(port: int) -> str:
     )
 
 
-def xray_container(region: str, log_group: str) -> dict[str, Any]:
+def collector_container(
+    *, role: str, ops_port: int, region: str, log_group: str, metrics_log_group: str
+) -> dict[str, Any]:
     return {
-        "name": "xray-daemon",
-        "image": XRAY_DAEMON_IMAGE,
+        "name": "otel-collector",
+        "image": COLLECTOR_IMAGE,
         "essential": False,
-        "cpu": 32,
-        "memoryReservation": 64,
-        "portMappings": [{"containerPort": 2000, "protocol": "udp"}],
-        "readonlyRootFilesystem": True,
-        "logConfiguration": _log_configuration(region, log_group, "xray"),
+        "cpu": 64,
+        "memoryReservation": 128,
+        "environment": [
+            {
+                "name": "AOT_CONFIG_CONTENT",
+                "value": json.dumps(
+                    collector_configuration(role, ops_port, region, metrics_log_group)
+                ),
+            }
+        ],
+        "logConfiguration": _log_configuration(region, log_group, "otel"),
+    }
+
+
+def collector_configuration(
+    role: str, ops_port: int, region: str, metrics_log_group: str
+) -> dict[str, Any]:
+    """The collector's configuration (YAML, of which JSON is a subset)."""
+    scrape = {
+        "job_name": "bourse",
+        "scrape_interval": "15s",
+        "static_configs": [{"targets": [f"127.0.0.1:{ops_port}"], "labels": {"role": role}}],
+    }
+    return {
+        "receivers": {
+            "otlp": {"protocols": {"http": {"endpoint": "127.0.0.1:4318"}}},
+            "prometheus": {"config": {"scrape_configs": [scrape]}},
+        },
+        "processors": {"batch": {}},
+        "exporters": {
+            "awsxray": {"region": region},
+            "awsemf": {
+                "region": region,
+                "namespace": METRICS_NAMESPACE,
+                "log_group_name": metrics_log_group,
+                "dimension_rollup_option": "NoDimensionRollup",
+                "metric_declarations": [
+                    {"dimensions": dimensions, "metric_name_selectors": [f"^{name}$"]}
+                    for name, dimensions in METRIC_DIMENSIONS.items()
+                ],
+            },
+        },
+        "service": {
+            "pipelines": {
+                "traces": {
+                    "receivers": ["otlp"],
+                    "processors": ["batch"],
+                    "exporters": ["awsxray"],
+                },
+                "metrics": {
+                    "receivers": ["prometheus"],
+                    "processors": ["batch"],
+                    "exporters": ["awsemf"],
+                },
+            }
+        },
     }
 
 

@@ -40,7 +40,7 @@ from cdktf_cdktf_provider_aws.subnet import Subnet
 from constructs import Construct
 
 from infrastructure.config import EnvironmentConfig, ServiceSize
-from infrastructure.containers import service_container, xray_container
+from infrastructure.containers import collector_container, service_container
 from infrastructure.logs import Logs
 from infrastructure.policies import allow, assume_role_policy, policy_document
 
@@ -57,6 +57,8 @@ class ServiceSpec:
     permissions: Sequence[DataAwsIamPolicyDocumentStatement]
     # Where the command answers /health/*: its public port if it has one, else its ops port.
     port: int
+    # Where it serves /metrics, which the collector sidecar scrapes.
+    ops_port: int
     target_group: LbTargetGroup | None = None
 
 
@@ -85,6 +87,10 @@ class FargateService(Construct):
         log_group = platform.logs.group(
             f"{spec.name}-logs", f"/{config.prefix}/ecs/{spec.name}", platform.key
         )
+        # The collector writes the metrics there, as embedded metric format.
+        metrics_group = platform.logs.group(
+            f"{spec.name}-metrics", f"/{config.prefix}/metrics/{spec.name}", platform.key
+        )
         execution_role = self._role(
             "execution-role",
             f"{family}-execution",
@@ -103,7 +109,14 @@ class FargateService(Construct):
                 ),
             ],
         )
-        self.task_role = self._role("task-role", f"{family}-task", spec.permissions)
+        write_metrics = allow(
+            "WriteMetrics",
+            ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            [f"{metrics_group.arn}:*"],
+        )
+        self.task_role = self._role(
+            "task-role", f"{family}-task", [*spec.permissions, write_metrics]
+        )
         IamRolePolicyAttachment(
             self, "task-traces", role=self.task_role.name, policy_arn=XRAY_WRITE_POLICY
         )
@@ -133,7 +146,13 @@ class FargateService(Construct):
                         region=config.region,
                         log_group=log_group.name,
                     ),
-                    xray_container(config.region, log_group.name),
+                    collector_container(
+                        role=spec.name,
+                        ops_port=spec.ops_port,
+                        region=config.region,
+                        log_group=log_group.name,
+                        metrics_log_group=metrics_group.name,
+                    ),
                 ]
             ),
         )

@@ -18,6 +18,7 @@ from constructs import Construct
 
 from infrastructure.compute import Compute
 from infrastructure.config import EnvironmentConfig
+from infrastructure.containers import METRICS_NAMESPACE
 from infrastructure.dashboard import MINUTE, dashboard_body
 from infrastructure.data import DataStores
 from infrastructure.edge import Edge
@@ -58,6 +59,7 @@ class Observability(Construct):
             extended_statistic="p99",
         )
         self._http_5xx_rate(load_balancer, thresholds.http_5xx_percent)
+        self._application_alarms()
         for name, service in compute.services.items():
             self._alarm(
                 f"{name}-cpu",
@@ -184,6 +186,25 @@ class Observability(Construct):
             alarm_actions=[self.topic.arn],
             ok_actions=[self.topic.arn],
         )
+
+    def _application_alarms(self) -> None:
+        """On the processes' own metrics, which their collector sidecars put in CloudWatch
+        (`infrastructure.containers`): a bug answered 500, orders whose fate is unknown (-1007),
+        and a paused engine's commit refused after another took its market over."""
+        for name, metric, role, extra, periods in (
+            ("api-unexpected-errors", "bourse_http_requests_total", "api", {"status": "500"}, 1),
+            ("order-timeouts", "bourse_bus_timeouts_total", "api", {}, 3),
+            ("engine-fencing-refusals", "bourse_engine_fencing_refusals_total", "engine", {}, 1),
+        ):
+            self._alarm(
+                name,
+                METRICS_NAMESPACE,
+                metric,
+                {"role": role, **extra},
+                0,
+                statistic="Sum",
+                periods=periods,
+            )
 
     def _http_5xx_rate(self, load_balancer: dict[str, str], percent: float) -> None:
         namespace = "AWS/ApplicationELB"

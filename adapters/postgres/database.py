@@ -6,6 +6,7 @@ import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import CursorResult, Row, exc
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from application import metrics
 from application.errors import EmailTaken, ReferenceTaken, Unavailable
 from domain.errors import HoldingsLimit, InsufficientBalance
 
@@ -73,4 +74,5 @@ def _is_transient(error: BaseException | None) -> bool:
 
 
 def _unavailable(error: BaseException) -> Unavailable:
+    metrics.store_errors.labels("postgres").inc()
     return Unavailable(f"The database is unavailable ({type(error).__name__}); try again later.")

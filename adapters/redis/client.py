@@ -12,6 +12,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ReadOnlyError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from application import metrics
 from application.errors import Unavailable
 
 TIMEOUT_S = 0.5
@@ -82,6 +83,7 @@ class Outage:
         return not self._down or self._monotonic() >= self._retry_at
 
     def failed(self, error: Exception) -> None:
+        metrics.store_errors.labels("redis").inc()
         if not self._down:
             logger.warning("Redis is out of reach (%s): the %s does without it", error, self._what)
         self._down = True

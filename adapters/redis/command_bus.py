@@ -15,14 +15,17 @@ import logging
 import os
 import secrets
 import socket
+import time
 from typing import Any
 
 import redis.asyncio as redis
 from redis.exceptions import ResponseError
 
 from adapters.redis.client import UNREACHABLE, reachable
+from application import metrics
 from application.bus import (
     Applied,
+    Delivery,
     MarketCommand,
     decode_answer,
     decode_delivery,
@@ -33,6 +36,7 @@ from application.bus import (
 from application.engine import MarketEngine
 from application.errors import ApplicationError, BackendTimeout, Unavailable
 from application.ports import Clock
+from application.tracing import links, origin_of, traceparent, tracer
 from domain.errors import DomainError
 
 COMMANDS = "bourse:commands:"  # + symbol
@@ -97,12 +101,17 @@ class RedisCommandBus:
             with reachable("command bus"):
                 await self._client.xadd(
                     COMMANDS + symbol,
-                    {"d": encode_delivery(command_id, deadline, self._name, command)},
+                    {
+                        "d": encode_delivery(
+                            command_id, deadline, self._name, command, traceparent()
+                        )
+                    },
                     maxlen=COMMANDS_KEPT,
                     approximate=True,
                 )
             result = await asyncio.wait_for(answer, self._timeout_ms / 1000)
         except TimeoutError:
+            metrics.bus_timeouts.labels(symbol).inc()
             raise BackendTimeout() from None
         finally:
             self._waiting.pop(command_id, None)
@@ -232,23 +241,24 @@ class RedisCommandConsumer:
                 continue
             self._taken.add(entry_id)
             delivery, command = decode_delivery(fields[b"d"])
+            sent_ms = int(entry_id.split(b"-", 1)[0])  # the id Redis gave: its clock at XADD
+            lag_s = max(0.0, time.time() - sent_ms / 1000)
+            metrics.bus_lag_seconds.labels(self._engine.symbol).observe(lag_s)
             answer = self._in_flight.get(delivery.command_id)
             if answer is None:  # the same command delivered twice waits for one answer
-                answer = self._engine.enqueue(command, delivery.command_id, delivery.deadline)
+                origin = origin_of(delivery.traceparent)
+                answer = self._engine.enqueue(
+                    command, delivery.command_id, delivery.deadline, origin
+                )
                 self._in_flight[delivery.command_id] = answer
-            task = asyncio.create_task(
-                self._answer(entry_id, delivery.command_id, delivery.reply_to, answer)
-            )
+            task = asyncio.create_task(self._answer(entry_id, delivery, answer))
             self._answering.add(task)
             task.add_done_callback(self._answering.discard)
 
     async def _answer(
-        self,
-        entry_id: bytes,
-        command_id: str,
-        reply_to: str,
-        answer: "asyncio.Future[Applied]",
+        self, entry_id: bytes, delivery: Delivery, answer: "asyncio.Future[Applied]"
     ) -> None:
+        command_id, reply_to = delivery.command_id, delivery.reply_to
         applied: Applied | None = None
         refusal: Exception | None = None
         try:
@@ -262,10 +272,15 @@ class RedisCommandConsumer:
             self._in_flight.pop(command_id, None)
         encoded: dict[Any, Any] = {"a": encode_answer(command_id, applied, refusal)}
         try:
-            async with self._client.pipeline(transaction=False) as pipeline:
-                pipeline.xack(self._key, GROUP, entry_id)
-                pipeline.xadd(ANSWERS + reply_to, encoded, maxlen=ANSWERS_KEPT, approximate=True)
-                await pipeline.execute()
+            with tracer.start_as_current_span(
+                "bus.reply", links=links([origin_of(delivery.traceparent)])
+            ):
+                async with self._client.pipeline(transaction=False) as pipeline:
+                    pipeline.xack(self._key, GROUP, entry_id)
+                    pipeline.xadd(
+                        ANSWERS + reply_to, encoded, maxlen=ANSWERS_KEPT, approximate=True
+                    )
+                    await pipeline.execute()
         except UNREACHABLE as error:
             # Left pending: answered again, from the record, by this engine's next recovery or
             # the next lease holder.

@@ -20,11 +20,13 @@ from entrypoints.api.health import health_routes
 from entrypoints.api.json_body import ApiRequest
 from entrypoints.api.limits import MAX_BODY_BYTES, BodyDeadline
 from entrypoints.api.market import MarketController
+from entrypoints.api.metrics import measured, metrics
 from entrypoints.api.order_changes import OrderChangeController
 from entrypoints.api.orders import OrderController
 from entrypoints.api.reference.endpoint import COMPONENTS
-from entrypoints.api.request_ids import request_id_header
+from entrypoints.api.request_ids import logged_with_request_id, request_id_header
 from entrypoints.api.streams import Delivery, combined_streams, raw_stream, raw_streams
+from entrypoints.api.traces import traced
 from entrypoints.api.user_stream import UserStreamController
 from entrypoints.api.users import UserController
 from entrypoints.api.wallet import WalletController
@@ -69,7 +71,8 @@ def create_app(
     background: Sequence[Job] = (),
 ) -> Litestar:
     """The app of the container's role, serving the REST API (`api`), the streams
-    (`websocket`) or both; `background` jobs (such as the demo bots) run while it serves."""
+    (`websocket`), both, or neither (`engine`, `marketdata`: then it is the ops app, with
+    `/metrics`); `background` jobs (such as the demo bots) run while it serves."""
     channels = ChannelsPlugin(
         backend=container.channels_backend(),
         arbitrary_channels_allowed=True,
@@ -89,6 +92,7 @@ def create_app(
         plugins=[channels],
         route_handlers=[
             *health_routes(container),
+            *([] if serves else [metrics]),
             *(STREAM_ROUTES if "websocket" in serves else []),
             *(REST_ROUTES if "api" in serves else []),
         ],
@@ -98,9 +102,15 @@ def create_app(
         exception_handlers=EXCEPTION_HANDLERS,
         after_exception=[log_websocket_error],
         request_class=ApiRequest,
-        middleware=[DefineMiddleware(BodyDeadline, seconds=container.config.read_timeout_s())],
+        middleware=[
+            logged_with_request_id,
+            measured,
+            traced,
+            DefineMiddleware(BodyDeadline, seconds=container.config.read_timeout_s()),
+        ],
         request_max_body_size=MAX_BODY_BYTES,
         lifespan=[lifespan],
+        logging_config=None,  # the process's logging is entrypoints.logs's
         before_send=[_used_weight_header, request_id_header],
         openapi_config=OpenAPIConfig(
             title="Bourse",
@@ -111,3 +121,9 @@ def create_app(
             render_plugins=[SwaggerPage()],
         ),
     )
+
+
+def create_ops_app(container: Container) -> Litestar:
+    """The ops port of a serving role, beside its public one: health and `/metrics`, for the
+    task's own checks and the metrics scraper; the public app runs the role's work."""
+    return Litestar(route_handlers=[*health_routes(container), metrics], logging_config=None)

@@ -10,6 +10,7 @@ from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.types import Scope
 
+from application import metrics
 from application.accounts import InvalidSignUp
 from application.errors import (
     ApplicationError,
@@ -111,6 +112,7 @@ def on_domain_error(_: AnyRequest, error: DomainError) -> Response[dict[str, obj
 
 def on_application_error(_: AnyRequest, error: ApplicationError) -> Response[dict[str, object]]:
     if isinstance(error, RateLimited):
+        metrics.rate_limited.inc()
         response = body(-1003, str(error), 429)
         response.headers["Retry-After"] = str(max(1, -(-error.retry_after // 1000)))
         return response

@@ -14,6 +14,7 @@ from adapters.security.signatures import is_valid
 from application.accounts import Accounts
 from application.errors import InvalidToken
 from application.ports import Clock, RateLimiter
+from entrypoints import logs
 from entrypoints.api.errors import ApiError, mandatory
 from entrypoints.api.params import Params
 
@@ -73,7 +74,9 @@ class Gate:
         authorization = request.headers.get("authorization", "")
         if not authorization.lower().startswith("bearer "):
             raise ApiError(-1002, "You are not authorized to execute this request.", 401)
-        return await self.accounts.user_of_token(authorization[7:].strip())
+        user_id = await self.accounts.user_of_token(authorization[7:].strip())
+        logs.bind(account_id=user_id)
+        return user_id
 
     async def _bearer(self, request: AnyRequest, token: str) -> Caller:
         try:
@@ -82,6 +85,7 @@ class Gate:
             raise ApiError(-1002, "You are not authorized to execute this request.", 401) from None
         params = Params.parse(query_string(request), await form_body(request))
         params.ignore("timestamp", "recvWindow")
+        logs.bind(account_id=user_id)
         return Caller(user_id, params)
 
     async def _signed(self, request: AnyRequest, api_key: str) -> Caller:
@@ -108,6 +112,7 @@ class Gate:
             raise mandatory("signature")
         if not is_valid(key.secret, _unsigned(query) + _unsigned(form), signature):
             raise ApiError(-1022, "Signature for this request is not valid.")
+        logs.bind(account_id=key.user_id)
         return Caller(key.user_id, params)
 
     async def _spend(self, request: AnyRequest, keys: list[str], weight: int) -> None:

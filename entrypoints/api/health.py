@@ -1,5 +1,7 @@
-"""Health: live while the process answers, ready while its stores answer too. Served on every
-role's port, for the load balancer and the container's own check."""
+"""Health: live while the process answers; ready while its stores answer too and, in a process
+that runs engines, while each engine runs its market or stands by with no more than
+`LAGGING_COMMANDS` waiting. Served on every role's port, for the load balancer and the
+container's own check."""
 
 from litestar import Response, get
 from litestar.handlers import HTTPRouteHandler
@@ -12,6 +14,7 @@ from entrypoints.container import Container
 
 LIVE = "/health/live"
 READY = "/health/ready"
+LAGGING_COMMANDS = 2048  # eight full batches waiting: the engine falls behind its market
 
 
 def health_routes(container: Container) -> list[HTTPRouteHandler]:
@@ -28,6 +31,14 @@ def health_routes(container: Container) -> list[HTTPRouteHandler]:
                 await container.redis().ping()
         except (Unavailable, *UNREACHABLE) as error:
             return Response({"status": "unavailable", "reason": str(error)}, status_code=503)
+        behind = [
+            symbol
+            for symbol, engine in container.engines().items()
+            if not engine.running or engine.queued > LAGGING_COMMANDS
+        ]
+        if behind:
+            reason = f"engines stopped or behind: {', '.join(behind)}"
+            return Response({"status": "unavailable", "reason": reason}, status_code=503)
         return Response({"status": "ready"})
 
     return [live, ready]

@@ -5,7 +5,9 @@ any error it met, so that a user's report leads to its traceback."""
 import re
 import secrets
 
-from litestar.types import Message, Scope
+import structlog
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 HEADER = b"x-request-id"
 # What a proxy or client tracing tool sends (uuids, hex, dotted or colon-separated tokens);
@@ -29,3 +31,17 @@ async def request_id_header(message: Message, scope: Scope) -> None:
         headers = list(message.get("headers", []))
         headers.append((HEADER, request_id(scope).encode()))
         message["headers"] = headers
+
+
+def logged_with_request_id(app: ASGIApp) -> ASGIApp:
+    """Every line logged while a request is served carries its id (and, once the gate knows
+    it, its account: `entrypoints.logs.bind`), and only while it is served."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in (ScopeType.HTTP, ScopeType.WEBSOCKET):
+            await app(scope, receive, send)
+            return
+        with structlog.contextvars.bound_contextvars(request_id=request_id(scope), account_id=None):
+            await app(scope, receive, send)
+
+    return middleware

@@ -16,6 +16,7 @@ from litestar.di import NamedDependency
 from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
 
+from application import metrics
 from application.user_streams import UnknownListenKey
 from entrypoints.api.limits import MESSAGES_PER_SECOND, MessageRate
 from entrypoints.api.services import Services
@@ -79,6 +80,9 @@ class Connection:
             self.outbox.put_nowait(combined if self.combined else raw)
         except asyncio.QueueFull:
             self.lagging = True
+            metrics.stream_slow.inc()
+        else:
+            metrics.stream_messages.inc()
 
     async def subscribe(self, names: list[str]) -> None:
         for name in names:
@@ -166,6 +170,7 @@ async def serve(
     requests = Requests(connection, symbols)
     rate = MessageRate(MESSAGES_PER_SECOND)
     connections_by_address[address] += 1
+    metrics.stream_connections.inc()
     sender = asyncio.create_task(connection.send_loop())
     try:
         await connection.subscribe(names)
@@ -185,6 +190,7 @@ async def serve(
             await sender
         await connection.unsubscribe(list(connection.subscriptions))
         connections_by_address[address] -= 1
+        metrics.stream_connections.dec()
 
 
 @websocket("/ws")

@@ -15,6 +15,7 @@ from attrs import define, field
 from adapters.memory.publisher import MemoryEventPublisher, Published
 from application.errors import MarketUnavailable
 from application.market_data import BookTicker, MarketData
+from application.tracing import tracer
 from domain.candles import Candle, Interval
 from domain.events import BookChanged, Trade
 from entrypoints.streams import payloads
@@ -80,6 +81,14 @@ class StreamHub:
         self.publish(name.encode() + b"\n" + encode(payload), [name])
 
     async def on_published(self, published: Published) -> None:
+        attributes: dict[str, str | int] = {
+            "bourse.symbol": published.symbol,
+            "bourse.sequence": published.sequence,
+        }
+        with tracer.start_as_current_span("streams.fan_out", attributes=attributes):
+            await self._fan_out(published)
+
+    async def _fan_out(self, published: Published) -> None:
         now = self.market_data.clock.now()
         if self.user_messages is not None:
             for account_id, payload in await self.user_messages(published, now):

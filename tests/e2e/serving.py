@@ -26,30 +26,36 @@ WAIT_S = 8.0  # longer than any bound under test, far shorter than a connection 
 class Served:
     port: int
     log_path: Path
+    ops_port: int | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ops_url(self) -> str | None:
+        return None if self.ops_port is None else f"http://127.0.0.1:{self.ops_port}"
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
 
 @contextmanager
-def serving(environment: dict[str, str], log_path: Path) -> Iterator[Served]:
-    """A memory-mode server reading `environment` besides this process's own; its log (uvicorn's
-    access log included) goes to `log_path`."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+def serving(environment: dict[str, str], log_path: Path, ops: bool = False) -> Iterator[Served]:
+    """A memory-mode server reading `environment` besides this process's own, with an ops port
+    if `ops`; its log (uvicorn's access log included) goes to `log_path`."""
+    port = free_port()
+    ops_port = free_port() if ops else None
     command = [sys.executable, "-m", "entrypoints.cli", "serve", "--adapters", "memory"]
     command += ["--no-bots", "--port", str(port), "--log-level", "info"]
+    if ops_port is not None:
+        command += ["--ops-host", "127.0.0.1", "--ops-port", str(ops_port)]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command, cwd=ROOT, env=os.environ | environment, stdout=log, stderr=subprocess.STDOUT
         )
         try:
-            served = Served(port, log_path)
+            served = Served(port, log_path, ops_port)
             _wait_started(process, served)
             yield served
         finally:
@@ -59,6 +65,13 @@ def serving(environment: dict[str, str], log_path: Path) -> Iterator[Served]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def _wait_started(process: subprocess.Popen[bytes], served: Served) -> None:

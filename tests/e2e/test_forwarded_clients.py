@@ -4,7 +4,7 @@ address and the access log are the forwarded client's. Here the trusted proxy is
 127.0.0.1 a forwarder that is not trusted (loopback answers at both)."""
 
 import asyncio
-import re
+import json
 from collections.abc import Iterator
 
 import httpx
@@ -41,8 +41,13 @@ def used_weight(served: Served, forwarder: str, forwarded_for: str) -> int:
 
 
 def logged_clients(served: Served) -> list[str]:
-    """The client of each depth request in uvicorn's access log, oldest first."""
-    return re.findall(r"(\S+) - \"GET /api/v3/depth", served.log())
+    """The client of each depth request in uvicorn's access log (JSON lines), oldest first."""
+    lines = [json.loads(line) for line in served.log().splitlines() if line.startswith("{")]
+    return [
+        line["client"]
+        for line in lines
+        if line["event"] == "request" and line["path"].startswith("/api/v3/depth")
+    ]
 
 
 def test_a_trusted_proxys_clients_are_charged_and_logged_each_as_themselves(

@@ -28,7 +28,7 @@ def parse(command: list[str]) -> argparse.Namespace:
 
 
 def service_containers(terraform: Terraform) -> dict[str, dict[str, Any]]:
-    """Every task definition's service container (the one that is not the X-Ray sidecar)."""
+    """Every task definition's service container (the one that is not the collector sidecar)."""
     found = {}
     for definition in terraform.resources("aws_ecs_task_definition").values():
         (container,) = [
@@ -95,3 +95,63 @@ def test_health_checks_call_routes_the_app_serves(terraform: Terraform) -> None:
     assert {probed(c)[1] for c in service_containers(terraform).values()} <= HEALTH_PATHS
     assert {t["health_check"]["path"] for t in target_groups} == {"/health/ready"}
     assert "/health/ready" in HEALTH_PATHS
+
+
+def collectors(terraform: Terraform) -> dict[str, dict[str, Any]]:
+    """Each service's collector sidecar configuration, by service."""
+    found = {}
+    for definition in terraform.resources("aws_ecs_task_definition").values():
+        containers = json.loads(definition["container_definitions"])
+        (service,) = [c for c in containers if c["essential"]]
+        (collector,) = [c for c in containers if c["name"] == "otel-collector"]
+        (setting,) = collector["environment"]
+        assert setting["name"] == "AOT_CONFIG_CONTENT"
+        found[service["name"]] = json.loads(setting["value"])
+    return found
+
+
+def test_each_collector_scrapes_its_services_metrics_and_takes_its_traces(
+    terraform: Terraform,
+) -> None:
+    containers = service_containers(terraform)
+    for role, configuration in collectors(terraform).items():
+        args = parse(containers[role]["command"])
+        environment = {e["name"]: e["value"] for e in containers[role]["environment"]}
+        (scrape,) = configuration["receivers"]["prometheus"]["config"]["scrape_configs"]
+        (targets,) = scrape["static_configs"]
+        otlp = configuration["receivers"]["otlp"]["protocols"]["http"]["endpoint"]
+        pipelines = configuration["service"]["pipelines"]
+
+        assert args.ops_host == "127.0.0.1"
+        assert targets == {"targets": [f"127.0.0.1:{args.ops_port}"], "labels": {"role": role}}
+        assert environment["OTEL_EXPORTER_OTLP_ENDPOINT"] == f"http://{otlp}"
+        assert pipelines["traces"]["exporters"] == ["awsxray"]
+        assert pipelines["metrics"] == {
+            "receivers": ["prometheus"], "processors": ["batch"], "exporters": ["awsemf"]
+        }  # fmt: skip
+
+
+def test_the_application_alarms_watch_metrics_the_collectors_put_in_cloudwatch(
+    terraform: Terraform,
+) -> None:
+    exporters = [c["exporters"]["awsemf"] for c in collectors(terraform).values()]
+    namespaces = {exporter["namespace"] for exporter in exporters}
+    declared = {
+        (selector.strip("^$"), frozenset(dimensions))
+        for exporter in exporters
+        for declaration in exporter["metric_declarations"]
+        for selector in declaration["metric_name_selectors"]
+        for dimensions in declaration["dimensions"]
+    }
+    alarms = [
+        alarm
+        for alarm in terraform.resources("aws_cloudwatch_metric_alarm").values()
+        if alarm.get("namespace") in namespaces
+    ]
+
+    assert {alarm["metric_name"] for alarm in alarms} >= {
+        "bourse_http_requests_total", "bourse_bus_timeouts_total",
+        "bourse_engine_fencing_refusals_total",
+    }  # fmt: skip
+    for alarm in alarms:
+        assert (alarm["metric_name"], frozenset(alarm["dimensions"])) in declared

@@ -18,12 +18,20 @@ STORES = {
     ("aws_secretsmanager_secret", "bourse-production-cache-auth-token"),
     ("aws_kms_key", "bourse-production data encryption"),
 }
+
+
+def metrics_of(role: str) -> tuple[str, str]:
+    """The log group a service's collector writes its metrics to, and no other's."""
+    return ("aws_cloudwatch_log_group", f"/bourse-production/metrics/{role}")
+
+
 ALLOWED_RESOURCES = {
-    "bourse-production-api-task": STORES,
-    "bourse-production-websocket-task": STORES,
-    "bourse-production-engine-task": STORES,
+    "bourse-production-api-task": {*STORES, metrics_of("api")},
+    "bourse-production-websocket-task": {*STORES, metrics_of("websocket")},
+    "bourse-production-engine-task": {*STORES, metrics_of("engine")},
     "bourse-production-marketdata-task": {
         *STORES,
+        metrics_of("marketdata"),
         ("aws_kinesis_stream", "bourse-production-trades"),
     },
     "bourse-production-trade-archiver": {
@@ -50,11 +58,11 @@ def resource_identity(terraform: Terraform, reference: str) -> tuple[str, str]:
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_each_service_runs_the_repository_image(terraform: Terraform, service: str) -> None:
-    app, daemon = containers(terraform, f"bourse-production-{service}")
+    app, collector = containers(terraform, f"bourse-production-{service}")
 
     assert app["image"].startswith("${aws_ecr_repository.")
     assert app["readonlyRootFilesystem"] is True
-    assert daemon["name"] == "xray-daemon"
+    assert collector["name"] == "otel-collector"
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 import httpx
 from attrs import frozen
+from prometheus_client.parser import text_string_to_metric_families
 
 from adapters.security.secret_box import SecretBox
 from adapters.security.signatures import sign
@@ -115,6 +116,17 @@ class ExchangeProcess:
     def pid(self) -> int:
         assert self._process is not None, "the server is not running"
         return self._process.pid
+
+    def metric(self, name: str) -> dict[str, float]:
+        """The values of a metric this process serves at `/metrics` (on its ops port, for the
+        engine and market data roles), by symbol."""
+        text = httpx.get(f"{self.base_url}/metrics", timeout=5).text
+        return {
+            sample.labels.get("symbol", ""): sample.value
+            for family in text_string_to_metric_families(text)
+            for sample in family.samples
+            if sample.name == name
+        }
 
     def kill(self) -> None:
         """SIGKILL: no shutdown hook runs, as in a crash of the machine's process."""

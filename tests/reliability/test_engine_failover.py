@@ -32,7 +32,7 @@ import pytest
 from tests.reliability.applied_once import check_applied_once
 from tests.reliability.audit import Store, audit
 from tests.reliability.deployment import Deployment
-from tests.reliability.flow import FUNDS, MIDS, Answer, Trader, Workers, tally
+from tests.reliability.flow import FUNDS, MARKETS, MIDS, Answer, Trader, Workers, tally
 from tests.reliability.server import SignedSession, open_account, server_environment
 
 SEED = 20251129
@@ -125,6 +125,7 @@ def test_engine_failover(failure: str, database_url: str, redis_url: str, tmp_pa
                 failed_at = deployment.pause_mid_commit(active)
             deployment.wait_holding(standby, TAKE_OVER_WITHIN_S)
             taken_over = time.monotonic() - failed_at
+            take_overs = standby.metric("bourse_engine_takeovers_total")
             time.sleep(LOAD_AFTER_TAKE_OVER_S)
             if failure == "stalled":
                 active.resume()  # its late commit must be refused, its late answers harmless
@@ -161,6 +162,8 @@ def test_engine_failover(failure: str, database_url: str, redis_url: str, tmp_pa
         )
         wrong = [answer for answer in answers if not acceptable(answer)]
         assert not wrong, f"{len(wrong)} wrong answers: {wrong[:5]}\n{deployment.log_tails()}"
+        # The standby's own counters tell the take-over: each market once.
+        assert take_overs == dict.fromkeys(MARKETS, 1.0), take_overs
         assert unavailable.keys() == set(MIDS), f"a market did not come back: {unavailable}"
         slowest = max(unavailable.values())
         assert slowest < UNAVAILABLE_WITHIN_S, f"unavailable for {slowest:.1f} s"

@@ -1,0 +1,70 @@
+"""What this process measures, as Prometheus metrics: counted where it happens, in memory (no
+I/O here), and exposed by each role on its ops port at `/metrics`. Each role runs one process,
+so the default registry is the process's whole story."""
+
+from prometheus_client import Counter, Gauge, Histogram
+
+SECONDS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+
+http_requests = Counter(
+    "bourse_http_requests", "HTTP requests answered", ["route", "method", "status"]
+)
+http_seconds = Histogram(
+    "bourse_http_request_seconds", "From a request's arrival to its answer's end",
+    ["route", "method"], buckets=SECONDS,
+)  # fmt: skip
+order_commands = Counter(
+    "bourse_order_commands",
+    "Order commands by type (the order's type, CANCEL, CANCEL_ALL, AMEND) and outcome "
+    "(accepted, or the Binance code of the refusal)",
+    ["command", "outcome"],
+)
+rate_limited = Counter("bourse_rate_limited", "Requests refused for their weight (-1003)")
+
+engine_batch = Histogram(
+    "bourse_engine_batch_commands", "Commands per batch committed", ["symbol"],
+    buckets=BATCH_SIZES,
+)  # fmt: skip
+engine_apply_seconds = Histogram(
+    "bourse_engine_apply_seconds", "Applying a batch in memory", ["symbol"], buckets=SECONDS
+)
+engine_commit_seconds = Histogram(
+    "bourse_engine_commit_seconds", "Committing a batch to the store", ["symbol"],
+    buckets=SECONDS,
+)  # fmt: skip
+engine_queue = Gauge("bourse_engine_queue_depth", "Commands waiting for a batch", ["symbol"])
+engine_serving = Gauge(
+    "bourse_engine_serving", "1 while this process holds the market's lease", ["symbol"]
+)
+engine_takeovers = Counter(
+    "bourse_engine_takeovers", "Times this process took a market's lease", ["symbol"]
+)
+engine_fenced = Counter(
+    "bourse_engine_fencing_refusals",
+    "Commits the store refused because another process had taken the market",
+    ["symbol"],
+)
+
+bus_lag_seconds = Histogram(
+    "bourse_bus_lag_seconds", "From a command's sending to its engine reading it", ["symbol"],
+    buckets=SECONDS,
+)  # fmt: skip
+bus_timeouts = Counter(
+    "bourse_bus_timeouts", "Commands answered -1007 for want of an answer in time", ["symbol"]
+)
+
+outbox_relayed = Counter("bourse_outbox_relayed", "Committed batches of events published")
+outbox_backlog = Gauge(
+    "bourse_outbox_backlog", "Committed batches the last relay pass found waiting"
+)
+
+stream_connections = Gauge("bourse_stream_connections", "Open WebSocket stream connections")
+stream_messages = Counter("bourse_stream_messages", "Messages queued to stream clients")
+stream_slow = Counter(
+    "bourse_stream_slow_consumers", "Stream connections closed for not keeping up"
+)
+
+store_errors = Counter(
+    "bourse_store_errors", "Calls to a store that failed for want of it", ["store"]
+)
