@@ -10,7 +10,8 @@ LIVE = Endpoint(
 _UNAVAILABLE = obj(status=choice(["unavailable"]), reason=text())
 READY = Endpoint(
     "Readiness", Access.NONE, 0,
-    description="Answers 200 while the process's stores (PostgreSQL, Redis) answer too.",
+    description="Answers 200 while the process's stores (PostgreSQL, Redis) answer too and its "
+    "engines, if it runs any, run their markets or stand by, none far behind.",
     params=(), refusals=(),
     answer=Answer(obj(status=choice(["ready"])), "Ready.", {"status": "ready"}),
     other_answers=((503, Answer(_UNAVAILABLE, "A store is out of reach.")),),
