@@ -79,7 +79,8 @@ def test_the_outputs_are_the_settings_the_aws_mode_reads_by_the_same_names(
     outputs = terraform.document["output"]
     settings = {name for name in outputs if name.startswith(("BOURSE_", "AWS_"))}
     read_by_every_mode = {
-        "BOURSE_ADAPTERS", "BOURSE_REDIS_URL", "BOURSE_TRUSTED_PROXIES", "BOURSE_KEEP_ALIVE_S"
+        "BOURSE_ADAPTERS", "BOURSE_REDIS_URL", "BOURSE_TRUSTED_PROXIES", "BOURSE_KEEP_ALIVE_S",
+        "BOURSE_ASSETS_ORIGIN", "BOURSE_STREAMS_URL",  # where the web page's assets and streams are
     }  # fmt: skip
     # For the read side of part 2 (DynamoDB and Aurora's readers): declared, not read yet.
     not_read_yet = {"BOURSE_DATABASE_READER_HOST"}
