@@ -29,6 +29,7 @@ METRIC_DIMENSIONS = {
     "bourse_stream_slow_consumers_total": [["role"]],
     "bourse_rate_limited_total": [["role"]],
     "bourse_outbox_backlog": [["role"]],
+    "bourse_outbox_behind_seconds": [["role"]],
     "bourse_engine_queue_depth": [["role", "symbol"]],
 }
 

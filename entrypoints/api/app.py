@@ -121,7 +121,7 @@ def create_app(
         request_class=ApiRequest,
         middleware=[
             logged_with_request_id,
-            measured,
+            *([measured] if config.http_metrics() else []),
             traced,
             DefineMiddleware(BodyDeadline, seconds=container.config.read_timeout_s()),
         ],
