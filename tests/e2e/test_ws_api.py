@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import websockets
 
-from tests.live_server import LiveServer, live
+from tests.live_server import LiveServer, SignedClient, live
 from tests.ws_api_client import WsApiClient, signed
 
 __all__ = ["live"]
@@ -196,3 +196,18 @@ class AnyRateLimits:
 
 
 ANY_LIMITS = AnyRateLimits()
+
+
+async def test_account_methods_answer_as_rest_does(live: LiveServer) -> None:
+    api_key, secret = live.api_key("ws-account", USDT="100")[:2]
+    by_rest = SignedClient(live.base_url, api_key, secret)
+    methods = {
+        "account.commission": ("/api/v3/account/commission", {"symbol": "BTCUSDT"}),
+        "account.rateLimits.orders": ("/api/v3/rateLimit/order", {}),
+        "myPreventedMatches": ("/api/v3/myPreventedMatches", {"symbol": "BTCUSDT", "orderId": 1}),
+    }
+    async with websockets.connect(f"{live.ws_url}/ws-api/v3") as socket:
+        client = WsApiClient(socket, api_key, secret)
+        for method, (path, params) in methods.items():
+            answered = await client.result(method, **params)
+            assert answered == by_rest.call("GET", path, **params), method
