@@ -201,7 +201,7 @@ ANY_LIMITS = AnyRateLimits()
 async def test_account_methods_answer_as_rest_does(live: LiveServer) -> None:
     api_key, secret = live.api_key("ws-account", USDT="100")[:2]
     by_rest = SignedClient(live.base_url, api_key, secret)
-    methods = {
+    methods: dict[str, tuple[str, dict[str, Any]]] = {
         "account.commission": ("/api/v3/account/commission", {"symbol": "BTCUSDT"}),
         "account.rateLimits.orders": ("/api/v3/rateLimit/order", {}),
         "myPreventedMatches": ("/api/v3/myPreventedMatches", {"symbol": "BTCUSDT", "orderId": 1}),
