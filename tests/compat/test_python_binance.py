@@ -29,7 +29,7 @@ def test_public_data(buyer: Client) -> None:
 def test_a_session_of_orders(seller: Client, buyer: Client) -> None:
     resting = seller.order_limit_sell(symbol="ETHBTC", quantity="2", price="0.05")
     assert resting["status"] == "NEW"
-    assert buyer.get_order_book(symbol="ETHBTC")["asks"] == [["0.0500000000", "2.00000000"]]
+    assert buyer.get_order_book(symbol="ETHBTC")["asks"] == [["0.05000000", "2.00000000"]]
 
     bought = buyer.order_market_buy(symbol="ETHBTC", quantity="0.5")
     assert bought["status"] == "FILLED"
@@ -57,8 +57,8 @@ def test_a_session_of_orders(seller: Client, buyer: Client) -> None:
         "0.20000000",
     ]
     assert len(buyer.get_all_orders(symbol="ETHBTC")) == 5
-    assert buyer.get_klines(symbol="ETHBTC", interval="1m", limit=1)[0][4] == "0.0500000000"
-    assert buyer.get_ticker(symbol="ETHBTC")["lastPrice"] == "0.0500000000"
+    assert buyer.get_klines(symbol="ETHBTC", interval="1m", limit=1)[0][4] == "0.05000000"
+    assert buyer.get_ticker(symbol="ETHBTC")["lastPrice"] == "0.05000000"
     balances = {b["asset"]: b for b in buyer.get_account()["balances"]}
     assert balances["ETH"]["free"] == "0.69930000"
 
