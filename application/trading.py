@@ -5,7 +5,7 @@ from msgspec.structs import replace
 
 from application.bus import Applied, CommandBus, MarketCommand, symbol_of
 from application.metrics import order_commands
-from application.order_count import first_fills
+from application.order_count import FirstFill, first_fills
 from application.ports import Clock, IdSource, UnitOfWorkFactory
 from application.rebuild import TICKER_TRADES, resting_order
 from application.records import OrderRecord
@@ -29,8 +29,8 @@ class PlacedOrder:
     order: OrderRecord
     fills: list[Trade]
     prevented: list[PreventedMatch] = field(factory=list)
-    first_fills: list[int] = field(factory=list)
-    """The accounts of the orders that traded for the first time, one entry per order."""
+    first_fills: list[FirstFill] = field(factory=list)
+    """The orders that traded for the first time."""
 
 
 @define
