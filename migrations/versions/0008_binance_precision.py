@@ -119,10 +119,11 @@ def _cancel_off_grid_orders(connection: Connection) -> None:
         )
     ).all()
     for order in found:
+        remaining = int(order.remaining)
         asset, held = (
-            ("BTC", order.price * order.remaining // ETH_SCALE)
+            ("BTC", int(order.price) * remaining // ETH_SCALE)
             if order.side == "BUY"
-            else ("ETH", order.remaining)
+            else ("ETH", remaining)
         )
         account = order.account_id
         _post(
