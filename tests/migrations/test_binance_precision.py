@@ -19,6 +19,7 @@ from adapters.postgres.schema import command_answers, outbox
 from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
 from adapters.security.secret_box import SecretBox
 from application.projection import record_events
+from application.rebuild import rebuild_market
 from application.records import Transfer
 from domain.assets import Asset
 from domain.commands import Command, Deposit, PlaceOrder
@@ -26,7 +27,7 @@ from domain.events import Event
 from domain.exchange import Exchange
 from domain.ledger import EXTERNAL_ACCOUNT, FEE_ACCOUNT, EntryKind, JournalEntry
 from domain.orders import OrderType, Side
-from entrypoints.listing import ETH, USDT, spot_market
+from entrypoints.listing import ETH, USDT, default_markets, spot_market
 from entrypoints.migrate import alembic_config, migrate
 from tests.migrations.test_schema import SERVER, _drop
 
@@ -223,6 +224,39 @@ def test_orders_trades_and_candles_take_the_new_units(old_store: str) -> None:
         ("BTCUSDT", usdt("60000"), sat("0.12347"), usdt("7408.2")),
         ("ETHBTC", sat("0.05123"), eth("0.3001"), sat("0.01537412")),
     ]
+
+
+async def rebuilt_holds(url: str) -> tuple[dict[tuple[int, str], int], list[int]]:
+    """The markets as today's listing rebuilds them from the store: what their open orders
+    hold, by account and asset, and their remaining quantities on ETHBTC."""
+    engine = create_async_engine(url)
+    exchange = Exchange(default_markets())
+    holds: dict[tuple[int, str], int] = {}
+    try:
+        unit_of_work = PostgresUnitOfWorkFactory(engine, SecretBox(SecretBox.new_key()))
+        for symbol, state in exchange.markets.items():
+            await rebuild_market(exchange, symbol, unit_of_work, 10_000)
+            for order in state.book.orders.values():
+                asset = state.market.quote if order.side is BUY else state.market.base
+                holds[order.account_id, asset.code] = (
+                    holds.get((order.account_id, asset.code), 0) + order.held
+                )
+    finally:
+        await engine.dispose()
+    return holds, [order.remaining for order in exchange.state("ETHBTC").book.orders.values()]
+
+
+def test_the_migrated_books_hold_what_the_balances_lock(old_store: str) -> None:
+    """Today's markets rebuild their books from the migrated store on their lot grids, and
+    what the open orders hold is what the balances lock: 0.04 BTC for A's bid, 0.07653 BTC
+    for A's ask."""
+    migrate(old_store, "0008")
+    holds, ethbtc_remaining = asyncio.run(rebuilt_holds(old_store))
+    assert holds == {(A, "BTC"): sat("0.04") + sat("0.07653")}
+    assert btc_balances(old_store)[A][1] == holds[A, "BTC"]
+    assert ethbtc_remaining == [eth("1")]
+    locked = asyncio.run(query(old_store, "SELECT count(*) FROM balances WHERE locked <> 0"))
+    assert locked == [(1,)]
 
 
 def test_it_refuses_while_the_outbox_holds_messages(old_store: str) -> None:
