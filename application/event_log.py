@@ -136,6 +136,7 @@ def trade(market: Market, event: Trade) -> dict[str, Any]:
         "quoteQty": market.quote.format(event.quote_quantity),
         "time": event.timestamp,
         "isBuyerMaker": event.buyer_is_maker,
+        "takerOrderId": event.seller_order_id if event.buyer_is_maker else event.buyer_order_id,
     }
 
 
