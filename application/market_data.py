@@ -4,11 +4,11 @@ from attrs import define
 
 from application.engine import MarketEngine
 from application.errors import MarketUnavailable
-from application.ports import Clock, MarketSnapshots, UnitOfWorkFactory
+from application.history_ports import CandleHistory, PublicTrade, TradeHistory
+from application.ports import Clock, MarketSnapshots
 from application.records import Depth
 from domain.candles import MINUTE, Candle, Interval
 from domain.errors import UnknownMarket
-from domain.events import Trade
 from domain.exchange import Exchange
 from domain.markets import Market
 from domain.ticker import TickerStats
@@ -61,7 +61,8 @@ class EngineBooks:
 class MarketData:
     exchange: Exchange
     books: MarketSnapshots
-    unit_of_work: UnitOfWorkFactory
+    trade_history: TradeHistory
+    candle_history: CandleHistory
     clock: Clock
 
     def markets(self) -> list[Market]:
@@ -84,12 +85,11 @@ class MarketData:
         start: int | None = None,
         end: int | None = None,
         limit: int = 500,
-    ) -> list[Trade]:
+    ) -> list[PublicTrade]:
         self.market(symbol)
-        async with self.unit_of_work() as uow:
-            if from_id is None and start is None and end is None:
-                return await uow.trades.recent(symbol, limit)
-            return await uow.trades.history(symbol, from_id, start, end, limit)
+        if from_id is None and start is None and end is None:
+            return await self.trade_history.recent(symbol, limit)
+        return await self.trade_history.history(symbol, from_id, start, end, limit)
 
     async def aggregate_trades(
         self,
@@ -104,7 +104,7 @@ class MarketData:
         aggregates: list[AggregateTrade] = []
         taker_of_last = None
         for trade in trades:
-            taker = trade.seller_order_id if trade.buyer_is_maker else trade.buyer_order_id
+            taker = trade.taker_order_id
             last = aggregates[-1] if aggregates else None
             if last is not None and taker == taker_of_last and trade.price == last.price:
                 last.quantity += trade.quantity
@@ -136,8 +136,7 @@ class MarketData:
             start = interval.open_time(end)
             for _ in range(limit - 1):
                 start = interval.previous_open_time(start)
-        async with self.unit_of_work() as uow:
-            return await uow.candles.between(symbol, interval, start, end, limit)
+        return await self.candle_history.between(symbol, interval, start, end, limit)
 
     async def ticker(self, symbol: str) -> TickerStats:
         self.market(symbol)

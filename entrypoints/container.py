@@ -8,6 +8,8 @@ from dependency_injector import containers, providers
 from litestar.channels.backends.memory import MemoryChannelsBackend
 
 from adapters.aws.clients import AwsClients
+from adapters.aws.dynamodb_candles import DynamoCandleHistory
+from adapters.aws.dynamodb_trades import DynamoTradeHistory
 from adapters.aws.kinesis import KinesisEventLog
 from adapters.aws.secrets import SecretsManagerSecrets
 from adapters.aws.trade_archive import S3TradeArchive
@@ -51,6 +53,7 @@ from application.order_count import UnfilledOrders, binance_limits
 from application.portfolio import Portfolio
 from application.ports import Clock, UnitOfWorkFactory
 from application.relay import Relay
+from application.store_history import StoreCandleHistory, StoreTradeHistory
 from application.trading import Trading
 from application.two_factor import ATTEMPTS_PER_MINUTE, TwoFactorAuth
 from application.user_streams import UserStreams
@@ -250,8 +253,28 @@ class Container(containers.DeclarativeContainer):
         config.role, all=engine_books, engine=engine_books, api=snapshots, websocket=snapshots,
         marketdata=views,
     )  # fmt: skip
+    # Public trades and candles: the store's, or in `aws` the DynamoDB tables that the trade
+    # stream's Lambda functions keep.
+    store_trade_history = providers.Singleton(StoreTradeHistory, unit_of_work)
+    trade_history = providers.Selector(
+        config.adapters,
+        memory=store_trade_history,
+        local=store_trade_history,
+        aws=providers.Singleton(DynamoTradeHistory, aws_clients, config.aws.trades_table, exchange),
+    )
+    store_candle_history = providers.Singleton(StoreCandleHistory, unit_of_work)
+    candle_history = providers.Selector(
+        config.adapters,
+        memory=store_candle_history,
+        local=store_candle_history,
+        aws=providers.Singleton(
+            DynamoCandleHistory, aws_clients, config.aws.candles_table, exchange
+        ),
+    )
     trading = providers.Singleton(Trading, exchange, bus, unit_of_work, clock, ids)
-    market_data = providers.Singleton(MarketData, exchange, books, unit_of_work, clock)
+    market_data = providers.Singleton(
+        MarketData, exchange, books, trade_history, candle_history, clock
+    )
     history = providers.Singleton(History, unit_of_work)
     two_factor = providers.Singleton(
         TwoFactorAuth, unit_of_work, providers.Singleton(Totp), two_factor_attempts, clock
