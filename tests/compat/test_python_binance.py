@@ -4,7 +4,7 @@ import pytest
 from binance.client import Client
 from binance.exceptions import BinanceAPIException
 
-from tests.live_server import LiveServer
+from tests.live_server import LiveServer, settled
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,11 @@ def test_a_session_of_orders(seller: Client, buyer: Client) -> None:
         "0.20000000",
     ]
     assert len(buyer.get_all_orders(symbol="ETHBTC")) == 5
-    assert buyer.get_klines(symbol="ETHBTC", interval="1m", limit=1)[0][4] == "0.0500000000"
+    klines = settled(
+        lambda: buyer.get_klines(symbol="ETHBTC", interval="1m", limit=1),
+        lambda found: bool(found) and found[0][4] == "0.0500000000",
+    )
+    assert klines[0][4] == "0.0500000000"
     assert buyer.get_ticker(symbol="ETHBTC")["lastPrice"] == "0.0500000000"
     balances = {b["asset"]: b for b in buyer.get_account()["balances"]}
     assert balances["ETH"]["free"] == "0.69930000"
