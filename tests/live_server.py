@@ -38,6 +38,7 @@ T = TypeVar("T")
 
 class LiveServer:
     def __init__(self, settings: Settings = SETTINGS, companions: Sequence[Settings] = ()) -> None:
+        self.settings = settings
         # Processes of other roles that this one needs, each on a loop and thread of its own.
         self.companions = [LiveServer(companion) for companion in companions]
         with socket.socket() as probe:
