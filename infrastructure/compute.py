@@ -21,7 +21,7 @@ from infrastructure.fargate_service import FargateService, ServicePlatform, Serv
 from infrastructure.load_balancer import LoadBalancer
 from infrastructure.logs import Logs
 from infrastructure.network import Network
-from infrastructure.permissions import read_secret, use_key, write_stream
+from infrastructure.permissions import read_secret, read_table, use_key, write_stream
 from infrastructure.security_groups import API_PORT, WEBSOCKET_PORT, SecurityGroups
 from infrastructure.settings import runtime_settings
 from infrastructure.stream_functions import FunctionSpec, StreamFunction
@@ -107,7 +107,12 @@ class Compute(Construct):
                 port=API_PORT,
                 ops_port=SERVE_OPS_PORT,
                 target_group=load_balancer.api_target_group,
-                permissions=stores,
+                # Public trades and klines are read from the tables the functions fill.
+                permissions=[
+                    *stores,
+                    read_table("trades", data.trades_table),
+                    read_table("candles", data.candles_table),
+                ],
             ),
             ServiceSpec(
                 name="websocket",

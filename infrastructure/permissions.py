@@ -31,7 +31,8 @@ def write_table(name: str, table: DynamodbTable) -> DataAwsIamPolicyDocumentStat
 
 
 def read_table(name: str, table: DynamodbTable) -> DataAwsIamPolicyDocumentStatement:
-    return allow(_sid("Read", name), TABLE_READ, [table.arn])
+    """Query and GetItem on the table and its indexes."""
+    return allow(_sid("Read", name), TABLE_READ, [table.arn, f"{table.arn}/index/*"])
 
 
 def read_stream(name: str, stream: KinesisStream) -> DataAwsIamPolicyDocumentStatement:

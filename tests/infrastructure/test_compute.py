@@ -31,7 +31,13 @@ def metrics_of(role: str) -> tuple[str, str]:
 
 
 ALLOWED_RESOURCES = {
-    "bourse-production-api-task": {*STORES, metrics_of("api")},
+    # The api reads public trades and klines from the tables the functions fill.
+    "bourse-production-api-task": {
+        *STORES,
+        metrics_of("api"),
+        ("aws_dynamodb_table", "bourse-production-trades"),
+        ("aws_dynamodb_table", "bourse-production-candles"),
+    },
     "bourse-production-websocket-task": {*STORES, metrics_of("websocket")},
     "bourse-production-engine-task": {*STORES, metrics_of("engine")},
     "bourse-production-marketdata-task": {
@@ -234,3 +240,18 @@ def test_the_api_tells_the_page_where_its_assets_and_streams_are(terraform: Terr
 
     assert environment["BOURSE_ASSETS_ORIGIN"] == "https://static.bourse.example.com"
     assert environment["BOURSE_STREAMS_URL"] == "wss://ws.bourse.example.com"
+
+
+def test_the_api_may_only_query_and_get_items_of_the_history_tables_and_their_indexes(
+    terraform: Terraform,
+) -> None:
+    dynamodb = [
+        statement
+        for statement in terraform.role_statements("bourse-production-api-task")
+        if any(action.startswith("dynamodb:") for action in statement["actions"])
+    ]
+
+    assert {a for s in dynamodb for a in s["actions"]} == {"dynamodb:GetItem", "dynamodb:Query"}
+    for statement in dynamodb:
+        table, index = statement["resources"]
+        assert index == f"{table}/index/*"
