@@ -17,6 +17,7 @@ from application.errors import MarketUnavailable
 from application.ports import EventPublisher, UnitOfWorkFactory
 from application.rebuild import TICKER_TRADES
 from application.records import Depth
+from application.snapshot_ports import BookSnapshot
 from domain.candles import DAY
 from domain.events import BookChanged, Event, Trade
 from domain.orders import Side
@@ -51,6 +52,11 @@ class MarketView:
             elif isinstance(event, Trade):
                 self.ticker.add(event)
         return True
+
+    def snapshot(self, now: int) -> BookSnapshot:
+        return BookSnapshot(
+            self.symbol, self.sequence, list(self.bids.items()), list(self.asks.items()), now
+        )
 
     def depth(self, limit: int) -> Depth:
         return Depth(

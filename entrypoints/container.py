@@ -8,6 +8,7 @@ from dependency_injector import containers, providers
 from litestar.channels.backends.memory import MemoryChannelsBackend
 
 from adapters.aws.clients import AwsClients
+from adapters.aws.dynamodb_book_snapshots import DynamoBookSnapshots
 from adapters.aws.dynamodb_candles import DynamoCandleHistory
 from adapters.aws.dynamodb_trades import DynamoTradeHistory
 from adapters.aws.kinesis import KinesisEventLog
@@ -206,6 +207,13 @@ class Container(containers.DeclarativeContainer):
     views = providers.Singleton(MarketViews, publisher)
     acknowledged: providers.Singleton[dict[str, int]] = providers.Singleton(dict)
     snapshots = providers.Singleton(RedisMarketSnapshots, redis, acknowledged)
+    # `aws`: each book kept whole now and then, with its sequence, in DynamoDB.
+    book_snapshots = providers.Selector(
+        config.adapters,
+        memory=providers.Object(None),
+        local=providers.Object(None),
+        aws=providers.Singleton(DynamoBookSnapshots, aws_clients, config.aws.book_snapshots_table),
+    )
     relayed_to = providers.Selector(
         config.role, all=publisher, api=publisher, websocket=publisher, engine=publisher,
         marketdata=views,

@@ -16,6 +16,9 @@ from entrypoints.container import Container
 
 LEASE = "~marketdata"  # no market's symbol starts so
 SNAPSHOT_EVERY_S = 0.02  # how soon the api processes see a book change, at most
+# How often a changed book is kept whole (`aws`: in DynamoDB), at most: each market's snapshot
+# costs a write per KB of its compressed levels.
+BOOK_SNAPSHOT_EVERY_S = 5.0
 
 logger = logging.getLogger(__name__)
 
@@ -92,3 +95,24 @@ class MarketDataDuty:
                 # Redis out of reach: the next full write, a second after its return, catches up.
                 with contextlib.suppress(Unavailable):
                     await snapshots.put(changed, clock.now())
+
+    async def keep_book_snapshots(self) -> None:
+        """Keeps each book whose sequence moved, whole, with that sequence (`aws` mode)."""
+        store = self.container.book_snapshots()
+        if store is None:
+            return
+        views, clock = self.container.views(), self.container.clock()
+        kept: dict[str, int] = {}
+        while True:
+            await asyncio.sleep(BOOK_SNAPSHOT_EVERY_S)
+            if not self.holding:
+                continue
+            for view in list(views.views.values()):
+                if kept.get(view.symbol, -1) >= view.sequence:
+                    continue
+                try:
+                    await store.put(view.snapshot(clock.now()))
+                except Unavailable as error:
+                    logger.warning("book snapshot of %s not kept: %s", view.symbol, error)
+                    continue
+                kept[view.symbol] = view.sequence

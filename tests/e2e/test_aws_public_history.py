@@ -1,7 +1,7 @@
 """The public history of the `aws` split deployment comes from DynamoDB, which the trade
 stream's Lambda functions fill: for the trades made through it, every history endpoint answers
 what an api process in `local` mode answers from PostgreSQL, and the api process calls DynamoDB
-only with Query and GetItem (never a Scan)."""
+only with Query and GetItem (never a Scan). Its market data keeps each book whole there too."""
 
 import operator
 import time
@@ -44,11 +44,11 @@ def dynamodb_calls(live: LiveServer) -> list[str]:
     return calls
 
 
-def trade(live: LiveServer) -> tuple[int, int]:
+def trade(live: LiveServer, name: str) -> tuple[int, int]:
     """Trades in BTCUSDT: a taker's order filling three levels, then single fills; the time
     span they were made in."""
-    maker = live.signed("history-maker", BTC="10")
-    taker = live.signed("history-taker", USDT="10000000")
+    maker = live.signed(f"{name}-maker", BTC="10")
+    taker = live.signed(f"{name}-taker", USDT="10000000")
     began = int(time.time() * 1000)
     for price in ("62000", "62000", "62001", "62002"):
         maker.call("POST", "/api/v3/order", symbol="BTCUSDT", side="SELL", type="LIMIT",
@@ -72,7 +72,7 @@ def get(server: LiveServer, path: str, **params: Any) -> Any:
 def test_history_from_dynamodb_is_local_modes_and_read_by_query_and_get_item_only(
     live: LiveServer, local_reader: LiveServer, dynamodb_calls: list[str]
 ) -> None:
-    began, ended = trade(live)
+    began, ended = trade(live, "history")
     wanted = get(local_reader, "/api/v3/trades", symbol="BTCUSDT", limit=1000)
     assert len(wanted) == 6
     found = settled(
@@ -106,3 +106,21 @@ def test_history_from_dynamodb_is_local_modes_and_read_by_query_and_get_item_onl
         assert answer == get(local_reader, path, **query), (path, query)
     assert dynamodb_calls
     assert set(dynamodb_calls) <= {"Query", "GetItem"}, sorted(set(dynamodb_calls))
+
+
+def test_the_market_data_keeps_each_book_whole_with_the_sequence_it_reflects(
+    live: LiveServer,
+) -> None:
+    trade(live, "snapshot")
+    view = live.companions[1].container.views().views["BTCUSDT"]
+    snapshots = live.container.book_snapshots()
+
+    found = settled(
+        lambda: live.run(snapshots.latest("BTCUSDT")),
+        lambda snapshot: snapshot is not None and snapshot.sequence == view.sequence,
+        seconds=15,
+    )
+
+    assert found is not None
+    assert found == view.snapshot(found.taken_at)
+    assert found.asks  # the sells left resting
