@@ -147,6 +147,15 @@ def book_changed(market: Market, event: BookChanged) -> dict[str, Any]:
     return {"type": "bookChanged", "bids": levels(event.bids), "asks": levels(event.asks)}
 
 
+def book_change_of(market: Market, body: dict[str, Any]) -> BookChanged:
+    """The book change of a record's event, as `book_changed` wrote it."""
+
+    def levels(changed: list[list[str]]) -> tuple[tuple[int, int], ...]:
+        return tuple((market.quote.to_minor(p), market.base.to_minor(q)) for p, q in changed)
+
+    return BookChanged(market.symbol, levels(body["bids"]), levels(body["asks"]))
+
+
 def prevented_match(market: Market, event: PreventedMatch) -> dict[str, Any]:
     return {
         "type": "preventedMatch",

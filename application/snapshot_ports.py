@@ -8,12 +8,14 @@ from msgspec import Struct
 
 
 class BookSnapshot(Struct, frozen=True, gc=False):
-    """Every level of a market's book, (price, volume) best first, as of `sequence`."""
+    """Every level of a market's book, (price, volume) best first, as of `sequence`, and the
+    id of the last trade by then (0 before the first)."""
 
     symbol: str
     sequence: int
     bids: list[tuple[int, int]]
     asks: list[tuple[int, int]]
+    last_trade_id: int
     taken_at: int
 
 

@@ -58,6 +58,7 @@ from application.store_history import StoreCandleHistory, StoreTradeHistory
 from application.trading import Trading
 from application.two_factor import ATTEMPTS_PER_MINUTE, TwoFactorAuth
 from application.user_streams import UserStreams
+from application.warm_up import SnapshotWarmUp
 from domain.exchange import Exchange
 from entrypoints.api.gate import Gate
 from entrypoints.api.services import Services
@@ -230,6 +231,16 @@ class Container(containers.DeclarativeContainer):
         ),
     )
     relay = providers.Singleton(Relay, unit_of_work, relayed_to, outbox_signal, event_log_writer)
+    # `aws`: a market data process taking the duty over starts each book from its snapshot and
+    # the trade stream's events after it.
+    warm_up = providers.Selector(
+        config.adapters,
+        memory=providers.Object(None),
+        local=providers.Object(None),
+        aws=providers.Singleton(
+            SnapshotWarmUp, book_snapshots, kinesis, config.aws.trade_stream, exchange
+        ),
+    )
     # The completed days of trades (`aws`: in the S3 archive, written by the trade archiver).
     trade_archive = providers.Selector(
         config.adapters,

@@ -67,7 +67,12 @@ class MarketDataDuty:
     async def _take_over(self) -> None:
         symbols = list(self.container.exchange().markets)
         views = self.container.views()
-        await views.load(self.container.unit_of_work(), symbols, self.container.clock().now())
+        await views.load(
+            self.container.unit_of_work(),
+            symbols,
+            self.container.clock().now(),
+            self.container.warm_up(),
+        )
         with contextlib.suppress(Unavailable):
             await self.container.snapshots().put(
                 list(views.views.values()), self.container.clock().now()

@@ -29,6 +29,7 @@ class DynamoBookSnapshots:
                 Item={
                     "symbol": {"S": snapshot.symbol},
                     "sequence": {"N": str(snapshot.sequence)},
+                    "lastTradeId": {"N": str(snapshot.last_trade_id)},
                     "takenAt": {"N": str(snapshot.taken_at)},
                     "expiresAt": {"N": str(snapshot.taken_at // 1000 + KEPT_S)},
                     "book": {"B": book},
@@ -50,5 +51,10 @@ class DynamoBookSnapshots:
         item = page["Items"][0]
         bids, asks = _decoder.decode(zlib.decompress(item["book"]["B"]))
         return BookSnapshot(
-            symbol, int(item["sequence"]["N"]), bids, asks, int(item["takenAt"]["N"])
+            symbol,
+            int(item["sequence"]["N"]),
+            bids,
+            asks,
+            int(item["lastTradeId"]["N"]),
+            int(item["takenAt"]["N"]),
         )

@@ -29,7 +29,7 @@ def snapshots(request: pytest.FixtureRequest) -> BookSnapshots:
 def snapshot(symbol: str, sequence: int, depth: int = 3) -> BookSnapshot:
     bids = [(6_000_000_000_000 - n * 1_000_000, 10**9 + n) for n in range(depth)]
     asks = [(6_000_001_000_000 + n * 1_000_000, 2**63 - 1 - n) for n in range(depth)]
-    return BookSnapshot(symbol, sequence, bids, asks, T0 + sequence)
+    return BookSnapshot(symbol, sequence, bids, asks, sequence * 3, T0 + sequence)
 
 
 async def test_the_latest_is_the_highest_sequence_of_its_market(
@@ -50,7 +50,7 @@ async def test_the_latest_is_the_highest_sequence_of_its_market(
 
 async def test_a_deep_book_comes_back_level_for_level(snapshots: BookSnapshots) -> None:
     deep = snapshot("BTCUSDT", 1, depth=10_000)
-    empty = BookSnapshot("BTCUSDT", 2, [], [], T0)
+    empty = BookSnapshot("BTCUSDT", 2, [], [], 0, T0)
 
     await snapshots.put(deep)
     assert await snapshots.latest("BTCUSDT") == deep
