@@ -21,7 +21,14 @@ from infrastructure.fargate_service import FargateService, ServicePlatform, Serv
 from infrastructure.load_balancer import LoadBalancer
 from infrastructure.logs import Logs
 from infrastructure.network import Network
-from infrastructure.permissions import read_secret, read_table, use_key, write_stream
+from infrastructure.permissions import (
+    read_secret,
+    read_table,
+    replay_stream,
+    use_key,
+    write_stream,
+    write_table,
+)
 from infrastructure.security_groups import API_PORT, WEBSOCKET_PORT, SecurityGroups
 from infrastructure.settings import runtime_settings
 from infrastructure.stream_functions import FunctionSpec, StreamFunction
@@ -142,10 +149,15 @@ class Compute(Construct):
                 ops_port=MARKETDATA_OPS_PORT,
                 # It relays committed events from the outbox to the streams (`aws` mode): trades
                 # and book changes to the trade stream, orders and balances to the order stream.
+                # It keeps each book whole in the snapshots table, and a process taking the duty
+                # over starts from the latest and the trade stream's book changes after it.
                 permissions=[
                     *stores,
                     write_stream("trade_stream", data.trade_stream),
                     write_stream("order_stream", data.order_stream),
+                    replay_stream("trade_stream", data.trade_stream),
+                    write_table("book_snapshots", data.book_snapshots_table),
+                    read_table("book_snapshots", data.book_snapshots_table),
                 ],
             ),
         ]
