@@ -7,6 +7,7 @@ from application.errors import MarketUnavailable
 from application.history_ports import CandleHistory, PublicTrade, TradeHistory
 from application.ports import Clock, MarketSnapshots
 from application.records import Depth
+from application.ticker_ports import Tickers
 from domain.candles import MINUTE, Candle, Interval
 from domain.errors import UnknownMarket
 from domain.exchange import Exchange
@@ -55,6 +56,23 @@ class EngineBooks:
         if engine is None:
             raise MarketUnavailable(symbol)
         return engine
+
+
+@define
+class StoredTickers:
+    """Books as another process keeps them (`books`), tickers from the tickers it keeps."""
+
+    books: MarketSnapshots
+    tickers: Tickers
+
+    async def depth(self, symbol: str, limit: int) -> Depth:
+        return await self.books.depth(symbol, limit)
+
+    async def ticker(self, symbol: str, now: int) -> TickerStats:
+        found = await self.tickers.get(symbol)
+        if found is None:
+            raise MarketUnavailable(symbol)
+        return found.stats
 
 
 @define

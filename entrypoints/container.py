@@ -10,6 +10,7 @@ from litestar.channels.backends.memory import MemoryChannelsBackend
 from adapters.aws.clients import AwsClients
 from adapters.aws.dynamodb_book_snapshots import DynamoBookSnapshots
 from adapters.aws.dynamodb_candles import DynamoCandleHistory
+from adapters.aws.dynamodb_tickers import DynamoTickers
 from adapters.aws.dynamodb_trades import DynamoTradeHistory
 from adapters.aws.kinesis import KinesisEventLog
 from adapters.aws.secrets import SecretsManagerSecrets
@@ -48,7 +49,7 @@ from application.funds import Funds
 from application.history import History
 from application.ledger_sync import LedgerSync
 from application.local_bus import InProcessBus
-from application.market_data import EngineBooks, MarketData
+from application.market_data import EngineBooks, MarketData, StoredTickers
 from application.market_view import MarketViews
 from application.order_count import UnfilledOrders, binance_limits
 from application.portfolio import Portfolio
@@ -266,10 +267,23 @@ class Container(containers.DeclarativeContainer):
         local=redis_bus,
         aws=redis_bus,
     )
-    # Public reads of books and tickers: the engines of this process, or the market data's.
+    # Public reads of books and tickers: the engines of this process, or the market data's
+    # (`aws`: its tickers from DynamoDB).
     engine_books = providers.Singleton(EngineBooks, engines)
+    tickers = providers.Selector(
+        config.adapters,
+        memory=providers.Object(None),
+        local=providers.Object(None),
+        aws=providers.Singleton(DynamoTickers, aws_clients, config.aws.tickers_table),
+    )
+    kept_books = providers.Selector(
+        config.adapters,
+        memory=snapshots,
+        local=snapshots,
+        aws=providers.Singleton(StoredTickers, snapshots, tickers),
+    )
     books = providers.Selector(
-        config.role, all=engine_books, engine=engine_books, api=snapshots, websocket=snapshots,
+        config.role, all=engine_books, engine=engine_books, api=kept_books, websocket=kept_books,
         marketdata=views,
     )  # fmt: skip
     # Public trades and candles: the store's, or in `aws` the DynamoDB tables that the trade

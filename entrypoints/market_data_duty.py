@@ -12,6 +12,7 @@ from attrs import define, field
 from adapters.redis.command_bus import process_name
 from application.errors import Unavailable
 from application.records import Lease
+from application.ticker_ports import MarketTicker
 from entrypoints.container import Container
 
 LEASE = "~marketdata"  # no market's symbol starts so
@@ -19,6 +20,7 @@ SNAPSHOT_EVERY_S = 0.02  # how soon the api processes see a book change, at most
 # How often a changed book is kept whole (`aws`: in DynamoDB), at most: each market's snapshot
 # costs a write per KB of its compressed levels.
 BOOK_SNAPSHOT_EVERY_S = 5.0
+TICKER_EVERY_S = 1.0  # how stale a ticker read from the tickers table (`aws`) is, at most
 
 logger = logging.getLogger(__name__)
 
@@ -121,3 +123,19 @@ class MarketDataDuty:
                     logger.warning("book snapshot of %s not kept: %s", view.symbol, error)
                     continue
                 kept[view.symbol] = view.sequence
+
+    async def keep_tickers(self) -> None:
+        """Keeps every market's ticker, once a second (`aws` mode)."""
+        store = self.container.tickers()
+        if store is None:
+            return
+        views, clock = self.container.views(), self.container.clock()
+        while True:
+            now = clock.now()
+            for view in list(views.views.values()) if self.holding else []:
+                ticker = MarketTicker(view.symbol, view.sequence, view.ticker.stats(now), now)
+                try:
+                    await store.put(ticker)
+                except Unavailable as error:
+                    logger.warning("ticker of %s not kept: %s", view.symbol, error)
+            await asyncio.sleep(TICKER_EVERY_S)

@@ -20,6 +20,7 @@ TABLE_KEYS = {
     "trades_table": (("symbol", "S"), ("tradeId", "N")),
     "candles_table": (("series", "S"), ("openTime", "N")),
     "book_snapshots_table": (("symbol", "S"), ("sequence", "N")),
+    "tickers_table": (("symbol", "S"),),
 }
 # The trades table's index for time ranges, on (symbol, timeTradeId), holding whole items.
 TIME_INDEX = ("by-time", (("symbol", "S"), ("timeTradeId", "S")))
@@ -106,5 +107,5 @@ def table_definition(
 def _key_schema(keys: Keys) -> list[dict[str, str]]:
     return [
         {"AttributeName": key, "KeyType": kind}
-        for (key, _), kind in zip(keys, ("HASH", "RANGE"), strict=True)
+        for (key, _), kind in zip(keys, ("HASH", "RANGE")[: len(keys)], strict=True)
     ]

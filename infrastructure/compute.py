@@ -114,11 +114,13 @@ class Compute(Construct):
                 port=API_PORT,
                 ops_port=SERVE_OPS_PORT,
                 target_group=load_balancer.api_target_group,
-                # Public trades and klines are read from the tables the functions fill.
+                # Public trades and klines are read from the tables the functions fill, the
+                # tickers from the one the market data keeps.
                 permissions=[
                     *stores,
                     read_table("trades", data.trades_table),
                     read_table("candles", data.candles_table),
+                    read_table("tickers", data.tickers_table),
                 ],
             ),
             ServiceSpec(
@@ -149,8 +151,9 @@ class Compute(Construct):
                 ops_port=MARKETDATA_OPS_PORT,
                 # It relays committed events from the outbox to the streams (`aws` mode): trades
                 # and book changes to the trade stream, orders and balances to the order stream.
-                # It keeps each book whole in the snapshots table, and a process taking the duty
-                # over starts from the latest and the trade stream's book changes after it.
+                # It keeps each book whole in the snapshots table (a process taking the duty over
+                # starts from the latest and the trade stream's book changes after it), and each
+                # market's ticker in the tickers table.
                 permissions=[
                     *stores,
                     write_stream("trade_stream", data.trade_stream),
@@ -158,6 +161,7 @@ class Compute(Construct):
                     replay_stream("trade_stream", data.trade_stream),
                     write_table("book_snapshots", data.book_snapshots_table),
                     read_table("book_snapshots", data.book_snapshots_table),
+                    write_table("tickers", data.tickers_table),
                 ],
             ),
         ]

@@ -78,6 +78,8 @@ class DataStores(Construct):
         self.book_snapshots_table = self._table(
             "book-snapshots", ("symbol", "S"), ("sequence", "N"), expiry_attribute="expiresAt"
         )
+        # Each market's 24-hour ticker, kept by the market data for every api process.
+        self.tickers_table = self._table("tickers", ("symbol", "S"))
         self.trade_stream = self._stream("trades")
         self.order_stream = self._stream("orders")
         Backups(
@@ -120,7 +122,7 @@ class DataStores(Construct):
         self,
         name: str,
         partition_key: tuple[str, str],
-        sort_key: tuple[str, str],
+        sort_key: tuple[str, str] | None = None,
         *,
         stream: bool = False,
         expiry_attribute: str | None = None,
@@ -128,14 +130,18 @@ class DataStores(Construct):
     ) -> DynamodbTable:
         """With `time_index`, the sort key of a global secondary index `by-time` on the same
         partition key, projecting whole items, so that a time range is one Query."""
-        keys = [partition_key, sort_key, *([time_index] if time_index else [])]
+        keys = [
+            partition_key,
+            *([sort_key] if sort_key else []),
+            *([time_index] if time_index else []),
+        ]
         return DynamodbTable(
             self,
             f"{name}-table",
             name=f"{self._config.prefix}-{name}",
             billing_mode="PAY_PER_REQUEST",
             hash_key=partition_key[0],
-            range_key=sort_key[0],
+            range_key=sort_key[0] if sort_key else None,
             attribute=[
                 DynamodbTableAttribute(name=key_name, type=key_type) for key_name, key_type in keys
             ],

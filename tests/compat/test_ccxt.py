@@ -65,7 +65,7 @@ def test_a_session_of_orders(maker: Any, taker: Any) -> None:
         lambda found: bool(found) and found[-1]["id"] == mine[-1]["id"],
     )
     assert trades[-1]["price"] == 60000.0
-    ticker = taker.fetch_ticker("BTC/USDT")
+    ticker = settled(lambda: taker.fetch_ticker("BTC/USDT"), lambda found: found["last"] == 60000.0)
     assert ticker["last"] == 60000.0
     candles = settled(
         lambda: taker.fetch_ohlcv("BTC/USDT", "1m", limit=5),

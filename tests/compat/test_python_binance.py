@@ -62,7 +62,11 @@ def test_a_session_of_orders(seller: Client, buyer: Client) -> None:
         lambda found: bool(found) and found[0][4] == "0.0500000000",
     )
     assert klines[0][4] == "0.0500000000"
-    assert buyer.get_ticker(symbol="ETHBTC")["lastPrice"] == "0.0500000000"
+    ticker = settled(
+        lambda: buyer.get_ticker(symbol="ETHBTC"),
+        lambda found: found["lastPrice"] == "0.0500000000",
+    )
+    assert ticker["lastPrice"] == "0.0500000000"
     balances = {b["asset"]: b for b in buyer.get_account()["balances"]}
     assert balances["ETH"]["free"] == "0.69930000"
 

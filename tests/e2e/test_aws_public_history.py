@@ -1,7 +1,8 @@
 """The public history of the `aws` split deployment comes from DynamoDB, which the trade
 stream's Lambda functions fill: for the trades made through it, every history endpoint answers
 what an api process in `local` mode answers from PostgreSQL, and the api process calls DynamoDB
-only with Query and GetItem (never a Scan). Its market data keeps each book whole there too."""
+only with Query and GetItem (never a Scan). Its market data keeps each book whole there too,
+and each market's ticker, which the ticker endpoints read."""
 
 import logging
 import re
@@ -97,6 +98,7 @@ def test_history_from_dynamodb_is_local_modes_and_read_by_query_and_get_item_onl
         ("/api/v3/aggTrades", {"startTime": began, "endTime": ended}),
         ("/api/v3/aggTrades", {"endTime": ended, "limit": 1}),
         ("/api/v3/avgPrice", {}),
+        ("/api/v3/ticker/price", {}),  # from the tickers table
     ]
     for interval in Interval:
         asked.append(("/api/v3/klines", {"interval": interval.value}))

@@ -31,12 +31,14 @@ def metrics_of(role: str) -> tuple[str, str]:
 
 
 ALLOWED_RESOURCES = {
-    # The api reads public trades and klines from the tables the functions fill.
+    # The api reads public trades and klines from the tables the functions fill, and the
+    # tickers the market data keeps.
     "bourse-production-api-task": {
         *STORES,
         metrics_of("api"),
         ("aws_dynamodb_table", "bourse-production-trades"),
         ("aws_dynamodb_table", "bourse-production-candles"),
+        ("aws_dynamodb_table", "bourse-production-tickers"),
     },
     "bourse-production-websocket-task": {*STORES, metrics_of("websocket")},
     "bourse-production-engine-task": {*STORES, metrics_of("engine")},
@@ -46,6 +48,7 @@ ALLOWED_RESOURCES = {
         ("aws_kinesis_stream", "bourse-production-trades"),
         ("aws_kinesis_stream", "bourse-production-orders"),
         ("aws_dynamodb_table", "bourse-production-book-snapshots"),
+        ("aws_dynamodb_table", "bourse-production-tickers"),
     },
     "bourse-production-trade-archiver": {
         ("aws_kinesis_stream", "bourse-production-trades"),

@@ -86,6 +86,7 @@ def test_history_tables_are_on_demand_recoverable_encrypted_and_protected(
         "bourse-production-trades",
         "bourse-production-candles",
         "bourse-production-book-snapshots",
+        "bourse-production-tickers",
     }
     for table in found.values():
         assert table["billing_mode"] == "PAY_PER_REQUEST"
