@@ -15,6 +15,7 @@ from domain.markets import Market
 from domain.ticker import TickerStats
 
 AVERAGE_PRICE_MINUTES = 5
+AGGREGATE_PAGE = 500  # trades read at a time while folding aggregate trades
 
 
 @define
@@ -117,32 +118,35 @@ class MarketData:
         end: int | None,
         limit: int,
     ) -> list[AggregateTrade]:
-        # Fetch generously: several trades may fold into one aggregate.
-        trades = await self.trades(symbol, from_id, start, end, limit * 20)
-        aggregates: list[AggregateTrade] = []
-        taker_of_last = None
-        for trade in trades:
-            taker = trade.taker_order_id
-            last = aggregates[-1] if aggregates else None
-            if last is not None and taker == taker_of_last and trade.price == last.price:
-                last.quantity += trade.quantity
-                last.last_trade_id = trade.trade_id
-                continue
-            if len(aggregates) == limit:
-                break
-            aggregates.append(
-                AggregateTrade(
-                    trade.trade_id,
-                    trade.price,
-                    trade.quantity,
-                    trade.trade_id,
-                    trade.trade_id,
-                    trade.timestamp,
-                    trade.buyer_is_maker,
-                )
+        """The first `limit` aggregates from `from_id` or `start`, else the last up to `end`;
+        the trades are read a page at a time until the aggregates asked for are complete."""
+        self.market(symbol)
+        if from_id is None and start is None:
+            return fold_aggregates(await self._trades_back(symbol, end, limit))[-limit:]
+        found = await self.trades(symbol, from_id, start, end, AGGREGATE_PAGE)
+        page = found
+        while len(page) == AGGREGATE_PAGE and len(fold_aggregates(found)) <= limit:
+            after = found[-1].trade_id + 1
+            page = await self.trade_history.history(symbol, after, start, end, AGGREGATE_PAGE)
+            found += page
+        return fold_aggregates(found)[:limit]
+
+    async def _trades_back(self, symbol: str, end: int | None, limit: int) -> list[PublicTrade]:
+        """The last trades up to `end`, enough of them for `limit` complete aggregates."""
+        found = await self.trades(symbol, end=end, limit=AGGREGATE_PAGE)
+        if len(found) < AGGREGATE_PAGE:
+            return found
+        while len(fold_aggregates(found)) <= limit:
+            first = found[0].trade_id
+            older_from = max(first - AGGREGATE_PAGE, 0)
+            older = await self.trade_history.history(
+                symbol, older_from, None, end, first - older_from
             )
-            taker_of_last = taker
-        return aggregates[-limit:] if from_id is None and start is None else aggregates
+            older = [trade for trade in older if trade.trade_id < first]
+            if not older:
+                break
+            found = older + found
+        return found
 
     async def candles(
         self, symbol: str, interval: Interval, start: int | None, end: int | None, limit: int
@@ -176,3 +180,28 @@ class MarketData:
             quote = sum(t.quote_quantity for t in trades)
             return quote * market.base.scale // volume, trades[-1].timestamp
         return (await self.ticker(symbol)).last_price, now
+
+
+def fold_aggregates(trades: list[PublicTrade]) -> list[AggregateTrade]:
+    """Consecutive trades of one taker order at one price, folded."""
+    aggregates: list[AggregateTrade] = []
+    taker_of_last = None
+    for trade in trades:
+        last = aggregates[-1] if aggregates else None
+        if last is not None and trade.taker_order_id == taker_of_last and trade.price == last.price:
+            last.quantity += trade.quantity
+            last.last_trade_id = trade.trade_id
+            continue
+        aggregates.append(
+            AggregateTrade(
+                trade.trade_id,
+                trade.price,
+                trade.quantity,
+                trade.trade_id,
+                trade.trade_id,
+                trade.timestamp,
+                trade.buyer_is_maker,
+            )
+        )
+        taker_of_last = trade.taker_order_id
+    return aggregates
