@@ -136,6 +136,7 @@ def trade(market: Market, event: Trade) -> dict[str, Any]:
         "quoteQty": market.quote.format(event.quote_quantity),
         "time": event.timestamp,
         "isBuyerMaker": event.buyer_is_maker,
+        "takerOrderId": event.seller_order_id if event.buyer_is_maker else event.buyer_order_id,
     }
 
 
@@ -144,6 +145,15 @@ def book_changed(market: Market, event: BookChanged) -> dict[str, Any]:
         return [[market.quote.format(p), market.base.format(q)] for p, q in changed]
 
     return {"type": "bookChanged", "bids": levels(event.bids), "asks": levels(event.asks)}
+
+
+def book_change_of(market: Market, body: dict[str, Any]) -> BookChanged:
+    """The book change of a record's event, as `book_changed` wrote it."""
+
+    def levels(changed: list[list[str]]) -> tuple[tuple[int, int], ...]:
+        return tuple((market.quote.to_minor(p), market.base.to_minor(q)) for p, q in changed)
+
+    return BookChanged(market.symbol, levels(body["bids"]), levels(body["asks"]))
 
 
 def prevented_match(market: Market, event: PreventedMatch) -> dict[str, Any]:

@@ -4,16 +4,18 @@ from attrs import define
 
 from application.engine import MarketEngine
 from application.errors import MarketUnavailable
-from application.ports import Clock, MarketSnapshots, UnitOfWorkFactory
+from application.history_ports import CandleHistory, PublicTrade, TradeHistory
+from application.ports import Clock, MarketSnapshots
 from application.records import Depth
+from application.ticker_ports import Tickers
 from domain.candles import MINUTE, Candle, Interval
 from domain.errors import UnknownMarket
-from domain.events import Trade
 from domain.exchange import Exchange
 from domain.markets import Market
 from domain.ticker import TickerStats
 
 AVERAGE_PRICE_MINUTES = 5
+AGGREGATE_PAGE = 500  # trades read at a time while folding aggregate trades
 
 
 @define
@@ -58,10 +60,28 @@ class EngineBooks:
 
 
 @define
+class StoredTickers:
+    """Books as another process keeps them (`books`), tickers from the tickers it keeps."""
+
+    books: MarketSnapshots
+    tickers: Tickers
+
+    async def depth(self, symbol: str, limit: int) -> Depth:
+        return await self.books.depth(symbol, limit)
+
+    async def ticker(self, symbol: str, now: int) -> TickerStats:
+        found = await self.tickers.get(symbol)
+        if found is None:
+            raise MarketUnavailable(symbol)
+        return found.stats
+
+
+@define
 class MarketData:
     exchange: Exchange
     books: MarketSnapshots
-    unit_of_work: UnitOfWorkFactory
+    trade_history: TradeHistory
+    candle_history: CandleHistory
     clock: Clock
 
     def markets(self) -> list[Market]:
@@ -84,12 +104,11 @@ class MarketData:
         start: int | None = None,
         end: int | None = None,
         limit: int = 500,
-    ) -> list[Trade]:
+    ) -> list[PublicTrade]:
         self.market(symbol)
-        async with self.unit_of_work() as uow:
-            if from_id is None and start is None and end is None:
-                return await uow.trades.recent(symbol, limit)
-            return await uow.trades.history(symbol, from_id, start, end, limit)
+        if from_id is None and start is None and end is None:
+            return await self.trade_history.recent(symbol, limit)
+        return await self.trade_history.history(symbol, from_id, start, end, limit)
 
     async def aggregate_trades(
         self,
@@ -99,32 +118,35 @@ class MarketData:
         end: int | None,
         limit: int,
     ) -> list[AggregateTrade]:
-        # Fetch generously: several trades may fold into one aggregate.
-        trades = await self.trades(symbol, from_id, start, end, limit * 20)
-        aggregates: list[AggregateTrade] = []
-        taker_of_last = None
-        for trade in trades:
-            taker = trade.seller_order_id if trade.buyer_is_maker else trade.buyer_order_id
-            last = aggregates[-1] if aggregates else None
-            if last is not None and taker == taker_of_last and trade.price == last.price:
-                last.quantity += trade.quantity
-                last.last_trade_id = trade.trade_id
-                continue
-            if len(aggregates) == limit:
-                break
-            aggregates.append(
-                AggregateTrade(
-                    trade.trade_id,
-                    trade.price,
-                    trade.quantity,
-                    trade.trade_id,
-                    trade.trade_id,
-                    trade.timestamp,
-                    trade.buyer_is_maker,
-                )
+        """The first `limit` aggregates from `from_id` or `start`, else the last up to `end`;
+        the trades are read a page at a time until the aggregates asked for are complete."""
+        self.market(symbol)
+        if from_id is None and start is None:
+            return fold_aggregates(await self._trades_back(symbol, end, limit))[-limit:]
+        found = await self.trades(symbol, from_id, start, end, AGGREGATE_PAGE)
+        page = found
+        while len(page) == AGGREGATE_PAGE and len(fold_aggregates(found)) <= limit:
+            after = found[-1].trade_id + 1
+            page = await self.trade_history.history(symbol, after, start, end, AGGREGATE_PAGE)
+            found += page
+        return fold_aggregates(found)[:limit]
+
+    async def _trades_back(self, symbol: str, end: int | None, limit: int) -> list[PublicTrade]:
+        """The last trades up to `end`, enough of them for `limit` complete aggregates."""
+        found = await self.trades(symbol, end=end, limit=AGGREGATE_PAGE)
+        if len(found) < AGGREGATE_PAGE:
+            return found
+        while len(fold_aggregates(found)) <= limit:
+            first = found[0].trade_id
+            older_from = max(first - AGGREGATE_PAGE, 0)
+            older = await self.trade_history.history(
+                symbol, older_from, None, end, first - older_from
             )
-            taker_of_last = taker
-        return aggregates[-limit:] if from_id is None and start is None else aggregates
+            older = [trade for trade in older if trade.trade_id < first]
+            if not older:
+                break
+            found = older + found
+        return found
 
     async def candles(
         self, symbol: str, interval: Interval, start: int | None, end: int | None, limit: int
@@ -136,8 +158,7 @@ class MarketData:
             start = interval.open_time(end)
             for _ in range(limit - 1):
                 start = interval.previous_open_time(start)
-        async with self.unit_of_work() as uow:
-            return await uow.candles.between(symbol, interval, start, end, limit)
+        return await self.candle_history.between(symbol, interval, start, end, limit)
 
     async def ticker(self, symbol: str) -> TickerStats:
         self.market(symbol)
@@ -159,3 +180,28 @@ class MarketData:
             quote = sum(t.quote_quantity for t in trades)
             return quote * market.base.scale // volume, trades[-1].timestamp
         return (await self.ticker(symbol)).last_price, now
+
+
+def fold_aggregates(trades: list[PublicTrade]) -> list[AggregateTrade]:
+    """Consecutive trades of one taker order at one price, folded."""
+    aggregates: list[AggregateTrade] = []
+    taker_of_last = None
+    for trade in trades:
+        last = aggregates[-1] if aggregates else None
+        if last is not None and trade.taker_order_id == taker_of_last and trade.price == last.price:
+            last.quantity += trade.quantity
+            last.last_trade_id = trade.trade_id
+            continue
+        aggregates.append(
+            AggregateTrade(
+                trade.trade_id,
+                trade.price,
+                trade.quantity,
+                trade.trade_id,
+                trade.trade_id,
+                trade.timestamp,
+                trade.buyer_is_maker,
+            )
+        )
+        taker_of_last = trade.taker_order_id
+    return aggregates

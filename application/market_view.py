@@ -7,20 +7,28 @@ committed sequence (read first, so the orders are at least that recent), the tic
 last day's trades; it then takes only the events after that sequence. Levels carry their
 volume after each change, so taking an event twice changes nothing."""
 
+import logging
 from collections.abc import Sequence
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from attrs import define, field
 from sortedcontainers import SortedDict
 
-from application.errors import MarketUnavailable
+from application.errors import MarketUnavailable, Unavailable
 from application.ports import EventPublisher, UnitOfWorkFactory
 from application.rebuild import TICKER_TRADES
 from application.records import Depth
+from application.snapshot_ports import BookSnapshot
 from domain.candles import DAY
 from domain.events import BookChanged, Event, Trade
 from domain.orders import Side
 from domain.ticker import RollingTicker, TickerStats
+
+if TYPE_CHECKING:
+    from application.warm_up import SnapshotWarmUp
+
+logger = logging.getLogger(__name__)
 
 
 def _descending(price: int) -> int:
@@ -34,6 +42,7 @@ class MarketView:
     bids: SortedDict = field(factory=lambda: SortedDict(_descending))
     asks: SortedDict = field(factory=SortedDict)
     ticker: RollingTicker = field(factory=RollingTicker)
+    last_trade_id: int = 0
 
     def take(self, sequence: int, events: Sequence[Event]) -> bool:
         """Applies one command's events; whether they were new to the view."""
@@ -50,7 +59,26 @@ class MarketView:
                             levels.pop(price, None)
             elif isinstance(event, Trade):
                 self.ticker.add(event)
+                self.last_trade_id = event.trade_id
         return True
+
+    @classmethod
+    def of_snapshot(cls, snapshot: BookSnapshot) -> "MarketView":
+        """The book of the snapshot, with no ticker yet."""
+        view = cls(snapshot.symbol, snapshot.sequence, last_trade_id=snapshot.last_trade_id)
+        view.bids.update(snapshot.bids)
+        view.asks.update(snapshot.asks)
+        return view
+
+    def snapshot(self, now: int) -> BookSnapshot:
+        return BookSnapshot(
+            self.symbol,
+            self.sequence,
+            list(self.bids.items()),
+            list(self.asks.items()),
+            self.last_trade_id,
+            now,
+        )
 
     def depth(self, limit: int) -> Depth:
         return Depth(
@@ -82,9 +110,27 @@ class MarketViews:
         self._changed.clear()
         return changed
 
-    async def load(self, unit_of_work: UnitOfWorkFactory, symbols: list[str], now: int) -> None:
+    async def load(
+        self,
+        unit_of_work: UnitOfWorkFactory,
+        symbols: list[str],
+        now: int,
+        warm_up: "SnapshotWarmUp | None" = None,
+    ) -> None:
+        """Each market's view: from its latest book snapshot and the events after it where
+        `warm_up` finds them, else from the stored open orders."""
         for symbol in symbols:
-            self.views[symbol] = await _loaded(unit_of_work, symbol, now)
+            view = None
+            if warm_up is not None:
+                try:
+                    view = await warm_up.view(symbol, now - DAY)
+                except Unavailable as error:
+                    logger.warning("%s: no warm-up from its snapshot (%s)", symbol, error)
+            if view is None:
+                view = await _loaded(unit_of_work, symbol, now)
+            else:
+                await _add_day_of_trades(view, unit_of_work, now)
+            self.views[symbol] = view
 
     async def depth(self, symbol: str, limit: int) -> Depth:
         return self._view(symbol).depth(limit)
@@ -99,6 +145,16 @@ class MarketViews:
         return view
 
 
+async def _add_day_of_trades(view: MarketView, unit_of_work: UnitOfWorkFactory, now: int) -> None:
+    """The ticker of a view warmed up to its last trade: the day's trades up to that one (the
+    later ones come with their events)."""
+    async with unit_of_work() as uow:
+        day = await uow.trades.history(symbol=view.symbol, start=now - DAY, limit=TICKER_TRADES)
+    for trade in day:
+        if trade.trade_id <= view.last_trade_id:
+            view.ticker.add(trade)
+
+
 async def _loaded(unit_of_work: UnitOfWorkFactory, symbol: str, now: int) -> MarketView:
     async with unit_of_work() as uow:
         sequence = await uow.leases.sequence(symbol)
@@ -111,4 +167,5 @@ async def _loaded(unit_of_work: UnitOfWorkFactory, symbol: str, now: int) -> Mar
         levels[order.price] = levels.get(order.price, 0) + remaining
     for trade in day:
         view.ticker.add(trade)
+        view.last_trade_id = trade.trade_id
     return view

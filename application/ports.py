@@ -399,6 +399,12 @@ class EventLog(Protocol):
         (or from the oldest kept)."""
         ...
 
+    async def read_since(self, stream: str, shard: str, at: int, limit: int) -> list[StoredRecord]:
+        """Up to `limit` records of the shard, oldest first, from the first that arrived at or
+        after epoch milliseconds `at` (Kinesis is asked in whole seconds: up to a second
+        before); `read` goes on after the last."""
+        ...
+
 
 class TradeArchive(Protocol):
     """Each market's completed days of trades, a file a day as the design's historical data

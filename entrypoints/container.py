@@ -8,6 +8,10 @@ from dependency_injector import containers, providers
 from litestar.channels.backends.memory import MemoryChannelsBackend
 
 from adapters.aws.clients import AwsClients
+from adapters.aws.dynamodb_book_snapshots import DynamoBookSnapshots
+from adapters.aws.dynamodb_candles import DynamoCandleHistory
+from adapters.aws.dynamodb_tickers import DynamoTickers
+from adapters.aws.dynamodb_trades import DynamoTradeHistory
 from adapters.aws.kinesis import KinesisEventLog
 from adapters.aws.secrets import SecretsManagerSecrets
 from adapters.aws.trade_archive import S3TradeArchive
@@ -45,15 +49,17 @@ from application.funds import Funds
 from application.history import History
 from application.ledger_sync import LedgerSync
 from application.local_bus import InProcessBus
-from application.market_data import EngineBooks, MarketData
+from application.market_data import EngineBooks, MarketData, StoredTickers
 from application.market_view import MarketViews
 from application.order_count import UnfilledOrders, binance_limits
 from application.portfolio import Portfolio
 from application.ports import Clock, UnitOfWorkFactory
 from application.relay import Relay
+from application.store_history import StoreCandleHistory, StoreTradeHistory
 from application.trading import Trading
 from application.two_factor import ATTEMPTS_PER_MINUTE, TwoFactorAuth
 from application.user_streams import UserStreams
+from application.warm_up import SnapshotWarmUp
 from domain.exchange import Exchange
 from entrypoints.api.gate import Gate
 from entrypoints.api.services import Services
@@ -203,6 +209,13 @@ class Container(containers.DeclarativeContainer):
     views = providers.Singleton(MarketViews, publisher)
     acknowledged: providers.Singleton[dict[str, int]] = providers.Singleton(dict)
     snapshots = providers.Singleton(RedisMarketSnapshots, redis, acknowledged)
+    # `aws`: each book kept whole now and then, with its sequence, in DynamoDB.
+    book_snapshots = providers.Selector(
+        config.adapters,
+        memory=providers.Object(None),
+        local=providers.Object(None),
+        aws=providers.Singleton(DynamoBookSnapshots, aws_clients, config.aws.book_snapshots_table),
+    )
     relayed_to = providers.Selector(
         config.role, all=publisher, api=publisher, websocket=publisher, engine=publisher,
         marketdata=views,
@@ -219,6 +232,16 @@ class Container(containers.DeclarativeContainer):
         ),
     )
     relay = providers.Singleton(Relay, unit_of_work, relayed_to, outbox_signal, event_log_writer)
+    # `aws`: a market data process taking the duty over starts each book from its snapshot and
+    # the trade stream's events after it.
+    warm_up = providers.Selector(
+        config.adapters,
+        memory=providers.Object(None),
+        local=providers.Object(None),
+        aws=providers.Singleton(
+            SnapshotWarmUp, book_snapshots, kinesis, config.aws.trade_stream, exchange
+        ),
+    )
     # The completed days of trades (`aws`: in the S3 archive, written by the trade archiver).
     trade_archive = providers.Selector(
         config.adapters,
@@ -246,14 +269,47 @@ class Container(containers.DeclarativeContainer):
         local=redis_bus,
         aws=redis_bus,
     )
-    # Public reads of books and tickers: the engines of this process, or the market data's.
+    # Public reads of books and tickers: the engines of this process, or the market data's
+    # (`aws`: its tickers from DynamoDB).
     engine_books = providers.Singleton(EngineBooks, engines)
+    tickers = providers.Selector(
+        config.adapters,
+        memory=providers.Object(None),
+        local=providers.Object(None),
+        aws=providers.Singleton(DynamoTickers, aws_clients, config.aws.tickers_table),
+    )
+    kept_books = providers.Selector(
+        config.adapters,
+        memory=snapshots,
+        local=snapshots,
+        aws=providers.Singleton(StoredTickers, snapshots, tickers),
+    )
     books = providers.Selector(
-        config.role, all=engine_books, engine=engine_books, api=snapshots, websocket=snapshots,
+        config.role, all=engine_books, engine=engine_books, api=kept_books, websocket=kept_books,
         marketdata=views,
     )  # fmt: skip
+    # Public trades and candles: the store's, or in `aws` the DynamoDB tables that the trade
+    # stream's Lambda functions keep.
+    store_trade_history = providers.Singleton(StoreTradeHistory, unit_of_work)
+    trade_history = providers.Selector(
+        config.adapters,
+        memory=store_trade_history,
+        local=store_trade_history,
+        aws=providers.Singleton(DynamoTradeHistory, aws_clients, config.aws.trades_table, exchange),
+    )
+    store_candle_history = providers.Singleton(StoreCandleHistory, unit_of_work)
+    candle_history = providers.Selector(
+        config.adapters,
+        memory=store_candle_history,
+        local=store_candle_history,
+        aws=providers.Singleton(
+            DynamoCandleHistory, aws_clients, config.aws.candles_table, exchange
+        ),
+    )
     trading = providers.Singleton(Trading, exchange, bus, unit_of_work, clock, ids)
-    market_data = providers.Singleton(MarketData, exchange, books, unit_of_work, clock)
+    market_data = providers.Singleton(
+        MarketData, exchange, books, trade_history, candle_history, clock
+    )
     history = providers.Singleton(History, unit_of_work)
     two_factor = providers.Singleton(
         TwoFactorAuth, unit_of_work, providers.Singleton(Totp), two_factor_attempts, clock

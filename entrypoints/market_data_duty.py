@@ -12,10 +12,15 @@ from attrs import define, field
 from adapters.redis.command_bus import process_name
 from application.errors import Unavailable
 from application.records import Lease
+from application.ticker_ports import MarketTicker
 from entrypoints.container import Container
 
 LEASE = "~marketdata"  # no market's symbol starts so
 SNAPSHOT_EVERY_S = 0.02  # how soon the api processes see a book change, at most
+# How often a changed book is kept whole (`aws`: in DynamoDB), at most: each market's snapshot
+# costs a write per KB of its compressed levels.
+BOOK_SNAPSHOT_EVERY_S = 5.0
+TICKER_EVERY_S = 1.0  # how stale a ticker read from the tickers table (`aws`) is, at most
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +69,12 @@ class MarketDataDuty:
     async def _take_over(self) -> None:
         symbols = list(self.container.exchange().markets)
         views = self.container.views()
-        await views.load(self.container.unit_of_work(), symbols, self.container.clock().now())
+        await views.load(
+            self.container.unit_of_work(),
+            symbols,
+            self.container.clock().now(),
+            self.container.warm_up(),
+        )
         with contextlib.suppress(Unavailable):
             await self.container.snapshots().put(
                 list(views.views.values()), self.container.clock().now()
@@ -92,3 +102,40 @@ class MarketDataDuty:
                 # Redis out of reach: the next full write, a second after its return, catches up.
                 with contextlib.suppress(Unavailable):
                     await snapshots.put(changed, clock.now())
+
+    async def keep_book_snapshots(self) -> None:
+        """Keeps each book whose sequence moved, whole, with that sequence (`aws` mode)."""
+        store = self.container.book_snapshots()
+        if store is None:
+            return
+        views, clock = self.container.views(), self.container.clock()
+        kept: dict[str, int] = {}
+        while True:
+            await asyncio.sleep(BOOK_SNAPSHOT_EVERY_S)
+            if not self.holding:
+                continue
+            for view in list(views.views.values()):
+                if kept.get(view.symbol, -1) >= view.sequence:
+                    continue
+                try:
+                    await store.put(view.snapshot(clock.now()))
+                except Unavailable as error:
+                    logger.warning("book snapshot of %s not kept: %s", view.symbol, error)
+                    continue
+                kept[view.symbol] = view.sequence
+
+    async def keep_tickers(self) -> None:
+        """Keeps every market's ticker, once a second (`aws` mode)."""
+        store = self.container.tickers()
+        if store is None:
+            return
+        views, clock = self.container.views(), self.container.clock()
+        while True:
+            now = clock.now()
+            for view in list(views.views.values()) if self.holding else []:
+                ticker = MarketTicker(view.symbol, view.sequence, view.ticker.stats(now), now)
+                try:
+                    await store.put(ticker)
+                except Unavailable as error:
+                    logger.warning("ticker of %s not kept: %s", view.symbol, error)
+            await asyncio.sleep(TICKER_EVERY_S)

@@ -20,7 +20,10 @@ TABLE_KEYS = {
     "trades_table": (("symbol", "S"), ("tradeId", "N")),
     "candles_table": (("series", "S"), ("openTime", "N")),
     "book_snapshots_table": (("symbol", "S"), ("sequence", "N")),
+    "tickers_table": (("symbol", "S"),),
 }
+# The trades table's index for time ranges, on (symbol, timeTradeId), holding whole items.
+TIME_INDEX = ("by-time", (("symbol", "S"), ("timeTradeId", "S")))
 EXISTS = ("ResourceInUseException", "ResourceExistsException", "BucketAlreadyOwnedByYou")
 
 
@@ -46,7 +49,8 @@ async def provision(aws: AwsSettings, database_url: str) -> list[str]:
         dynamodb = await clients.client("dynamodb")
         for setting, keys in TABLE_KEYS.items():
             table = getattr(aws, setting)
-            if await _create(dynamodb.create_table(**_table(table, keys))):
+            index = TIME_INDEX if setting == "trades_table" else None
+            if await _create(dynamodb.create_table(**table_definition(table, keys, index))):
                 created.append(f"table {table}")
         s3 = await clients.client("s3")
         bucket: dict[str, Any] = {"Bucket": aws.archive_bucket}
@@ -72,13 +76,36 @@ async def _create(request: Any) -> bool:
     return True
 
 
-def _table(name: str, keys: tuple[tuple[str, str], ...]) -> dict[str, Any]:
-    return {
+Keys = tuple[tuple[str, str], ...]
+
+
+def table_definition(
+    name: str, keys: Keys, index: tuple[str, Keys] | None = None
+) -> dict[str, Any]:
+    """CreateTable's request for an on-demand table, with a global secondary index that
+    projects whole items, if given."""
+    attributes = dict(keys + (index[1] if index else ()))
+    definition = {
         "TableName": name,
         "BillingMode": "PAY_PER_REQUEST",
-        "KeySchema": [
-            {"AttributeName": key, "KeyType": kind}
-            for (key, _), kind in zip(keys, ("HASH", "RANGE"), strict=True)
+        "KeySchema": _key_schema(keys),
+        "AttributeDefinitions": [
+            {"AttributeName": k, "AttributeType": t} for k, t in attributes.items()
         ],
-        "AttributeDefinitions": [{"AttributeName": k, "AttributeType": t} for k, t in keys],
     }
+    if index is not None:
+        definition["GlobalSecondaryIndexes"] = [
+            {
+                "IndexName": index[0],
+                "KeySchema": _key_schema(index[1]),
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ]
+    return definition
+
+
+def _key_schema(keys: Keys) -> list[dict[str, str]]:
+    return [
+        {"AttributeName": key, "KeyType": kind}
+        for (key, _), kind in zip(keys, ("HASH", "RANGE")[: len(keys)], strict=True)
+    ]

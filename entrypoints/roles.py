@@ -47,7 +47,7 @@ async def running(
         if role == "marketdata":
             duty = MarketDataDuty(container)
             await duty.begin()
-            jobs += [duty.run, duty.keep_snapshots]
+            jobs += [duty.run, duty.keep_snapshots, duty.keep_book_snapshots, duty.keep_tickers]
         if role == "all":
             relay = container.relay()
             relay.start()

@@ -38,6 +38,7 @@ class AwsSettings:
     trades_table: str
     candles_table: str
     book_snapshots_table: str
+    tickers_table: str
     # ElastiCache's AUTH token; a Redis without AUTH (a local run's) has none.
     redis_auth_secret_arn: str | None = None
     database_port: int = 5432
@@ -84,6 +85,7 @@ AWS_VARIABLES = {
     "BOURSE_TRADES_TABLE": "trades_table",
     "BOURSE_CANDLES_TABLE": "candles_table",
     "BOURSE_BOOK_SNAPSHOTS_TABLE": "book_snapshots_table",
+    "BOURSE_TICKERS_TABLE": "tickers_table",
     "AWS_REGION": "region",
     "BOURSE_AWS_ENDPOINT_URL": "endpoint_url",
 }

@@ -21,7 +21,14 @@ from infrastructure.fargate_service import FargateService, ServicePlatform, Serv
 from infrastructure.load_balancer import LoadBalancer
 from infrastructure.logs import Logs
 from infrastructure.network import Network
-from infrastructure.permissions import read_secret, use_key, write_stream
+from infrastructure.permissions import (
+    read_secret,
+    read_table,
+    replay_stream,
+    use_key,
+    write_stream,
+    write_table,
+)
 from infrastructure.security_groups import API_PORT, WEBSOCKET_PORT, SecurityGroups
 from infrastructure.settings import runtime_settings
 from infrastructure.stream_functions import FunctionSpec, StreamFunction
@@ -107,7 +114,14 @@ class Compute(Construct):
                 port=API_PORT,
                 ops_port=SERVE_OPS_PORT,
                 target_group=load_balancer.api_target_group,
-                permissions=stores,
+                # Public trades and klines are read from the tables the functions fill, the
+                # tickers from the one the market data keeps.
+                permissions=[
+                    *stores,
+                    read_table("trades", data.trades_table),
+                    read_table("candles", data.candles_table),
+                    read_table("tickers", data.tickers_table),
+                ],
             ),
             ServiceSpec(
                 name="websocket",
@@ -140,10 +154,17 @@ class Compute(Construct):
                 ops_port=MARKETDATA_OPS_PORT,
                 # It relays committed events from the outbox to the streams (`aws` mode): trades
                 # and book changes to the trade stream, orders and balances to the order stream.
+                # It keeps each book whole in the snapshots table (a process taking the duty over
+                # starts from the latest and the trade stream's book changes after it), and each
+                # market's ticker in the tickers table.
                 permissions=[
                     *stores,
                     write_stream("trade_stream", data.trade_stream),
                     write_stream("order_stream", data.order_stream),
+                    replay_stream("trade_stream", data.trade_stream),
+                    write_table("book_snapshots", data.book_snapshots_table),
+                    read_table("book_snapshots", data.book_snapshots_table),
+                    write_table("tickers", data.tickers_table),
                 ],
             ),
         ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from cdktf_cdktf_provider_aws.dynamodb_table import (
     DynamodbTable,
     DynamodbTableAttribute,
+    DynamodbTableGlobalSecondaryIndex,
     DynamodbTablePointInTimeRecovery,
     DynamodbTableServerSideEncryption,
     DynamodbTableTtl,
@@ -63,12 +64,22 @@ class DataStores(Construct):
             logs=logs,
         )
         self.service_secrets = ServiceSecrets(self, "service-secrets", config=config, key=key)
-        # Filled by the trade archiver from the trade stream.
-        self.trades_table = self._table("trades", ("symbol", "S"), ("tradeId", "N"), stream=True)
+        # Filled by the trade archiver from the trade stream; read by trade id, and by time on
+        # the `by-time` index (docs/deploy.md lists the access patterns).
+        self.trades_table = self._table(
+            "trades",
+            ("symbol", "S"),
+            ("tradeId", "N"),
+            stream=True,
+            time_index=("timeTradeId", "S"),
+        )
+        # Filled by the candle builder, the one writer of candles in `aws` mode.
         self.candles_table = self._table("candles", ("series", "S"), ("openTime", "N"))
         self.book_snapshots_table = self._table(
             "book-snapshots", ("symbol", "S"), ("sequence", "N"), expiry_attribute="expiresAt"
         )
+        # Each market's 24-hour ticker, kept by the market data for every api process.
+        self.tickers_table = self._table("tickers", ("symbol", "S"))
         self.trade_stream = self._stream("trades")
         self.order_stream = self._stream("orders")
         Backups(
@@ -111,22 +122,39 @@ class DataStores(Construct):
         self,
         name: str,
         partition_key: tuple[str, str],
-        sort_key: tuple[str, str],
+        sort_key: tuple[str, str] | None = None,
         *,
         stream: bool = False,
         expiry_attribute: str | None = None,
+        time_index: tuple[str, str] | None = None,
     ) -> DynamodbTable:
+        """With `time_index`, the sort key of a global secondary index `by-time` on the same
+        partition key, projecting whole items, so that a time range is one Query."""
+        keys = [
+            partition_key,
+            *([sort_key] if sort_key else []),
+            *([time_index] if time_index else []),
+        ]
         return DynamodbTable(
             self,
             f"{name}-table",
             name=f"{self._config.prefix}-{name}",
             billing_mode="PAY_PER_REQUEST",
             hash_key=partition_key[0],
-            range_key=sort_key[0],
+            range_key=sort_key[0] if sort_key else None,
             attribute=[
-                DynamodbTableAttribute(name=key_name, type=key_type)
-                for key_name, key_type in (partition_key, sort_key)
+                DynamodbTableAttribute(name=key_name, type=key_type) for key_name, key_type in keys
             ],
+            global_secondary_index=[
+                DynamodbTableGlobalSecondaryIndex(
+                    name="by-time",
+                    hash_key=partition_key[0],
+                    range_key=time_index[0],
+                    projection_type="ALL",
+                )
+            ]
+            if time_index is not None
+            else None,
             point_in_time_recovery=DynamodbTablePointInTimeRecovery(enabled=True),
             server_side_encryption=DynamodbTableServerSideEncryption(
                 enabled=True, kms_key_arn=self.key.arn

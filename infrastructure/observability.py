@@ -107,6 +107,7 @@ class Observability(Construct):
             "trades": data.trades_table,
             "candles": data.candles_table,
             "book-snapshots": data.book_snapshots_table,
+            "tickers": data.tickers_table,
         }
         for name, table in tables.items():
             self._dynamodb_throttles(name, table.name, thresholds.dynamodb_throttled_requests)

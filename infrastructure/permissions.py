@@ -19,6 +19,8 @@ STREAM_READ = [
     "kinesis:ListShards",
     "kinesis:SubscribeToShard",
 ]
+# What reading a stream back from a time takes, without a consumer's registration.
+STREAM_REPLAY = ["kinesis:ListShards", "kinesis:GetShardIterator", "kinesis:GetRecords"]
 STREAM_WRITE = ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary"]
 
 
@@ -31,11 +33,16 @@ def write_table(name: str, table: DynamodbTable) -> DataAwsIamPolicyDocumentStat
 
 
 def read_table(name: str, table: DynamodbTable) -> DataAwsIamPolicyDocumentStatement:
-    return allow(_sid("Read", name), TABLE_READ, [table.arn])
+    """Query and GetItem on the table and its indexes."""
+    return allow(_sid("Read", name), TABLE_READ, [table.arn, f"{table.arn}/index/*"])
 
 
 def read_stream(name: str, stream: KinesisStream) -> DataAwsIamPolicyDocumentStatement:
     return allow(_sid("Consume", name), STREAM_READ, [stream.arn])
+
+
+def replay_stream(name: str, stream: KinesisStream) -> DataAwsIamPolicyDocumentStatement:
+    return allow(_sid("Replay", name), STREAM_REPLAY, [stream.arn])
 
 
 def write_stream(name: str, stream: KinesisStream) -> DataAwsIamPolicyDocumentStatement:

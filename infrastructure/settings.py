@@ -25,6 +25,7 @@ def runtime_settings(config: EnvironmentConfig, data: DataStores) -> dict[str, s
         "BOURSE_TRADES_TABLE": data.trades_table.name,
         "BOURSE_CANDLES_TABLE": data.candles_table.name,
         "BOURSE_BOOK_SNAPSHOTS_TABLE": data.book_snapshots_table.name,
+        "BOURSE_TICKERS_TABLE": data.tickers_table.name,
         "BOURSE_TRADE_STREAM": data.trade_stream.name,
         "BOURSE_ORDER_STREAM": data.order_stream.name,
         "BOURSE_ARCHIVE_BUCKET": data.archive_bucket.bucket,

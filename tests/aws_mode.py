@@ -45,6 +45,7 @@ def aws_environment(
         "BOURSE_TRADES_TABLE": unique("bourse-trades"),
         "BOURSE_CANDLES_TABLE": unique("bourse-candles"),
         "BOURSE_BOOK_SNAPSHOTS_TABLE": unique("bourse-book-snapshots"),
+        "BOURSE_TICKERS_TABLE": unique("bourse-tickers"),
     }
     store = boto3_client(moto_url, "secretsmanager")
     for setting, value in (shared or {}).items():

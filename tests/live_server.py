@@ -6,7 +6,7 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Coroutine, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
@@ -38,6 +38,7 @@ T = TypeVar("T")
 
 class LiveServer:
     def __init__(self, settings: Settings = SETTINGS, companions: Sequence[Settings] = ()) -> None:
+        self.settings = settings
         # Processes of other roles that this one needs, each on a loop and thread of its own.
         self.companions = [LiveServer(companion) for companion in companions]
         with socket.socket() as probe:
@@ -141,6 +142,17 @@ def _app(settings: Settings) -> tuple[Litestar, Container]:
         container = build_container(settings)
         return create_app(container, ("api", "websocket")), container
     return build_ops_app(settings)
+
+
+def settled(read: Callable[[], T], done: Callable[[T], bool], seconds: float = 10) -> T:
+    """What `read` answers once `done` holds of it, or at last: in `aws` mode, public history
+    is read from DynamoDB, which the trade stream's functions fill a moment after the trade."""
+    deadline = time.monotonic() + seconds
+    found = read()
+    while not done(found) and time.monotonic() < deadline:
+        time.sleep(0.1)
+        found = read()
+    return found
 
 
 @pytest.fixture(scope="module", params=["memory", "local", "split", "aws-split"])

@@ -9,6 +9,7 @@ of the calls before has been taken."""
 import asyncio
 import contextlib
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -78,12 +79,22 @@ class KinesisEventLog:
     async def read(
         self, stream: str, shard: str, after: str | None, limit: int
     ) -> list[StoredRecord]:
-        client = await self._clients.client("kinesis")
-        start: dict[str, str] = (
+        start: dict[str, Any] = (
             {"ShardIteratorType": "TRIM_HORIZON"}
             if after is None
             else {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "StartingSequenceNumber": after}
         )
+        return await self._read(stream, shard, start, limit)
+
+    async def read_since(self, stream: str, shard: str, at: int, limit: int) -> list[StoredRecord]:
+        moment = datetime.fromtimestamp(at / 1000, UTC)
+        start = {"ShardIteratorType": "AT_TIMESTAMP", "Timestamp": moment}
+        return await self._read(stream, shard, start, limit)
+
+    async def _read(
+        self, stream: str, shard: str, start: dict[str, Any], limit: int
+    ) -> list[StoredRecord]:
+        client = await self._clients.client("kinesis")
         with _stream_known(stream), reachable("event log"):
             found = await client.get_shard_iterator(StreamName=stream, ShardId=shard, **start)
             iterator = found["ShardIterator"]

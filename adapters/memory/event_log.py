@@ -54,16 +54,24 @@ class MemoryEventLog:
     async def read(
         self, stream: str, shard: str, after: str | None, limit: int
     ) -> list[StoredRecord]:
-        shards = self._stream(stream)
-        ids = [shard_id(index) for index in range(len(shards))]
-        if shard not in ids:
-            raise StreamMissing(f"No shard {shard} in stream {stream}")
-        kept = shards[ids.index(shard)]
+        kept = self._shard(stream, shard)
         start = 0
         if after is not None:
             numbers = [int(record.sequence_number) for record in kept]
             start = bisect.bisect_right(numbers, int(after))
         return kept[start : start + limit]
+
+    async def read_since(self, stream: str, shard: str, at: int, limit: int) -> list[StoredRecord]:
+        kept = self._shard(stream, shard)
+        start = bisect.bisect_left([record.arrived_at for record in kept], at)
+        return kept[start : start + limit]
+
+    def _shard(self, stream: str, shard: str) -> list[StoredRecord]:
+        shards = self._stream(stream)
+        ids = [shard_id(index) for index in range(len(shards))]
+        if shard not in ids:
+            raise StreamMissing(f"No shard {shard} in stream {stream}")
+        return shards[ids.index(shard)]
 
     def _stream(self, name: str) -> list[list[StoredRecord]]:
         try:

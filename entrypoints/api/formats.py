@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from application.history import AccountTrade
+from application.history_ports import PublicTrade
 from application.market_data import AggregateTrade, BookTicker
 from application.order_count import OrderLimit
 from application.records import Depth, OrderRecord
@@ -119,7 +120,7 @@ def depth(market: Market, book: Depth) -> Json:
     }
 
 
-def public_trade(market: Market, trade: Trade) -> Json:
+def public_trade(market: Market, trade: PublicTrade) -> Json:
     return {
         "id": trade.trade_id,
         "price": price(market, trade.price),

@@ -25,12 +25,17 @@ TRADES_TABLE_VARIABLE = "BOURSE_TRADES_TABLE"
 
 
 def trade_item(trade: TradeEvent) -> dict[str, Any]:
-    """The trade as a DynamoDB item, its decimals stored as the strings received."""
+    """The trade as a DynamoDB item, its decimals stored as the strings received. Its
+    `timeTradeId` sorts the market's trades by time in the table's time index, as
+    `adapters.aws.dynamodb_trades` queries it: the time, then the trade id among trades of
+    the same millisecond, as fixed-width digits."""
     return {
         "symbol": {"S": trade.symbol},
         "tradeId": {"N": str(trade.trade_id)},
         "time": {"N": str(trade.time)},
         "isBuyerMaker": {"BOOL": trade.is_buyer_maker},
+        "takerOrderId": {"N": str(trade.taker_order_id)},
+        "timeTradeId": {"S": f"{trade.time:013d}#{trade.trade_id:019d}"},
         "price": {"S": trade.price},
         "qty": {"S": trade.qty},
         "quoteQty": {"S": trade.quote_qty},

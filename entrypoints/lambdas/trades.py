@@ -26,6 +26,7 @@ class TradeEvent(NamedTuple):
     trade_id: int
     time: int
     is_buyer_maker: bool
+    taker_order_id: int
     # As sent, so that "0.10000000" is kept as it was written.
     price: str
     qty: str
@@ -54,6 +55,7 @@ def _trade(event: Mapping[str, Any]) -> TradeEvent:
         trade_id=_integer(event, "tradeId"),
         time=_integer(event, "time"),
         is_buyer_maker=_flag(event, "isBuyerMaker"),
+        taker_order_id=_integer(event, "takerOrderId"),
         price=_decimal_string(event, "price"),
         qty=_decimal_string(event, "qty"),
         quote_qty=_decimal_string(event, "quoteQty"),

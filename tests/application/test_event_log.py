@@ -106,6 +106,7 @@ async def test_every_committed_event_is_a_record_of_its_market_or_account() -> N
             "quoteQty": "15000.00000000",
             "time": 0,
             "isBuyerMaker": False,
+            "takerOrderId": 2,
         }
     ]
     books = [b for b in await bodies(log, TRADES) if b["type"] == "bookChanged"]

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from tests.compat.amounts import finer_than_binance
-from tests.live_server import LiveServer
+from tests.live_server import LiveServer, settled
 
 
 @pytest.fixture(scope="module")
@@ -61,11 +61,17 @@ def test_a_session_of_orders(maker: Any, taker: Any) -> None:
 
     mine = taker.fetch_my_trades("BTC/USDT")
     assert [(t["side"], t["amount"], t["price"]) for t in mine] == [("buy", 0.1, 60000.0)]
-    trades = taker.fetch_trades("BTC/USDT")
+    trades = settled(
+        lambda: taker.fetch_trades("BTC/USDT"),
+        lambda found: bool(found) and found[-1]["id"] == mine[-1]["id"],
+    )
     assert trades[-1]["price"] == 60000.0
-    ticker = taker.fetch_ticker("BTC/USDT")
+    ticker = settled(lambda: taker.fetch_ticker("BTC/USDT"), lambda found: found["last"] == 60000.0)
     assert ticker["last"] == 60000.0
-    candles = taker.fetch_ohlcv("BTC/USDT", "1m", limit=5)
+    candles = settled(
+        lambda: taker.fetch_ohlcv("BTC/USDT", "1m", limit=5),
+        lambda found: bool(found) and found[-1][4] == 60000.0,
+    )
     assert candles[-1][4] == 60000.0
 
     balance = taker.fetch_balance()

@@ -5,7 +5,7 @@ from binance.client import Client
 from binance.exceptions import BinanceAPIException
 
 from tests.compat.amounts import finer_than_binance
-from tests.live_server import LiveServer
+from tests.live_server import LiveServer, settled
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +58,16 @@ def test_a_session_of_orders(seller: Client, buyer: Client) -> None:
         "0.20000000",
     ]
     assert len(buyer.get_all_orders(symbol="ETHBTC")) == 5
-    assert buyer.get_klines(symbol="ETHBTC", interval="1m", limit=1)[0][4] == "0.05000000"
-    assert buyer.get_ticker(symbol="ETHBTC")["lastPrice"] == "0.05000000"
+    klines = settled(
+        lambda: buyer.get_klines(symbol="ETHBTC", interval="1m", limit=1),
+        lambda found: bool(found) and found[0][4] == "0.05000000",
+    )
+    assert klines[0][4] == "0.05000000"
+    ticker = settled(
+        lambda: buyer.get_ticker(symbol="ETHBTC"),
+        lambda found: found["lastPrice"] == "0.05000000",
+    )
+    assert ticker["lastPrice"] == "0.05000000"
     account = buyer.get_account()
     balances = {b["asset"]: b for b in account["balances"]}
     assert balances["ETH"]["free"] == "0.69930000"

@@ -2,6 +2,9 @@
 partition key's records in the order appended, in pages after a sequence number; a batch over
 PutRecords' 500 records goes whole; a stream that does not exist is told apart."""
 
+import asyncio
+import time
+
 import pytest
 
 from adapters.aws.clients import AwsClients
@@ -121,3 +124,27 @@ def test_kinesis_puts_at_most_one_record_of_a_key_in_a_call_so_a_retry_keeps_the
         assert [r for call in calls for r in call if r.partition_key == key] == [
             r for r in given if r.partition_key == key
         ]
+
+
+async def test_a_shard_is_read_from_the_records_that_arrived_at_a_time(
+    event_log: tuple[EventLog, str],
+) -> None:
+    log, stream = event_log
+    await log.append(records(stream, ["BTCUSDT"], 5))
+    before = await read_all(log, stream)
+    (shard,) = [s for s, kept in before.items() if kept]
+    # Kinesis is asked for a time in whole seconds (botocore sends them so): the next one.
+    second = (before[shard][-1].arrived_at // 1000 + 1) * 1000
+    if isinstance(log, MemoryEventLog):
+        log.clock.time = second  # type: ignore[attr-defined]
+    else:
+        await asyncio.sleep(second / 1000 - time.time() + 0.05)
+    later = [LogRecord(stream, "BTCUSDT", f"later {n}".encode()) for n in range(4)]
+    await log.append(later)
+
+    since = await log.read_since(stream, shard, second, 3)
+    assert [r.data for r in since] == [r.data for r in later[:3]]
+    rest = await log.read(stream, shard, since[-1].sequence_number, 10)
+    assert [r.data for r in rest] == [later[3].data]
+    everything = await log.read_since(stream, shard, 0, 100)
+    assert [r.data for r in everything] == [r.data for r in before[shard]] + [r.data for r in later]

@@ -31,7 +31,15 @@ def metrics_of(role: str) -> tuple[str, str]:
 
 
 ALLOWED_RESOURCES = {
-    "bourse-production-api-task": {*STORES, metrics_of("api")},
+    # The api reads public trades and klines from the tables the functions fill, and the
+    # tickers the market data keeps.
+    "bourse-production-api-task": {
+        *STORES,
+        metrics_of("api"),
+        ("aws_dynamodb_table", "bourse-production-trades"),
+        ("aws_dynamodb_table", "bourse-production-candles"),
+        ("aws_dynamodb_table", "bourse-production-tickers"),
+    },
     "bourse-production-websocket-task": {*STORES, metrics_of("websocket")},
     "bourse-production-engine-task": {*STORES, metrics_of("engine")},
     "bourse-production-marketdata-task": {
@@ -39,6 +47,8 @@ ALLOWED_RESOURCES = {
         metrics_of("marketdata"),
         ("aws_kinesis_stream", "bourse-production-trades"),
         ("aws_kinesis_stream", "bourse-production-orders"),
+        ("aws_dynamodb_table", "bourse-production-book-snapshots"),
+        ("aws_dynamodb_table", "bourse-production-tickers"),
     },
     "bourse-production-trade-archiver": {
         ("aws_kinesis_stream", "bourse-production-trades"),
@@ -150,24 +160,24 @@ def test_each_role_names_only_its_own_resources(terraform: Terraform, role: str)
     assert not any("*" in action for s in statements for action in s["actions"])
 
 
-def test_the_market_data_alone_publishes_to_kinesis_and_no_service_consumes_it(
+def test_the_market_data_alone_publishes_to_kinesis_and_reads_back_only_the_trade_stream(
     terraform: Terraform,
 ) -> None:
     kinesis = {
-        service: {
-            action
-            for statement in terraform.role_statements(f"bourse-production-{service}-task")
-            for action in statement["actions"]
-            if action.startswith("kinesis:")
-        }
+        (service, resource_identity(terraform, resource)[1], frozenset(statement["actions"]))
         for service in SERVICES
+        for statement in terraform.role_statements(f"bourse-production-{service}-task")
+        if any(action.startswith("kinesis:") for action in statement["actions"])
+        for resource in statement["resources"]
     }
+    write = frozenset({"kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary"})
+    # To start a book from its snapshot and the book changes after it (no consumer registered).
+    replay = frozenset({"kinesis:ListShards", "kinesis:GetShardIterator", "kinesis:GetRecords"})
 
     assert kinesis == {
-        "api": set(),
-        "websocket": set(),
-        "engine": set(),
-        "marketdata": {"kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary"},
+        ("marketdata", "bourse-production-trades", write),
+        ("marketdata", "bourse-production-orders", write),
+        ("marketdata", "bourse-production-trades", replay),
     }
 
 
@@ -234,3 +244,18 @@ def test_the_api_tells_the_page_where_its_assets_and_streams_are(terraform: Terr
 
     assert environment["BOURSE_ASSETS_ORIGIN"] == "https://static.bourse.example.com"
     assert environment["BOURSE_STREAMS_URL"] == "wss://ws.bourse.example.com"
+
+
+def test_the_api_may_only_query_and_get_items_of_the_history_tables_and_their_indexes(
+    terraform: Terraform,
+) -> None:
+    dynamodb = [
+        statement
+        for statement in terraform.role_statements("bourse-production-api-task")
+        if any(action.startswith("dynamodb:") for action in statement["actions"])
+    ]
+
+    assert {a for s in dynamodb for a in s["actions"]} == {"dynamodb:GetItem", "dynamodb:Query"}
+    for statement in dynamodb:
+        table, index = statement["resources"]
+        assert index == f"{table}/index/*"

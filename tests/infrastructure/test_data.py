@@ -86,6 +86,7 @@ def test_history_tables_are_on_demand_recoverable_encrypted_and_protected(
         "bourse-production-trades",
         "bourse-production-candles",
         "bourse-production-book-snapshots",
+        "bourse-production-tickers",
     }
     for table in found.values():
         assert table["billing_mode"] == "PAY_PER_REQUEST"
@@ -95,12 +96,24 @@ def test_history_tables_are_on_demand_recoverable_encrypted_and_protected(
         assert table["deletion_protection_enabled"] is True
 
 
-def test_the_trades_table_is_keyed_by_symbol_and_trade_id_and_streams_its_changes(
+def test_the_trades_table_is_keyed_by_trade_id_and_by_time_and_streams_its_changes(
     terraform: Terraform,
 ) -> None:
     trades = tables(terraform)["bourse-production-trades"]
 
     assert (trades["hash_key"], trades["range_key"]) == ("symbol", "tradeId")
+    # Time ranges are a Query on the index: by time, then trade id (see docs/deploy.md).
+    assert trades["global_secondary_index"] == [
+        {
+            "name": "by-time",
+            "hash_key": "symbol",
+            "range_key": "timeTradeId",
+            "projection_type": "ALL",
+        }
+    ]
+    assert {(a["name"], a["type"]) for a in trades["attribute"]} == {
+        ("symbol", "S"), ("tradeId", "N"), ("timeTradeId", "S"),
+    }  # fmt: skip
     assert trades["stream_enabled"] is True
     assert not tables(terraform)["bourse-production-candles"]["stream_enabled"]
 

@@ -17,15 +17,40 @@ from tests.infrastructure.conftest import REPOSITORY_ROOT
 from tests.infrastructure.terraform import Terraform
 from tests.moto_server import unique
 
-TABLE_SETTINGS = ["BOURSE_TRADES_TABLE", "BOURSE_CANDLES_TABLE", "BOURSE_BOOK_SNAPSHOTS_TABLE"]
+TABLE_SETTINGS = [
+    "BOURSE_TRADES_TABLE",
+    "BOURSE_CANDLES_TABLE",
+    "BOURSE_BOOK_SNAPSHOTS_TABLE",
+    "BOURSE_TICKERS_TABLE",
+]
 
 
 def declared_keys(terraform: Terraform, setting: str) -> list[tuple[str, str, str]]:
     _, table = terraform.referenced(terraform.document["output"][setting]["value"])
     types = {attribute["name"]: attribute["type"] for attribute in table["attribute"]}
+    keys = [(table["hash_key"], "HASH", types[table["hash_key"]])]
+    if table.get("range_key"):
+        keys.append((table["range_key"], "RANGE", types[table["range_key"]]))
+    return keys
+
+
+def declared_indexes(terraform: Terraform, setting: str) -> list[tuple[str, str, str, str]]:
+    _, table = terraform.referenced(terraform.document["output"][setting]["value"])
     return [
-        (table["hash_key"], "HASH", types[table["hash_key"]]),
-        (table["range_key"], "RANGE", types[table["range_key"]]),
+        (index["name"], index["hash_key"], index["range_key"], index["projection_type"])
+        for index in table.get("global_secondary_index") or []
+    ]
+
+
+def provisioned_indexes(moto_url: str, table: str) -> list[tuple[str, str, str, str]]:
+    found = boto3_client(moto_url, "dynamodb").describe_table(TableName=table)["Table"]
+    return [
+        (
+            index["IndexName"],
+            *(key["AttributeName"] for key in index["KeySchema"]),
+            index["Projection"]["ProjectionType"],
+        )
+        for index in found.get("GlobalSecondaryIndexes", [])
     ]
 
 
@@ -59,6 +84,8 @@ def test_provision_local_makes_what_terraform_makes_with_the_same_keys(
     assert "created stream " + environment["BOURSE_ORDER_STREAM"] not in finished.stdout
     for setting in TABLE_SETTINGS:
         assert provisioned_keys(moto_url, environment[setting]) == declared_keys(terraform, setting)
+        indexes = provisioned_indexes(moto_url, environment[setting])
+        assert indexes == declared_indexes(terraform, setting)
     kinesis = boto3_client(moto_url, "kinesis")
     _, stream = terraform.referenced(terraform.document["output"]["BOURSE_TRADE_STREAM"]["value"])
     shards = kinesis.list_shards(StreamName=environment["BOURSE_TRADE_STREAM"])["Shards"]

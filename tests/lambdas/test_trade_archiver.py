@@ -25,6 +25,7 @@ TRADE = {
     "quoteQty": "96.37515000",
     "time": 1_732_530_000_123,
     "isBuyerMaker": True,
+    "takerOrderId": 12,
 }
 
 
@@ -87,6 +88,8 @@ def test_a_trade_is_stored_with_its_decimals_exactly_as_sent(dynamodb: Any) -> N
             "quoteQty": {"S": "96.37515000"},
             "time": {"N": "1732530000123"},
             "isBuyerMaker": {"BOOL": True},
+            "takerOrderId": {"N": "12"},
+            "timeTradeId": {"S": "1732530000123#0000000000000000007"},
         }
     ]
 
@@ -126,6 +129,7 @@ def test_trades_of_a_batch_are_all_stored(dynamodb: Any) -> None:
         pytest.param(trade(quoteQty="NaN"), id="quote-not-finite"),
         pytest.param(trade(tradeId="7"), id="trade-id-not-integer"),
         pytest.param(trade(isBuyerMaker="yes"), id="maker-not-boolean"),
+        pytest.param(trade(takerOrderId=None), id="taker-order-missing"),
         pytest.param(trade(symbol=""), id="empty-symbol"),
     ],
 )

@@ -1,0 +1,48 @@
+"""Tickers in the DynamoDB tickers table: an item per market (key `symbol`), each statistic a
+number attribute of its own, in minor units, replaced whole on the condition that the stored
+one was taken earlier. A ticker is read with one GetItem."""
+
+import attrs
+from botocore.exceptions import ClientError
+
+from adapters.aws.clients import AwsClients, error_code, reachable
+from application.ticker_ports import MarketTicker
+from domain.ticker import TickerStats
+
+STATISTICS = tuple(field.name for field in attrs.fields(TickerStats))
+
+
+class DynamoTickers:
+    def __init__(self, clients: AwsClients, table: str) -> None:
+        self._clients = clients
+        self._table = table
+
+    async def put(self, ticker: MarketTicker) -> None:
+        stats = attrs.asdict(ticker.stats)
+        item = {
+            "symbol": {"S": ticker.symbol},
+            "sequence": {"N": str(ticker.sequence)},
+            "takenAt": {"N": str(ticker.taken_at)},
+        } | {name: {"N": str(stats[name])} for name in STATISTICS}
+        dynamodb = await self._clients.client("dynamodb")
+        try:
+            with reachable("ticker store"):
+                await dynamodb.put_item(
+                    TableName=self._table,
+                    Item=item,
+                    ConditionExpression="attribute_not_exists(symbol) OR takenAt < :taken",
+                    ExpressionAttributeValues={":taken": {"N": str(ticker.taken_at)}},
+                )
+        except ClientError as error:
+            if error_code(error) != "ConditionalCheckFailedException":
+                raise
+
+    async def get(self, symbol: str) -> MarketTicker | None:
+        dynamodb = await self._clients.client("dynamodb")
+        with reachable("ticker store"):
+            found = await dynamodb.get_item(TableName=self._table, Key={"symbol": {"S": symbol}})
+        item = found.get("Item")
+        if item is None:
+            return None
+        stats = TickerStats(**{name: int(item[name]["N"]) for name in STATISTICS})
+        return MarketTicker(symbol, int(item["sequence"]["N"]), stats, int(item["takenAt"]["N"]))
