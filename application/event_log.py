@@ -26,6 +26,7 @@ from domain.events import (
     OrderAccepted,
     OrderUpdated,
     PreventedMatch,
+    StopTrailed,
     Trade,
 )
 from domain.exchange import Exchange
@@ -80,6 +81,9 @@ class EventLogWriter:
         if isinstance(event, PreventedMatch):
             account = str(event.account_id)
             return [(self.order_stream, account, origin | prevented_match(market, event))]
+        if isinstance(event, StopTrailed):
+            account = str(event.account_id)
+            return [(self.order_stream, account, origin | stop_trailed(market, event))]
         return [(self.order_stream, str(event.account_id), origin | order(market, event))]
 
     def _balance_changes(
@@ -159,6 +163,16 @@ def prevented_match(market: Market, event: PreventedMatch) -> dict[str, Any]:
     }
 
 
+def stop_trailed(market: Market, event: StopTrailed) -> dict[str, Any]:
+    return {
+        "type": "stopTrailed",
+        "account": event.account_id,
+        "orderId": event.order_id,
+        "time": event.timestamp,
+        "trailPrice": market.quote.format(event.trail_price),
+    }
+
+
 def order(market: Market, event: OrderAccepted | OrderUpdated) -> dict[str, Any]:
     common = {"account": event.account_id, "orderId": event.order_id, "time": event.timestamp}
     if isinstance(event, OrderAccepted):
@@ -172,6 +186,8 @@ def order(market: Market, event: OrderAccepted | OrderUpdated) -> dict[str, Any]
             "origQty": market.base.format(event.quantity),
             "origQuoteOrderQty": market.quote.format(event.quote_quantity),
             "selfTradePreventionMode": event.stp.value,
+            "stopPrice": market.quote.format(event.stop_price),
+            "trailingDelta": event.trailing_delta,
         }
     return common | {
         "type": "orderUpdated",

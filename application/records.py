@@ -81,7 +81,9 @@ class Session(Struct, gc=False):
 
 
 class OrderRecord(Struct, gc=False):
-    """An order as the history shows it, kept current from the engine's events."""
+    """An order as the history shows it, kept current from the engine's events. A stop order
+    has its `working_time` at -1 while it waits for its trigger; `trail_price` is a waiting
+    trailing stop's best price since it began tracking."""
 
     symbol: str
     order_id: int
@@ -101,6 +103,10 @@ class OrderRecord(Struct, gc=False):
     updated_at: int
     prevented_quantity: int = 0
     prevented_match_id: int | None = None
+    stop_price: int = 0
+    trailing_delta: int = 0
+    trail_price: int = 0
+    working_time: int = -1
 
 
 class StatementLine(Struct, gc=False):

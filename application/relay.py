@@ -19,6 +19,7 @@ from domain.events import (
     OrderAccepted,
     OrderUpdated,
     PreventedMatch,
+    StopTrailed,
     Trade,
 )
 from domain.ledger import JournalEntry
@@ -27,7 +28,15 @@ logger = logging.getLogger(__name__)
 
 EVENT_TYPES: dict[str, type[Event]] = {
     kind.__name__: kind
-    for kind in (OrderAccepted, OrderUpdated, PreventedMatch, Trade, JournalEntry, BookChanged)
+    for kind in (
+        OrderAccepted,
+        OrderUpdated,
+        StopTrailed,
+        PreventedMatch,
+        Trade,
+        JournalEntry,
+        BookChanged,
+    )
 }
 BATCH = 500
 RETRY_SECONDS = 0.5

@@ -14,7 +14,10 @@ from domain.orders import OrderStatus, OrderType, SelfTradePrevention, Side, Tim
 
 
 class ExecutionType(Enum):
-    """Why an accepted order changed, in Binance's execution-report words."""
+    """Why an accepted order changed, in Binance's execution-report words: NEW when a stop
+    order triggers and starts working."""
+
+    NEW = "NEW"
 
     TRADE = "TRADE"
     CANCELED = "CANCELED"
@@ -36,6 +39,8 @@ class OrderAccepted(Struct, frozen=True, gc=False):
     quote_quantity: int
     stp: SelfTradePrevention
     timestamp: int
+    stop_price: int = 0
+    trailing_delta: int = 0
 
 
 class OrderUpdated(Struct, frozen=True, gc=False):
@@ -53,6 +58,17 @@ class OrderUpdated(Struct, frozen=True, gc=False):
     timestamp: int
     prevented_quantity: int = 0
     prevented_match_id: int | None = None
+
+
+class StopTrailed(Struct, frozen=True, gc=False):
+    """A waiting trailing stop has a new best price since it began tracking, from which it
+    triggers once the price turns its trailing delta away."""
+
+    symbol: str
+    order_id: int
+    account_id: int
+    trail_price: int
+    timestamp: int
 
 
 class PreventedMatch(Struct, frozen=True, gc=False):
@@ -100,4 +116,6 @@ class BookChanged(Struct, frozen=True, gc=False):
     asks: tuple[tuple[int, int], ...]
 
 
-Event = OrderAccepted | OrderUpdated | PreventedMatch | Trade | JournalEntry | BookChanged
+Event = (
+    OrderAccepted | OrderUpdated | StopTrailed | PreventedMatch | Trade | JournalEntry | BookChanged
+)

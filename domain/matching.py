@@ -6,7 +6,7 @@ from msgspec import Struct
 
 from domain.book import OrderBook
 from domain.markets import Market
-from domain.orders import Order, OrderType, SelfTradePrevention, Side
+from domain.orders import Order, SelfTradePrevention, Side
 
 
 class Fill(Struct, frozen=True):
@@ -42,7 +42,7 @@ class MatchPlan:
 def plan_match(market: Market, book: OrderBook, taker: Order) -> MatchPlan:
     plan = MatchPlan()
     buying = taker.side is Side.BUY
-    limit = None if taker.type is OrderType.MARKET else taker.price
+    limit = taker.price or None  # a market order has none, unless a cap (`domain.stops`)
     by_quote = taker.quantity == 0
     remaining = taker.remaining
     budget = taker.quote_quantity

@@ -14,6 +14,37 @@ class OrderType(Enum):
     LIMIT = "LIMIT"
     MARKET = "MARKET"
     LIMIT_MAKER = "LIMIT_MAKER"
+    STOP_LOSS = "STOP_LOSS"
+    STOP_LOSS_LIMIT = "STOP_LOSS_LIMIT"
+    TAKE_PROFIT = "TAKE_PROFIT"
+    TAKE_PROFIT_LIMIT = "TAKE_PROFIT_LIMIT"
+
+    @property
+    def is_stop(self) -> bool:
+        """Waits for the last price to reach its stop price before it works."""
+        return self in _STOPS
+
+    @property
+    def is_market(self) -> bool:
+        """Works as a MARKET order: takes what the book offers and never rests."""
+        return self in (OrderType.MARKET, OrderType.STOP_LOSS, OrderType.TAKE_PROFIT)
+
+
+def rises_to_trigger(order_type: OrderType, side: Side) -> bool:
+    """Whether a stop of this type and side waits for the price to rise to its stop price (a
+    STOP_LOSS buy, a TAKE_PROFIT sell) rather than to fall to it."""
+    stop_loss = order_type in (OrderType.STOP_LOSS, OrderType.STOP_LOSS_LIMIT)
+    return stop_loss == (side is Side.BUY)
+
+
+_STOPS = frozenset(
+    {
+        OrderType.STOP_LOSS,
+        OrderType.STOP_LOSS_LIMIT,
+        OrderType.TAKE_PROFIT,
+        OrderType.TAKE_PROFIT_LIMIT,
+    }
+)
 
 
 class TimeInForce(Enum):
@@ -68,6 +99,11 @@ class Order:
 
     `held` is what the order still has locked in the ledger: quote for a buy, base for a sell.
     A MARKET order by quote amount has `quantity == 0` and spends up to `quote_quantity`.
+    A stop order waits until the last price reaches `stop_price` or, with a `trailing_delta`
+    (in basis points), until the price turns that far from `trail_price`, the best price since
+    it began tracking (0: not yet). Its `working_time` is -1 until it triggers. A STOP_LOSS
+    or TAKE_PROFIT buy has for `price` the most it will pay once triggered (see
+    `domain.stops`); other market orders have none.
     `prevented_quantity` is what self-trade prevention took from it, in all; the last prevented
     match it took part in is `prevented_match_id`.
     """
@@ -90,6 +126,16 @@ class Order:
     status: OrderStatus = OrderStatus.NEW
     prevented_quantity: int = 0
     prevented_match_id: int | None = None
+    stop_price: int = 0
+    trailing_delta: int = 0
+    trail_price: int = 0
+    working_time: int = -1
+
+    @property
+    def triggers_above(self) -> bool:
+        """Its stop condition is a rise of the price: a STOP_LOSS buy or a TAKE_PROFIT sell;
+        a STOP_LOSS sell and a TAKE_PROFIT buy wait for a fall."""
+        return rises_to_trigger(self.type, self.side)
 
     @property
     def remaining(self) -> int:
