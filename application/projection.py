@@ -7,7 +7,6 @@ from application.ports import UnitOfWork
 from application.records import OrderRecord
 from domain.events import (
     Event,
-    ExecutionType,
     OrderAccepted,
     OrderUpdated,
     PreventedMatch,
@@ -99,8 +98,7 @@ async def _record(
             order.updated_at = event.timestamp
             order.prevented_quantity = event.prevented_quantity
             order.prevented_match_id = event.prevented_match_id
-            if event.execution is ExecutionType.NEW:
-                order.working_time = event.timestamp
+            order.working_time = event.working_time
             touched[key] = order
             changed.append(key)
         elif isinstance(event, StopTrailed):

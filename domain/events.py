@@ -58,6 +58,8 @@ class OrderUpdated(Struct, frozen=True, gc=False):
     timestamp: int
     prevented_quantity: int = 0
     prevented_match_id: int | None = None
+    working_time: int = -1
+    """Since when the order works (on the book, or matching): -1 while a stop waits."""
 
 
 class StopTrailed(Struct, frozen=True, gc=False):

@@ -88,4 +88,5 @@ def report(order: Order, execution: ExecutionType, timestamp: int) -> OrderUpdat
         timestamp,
         order.prevented_quantity,
         order.prevented_match_id,
+        order.working_time,
     )

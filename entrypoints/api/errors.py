@@ -40,6 +40,7 @@ from domain.errors import (
     UnknownMarket,
     UnknownOrder,
     WouldTake,
+    WouldTrigger,
 )
 from entrypoints.api.request_ids import request_id
 
@@ -76,6 +77,7 @@ DOMAIN_CODES: dict[type[DomainError], int] = {
     InvalidAmend: -1013,
     InsufficientBalance: -2010,
     WouldTake: -2010,
+    WouldTrigger: -2010,
     DuplicateOrder: -2010,
     MarketClosed: -2010,
     UnknownOrder: -2011,
