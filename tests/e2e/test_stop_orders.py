@@ -91,7 +91,7 @@ async def test_a_stop_market_sell_triggers_and_fills(venue: Venue) -> None:
     await trade_at(maker, taker, "58800")  # 2% below 60,000
     filled = await owner.call("GET", ORDER, symbol="BTCUSDT", orderId=placed["orderId"])
     assert filled["status"] == "FILLED" and Decimal(filled["cummulativeQuoteQty"]) == 11700
-    assert (await balance(owner, "BTC")) == (Decimal("0.8"), 0)
+    assert (await balance(owner, "BTC")) == (Decimal("0.8"), Decimal(0))
 
 
 async def test_canceling_a_waiting_stop_releases_its_hold(venue: Venue) -> None:
@@ -153,7 +153,7 @@ async def test_bad_stop_orders_are_refused_and_change_nothing(
     response = await trader.request("POST", ORDER, **params)
     assert (response.status_code, response.json()) == (400, {"code": code, "msg": msg})
     assert await trader.call("GET", "/api/v3/allOrders", symbol="BTCUSDT") == []
-    assert await balance(trader, "BTC") == (1, 0)
+    assert await balance(trader, "BTC") == (Decimal(1), Decimal(0))
 
 
 async def test_an_account_may_have_five_waiting_stops(venue: Venue) -> None:
