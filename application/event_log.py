@@ -23,6 +23,7 @@ from domain.assets import format_minor
 from domain.events import (
     BookChanged,
     Event,
+    IcebergShown,
     OrderAccepted,
     OrderUpdated,
     PreventedMatch,
@@ -84,6 +85,9 @@ class EventLogWriter:
         if isinstance(event, StopTrailed):
             account = str(event.account_id)
             return [(self.order_stream, account, origin | stop_trailed(market, event))]
+        if isinstance(event, IcebergShown):
+            account = str(event.account_id)
+            return [(self.order_stream, account, origin | iceberg_shown(market, event))]
         return [(self.order_stream, str(event.account_id), origin | order(market, event))]
 
     def _balance_changes(
@@ -173,6 +177,15 @@ def stop_trailed(market: Market, event: StopTrailed) -> dict[str, Any]:
     }
 
 
+def iceberg_shown(market: Market, event: IcebergShown) -> dict[str, Any]:
+    return {
+        "type": "icebergShown",
+        "account": event.account_id,
+        "orderId": event.order_id,
+        "hiddenQty": market.base.format(event.hidden),
+    }
+
+
 def order(market: Market, event: OrderAccepted | OrderUpdated) -> dict[str, Any]:
     common = {"account": event.account_id, "orderId": event.order_id, "time": event.timestamp}
     if isinstance(event, OrderAccepted):
@@ -188,6 +201,7 @@ def order(market: Market, event: OrderAccepted | OrderUpdated) -> dict[str, Any]
             "selfTradePreventionMode": event.stp.value,
             "stopPrice": market.quote.format(event.stop_price),
             "trailingDelta": event.trailing_delta,
+            "icebergQty": market.base.format(event.iceberg_quantity),
         }
     return common | {
         "type": "orderUpdated",

@@ -7,6 +7,7 @@ from application.ports import UnitOfWork
 from application.records import OrderRecord
 from domain.events import (
     Event,
+    IcebergShown,
     OrderAccepted,
     OrderUpdated,
     PreventedMatch,
@@ -44,7 +45,7 @@ async def _earlier_orders(
             if isinstance(event, OrderAccepted):
                 accepted.add((event.symbol, event.order_id))
             elif (
-                isinstance(event, OrderUpdated | StopTrailed)
+                isinstance(event, OrderUpdated | StopTrailed | IcebergShown)
                 and (event.symbol, event.order_id) not in accepted
             ):
                 wanted.setdefault(event.symbol, set()).add(event.order_id)
@@ -84,6 +85,8 @@ async def _record(
                 stop_price=event.stop_price,
                 trailing_delta=event.trailing_delta,
                 working_time=-1 if event.type.is_stop else event.timestamp,
+                iceberg_quantity=event.iceberg_quantity,
+                queued_at=event.queued_at,
             )
             changed.append((event.symbol, event.order_id))
         elif isinstance(event, OrderUpdated):
@@ -99,6 +102,7 @@ async def _record(
             order.prevented_quantity = event.prevented_quantity
             order.prevented_match_id = event.prevented_match_id
             order.working_time = event.working_time
+            order.queued_at = event.queued_at
             touched[key] = order
             changed.append(key)
         elif isinstance(event, StopTrailed):
@@ -107,6 +111,14 @@ async def _record(
             if order is None:
                 raise LookupError(f"trail of an order never recorded: {key}")
             order.trail_price = event.trail_price
+            touched[key] = order
+        elif isinstance(event, IcebergShown):
+            key = (event.symbol, event.order_id)
+            order = touched.get(key)
+            if order is None:
+                raise LookupError(f"iceberg never recorded: {key}")
+            order.hidden = event.hidden
+            order.queued_at = event.queued_at
             touched[key] = order
         elif isinstance(event, PreventedMatch):
             await uow.prevented_matches.add(event)

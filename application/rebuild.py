@@ -48,5 +48,6 @@ def _resting(market: Market, record: OrderRecord) -> Order:
         record.client_order_id, record.stp, record.created_at, record.executed,
         record.cumulative_quote, held, record.status, record.prevented_quantity,
         record.prevented_match_id, record.stop_price, record.trailing_delta,
-        record.trail_price, record.working_time,
+        record.trail_price, record.working_time, record.iceberg_quantity, record.hidden,
+        record.queued_at,
     )  # fmt: skip

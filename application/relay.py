@@ -16,6 +16,7 @@ from application.records import OutboxMessage
 from domain.events import (
     BookChanged,
     Event,
+    IcebergShown,
     OrderAccepted,
     OrderUpdated,
     PreventedMatch,
@@ -32,6 +33,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         OrderAccepted,
         OrderUpdated,
         StopTrailed,
+        IcebergShown,
         PreventedMatch,
         Trade,
         JournalEntry,

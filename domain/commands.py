@@ -42,6 +42,7 @@ class PlaceOrder(Struct, frozen=True, gc=False):
     timestamp: int = 0
     stop_price: int = 0
     trailing_delta: int = 0
+    iceberg_quantity: int = 0
 
 
 class CancelOrder(Struct, frozen=True, gc=False):

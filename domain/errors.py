@@ -27,6 +27,7 @@ class MarketFilter(Enum):
     MAX_NUM_ORDERS = "MAX_NUM_ORDERS"
     MAX_NUM_ALGO_ORDERS = "MAX_NUM_ALGO_ORDERS"
     TRAILING_DELTA = "TRAILING_DELTA"
+    ICEBERG_PARTS = "ICEBERG_PARTS"
 
 
 class FilterFailure(DomainError):
@@ -70,6 +71,11 @@ class WouldTrigger(DomainError):
 
     def __init__(self) -> None:
         super().__init__("Order would trigger immediately.")
+
+
+class UnsupportedOrder(DomainError):
+    """An order whose combination of parameters Binance rejects rather than finds malformed:
+    an iceberg that is not GTC, or no smaller than its order."""
 
 
 class InvalidAmend(DomainError):

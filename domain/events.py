@@ -41,6 +41,8 @@ class OrderAccepted(Struct, frozen=True, gc=False):
     timestamp: int
     stop_price: int = 0
     trailing_delta: int = 0
+    iceberg_quantity: int = 0
+    queued_at: int = 0
 
 
 class OrderUpdated(Struct, frozen=True, gc=False):
@@ -60,6 +62,18 @@ class OrderUpdated(Struct, frozen=True, gc=False):
     prevented_match_id: int | None = None
     working_time: int = -1
     """Since when the order works (on the book, or matching): -1 while a stop waits."""
+    queued_at: int = 0
+
+
+class IcebergShown(Struct, frozen=True, gc=False):
+    """An iceberg order on the book hides `hidden` of its remainder now (it came to rest,
+    showed its next part, or was amended), and stands in its level's queue at `queued_at`."""
+
+    symbol: str
+    order_id: int
+    account_id: int
+    hidden: int
+    queued_at: int
 
 
 class StopTrailed(Struct, frozen=True, gc=False):
@@ -119,5 +133,12 @@ class BookChanged(Struct, frozen=True, gc=False):
 
 
 Event = (
-    OrderAccepted | OrderUpdated | StopTrailed | PreventedMatch | Trade | JournalEntry | BookChanged
+    OrderAccepted
+    | OrderUpdated
+    | StopTrailed
+    | IcebergShown
+    | PreventedMatch
+    | Trade
+    | JournalEntry
+    | BookChanged
 )

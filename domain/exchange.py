@@ -10,7 +10,7 @@ from attrs import Factory, define, field
 
 from domain.assets import MAX_HOLDINGS
 from domain.average_price import AveragePrice
-from domain.book import OrderBook
+from domain.book import OrderBook, joined_after
 from domain.commands import (
     AmendOrder,
     CancelOrder,
@@ -51,7 +51,7 @@ from domain.ledger import EntryKind, JournalEntry, Ledger, hold_entry, transfer_
 from domain.markets import Market, MarketStatus
 from domain.matching import Fill, MatchPlan, Prevention, plan_match
 from domain.orders import Order, OrderStatus, OrderType, Side, TimeInForce
-from domain.settlement import report, settle
+from domain.settlement import report, settle, shown
 from domain.stops import StopBook, buy_cap, hold_while_waiting, would_trigger
 from domain.validation import check_order
 
@@ -137,7 +137,7 @@ class Exchange:
         state = self.state(symbol)
         state.book = OrderBook(symbol)
         state.stops = StopBook()
-        for order in orders:
+        for order in sorted(orders, key=lambda o: (o.queued_at, o.order_id)):
             if order.working_time < 0:
                 state.stops.add(order)
             else:
@@ -223,6 +223,7 @@ class Exchange:
             command.timestamp,
             stop_price=command.stop_price,
             trailing_delta=command.trailing_delta,
+            iceberg_quantity=command.iceberg_quantity,
         )
         client_id = (order.account_id, order.client_order_id)
         if client_id in book.client_ids or client_id in state.stops.client_ids:
@@ -230,6 +231,7 @@ class Exchange:
         if order.type.is_stop:
             return self._wait(state, order)
         order.working_time = order.created_at
+        order.queued_at = joined_after(state.last_trade_id)
         crosses = _crosses(book, order)
         if order.type is OrderType.LIMIT_MAKER and crosses:
             raise WouldTake("Order would immediately match and take.")
@@ -300,6 +302,7 @@ class Exchange:
         """A triggered stop starts working: as a MARKET order, or as a limit order of its
         time in force, with what it held while it waited."""
         order.working_time = now
+        order.queued_at = joined_after(state.last_trade_id)
         events.append(report(order, ExecutionType.NEW, now))
         plan = plan_match(state.market, state.book, order) if _crosses(state.book, order) else None
         plan = plan or MatchPlan()
@@ -332,6 +335,9 @@ class Exchange:
             events.extend(
                 self._release(state.market, order, order.held - _hold_for_rest(state.market, order))
             )
+            if order.iceberg_quantity:
+                order.hidden = max(0, order.remaining - order.iceberg_quantity)
+                events.append(shown(order))
             state.book.add(order)
         elif order.remaining > 0 or not plan.complete:
             events.extend(self._release(state.market, order, order.held))
@@ -365,15 +371,21 @@ class Exchange:
             )
         )
         if step.maker_quantity:
-            state.book.reduce(maker, step.maker_quantity)
+            if step.maker_quantity < maker.remaining:
+                state.book.reduce(maker, step.maker_quantity)
+            else:
+                state.book.remove(maker)
             maker.prevented_quantity += step.maker_quantity
             maker.prevented_match_id = match_id
             if maker.remaining:
                 release = _hold_for_rest(state.market, maker)
                 events.extend(self._release(state.market, maker, maker.held - release))
                 events.append(report(maker, ExecutionType.TRADE_PREVENTION, taker.working_time))
+                if not maker.visible:
+                    state.book.show_more(maker, min(maker.iceberg_quantity, maker.hidden))
+                    events.append(shown(maker))
             else:
-                state.book.remove(maker)
+                maker.hidden = 0
                 events.extend(self._release(state.market, maker, maker.held))
                 events.append(
                     self._finish(
@@ -416,10 +428,15 @@ class Exchange:
         release = (
             state.market.notional(order.price, reduction) if order.side is Side.BUY else reduction
         )
-        state.book.reduce(order, reduction)
+        # An iceberg gives up what it hides first, and keeps showing what it shows.
+        unhidden = min(order.hidden, reduction)
+        state.book.hide_less(order, unhidden)
+        state.book.reduce(order, reduction - unhidden)
         order.quantity = command.new_quantity
         events = self._release(state.market, order, release)
         events.append(report(order, ExecutionType.REPLACED, command.timestamp))
+        if unhidden:
+            events.append(shown(order))
         return self._book_changes(state, events)
 
     def cancel_replace(self, command: CancelReplace) -> CancelReplaceResult:
@@ -485,6 +502,7 @@ def _accepted(order: Order) -> OrderAccepted:
         order.symbol, order.order_id, order.account_id, order.client_order_id, order.side,
         order.type, order.time_in_force, order.price, order.quantity, order.quote_quantity,
         order.stp, order.created_at, order.stop_price, order.trailing_delta,
+        order.iceberg_quantity, order.queued_at,
     )  # fmt: skip
 
 

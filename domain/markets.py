@@ -76,6 +76,8 @@ class Market:
     max_num_algo_orders: int = 5
     """MAX_NUM_ALGO_ORDERS: the most open stop orders an account may have on the market."""
     trailing_deltas: TrailingDeltaLimits = TrailingDeltaLimits()
+    iceberg_parts: int = 10
+    """ICEBERG_PARTS: the most parts an iceberg order may be shown in."""
     stop_market_margin_bps: int = 500
     """How far above its trigger price a STOP_LOSS or TAKE_PROFIT buy, given by quantity, may
     pay once triggered: what it holds while it waits (see `domain.stops`)."""

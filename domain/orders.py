@@ -104,6 +104,10 @@ class Order:
     it began tracking (0: not yet). Its `working_time` is -1 until it triggers. A STOP_LOSS
     or TAKE_PROFIT buy has for `price` the most it will pay once triggered (see
     `domain.stops`); other market orders have none.
+    An iceberg order (`iceberg_quantity` > 0) shows the book only that much at a time: on the
+    book, `hidden` is the part of its remainder it does not show. `queued_at` says when an
+    order on the book last joined the back of its price level, counted in the market's trades
+    (`domain.book.joined_after`): the book's queues are in (`queued_at`, `order_id`) order.
     `prevented_quantity` is what self-trade prevention took from it, in all; the last prevented
     match it took part in is `prevented_match_id`.
     """
@@ -130,6 +134,9 @@ class Order:
     trailing_delta: int = 0
     trail_price: int = 0
     working_time: int = -1
+    iceberg_quantity: int = 0
+    hidden: int = 0
+    queued_at: int = 0
 
     @property
     def triggers_above(self) -> bool:
@@ -140,3 +147,8 @@ class Order:
     @property
     def remaining(self) -> int:
         return self.quantity - self.executed - self.prevented_quantity
+
+    @property
+    def visible(self) -> int:
+        """What the book shows of it."""
+        return self.remaining - self.hidden

@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING
 
-from domain.events import Event, ExecutionType, OrderUpdated, Trade
+from domain.events import Event, ExecutionType, IcebergShown, OrderUpdated, Trade
 from domain.ledger import FEE_ACCOUNT, Bucket, EntryKind, JournalEntry, Ledger, Posting
 from domain.matching import Fill
 from domain.orders import Order, OrderStatus, Side
@@ -50,8 +50,12 @@ def settle(
         order.cumulative_quote += quote
         order.status = OrderStatus.FILLED if order.remaining == 0 else OrderStatus.PARTIALLY_FILLED
     state.book.reduce(maker, quantity)
+    refilled = None
     if maker.remaining == 0:
         state.book.remove(maker)
+    elif not maker.visible:
+        state.book.refill(maker, min(maker.iceberg_quantity, maker.hidden), trade_id)
+        refilled = shown(maker)
     trade = Trade(
         market.symbol,
         trade_id,
@@ -72,6 +76,14 @@ def settle(
     events.append(entry)
     events.append(report(maker, ExecutionType.TRADE, taker.working_time))
     events.append(report(taker, ExecutionType.TRADE, taker.working_time))
+    if refilled is not None:
+        events.append(refilled)
+
+
+def shown(order: Order) -> IcebergShown:
+    return IcebergShown(
+        order.symbol, order.order_id, order.account_id, order.hidden, order.queued_at
+    )
 
 
 def report(order: Order, execution: ExecutionType, timestamp: int) -> OrderUpdated:
@@ -89,4 +101,5 @@ def report(order: Order, execution: ExecutionType, timestamp: int) -> OrderUpdat
         order.prevented_quantity,
         order.prevented_match_id,
         order.working_time,
+        order.queued_at,
     )

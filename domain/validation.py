@@ -1,7 +1,7 @@
 """Checks an order against its type and its market's filters before anything changes."""
 
 from domain.commands import PlaceOrder
-from domain.errors import FilterFailure, InvalidOrder, MarketFilter
+from domain.errors import FilterFailure, InvalidOrder, MarketFilter, UnsupportedOrder
 from domain.markets import Market
 from domain.orders import OrderType, TimeInForce, rises_to_trigger
 
@@ -13,6 +13,7 @@ def check_order(market: Market, order: PlaceOrder) -> None:
         or order.quote_quantity < 0
         or order.stop_price < 0
         or order.trailing_delta < 0
+        or order.iceberg_quantity < 0
     ):
         raise InvalidOrder("Amounts must not be negative.")
     market.self_trade_prevention(order.stp)
@@ -21,6 +22,8 @@ def check_order(market: Market, order: PlaceOrder) -> None:
     elif order.stop_price or order.trailing_delta:
         raise InvalidOrder("Only stop and take-profit orders take a stopPrice or trailingDelta.")
     if order.type.is_market:
+        if order.iceberg_quantity:
+            raise UnsupportedOrder("Unsupported order combination")
         _check_market_order(market, order)
         return
     if order.quote_quantity:
@@ -32,6 +35,18 @@ def check_order(market: Market, order: PlaceOrder) -> None:
     market.check_price(order.price)
     market.check_limit_quantity(order.quantity)
     market.check_notional(market.notional(order.price, order.quantity))
+    if order.iceberg_quantity:
+        _check_iceberg(market, order)
+
+
+def _check_iceberg(market: Market, order: PlaceOrder) -> None:
+    if order.time_in_force is not TimeInForce.GTC:
+        raise UnsupportedOrder("Unsupported order combination")
+    if order.iceberg_quantity >= order.quantity:
+        raise UnsupportedOrder("IcebergQty exceeds QTY.")
+    market.check_limit_quantity(order.iceberg_quantity)
+    if -(-order.quantity // order.iceberg_quantity) > market.iceberg_parts:
+        raise FilterFailure(MarketFilter.ICEBERG_PARTS)
 
 
 def _check_stop(market: Market, order: PlaceOrder) -> None:

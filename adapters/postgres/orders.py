@@ -24,6 +24,8 @@ _CHANGING = (
     "prevented_match_id",
     "trail_price",
     "working_time",
+    "hidden",
+    "queued_at",
 )
 
 
@@ -149,6 +151,9 @@ def _row(order: OrderRecord) -> dict[str, object]:
         "trailing_delta": order.trailing_delta,
         "trail_price": order.trail_price,
         "working_time": order.working_time,
+        "iceberg_quantity": order.iceberg_quantity,
+        "hidden": order.hidden,
+        "queued_at": order.queued_at,
     }
 
 
@@ -177,4 +182,7 @@ def _record(row: AnyRow) -> OrderRecord:
         trailing_delta=m["trailing_delta"],
         trail_price=int(m["trail_price"]),
         working_time=m["working_time"],
+        iceberg_quantity=int(m["iceberg_quantity"]),
+        hidden=int(m["hidden"]),
+        queued_at=m["queued_at"],
     )

@@ -158,6 +158,9 @@ orders = Table(
     Column("trailing_delta", Integer, nullable=False, server_default="0"),
     Column("trail_price", Numeric(38, 0), nullable=False, server_default="0"),
     Column("working_time", BigInteger, nullable=False, server_default="-1"),
+    Column("iceberg_quantity", Numeric(38, 0), nullable=False, server_default="0"),
+    Column("hidden", Numeric(38, 0), nullable=False, server_default="0"),
+    Column("queued_at", BigInteger, nullable=False, server_default="0"),
     PrimaryKeyConstraint("symbol", "order_id"),
     CheckConstraint("executed >= 0 AND executed <= quantity", name="executed_within_quantity"),
     # Not unique: Binance lets a client order id be used again once its order is closed.

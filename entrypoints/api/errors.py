@@ -39,6 +39,7 @@ from domain.errors import (
     UnknownAsset,
     UnknownMarket,
     UnknownOrder,
+    UnsupportedOrder,
     WouldTake,
     WouldTrigger,
 )
@@ -78,6 +79,7 @@ DOMAIN_CODES: dict[type[DomainError], int] = {
     InsufficientBalance: -2010,
     WouldTake: -2010,
     WouldTrigger: -2010,
+    UnsupportedOrder: -2010,
     DuplicateOrder: -2010,
     MarketClosed: -2010,
     UnknownOrder: -2011,

@@ -15,7 +15,7 @@ class ResponseType(Enum):
     FULL = "FULL"
 
 
-NOT_SUPPORTED = ("icebergQty", "pegPriceType", "pegOffsetValue")
+NOT_SUPPORTED = ("pegPriceType", "pegOffsetValue")
 
 
 def not_required(name: str) -> ApiError:
@@ -38,6 +38,7 @@ def read_order(
     price = params.decimal("price")
     stop_price = params.decimal("stopPrice")
     trailing_delta = params.integer("trailingDelta", minimum=1)
+    iceberg_quantity = params.decimal("icebergQty")
     client_order_id = params.client_order_id("newClientOrderId")
     stp = params.choice(
         "selfTradePreventionMode",
@@ -64,6 +65,8 @@ def read_order(
         raise not_required("stopPrice")
     elif trailing_delta is not None:
         raise not_required("trailingDelta")
+    if iceberg_quantity is not None and order_type.is_market:
+        raise not_required("icebergQty")
     if order_type in (OrderType.LIMIT, OrderType.STOP_LOSS_LIMIT, OrderType.TAKE_PROFIT_LIMIT):
         if tif is None:
             raise mandatory("timeInForce")
@@ -113,6 +116,7 @@ def read_order(
         stp=stp,
         stop_price=market.price(stop_price) if stop_price is not None else 0,
         trailing_delta=trailing_delta or 0,
+        iceberg_quantity=market.quantity(iceberg_quantity) if iceberg_quantity is not None else 0,
     )
     return command, response_type
 

@@ -148,7 +148,7 @@ class UserDataFeed:
             "q": quantity(market, ordered),
             "p": price(market, 0 if order.type.is_market else order.price),
             "P": price(market, order.stop_price),
-            "F": quantity(market, 0),
+            "F": quantity(market, order.iceberg_quantity),
             "g": -1,
             "C": order.client_order_id if status is OrderStatus.CANCELED else "",
             "x": execution,
@@ -260,4 +260,5 @@ def _accepted(order: Order | OrderRecord) -> OrderAccepted:
         order.symbol, order.order_id, order.account_id, order.client_order_id, order.side,
         order.type, order.time_in_force, order.price, order.quantity, order.quote_quantity,
         order.stp, order.created_at, order.stop_price, order.trailing_delta,
+        order.iceberg_quantity, order.queued_at,
     )  # fmt: skip

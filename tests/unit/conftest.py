@@ -37,6 +37,7 @@ class Desk:
         client_order_id: str = "",
         stop_price: str = "0",
         trailing_delta: int = 0,
+        iceberg_quantity: str = "0",
     ) -> list[Event]:
         market = self.market(symbol)
         return self.exchange.place(
@@ -53,6 +54,7 @@ class Desk:
                 stp=stp,
                 stop_price=market.quote.to_minor(Decimal(stop_price)),
                 trailing_delta=trailing_delta,
+                iceberg_quantity=market.base.to_minor(Decimal(iceberg_quantity)),
             )
         )
 

@@ -58,11 +58,22 @@ STOP_TYPES = st.sampled_from(
     ]
 )
 TRAILING_DELTAS = st.sampled_from([0, 0, 10, 50, 300])
+# An iceberg shows 1/n of its quantity at a time (0: not an iceberg).
+ICEBERG_PARTS = st.sampled_from([0, 0, 0, 2, 5])
 MAX_OPEN = 4  # orders per account and market
+MAX_STOPS = 2  # of which waiting stops
+
+
+def iceberg_share(quantity: int, parts: int, lot_size: int) -> int:
+    """A part of `quantity` in whole lots, shown `parts` times or so (0: no iceberg)."""
+    return quantity // parts // lot_size * lot_size if parts else 0
 
 
 def markets() -> list[Market]:
-    return [attrs.evolve(market, max_num_orders=MAX_OPEN) for market in default_markets()]
+    return [
+        attrs.evolve(market, max_num_orders=MAX_OPEN, max_num_algo_orders=MAX_STOPS)
+        for market in default_markets()
+    ]
 
 
 def state_of(exchange: Exchange) -> tuple[object, ...]:
@@ -150,6 +161,7 @@ class ExchangeMachine(RuleBasedStateMachine):
         ticks: int,
         lots: int,
         by_quote: bool,
+        iceberg_parts: int = 0,
     ) -> PlaceOrder:
         market = self.exchange.state(symbol).market
         price = (MID_TICKS[symbol] + ticks) * market.tick_size
@@ -179,6 +191,7 @@ class ExchangeMachine(RuleBasedStateMachine):
             time_in_force=tif,
             stp=stp,
             timestamp=self.clock,
+            iceberg_quantity=iceberg_share(quantity, iceberg_parts, market.lot_size),
         )
 
     @initialize(units=st.integers(1, 50))
@@ -211,6 +224,7 @@ class ExchangeMachine(RuleBasedStateMachine):
         ticks=st.integers(-6, 6),
         lots=st.integers(1, 40),
         by_quote=st.booleans(),
+        iceberg_parts=ICEBERG_PARTS,
     )
     def place(
         self,
@@ -223,9 +237,12 @@ class ExchangeMachine(RuleBasedStateMachine):
         ticks: int,
         lots: int,
         by_quote: bool,
+        iceberg_parts: int,
     ) -> None:
         self.apply(
-            self.place_command(account, symbol, side, order_type, tif, stp, ticks, lots, by_quote)
+            self.place_command(
+                account, symbol, side, order_type, tif, stp, ticks, lots, by_quote, iceberg_parts
+            )
         )
 
     @rule(
@@ -291,11 +308,12 @@ class ExchangeMachine(RuleBasedStateMachine):
         order_type=STOP_TYPES,
         tif=TIFS,
         stp=STPS,
-        away=st.integers(-1, 4),
+        away=st.sampled_from([-1, 1, 1, 2, 3]),
         limit_ticks=st.integers(-4, 4),
         lots=st.integers(1, 40),
         trailing_delta=TRAILING_DELTAS,
         with_stop_price=st.booleans(),
+        iceberg_parts=ICEBERG_PARTS,
     )
     def stop(
         self,
@@ -310,6 +328,7 @@ class ExchangeMachine(RuleBasedStateMachine):
         lots: int,
         trailing_delta: int,
         with_stop_price: bool,
+        iceberg_parts: int,
     ) -> None:
         """A stop or take-profit order with its stop a few ticks from the last price, on the
         side it waits for, so that most trigger later (some at once, which is refused)."""
@@ -319,19 +338,23 @@ class ExchangeMachine(RuleBasedStateMachine):
         ticks = away if rises_to_trigger(order_type, side) else -away
         stop_price = last + ticks * market.tick_size
         limit = 0 if order_type.is_market else stop_price + limit_ticks * market.tick_size
+        quantity = lots * LOTS[symbol] * market.lot_size
         self.apply(
             PlaceOrder(
                 account,
                 symbol,
                 side,
                 order_type,
-                quantity=lots * LOTS[symbol] * market.lot_size,
+                quantity=quantity,
                 price=limit,
                 time_in_force=TimeInForce.GTC if order_type.is_market else tif,
                 stp=stp,
                 timestamp=self.clock,
                 stop_price=stop_price if with_stop_price or not trailing_delta else 0,
                 trailing_delta=trailing_delta,
+                iceberg_quantity=0
+                if order_type.is_market
+                else iceberg_share(quantity, iceberg_parts, market.lot_size),
             )
         )
 
@@ -409,6 +432,10 @@ class ExchangeMachine(RuleBasedStateMachine):
             for order in [*state.book.orders.values(), *state.stops.orders.values()]:
                 per_account[order.account_id].append(order)
             assert all(len(orders) <= MAX_OPEN for orders in per_account.values())
+            assert all(
+                sum(o.type.is_stop and o.working_time < 0 for o in orders) <= MAX_STOPS
+                for orders in per_account.values()
+            )
 
     @invariant()
     def every_asset_is_conserved(self) -> None:

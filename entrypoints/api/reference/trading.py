@@ -90,6 +90,12 @@ ORDER_PARAMS = (
         "Refused (-2010) if the last price already meets it.",
     ),
     Param(
+        "icebergQty", decimal(),
+        "LIMIT, LIMIT_MAKER, STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT orders, GTC only: the book "
+        "shows this much of the order at a time, each next part at the back of its price "
+        "level; less than quantity, in at most ICEBERG_PARTS parts.",
+    ),
+    Param(
         "trailingDelta", integer(minimum=1),
         "Stop orders only: triggers once the price turns this many basis points from its best "
         "since the stop price was reached (or since placing, without a stopPrice); within the "
