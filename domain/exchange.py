@@ -281,6 +281,11 @@ class Exchange:
         """Triggers the stops that the trades in `events` reach, and works them one at a time:
         those triggered by one order's trades in the order they were placed, each after every
         stop triggered before it; the trades of each may trigger more, which queue behind."""
+        if not state.stops.orders:
+            last = next((e for e in reversed(events) if isinstance(e, Trade)), None)
+            if last is not None:
+                state.last_price = last.price
+            return
         queue: deque[Order] = deque()
         judged = 0
         while True:
