@@ -185,19 +185,20 @@ class Exchange:
         if market.status is not MarketStatus.TRADING:
             raise MarketClosed("Market is closed.")
         check_order(market, command)
-        account = command.account_id
-        if command.type.is_stop:
-            if would_trigger(command.type, command.side, command.stop_price, state.last_price):
+        account, kind = command.account_id, command.type
+        is_stop = kind.is_stop
+        if is_stop:
+            if would_trigger(kind, command.side, command.stop_price, state.last_price):
                 raise WouldTrigger()
             if state.stops.open_orders_of(account) >= market.max_num_algo_orders:
                 raise FilterFailure(MarketFilter.MAX_NUM_ALGO_ORDERS)
-        if not command.type.is_market:
+        if kind is OrderType.MARKET:
+            return state
+        if not kind.is_market:
             average = state.average_price.at(command.timestamp, market.base.scale)
             market.check_price_band(command.side, command.price, average)
         can_rest = (
-            command.type.is_stop
-            or command.type is OrderType.LIMIT_MAKER
-            or (command.type is not OrderType.MARKET and command.time_in_force is TimeInForce.GTC)
+            is_stop or kind is OrderType.LIMIT_MAKER or command.time_in_force is TimeInForce.GTC
         )
         open_orders = state.book.open_orders_of(account) + state.stops.open_orders_of(account)
         if can_rest and open_orders >= market.max_num_orders:

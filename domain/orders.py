@@ -22,12 +22,12 @@ class OrderType(Enum):
     @property
     def is_stop(self) -> bool:
         """Waits for the last price to reach its stop price before it works."""
-        return self in _STOPS
+        return self._value_ in _STOPS  # by value: hashing a member runs Python code
 
     @property
     def is_market(self) -> bool:
         """Works as a MARKET order: takes what the book offers and never rests."""
-        return self in (OrderType.MARKET, OrderType.STOP_LOSS, OrderType.TAKE_PROFIT)
+        return self._value_ in _MARKETS
 
 
 def rises_to_trigger(order_type: OrderType, side: Side) -> bool:
@@ -37,14 +37,8 @@ def rises_to_trigger(order_type: OrderType, side: Side) -> bool:
     return stop_loss == (side is Side.BUY)
 
 
-_STOPS = frozenset(
-    {
-        OrderType.STOP_LOSS,
-        OrderType.STOP_LOSS_LIMIT,
-        OrderType.TAKE_PROFIT,
-        OrderType.TAKE_PROFIT_LIMIT,
-    }
-)
+_STOPS = frozenset({"STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"})
+_MARKETS = frozenset({"MARKET", "STOP_LOSS", "TAKE_PROFIT"})
 
 
 class TimeInForce(Enum):
