@@ -23,9 +23,11 @@ from domain.assets import format_minor
 from domain.events import (
     BookChanged,
     Event,
+    IcebergShown,
     OrderAccepted,
     OrderUpdated,
     PreventedMatch,
+    StopTrailed,
     Trade,
 )
 from domain.exchange import Exchange
@@ -80,6 +82,12 @@ class EventLogWriter:
         if isinstance(event, PreventedMatch):
             account = str(event.account_id)
             return [(self.order_stream, account, origin | prevented_match(market, event))]
+        if isinstance(event, StopTrailed):
+            account = str(event.account_id)
+            return [(self.order_stream, account, origin | stop_trailed(market, event))]
+        if isinstance(event, IcebergShown):
+            account = str(event.account_id)
+            return [(self.order_stream, account, origin | iceberg_shown(market, event))]
         return [(self.order_stream, str(event.account_id), origin | order(market, event))]
 
     def _balance_changes(
@@ -169,6 +177,25 @@ def prevented_match(market: Market, event: PreventedMatch) -> dict[str, Any]:
     }
 
 
+def stop_trailed(market: Market, event: StopTrailed) -> dict[str, Any]:
+    return {
+        "type": "stopTrailed",
+        "account": event.account_id,
+        "orderId": event.order_id,
+        "time": event.timestamp,
+        "trailPrice": market.quote.format(event.trail_price),
+    }
+
+
+def iceberg_shown(market: Market, event: IcebergShown) -> dict[str, Any]:
+    return {
+        "type": "icebergShown",
+        "account": event.account_id,
+        "orderId": event.order_id,
+        "hiddenQty": market.base.format(event.hidden),
+    }
+
+
 def order(market: Market, event: OrderAccepted | OrderUpdated) -> dict[str, Any]:
     common = {"account": event.account_id, "orderId": event.order_id, "time": event.timestamp}
     if isinstance(event, OrderAccepted):
@@ -182,6 +209,9 @@ def order(market: Market, event: OrderAccepted | OrderUpdated) -> dict[str, Any]
             "origQty": market.base.format(event.quantity),
             "origQuoteOrderQty": market.quote.format(event.quote_quantity),
             "selfTradePreventionMode": event.stp.value,
+            "stopPrice": market.quote.format(event.stop_price),
+            "trailingDelta": event.trailing_delta,
+            "icebergQty": market.base.format(event.iceberg_quantity),
         }
     return common | {
         "type": "orderUpdated",

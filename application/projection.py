@@ -5,7 +5,15 @@ from copy import copy
 
 from application.ports import UnitOfWork
 from application.records import OrderRecord
-from domain.events import Event, OrderAccepted, OrderUpdated, PreventedMatch, Trade
+from domain.events import (
+    Event,
+    IcebergShown,
+    OrderAccepted,
+    OrderUpdated,
+    PreventedMatch,
+    StopTrailed,
+    Trade,
+)
 from domain.ledger import JournalEntry
 from domain.orders import OrderStatus
 
@@ -36,7 +44,10 @@ async def _earlier_orders(
         for event in events:
             if isinstance(event, OrderAccepted):
                 accepted.add((event.symbol, event.order_id))
-            elif isinstance(event, OrderUpdated) and (event.symbol, event.order_id) not in accepted:
+            elif (
+                isinstance(event, OrderUpdated | StopTrailed | IcebergShown)
+                and (event.symbol, event.order_id) not in accepted
+            ):
                 wanted.setdefault(event.symbol, set()).add(event.order_id)
     found: dict[tuple[str, int], OrderRecord] = {}
     for symbol, order_ids in wanted.items():
@@ -71,6 +82,11 @@ async def _record(
                 cumulative_quote=0,
                 created_at=event.timestamp,
                 updated_at=event.timestamp,
+                stop_price=event.stop_price,
+                trailing_delta=event.trailing_delta,
+                working_time=-1 if event.type.is_stop else event.timestamp,
+                iceberg_quantity=event.iceberg_quantity,
+                queued_at=event.queued_at,
             )
             changed.append((event.symbol, event.order_id))
         elif isinstance(event, OrderUpdated):
@@ -85,8 +101,25 @@ async def _record(
             order.updated_at = event.timestamp
             order.prevented_quantity = event.prevented_quantity
             order.prevented_match_id = event.prevented_match_id
+            order.working_time = event.working_time
+            order.queued_at = event.queued_at
             touched[key] = order
             changed.append(key)
+        elif isinstance(event, StopTrailed):
+            key = (event.symbol, event.order_id)
+            order = touched.get(key)
+            if order is None:
+                raise LookupError(f"trail of an order never recorded: {key}")
+            order.trail_price = event.trail_price
+            touched[key] = order
+        elif isinstance(event, IcebergShown):
+            key = (event.symbol, event.order_id)
+            order = touched.get(key)
+            if order is None:
+                raise LookupError(f"iceberg never recorded: {key}")
+            order.hidden = event.hidden
+            order.queued_at = event.queued_at
+            touched[key] = order
         elif isinstance(event, PreventedMatch):
             await uow.prevented_matches.add(event)
         elif isinstance(event, Trade):

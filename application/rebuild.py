@@ -24,9 +24,11 @@ async def rebuild_market(
         last_trade_id = await uow.trades.last_id(symbol)
         last_match_id = await uow.prevented_matches.last_id(symbol)
         day = await uow.trades.history(symbol, start=now - DAY, limit=TICKER_TRADES)
+        last = await uow.trades.recent(symbol, 1)
     market = exchange.state(symbol).market
     orders = [resting_order(market, record) for record in records]
-    exchange.restore(symbol, orders, last_order_id, last_trade_id, last_match_id, day)
+    last_price = last[-1].price if last else 0
+    exchange.restore(symbol, orders, last_order_id, last_trade_id, last_match_id, day, last_price)
     ticker = RollingTicker()
     for trade in day:
         ticker.add(trade)
@@ -34,8 +36,10 @@ async def rebuild_market(
 
 
 def resting_order(market: Market, record: OrderRecord) -> Order:
-    """An open order as the book holds it, with what it still has locked: a resting order is a
-    limit order, whose hold shrinks exactly with each fill, amendment and prevented match."""
+    """An open order as the book or the waiting stops hold it, with what it still has locked:
+    a resting order works as a limit order, whose hold shrinks exactly with each fill,
+    amendment and prevented match; a waiting stop holds its whole quantity at its price (its
+    cap, for a market buy: `domain.stops`), which is the same rule."""
     remaining = record.quantity - record.executed - record.prevented_quantity
     held = market.notional(record.price, remaining) if record.side is Side.BUY else remaining
     return Order(
@@ -43,5 +47,7 @@ def resting_order(market: Market, record: OrderRecord) -> Order:
         record.time_in_force, record.price, record.quantity, record.quote_quantity,
         record.client_order_id, record.stp, record.created_at, record.executed,
         record.cumulative_quote, held, record.status, record.prevented_quantity,
-        record.prevented_match_id,
+        record.prevented_match_id, record.stop_price, record.trailing_delta,
+        record.trail_price, record.working_time, record.iceberg_quantity, record.hidden,
+        record.queued_at,
     )  # fmt: skip

@@ -81,7 +81,10 @@ class Session(Struct, gc=False):
 
 
 class OrderRecord(Struct, gc=False):
-    """An order as the history shows it, kept current from the engine's events."""
+    """An order as the history shows it, kept current from the engine's events. A stop order
+    has its `working_time` at -1 while it waits for its trigger; `trail_price` is a waiting
+    trailing stop's best price since it began tracking. An order on the book hides `hidden`
+    (an iceberg) and stands at `queued_at` in its level's queue (`domain.orders.Order`)."""
 
     symbol: str
     order_id: int
@@ -101,6 +104,13 @@ class OrderRecord(Struct, gc=False):
     updated_at: int
     prevented_quantity: int = 0
     prevented_match_id: int | None = None
+    stop_price: int = 0
+    trailing_delta: int = 0
+    trail_price: int = 0
+    working_time: int = -1
+    iceberg_quantity: int = 0
+    hidden: int = 0
+    queued_at: int = 0
 
 
 class StatementLine(Struct, gc=False):

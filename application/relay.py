@@ -17,9 +17,11 @@ from application.records import OutboxMessage
 from domain.events import (
     BookChanged,
     Event,
+    IcebergShown,
     OrderAccepted,
     OrderUpdated,
     PreventedMatch,
+    StopTrailed,
     Trade,
 )
 from domain.ledger import JournalEntry
@@ -28,7 +30,16 @@ logger = logging.getLogger(__name__)
 
 EVENT_TYPES: dict[str, type[Event]] = {
     kind.__name__: kind
-    for kind in (OrderAccepted, OrderUpdated, PreventedMatch, Trade, JournalEntry, BookChanged)
+    for kind in (
+        OrderAccepted,
+        OrderUpdated,
+        StopTrailed,
+        IcebergShown,
+        PreventedMatch,
+        Trade,
+        JournalEntry,
+        BookChanged,
+    )
 }
 BATCH = 500
 RETRY_SECONDS = 0.5

@@ -92,7 +92,8 @@ class Trading:
             )
         copy = Exchange([market])
         resting = [resting_order(market, order) for order in orders]
-        copy.restore(command.symbol, resting, 0, 0, 0, trades)
+        last_price = trades[-1].price if trades else 0
+        copy.restore(command.symbol, resting, 0, 0, 0, trades, last_price)
         copy.check(command)
 
     async def cancel(self, command: CancelOrder) -> OrderRecord:

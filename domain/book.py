@@ -20,6 +20,12 @@ class PriceLevel:
     volume: int = 0
 
 
+def joined_after(trade_id: int) -> int:
+    """The queue position of an order that joins its level after the market's trade
+    `trade_id` (placed, or triggered); one refilled at that trade has the one before."""
+    return 2 * trade_id + 1
+
+
 class OrderBook:
     """Bids best-first (keyed by negated price) and asks best-first, plus an index by order id
     and by (account, client order id). Only open orders with quantity left rest here."""
@@ -44,7 +50,7 @@ class OrderBook:
         if level is None:
             level = levels[key] = PriceLevel(order.price)
         level.orders[order.order_id] = order
-        level.volume += order.remaining
+        level.volume += order.visible
         self._changed[order.side, order.price] = None
         self.orders[order.order_id] = order
         self.client_ids[order.account_id, order.client_order_id] = order
@@ -56,7 +62,7 @@ class OrderBook:
         key = -order.price if buying else order.price
         level: PriceLevel = levels[key]
         del level.orders[order.order_id]
-        level.volume -= order.remaining
+        level.volume -= order.visible
         self._changed[order.side, order.price] = None
         if not level.orders:
             del levels[key]
@@ -70,10 +76,34 @@ class OrderBook:
         return self._open_by_account.get(account_id, 0)
 
     def reduce(self, order: Order, quantity: int) -> None:
-        """Records that a resting order lost `quantity` of its remainder (filled or amended);
-        the caller updates the order itself."""
+        """Records that a resting order lost `quantity` of what it shows (filled, prevented,
+        or amended); the caller updates the order itself."""
         levels, sign = self._side(order.side)
         levels[sign * order.price].volume -= quantity
+        self._changed[order.side, order.price] = None
+
+    def hide_less(self, order: Order, quantity: int) -> None:
+        """Takes `quantity` from what an iceberg order on the book hides (amended)."""
+        order.hidden -= quantity
+
+    def show_more(self, order: Order, shown: int) -> None:
+        """An iceberg order shows `shown` more of its hidden part where it stands (its own
+        account's taker took what it showed: self-trade prevention)."""
+        levels, sign = self._side(order.side)
+        levels[sign * order.price].volume += shown
+        order.hidden -= shown
+        self._changed[order.side, order.price] = None
+
+    def refill(self, order: Order, shown: int, trade_id: int) -> None:
+        """An iceberg order whose shown part trade `trade_id` took shows `shown` more of its
+        hidden part, at the back of its price level."""
+        levels, sign = self._side(order.side)
+        level: PriceLevel = levels[sign * order.price]
+        del level.orders[order.order_id]
+        level.orders[order.order_id] = order
+        order.hidden -= shown
+        order.queued_at = 2 * trade_id
+        level.volume += shown
         self._changed[order.side, order.price] = None
 
     def take_changes(self) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -127,10 +157,14 @@ class OrderBook:
             for key, level in levels.items():
                 assert key == sign * level.price, "level stored under the wrong key"
                 assert level.orders, "empty level left in the book"
-                assert level.volume == sum(o.remaining for o in level.orders.values())
+                assert level.volume == sum(o.visible for o in level.orders.values())
+                queue = [(o.queued_at, o.order_id) for o in level.orders.values()]
+                assert queue == sorted(queue), "a level's queue out of (queued_at, id) order"
                 for order_id, order in level.orders.items():
                     assert order.side is side and order.price == level.price
-                    assert order.status.is_open and order.remaining > 0
+                    assert order.status.is_open and order.visible > 0 and order.hidden >= 0
+                    assert order.iceberg_quantity or not order.hidden, "a plain order hides"
+                    assert not order.iceberg_quantity or order.visible <= order.iceberg_quantity
                     assert self.orders[order_id] is order, "order missing from the index"
                     assert self.client_ids[order.account_id, order.client_order_id] is order
                     indexed += 1

@@ -25,7 +25,9 @@ class Withdraw(Struct, frozen=True, gc=False):
 class PlaceOrder(Struct, frozen=True, gc=False):
     """`quantity` in base units, or, for a MARKET order only, `quote_quantity` instead (spend
     that much quote when buying, raise that much when selling). An empty `client_order_id`
-    gets one made from the order id; one without `stp` gets its market's default mode."""
+    gets one made from the order id; one without `stp` gets its market's default mode. A stop
+    order (STOP_LOSS, TAKE_PROFIT and their LIMIT forms) takes a `stop_price`, a
+    `trailing_delta` in basis points, or both."""
 
     account_id: int
     symbol: str
@@ -38,6 +40,9 @@ class PlaceOrder(Struct, frozen=True, gc=False):
     client_order_id: str = ""
     stp: SelfTradePrevention | None = None
     timestamp: int = 0
+    stop_price: int = 0
+    trailing_delta: int = 0
+    iceberg_quantity: int = 0
 
 
 class CancelOrder(Struct, frozen=True, gc=False):

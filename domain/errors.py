@@ -25,6 +25,9 @@ class MarketFilter(Enum):
     NOTIONAL = "NOTIONAL"
     PERCENT_PRICE_BY_SIDE = "PERCENT_PRICE_BY_SIDE"
     MAX_NUM_ORDERS = "MAX_NUM_ORDERS"
+    MAX_NUM_ALGO_ORDERS = "MAX_NUM_ALGO_ORDERS"
+    TRAILING_DELTA = "TRAILING_DELTA"
+    ICEBERG_PARTS = "ICEBERG_PARTS"
 
 
 class FilterFailure(DomainError):
@@ -61,6 +64,18 @@ class DuplicateOrder(DomainError):
 
 class WouldTake(DomainError):
     """A LIMIT_MAKER order that would match at once."""
+
+
+class WouldTrigger(DomainError):
+    """A stop order whose condition the last price already meets."""
+
+    def __init__(self) -> None:
+        super().__init__("Order would trigger immediately.")
+
+
+class UnsupportedOrder(DomainError):
+    """An order whose combination of parameters Binance rejects rather than finds malformed:
+    an iceberg that is not GTC, or no smaller than its order."""
 
 
 class InvalidAmend(DomainError):

@@ -14,7 +14,10 @@ from domain.orders import OrderStatus, OrderType, SelfTradePrevention, Side, Tim
 
 
 class ExecutionType(Enum):
-    """Why an accepted order changed, in Binance's execution-report words."""
+    """Why an accepted order changed, in Binance's execution-report words: NEW when a stop
+    order triggers and starts working."""
+
+    NEW = "NEW"
 
     TRADE = "TRADE"
     CANCELED = "CANCELED"
@@ -36,6 +39,10 @@ class OrderAccepted(Struct, frozen=True, gc=False):
     quote_quantity: int
     stp: SelfTradePrevention
     timestamp: int
+    stop_price: int = 0
+    trailing_delta: int = 0
+    iceberg_quantity: int = 0
+    queued_at: int = 0
 
 
 class OrderUpdated(Struct, frozen=True, gc=False):
@@ -53,6 +60,31 @@ class OrderUpdated(Struct, frozen=True, gc=False):
     timestamp: int
     prevented_quantity: int = 0
     prevented_match_id: int | None = None
+    working_time: int = -1
+    """Since when the order works (on the book, or matching): -1 while a stop waits."""
+    queued_at: int = 0
+
+
+class IcebergShown(Struct, frozen=True, gc=False):
+    """An iceberg order on the book hides `hidden` of its remainder now (it came to rest,
+    showed its next part, or was amended), and stands in its level's queue at `queued_at`."""
+
+    symbol: str
+    order_id: int
+    account_id: int
+    hidden: int
+    queued_at: int
+
+
+class StopTrailed(Struct, frozen=True, gc=False):
+    """A waiting trailing stop has a new best price since it began tracking, from which it
+    triggers once the price turns its trailing delta away."""
+
+    symbol: str
+    order_id: int
+    account_id: int
+    trail_price: int
+    timestamp: int
 
 
 class PreventedMatch(Struct, frozen=True, gc=False):
@@ -100,4 +132,13 @@ class BookChanged(Struct, frozen=True, gc=False):
     asks: tuple[tuple[int, int], ...]
 
 
-Event = OrderAccepted | OrderUpdated | PreventedMatch | Trade | JournalEntry | BookChanged
+Event = (
+    OrderAccepted
+    | OrderUpdated
+    | StopTrailed
+    | IcebergShown
+    | PreventedMatch
+    | Trade
+    | JournalEntry
+    | BookChanged
+)

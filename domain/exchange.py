@@ -3,13 +3,14 @@
 Each command is checked in full before anything changes, so a refused command changes
 nothing; the first change is the ledger hold, which itself refuses atomically."""
 
+from collections import deque
 from collections.abc import Iterable
 
 from attrs import Factory, define, field
 
 from domain.assets import MAX_HOLDINGS
 from domain.average_price import AveragePrice
-from domain.book import OrderBook
+from domain.book import OrderBook, joined_after
 from domain.commands import (
     AmendOrder,
     CancelOrder,
@@ -34,6 +35,7 @@ from domain.errors import (
     UnknownMarket,
     UnknownOrder,
     WouldTake,
+    WouldTrigger,
 )
 from domain.events import (
     BookChanged,
@@ -42,13 +44,15 @@ from domain.events import (
     OrderAccepted,
     OrderUpdated,
     PreventedMatch,
+    StopTrailed,
     Trade,
 )
 from domain.ledger import EntryKind, JournalEntry, Ledger, hold_entry, transfer_entry
 from domain.markets import Market, MarketStatus
 from domain.matching import Fill, MatchPlan, Prevention, plan_match
 from domain.orders import Order, OrderStatus, OrderType, Side, TimeInForce
-from domain.settlement import report, settle
+from domain.settlement import report, settle, shown
+from domain.stops import StopBook, buy_cap, hold_while_waiting, would_trigger
 from domain.validation import check_order
 
 
@@ -59,6 +63,8 @@ class MarketState:
     last_order_id: int = 0
     last_trade_id: int = 0
     last_prevented_match_id: int = 0
+    last_price: int = 0
+    stops: StopBook = Factory(StopBook)
     average_price: AveragePrice = field(
         default=Factory(
             lambda self: AveragePrice(self.market.price_band.average_minutes), takes_self=True
@@ -122,15 +128,22 @@ class Exchange:
         last_trade_id: int,
         last_prevented_match_id: int,
         recent_trades: Iterable[Trade],
+        last_price: int,
     ) -> None:
-        """Rebuilds a market's book from its open orders, given in arrival (order id) order,
-        each with what it still holds (the ledger must already hold their holds), and its
-        average price from its trades of the last minutes, oldest first."""
+        """Rebuilds a market's book and waiting stops from its open orders, given in arrival
+        (order id) order, each with what it still holds (the ledger must already hold their
+        holds), its average price from its trades of the last minutes, oldest first, and the
+        price of its last trade."""
         state = self.state(symbol)
         state.book = OrderBook(symbol)
-        for order in orders:
-            state.book.add(order)
+        state.stops = StopBook()
+        for order in sorted(orders, key=lambda o: (o.queued_at, o.order_id)):
+            if order.working_time < 0:
+                state.stops.add(order)
+            else:
+                state.book.add(order)
         state.book.take_changes()
+        state.last_price = last_price
         state.last_order_id = last_order_id
         state.last_trade_id = last_trade_id
         state.last_prevented_match_id = last_prevented_match_id
@@ -172,12 +185,23 @@ class Exchange:
         if market.status is not MarketStatus.TRADING:
             raise MarketClosed("Market is closed.")
         check_order(market, command)
-        if command.type is OrderType.MARKET:
+        account, kind = command.account_id, command.type
+        is_stop = kind.is_stop
+        if is_stop:
+            if would_trigger(kind, command.side, command.stop_price, state.last_price):
+                raise WouldTrigger()
+            if state.stops.open_orders_of(account) >= market.max_num_algo_orders:
+                raise FilterFailure(MarketFilter.MAX_NUM_ALGO_ORDERS)
+        if kind is OrderType.MARKET:
             return state
-        average = state.average_price.at(command.timestamp, market.base.scale)
-        market.check_price_band(command.side, command.price, average)
-        can_rest = command.type is OrderType.LIMIT_MAKER or command.time_in_force is TimeInForce.GTC
-        if can_rest and state.book.open_orders_of(command.account_id) >= market.max_num_orders:
+        if not kind.is_market:
+            average = state.average_price.at(command.timestamp, market.base.scale)
+            market.check_price_band(command.side, command.price, average)
+        can_rest = (
+            is_stop or kind is OrderType.LIMIT_MAKER or command.time_in_force is TimeInForce.GTC
+        )
+        open_orders = state.book.open_orders_of(account) + state.stops.open_orders_of(account)
+        if can_rest and open_orders >= market.max_num_orders:
             raise FilterFailure(MarketFilter.MAX_NUM_ORDERS)
         return state
 
@@ -198,18 +222,18 @@ class Exchange:
             command.client_order_id or f"bourse-{command.symbol}-{order_id}",
             market.self_trade_prevention(command.stp),
             command.timestamp,
+            stop_price=command.stop_price,
+            trailing_delta=command.trailing_delta,
+            iceberg_quantity=command.iceberg_quantity,
         )
-        if (order.account_id, order.client_order_id) in book.client_ids:
+        client_id = (order.account_id, order.client_order_id)
+        if client_id in book.client_ids or client_id in state.stops.client_ids:
             raise DuplicateOrder("Duplicate order sent.")
-        opposite = book.best(Side.SELL if order.side is Side.BUY else Side.BUY)
-        crosses = opposite is not None and (
-            order.type is OrderType.MARKET
-            or (
-                opposite.price <= order.price
-                if order.side is Side.BUY
-                else opposite.price >= order.price
-            )
-        )
+        if order.type.is_stop:
+            return self._wait(state, order)
+        order.working_time = order.created_at
+        order.queued_at = joined_after(state.last_trade_id)
+        crosses = _crosses(book, order)
         if order.type is OrderType.LIMIT_MAKER and crosses:
             raise WouldTake("Order would immediately match and take.")
         plan = plan_match(market, book, order) if crosses else MatchPlan()
@@ -222,20 +246,7 @@ class Exchange:
         if self.ledger.available(order.account_id, held_asset) < held:
             raise InsufficientBalance("Account has insufficient balance for requested action.")
         state.last_order_id = order_id
-        accepted = OrderAccepted(
-            order.symbol,
-            order_id,
-            order.account_id,
-            order.client_order_id,
-            order.side,
-            order.type,
-            order.time_in_force,
-            order.price,
-            order.quantity,
-            order.quote_quantity,
-            order.stp,
-            order.created_at,
-        )
+        accepted = _accepted(order)
         if order.time_in_force is TimeInForce.FOK and (plan.prevented or not plan.complete):
             return [accepted, self._finish(order, OrderStatus.EXPIRED, ExecutionType.EXPIRED)]
         events: list[Event] = [accepted]
@@ -244,7 +255,68 @@ class Exchange:
             events.append(self.ledger.post(entry))
             order.held = held
         self._execute(state, order, plan, events)
+        self._run_triggered(state, events, order.created_at)
         return self._book_changes(state, events)
+
+    def _wait(self, state: MarketState, order: Order) -> list[Event]:
+        """Accepts a stop order: it holds all it may spend and waits for its trigger."""
+        market = state.market
+        if order.trailing_delta and not order.stop_price:
+            order.trail_price = state.last_price
+        if order.type.is_market and order.side is Side.BUY:
+            order.price = buy_cap(market, order, state.last_price)
+            if not order.price:
+                raise InvalidOrder(
+                    "A trailing buy without a stopPrice needs a last price to hold against."
+                )
+        held = hold_while_waiting(market, order)
+        held_asset = market.quote.code if order.side is Side.BUY else market.base.code
+        entry = hold_entry(EntryKind.HOLD, order.account_id, held_asset, held, _ref(order))
+        posted = self.ledger.post(entry)
+        order.held = held
+        state.last_order_id = order.order_id
+        state.stops.add(order)
+        return [_accepted(order), posted]
+
+    def _run_triggered(self, state: MarketState, events: list[Event], now: int) -> None:
+        """Triggers the stops that the trades in `events` reach, and works them one at a time:
+        those triggered by one order's trades in the order they were placed, each after every
+        stop triggered before it; the trades of each may trigger more, which queue behind."""
+        if not state.stops.orders:
+            last = next((e for e in reversed(events) if isinstance(e, Trade)), None)
+            if last is not None:
+                state.last_price = last.price
+            return
+        queue: deque[Order] = deque()
+        judged = 0
+        while True:
+            prices = [e.price for e in events[judged:] if isinstance(e, Trade)]
+            judged = len(events)
+            if prices:
+                state.last_price = prices[-1]
+                fired, trailed = state.stops.triggered(prices)
+                queue.extend(fired)
+                events.extend(
+                    StopTrailed(o.symbol, o.order_id, o.account_id, o.trail_price, now)
+                    for o in trailed
+                )
+            if not queue:
+                return
+            self._work(state, queue.popleft(), now, events)
+
+    def _work(self, state: MarketState, order: Order, now: int, events: list[Event]) -> None:
+        """A triggered stop starts working: as a MARKET order, or as a limit order of its
+        time in force, with what it held while it waited."""
+        order.working_time = now
+        order.queued_at = joined_after(state.last_trade_id)
+        events.append(report(order, ExecutionType.NEW, now))
+        plan = plan_match(state.market, state.book, order) if _crosses(state.book, order) else None
+        plan = plan or MatchPlan()
+        if order.time_in_force is TimeInForce.FOK and (plan.prevented or not plan.complete):
+            events.extend(self._release(state.market, order, order.held))
+            events.append(self._finish(order, OrderStatus.EXPIRED, ExecutionType.EXPIRED))
+            return
+        self._execute(state, order, plan, events)
 
     def _execute(
         self, state: MarketState, order: Order, plan: MatchPlan, events: list[Event]
@@ -262,13 +334,16 @@ class Exchange:
             )
         elif (
             order.remaining > 0
-            and order.type is not OrderType.MARKET
+            and not order.type.is_market
             and order.time_in_force is TimeInForce.GTC
         ):
             # What self-trade prevention took from it, it no longer needs to hold.
             events.extend(
                 self._release(state.market, order, order.held - _hold_for_rest(state.market, order))
             )
+            if order.iceberg_quantity:
+                order.hidden = max(0, order.remaining - order.iceberg_quantity)
+                events.append(shown(order))
             state.book.add(order)
         elif order.remaining > 0 or not plan.complete:
             events.extend(self._release(state.market, order, order.held))
@@ -298,38 +373,47 @@ class Exchange:
                 step.quantity,
                 step.taker_quantity,
                 step.maker_quantity,
-                taker.created_at,
+                taker.working_time,
             )
         )
         if step.maker_quantity:
-            state.book.reduce(maker, step.maker_quantity)
+            if step.maker_quantity < maker.remaining:
+                state.book.reduce(maker, step.maker_quantity)
+            else:
+                state.book.remove(maker)
             maker.prevented_quantity += step.maker_quantity
             maker.prevented_match_id = match_id
             if maker.remaining:
                 release = _hold_for_rest(state.market, maker)
                 events.extend(self._release(state.market, maker, maker.held - release))
-                events.append(report(maker, ExecutionType.TRADE_PREVENTION, taker.created_at))
+                events.append(report(maker, ExecutionType.TRADE_PREVENTION, taker.working_time))
+                if not maker.visible:
+                    state.book.show_more(maker, min(maker.iceberg_quantity, maker.hidden))
+                    events.append(shown(maker))
             else:
-                state.book.remove(maker)
+                maker.hidden = 0
                 events.extend(self._release(state.market, maker, maker.held))
                 events.append(
                     self._finish(
                         maker,
                         OrderStatus.EXPIRED_IN_MATCH,
                         ExecutionType.TRADE_PREVENTION,
-                        taker.created_at,
+                        taker.working_time,
                     )
                 )
         if step.taker_quantity:
             taker.prevented_quantity += step.taker_quantity
             taker.prevented_match_id = match_id
             if taker.remaining:
-                events.append(report(taker, ExecutionType.TRADE_PREVENTION, taker.created_at))
+                events.append(report(taker, ExecutionType.TRADE_PREVENTION, taker.working_time))
 
     def cancel(self, command: CancelOrder) -> list[Event]:
         state = self.state(command.symbol)
         order = self._find(state, command.account_id, command.order_id, command.client_order_id)
-        state.book.remove(order)
+        if order.order_id in state.stops.orders:
+            state.stops.remove(order)
+        else:
+            state.book.remove(order)
         events = self._release(state.market, order, order.held)
         events.append(
             self._finish(order, OrderStatus.CANCELED, ExecutionType.CANCELED, command.timestamp)
@@ -339,6 +423,8 @@ class Exchange:
     def amend(self, command: AmendOrder) -> list[Event]:
         state = self.state(command.symbol)
         order = self._find(state, command.account_id, command.order_id, command.client_order_id)
+        if order.order_id in state.stops.orders:
+            raise InvalidAmend("A stop order can be amended only once it works.")
         if not order.executed + order.prevented_quantity < command.new_quantity < order.quantity:
             raise InvalidAmend(
                 "The new quantity must be below the order's quantity and above what it executed."
@@ -348,10 +434,15 @@ class Exchange:
         release = (
             state.market.notional(order.price, reduction) if order.side is Side.BUY else reduction
         )
-        state.book.reduce(order, reduction)
+        # An iceberg gives up what it hides first, and keeps showing what it shows.
+        unhidden = min(order.hidden, reduction)
+        state.book.hide_less(order, unhidden)
+        state.book.reduce(order, reduction - unhidden)
         order.quantity = command.new_quantity
         events = self._release(state.market, order, release)
         events.append(report(order, ExecutionType.REPLACED, command.timestamp))
+        if unhidden:
+            events.append(shown(order))
         return self._book_changes(state, events)
 
     def cancel_replace(self, command: CancelReplace) -> CancelReplaceResult:
@@ -373,7 +464,9 @@ class Exchange:
     def _find(
         self, state: MarketState, account_id: int, order_id: int | None, client_order_id: str | None
     ) -> Order:
-        order = state.book.find(account_id, order_id, client_order_id)
+        order = state.book.find(account_id, order_id, client_order_id) or state.stops.find(
+            account_id, order_id, client_order_id
+        )
         if order is None:
             raise UnknownOrder("Unknown order sent.")
         return order
@@ -394,7 +487,29 @@ class Exchange:
         timestamp: int | None = None,
     ) -> OrderUpdated:
         order.status = status
-        return report(order, execution, order.created_at if timestamp is None else timestamp)
+        return report(order, execution, order.working_time if timestamp is None else timestamp)
+
+
+def _crosses(book: OrderBook, order: Order) -> bool:
+    """Whether the order meets the opposite side's best price: a market order any price, a
+    capped market buy and a limit order one within their price."""
+    opposite = book.best(Side.SELL if order.side is Side.BUY else Side.BUY)
+    if opposite is None:
+        return False
+    if not order.price:
+        return True
+    if order.side is Side.BUY:
+        return opposite.price <= order.price
+    return opposite.price >= order.price
+
+
+def _accepted(order: Order) -> OrderAccepted:
+    return OrderAccepted(
+        order.symbol, order.order_id, order.account_id, order.client_order_id, order.side,
+        order.type, order.time_in_force, order.price, order.quantity, order.quote_quantity,
+        order.stp, order.created_at, order.stop_price, order.trailing_delta,
+        order.iceberg_quantity, order.queued_at,
+    )  # fmt: skip
 
 
 def _hold_for_rest(market: Market, order: Order) -> int:

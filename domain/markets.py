@@ -25,6 +25,21 @@ class PriceBand:
     average_minutes: int = 5
 
 
+@frozen
+class TrailingDeltaLimits:
+    """TRAILING_DELTA: the trailing deltas allowed, in basis points, for stops that trigger on
+    a rise ("above": STOP_LOSS buys, TAKE_PROFIT sells) and on a fall ("below")."""
+
+    min_above: int = 10
+    max_above: int = 2000
+    min_below: int = 10
+    max_below: int = 2000
+
+    def allows(self, delta: int, above: bool) -> bool:
+        low, high = (self.min_above, self.max_above) if above else (self.min_below, self.max_below)
+        return low <= delta <= high
+
+
 class MarketStatus(Enum):
     TRADING = "TRADING"
     HALT = "HALT"
@@ -60,6 +75,12 @@ class Market:
     """MAX_NUM_ORDERS: the most open orders an account may have on the market."""
     max_num_algo_orders: int = 5
     """MAX_NUM_ALGO_ORDERS: the most open stop orders an account may have on the market."""
+    trailing_deltas: TrailingDeltaLimits = TrailingDeltaLimits()
+    iceberg_parts: int = 10
+    """ICEBERG_PARTS: the most parts an iceberg order may be shown in."""
+    stop_market_margin_bps: int = 500
+    """How far above its trigger price a STOP_LOSS or TAKE_PROFIT buy, given by quantity, may
+    pay once triggered: what it holds while it waits (see `domain.stops`)."""
 
     @min_price.default
     def _min_price_is_one_tick(self) -> int:

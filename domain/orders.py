@@ -14,6 +14,31 @@ class OrderType(Enum):
     LIMIT = "LIMIT"
     MARKET = "MARKET"
     LIMIT_MAKER = "LIMIT_MAKER"
+    STOP_LOSS = "STOP_LOSS"
+    STOP_LOSS_LIMIT = "STOP_LOSS_LIMIT"
+    TAKE_PROFIT = "TAKE_PROFIT"
+    TAKE_PROFIT_LIMIT = "TAKE_PROFIT_LIMIT"
+
+    @property
+    def is_stop(self) -> bool:
+        """Waits for the last price to reach its stop price before it works."""
+        return self._value_ in _STOPS  # by value: hashing a member runs Python code
+
+    @property
+    def is_market(self) -> bool:
+        """Works as a MARKET order: takes what the book offers and never rests."""
+        return self._value_ in _MARKETS
+
+
+def rises_to_trigger(order_type: OrderType, side: Side) -> bool:
+    """Whether a stop of this type and side waits for the price to rise to its stop price (a
+    STOP_LOSS buy, a TAKE_PROFIT sell) rather than to fall to it."""
+    stop_loss = order_type in (OrderType.STOP_LOSS, OrderType.STOP_LOSS_LIMIT)
+    return stop_loss == (side is Side.BUY)
+
+
+_STOPS = frozenset({"STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"})
+_MARKETS = frozenset({"MARKET", "STOP_LOSS", "TAKE_PROFIT"})
 
 
 class TimeInForce(Enum):
@@ -68,6 +93,15 @@ class Order:
 
     `held` is what the order still has locked in the ledger: quote for a buy, base for a sell.
     A MARKET order by quote amount has `quantity == 0` and spends up to `quote_quantity`.
+    A stop order waits until the last price reaches `stop_price` or, with a `trailing_delta`
+    (in basis points), until the price turns that far from `trail_price`, the best price since
+    it began tracking (0: not yet). Its `working_time` is -1 until it triggers. A STOP_LOSS
+    or TAKE_PROFIT buy has for `price` the most it will pay once triggered (see
+    `domain.stops`); other market orders have none.
+    An iceberg order (`iceberg_quantity` > 0) shows the book only that much at a time: on the
+    book, `hidden` is the part of its remainder it does not show. `queued_at` says when an
+    order on the book last joined the back of its price level, counted in the market's trades
+    (`domain.book.joined_after`): the book's queues are in (`queued_at`, `order_id`) order.
     `prevented_quantity` is what self-trade prevention took from it, in all; the last prevented
     match it took part in is `prevented_match_id`.
     """
@@ -90,7 +124,25 @@ class Order:
     status: OrderStatus = OrderStatus.NEW
     prevented_quantity: int = 0
     prevented_match_id: int | None = None
+    stop_price: int = 0
+    trailing_delta: int = 0
+    trail_price: int = 0
+    working_time: int = -1
+    iceberg_quantity: int = 0
+    hidden: int = 0
+    queued_at: int = 0
+
+    @property
+    def triggers_above(self) -> bool:
+        """Its stop condition is a rise of the price: a STOP_LOSS buy or a TAKE_PROFIT sell;
+        a STOP_LOSS sell and a TAKE_PROFIT buy wait for a fall."""
+        return rises_to_trigger(self.type, self.side)
 
     @property
     def remaining(self) -> int:
         return self.quantity - self.executed - self.prevented_quantity
+
+    @property
+    def visible(self) -> int:
+        """What the book shows of it."""
+        return self.remaining - self.hidden

@@ -2,10 +2,10 @@
 
 from typing import TYPE_CHECKING
 
-from domain.events import Event, ExecutionType, OrderUpdated, Trade
+from domain.events import Event, ExecutionType, IcebergShown, OrderUpdated, Trade
 from domain.ledger import FEE_ACCOUNT, Bucket, EntryKind, JournalEntry, Ledger, Posting
 from domain.matching import Fill
-from domain.orders import Order, OrderStatus, OrderType, Side
+from domain.orders import Order, OrderStatus, Side
 
 if TYPE_CHECKING:
     from domain.exchange import MarketState
@@ -19,8 +19,9 @@ def settle(
     maker = fill.maker
     quantity, quote = fill.quantity, fill.quote_quantity
     buyer, seller = (taker, maker) if taker.side is Side.BUY else (maker, taker)
-    # A limit buyer locked its own price; paying a better one releases the difference.
-    spent = quote if buyer.type is OrderType.MARKET else market.notional(buyer.price, quantity)
+    # A buyer with a price (a limit, or a market buy's cap) locked it; paying a better one
+    # releases the difference.
+    spent = market.notional(buyer.price, quantity) if buyer.price else quote
     if buyer is taker:
         buyer_fee, seller_fee = market.taker_fee(quantity), market.maker_fee(quote)
     else:
@@ -49,8 +50,12 @@ def settle(
         order.cumulative_quote += quote
         order.status = OrderStatus.FILLED if order.remaining == 0 else OrderStatus.PARTIALLY_FILLED
     state.book.reduce(maker, quantity)
+    refilled = None
     if maker.remaining == 0:
         state.book.remove(maker)
+    elif not maker.visible:
+        state.book.refill(maker, min(maker.iceberg_quantity, maker.hidden), trade_id)
+        refilled = shown(maker)
     trade = Trade(
         market.symbol,
         trade_id,
@@ -64,13 +69,21 @@ def settle(
         buyer is maker,
         buyer_fee,
         seller_fee,
-        taker.created_at,
+        taker.working_time,
     )
     state.average_price.add(trade)
     events.append(trade)
     events.append(entry)
-    events.append(report(maker, ExecutionType.TRADE, taker.created_at))
-    events.append(report(taker, ExecutionType.TRADE, taker.created_at))
+    events.append(report(maker, ExecutionType.TRADE, taker.working_time))
+    events.append(report(taker, ExecutionType.TRADE, taker.working_time))
+    if refilled is not None:
+        events.append(refilled)
+
+
+def shown(order: Order) -> IcebergShown:
+    return IcebergShown(
+        order.symbol, order.order_id, order.account_id, order.hidden, order.queued_at
+    )
 
 
 def report(order: Order, execution: ExecutionType, timestamp: int) -> OrderUpdated:
@@ -87,4 +100,6 @@ def report(order: Order, execution: ExecutionType, timestamp: int) -> OrderUpdat
         timestamp,
         order.prevented_quantity,
         order.prevented_match_id,
+        order.working_time,
+        order.queued_at,
     )

@@ -1,5 +1,6 @@
-"""Demo bots: market makers quoting around a drifting price and takers hitting them, trading
-through the same use cases as any client, so that a new exchange shows a live book at once."""
+"""Demo bots: market makers quoting around a drifting price, takers hitting them, and a trader
+who protects each position it buys with a trailing stop-loss and a take-profit, trading through
+the same use cases as any client, so that a new exchange shows a live book at once."""
 
 import asyncio
 import random
@@ -7,10 +8,10 @@ from decimal import Decimal
 
 from application.accounts import Accounts
 from application.funds import Funds
-from application.trading import Trading
+from application.trading import OPEN, Trading
 from domain.commands import PlaceOrder
 from domain.errors import DomainError
-from domain.markets import Market
+from domain.markets import BASIS_POINTS, Market
 from domain.orders import OrderType, Side
 
 START_PRICES = {"BTCUSDT": "60000", "ETHUSDT": "3000", "ETHBTC": "0.05"}
@@ -18,6 +19,9 @@ BOT_FUNDS = {"USDT": "50000000", "BTC": "1000", "ETH": "20000"}
 LEVELS = 6
 QUOTE_EVERY = 0.5  # seconds
 TAKE_EVERY = 0.7  # seconds
+PROTECT_EVERY = 2.0  # seconds
+TRAILING_BIPS = 30  # the protective stop trails the best price by 0.3%
+PROFIT_BIPS = 30  # and the take-profit waits for a rise of 0.3%
 
 
 async def bot_account(accounts: Accounts, funds: Funds, name: str) -> int:
@@ -58,6 +62,50 @@ async def take(trading: Trading, account_id: int, markets: list[Market], seed: i
         await _place(trading, market, account_id, side, OrderType.MARKET, 0, rng)
 
 
+async def protect(trading: Trading, account_id: int, markets: list[Market], seed: int) -> None:
+    """Buys, then sells half of what it bought under a trailing STOP_LOSS and half under a
+    TAKE_PROFIT_LIMIT; buys again on a market once neither waits there any more."""
+    rng = random.Random(seed)
+    while True:
+        await asyncio.sleep(PROTECT_EVERY * rng.uniform(0.5, 1.5))
+        market = rng.choice(markets)
+        async with trading.unit_of_work() as uow:
+            waiting = await uow.orders.of_account(account_id, market.symbol, OPEN, limit=1)
+        if not waiting:
+            await _protected_position(trading, account_id, market, rng)
+
+
+async def _protected_position(
+    trading: Trading, account_id: int, market: Market, rng: random.Random
+) -> None:
+    last = trading.exchange.state(market.symbol).last_price
+    if not last:
+        return
+    half = _quantity(market, last, rng)
+    buy = PlaceOrder(account_id, market.symbol, Side.BUY, OrderType.MARKET, 2 * half)
+    take_at = -(-last * (BASIS_POINTS + PROFIT_BIPS) // BASIS_POINTS // market.tick_size)
+    take_at *= market.tick_size
+    stop = PlaceOrder(
+        account_id, market.symbol, Side.SELL, OrderType.STOP_LOSS, half,
+        trailing_delta=TRAILING_BIPS,
+    )  # fmt: skip
+    take_profit = PlaceOrder(
+        account_id, market.symbol, Side.SELL, OrderType.TAKE_PROFIT_LIMIT, half, take_at,
+        stop_price=take_at,
+    )  # fmt: skip
+    for command in (buy, stop, take_profit):
+        try:
+            await trading.place(command)
+        except DomainError:
+            return  # the book moved on, or the funds ran short: it tries again later
+
+
+def _quantity(market: Market, reference: int, rng: random.Random) -> int:
+    """A size worth about 10 to 500 times the market's minimum notional at `reference`."""
+    lots_for_minimum = -(-market.min_notional * market.base.scale // reference) // market.lot_size
+    return max(1, lots_for_minimum) * rng.randint(10, 500) * market.lot_size
+
+
 async def _place(
     trading: Trading,
     market: Market,
@@ -67,10 +115,8 @@ async def _place(
     price: int,
     rng: random.Random,
 ) -> None:
-    # Sizes worth about 10 to 500 of the quote's minimum notional.
     reference = price or market.price(START_PRICES[market.symbol])
-    lots_for_minimum = -(-market.min_notional * market.base.scale // reference) // market.lot_size
-    quantity = max(1, lots_for_minimum) * rng.randint(10, 500) * market.lot_size
+    quantity = _quantity(market, reference, rng)
     command = PlaceOrder(account_id, market.symbol, side, order_type, quantity, price)
     try:
         await trading.place(command)
@@ -86,4 +132,6 @@ async def run_bots(accounts: Accounts, funds: Funds, trading: Trading) -> None:
         tasks.append(make_market(trading, maker, market, seed=index))
     taker = await bot_account(accounts, funds, "taker")
     tasks.append(take(trading, taker, markets, seed=99))
+    protector = await bot_account(accounts, funds, "protector")
+    tasks.append(protect(trading, protector, markets, seed=7))
     await asyncio.gather(*tasks)

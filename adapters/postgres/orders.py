@@ -22,6 +22,10 @@ _CHANGING = (
     "updated_at",
     "prevented_quantity",
     "prevented_match_id",
+    "trail_price",
+    "working_time",
+    "hidden",
+    "queued_at",
 )
 
 
@@ -143,6 +147,13 @@ def _row(order: OrderRecord) -> dict[str, object]:
         "updated_at": order.updated_at,
         "prevented_quantity": order.prevented_quantity,
         "prevented_match_id": order.prevented_match_id,
+        "stop_price": order.stop_price,
+        "trailing_delta": order.trailing_delta,
+        "trail_price": order.trail_price,
+        "working_time": order.working_time,
+        "iceberg_quantity": order.iceberg_quantity,
+        "hidden": order.hidden,
+        "queued_at": order.queued_at,
     }
 
 
@@ -167,4 +178,11 @@ def _record(row: AnyRow) -> OrderRecord:
         updated_at=m["updated_at"],
         prevented_quantity=int(m["prevented_quantity"]),
         prevented_match_id=m["prevented_match_id"],
+        stop_price=int(m["stop_price"]),
+        trailing_delta=m["trailing_delta"],
+        trail_price=int(m["trail_price"]),
+        working_time=m["working_time"],
+        iceberg_quantity=int(m["iceberg_quantity"]),
+        hidden=int(m["hidden"]),
+        queued_at=m["queued_at"],
     )

@@ -39,7 +39,9 @@ from domain.errors import (
     UnknownAsset,
     UnknownMarket,
     UnknownOrder,
+    UnsupportedOrder,
     WouldTake,
+    WouldTrigger,
 )
 from entrypoints.api.request_ids import request_id
 
@@ -76,6 +78,8 @@ DOMAIN_CODES: dict[type[DomainError], int] = {
     InvalidAmend: -1013,
     InsufficientBalance: -2010,
     WouldTake: -2010,
+    WouldTrigger: -2010,
+    UnsupportedOrder: -2010,
     DuplicateOrder: -2010,
     MarketClosed: -2010,
     UnknownOrder: -2011,

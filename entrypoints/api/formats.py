@@ -15,7 +15,15 @@ from domain.markets import BASIS_POINTS, Market
 from domain.orders import OrderType
 from domain.ticker import TickerStats
 
-ORDER_TYPES = [OrderType.LIMIT.value, OrderType.LIMIT_MAKER.value, OrderType.MARKET.value]
+ORDER_TYPES = [
+    OrderType.LIMIT.value,
+    OrderType.LIMIT_MAKER.value,
+    OrderType.MARKET.value,
+    OrderType.STOP_LOSS.value,
+    OrderType.STOP_LOSS_LIMIT.value,
+    OrderType.TAKE_PROFIT.value,
+    OrderType.TAKE_PROFIT_LIMIT.value,
+]
 
 Json = dict[str, Any]
 
@@ -58,11 +66,11 @@ def symbol_info(market: Market) -> Json:
         "baseCommissionPrecision": market.base.precision,
         "quoteCommissionPrecision": market.quote.precision,
         "orderTypes": ORDER_TYPES,
-        "icebergAllowed": False,
+        "icebergAllowed": True,
         "ocoAllowed": False,
         "otoAllowed": False,
         "quoteOrderQtyMarketAllowed": True,
-        "allowTrailingStop": False,
+        "allowTrailingStop": True,
         "cancelReplaceAllowed": True,
         "amendAllowed": True,
         "isSpotTradingAllowed": True,
@@ -104,6 +112,14 @@ def symbol_info(market: Market) -> Json:
             },
             {"filterType": "MAX_NUM_ORDERS", "maxNumOrders": market.max_num_orders},
             {"filterType": "MAX_NUM_ALGO_ORDERS", "maxNumAlgoOrders": market.max_num_algo_orders},
+            {"filterType": "ICEBERG_PARTS", "limit": market.iceberg_parts},
+            {
+                "filterType": "TRAILING_DELTA",
+                "minTrailingAboveDelta": market.trailing_deltas.min_above,
+                "maxTrailingAboveDelta": market.trailing_deltas.max_above,
+                "minTrailingBelowDelta": market.trailing_deltas.min_below,
+                "maxTrailingBelowDelta": market.trailing_deltas.max_below,
+            },
         ],
         "permissions": [],
         "permissionSets": [["SPOT"]],
@@ -206,29 +222,35 @@ def book_ticker(market: Market, book: BookTicker) -> Json:
 
 
 def order(market: Market, record: OrderRecord) -> Json:
-    """An order as GET /api/v3/order shows it."""
-    return {
-        "symbol": record.symbol,
-        "orderId": record.order_id,
-        "orderListId": -1,
-        "clientOrderId": record.client_order_id,
-        "price": price(market, record.price),
-        "origQty": quantity(market, record.quantity),
-        "executedQty": quantity(market, record.executed),
-        "cummulativeQuoteQty": price(market, record.cumulative_quote),
-        "status": record.status.value,
-        "timeInForce": record.time_in_force.value,
-        "type": record.type.value,
-        "side": record.side.value,
-        "stopPrice": price(market, 0),
-        "icebergQty": quantity(market, 0),
-        "time": record.created_at,
-        "updateTime": record.updated_at,
-        "isWorking": True,
-        "workingTime": record.created_at,
-        "origQuoteOrderQty": price(market, record.quote_quantity),
-        "selfTradePreventionMode": record.stp.value,
-    } | prevented_quantity(market, record)
+    """An order as GET /api/v3/order shows it. A STOP_LOSS or TAKE_PROFIT buy shows no price,
+    as on Binance, though it has one, the most it pays (`domain.stops`)."""
+    shown = {"trailingDelta": record.trailing_delta} if record.trailing_delta else {}
+    return (
+        {
+            "symbol": record.symbol,
+            "orderId": record.order_id,
+            "orderListId": -1,
+            "clientOrderId": record.client_order_id,
+            "price": price(market, 0 if record.type.is_market else record.price),
+            "origQty": quantity(market, record.quantity),
+            "executedQty": quantity(market, record.executed),
+            "cummulativeQuoteQty": price(market, record.cumulative_quote),
+            "status": record.status.value,
+            "timeInForce": record.time_in_force.value,
+            "type": record.type.value,
+            "side": record.side.value,
+            "stopPrice": price(market, record.stop_price),
+            "icebergQty": quantity(market, record.iceberg_quantity),
+            "time": record.created_at,
+            "updateTime": record.updated_at,
+            "isWorking": record.working_time >= 0,
+            "workingTime": record.working_time,
+            "origQuoteOrderQty": price(market, record.quote_quantity),
+            "selfTradePreventionMode": record.stp.value,
+        }
+        | shown
+        | prevented_quantity(market, record)
+    )
 
 
 def prevented_quantity(market: Market, record: OrderRecord) -> Json:

@@ -15,7 +15,7 @@ class ResponseType(Enum):
     FULL = "FULL"
 
 
-NOT_SUPPORTED = ("stopPrice", "icebergQty", "trailingDelta", "pegPriceType", "pegOffsetValue")
+NOT_SUPPORTED = ("pegPriceType", "pegOffsetValue")
 
 
 def not_required(name: str) -> ApiError:
@@ -36,6 +36,9 @@ def read_order(
     quantity = params.decimal("quantity")
     quote_quantity = params.decimal("quoteOrderQty")
     price = params.decimal("price")
+    stop_price = params.decimal("stopPrice")
+    trailing_delta = params.integer("trailingDelta", minimum=1)
+    iceberg_quantity = params.decimal("icebergQty")
     client_order_id = params.client_order_id("newClientOrderId")
     stp = params.choice(
         "selfTradePreventionMode",
@@ -52,7 +55,19 @@ def read_order(
         if params.text(name) is not None:
             raise not_required(name)
     assert side is not None and order_type is not None
-    if order_type is OrderType.LIMIT:
+    if order_type.is_stop:
+        if stop_price is None and trailing_delta is None:
+            raise ApiError(
+                -1102,
+                "Param 'stopPrice' or 'trailingDelta' must be sent, but both were empty/null!",
+            )
+    elif stop_price is not None:
+        raise not_required("stopPrice")
+    elif trailing_delta is not None:
+        raise not_required("trailingDelta")
+    if iceberg_quantity is not None and order_type.is_market:
+        raise not_required("icebergQty")
+    if order_type in (OrderType.LIMIT, OrderType.STOP_LOSS_LIMIT, OrderType.TAKE_PROFIT_LIMIT):
         if tif is None:
             raise mandatory("timeInForce")
         if quantity is None:
@@ -75,6 +90,11 @@ def read_order(
             raise not_required("price")
         if tif is not None:
             raise not_required("timeInForce")
+        if order_type.is_stop:
+            if quantity is None:
+                raise mandatory("quantity")
+            if quote_quantity is not None:
+                raise not_required("quoteOrderQty")
         if (quantity is None) == (quote_quantity is None):
             raise ApiError(
                 -1102,
@@ -94,6 +114,9 @@ def read_order(
         time_in_force=tif or TimeInForce.GTC,
         client_order_id=client_order_id or "",
         stp=stp,
+        stop_price=market.price(stop_price) if stop_price is not None else 0,
+        trailing_delta=trailing_delta or 0,
+        iceberg_quantity=market.quantity(iceberg_quantity) if iceberg_quantity is not None else 0,
     )
     return command, response_type
 

@@ -35,6 +35,10 @@ def placed_response(market_data: MarketData, placed: PlacedOrder, kind: Response
             "status", "timeInForce", "type", "side", "workingTime", "selfTradePreventionMode",
         )
     }  # fmt: skip
+    if order.type.is_stop:
+        result["stopPrice"] = full["stopPrice"]
+        if order.trailing_delta:
+            result["trailingDelta"] = order.trailing_delta
     if kind is ResponseType.FULL:
         result["fills"] = [formats.fill(market, order.order_id, t) for t in placed.fills]
         if placed.prevented:

@@ -27,7 +27,7 @@ from domain.ledger import (
     Posting,
 )
 from domain.markets import Market
-from domain.orders import Order, OrderStatus, OrderType, Side, TimeInForce
+from domain.orders import Order, OrderStatus, Side, TimeInForce
 from entrypoints.api.formats import price, quantity
 
 Json = dict[str, Any]
@@ -126,12 +126,17 @@ class UserDataFeed:
             execution, status, ordered, executed, spent, time = (
                 "NEW", OrderStatus.NEW, order.quantity, 0, 0, order.timestamp
             )  # fmt: skip
+            working = -1 if order.type.is_stop else order.timestamp
         else:
             execution, status, ordered = update.execution.value, update.status, update.quantity
             executed, spent, time = update.executed, update.cumulative_quote, update.timestamp
+            working = update.working_time
         last = _last_fill(market, order, trade)
-        # Only a GTC limit order can rest on the book; Binance shows its working time.
-        can_rest = order.type is not OrderType.MARKET and order.time_in_force is TimeInForce.GTC
+        # Only a GTC limit order can rest on the book, once it works (a stop, once triggered);
+        # Binance shows its working time.
+        can_rest = (
+            not order.type.is_market and order.time_in_force is TimeInForce.GTC and working >= 0
+        )
         report: Json = {
             "e": "executionReport",
             "E": event_time,
@@ -141,9 +146,9 @@ class UserDataFeed:
             "o": order.type.value,
             "f": order.time_in_force.value,
             "q": quantity(market, ordered),
-            "p": price(market, order.price),
-            "P": price(market, 0),
-            "F": quantity(market, 0),
+            "p": price(market, 0 if order.type.is_market else order.price),
+            "P": price(market, order.stop_price),
+            "F": quantity(market, order.iceberg_quantity),
             "g": -1,
             "C": order.client_order_id if status is OrderStatus.CANCELED else "",
             "x": execution,
@@ -167,7 +172,9 @@ class UserDataFeed:
             "Q": price(market, order.quote_quantity),
         }
         if can_rest:
-            report["W"] = order.timestamp
+            report["W"] = working
+        if order.trailing_delta:
+            report["d"] = order.trailing_delta
         report["V"] = order.stp.value
         if update is not None and update.prevented_match_id is not None:
             report["v"] = update.prevented_match_id
@@ -252,5 +259,6 @@ def _accepted(order: Order | OrderRecord) -> OrderAccepted:
     return OrderAccepted(
         order.symbol, order.order_id, order.account_id, order.client_order_id, order.side,
         order.type, order.time_in_force, order.price, order.quantity, order.quote_quantity,
-        order.stp, order.created_at,
+        order.stp, order.created_at, order.stop_price, order.trailing_delta,
+        order.iceberg_quantity, order.queued_at,
     )  # fmt: skip

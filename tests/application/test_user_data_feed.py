@@ -207,3 +207,29 @@ async def test_an_order_is_forgotten_once_it_is_done(venue: Venue) -> None:
 def never_resting(payload: Json) -> Json:
     """Binance gives a working time only to an order that can rest on the book."""
     return {name: value for name, value in payload.items() if name != "W"}
+
+
+async def test_a_stop_is_reported_waiting_then_working_once_triggered() -> None:
+    venue = Venue()
+    stop = PlaceOrder(
+        SELLER, "BTCUSDT", Side.SELL, OrderType.STOP_LOSS_LIMIT, BTC // 2, 59_000 * USDT,
+        client_order_id="ask-1", timestamp=1000, stop_price=59_500 * USDT, trailing_delta=100,
+    )  # fmt: skip
+    messages = await venue.run(stop)
+    placed = [payload for _, payload in messages if payload["e"] == "executionReport"]
+    waiting = {"o": "STOP_LOSS_LIMIT", "p": "59000.00000000", "P": "59500.00000000", "d": 100}
+    expected = report(w=False, V="EXPIRE_MAKER", **waiting)
+    del expected["W"]  # a waiting stop is not on the book
+    assert placed == [expected]
+    await venue.run(limit(SELLER, Side.SELL, BTC // 10, 59_500 * USDT, 2000, "ask-2"))
+    messages = await venue.run(limit(BUYER, Side.BUY, BTC // 10, 59_500 * USDT, 3000, "bid-1"))
+    reports = [p for account, p in messages if account == SELLER and p["e"] == "executionReport"]
+    assert reports[0]["i"] == 2 and reports[0]["x"] == "TRADE"
+    # 59,500 reaches the stop price: tracking starts, and nothing triggers yet.
+    assert len(reports) == 1
+    await venue.run(limit(SELLER, Side.SELL, BTC // 10, 58_900 * USDT, 4000, "ask-3"))
+    messages = await venue.run(limit(BUYER, Side.BUY, BTC // 10, 58_900 * USDT, 5000, "bid-2"))
+    triggered = [p for _, p in messages if p["e"] == "executionReport" and p["i"] == 1]
+    assert [(p["x"], p["X"], p["w"], p["W"], p["T"]) for p in triggered] == [
+        ("NEW", "NEW", True, 5000, 5000)
+    ]

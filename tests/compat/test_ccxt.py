@@ -93,3 +93,35 @@ def test_trading_fees(maker: Any) -> None:
     maker.load_markets()
     fee = maker.fetch_trading_fee("ETH/BTC")
     assert (fee["symbol"], fee["maker"], fee["taker"]) == ("ETH/BTC", 0.001, 0.001)
+
+
+def test_stops_and_icebergs(maker: Any, taker: Any) -> None:
+    """A bot's protective stop-loss (`triggerPrice`, and Binance's own `stopPrice`), a
+    take-profit, and an iceberg, on ETH/USDT traded at 3,000 first."""
+    maker.load_markets()
+    taker.load_markets()
+    maker.create_order("ETH/USDT", "limit", "sell", 0.1, 3000)
+    taker.create_order("ETH/USDT", "limit", "buy", 0.1, 3000)
+    stop = maker.create_order("ETH/USDT", "limit", "sell", 1, 2800, {"triggerPrice": 2900})
+    fetched = maker.fetch_order(stop["id"], "ETH/USDT")
+    assert fetched["info"]["type"] == "STOP_LOSS_LIMIT"
+    assert (fetched["status"], fetched["triggerPrice"]) == ("open", 2900.0)
+    market_stop = maker.create_order("ETH/USDT", "market", "sell", 0.5, None, {"stopPrice": 2850})
+    assert maker.fetch_order(market_stop["id"], "ETH/USDT")["info"]["type"] == "STOP_LOSS"
+    take_profit = maker.create_order(
+        "ETH/USDT", "limit", "sell", 0.5, 3300, {"takeProfitPrice": 3200}
+    )
+    assert maker.fetch_order(take_profit["id"], "ETH/USDT")["info"]["type"] == "TAKE_PROFIT_LIMIT"
+    with pytest.raises(Exception, match="would trigger immediately"):
+        maker.create_order("ETH/USDT", "limit", "sell", 1, 2800, {"triggerPrice": 3100})
+    iceberg = maker.create_order("ETH/USDT", "limit", "sell", 3, 3100, {"icebergQty": 1})
+    assert float(maker.fetch_order(iceberg["id"], "ETH/USDT")["info"]["icebergQty"]) == 1
+    asks = taker.fetch_order_book("ETH/USDT")["asks"]
+    assert [3100.0, 1.0] in [ask[:2] for ask in asks]
+    # A trade at 2,900 triggers the stop-loss limit, which rests at 2,800 on the book.
+    taker.create_order("ETH/USDT", "limit", "buy", 1, 2900)
+    maker.create_order("ETH/USDT", "limit", "sell", 0.1, 2900)
+    assert maker.fetch_order(stop["id"], "ETH/USDT")["info"]["isWorking"] is True
+    for order in (stop, market_stop, take_profit, iceberg):
+        if maker.fetch_order(order["id"], "ETH/USDT")["status"] == "open":
+            assert maker.cancel_order(order["id"], "ETH/USDT")["status"] == "canceled"

@@ -1,5 +1,7 @@
 """python-binance's Client, pointed at Bourse."""
 
+from decimal import Decimal
+
 import pytest
 from binance.client import Client
 from binance.exceptions import BinanceAPIException
@@ -109,3 +111,28 @@ def test_a_self_trade_shows_both_sides_and_a_prevented_one_expires(live: LiveSer
     assert taking["preventedMatches"][0]["makerOrderId"] == resting["orderId"]
     expired = trader.get_order(symbol="ETHUSDT", orderId=resting["orderId"])
     assert (expired["status"], expired["preventedQuantity"]) == ("EXPIRED_IN_MATCH", "1.00000000")
+
+
+def test_a_stop_loss_limit_and_an_iceberg(live: LiveServer) -> None:
+    trader = live.python_binance("pb-stops", ETH="10", BTC="10")
+    other = live.python_binance("pb-stops-other", ETH="10", BTC="10")
+    trader.order_limit_sell(symbol="ETHBTC", quantity="0.1", price="0.05")
+    other.order_market_buy(symbol="ETHBTC", quantity="0.1")  # whatever the book asks
+    stop = trader.create_order(
+        symbol="ETHBTC", side="SELL", type="STOP_LOSS_LIMIT", timeInForce="GTC",
+        quantity="1", price="0.029", stopPrice="0.03",
+    )  # fmt: skip
+    waiting = trader.get_order(symbol="ETHBTC", orderId=stop["orderId"])
+    assert (Decimal(waiting["stopPrice"]), waiting["isWorking"]) == (Decimal("0.03"), False)
+    iceberg = trader.order_limit(
+        symbol="ETHBTC", side="SELL", quantity="2", price="0.07", icebergQty="0.5"
+    )
+    depth = other.get_order_book(symbol="ETHBTC")
+    shown = [(Decimal(price), Decimal(quantity)) for price, quantity in depth["asks"]]
+    assert (Decimal("0.07"), Decimal("0.5")) in shown
+    with pytest.raises(BinanceAPIException, match="would trigger immediately"):
+        trader.create_order(
+            symbol="ETHBTC", side="SELL", type="STOP_LOSS", quantity="1", stopPrice="0.5"
+        )
+    for order in (stop, iceberg):
+        trader.cancel_order(symbol="ETHBTC", orderId=order["orderId"])

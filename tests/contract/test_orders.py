@@ -162,3 +162,26 @@ async def test_several_orders_are_read_at_once(unit_of_work: UnitOfWorkFactory) 
         none = await uow.orders.get_many("BTCUSDT", set())
     assert found == {2: order(2), 3: order(3)}
     assert none == {}
+
+
+async def test_a_stop_order_keeps_its_stop_trail_and_working_time(
+    unit_of_work: UnitOfWorkFactory,
+) -> None:
+    waiting = order(1)
+    waiting.type = OrderType.TAKE_PROFIT_LIMIT  # the longest type name
+    waiting.stop_price = 2_400_000_000
+    waiting.trailing_delta = 250
+    await _save(unit_of_work, waiting)
+    async with unit_of_work() as uow:
+        assert await uow.orders.get("BTCUSDT", 1) == waiting
+    waiting.trail_price = 2_450_000_000
+    await _save(unit_of_work, waiting)
+    triggered = order(1)
+    triggered.type, triggered.stop_price, triggered.trailing_delta = (
+        waiting.type, waiting.stop_price, waiting.trailing_delta
+    )  # fmt: skip
+    triggered.trail_price, triggered.working_time = waiting.trail_price, 7_000
+    await _save(unit_of_work, triggered)
+    async with unit_of_work() as uow:
+        assert await uow.orders.get("BTCUSDT", 1) == triggered
+        assert await uow.orders.open("BTCUSDT") == [triggered]

@@ -211,3 +211,27 @@ async def test_account_methods_answer_as_rest_does(live: LiveServer) -> None:
         for method, (path, params) in methods.items():
             answered = await client.result(method, **params)
             assert answered == by_rest.call("GET", path, **params), method
+
+
+async def test_stop_and_iceberg_orders_over_the_websocket_api(live: LiveServer) -> None:
+    async with connected(live, "ws-stops", BTC="1") as client:
+        stop = await client.result(
+            "order.place", symbol="BTCUSDT", side="SELL", type="STOP_LOSS", quantity="0.01",
+            stopPrice="1000",
+        )  # fmt: skip
+        status = await client.result("order.status", symbol="BTCUSDT", orderId=stop["orderId"])
+        assert (status["type"], status["isWorking"], status["workingTime"]) == (
+            "STOP_LOSS", False, -1,
+        )  # fmt: skip
+        assert float(status["stopPrice"]) == 1000
+        iceberg = await client.result(
+            "order.place", symbol="BTCUSDT", side="SELL", type="LIMIT", timeInForce="GTC",
+            quantity="0.3", price="150000", icebergQty="0.1",
+        )  # fmt: skip
+        shown = await client.result("order.status", symbol="BTCUSDT", orderId=iceberg["orderId"])
+        assert float(shown["icebergQty"]) == 0.1
+        for placed in (stop, iceberg):
+            canceled = await client.result(
+                "order.cancel", symbol="BTCUSDT", orderId=placed["orderId"]
+            )
+            assert canceled["status"] == "CANCELED"

@@ -35,6 +35,9 @@ class Desk:
         stp: SelfTradePrevention = SelfTradePrevention.NONE,
         symbol: str = "BTCUSDT",
         client_order_id: str = "",
+        stop_price: str = "0",
+        trailing_delta: int = 0,
+        iceberg_quantity: str = "0",
     ) -> list[Event]:
         market = self.market(symbol)
         return self.exchange.place(
@@ -49,6 +52,9 @@ class Desk:
                 time_in_force=tif,
                 client_order_id=client_order_id,
                 stp=stp,
+                stop_price=market.quote.to_minor(Decimal(stop_price)),
+                trailing_delta=trailing_delta,
+                iceberg_quantity=market.base.to_minor(Decimal(iceberg_quantity)),
             )
         )
 
@@ -61,6 +67,7 @@ class Desk:
     def check(self) -> None:
         for state in self.exchange.markets.values():
             state.book.check_invariants()
+            state.stops.check_invariants(state.market)
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
 """Random sessions of every command across accounts and markets sharing assets, with every
-self-trade prevention mode drawn (NONE lets accounts trade with themselves) and limits low
-enough to be met (few open orders per account, prices far off the average), checking the
-exchange's invariants after every step and that a replay gives the very same events."""
+self-trade prevention mode drawn (NONE lets accounts trade with themselves), every stop and
+take-profit order (trailing or not, stops near the price so that they trigger, often several at
+once, and triggered orders trigger more), and limits low enough to be met (few open orders per
+account, prices far off the average), checking the exchange's invariants after every step and
+that a replay gives the very same events."""
 
 from collections import defaultdict
 
@@ -22,11 +24,18 @@ from domain.commands import (
     Withdraw,
 )
 from domain.errors import DomainError
-from domain.events import BookChanged, Event, OrderUpdated, PreventedMatch, Trade
+from domain.events import BookChanged, Event, ExecutionType, OrderUpdated, PreventedMatch, Trade
 from domain.exchange import Exchange
 from domain.ledger import EXTERNAL_ACCOUNT, FEE_ACCOUNT, Bucket, JournalEntry
 from domain.markets import BASIS_POINTS, Market
-from domain.orders import Order, OrderType, SelfTradePrevention, Side, TimeInForce
+from domain.orders import (
+    Order,
+    OrderType,
+    SelfTradePrevention,
+    Side,
+    TimeInForce,
+    rises_to_trigger,
+)
 from entrypoints.listing import default_markets
 
 ACCOUNTS = st.sampled_from([1, 2, 3])
@@ -40,11 +49,31 @@ ORDER_TYPES = st.sampled_from([OrderType.LIMIT] * 3 + [OrderType.MARKET, OrderTy
 TIFS = st.sampled_from([TimeInForce.GTC] * 3 + [TimeInForce.IOC, TimeInForce.FOK])
 STPS = st.sampled_from([None, *SelfTradePrevention])  # None: the market's default
 SIDES = st.sampled_from(list(Side))
+STOP_TYPES = st.sampled_from(
+    [
+        OrderType.STOP_LOSS,
+        OrderType.STOP_LOSS_LIMIT,
+        OrderType.TAKE_PROFIT,
+        OrderType.TAKE_PROFIT_LIMIT,
+    ]
+)
+TRAILING_DELTAS = st.sampled_from([0, 0, 10, 50, 300])
+# An iceberg shows 1/n of its quantity at a time (0: not an iceberg).
+ICEBERG_PARTS = st.sampled_from([0, 0, 0, 2, 5])
 MAX_OPEN = 4  # orders per account and market
+MAX_STOPS = 2  # of which waiting stops
+
+
+def iceberg_share(quantity: int, parts: int, lot_size: int) -> int:
+    """A part of `quantity` in whole lots, shown `parts` times or so (0: no iceberg)."""
+    return quantity // parts // lot_size * lot_size if parts else 0
 
 
 def markets() -> list[Market]:
-    return [attrs.evolve(market, max_num_orders=MAX_OPEN) for market in default_markets()]
+    return [
+        attrs.evolve(market, max_num_orders=MAX_OPEN, max_num_algo_orders=MAX_STOPS)
+        for market in default_markets()
+    ]
 
 
 def state_of(exchange: Exchange) -> tuple[object, ...]:
@@ -54,7 +83,9 @@ def state_of(exchange: Exchange) -> tuple[object, ...]:
             s.last_order_id,
             s.last_trade_id,
             s.last_prevented_match_id,
+            s.last_price,
             tuple(s.book.orders.items()),
+            tuple(s.stops.orders.items()),
         )
         for symbol, s in exchange.markets.items()
     )
@@ -70,6 +101,7 @@ class ExchangeMachine(RuleBasedStateMachine):
         self.net_deposits: dict[str, int] = defaultdict(int)
         self.deposited: dict[tuple[int, str], int] = defaultdict(int)  # net, by account
         self.clock = 0
+        self.triggered: set[tuple[str, int]] = set()
 
     def apply(self, command: Command) -> list[Event]:
         self.clock += 1
@@ -81,9 +113,21 @@ class ExchangeMachine(RuleBasedStateMachine):
             assert state_of(self.exchange) == before, "a refused command changed the state"
             return []
         self.events.extend(events)
-        if isinstance(command, PlaceOrder) and command.type is not OrderType.MARKET:
+        if isinstance(command, PlaceOrder) and not command.type.is_market:
             self.check_band(command, events)
+        self.check_triggers(events)
         return events
+
+    def check_triggers(self, events: list[Event]) -> None:
+        """A stop starts working only after a trade of its market in the same command, and
+        only once."""
+        for index, event in enumerate(events):
+            if isinstance(event, OrderUpdated) and event.execution is ExecutionType.NEW:
+                assert any(
+                    isinstance(e, Trade) and e.symbol == event.symbol for e in events[:index]
+                )
+                assert (event.symbol, event.order_id) not in self.triggered, event
+                self.triggered.add((event.symbol, event.order_id))
 
     def check_band(self, command: PlaceOrder, events: list[Event]) -> None:
         """An accepted limit order is priced within its side's band around the average price
@@ -117,6 +161,7 @@ class ExchangeMachine(RuleBasedStateMachine):
         ticks: int,
         lots: int,
         by_quote: bool,
+        iceberg_parts: int = 0,
     ) -> PlaceOrder:
         market = self.exchange.state(symbol).market
         price = (MID_TICKS[symbol] + ticks) * market.tick_size
@@ -146,6 +191,7 @@ class ExchangeMachine(RuleBasedStateMachine):
             time_in_force=tif,
             stp=stp,
             timestamp=self.clock,
+            iceberg_quantity=iceberg_share(quantity, iceberg_parts, market.lot_size),
         )
 
     @initialize(units=st.integers(1, 50))
@@ -178,6 +224,7 @@ class ExchangeMachine(RuleBasedStateMachine):
         ticks=st.integers(-6, 6),
         lots=st.integers(1, 40),
         by_quote=st.booleans(),
+        iceberg_parts=ICEBERG_PARTS,
     )
     def place(
         self,
@@ -190,9 +237,12 @@ class ExchangeMachine(RuleBasedStateMachine):
         ticks: int,
         lots: int,
         by_quote: bool,
+        iceberg_parts: int,
     ) -> None:
         self.apply(
-            self.place_command(account, symbol, side, order_type, tif, stp, ticks, lots, by_quote)
+            self.place_command(
+                account, symbol, side, order_type, tif, stp, ticks, lots, by_quote, iceberg_parts
+            )
         )
 
     @rule(
@@ -251,8 +301,66 @@ class ExchangeMachine(RuleBasedStateMachine):
             )
         )
 
+    @rule(
+        account=ACCOUNTS,
+        symbol=SYMBOLS,
+        side=SIDES,
+        order_type=STOP_TYPES,
+        tif=TIFS,
+        stp=STPS,
+        away=st.sampled_from([-1, 1, 1, 2, 3]),
+        limit_ticks=st.integers(-4, 4),
+        lots=st.integers(1, 40),
+        trailing_delta=TRAILING_DELTAS,
+        with_stop_price=st.booleans(),
+        iceberg_parts=ICEBERG_PARTS,
+    )
+    def stop(
+        self,
+        account: int,
+        symbol: str,
+        side: Side,
+        order_type: OrderType,
+        tif: TimeInForce,
+        stp: SelfTradePrevention | None,
+        away: int,
+        limit_ticks: int,
+        lots: int,
+        trailing_delta: int,
+        with_stop_price: bool,
+        iceberg_parts: int,
+    ) -> None:
+        """A stop or take-profit order with its stop a few ticks from the last price, on the
+        side it waits for, so that most trigger later (some at once, which is refused)."""
+        state = self.exchange.state(symbol)
+        market = state.market
+        last = state.last_price or MID_TICKS[symbol] * market.tick_size
+        ticks = away if rises_to_trigger(order_type, side) else -away
+        stop_price = last + ticks * market.tick_size
+        limit = 0 if order_type.is_market else stop_price + limit_ticks * market.tick_size
+        quantity = lots * LOTS[symbol] * market.lot_size
+        self.apply(
+            PlaceOrder(
+                account,
+                symbol,
+                side,
+                order_type,
+                quantity=quantity,
+                price=limit,
+                time_in_force=TimeInForce.GTC if order_type.is_market else tif,
+                stp=stp,
+                timestamp=self.clock,
+                stop_price=stop_price if with_stop_price or not trailing_delta else 0,
+                trailing_delta=trailing_delta,
+                iceberg_quantity=0
+                if order_type.is_market
+                else iceberg_share(quantity, iceberg_parts, market.lot_size),
+            )
+        )
+
     def open_order(self, symbol: str, pick: int) -> tuple[int, int] | None:
-        orders = list(self.exchange.state(symbol).book.orders.values())
+        state = self.exchange.state(symbol)
+        orders = [*state.book.orders.values(), *state.stops.orders.values()]
         if not orders:
             return None
         order = orders[pick % len(orders)]
@@ -273,7 +381,8 @@ class ExchangeMachine(RuleBasedStateMachine):
         if found is None:
             return
         account, order_id = found
-        order = self.exchange.state(symbol).book.orders[order_id]
+        state = self.exchange.state(symbol)
+        order = state.book.orders.get(order_id) or state.stops.orders[order_id]
         market = self.exchange.state(symbol).market
         new_quantity = order.quantity * share // 100 // market.lot_size * market.lot_size
         self.apply(AmendOrder(account, symbol, new_quantity, order_id, timestamp=self.clock))
@@ -314,14 +423,19 @@ class ExchangeMachine(RuleBasedStateMachine):
     def books_are_sound(self) -> None:
         for state in self.exchange.markets.values():
             state.book.check_invariants()
+            state.stops.check_invariants(state.market)
 
     @invariant()
     def no_account_has_more_open_orders_than_allowed(self) -> None:
         for state in self.exchange.markets.values():
             per_account: dict[int, list[Order]] = defaultdict(list)
-            for order in state.book.orders.values():
+            for order in [*state.book.orders.values(), *state.stops.orders.values()]:
                 per_account[order.account_id].append(order)
             assert all(len(orders) <= MAX_OPEN for orders in per_account.values())
+            assert all(
+                sum(o.type.is_stop and o.working_time < 0 for o in orders) <= MAX_STOPS
+                for orders in per_account.values()
+            )
 
     @invariant()
     def every_asset_is_conserved(self) -> None:
@@ -349,6 +463,9 @@ class ExchangeMachine(RuleBasedStateMachine):
                 hold = market.notional(order.price, order.remaining) if buying else order.remaining
                 assert order.held == hold, order
                 needed[order.account_id, (market.quote if buying else market.base).code] += hold
+            for order in state.stops.orders.values():
+                held = market.quote if order.side is Side.BUY else market.base
+                needed[order.account_id, held.code] += order.held
         for account, asset, balance in self.exchange.ledger.balances():
             assert balance.locked == needed[account, asset], (account, asset)
 
@@ -422,6 +539,15 @@ class ExchangeMachine(RuleBasedStateMachine):
                 assert order.prevented_quantity == taken[symbol, order.order_id], order
         for key, quantity in reported.items():
             assert quantity == taken[key], key
+
+    @invariant()
+    def last_price_is_the_last_trade_s(self) -> None:
+        last: dict[str, int] = {}
+        for event in self.events:
+            if isinstance(event, Trade):
+                last[event.symbol] = event.price
+        for symbol, state in self.exchange.markets.items():
+            assert state.last_price == last.get(symbol, 0), symbol
 
     def teardown(self) -> None:
         replica = Exchange(markets())

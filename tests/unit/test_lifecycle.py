@@ -72,6 +72,7 @@ def test_market_sell_by_quote_amount_sells_what_raises_it(funded: Desk) -> None:
     assert events[-2] == OrderUpdated(
         "BTCUSDT", 3, B, ExecutionType.TRADE, OrderStatus.FILLED,
         150505 * BTC // 100000, 150505 * BTC // 100000, 14999995000, 0,
+        working_time=0, queued_at=1,  # working since placed, which was before any trade
     )  # fmt: skip
     assert funded.balance(B, "BTC") == (Decimal("3.49495"), Decimal(0))
     funded.check()

@@ -49,7 +49,7 @@ _FILTER = obj(
     "One of the market's filters; its other fields depend on its type.",
     filterType=choice([
         "PRICE_FILTER", "LOT_SIZE", "MARKET_LOT_SIZE", "NOTIONAL", "PERCENT_PRICE_BY_SIDE",
-        "MAX_NUM_ORDERS", "MAX_NUM_ALGO_ORDERS",
+        "MAX_NUM_ORDERS", "MAX_NUM_ALGO_ORDERS", "TRAILING_DELTA", "ICEBERG_PARTS",
     ]),
 )  # fmt: skip
 _SYMBOL_INFO = obj(

@@ -67,13 +67,40 @@ ORDER_PARAMS = (
     Param(
         "type", choice(OrderType),
         "LIMIT (needs timeInForce, quantity, price), LIMIT_MAKER (quantity, price; refused if it "
-        "would take) or MARKET (quantity, or quoteOrderQty: how much quote asset to spend or get).",
+        "would take), MARKET (quantity, or quoteOrderQty: how much quote asset to spend or get), "
+        "STOP_LOSS and TAKE_PROFIT (quantity, and stopPrice or trailingDelta: a MARKET order once "
+        "triggered), STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT (timeInForce, quantity, price, and "
+        "stopPrice or trailingDelta: a limit order once triggered).",
         required=True, example="LIMIT",
     ),
-    Param("timeInForce", choice(TimeInForce), "LIMIT orders only.", example="GTC"),
+    Param(
+        "timeInForce", choice(TimeInForce),
+        "LIMIT, STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT orders only.", example="GTC",
+    ),
     Param("quantity", decimal(), "In the base asset, a multiple of the lot size.", example="0.01"),
     Param("quoteOrderQty", decimal(), "MARKET orders only: an amount of the quote asset."),
-    Param("price", decimal(), "A multiple of the tick size; LIMIT orders only.", example="30000"),
+    Param(
+        "price", decimal(), "A multiple of the tick size; LIMIT, LIMIT_MAKER, STOP_LOSS_LIMIT "
+        "and TAKE_PROFIT_LIMIT orders only.", example="30000",
+    ),
+    Param(
+        "stopPrice", decimal(),
+        "Stop orders only: the last price that triggers it, at or above it for a STOP_LOSS buy "
+        "or a TAKE_PROFIT sell, at or below it for a STOP_LOSS sell or a TAKE_PROFIT buy. "
+        "Refused (-2010) if the last price already meets it.",
+    ),
+    Param(
+        "icebergQty", decimal(),
+        "LIMIT, LIMIT_MAKER, STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT orders, GTC only: the book "
+        "shows this much of the order at a time, each next part at the back of its price "
+        "level; less than quantity, in at most ICEBERG_PARTS parts.",
+    ),
+    Param(
+        "trailingDelta", integer(minimum=1),
+        "Stop orders only: triggers once the price turns this many basis points from its best "
+        "since the stop price was reached (or since placing, without a stopPrice); within the "
+        "TRAILING_DELTA filter.",
+    ),
     Param(
         "newClientOrderId", text(pattern=CLIENT_ID_PATTERN),
         "Your id for the order, unique among your open orders; one is made if not sent.",
