@@ -23,6 +23,7 @@ from domain.assets import format_minor
 from domain.events import (
     BookChanged,
     Event,
+    MarketStatusChanged,
     OrderAccepted,
     OrderUpdated,
     PreventedMatch,
@@ -77,6 +78,8 @@ class EventLogWriter:
             return [(self.trade_stream, event.symbol, origin | trade(market, event))]
         if isinstance(event, BookChanged):
             return [(self.trade_stream, event.symbol, origin | book_changed(market, event))]
+        if isinstance(event, MarketStatusChanged):
+            return [(self.trade_stream, event.symbol, origin | status_changed(event))]
         if isinstance(event, PreventedMatch):
             account = str(event.account_id)
             return [(self.order_stream, account, origin | prevented_match(market, event))]
@@ -144,6 +147,15 @@ def book_changed(market: Market, event: BookChanged) -> dict[str, Any]:
         return [[market.quote.format(p), market.base.format(q)] for p, q in changed]
 
     return {"type": "bookChanged", "bids": levels(event.bids), "asks": levels(event.asks)}
+
+
+def status_changed(event: MarketStatusChanged) -> dict[str, Any]:
+    return {
+        "type": "marketStatusChanged",
+        "status": event.status.value,
+        "reason": event.reason,
+        "time": event.timestamp,
+    }
 
 
 def prevented_match(market: Market, event: PreventedMatch) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from domain.candles import MINUTE, Candle, Interval
 from domain.errors import UnknownMarket
 from domain.events import Trade
 from domain.exchange import Exchange
+from domain.market_status import MarketStatus
 from domain.markets import Market
 from domain.ticker import TickerStats
 
@@ -72,6 +73,16 @@ class MarketData:
         if state is None:
             raise UnknownMarket("Invalid symbol.")
         return state.market
+
+    async def statuses(self) -> dict[str, MarketStatus]:
+        """Every market's status, as committed: read from the store, which every process
+        reaches, whichever runs the market's engine."""
+        async with self.unit_of_work() as uow:
+            changes = await uow.market_statuses.current()
+        return {
+            symbol: changes[symbol].status if symbol in changes else MarketStatus.TRADING
+            for symbol in self.exchange.markets
+        }
 
     async def depth(self, symbol: str, limit: int) -> Depth:
         self.market(symbol)

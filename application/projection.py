@@ -5,7 +5,14 @@ from copy import copy
 
 from application.ports import UnitOfWork
 from application.records import OrderRecord
-from domain.events import Event, OrderAccepted, OrderUpdated, PreventedMatch, Trade
+from domain.events import (
+    Event,
+    MarketStatusChanged,
+    OrderAccepted,
+    OrderUpdated,
+    PreventedMatch,
+    Trade,
+)
 from domain.ledger import JournalEntry
 from domain.orders import OrderStatus
 
@@ -94,4 +101,6 @@ async def _record(
             await uow.candles.record(event)
         elif isinstance(event, JournalEntry):
             await uow.journal.add(event, timestamp)
+        elif isinstance(event, MarketStatusChanged):
+            await uow.market_statuses.add(event)
     return changed

@@ -1,11 +1,12 @@
-"""A market rebuilt from the store: its book from the stored open orders, its order, trade and
-prevented match ids, and its average price and rolling 24-hour ticker from the last day's
+"""A market rebuilt from the store: its status, its book from the stored open orders, its order,
+trade and prevented match ids, and its average price and rolling 24-hour ticker from the last day's
 trades."""
 
 from application.ports import UnitOfWorkFactory
 from application.records import OrderRecord
 from domain.candles import DAY
 from domain.exchange import Exchange
+from domain.market_status import MarketStatus
 from domain.markets import Market
 from domain.orders import Order, Side
 from domain.ticker import RollingTicker
@@ -24,7 +25,10 @@ async def rebuild_market(
         last_trade_id = await uow.trades.last_id(symbol)
         last_match_id = await uow.prevented_matches.last_id(symbol)
         day = await uow.trades.history(symbol, start=now - DAY, limit=TICKER_TRADES)
-    market = exchange.state(symbol).market
+        changed = (await uow.market_statuses.current()).get(symbol)
+    state = exchange.state(symbol)
+    state.status = MarketStatus.TRADING if changed is None else changed.status
+    market = state.market
     orders = [resting_order(market, record) for record in records]
     exchange.restore(symbol, orders, last_order_id, last_trade_id, last_match_id, day)
     ticker = RollingTicker()

@@ -17,6 +17,7 @@ from application.records import OutboxMessage
 from domain.events import (
     BookChanged,
     Event,
+    MarketStatusChanged,
     OrderAccepted,
     OrderUpdated,
     PreventedMatch,
@@ -28,7 +29,15 @@ logger = logging.getLogger(__name__)
 
 EVENT_TYPES: dict[str, type[Event]] = {
     kind.__name__: kind
-    for kind in (OrderAccepted, OrderUpdated, PreventedMatch, Trade, JournalEntry, BookChanged)
+    for kind in (
+        OrderAccepted,
+        OrderUpdated,
+        PreventedMatch,
+        Trade,
+        JournalEntry,
+        BookChanged,
+        MarketStatusChanged,
+    )
 }
 BATCH = 500
 RETRY_SECONDS = 0.5

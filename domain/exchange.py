@@ -18,6 +18,7 @@ from domain.commands import (
     Command,
     Deposit,
     PlaceOrder,
+    SetMarketStatus,
     Withdraw,
 )
 from domain.errors import (
@@ -28,7 +29,6 @@ from domain.errors import (
     InvalidAmend,
     InvalidAmount,
     InvalidOrder,
-    MarketClosed,
     MarketFilter,
     UnknownAsset,
     UnknownMarket,
@@ -39,13 +39,15 @@ from domain.events import (
     BookChanged,
     Event,
     ExecutionType,
+    MarketStatusChanged,
     OrderAccepted,
     OrderUpdated,
     PreventedMatch,
     Trade,
 )
 from domain.ledger import EntryKind, JournalEntry, Ledger, hold_entry, transfer_entry
-from domain.markets import Market, MarketStatus
+from domain.market_status import MarketStatus, check_changing, check_placing
+from domain.markets import Market
 from domain.matching import Fill, MatchPlan, Prevention, plan_match
 from domain.orders import Order, OrderStatus, OrderType, Side, TimeInForce
 from domain.settlement import report, settle
@@ -59,6 +61,7 @@ class MarketState:
     last_order_id: int = 0
     last_trade_id: int = 0
     last_prevented_match_id: int = 0
+    status: MarketStatus = MarketStatus.TRADING
     average_price: AveragePrice = field(
         default=Factory(
             lambda self: AveragePrice(self.market.price_band.average_minutes), takes_self=True
@@ -107,6 +110,8 @@ class Exchange:
                 return self.deposit(command)
             case Withdraw():
                 return self.withdraw(command)
+            case SetMarketStatus():
+                return self.set_status(command)
 
     def state(self, symbol: str) -> MarketState:
         try:
@@ -137,6 +142,12 @@ class Exchange:
         state.average_price = AveragePrice(state.market.price_band.average_minutes)
         for trade in recent_trades:
             state.average_price.add(trade)
+
+    def set_status(self, command: SetMarketStatus) -> list[Event]:
+        self.state(command.symbol).status = command.status
+        return [
+            MarketStatusChanged(command.symbol, command.status, command.reason, command.timestamp)
+        ]
 
     def deposit(self, command: Deposit) -> list[Event]:
         return [self.ledger.post(self.transfer(command))]
@@ -169,8 +180,7 @@ class Exchange:
         mode. Returns the market's state."""
         state = self.state(command.symbol)
         market = state.market
-        if market.status is not MarketStatus.TRADING:
-            raise MarketClosed("Market is closed.")
+        check_placing(state.status)
         check_order(market, command)
         if command.type is OrderType.MARKET:
             return state
@@ -328,6 +338,7 @@ class Exchange:
 
     def cancel(self, command: CancelOrder) -> list[Event]:
         state = self.state(command.symbol)
+        check_changing(state.status)
         order = self._find(state, command.account_id, command.order_id, command.client_order_id)
         state.book.remove(order)
         events = self._release(state.market, order, order.held)
@@ -338,6 +349,7 @@ class Exchange:
 
     def amend(self, command: AmendOrder) -> list[Event]:
         state = self.state(command.symbol)
+        check_changing(state.status)
         order = self._find(state, command.account_id, command.order_id, command.client_order_id)
         if not order.executed + order.prevented_quantity < command.new_quantity < order.quantity:
             raise InvalidAmend(

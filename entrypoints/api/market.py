@@ -129,6 +129,7 @@ class MarketController(Controller):
         wanted, _ = _symbols(params, services.market_data)
         params.ignore("permissions", "showPermissionSets", "symbolStatus")
         params.check_all_read()
+        statuses = await services.market_data.statuses()
 
         async def answer() -> dict[str, Any]:
             return {
@@ -142,10 +143,14 @@ class MarketController(Controller):
                     *(formats.order_limit(limit) for limit in services.gate.unfilled_orders.limits),
                 ],
                 "exchangeFilters": [],
-                "symbols": [formats.symbol_info(services.market_data.market(s)) for s in wanted],
+                "symbols": [
+                    formats.symbol_info(services.market_data.market(s), statuses[s]) for s in wanted
+                ],
             }
 
-        key = f"exchangeInfo:{','.join(wanted)}"
+        # Keyed by the statuses too: a market's new status shows at once, not a minute later.
+        shown = ",".join(f"{s}:{statuses[s].value}" for s in wanted)
+        key = f"exchangeInfo:{shown}"
         rest = await _cached(services.cache, key, EXCHANGE_INFO_TTL_MS, answer)
         # The server's time must be current: it goes in front of the cached rest.
         now = services.market_data.clock.now()
