@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import distinct_on
 
 from adapters.postgres.schema import market_status_changes
 from domain.events import MarketStatusChanged
@@ -31,7 +32,7 @@ class PostgresMarketStatuses:
         c = market_status_changes.c
         last = (
             select(c.symbol, c.status, c.reason, c.changed_at)
-            .distinct(c.symbol)
+            .ext(distinct_on(c.symbol))
             .order_by(c.symbol, c.change_id.desc())
         )
         return {
