@@ -45,6 +45,7 @@ from application.funds import Funds
 from application.history import History
 from application.ledger_sync import LedgerSync
 from application.local_bus import InProcessBus
+from application.market_admin import MarketAdmin
 from application.market_data import EngineBooks, MarketData
 from application.market_view import MarketViews
 from application.order_count import UnfilledOrders, binance_limits
@@ -274,9 +275,10 @@ class Container(containers.DeclarativeContainer):
     )
     revocations = providers.Singleton(StreamRevocations)
     user_streams = providers.Singleton(UserStreams, listen_keys, revocations, clock)
+    market_admin = providers.Singleton(MarketAdmin, exchange, bus, clock)
     services = providers.Singleton(
         Services, gate, trading, market_data, history, accounts, two_factor, funds, portfolio,
-        user_streams, cache, config.admin_token, config.connections_per_address,
+        user_streams, cache, config.admin_token, config.connections_per_address, market_admin,
     )  # fmt: skip
 
 

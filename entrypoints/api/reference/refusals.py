@@ -28,8 +28,12 @@ BAD_SIDE = Refusal(400, -1117, "Invalid side.")
 FILTER_FAILURE = Refusal(
     400, -1013, "The order fails a filter of the market (tick, lot, notional)."
 )
-REJECTED = Refusal(400, -2010, "Order rejected: insufficient balance, would take, duplicate id.")
-CANCEL_REJECTED = Refusal(400, -2011, "Cancel or amend rejected: unknown order.")
+REJECTED = Refusal(
+    400, -2010, "Order rejected: insufficient balance, would take, duplicate id, market closed."
+)
+CANCEL_REJECTED = Refusal(
+    400, -2011, "Cancel or amend rejected: unknown order, or the market is closed (HALT, BREAK)."
+)
 NO_SUCH_ORDER = Refusal(400, -2013, "Order does not exist.")
 REPLACE_PARTLY_FAILED = Refusal(400, -2021, "Cancel-replace partially failed (see `data`).")
 REPLACE_FAILED = Refusal(400, -2022, "Cancel-replace failed (see `data`).")
