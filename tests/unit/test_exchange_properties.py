@@ -1,7 +1,8 @@
 """Random sessions of every command across accounts and markets sharing assets, with every
-self-trade prevention mode drawn (NONE lets accounts trade with themselves) and limits low
-enough to be met (few open orders per account, prices far off the average), checking the
-exchange's invariants after every step and that a replay gives the very same events."""
+self-trade prevention mode drawn (NONE lets accounts trade with themselves), limits low
+enough to be met (few open orders per account, prices far off the average) and the markets'
+statuses changed now and then, checking the exchange's invariants after every step and that a
+replay gives the very same events."""
 
 from collections import defaultdict
 
@@ -19,12 +20,22 @@ from domain.commands import (
     Command,
     Deposit,
     PlaceOrder,
+    SetMarketStatus,
     Withdraw,
 )
 from domain.errors import DomainError
-from domain.events import BookChanged, Event, OrderUpdated, PreventedMatch, Trade
+from domain.events import (
+    BookChanged,
+    Event,
+    MarketStatusChanged,
+    OrderAccepted,
+    OrderUpdated,
+    PreventedMatch,
+    Trade,
+)
 from domain.exchange import Exchange
 from domain.ledger import EXTERNAL_ACCOUNT, FEE_ACCOUNT, Bucket, JournalEntry
+from domain.market_status import MarketStatus
 from domain.markets import BASIS_POINTS, Market
 from domain.orders import Order, OrderType, SelfTradePrevention, Side, TimeInForce
 from entrypoints.listing import default_markets
@@ -41,6 +52,8 @@ TIFS = st.sampled_from([TimeInForce.GTC] * 3 + [TimeInForce.IOC, TimeInForce.FOK
 STPS = st.sampled_from([None, *SelfTradePrevention])  # None: the market's default
 SIDES = st.sampled_from(list(Side))
 MAX_OPEN = 4  # orders per account and market
+# Weighted towards trading, so that sessions trade between the halts.
+STATUSES = st.sampled_from([MarketStatus.TRADING] * 3 + [*MarketStatus])
 
 
 def markets() -> list[Market]:
@@ -54,6 +67,7 @@ def state_of(exchange: Exchange) -> tuple[object, ...]:
             s.last_order_id,
             s.last_trade_id,
             s.last_prevented_match_id,
+            s.status,
             tuple(s.book.orders.items()),
         )
         for symbol, s in exchange.markets.items()
@@ -75,15 +89,35 @@ class ExchangeMachine(RuleBasedStateMachine):
         self.clock += 1
         self.commands.append(command)
         before = state_of(self.exchange)
+        status = self.status_for(command)
         try:
             events = self.exchange.execute(command)
         except DomainError:
             assert state_of(self.exchange) == before, "a refused command changed the state"
             return []
+        self.check_status(status, events)
         self.events.extend(events)
         if isinstance(command, PlaceOrder) and command.type is not OrderType.MARKET:
             self.check_band(command, events)
         return events
+
+    def status_for(self, command: Command) -> MarketStatus | None:
+        """The status of the market whose orders the command is about, if it is."""
+        if isinstance(command, CancelReplace):
+            command = command.cancel
+        if isinstance(command, PlaceOrder | CancelOrder | AmendOrder):
+            return self.exchange.state(command.symbol).status
+        return None
+
+    @staticmethod
+    def check_status(status: MarketStatus | None, events: list[Event]) -> None:
+        """A halted or broken market changed nothing of its orders (a cancel-replace allowed to
+        fail answers both failures, and no event); one that only cancels took no order and
+        made no trade."""
+        if status in (MarketStatus.HALT, MarketStatus.BREAK):
+            assert events == [], events
+        if status is MarketStatus.CANCEL_ONLY:
+            assert not any(isinstance(e, OrderAccepted | Trade) for e in events), events
 
     def check_band(self, command: PlaceOrder, events: list[Event]) -> None:
         """An accepted limit order is priced within its side's band around the average price
@@ -310,10 +344,20 @@ class ExchangeMachine(RuleBasedStateMachine):
         )
         self.apply(CancelReplace(CancelOrder(account, symbol, order_id), place, mode))
 
+    @rule(symbol=SYMBOLS, status=STATUSES)
+    def set_status(self, symbol: str, status: MarketStatus) -> None:
+        self.apply(SetMarketStatus(symbol, status, "drawn", self.clock))
+
     @invariant()
     def books_are_sound(self) -> None:
         for state in self.exchange.markets.values():
             state.book.check_invariants()
+
+    @invariant()
+    def each_market_s_status_is_its_last_change(self) -> None:
+        last = {e.symbol: e.status for e in self.events if isinstance(e, MarketStatusChanged)}
+        for symbol, state in self.exchange.markets.items():
+            assert state.status is last.get(symbol, MarketStatus.TRADING), symbol
 
     @invariant()
     def no_account_has_more_open_orders_than_allowed(self) -> None:
