@@ -2,7 +2,7 @@
 trade and prevented match ids, and its average price and rolling 24-hour ticker from the last day's
 trades."""
 
-from application.ports import UnitOfWorkFactory
+from application.ports import UnitOfWork, UnitOfWorkFactory
 from application.records import OrderRecord
 from domain.candles import DAY
 from domain.exchange import Exchange
@@ -25,9 +25,9 @@ async def rebuild_market(
         last_trade_id = await uow.trades.last_id(symbol)
         last_match_id = await uow.prevented_matches.last_id(symbol)
         day = await uow.trades.history(symbol, start=now - DAY, limit=TICKER_TRADES)
-        changed = (await uow.market_statuses.current()).get(symbol)
+        status = await committed_status(uow, symbol)
     state = exchange.state(symbol)
-    state.status = MarketStatus.TRADING if changed is None else changed.status
+    state.status = status
     market = state.market
     orders = [resting_order(market, record) for record in records]
     exchange.restore(symbol, orders, last_order_id, last_trade_id, last_match_id, day)
@@ -35,6 +35,12 @@ async def rebuild_market(
     for trade in day:
         ticker.add(trade)
     return ticker
+
+
+async def committed_status(uow: UnitOfWork, symbol: str) -> MarketStatus:
+    """The market's status as committed: its last change's, TRADING before any."""
+    changed = (await uow.market_statuses.current()).get(symbol)
+    return MarketStatus.TRADING if changed is None else changed.status
 
 
 def resting_order(market: Market, record: OrderRecord) -> Order:

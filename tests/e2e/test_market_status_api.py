@@ -1,7 +1,7 @@
 """Market states as clients see them, in every deployment: the operator halts a market and
-opens it again behind the admin token; exchangeInfo tells the status at once; orders, cancels
-and amendments are refused with Binance's codes while halted, cancels taken while cancel-only,
-and the orders in the book wait the halt out."""
+opens it again behind the admin token; exchangeInfo tells the status at once; orders (tested
+ones too), cancels and amendments are refused with Binance's codes while halted, cancels are
+taken while cancel-only, and the orders in the book wait the halt out."""
 
 from typing import Any
 
@@ -47,6 +47,8 @@ async def test_a_halted_market_refuses_orders_and_keeps_its_book(venue: Venue) -
     }  # fmt: skip
     assert (await statuses(venue))["BTCUSDT"] == "HALT"
     assert refusal(await bid(ada)) == (400, -2010, "Market is closed.")
+    tested = await ada.request("POST", "/api/v3/order/test", **BID, quantity="0.2", price="100")
+    assert refusal(tested) == (400, -2010, "Market is closed.")
     order = {"symbol": "BTCUSDT", "orderId": resting["orderId"]}
     canceled = await ada.request("DELETE", "/api/v3/order", **order)
     assert refusal(canceled) == (400, -2011, "Market is closed.")
@@ -67,6 +69,7 @@ async def test_a_halted_market_refuses_orders_and_keeps_its_book(venue: Venue) -
     assert (await set_status(venue, "TRADING")).status_code == 200
     assert (await statuses(venue))["BTCUSDT"] == "TRADING"
     assert (await bid(ada)).status_code == 200
+    assert await ada.call("POST", "/api/v3/order/test", **BID, quantity="0.2", price="100") == {}
 
 
 async def test_a_status_change_is_the_operator_s_alone(venue: Venue) -> None:
