@@ -61,6 +61,9 @@ async def test_a_halted_market_refuses_orders_and_keeps_its_book(venue: Venue) -
                               quantity="0.2", price="100")  # fmt: skip
     assert other.status_code == 200, other.text
 
+    halted_only = await venue.client.get("/api/v3/exchangeInfo?symbolStatus=HALT")
+    assert [m["symbol"] for m in halted_only.json()["symbols"]] == ["BTCUSDT"]
+
     assert (await set_status(venue, "CANCEL_ONLY")).status_code == 200
     assert (await statuses(venue))["BTCUSDT"] == "CANCEL_ONLY"
     assert refusal(await bid(ada)) == (400, -2010, "Market is closed.")
@@ -84,3 +87,13 @@ async def test_a_status_change_is_the_operator_s_alone(venue: Venue) -> None:
         refused = await venue.client.put(STATUS, json=wrong, headers=ADMIN)
         assert (refused.status_code, refused.json()["code"]) == (400, -1100), wrong
     assert (await statuses(venue))["BTCUSDT"] == "TRADING"
+
+
+async def test_exchange_info_lists_the_markets_of_one_status(venue: Venue) -> None:
+    trading = (await venue.client.get("/api/v3/exchangeInfo?symbolStatus=TRADING")).json()
+    assert len(trading["symbols"]) == 3
+    broken = (await venue.client.get("/api/v3/exchangeInfo?symbolStatus=BREAK")).json()
+    assert broken["symbols"] == []
+    for query, code in (("symbolStatus=CLOSED", -1100), ("symbolStatus=HALT&symbol=ETHBTC", -1101)):
+        refused = await venue.client.get(f"/api/v3/exchangeInfo?{query}")
+        assert (refused.status_code, refused.json()["code"]) == (400, code), query
