@@ -238,8 +238,8 @@ class MarketStatuses(Protocol):
     async def add(self, change: MarketStatusChanged) -> None: ...
 
     async def current(self) -> dict[str, MarketStatusChanged]:
-        """Each market's last change, by symbol; a market never changed is not there (and
-        trades)."""
+        """Each market's last change, by symbol; a market never changed is not there: it
+        trades."""
         ...
 
 

@@ -1,6 +1,6 @@
-"""A market rebuilt from the store: its status, its book from the stored open orders, its order,
-trade and prevented match ids, and its average price and rolling 24-hour ticker from the last day's
-trades."""
+"""A market rebuilt from the store: its status, its book from the stored open orders, its
+order, trade and prevented match ids, and its average price and rolling 24-hour ticker from the
+last day's trades."""
 
 from application.ports import UnitOfWork, UnitOfWorkFactory
 from application.records import OrderRecord

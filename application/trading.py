@@ -76,8 +76,8 @@ class Trading:
     async def test(self, command: PlaceOrder) -> None:
         """Checks an order as its market's engine would before placing it, wherever that
         engine runs: on a copy of the market holding what the checks read as committed, its
-        status, the account's open orders and the trades of the price band's minutes (else the last
-        one, whose price the band is drawn around then)."""
+        status, the account's open orders and the trades of the price band's minutes (else
+        the last one, whose price the band is drawn around then)."""
         market = self.market(command.symbol)
         command = replace(command, timestamp=self.clock.now())
         window = market.price_band.average_minutes * MINUTE
