@@ -15,13 +15,14 @@ from application import errors as application_errors
 from application.records import OrderRecord
 from application.relay import decode_events, encode_events
 from domain import errors as domain_errors
-from domain.commands import AmendOrder, CancelOrder, CancelReplace, PlaceOrder
+from domain.commands import AmendOrder, CancelOrder, CancelReplace, PlaceOrder, SetMarketStatus
 from domain.errors import DomainError, FilterFailure, MarketFilter
 from domain.events import Event
 
-MarketCommand = PlaceOrder | CancelOrder | AmendOrder | CancelReplace
+MarketCommand = PlaceOrder | CancelOrder | AmendOrder | CancelReplace | SetMarketStatus
 COMMAND_TYPES: dict[str, type[MarketCommand]] = {
-    kind.__name__: kind for kind in (PlaceOrder, CancelOrder, AmendOrder, CancelReplace)
+    kind.__name__: kind
+    for kind in (PlaceOrder, CancelOrder, AmendOrder, CancelReplace, SetMarketStatus)
 }
 
 

@@ -26,7 +26,7 @@ from application.rebuild import rebuild_market
 from application.records import Depth, Lease
 from application.relay import Relay
 from application.tracing import current_origin, links, tracer
-from domain.commands import CancelReplace
+from domain.commands import CancelReplace, SetMarketStatus
 from domain.errors import DomainError, InsufficientBalance
 from domain.events import Trade
 from domain.exchange import Exchange
@@ -339,7 +339,8 @@ class MarketEngine:
         try:
             applied = self._execute(command)
         except InsufficientBalance:
-            if not await self.sync.refresh(self.unit_of_work, _account(command)):
+            account = _account(command)
+            if account is None or not await self.sync.refresh(self.unit_of_work, account):
                 raise
             applied = self._execute(command)
         accounts = _accounts(applied) - touched
@@ -402,7 +403,9 @@ def _answer(
         reply.set_result(applied)  # type: ignore[arg-type]
 
 
-def _account(command: MarketCommand) -> int:
+def _account(command: MarketCommand) -> int | None:
+    if isinstance(command, SetMarketStatus):
+        return None
     return command.place.account_id if isinstance(command, CancelReplace) else command.account_id
 
 

@@ -24,6 +24,7 @@ from domain.events import (
     BookChanged,
     Event,
     IcebergShown,
+    MarketStatusChanged,
     OrderAccepted,
     OrderUpdated,
     PreventedMatch,
@@ -79,6 +80,8 @@ class EventLogWriter:
             return [(self.trade_stream, event.symbol, origin | trade(market, event))]
         if isinstance(event, BookChanged):
             return [(self.trade_stream, event.symbol, origin | book_changed(market, event))]
+        if isinstance(event, MarketStatusChanged):
+            return [(self.trade_stream, event.symbol, origin | status_changed(event))]
         if isinstance(event, PreventedMatch):
             account = str(event.account_id)
             return [(self.order_stream, account, origin | prevented_match(market, event))]
@@ -162,6 +165,13 @@ def book_change_of(market: Market, body: dict[str, Any]) -> BookChanged:
         return tuple((market.quote.to_minor(p), market.base.to_minor(q)) for p, q in changed)
 
     return BookChanged(market.symbol, levels(body["bids"]), levels(body["asks"]))
+def status_changed(event: MarketStatusChanged) -> dict[str, Any]:
+    return {
+        "type": "marketStatusChanged",
+        "status": event.status.value,
+        "reason": event.reason,
+        "time": event.timestamp,
+    }
 
 
 def prevented_match(market: Market, event: PreventedMatch) -> dict[str, Any]:

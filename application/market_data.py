@@ -5,12 +5,13 @@ from attrs import define
 from application.engine import MarketEngine
 from application.errors import MarketUnavailable
 from application.history_ports import CandleHistory, PublicTrade, TradeHistory
-from application.ports import Clock, MarketSnapshots
+from application.ports import Clock, MarketSnapshots, UnitOfWorkFactory
 from application.records import Depth
 from application.ticker_ports import Tickers
 from domain.candles import MINUTE, Candle, Interval
 from domain.errors import UnknownMarket
 from domain.exchange import Exchange
+from domain.market_status import MarketStatus
 from domain.markets import Market
 from domain.ticker import TickerStats
 
@@ -82,6 +83,7 @@ class MarketData:
     books: MarketSnapshots
     trade_history: TradeHistory
     candle_history: CandleHistory
+    unit_of_work: UnitOfWorkFactory  # the markets' statuses
     clock: Clock
 
     def markets(self) -> list[Market]:
@@ -92,6 +94,16 @@ class MarketData:
         if state is None:
             raise UnknownMarket("Invalid symbol.")
         return state.market
+
+    async def statuses(self) -> dict[str, MarketStatus]:
+        """Every market's status, as committed: read from the store, which every process
+        reaches, whichever runs the market's engine."""
+        async with self.unit_of_work() as uow:
+            changes = await uow.market_statuses.current()
+        return {
+            symbol: changes[symbol].status if symbol in changes else MarketStatus.TRADING
+            for symbol in self.exchange.markets
+        }
 
     async def depth(self, symbol: str, limit: int) -> Depth:
         self.market(symbol)

@@ -21,7 +21,7 @@ from application.records import (
     User,
 )
 from domain.candles import Candle, Interval
-from domain.events import Event, PreventedMatch, Trade
+from domain.events import Event, MarketStatusChanged, PreventedMatch, Trade
 from domain.ledger import Balance, JournalEntry
 from domain.orders import OrderStatus
 from domain.ticker import TickerStats
@@ -232,6 +232,17 @@ class PreventedMatches(Protocol):
         ...
 
 
+class MarketStatuses(Protocol):
+    """Every change of a market's status, kept for good, in the order committed."""
+
+    async def add(self, change: MarketStatusChanged) -> None: ...
+
+    async def current(self) -> dict[str, MarketStatusChanged]:
+        """Each market's last change, by symbol; a market never changed is not there: it
+        trades."""
+        ...
+
+
 class Candles(Protocol):
     async def record(self, trade: Trade) -> None:
         """Adds the trade to its candle in every interval."""
@@ -336,6 +347,9 @@ class UnitOfWork(Protocol):
 
     @property
     def prevented_matches(self) -> PreventedMatches: ...
+
+    @property
+    def market_statuses(self) -> MarketStatuses: ...
 
     @property
     def candles(self) -> Candles: ...

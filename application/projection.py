@@ -8,6 +8,7 @@ from application.records import OrderRecord
 from domain.events import (
     Event,
     IcebergShown,
+    MarketStatusChanged,
     OrderAccepted,
     OrderUpdated,
     PreventedMatch,
@@ -127,4 +128,6 @@ async def _record(
             await uow.candles.record(event)
         elif isinstance(event, JournalEntry):
             await uow.journal.add(event, timestamp)
+        elif isinstance(event, MarketStatusChanged):
+            await uow.market_statuses.add(event)
     return changed

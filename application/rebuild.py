@@ -1,11 +1,12 @@
-"""A market rebuilt from the store: its book from the stored open orders, its order, trade and
-prevented match ids, and its average price and rolling 24-hour ticker from the last day's
-trades."""
+"""A market rebuilt from the store: its status, its book from the stored open orders, its
+order, trade and prevented match ids, and its average price and rolling 24-hour ticker from the
+last day's trades."""
 
-from application.ports import UnitOfWorkFactory
+from application.ports import UnitOfWork, UnitOfWorkFactory
 from application.records import OrderRecord
 from domain.candles import DAY
 from domain.exchange import Exchange
+from domain.market_status import MarketStatus
 from domain.markets import Market
 from domain.orders import Order, Side
 from domain.ticker import RollingTicker
@@ -25,7 +26,10 @@ async def rebuild_market(
         last_match_id = await uow.prevented_matches.last_id(symbol)
         day = await uow.trades.history(symbol, start=now - DAY, limit=TICKER_TRADES)
         last = await uow.trades.recent(symbol, 1)
-    market = exchange.state(symbol).market
+        status = await committed_status(uow, symbol)
+    state = exchange.state(symbol)
+    state.status = status
+    market = state.market
     orders = [resting_order(market, record) for record in records]
     last_price = last[-1].price if last else 0
     exchange.restore(symbol, orders, last_order_id, last_trade_id, last_match_id, day, last_price)
@@ -33,6 +37,12 @@ async def rebuild_market(
     for trade in day:
         ticker.add(trade)
     return ticker
+
+
+async def committed_status(uow: UnitOfWork, symbol: str) -> MarketStatus:
+    """The market's status as committed: its last change's, TRADING before any."""
+    changed = (await uow.market_statuses.current()).get(symbol)
+    return MarketStatus.TRADING if changed is None else changed.status
 
 
 def resting_order(market: Market, record: OrderRecord) -> Order:

@@ -18,6 +18,7 @@ from domain.events import (
     BookChanged,
     Event,
     IcebergShown,
+    MarketStatusChanged,
     OrderAccepted,
     OrderUpdated,
     PreventedMatch,
@@ -39,6 +40,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         Trade,
         JournalEntry,
         BookChanged,
+        MarketStatusChanged,
     )
 }
 BATCH = 500

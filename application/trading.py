@@ -7,7 +7,7 @@ from application.bus import Applied, CommandBus, MarketCommand, symbol_of
 from application.metrics import order_commands
 from application.order_count import FirstFill, first_fills
 from application.ports import Clock, IdSource, UnitOfWorkFactory
-from application.rebuild import TICKER_TRADES, resting_order
+from application.rebuild import TICKER_TRADES, committed_status, resting_order
 from application.records import OrderRecord
 from application.tracing import tracer
 from domain.candles import MINUTE
@@ -75,9 +75,9 @@ class Trading:
 
     async def test(self, command: PlaceOrder) -> None:
         """Checks an order as its market's engine would before placing it, wherever that
-        engine runs: on a copy of the market holding what the checks read as committed, the
-        account's open orders and the trades of the price band's minutes (else the last
-        one, whose price the band is drawn around then)."""
+        engine runs: on a copy of the market holding what the checks read as committed, its
+        status, the account's open orders and the trades of the price band's minutes (else
+        the last one, whose price the band is drawn around then)."""
         market = self.market(command.symbol)
         command = replace(command, timestamp=self.clock.now())
         window = market.price_band.average_minutes * MINUTE
@@ -90,10 +90,12 @@ class Trading:
             orders = await uow.orders.of_account(
                 command.account_id, command.symbol, OPEN, limit=market.max_num_orders
             )
+            status = await committed_status(uow, command.symbol)
         copy = Exchange([market])
         resting = [resting_order(market, order) for order in orders]
         last_price = trades[-1].price if trades else 0
         copy.restore(command.symbol, resting, 0, 0, 0, trades, last_price)
+        copy.state(command.symbol).status = status
         copy.check(command)
 
     async def cancel(self, command: CancelOrder) -> OrderRecord:

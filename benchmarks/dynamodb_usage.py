@@ -39,6 +39,7 @@ from adapters.aws.clients import AwsClients
 from adapters.aws.dynamodb_candles import DynamoCandleHistory
 from adapters.aws.dynamodb_trades import DynamoTradeHistory
 from adapters.memory.event_log import MemoryEventLog
+from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from adapters.system import SystemClock
 from application.errors import MarketUnavailable
 from application.event_log import EventLogWriter
@@ -208,6 +209,7 @@ async def read(url: str, end: int, requests: int, meter: CapacityMeter) -> dict[
             NoBooks(),
             DynamoTradeHistory(clients, TRADES, exchange),
             DynamoCandleHistory(clients, CANDLES, exchange),
+            MemoryUnitOfWorkFactory(),  # the markets' statuses: none changed
             FixedClock(end),
         )
         for name, request in REQUESTS.items():

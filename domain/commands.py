@@ -5,6 +5,7 @@ from enum import Enum
 
 from msgspec import Struct
 
+from domain.market_status import MarketStatus
 from domain.orders import OrderType, SelfTradePrevention, Side, TimeInForce
 
 
@@ -77,4 +78,16 @@ class CancelReplace(Struct, frozen=True, gc=False):
     mode: CancelReplaceMode = CancelReplaceMode.STOP_ON_FAILURE
 
 
-Command = Deposit | Withdraw | PlaceOrder | CancelOrder | AmendOrder | CancelReplace
+class SetMarketStatus(Struct, frozen=True, gc=False):
+    """The operator's: from now on the market takes what `status` lets through; `reason`
+    says why, for the record."""
+
+    symbol: str
+    status: MarketStatus
+    reason: str = ""
+    timestamp: int = 0
+
+
+Command = (
+    Deposit | Withdraw | PlaceOrder | CancelOrder | AmendOrder | CancelReplace | SetMarketStatus
+)

@@ -46,6 +46,10 @@ class MarketClosed(DomainError):
     """The market exists but does not accept orders now."""
 
 
+class MarketClosedToChanges(DomainError):
+    """The market exists but takes no cancel or amendment of its orders now."""
+
+
 class InvalidOrder(DomainError):
     """An order whose parameters contradict each other or its type."""
 

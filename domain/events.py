@@ -10,6 +10,7 @@ from enum import Enum
 from msgspec import Struct
 
 from domain.ledger import JournalEntry
+from domain.market_status import MarketStatus
 from domain.orders import OrderStatus, OrderType, SelfTradePrevention, Side, TimeInForce
 
 
@@ -132,6 +133,15 @@ class BookChanged(Struct, frozen=True, gc=False):
     asks: tuple[tuple[int, int], ...]
 
 
+class MarketStatusChanged(Struct, frozen=True, gc=False):
+    """The market takes, from now on, what its new status lets through."""
+
+    symbol: str
+    status: MarketStatus
+    reason: str
+    timestamp: int
+
+
 Event = (
     OrderAccepted
     | OrderUpdated
@@ -141,4 +151,5 @@ Event = (
     | Trade
     | JournalEntry
     | BookChanged
+    | MarketStatusChanged
 )

@@ -19,6 +19,7 @@ from domain.commands import (
     Command,
     Deposit,
     PlaceOrder,
+    SetMarketStatus,
     Withdraw,
 )
 from domain.errors import (
@@ -29,7 +30,6 @@ from domain.errors import (
     InvalidAmend,
     InvalidAmount,
     InvalidOrder,
-    MarketClosed,
     MarketFilter,
     UnknownAsset,
     UnknownMarket,
@@ -41,6 +41,7 @@ from domain.events import (
     BookChanged,
     Event,
     ExecutionType,
+    MarketStatusChanged,
     OrderAccepted,
     OrderUpdated,
     PreventedMatch,
@@ -48,7 +49,8 @@ from domain.events import (
     Trade,
 )
 from domain.ledger import EntryKind, JournalEntry, Ledger, hold_entry, transfer_entry
-from domain.markets import Market, MarketStatus
+from domain.market_status import MarketStatus, check_changing, check_placing
+from domain.markets import Market
 from domain.matching import Fill, MatchPlan, Prevention, plan_match
 from domain.orders import Order, OrderStatus, OrderType, Side, TimeInForce
 from domain.settlement import report, settle, shown
@@ -65,6 +67,7 @@ class MarketState:
     last_prevented_match_id: int = 0
     last_price: int = 0
     stops: StopBook = Factory(StopBook)
+    status: MarketStatus = MarketStatus.TRADING
     average_price: AveragePrice = field(
         default=Factory(
             lambda self: AveragePrice(self.market.price_band.average_minutes), takes_self=True
@@ -113,6 +116,8 @@ class Exchange:
                 return self.deposit(command)
             case Withdraw():
                 return self.withdraw(command)
+            case SetMarketStatus():
+                return self.set_status(command)
 
     def state(self, symbol: str) -> MarketState:
         try:
@@ -151,6 +156,12 @@ class Exchange:
         for trade in recent_trades:
             state.average_price.add(trade)
 
+    def set_status(self, command: SetMarketStatus) -> list[Event]:
+        self.state(command.symbol).status = command.status
+        return [
+            MarketStatusChanged(command.symbol, command.status, command.reason, command.timestamp)
+        ]
+
     def deposit(self, command: Deposit) -> list[Event]:
         return [self.ledger.post(self.transfer(command))]
 
@@ -182,8 +193,7 @@ class Exchange:
         mode. Returns the market's state."""
         state = self.state(command.symbol)
         market = state.market
-        if market.status is not MarketStatus.TRADING:
-            raise MarketClosed("Market is closed.")
+        check_placing(state.status)
         check_order(market, command)
         account, kind = command.account_id, command.type
         is_stop = kind.is_stop
@@ -409,6 +419,7 @@ class Exchange:
 
     def cancel(self, command: CancelOrder) -> list[Event]:
         state = self.state(command.symbol)
+        check_changing(state.status)
         order = self._find(state, command.account_id, command.order_id, command.client_order_id)
         if order.order_id in state.stops.orders:
             state.stops.remove(order)
@@ -422,6 +433,7 @@ class Exchange:
 
     def amend(self, command: AmendOrder) -> list[Event]:
         state = self.state(command.symbol)
+        check_changing(state.status)
         order = self._find(state, command.account_id, command.order_id, command.client_order_id)
         if order.order_id in state.stops.orders:
             raise InvalidAmend("A stop order can be amended only once it works.")

@@ -1,7 +1,6 @@
 """Markets: what trades against what, in which increments, at which fees."""
 
 from decimal import Decimal
-from enum import Enum
 
 from attrs import field, frozen
 
@@ -40,12 +39,6 @@ class TrailingDeltaLimits:
         return low <= delta <= high
 
 
-class MarketStatus(Enum):
-    TRADING = "TRADING"
-    HALT = "HALT"
-    BREAK = "BREAK"
-
-
 @frozen
 class Market:
     """A spot market. Prices are quote minor units per whole base unit, quantities base minor
@@ -66,7 +59,6 @@ class Market:
     market_max_quantity: int = 0
     maker_fee_bps: int = 0
     taker_fee_bps: int = 0
-    status: MarketStatus = MarketStatus.TRADING
     default_stp: SelfTradePrevention = SelfTradePrevention.EXPIRE_MAKER
     """The self-trade prevention of an order that names none, as on Binance's spot markets."""
     allowed_stps: tuple[SelfTradePrevention, ...] = tuple(SelfTradePrevention)

@@ -49,6 +49,7 @@ from application.funds import Funds
 from application.history import History
 from application.ledger_sync import LedgerSync
 from application.local_bus import InProcessBus
+from application.market_admin import MarketAdmin
 from application.market_data import EngineBooks, MarketData, StoredTickers
 from application.market_view import MarketViews
 from application.order_count import UnfilledOrders, binance_limits
@@ -308,7 +309,7 @@ class Container(containers.DeclarativeContainer):
     )
     trading = providers.Singleton(Trading, exchange, bus, unit_of_work, clock, ids)
     market_data = providers.Singleton(
-        MarketData, exchange, books, trade_history, candle_history, clock
+        MarketData, exchange, books, trade_history, candle_history, unit_of_work, clock
     )
     history = providers.Singleton(History, unit_of_work)
     two_factor = providers.Singleton(
@@ -330,9 +331,10 @@ class Container(containers.DeclarativeContainer):
     )
     revocations = providers.Singleton(StreamRevocations)
     user_streams = providers.Singleton(UserStreams, listen_keys, revocations, clock)
+    market_admin = providers.Singleton(MarketAdmin, exchange, bus, clock)
     services = providers.Singleton(
         Services, gate, trading, market_data, history, accounts, two_factor, funds, portfolio,
-        user_streams, cache, config.admin_token, config.connections_per_address,
+        user_streams, cache, config.admin_token, config.connections_per_address, market_admin,
     )  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from application.records import (
     User,
 )
 from domain.candles import CandleSeries, Interval
-from domain.events import PreventedMatch, Trade
+from domain.events import MarketStatusChanged, PreventedMatch, Trade
 from domain.ledger import Balance
 
 
@@ -43,6 +43,7 @@ class MemoryStore:
     prevented_matches: defaultdict[str, list[PreventedMatch]] = field(
         factory=lambda: defaultdict(list)
     )
+    market_status_changes: list[MarketStatusChanged] = field(factory=list)
     candles: dict[tuple[str, Interval], CandleSeries] = field(factory=dict)
     last_entry_id: int = 0
     statements: defaultdict[int, list[StatementLine]] = field(factory=lambda: defaultdict(list))

@@ -7,6 +7,7 @@ from typing import Self
 
 from adapters.memory.accounts import MemoryApiKeys, MemoryTwoFactors, MemoryUsers
 from adapters.memory.history import MemoryCandles, MemoryJournal, MemoryOrders, MemoryTrades
+from adapters.memory.market_statuses import MemoryMarketStatuses
 from adapters.memory.outbox import MemoryCommandAnswers, MemoryMarketLeases, MemoryOutbox
 from adapters.memory.prevented_matches import MemoryPreventedMatches
 from adapters.memory.retention import Retention
@@ -30,6 +31,7 @@ class MemoryUnitOfWork:
         self.orders = MemoryOrders(self)
         self.trades = MemoryTrades(self)
         self.prevented_matches = MemoryPreventedMatches(self)
+        self.market_statuses = MemoryMarketStatuses(self)
         self.candles = MemoryCandles(self)
         self.journal = MemoryJournal(self)
         self.transfers = MemoryTransfers(self)

@@ -215,6 +215,18 @@ prevented_matches = Table(
     Index(None, "account_id", "symbol", "prevented_match_id"),
 )
 
+market_status_changes = Table(
+    "market_status_changes",
+    metadata,
+    Column("change_id", BigInteger, primary_key=True, autoincrement=True),
+    Column("symbol", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("changed_at", BigInteger, nullable=False),
+    CheckConstraint("status IN ('TRADING', 'HALT', 'BREAK', 'CANCEL_ONLY')", name="status"),
+    Index(None, "symbol", "change_id"),
+)
+
 candles = Table(
     "candles",
     metadata,

@@ -14,6 +14,7 @@ from adapters.postgres.candles import PostgresCandles
 from adapters.postgres.database import Rows, translate
 from adapters.postgres.journal import PostgresJournal
 from adapters.postgres.leases import PostgresMarketLeases
+from adapters.postgres.market_statuses import PostgresMarketStatuses
 from adapters.postgres.orders import PostgresOrders
 from adapters.postgres.outbox import PostgresCommandAnswers, PostgresOutbox
 from adapters.postgres.prevented_matches import PostgresPreventedMatches
@@ -66,6 +67,7 @@ class PostgresUnitOfWork:
         self.orders = self.writer(PostgresOrders(self))
         self.trades = PostgresTrades(self)
         self.prevented_matches = PostgresPreventedMatches(self)
+        self.market_statuses = PostgresMarketStatuses(self)
         self.candles = self.writer(PostgresCandles(self))
         self.journal = self.writer(PostgresJournal(self))
         self.transfers = PostgresTransfers(self)

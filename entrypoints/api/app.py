@@ -14,6 +14,7 @@ from litestar.types import ControllerRouterHandler, Message, Scope
 
 from entrypoints.api.account import AccountController, TradeFeeController
 from entrypoints.api.admin import AdminController
+from entrypoints.api.admin_markets import AdminMarketsController
 from entrypoints.api.browser_session import BrowserSessionController
 from entrypoints.api.docs_page import SwaggerPage, docs_router
 from entrypoints.api.errors import EXCEPTION_HANDLERS, log_websocket_error
@@ -52,6 +53,7 @@ REST_ROUTES: list[ControllerRouterHandler] = [
     TwoFactorController,
     WalletController,
     AdminController,
+    AdminMarketsController,
     websocket_api,
 ]
 DESCRIPTION = """A spot exchange with a Binance-compatible API: the `/api/v3` routes take the

@@ -11,6 +11,7 @@ from application.records import Depth, OrderRecord
 from domain.assets import format_minor
 from domain.candles import Candle
 from domain.events import PreventedMatch, Trade
+from domain.market_status import MarketStatus
 from domain.markets import BASIS_POINTS, Market
 from domain.orders import OrderType
 from domain.ticker import TickerStats
@@ -54,10 +55,10 @@ def multiplier(bps: int) -> str:
     return format(Decimal(bps).scaleb(-4).normalize(), "f")
 
 
-def symbol_info(market: Market) -> Json:
+def symbol_info(market: Market, status: MarketStatus) -> Json:
     return {
         "symbol": market.symbol,
-        "status": market.status.value,
+        "status": status.value,
         "baseAsset": market.base.code,
         "baseAssetPrecision": market.base.precision,
         "quoteAsset": market.quote.code,

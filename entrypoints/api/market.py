@@ -12,8 +12,9 @@ from litestar.di import NamedDependency
 from application.market_data import MarketData
 from application.ports import Cache
 from domain.candles import Interval
+from domain.market_status import MarketStatus
 from entrypoints.api import formats
-from entrypoints.api.errors import ApiError, mandatory
+from entrypoints.api.errors import ApiError, illegal, mandatory
 from entrypoints.api.params import Params
 from entrypoints.api.reference import market as reference
 from entrypoints.api.reference.endpoint import documented
@@ -127,8 +128,15 @@ class MarketController(Controller):
     ) -> bytes:
         params = await services.gate.public(request, 20)
         wanted, _ = _symbols(params, services.market_data)
-        params.ignore("permissions", "showPermissionSets", "symbolStatus")
+        legal = ", ".join(status.value for status in MarketStatus)
+        only = params.choice("symbolStatus", MarketStatus, illegal("symbolStatus", legal))
+        if only is not None and (params.text("symbol") or params.text("symbols")):
+            raise ApiError(-1101, "Parameter 'symbolStatus' cannot be sent with 'symbol(s)'.")
+        params.ignore("permissions", "showPermissionSets")
         params.check_all_read()
+        statuses = await services.market_data.statuses()
+        if only is not None:
+            wanted = [symbol for symbol in wanted if statuses[symbol] is only]
 
         async def answer() -> dict[str, Any]:
             return {
@@ -142,10 +150,14 @@ class MarketController(Controller):
                     *(formats.order_limit(limit) for limit in services.gate.unfilled_orders.limits),
                 ],
                 "exchangeFilters": [],
-                "symbols": [formats.symbol_info(services.market_data.market(s)) for s in wanted],
+                "symbols": [
+                    formats.symbol_info(services.market_data.market(s), statuses[s]) for s in wanted
+                ],
             }
 
-        key = f"exchangeInfo:{','.join(wanted)}"
+        # Keyed by the statuses too: a market's new status shows at once, not a minute later.
+        shown = ",".join(f"{s}:{statuses[s].value}" for s in wanted)
+        key = f"exchangeInfo:{shown}"
         rest = await _cached(services.cache, key, EXCHANGE_INFO_TTL_MS, answer)
         # The server's time must be current: it goes in front of the cached rest.
         now = services.market_data.clock.now()

@@ -6,6 +6,7 @@ from attrs import frozen
 from application.accounts import Accounts
 from application.funds import Funds
 from application.history import History
+from application.market_admin import MarketAdmin
 from application.market_data import MarketData
 from application.portfolio import Portfolio
 from application.ports import Cache
@@ -29,3 +30,4 @@ class Services:
     cache: Cache
     admin_token: str | None
     connections_per_address: int
+    market_admin: MarketAdmin

@@ -17,7 +17,7 @@ from application.errors import MarketUnavailable
 from application.market_data import BookTicker, MarketData
 from application.tracing import tracer
 from domain.candles import Candle, Interval
-from domain.events import BookChanged, Trade
+from domain.events import BookChanged, MarketStatusChanged, Trade
 from entrypoints.streams import payloads
 from entrypoints.streams.names import ALL_MINI_TICKERS
 
@@ -99,6 +99,9 @@ class StreamHub:
         market = self.market_data.market(published.symbol)
         prefix = published.symbol.lower()
         streams.sequence = published.sequence
+        for event in published.events:
+            if isinstance(event, MarketStatusChanged):
+                self._send(f"{prefix}@marketStatus", payloads.market_status(event, now))
         trades = [e for e in published.events if isinstance(e, Trade)]
         for trade in trades:
             self._send(f"{prefix}@trade", payloads.trade(market, trade, now))

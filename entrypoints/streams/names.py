@@ -1,4 +1,5 @@
-"""Binance stream names: which ones this exchange serves."""
+"""Binance stream names: which ones this exchange serves; `<symbol>@marketStatus`, a market's
+status changes, is this exchange's own (Binance tells them only in exchangeInfo)."""
 
 import re
 
@@ -6,7 +7,7 @@ from domain.candles import Interval
 
 INTERVALS = "|".join(re.escape(interval.value) for interval in Interval)
 STREAM = re.compile(
-    r"^(?P<symbol>[a-z0-9]+)@(trade|aggTrade|miniTicker|ticker|bookTicker"
+    r"^(?P<symbol>[a-z0-9]+)@(trade|aggTrade|miniTicker|ticker|bookTicker|marketStatus"
     rf"|kline_({INTERVALS})|depth(5|10|20)?(@100ms)?)$"
 )
 ALL_MINI_TICKERS = "!miniTicker@arr"

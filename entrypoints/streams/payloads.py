@@ -4,7 +4,7 @@ from typing import Any
 
 from application.market_data import BookTicker
 from domain.candles import Candle, Interval
-from domain.events import Trade
+from domain.events import MarketStatusChanged, Trade
 from domain.markets import Market
 from domain.ticker import TickerStats
 from entrypoints.api.formats import price, quantity, ticker_24h
@@ -24,6 +24,13 @@ def trade(market: Market, event: Trade, event_time: int) -> Json:
         "m": event.buyer_is_maker,
         "M": True,
     }
+
+
+def market_status(event: MarketStatusChanged, event_time: int) -> Json:
+    """The market's new status, as exchangeInfo's `status` tells it; the operator's reason is
+    for the record, not for the public."""
+    return {"e": "marketStatus", "E": event_time, "s": event.symbol, "X": event.status.value,
+            "T": event.timestamp}  # fmt: skip
 
 
 def aggregate_trade(market: Market, trades: list[Trade], event_time: int) -> Json:

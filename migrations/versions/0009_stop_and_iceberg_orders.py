@@ -5,7 +5,7 @@ orders: each order's iceberg quantity and what it hides; and where an order stan
 price level's queue (0 for those placed before, which keep their order id order).
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 """
 
 from collections.abc import Sequence

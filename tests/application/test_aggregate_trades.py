@@ -74,6 +74,7 @@ async def market() -> tuple[MarketData, CountingHistory]:
         EngineBooks({}),
         history,
         StoreCandleHistory(unit_of_work),
+        unit_of_work,
         SteppedClock(T0),
     )
     return data, history

@@ -18,9 +18,10 @@ from application.errors import Unavailable
 from application.event_log import EventLogWriter
 from application.records import LogRecord
 from application.relay import Relay
-from domain.commands import Deposit, PlaceOrder
+from domain.commands import Deposit, PlaceOrder, SetMarketStatus
 from domain.events import Event
 from domain.exchange import Exchange
+from domain.market_status import MarketStatus
 from domain.orders import OrderType, Side
 from entrypoints.listing import default_markets
 from tests.clock import SteppedClock
@@ -44,12 +45,14 @@ class RefusingMidway(MemoryEventLog):
 
 
 def committed(exchange: Exchange) -> list[tuple[str, int, list[Event]]]:
-    """A deposit each to a seller and a buyer, then a sell order and a buy order that trades."""
+    """A deposit each to a seller and a buyer, then a sell order and a buy order that trades,
+    and a halt of the market."""
     return [
         ("", 0, exchange.deposit(Deposit(1, "BTC", 2 * BTC, "wire 1"))),
         ("", 0, exchange.deposit(Deposit(2, "USDT", 10**5 * USDT, "wire 2"))),
         ("BTCUSDT", 1, exchange.place(sell(BTC))),
         ("BTCUSDT", 2, exchange.place(buy(BTC // 4))),
+        ("BTCUSDT", 3, exchange.execute(SetMarketStatus("BTCUSDT", MarketStatus.HALT, "x", 5))),
     ]
 
 
@@ -114,6 +117,18 @@ async def test_every_committed_event_is_a_record_of_its_market_or_account() -> N
         (1, [["60000.00000000", "1.00000000"]]),
         (2, [["60000.00000000", "0.75000000"]]),
     ]
+    halts = [b for b in await bodies(log, TRADES) if b["type"] == "marketStatusChanged"]
+    assert halts == [
+        {
+            "type": "marketStatusChanged",
+            "eventId": halts[0]["eventId"],
+            "symbol": "BTCUSDT",
+            "sequence": 3,
+            "status": "HALT",
+            "reason": "x",
+            "time": 5,
+        }
+    ]
     orders = await bodies(log, ORDERS)
     accepted = [
         (b["account"], b["orderId"], b["side"]) for b in orders if b["type"] == "orderAccepted"
@@ -159,5 +174,5 @@ async def test_a_batch_refused_midway_is_appended_again_and_each_event_kept_once
     assert sorted(deduplicated) == sorted(b["eventId"] for b in expected)
     messages = [published.get_nowait() for _ in range(published.qsize())]
     assert [(m.symbol, m.sequence) for m in messages if m is not None] == [
-        ("", 0), ("", 0), ("BTCUSDT", 1), ("BTCUSDT", 2)
+        ("", 0), ("", 0), ("BTCUSDT", 1), ("BTCUSDT", 2), ("BTCUSDT", 3)
     ]  # fmt: skip

@@ -195,6 +195,23 @@ def admin_route(path: str, whose: str) -> tuple[Attack, ...]:
     )  # fmt: skip
 
 
+def admin_market_route(path: str) -> tuple[Attack, ...]:
+    """A trader's credentials, or a wrong admin token, halting a market."""
+
+    def put(headers: Callable[[Scene], dict[str, str]]) -> Callable[[Scene], Any]:
+        body = {"status": "HALT", "reason": "matrix"}
+        return lambda s: s.client.put(path, json=body, headers=headers(s))
+
+    return (
+        Attack("no credentials", put(lambda _: {}), 401, -1002),
+        Attack("a trader's access token",
+               put(lambda s: bearer(s.intruder_tokens["access_token"])), 401, -1002),
+        Attack("a trader's API key",
+               put(lambda s: {"X-MBX-APIKEY": s.intruder.key.api_key}), 401, -1002),
+        Attack("a wrong admin token", put(lambda _: {"X-Admin-Token": "admin-token?"}), 401, -1002),
+    )  # fmt: skip
+
+
 async def login(venue: Venue, email: str) -> dict[str, Any]:
     response = await venue.client.post(
         "/api/v1/auth/login", json={"email": email, "password": PASSWORD}
@@ -244,6 +261,8 @@ async def holdings(scene: Scene) -> dict[str, Any]:
         headers={"X-MBX-APIKEY": scene.owner.key.api_key},
     )
     found["owner listen key"] = kept.status_code, kept.json()
+    info = (await scene.client.get("/api/v3/exchangeInfo")).json()
+    found["market statuses"] = [(m["symbol"], m["status"]) for m in info["symbols"]]
     return found
 
 

@@ -38,6 +38,7 @@ _CHECKS = {
     domain.InvalidAmount,
 }  # fmt: skip
 _PLACING = {*_CHECKS, *_ENGINE, domain.InsufficientBalance, domain.WouldTake, domain.DuplicateOrder}
+_CHANGES = {*_ENGINE, domain.MarketClosedToChanges}
 _DEPOSIT = {ReferenceTaken, NotFound, domain.UnknownAsset, domain.InvalidAmount}
 USE_CASES: dict[tuple[str, str], set[type[Exception]]] = {
     ("limiter", "spend"): {RateLimited, Unavailable},
@@ -47,11 +48,12 @@ USE_CASES: dict[tuple[str, str], set[type[Exception]]] = {
     **{(receiver, "market"): {domain.UnknownMarket} for receiver in ("market_data", "data")},
     ("trading", "place"): _PLACING,
     ("trading", "test"): _CHECKS,
-    ("trading", "cancel"): {*_ENGINE, domain.UnknownOrder},
-    ("trading", "cancel_all"): _ENGINE,
-    ("trading", "amend"): {*_ENGINE, domain.UnknownOrder, domain.InvalidAmend},
+    ("trading", "cancel"): {*_CHANGES, domain.UnknownOrder},
+    ("trading", "cancel_all"): _CHANGES,
+    ("trading", "amend"): {*_CHANGES, domain.UnknownOrder, domain.InvalidAmend},
     # The cancel's error is raised under STOP_ON_FAILURE; the rest come back in the answer.
-    ("trading", "cancel_replace"): {*_ENGINE, domain.UnknownOrder, domain.InvalidOrder},
+    ("trading", "cancel_replace"): {*_CHANGES, domain.UnknownOrder, domain.InvalidOrder},
+    ("market_admin", "set_status"): _ENGINE,
     ("history", "order"): {domain.UnknownOrder},
     ("funds", "faucet"): {FeatureDisabled, domain.InvalidAmount, domain.UnknownAsset},
     ("funds", "deposit"): _DEPOSIT,

@@ -10,6 +10,7 @@ from tests.e2e.intrusion import (
     ORDER,
     USER_STREAM,
     Attack,
+    admin_market_route,
     admin_route,
     anonymous,
     bearer,
@@ -105,6 +106,9 @@ MATRIX: dict[Route, tuple[Attack, ...]] = {
     ),
     ("POST", "/api/v1/admin/deposits"): admin_route("/api/v1/admin/deposits", "intruder"),
     ("POST", "/api/v1/admin/withdrawals"): admin_route("/api/v1/admin/withdrawals", "owner"),
+    ("PUT", "/api/v1/admin/markets/{symbol:str}/status"): admin_market_route(
+        "/api/v1/admin/markets/BTCUSDT/status"
+    ),
 }  # fmt: skip
 
 

@@ -72,6 +72,7 @@ async def test_json_bodies_nested_deep_are_refused_on_every_route(venue: Venue) 
         ("POST", "/api/v1/api-keys"),
         ("POST", "/api/v1/admin/deposits"),
         ("POST", "/api/v1/admin/withdrawals"),
+        ("PUT", "/api/v1/admin/markets/{symbol:str}/status"),
     }
     for content in (b"[" * DEPTH, b'{"a":' * DEPTH, b'{"email":' + b"[" * DEPTH):
         for method, path in http_routes(venue):
@@ -159,10 +160,16 @@ async def test_nul_characters_in_json_bodies_and_key_paths_are_refused(venue: Ve
             admin,
         ),
     ]
+    expected = {"code": -1100, "msg": "Malformed request body: NUL characters are not allowed."}
     for path, body, headers in bodies:
         response = await venue.client.post(path, json=body, headers=headers)
-        expected = {"code": -1100, "msg": "Malformed request body: NUL characters are not allowed."}
         assert answer(response) == (400, expected), path
+    halted = await venue.client.put(
+        "/api/v1/admin/markets/BTCUSDT/status",
+        json={"status": "HALT", "reason": "r\x00"},
+        headers=admin,
+    )
+    assert answer(halted) == (400, expected)
     user = await venue.run(venue.container.accounts().sign_up, "nul@example.com", "long enough pw")
     login = await venue.client.post(
         "/api/v1/auth/login", json={"email": "nul@example.com", "password": "long enough pw"}

@@ -177,3 +177,20 @@ async def test_live_subscriptions_and_their_errors(live: LiveServer) -> None:
     with pytest.raises(websockets.exceptions.ConnectionClosed):
         async with websockets.connect(f"{live.ws_url}/stream?streams=nope") as socket:
             await receive(socket)
+
+
+async def test_a_market_s_status_changes_reach_its_market_status_stream(live: LiveServer) -> None:
+    admin = {"X-Admin-Token": live.container.config.admin_token()}
+    path = "/api/v1/admin/markets/ETHBTC/status"
+    async with websockets.connect(f"{live.ws_url}/ws/ethbtc@marketStatus") as socket:
+        async with httpx.AsyncClient(base_url=live.base_url) as rest:
+            for status in ("BREAK", "TRADING"):
+                body = {"status": status, "reason": "maintenance, not for the public"}
+                changed = await rest.put(path, json=body, headers=admin)
+                assert changed.status_code == 200, changed.text
+        seen = [await receive(socket) for _ in range(2)]
+    assert [(m["e"], m["s"], m["X"]) for m in seen] == [
+        ("marketStatus", "ETHBTC", "BREAK"),
+        ("marketStatus", "ETHBTC", "TRADING"),
+    ]
+    assert "maintenance" not in json.dumps(seen)

@@ -253,8 +253,9 @@ async def rebuilt_holds(url: str) -> tuple[dict[tuple[int, str], int], list[int]
 def test_the_migrated_books_hold_what_the_balances_lock(old_store: str) -> None:
     """Today's markets rebuild their books from the migrated store on their lot grids, and
     what the open orders hold is what the balances lock: 0.04 BTC for A's bid, 0.07653 BTC
-    for A's ask."""
-    migrate(old_store)  # and the later migrations, which today's adapters need
+    for A's ask. Today's code reads today's schema: the store is migrated through 0008 to the
+    latest revision."""
+    migrate(old_store)
     holds, ethbtc_remaining = asyncio.run(rebuilt_holds(old_store))
     assert holds == {(A, "BTC"): sat("0.04") + sat("0.07653")}
     assert btc_balances(old_store)[A][1] == holds[A, "BTC"]

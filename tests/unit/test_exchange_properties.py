@@ -1,9 +1,9 @@
 """Random sessions of every command across accounts and markets sharing assets, with every
 self-trade prevention mode drawn (NONE lets accounts trade with themselves), every stop and
 take-profit order (trailing or not, stops near the price so that they trigger, often several at
-once, and triggered orders trigger more), and limits low enough to be met (few open orders per
-account, prices far off the average), checking the exchange's invariants after every step and
-that a replay gives the very same events."""
+once, and triggered orders trigger more), limits low enough to be met (few open orders per
+account, prices far off the average) and the markets' statuses changed now and then, checking
+the exchange's invariants after every step and that a replay gives the very same events."""
 
 from collections import defaultdict
 
@@ -21,12 +21,23 @@ from domain.commands import (
     Command,
     Deposit,
     PlaceOrder,
+    SetMarketStatus,
     Withdraw,
 )
 from domain.errors import DomainError
-from domain.events import BookChanged, Event, ExecutionType, OrderUpdated, PreventedMatch, Trade
+from domain.events import (
+    BookChanged,
+    Event,
+    ExecutionType,
+    MarketStatusChanged,
+    OrderAccepted,
+    OrderUpdated,
+    PreventedMatch,
+    Trade,
+)
 from domain.exchange import Exchange
 from domain.ledger import EXTERNAL_ACCOUNT, FEE_ACCOUNT, Bucket, JournalEntry
+from domain.market_status import MarketStatus
 from domain.markets import BASIS_POINTS, Market
 from domain.orders import (
     Order,
@@ -67,6 +78,8 @@ MAX_STOPS = 2  # of which waiting stops
 def iceberg_share(quantity: int, parts: int, lot_size: int) -> int:
     """A part of `quantity` in whole lots, shown `parts` times or so (0: no iceberg)."""
     return quantity // parts // lot_size * lot_size if parts else 0
+# Weighted towards trading, so that sessions trade between the halts.
+STATUSES = st.sampled_from([MarketStatus.TRADING] * 3 + [*MarketStatus])
 
 
 def markets() -> list[Market]:
@@ -84,6 +97,7 @@ def state_of(exchange: Exchange) -> tuple[object, ...]:
             s.last_trade_id,
             s.last_prevented_match_id,
             s.last_price,
+            s.status,
             tuple(s.book.orders.items()),
             tuple(s.stops.orders.items()),
         )
@@ -107,11 +121,13 @@ class ExchangeMachine(RuleBasedStateMachine):
         self.clock += 1
         self.commands.append(command)
         before = state_of(self.exchange)
+        status = self.status_for(command)
         try:
             events = self.exchange.execute(command)
         except DomainError:
             assert state_of(self.exchange) == before, "a refused command changed the state"
             return []
+        self.check_status(status, events)
         self.events.extend(events)
         if isinstance(command, PlaceOrder) and not command.type.is_market:
             self.check_band(command, events)
@@ -128,6 +144,24 @@ class ExchangeMachine(RuleBasedStateMachine):
                 )
                 assert (event.symbol, event.order_id) not in self.triggered, event
                 self.triggered.add((event.symbol, event.order_id))
+
+    def status_for(self, command: Command) -> MarketStatus | None:
+        """The status of the market whose orders the command is about, if it is."""
+        if isinstance(command, CancelReplace):
+            command = command.cancel
+        if isinstance(command, PlaceOrder | CancelOrder | AmendOrder):
+            return self.exchange.state(command.symbol).status
+        return None
+
+    @staticmethod
+    def check_status(status: MarketStatus | None, events: list[Event]) -> None:
+        """A halted or broken market changed nothing of its orders (a cancel-replace allowed to
+        fail answers both failures, and no event); one that only cancels took no order and
+        made no trade."""
+        if status in (MarketStatus.HALT, MarketStatus.BREAK):
+            assert events == [], events
+        if status is MarketStatus.CANCEL_ONLY:
+            assert not any(isinstance(e, OrderAccepted | Trade) for e in events), events
 
     def check_band(self, command: PlaceOrder, events: list[Event]) -> None:
         """An accepted limit order is priced within its side's band around the average price
@@ -419,11 +453,21 @@ class ExchangeMachine(RuleBasedStateMachine):
         )
         self.apply(CancelReplace(CancelOrder(account, symbol, order_id), place, mode))
 
+    @rule(symbol=SYMBOLS, status=STATUSES)
+    def set_status(self, symbol: str, status: MarketStatus) -> None:
+        self.apply(SetMarketStatus(symbol, status, "drawn", self.clock))
+
     @invariant()
     def books_are_sound(self) -> None:
         for state in self.exchange.markets.values():
             state.book.check_invariants()
             state.stops.check_invariants(state.market)
+
+    @invariant()
+    def each_market_s_status_is_its_last_change(self) -> None:
+        last = {e.symbol: e.status for e in self.events if isinstance(e, MarketStatusChanged)}
+        for symbol, state in self.exchange.markets.items():
+            assert state.status is last.get(symbol, MarketStatus.TRADING), symbol
 
     @invariant()
     def no_account_has_more_open_orders_than_allowed(self) -> None:

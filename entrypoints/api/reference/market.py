@@ -1,6 +1,7 @@
 """The market data routes (MarketController), as Binance's reference describes them."""
 
 from domain.candles import Interval
+from domain.market_status import MarketStatus
 from domain.orders import SelfTradePrevention
 from entrypoints.api.reference.endpoint import Access, Answer, Endpoint, Param
 from entrypoints.api.reference.parameters import (
@@ -68,7 +69,10 @@ EXCHANGE_INFO = Endpoint(
         ONE_SYMBOL, SYMBOLS,
         Param("permissions", text(), "Accepted as on Binance; every market is SPOT."),
         Param("showPermissionSets", text(), "Accepted as on Binance; changes nothing."),
-        Param("symbolStatus", text(), "Accepted as on Binance; changes nothing."),
+        Param(
+            "symbolStatus", choice(MarketStatus),
+            "Only the markets of this status; not with `symbol` or `symbols`.",
+        ),
     ),
     refusals=(*PUBLIC, ILLEGAL, BAD_SYMBOL),
     answer=Answer(

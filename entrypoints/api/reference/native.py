@@ -1,9 +1,12 @@
 """The routes Binance has no counterpart of: users and API keys (UserController), money
-(WalletController) and the operator's transfers (AdminController)."""
+(WalletController), the operator's transfers (AdminController) and markets
+(AdminMarketsController)."""
 
+from domain.market_status import MarketStatus
 from entrypoints.api.reference.endpoint import Access, Answer, Endpoint, Param
 from entrypoints.api.reference.parameters import END_TIME, SIGNED_PARAMS, START_TIME
 from entrypoints.api.reference.refusals import (
+    BAD_SYMBOL,
     BEARER,
     DISABLED,
     ILLEGAL,
@@ -14,6 +17,7 @@ from entrypoints.api.reference.refusals import (
     REJECTED,
     SIGNED,
     TAKEN,
+    TIMED_OUT,
     TOO_MANY_CODES,
     TOO_MANY_REQUESTS,
     TWO_FACTOR_STATE,
@@ -227,4 +231,21 @@ DEPOSIT = Endpoint(
 WITHDRAWAL = Endpoint(
     "Withdrawal (operator)", Access.ADMIN, 1, description=_TRANSFER, params=(),
     refusals=(*JSON_BODY, UNAUTHORIZED, DISABLED, NOT_FOUND, TAKEN, REJECTED),
+)  # fmt: skip
+SET_MARKET_STATUS = Endpoint(
+    "Set a market's status (operator)", Access.ADMIN, 1,
+    description="Changes what the market takes from now on, as Binance's symbol statuses do: "
+    "`TRADING` everything; `CANCEL_ONLY` cancels and amendments alone; `HALT` (an incident) and "
+    "`BREAK` (maintenance) no command on its orders at all, which stay in the book. Refused "
+    "orders answer -2010, refused cancels and amendments -2011, both with \"Market is "
+    "closed.\". The change is an engine command of the market: in its sequence, recorded with "
+    "its `reason`, shown by exchangeInfo's `status` and the `<symbol>@marketStatus` stream. "
+    f"{_IN_BODY}",
+    params=(Param("symbol", text(), "The market.", example="BTCUSDT", location="path"),),
+    refusals=(*JSON_BODY, UNAUTHORIZED, DISABLED, BAD_SYMBOL, TIMED_OUT),
+    answer=Answer(
+        obj(symbol=text(), status=choice(MarketStatus), reason=text(), time=MILLIS),
+        "The market's status, as committed.",
+        {"symbol": "BTCUSDT", "status": "HALT", "reason": "incident 42", "time": 1700000000000},
+    ),
 )  # fmt: skip

@@ -29,9 +29,12 @@ FILTER_FAILURE = Refusal(
     400, -1013, "The order fails a filter of the market (tick, lot, notional)."
 )
 REJECTED = Refusal(
-    400, -2010, "Order rejected: insufficient balance, would take, would trigger, duplicate id."
+    400, -2010,
+    "Order rejected: insufficient balance, would take, would trigger, duplicate id, market closed.",
 )
-CANCEL_REJECTED = Refusal(400, -2011, "Cancel or amend rejected: unknown order.")
+CANCEL_REJECTED = Refusal(
+    400, -2011, "Cancel or amend rejected: unknown order, or the market is closed (HALT, BREAK)."
+)
 NO_SUCH_ORDER = Refusal(400, -2013, "Order does not exist.")
 REPLACE_PARTLY_FAILED = Refusal(400, -2021, "Cancel-replace partially failed (see `data`).")
 REPLACE_FAILED = Refusal(400, -2022, "Cancel-replace failed (see `data`).")

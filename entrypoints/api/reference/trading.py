@@ -182,7 +182,8 @@ OPEN_ORDERS = Endpoint(
 )  # fmt: skip
 CANCEL_OPEN_ORDERS = Endpoint(
     "Cancel all open orders on a symbol (TRADE)", Access.SIGNED, 1,
-    params=(SYMBOL, *SIGNED_PARAMS), refusals=(*SIGNED, BAD_SYMBOL, TIMED_OUT),
+    params=(SYMBOL, *SIGNED_PARAMS),
+    refusals=(*SIGNED, BAD_SYMBOL, CANCEL_REJECTED, TIMED_OUT),
     answer=Answer(array(CANCELED), "The orders canceled."),
 )  # fmt: skip
 ALL_ORDERS = Endpoint(
