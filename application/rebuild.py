@@ -25,7 +25,7 @@ async def rebuild_market(
         last_match_id = await uow.prevented_matches.last_id(symbol)
         day = await uow.trades.history(symbol, start=now - DAY, limit=TICKER_TRADES)
     market = exchange.state(symbol).market
-    orders = [_resting(market, record) for record in records]
+    orders = [resting_order(market, record) for record in records]
     exchange.restore(symbol, orders, last_order_id, last_trade_id, last_match_id, day)
     ticker = RollingTicker()
     for trade in day:
@@ -33,7 +33,7 @@ async def rebuild_market(
     return ticker
 
 
-def _resting(market: Market, record: OrderRecord) -> Order:
+def resting_order(market: Market, record: OrderRecord) -> Order:
     """An open order as the book holds it, with what it still has locked: a resting order is a
     limit order, whose hold shrinks exactly with each fill, amendment and prevented match."""
     remaining = record.quantity - record.executed - record.prevented_quantity

@@ -4,6 +4,7 @@ import pytest
 from binance.client import Client
 from binance.exceptions import BinanceAPIException
 
+from tests.compat.amounts import finer_than_binance
 from tests.live_server import LiveServer, settled
 
 
@@ -29,7 +30,7 @@ def test_public_data(buyer: Client) -> None:
 def test_a_session_of_orders(seller: Client, buyer: Client) -> None:
     resting = seller.order_limit_sell(symbol="ETHBTC", quantity="2", price="0.05")
     assert resting["status"] == "NEW"
-    assert buyer.get_order_book(symbol="ETHBTC")["asks"] == [["0.0500000000", "2.00000000"]]
+    assert buyer.get_order_book(symbol="ETHBTC")["asks"] == [["0.05000000", "2.00000000"]]
 
     bought = buyer.order_market_buy(symbol="ETHBTC", quantity="0.5")
     assert bought["status"] == "FILLED"
@@ -59,16 +60,27 @@ def test_a_session_of_orders(seller: Client, buyer: Client) -> None:
     assert len(buyer.get_all_orders(symbol="ETHBTC")) == 5
     klines = settled(
         lambda: buyer.get_klines(symbol="ETHBTC", interval="1m", limit=1),
-        lambda found: bool(found) and found[0][4] == "0.0500000000",
+        lambda found: bool(found) and found[0][4] == "0.05000000",
     )
-    assert klines[0][4] == "0.0500000000"
+    assert klines[0][4] == "0.05000000"
     ticker = settled(
         lambda: buyer.get_ticker(symbol="ETHBTC"),
-        lambda found: found["lastPrice"] == "0.0500000000",
+        lambda found: found["lastPrice"] == "0.05000000",
     )
-    assert ticker["lastPrice"] == "0.0500000000"
-    balances = {b["asset"]: b for b in buyer.get_account()["balances"]}
+    assert ticker["lastPrice"] == "0.05000000"
+    account = buyer.get_account()
+    balances = {b["asset"]: b for b in account["balances"]}
     assert balances["ETH"]["free"] == "0.69930000"
+    answers = [
+        buyer.get_exchange_info(),
+        [resting, bought, by_quote, ioc, maker, canceled],
+        buyer.get_all_orders(symbol="ETHBTC"),
+        buyer.get_my_trades(symbol="ETHBTC"),
+        seller.get_my_trades(symbol="ETHBTC"),
+        account,
+        seller.get_account(),
+    ]
+    assert finer_than_binance(answers) == []
 
     with pytest.raises(BinanceAPIException) as refused:
         buyer.order_limit_buy(symbol="ETHBTC", quantity="0.00001", price="0.05")
