@@ -73,7 +73,7 @@ class DataStores(Construct):
             stream=True,
             time_index=("timeTradeId", "S"),
         )
-        # Filled by the candle builder, the one writer of candles in `aws` mode.
+        # Filled by the candle builder; the klines of `aws` mode are read from it.
         self.candles_table = self._table("candles", ("series", "S"), ("openTime", "N"))
         self.book_snapshots_table = self._table(
             "book-snapshots", ("symbol", "S"), ("sequence", "N"), expiry_attribute="expiresAt"
