@@ -39,10 +39,15 @@ split: $(STAMP) services
 	$(VENV)/bin/bourse migrate
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/honcho start
 
+# The suite runs on TEST_WORKERS pytest-xdist workers, a test module to a worker (see
+# tests/conftest.py); the tests marked `alone` restart a server the others share: they run after.
+TEST_WORKERS ?= 3
+
 test: $(STAMP) $(CHECKOV) $(WEB_BUILT) services
 	$(PY) -m ruff check .
 	$(PY) -m mypy
-	BOURSE_CHECKOV=$(abspath $(CHECKOV)) $(PY) -m pytest
+	BOURSE_CHECKOV=$(abspath $(CHECKOV)) $(PY) -m pytest -n $(TEST_WORKERS) -m "not alone"
+	BOURSE_CHECKOV=$(abspath $(CHECKOV)) $(PY) -m pytest -m alone
 
 # The suite runs against the machine's PostgreSQL and Redis on loopback: start them if stopped.
 services:

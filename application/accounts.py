@@ -133,7 +133,7 @@ class Accounts:
             key = structs.replace(key, can_trade=can_trade, allowed_ips=allowed_ips)
             await uow.api_keys.add(key)
             await uow.commit()
-        self._known_keys.pop(api_key, None)
+        self.forget_api_key(api_key)
         return key
 
     async def api_keys(self, user_id: int) -> list[ApiKey]:
@@ -147,11 +147,17 @@ class Accounts:
                 raise NotFound("No such API key.")
             await uow.api_keys.remove(api_key)
             await uow.commit()
+        self.forget_api_key(api_key)
+
+    def forget_api_key(self, api_key: str) -> None:
+        """Reads the key from the store again when next asked: it was changed or deleted, here
+        or (told through the revocation notices) in another process."""
         self._known_keys.pop(api_key, None)
 
     async def api_key(self, api_key: str) -> ApiKey | None:
         """The key, read from the store at most every few seconds: every signed request needs
-        it. A key deleted through another process keeps working here until then."""
+        it. A key deleted through another process is forgotten here when its revocation notice
+        comes (`entrypoints.api.key_revocations`), and at the latest once those seconds pass."""
         now = self.clock.now()
         known = self._known_keys.get(api_key)
         if known is not None and known[1] > now:

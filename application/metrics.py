@@ -58,6 +58,10 @@ outbox_relayed = Counter("bourse_outbox_relayed", "Committed batches of events p
 outbox_backlog = Gauge(
     "bourse_outbox_backlog", "Committed batches the last relay pass found waiting"
 )
+outbox_behind_seconds = Gauge(
+    "bourse_outbox_behind_seconds",
+    "Seconds since the relay last published everything it found waiting (0 where none runs)",
+)
 
 stream_connections = Gauge("bourse_stream_connections", "Open WebSocket stream connections")
 stream_messages = Counter("bourse_stream_messages", "Messages queued to stream clients")

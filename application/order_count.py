@@ -1,8 +1,10 @@
 """Binance's ORDERS rate limits: the unfilled order count of each account, in fixed windows
-(ten seconds, and the UTC day). Every order placed adds one to each window and is refused
-(-1015) when a window is full; an order that trades for the first time, as taker or as maker,
-takes one off each current window, never below zero. Cancels and expiries change nothing.
-Shared by every API key of the account and every api process."""
+(ten seconds, and the UTC day), as Binance's "Spot Unfilled Order Count Rules" define it. Every
+order placed adds one to each window and is refused (-1015) when a window is full. An order
+that trades for the first time takes some off each current window, never below zero: one if
+it trades as it arrives (taker), and `MAKER_FIRST_FILL` if it first trades resting in the book
+(maker), as the rules' maker example takes off. Cancels and expiries change nothing. Shared by
+every API key of the account and every api process."""
 
 from collections.abc import Iterable
 
@@ -12,6 +14,17 @@ from application.errors import TooManyOrders
 from application.ports import Clock, OrderCounter
 from domain.candles import DAY, SECOND
 from domain.events import Trade
+
+MAKER_FIRST_FILL = 5
+"""What an order's first fill in the maker phase takes off, as in Binance's example 2."""
+
+
+@frozen
+class FirstFill:
+    """An order that traded for the first time: its account, and whether it was resting."""
+
+    account_id: int
+    as_maker: bool
 
 
 @frozen
@@ -55,10 +68,13 @@ class UnfilledOrders:
         """Takes back the count of an order that `place` counted and the exchange refused."""
         await self.counter.remove([account_id], self.limits, self.clock.now())
 
-    async def traded(self, first_fills: Iterable[int]) -> None:
-        """Takes one off the count of each account given, once per order of it that traded
-        for the first time."""
-        accounts = list(first_fills)
+    async def traded(self, first_fills: Iterable[FirstFill]) -> None:
+        """Takes off the counts of the accounts of orders that traded for the first time."""
+        accounts = [
+            fill.account_id
+            for fill in first_fills
+            for _ in range(MAKER_FIRST_FILL if fill.as_maker else 1)
+        ]
         if accounts:
             await self.counter.remove(accounts, self.limits, self.clock.now())
 
@@ -66,19 +82,17 @@ class UnfilledOrders:
         return await self.counter.counts(account_id, self.limits, self.clock.now())
 
 
-def first_fills(trades: Iterable[Trade], executed: dict[int, int]) -> list[int]:
-    """The accounts of the orders that traded for the first time in `trades` (one command's),
-    given each order's executed quantity after them: one entry per such order."""
-    traded: dict[int, tuple[int, int]] = {}
+def first_fills(trades: Iterable[Trade], executed: dict[int, int]) -> list[FirstFill]:
+    """The orders that traded for the first time in `trades` (one command's, in which an
+    order is either the taker or resting), given each order's executed quantity after them."""
+    traded: dict[int, tuple[FirstFill, int]] = {}
     for trade in trades:
-        for order_id, account_id in (
-            (trade.buyer_order_id, trade.buyer_account_id),
-            (trade.seller_order_id, trade.seller_account_id),
+        for order_id, account_id, as_maker in (
+            (trade.buyer_order_id, trade.buyer_account_id, trade.buyer_is_maker),
+            (trade.seller_order_id, trade.seller_account_id, not trade.buyer_is_maker),
         ):
-            quantity = traded.get(order_id, (account_id, 0))[1] + trade.quantity
-            traded[order_id] = (account_id, quantity)
+            quantity = traded.get(order_id, (None, 0))[1] + trade.quantity
+            traded[order_id] = (FirstFill(account_id, as_maker), quantity)
     return [
-        account_id
-        for order_id, (account_id, quantity) in traded.items()
-        if executed.get(order_id) == quantity
+        fill for order_id, (fill, quantity) in traded.items() if executed.get(order_id) == quantity
     ]

@@ -26,7 +26,7 @@ async def rebuild_market(
         day = await uow.trades.history(symbol, start=now - DAY, limit=TICKER_TRADES)
         last = await uow.trades.recent(symbol, 1)
     market = exchange.state(symbol).market
-    orders = [_resting(market, record) for record in records]
+    orders = [resting_order(market, record) for record in records]
     last_price = last[-1].price if last else 0
     exchange.restore(symbol, orders, last_order_id, last_trade_id, last_match_id, day, last_price)
     ticker = RollingTicker()
@@ -35,7 +35,7 @@ async def rebuild_market(
     return ticker
 
 
-def _resting(market: Market, record: OrderRecord) -> Order:
+def resting_order(market: Market, record: OrderRecord) -> Order:
     """An open order as the book or the waiting stops hold it, with what it still has locked:
     a resting order works as a limit order, whose hold shrinks exactly with each fill,
     amendment and prevented match; a waiting stop holds its whole quantity at its price (its

@@ -3,6 +3,7 @@ them relayed; after a crash it picks up whatever was committed and not yet hande
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -82,11 +83,23 @@ class Relay:
     symbols: set[str] = field(factory=lambda: {""})
     _task: "asyncio.Task[None] | None" = None
     _store_down: bool = False
+    _caught_up_at: float = 0.0  # the monotonic time of the last pass that relayed all it found
+
+    @property
+    def behind_s(self) -> float:
+        """Seconds since a pass last relayed everything waiting when it began (0 while not
+        relaying): grows while the relay cannot reach the store or publish, or finds a full
+        batch waiting pass after pass."""
+        if self._task is None:
+            return 0.0
+        return time.monotonic() - self._caught_up_at
 
     def notify(self) -> None:
         self.signal.notify()
 
     def start(self) -> None:
+        self._caught_up_at = time.monotonic()
+        metrics.outbox_behind_seconds.set_function(lambda: self.behind_s)
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
 
     async def stop(self) -> None:
@@ -122,6 +135,7 @@ class Relay:
             messages = await uow.outbox.pending(self.symbols, BATCH)
             metrics.outbox_backlog.set(len(messages))
             if not messages:
+                self._caught_up_at = time.monotonic()
                 return 0
             if self.log is not None:
                 await self.log.write(messages)
@@ -130,5 +144,7 @@ class Relay:
                 await self.publisher.publish(message.symbol, message.sequence, events)
             await uow.outbox.relayed([message.outbox_id for message in messages])
             await uow.commit()
+        if len(messages) < BATCH:  # what was waiting when the pass began is relayed
+            self._caught_up_at = time.monotonic()
         metrics.outbox_relayed.inc(len(messages))
         return len(messages)

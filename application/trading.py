@@ -5,10 +5,12 @@ from msgspec.structs import replace
 
 from application.bus import Applied, CommandBus, MarketCommand, symbol_of
 from application.metrics import order_commands
-from application.order_count import first_fills
+from application.order_count import FirstFill, first_fills
 from application.ports import Clock, IdSource, UnitOfWorkFactory
+from application.rebuild import TICKER_TRADES, resting_order
 from application.records import OrderRecord
 from application.tracing import tracer
+from domain.candles import MINUTE
 from domain.commands import AmendOrder, CancelOrder, CancelReplace, PlaceOrder
 from domain.errors import DomainError, UnknownMarket, UnknownOrder
 from domain.events import OrderAccepted, OrderUpdated, PreventedMatch, Trade
@@ -27,8 +29,8 @@ class PlacedOrder:
     order: OrderRecord
     fills: list[Trade]
     prevented: list[PreventedMatch] = field(factory=list)
-    first_fills: list[int] = field(factory=list)
-    """The accounts of the orders that traded for the first time, one entry per order."""
+    first_fills: list[FirstFill] = field(factory=list)
+    """The orders that traded for the first time."""
 
 
 @define
@@ -71,10 +73,28 @@ class Trading:
         applied = await self._submit(command.type.value, self._stamped(command))
         return self._placed(applied)
 
-    def test(self, command: PlaceOrder) -> None:
-        """Checks an order as placing it would, without placing it."""
-        self.market(command.symbol)
-        self.exchange.check(replace(command, timestamp=self.clock.now()))
+    async def test(self, command: PlaceOrder) -> None:
+        """Checks an order as its market's engine would before placing it, wherever that
+        engine runs: on a copy of the market holding what the checks read as committed, the
+        account's open orders and the trades of the price band's minutes (else the last
+        one, whose price the band is drawn around then)."""
+        market = self.market(command.symbol)
+        command = replace(command, timestamp=self.clock.now())
+        window = market.price_band.average_minutes * MINUTE
+        async with self.unit_of_work() as uow:
+            trades = await uow.trades.history(
+                command.symbol, start=command.timestamp - window, limit=TICKER_TRADES
+            )
+            if not trades:
+                trades = await uow.trades.recent(command.symbol, 1)
+            orders = await uow.orders.of_account(
+                command.account_id, command.symbol, OPEN, limit=market.max_num_orders
+            )
+        copy = Exchange([market])
+        resting = [resting_order(market, order) for order in orders]
+        last_price = trades[-1].price if trades else 0
+        copy.restore(command.symbol, resting, 0, 0, 0, trades, last_price)
+        copy.check(command)
 
     async def cancel(self, command: CancelOrder) -> OrderRecord:
         self.market(command.symbol)

@@ -5,7 +5,7 @@ latency instead of as a slower client.
 
     python -m benchmarks.http_load [--url URL[,URL...] | --adapters memory|local]
         [--deployment all,split] [--apis 1,2] [--rates 500,1000] [--duration S] [--search]
-        [--transports rest,ws-api] [--connections N] [--mix place=1] [--traced] [--runs R]
+        [--transports rest,ws-api] [--connections N] [--mix place=1] [--observed] [--runs R]
         [--json PATH]
 
 Without --url it starts each deployment named (see benchmarks.deployment) afresh for each run:
@@ -19,9 +19,11 @@ For every rate it reports what each process spent, per 1,000 orders placed (benc
 and before any, the cores each kept busy over 5 s without load.
 Each transport is measured on the same deployment, rate after rate in turn (REST then the
 WebSocket API, over --connections connections, 64 by default); --mix changes the share of each
-kind of request (`--mix place=1`: order placements alone). With --traced, each deployment is
-also measured exporting its traces over OTLP, at the default sample ratio, to a sink in this
-process (benchmarks.trace_sink); metrics are on in both.
+kind of request (`--mix place=1`: order placements alone). With --observed, each deployment is
+measured observed and unobserved in turn: with its HTTP metrics on and its traces exported over
+OTLP, at the default sample ratio, to a sink in this process (benchmarks.trace_sink); and with
+`BOURSE_HTTP_METRICS=off` and no trace exported. Without it, HTTP metrics are on and no trace
+is exported.
 The tables show medians over the runs; the JSON holds every run's rows too.
 """
 
@@ -141,22 +143,29 @@ async def measure(where: Deployment, plan: Plan) -> dict[str, dict[str, Any]]:
     return results
 
 
-def plans(args: argparse.Namespace) -> dict[str, tuple[str, int, bool]]:
-    """The deployments to measure, by name: (kind, api processes, traces exported)."""
+# What a deployment runs with besides: its HTTP metrics and trace export, on or off.
+OBSERVED = {"OTEL_EXPORTER_OTLP_ENDPOINT": "", "BOURSE_HTTP_METRICS": "on"}  # the sink's URL
+UNOBSERVED = {"BOURSE_HTTP_METRICS": "off"}
+
+
+def plans(args: argparse.Namespace) -> dict[str, tuple[str, int, dict[str, str]]]:
+    """The deployments to measure, by name: (kind, api processes, environment added)."""
     if args.url:
-        return {args.url: ("url", 0, False)}
+        return {args.url: ("url", 0, {})}
     named = {}
     for kind in args.deployment.split(","):
         for apis in [int(n) for n in args.apis.split(",")] if kind == "split" else [1]:
             name = f"split, api x{apis}" if kind == "split" else kind
-            named[name] = (kind, apis, False)
-            if args.traced:
-                named[f"{name}, traced"] = (kind, apis, True)
+            if args.observed:
+                named[f"{name}, observed"] = (kind, apis, OBSERVED)
+                named[f"{name}, unobserved"] = (kind, apis, UNOBSERVED)
+            else:
+                named[name] = (kind, apis, {})
     return named
 
 
 def run(
-    args: argparse.Namespace, kind: str, apis: int, traced: bool
+    args: argparse.Namespace, kind: str, apis: int, environment: dict[str, str]
 ) -> dict[str, dict[str, Any]]:
     """One run, on a deployment started for it: the results by transport."""
     plan = Plan(
@@ -172,9 +181,9 @@ def run(
         if kind == "url":
             where = Deployment(args.url.split(","), {}, None)
         else:
-            extra = None
-            if traced:
-                extra = {"OTEL_EXPORTER_OTLP_ENDPOINT": stack.enter_context(trace_sink())}
+            extra = dict(environment)
+            if "OTEL_EXPORTER_OTLP_ENDPOINT" in extra:
+                extra["OTEL_EXPORTER_OTLP_ENDPOINT"] = stack.enter_context(trace_sink())
             where = stack.enter_context(deployment(kind, args.adapters, apis, extra))
         return asyncio.run(measure(where, plan))
 
@@ -200,8 +209,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--connections", type=int, default=64, help="WebSocket API connections")
     parser.add_argument("--mix", default="", help="shares of place, cancel, depth: place=1")
     parser.add_argument(
-        "--traced", action="store_true",
-        help="also each deployment exporting its traces (OTLP, default sampling) to a sink",
+        "--observed", action="store_true",
+        help="each deployment with HTTP metrics and trace export (to a sink) on, then off",
     )  # fmt: skip
     parser.add_argument("--runs", type=int, default=1, help="of each deployment, in turn")
     parser.add_argument("--seed", type=int, default=7)
@@ -213,9 +222,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"{name} {transport}": [] for name in named for transport in transports
     }
     for number in range(1, args.runs + 1):
-        for name, (kind, apis, traced) in named.items():
+        for name, (kind, apis, environment) in named.items():
             print(f"{name}: run {number} of {args.runs}", file=sys.stderr)
-            for transport, results in run(args, kind, apis, traced).items():
+            for transport, results in run(args, kind, apis, environment).items():
                 runs[f"{name} {transport}"].append(results)
     summary = {name: medians(results) for name, results in runs.items()}
     shares = ", ".join(f"{kind} {share:.0%}" for kind, share in mix(args.mix))

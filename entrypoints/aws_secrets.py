@@ -3,6 +3,7 @@ when a process starts. The database's credentials are read apart (`DatabaseCrede
 rotates them while the process runs."""
 
 import attrs
+from sqlalchemy import make_url
 
 from adapters.aws.clients import AwsClients
 from adapters.aws.secrets import SecretsManagerSecrets
@@ -28,6 +29,16 @@ async def read_secrets(settings: Settings, secrets: SecretSource) -> Settings:
 async def read_from_aws(settings: Settings) -> Settings:
     async with AwsClients(_aws(settings).region, _aws(settings).endpoint_url) as clients:
         return await read_secrets(settings, SecretsManagerSecrets(clients))
+
+
+async def signed_in_database_url(settings: Settings) -> str:
+    """The database's address with the user and password its secret holds now, for the one
+    connection `bourse migrate` needs (the roles sign in through `database_credentials`)."""
+    aws = _aws(settings)
+    async with AwsClients(aws.region, aws.endpoint_url) as clients:
+        user, password = await database_credentials(settings, clients).current()
+    url = make_url(settings.database_url).set(username=user, password=password)
+    return url.render_as_string(hide_password=False)
 
 
 def database_credentials(settings: Settings, clients: AwsClients) -> DatabaseCredentials:

@@ -16,7 +16,7 @@ from application.trade_export import export_day
 from entrypoints import logs, tracing
 from entrypoints.api.app import create_ops_app
 from entrypoints.api.transport import server_options
-from entrypoints.aws_secrets import read_from_aws
+from entrypoints.aws_secrets import read_from_aws, signed_in_database_url
 from entrypoints.container import release
 from entrypoints.demo import run_demo
 from entrypoints.migrate import migrate
@@ -67,8 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     for ops in (serve, engine, marketdata):
         ops.add_argument("--ops-host", default="0.0.0.0", help="where /metrics, /health/* answer")
     migration = commands.add_parser("migrate", help="create the database schema or upgrade it")
-    migration.add_argument("--database-url", help="default: $BOURSE_DATABASE_URL")
+    migration.add_argument(
+        "--database-url", help="default: $BOURSE_DATABASE_URL; in aws mode, from its secret"
+    )
     migration.add_argument("--revision", default="head")
+    migration.add_argument("--adapters", choices=ADAPTER_MODES, help="default: $BOURSE_ADAPTERS")
     commands.add_parser("secret-key", help="print a new key for BOURSE_SECRET_KEY")
     provision_local = commands.add_parser(
         "provision-local",
@@ -116,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         app, _ = build_ops_app(settings)
         uvicorn.Server(_config(app, settings, args.ops_host, args.ops_port, args.log_level)).run()
     elif args.command == "migrate":
-        migrate(args.database_url or database_url(), args.revision)
+        migrate(args.database_url or _database_url(args.adapters), args.revision)
     elif args.command == "provision-local":
         aws = _from_env("aws").aws
         if aws is None or aws.endpoint_url is None:
@@ -174,6 +177,17 @@ def _config(
         log_config=None,  # entrypoints.logs configured it
         **server_options(settings),
     )
+
+
+def _database_url(adapters: str | None) -> str:
+    """The database of the mode: in aws mode, signed in with the user its secret holds."""
+    settings = _from_env(adapters)
+    if settings.adapters != "aws":
+        return database_url()
+    try:
+        return asyncio.run(signed_in_database_url(settings))
+    except ApplicationError as error:
+        raise SystemExit(f"The database's secret could not be read: {error}") from None
 
 
 def _from_env(

@@ -26,7 +26,7 @@ from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
 from adapters.redis.cache import RedisCache
 from adapters.redis.channels import RedisFanOut
 from adapters.redis.client import connect
-from adapters.redis.command_bus import RedisCommandBus
+from adapters.redis.command_bus import RedisCommandBus, RedisCommandConsumer
 from adapters.redis.listen_keys import RedisListenKeys
 from adapters.redis.market_snapshots import RedisMarketSnapshots
 from adapters.redis.order_counter import FallbackOrderCounter, RedisOrderCounter
@@ -235,6 +235,8 @@ class Container(containers.DeclarativeContainer):
         config.role, all=running_engines, engine=running_engines, api=no_engines,
         websocket=no_engines, marketdata=no_engines,
     )  # fmt: skip
+    # The engines' readers of the command bus, which the readiness check asks for their lag.
+    command_consumers: providers.Singleton[list[RedisCommandConsumer]] = providers.Singleton(list)
     redis_bus = providers.Singleton(
         RedisCommandBus, redis, clock, engines, config.command_timeout_ms, acknowledged
     )

@@ -6,9 +6,7 @@ from domain.assets import Asset
 from domain.markets import Market
 
 USDT = Asset("USDT", 8)
-# Ten decimals, not Bitcoin's eight, so that an ETHBTC notional (tick 0.00001 x lot 0.0001)
-# is a whole number of minor units and every trade settles exactly.
-BTC = Asset("BTC", 10)
+BTC = Asset("BTC", 8)
 ETH = Asset("ETH", 8)
 
 FEE_BPS = 10  # 0.10% maker and taker, charged in the asset received
@@ -42,5 +40,7 @@ def default_markets() -> list[Market]:
     return [
         spot_market(BTC, USDT, "0.01", "0.00001", "9000", "5", "9000000"),
         spot_market(ETH, USDT, "0.01", "0.0001", "90000", "5", "9000000"),
-        spot_market(ETH, BTC, "0.00001", "0.0001", "90000", "0.0001", "1000"),
+        # Binance's lot is 0.0001: ours is coarser so that tick x lot is one satoshi and every
+        # notional is exact (docs/precision.md).
+        spot_market(ETH, BTC, "0.00001", "0.001", "90000", "0.0001", "1000"),
     ]

@@ -9,9 +9,11 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import make_url, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
+DUPLICATE_DATABASE = "42P04"  # PostgreSQL's SQLSTATE
 
 
 async def ensure_database(url: str) -> None:
@@ -23,7 +25,12 @@ async def ensure_database(url: str) -> None:
                 text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
             )
             if not found:
-                await connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+                try:
+                    await connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+                except DBAPIError as error:
+                    # Another process migrating at the same moment has just created it.
+                    if getattr(error.orig, "sqlstate", None) != DUPLICATE_DATABASE:
+                        raise
     finally:
         await server.dispose()
 

@@ -96,4 +96,5 @@ async def _run_engines(container: Container, stack: contextlib.AsyncExitStack) -
         if container.config.adapters() != "memory":
             consumer = RedisCommandConsumer(container.redis(), engine, engine.settings.owner)
             consumer.start()
+            container.command_consumers().append(consumer)
             stack.push_async_callback(consumer.stop)

@@ -124,6 +124,8 @@ class Settings:
     command_timeout_ms: int = 5000  # how long an order waits for its engine's answer
     markets: list[str] | None = None  # those the engine role competes for; None: every one
     trace_sample_ratio: float = 0.01  # of the traces that start here (`entrypoints.tracing`)
+    # Off: HTTP requests are neither counted nor timed (the engines' per-batch counts stay).
+    http_metrics: bool = True
     web_dist: str = str(WEB_DIST)  # the built web page (`make web`)
     # Where the page's assets and streams are when not on the page's own origin (in `aws`:
     # CloudFront, and the load balancer's WebSocket name).
@@ -164,6 +166,7 @@ class Settings:
             markets=markets,
             command_timeout_ms=int(os.environ.get("BOURSE_COMMAND_TIMEOUT_MS", "5000")),
             trace_sample_ratio=_ratio("BOURSE_TRACE_SAMPLE_RATIO", 0.01),
+            http_metrics=os.environ.get("BOURSE_HTTP_METRICS", "on") != "off",
             web_dist=os.environ.get("BOURSE_WEB_DIST") or str(WEB_DIST),
             assets_origin=os.environ.get("BOURSE_ASSETS_ORIGIN") or None,
             streams_url=os.environ.get("BOURSE_STREAMS_URL") or None,

@@ -122,6 +122,9 @@ class Compute(Construct):
             ServiceSpec(
                 name="engine",
                 command=_operate("engine", ENGINE_OPS_PORT),
+                # Each engine task brings the schema to the image's latest migration first (the
+                # tasks of one deployment take turns: `bourse migrate` locks).
+                first=["migrate", "--adapters", "aws"],
                 size=sizes.engine,
                 security_group=security_groups.engine,
                 port=ENGINE_OPS_PORT,

@@ -29,8 +29,26 @@ METRIC_DIMENSIONS = {
     "bourse_stream_slow_consumers_total": [["role"]],
     "bourse_rate_limited_total": [["role"]],
     "bourse_outbox_backlog": [["role"]],
+    "bourse_outbox_behind_seconds": [["role"]],
     "bourse_engine_queue_depth": [["role", "symbol"]],
 }
+
+
+FIRST_STEP = "first-step"  # the container of a service's `first` command
+
+
+def step_container(
+    *,
+    name: str,
+    image: str,
+    command: Sequence[str],
+    environment: Mapping[str, str],
+    region: str,
+    log_group: str,
+) -> dict[str, Any]:
+    """A command that runs to its end before the service's container starts (which waits for
+    its success: see `service_container`'s `after`)."""
+    return {**_bourse(name, image, command, environment, region, log_group), "essential": False}
 
 
 def service_container(
@@ -43,22 +61,11 @@ def service_container(
     environment: Mapping[str, str],
     region: str,
     log_group: str,
+    after: str | None = None,
 ) -> dict[str, Any]:
     container: dict[str, Any] = {
-        "name": name,
-        "image": image,
+        **_bourse(name, image, command, environment, region, log_group),
         "essential": True,
-        "command": list(command),
-        "environment": [
-            {"name": variable, "value": value}
-            for variable, value in sorted(
-                {**environment, "OTEL_EXPORTER_OTLP_ENDPOINT": OTLP_ENDPOINT}.items()
-            )
-        ],
-        "readonlyRootFilesystem": True,
-        "mountPoints": [{"sourceVolume": "tmp", "containerPath": "/tmp"}],
-        "linuxParameters": {"initProcessEnabled": True},
-        "logConfiguration": _log_configuration(region, log_group, name),
         "healthCheck": {
             "command": ["CMD", "python", "-c", _probe(port)],
             "interval": 15,
@@ -70,7 +77,35 @@ def service_container(
     # The check runs inside the task, so only a port the load balancer reaches is published.
     if load_balanced:
         container["portMappings"] = [{"containerPort": port, "protocol": "tcp"}]
+    if after is not None:
+        container["dependsOn"] = [{"containerName": after, "condition": "SUCCESS"}]
     return container
+
+
+def _bourse(
+    name: str,
+    image: str,
+    command: Sequence[str],
+    environment: Mapping[str, str],
+    region: str,
+    log_group: str,
+) -> dict[str, Any]:
+    """A container running `bourse <command>` with the deployment's settings."""
+    return {
+        "name": name,
+        "image": image,
+        "command": list(command),
+        "environment": [
+            {"name": variable, "value": value}
+            for variable, value in sorted(
+                {**environment, "OTEL_EXPORTER_OTLP_ENDPOINT": OTLP_ENDPOINT}.items()
+            )
+        ],
+        "readonlyRootFilesystem": True,
+        "mountPoints": [{"sourceVolume": "tmp", "containerPath": "/tmp"}],
+        "linuxParameters": {"initProcessEnabled": True},
+        "logConfiguration": _log_configuration(region, log_group, name),
+    }
 
 
 def _probe(port: int) -> str:

@@ -105,7 +105,10 @@ class TradingDatabase(Construct):
                 engine_version=self.cluster.engine_version,
                 instance_class=config.aurora_instance_class,
                 # Instance 0 is created first and becomes the writer; the readers follow it
-                # into the other zones and are promoted in order on failover.
+                # into the other zones and are promoted in order on failover. They serve no
+                # reads: every read of the system of record wants the writes just answered
+                # (an order's status, the balances after it), and the public history and the
+                # books are read from DynamoDB and Redis.
                 availability_zone=network.availability_zones[index],
                 promotion_tier=index,
                 publicly_accessible=False,

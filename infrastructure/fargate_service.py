@@ -40,7 +40,12 @@ from cdktf_cdktf_provider_aws.subnet import Subnet
 from constructs import Construct
 
 from infrastructure.config import EnvironmentConfig, ServiceSize
-from infrastructure.containers import collector_container, service_container
+from infrastructure.containers import (
+    FIRST_STEP,
+    collector_container,
+    service_container,
+    step_container,
+)
 from infrastructure.logs import Logs
 from infrastructure.policies import allow, assume_role_policy, policy_document
 
@@ -60,6 +65,9 @@ class ServiceSpec:
     # Where it serves /metrics, which the collector sidecar scrapes.
     ops_port: int
     target_group: LbTargetGroup | None = None
+    # A command of the same image that runs to its end, successfully, before `command` starts
+    # in each task (the engine's: `migrate`, so that a deployment brings its schema along).
+    first: Sequence[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +128,7 @@ class FargateService(Construct):
         IamRolePolicyAttachment(
             self, "task-traces", role=self.task_role.name, policy_arn=XRAY_WRITE_POLICY
         )
+        image = f"{platform.repository.repository_url}:{config.image_tag}"
         self.task_definition = EcsTaskDefinition(
             self,
             "task-definition",
@@ -136,15 +145,30 @@ class FargateService(Construct):
             volume=[EcsTaskDefinitionVolume(name="tmp")],
             container_definitions=json.dumps(
                 [
+                    *(
+                        [
+                            step_container(
+                                name=FIRST_STEP,
+                                image=image,
+                                command=spec.first,
+                                environment=platform.environment,
+                                region=config.region,
+                                log_group=log_group.name,
+                            )
+                        ]
+                        if spec.first is not None
+                        else []
+                    ),
                     service_container(
                         name=spec.name,
-                        image=f"{platform.repository.repository_url}:{config.image_tag}",
+                        image=image,
                         command=spec.command,
                         port=spec.port,
                         load_balanced=spec.target_group is not None,
                         environment=platform.environment,
                         region=config.region,
                         log_group=log_group.name,
+                        after=FIRST_STEP if spec.first is not None else None,
                     ),
                     collector_container(
                         role=spec.name,

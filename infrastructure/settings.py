@@ -16,7 +16,6 @@ def runtime_settings(config: EnvironmentConfig, data: DataStores) -> dict[str, s
         "AWS_REGION": config.region,
         "BOURSE_DATABASE_SECRET_ARN": data.database.secret_arn,
         "BOURSE_DATABASE_HOST": cluster.endpoint,
-        "BOURSE_DATABASE_READER_HOST": cluster.reader_endpoint,
         "BOURSE_DATABASE_NAME": DATABASE_NAME,
         "BOURSE_REDIS_URL": data.cache.url,
         "BOURSE_REDIS_AUTH_SECRET_ARN": data.cache.auth_secret.arn,

@@ -19,7 +19,35 @@ from tests.moto_server import moto_url  # a fixture of every suite
 __all__ = ["moto_url"]
 
 POSTGRES = os.environ.get("BOURSE_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432")
-REDIS = os.environ.get("BOURSE_TEST_REDIS", "redis://127.0.0.1:6379/15")
+# `make test` runs the suite on pytest-xdist workers ("gw0", "gw1", ...), each with two Redis
+# databases of its own: 9 and 8 for the first, 7 and 6 for the second, and so on down; a run in
+# one process takes 15 and 14. The second is for tests that need one apart (tests/reliability).
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+FIRST_DB = 15 if WORKER is None else 9 - 2 * int(WORKER.removeprefix("gw"))
+REDIS = os.environ.get("BOURSE_TEST_REDIS", f"redis://127.0.0.1:6379/{FIRST_DB}")
+REDIS_APART = os.environ.get("BOURSE_TEST_REDIS_APART", f"redis://127.0.0.1:6379/{FIRST_DB - 1}")
+# Tests that share a session's fixtures too costly to make twice run on one worker together.
+ONE_WORKER = ("tests/infrastructure/",)  # the synthesized Terraform (cdktf, ~2 minutes)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "alone: restarts a server the others share; `make test` runs it after them, by itself",
+    )
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """Hands the workers a test module at a time (its live servers start once), and each
+    directory of `ONE_WORKER` whole."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BySharedFixtures(LoadScopeScheduling):  # type: ignore[misc]  # xdist is untyped
+        def _split_scope(self, nodeid: str) -> str:
+            shared = next((scope for scope in ONE_WORKER if nodeid.startswith(scope)), None)
+            return shared or super()._split_scope(nodeid)
+
+    return BySharedFixtures(config, log)
 
 
 async def _drop(url: str) -> None:
@@ -52,7 +80,7 @@ def postgres_url() -> Iterator[str]:
 
 @pytest.fixture
 async def redis_url() -> str:
-    """An emptied Redis database (number 15, which nothing else uses)."""
+    """An emptied Redis database of this worker's own."""
     client = redis.from_url(REDIS)
     try:
         await client.flushdb()

@@ -164,6 +164,12 @@ class RedisCommandConsumer:
         self._taken: set[bytes] = set()  # entries being answered
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        # How long the newest commands read had waited in the stream; 0 once a read finds none.
+        self.lag_s = 0.0
+
+    @property
+    def symbol(self) -> str:
+        return self._engine.symbol
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=f"commands-{self._engine.symbol}")
@@ -200,6 +206,8 @@ class RedisCommandConsumer:
                 logger.warning("command bus: %s out of reach (%s)", self._key, error)
                 await asyncio.sleep(RETRY_SECONDS)
                 continue
+            if not found:
+                self.lag_s = 0.0
             for _, entries in found:
                 self._take(entries)
 
@@ -242,8 +250,8 @@ class RedisCommandConsumer:
             self._taken.add(entry_id)
             delivery, command = decode_delivery(fields[b"d"])
             sent_ms = int(entry_id.split(b"-", 1)[0])  # the id Redis gave: its clock at XADD
-            lag_s = max(0.0, time.time() - sent_ms / 1000)
-            metrics.bus_lag_seconds.labels(self._engine.symbol).observe(lag_s)
+            self.lag_s = max(0.0, time.time() - sent_ms / 1000)
+            metrics.bus_lag_seconds.labels(self._engine.symbol).observe(self.lag_s)
             answer = self._in_flight.get(delivery.command_id)
             if answer is None:  # the same command delivered twice waits for one answer
                 origin = origin_of(delivery.traceparent)

@@ -20,6 +20,7 @@ from entrypoints.api.errors import EXCEPTION_HANDLERS, log_websocket_error
 from entrypoints.api.gate import ORDER_COUNTS, USED_WEIGHT
 from entrypoints.api.health import health_routes
 from entrypoints.api.json_body import ApiRequest
+from entrypoints.api.key_revocations import follow_revocations
 from entrypoints.api.limits import MAX_BODY_BYTES, BodyDeadline
 from entrypoints.api.market import MarketController
 from entrypoints.api.metrics import measured, metrics
@@ -121,12 +122,13 @@ def create_app(
         request_class=ApiRequest,
         middleware=[
             logged_with_request_id,
-            measured,
+            *([measured] if config.http_metrics() else []),
             traced,
             DefineMiddleware(BodyDeadline, seconds=container.config.read_timeout_s()),
         ],
         request_max_body_size=MAX_BODY_BYTES,
         lifespan=[lifespan],
+        on_startup=[follow_revocations(channels, container.accounts())] if "api" in serves else [],
         logging_config=None,  # the process's logging is entrypoints.logs's
         before_send=[_used_weight_header, request_id_header],
         openapi_config=OpenAPIConfig(

@@ -65,7 +65,7 @@ class OrderController(Controller):
         command, _ = read_order(caller.params, caller.account_id, services.market_data)
         with_rates = caller.params.text("computeCommissionRates") == "true"
         caller.params.check_all_read()
-        services.trading.test(command)
+        await services.trading.test(command)
         if not with_rates:
             return {}
         market = services.market_data.market(command.symbol)

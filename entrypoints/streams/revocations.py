@@ -9,6 +9,7 @@ from attrs import define
 from entrypoints.streams.hub import Publish
 
 REVOKED = "revoked:"
+REVOKED_KEYS = "revoked-keys"  # every revoked credential, for each api process's cache of keys
 
 
 def revoked_channel(credential: str) -> str:
@@ -29,3 +30,4 @@ class StreamRevocations:
         for credential in credentials:
             name = revoked_channel(credential)
             self.publish(name.encode() + b"\n{}", [name])
+            self.publish(credential.encode(), [REVOKED_KEYS])

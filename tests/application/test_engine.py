@@ -21,7 +21,7 @@ from domain.ledger import Balance, EntryKind, transfer_entry
 from domain.orders import OrderStatus, OrderType, SelfTradePrevention, Side
 from entrypoints.listing import default_markets
 
-BTC, USDT = 10**10, 10**8
+BTC, USDT = 10**8, 10**8
 
 
 def engine_on(

@@ -26,7 +26,7 @@ from entrypoints.listing import default_markets
 from tests.clock import SteppedClock
 
 TRADES, ORDERS = "trades", "orders"
-BTC, USDT = 10**10, 10**8
+BTC, USDT = 10**8, 10**8
 
 
 class RefusingMidway(MemoryEventLog):
@@ -102,7 +102,7 @@ async def test_every_committed_event_is_a_record_of_its_market_or_account() -> N
             "sequence": 2,
             "tradeId": 1,
             "price": "60000.00000000",
-            "qty": "0.2500000000",
+            "qty": "0.25000000",
             "quoteQty": "15000.00000000",
             "time": 0,
             "isBuyerMaker": False,
@@ -110,8 +110,8 @@ async def test_every_committed_event_is_a_record_of_its_market_or_account() -> N
     ]
     books = [b for b in await bodies(log, TRADES) if b["type"] == "bookChanged"]
     assert [(b["sequence"], b["asks"]) for b in books] == [
-        (1, [["60000.00000000", "1.0000000000"]]),
-        (2, [["60000.00000000", "0.7500000000"]]),
+        (1, [["60000.00000000", "1.00000000"]]),
+        (2, [["60000.00000000", "0.75000000"]]),
     ]
     orders = await bodies(log, ORDERS)
     accepted = [
@@ -120,7 +120,7 @@ async def test_every_committed_event_is_a_record_of_its_market_or_account() -> N
     assert accepted == [(1, 1, "SELL"), (2, 2, "BUY")]
     deposits = [b for b in orders if b["type"] == "balanceChanged" and b["kind"] == "DEPOSIT"]
     assert sorted((b["account"], b["symbol"], b["sequence"], b["postings"]) for b in deposits) == [
-        (1, "", 0, [{"asset": "BTC", "bucket": "available", "amount": "2.0000000000"}]),
+        (1, "", 0, [{"asset": "BTC", "bucket": "available", "amount": "2.00000000"}]),
         (2, "", 0, [{"asset": "USDT", "bucket": "available", "amount": "100000.00000000"}]),
     ]
     for stream in (TRADES, ORDERS):

@@ -23,7 +23,7 @@ from entrypoints.server import build_container
 from entrypoints.settings import Settings
 from tests.clock import SteppedClock
 
-BTC, USDT = 10**10, 10**8
+BTC, USDT = 10**8, 10**8
 PRICE = 60_000 * USDT
 START = 20_000 * DAY  # a day's start, where candles of every length up to a day open
 SELLER, BUYER = 1, 2

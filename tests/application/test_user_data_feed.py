@@ -10,7 +10,7 @@ from domain.orders import OrderType, SelfTradePrevention, Side, TimeInForce
 from entrypoints.listing import default_markets
 from entrypoints.streams.user_data import UserDataFeed
 
-BTC, USDT = 10**10, 10**8
+BTC, USDT = 10**8, 10**8
 NOW = 1_700_000_000_000
 SELLER, BUYER = 1, 2
 Json = dict[str, Any]
@@ -57,9 +57,9 @@ def report(**changes: Any) -> Json:
     """The NEW report of `resting_sell()`, with `changes`."""
     return {
         "e": "executionReport", "E": NOW, "s": "BTCUSDT", "c": "ask-1", "S": "SELL",
-        "o": "LIMIT", "f": "GTC", "q": "0.5000000000", "p": "60000.00000000",
-        "P": "0.00000000", "F": "0.0000000000", "g": -1, "C": "", "x": "NEW", "X": "NEW",
-        "r": "NONE", "i": 1, "l": "0.0000000000", "z": "0.0000000000", "L": "0.00000000",
+        "o": "LIMIT", "f": "GTC", "q": "0.50000000", "p": "60000.00000000",
+        "P": "0.00000000", "F": "0.00000000", "g": -1, "C": "", "x": "NEW", "X": "NEW",
+        "r": "NONE", "i": 1, "l": "0.00000000", "z": "0.00000000", "L": "0.00000000",
         "n": "0", "N": None, "T": 1000, "t": -1, "I": 1, "w": True, "m": False, "M": False,
         "O": 1000, "Z": "0.00000000", "Y": "0.00000000", "Q": "0.00000000", "W": 1000,
         "V": "NONE",
@@ -83,7 +83,7 @@ def venue() -> Venue:
 async def test_a_resting_order_is_new_and_its_hold_changes_the_position(venue: Venue) -> None:
     assert await venue.run(resting_sell()) == [
         (SELLER, report()),
-        (SELLER, position(1000, ("BTC", "1.5000000000", "0.5000000000"))),
+        (SELLER, position(1000, ("BTC", "1.50000000", "0.50000000"))),
     ]
 
 
@@ -91,20 +91,20 @@ async def test_a_fill_is_a_trade_for_maker_and_taker_with_their_commissions(venu
     await venue.run(resting_sell())
     messages = await venue.run(limit(BUYER, Side.BUY, BTC // 5, 61_000 * USDT, 2000, "bid-1"))
     fill = {
-        "x": "TRADE", "l": "0.2000000000", "z": "0.2000000000", "L": "60000.00000000",
+        "x": "TRADE", "l": "0.20000000", "z": "0.20000000", "L": "60000.00000000",
         "T": 2000, "t": 1, "I": 2, "Z": "12000.00000000", "Y": "12000.00000000",
     }  # fmt: skip
-    taker = {"c": "bid-1", "S": "BUY", "p": "61000.00000000", "q": "0.2000000000", "i": 2,
+    taker = {"c": "bid-1", "S": "BUY", "p": "61000.00000000", "q": "0.20000000", "i": 2,
              "O": 2000, "W": 2000}  # fmt: skip
     assert messages == [
         (BUYER, report(**taker, T=2000, I=2)),
         (SELLER, report(**fill, X="PARTIALLY_FILLED", n="12.00000000", N="USDT", m=True)),
-        (BUYER, report(**taker, **fill, X="FILLED", n="0.0002000000", N="BTC", w=False)),
+        (BUYER, report(**taker, **fill, X="FILLED", n="0.00020000", N="BTC", w=False)),
         # The buyer paid 12,000 USDT and got 0.2 BTC less its fee, which no trader is told of.
         (BUYER, position(2000, ("USDT", "88000.00000000", "0.00000000"),
-                         ("BTC", "0.1998000000", "0.0000000000"))),
+                         ("BTC", "0.19980000", "0.00000000"))),
         (SELLER, position(2000, ("USDT", "11988.00000000", "0.00000000"),
-                          ("BTC", "1.5000000000", "0.3000000000"))),
+                          ("BTC", "1.50000000", "0.30000000"))),
     ]  # fmt: skip
 
 
@@ -113,7 +113,7 @@ async def test_a_cancel_names_the_canceled_order(venue: Venue) -> None:
     messages = await venue.run(CancelOrder(SELLER, "BTCUSDT", order_id=1, timestamp=3000))
     assert messages == [
         (SELLER, report(x="CANCELED", X="CANCELED", C="ask-1", T=3000, I=2, w=False)),
-        (SELLER, position(3000, ("BTC", "2.0000000000", "0.0000000000"))),
+        (SELLER, position(3000, ("BTC", "2.00000000", "0.00000000"))),
     ]
 
 
@@ -121,8 +121,8 @@ async def test_an_amend_is_a_replacement_with_the_new_quantity(venue: Venue) -> 
     await venue.run(resting_sell())
     messages = await venue.run(AmendOrder(SELLER, "BTCUSDT", BTC // 4, order_id=1, timestamp=3000))
     assert messages == [
-        (SELLER, report(x="REPLACED", q="0.2500000000", T=3000, I=2)),
-        (SELLER, position(3000, ("BTC", "1.7500000000", "0.2500000000"))),
+        (SELLER, report(x="REPLACED", q="0.25000000", T=3000, I=2)),
+        (SELLER, position(3000, ("BTC", "1.75000000", "0.25000000"))),
     ]
 
 
@@ -131,22 +131,22 @@ async def test_what_an_ioc_order_cannot_fill_expires(venue: Venue) -> None:
     messages = await venue.run(
         limit(BUYER, Side.BUY, BTC, 60_000 * USDT, 2000, "ioc", TimeInForce.IOC)
     )
-    ioc = {"c": "ioc", "S": "BUY", "f": "IOC", "q": "1.0000000000", "i": 2, "O": 2000,
+    ioc = {"c": "ioc", "S": "BUY", "f": "IOC", "q": "1.00000000", "i": 2, "O": 2000,
            "T": 2000, "I": 2, "w": False}  # fmt: skip
-    fill = {"x": "TRADE", "l": "0.5000000000", "z": "0.5000000000", "L": "60000.00000000",
+    fill = {"x": "TRADE", "l": "0.50000000", "z": "0.50000000", "L": "60000.00000000",
             "t": 1, "Z": "30000.00000000", "Y": "30000.00000000"}  # fmt: skip
     assert messages == [
         (BUYER, never_resting(report(**ioc))),
         (SELLER, report(**fill, X="FILLED", T=2000, I=2, w=False, n="30.00000000", N="USDT",
                         m=True)),
-        (BUYER, never_resting(report(**ioc, **fill, X="PARTIALLY_FILLED", n="0.0005000000",
+        (BUYER, never_resting(report(**ioc, **fill, X="PARTIALLY_FILLED", n="0.00050000",
                                      N="BTC"))),
-        (BUYER, never_resting(report(**ioc, x="EXPIRED", X="EXPIRED", z="0.5000000000",
+        (BUYER, never_resting(report(**ioc, x="EXPIRED", X="EXPIRED", z="0.50000000",
                                      Z="30000.00000000"))),
         (BUYER, position(2000, ("USDT", "70000.00000000", "0.00000000"),
-                         ("BTC", "0.4995000000", "0.0000000000"))),
+                         ("BTC", "0.49950000", "0.00000000"))),
         (SELLER, position(2000, ("USDT", "29970.00000000", "0.00000000"),
-                          ("BTC", "1.5000000000", "0.0000000000"))),
+                          ("BTC", "1.50000000", "0.00000000"))),
     ]  # fmt: skip
 
 
@@ -157,21 +157,21 @@ async def test_self_trade_prevention_expires_both_orders_in_the_match(venue: Ven
                 stp=SelfTradePrevention.EXPIRE_BOTH)  # fmt: skip
     await venue.run(bid)
     messages = await venue.run(ask)
-    bid_report = {"c": "bid", "S": "BUY", "q": "0.1000000000", "p": "50000.00000000"}
-    ask_report = {"c": "ask", "q": "0.0500000000", "p": "50000.00000000", "i": 2, "O": 2000,
+    bid_report = {"c": "bid", "S": "BUY", "q": "0.10000000", "p": "50000.00000000"}
+    ask_report = {"c": "ask", "q": "0.05000000", "p": "50000.00000000", "i": 2, "O": 2000,
                   "W": 2000, "V": "EXPIRE_BOTH"}  # fmt: skip
     expired = {"x": "TRADE_PREVENTION", "X": "EXPIRED_IN_MATCH", "T": 2000, "I": 2, "w": False}
     # The match prevented: 0.05 BTC (all the ask had) at the bid's price; each order lost all
     # it had left to it.
-    prevented = {"v": 1, "u": -1, "Cs": "BTCUSDT", "pl": "0.0500000000", "pL": "50000.00000000",
+    prevented = {"v": 1, "u": -1, "Cs": "BTCUSDT", "pl": "0.05000000", "pL": "50000.00000000",
                  "pY": "2500.00000000"}  # fmt: skip
     assert messages == [
         (SELLER, report(**ask_report, T=2000, I=2)),
-        (SELLER, report(**bid_report, **expired, **prevented, A="0.1000000000", B="0.1000000000",
+        (SELLER, report(**bid_report, **expired, **prevented, A="0.10000000", B="0.10000000",
                         U=2)),
-        (SELLER, report(**ask_report, **expired, **prevented, A="0.0500000000", B="0.0500000000",
+        (SELLER, report(**ask_report, **expired, **prevented, A="0.05000000", B="0.05000000",
                         U=1)),
-        (SELLER, position(2000, ("BTC", "2.0000000000", "0.0000000000"),
+        (SELLER, position(2000, ("BTC", "2.00000000", "0.00000000"),
                           ("USDT", "10000.00000000", "0.00000000"))),
     ]  # fmt: skip
 

@@ -8,7 +8,7 @@ import pytest
 from adapters.memory.listen_keys import MemoryListenKeys
 from application.records import ListenKeyHolder
 from application.user_streams import UnknownListenKey, UserStreams
-from entrypoints.streams.revocations import StreamRevocations
+from entrypoints.streams.revocations import REVOKED_KEYS, StreamRevocations
 from tests.clock import SteppedClock
 
 MINUTE = 60_000
@@ -24,12 +24,17 @@ class Tokens:
 
 
 class Notices:
-    """The channels that revocation notices went to."""
+    """The channels that revocation notices went to, and the credentials that the api
+    processes were told to forget."""
 
     def __init__(self) -> None:
         self.channels: list[str] = []
+        self.forgotten: list[str] = []
 
     def __call__(self, data: bytes, channels: list[str]) -> None:
+        if channels == [REVOKED_KEYS]:
+            self.forgotten.append(data.decode())
+            return
         assert data.split(b"\n")[0].decode() == channels[0]
         self.channels.extend(channels)
 
@@ -121,6 +126,7 @@ async def test_a_closed_key_is_gone_and_its_streams_are_told(
     key = await streams.open(1, "alice")
     await streams.close(1, key)
     assert notices.channels == [f"revoked:{key}"]
+    assert notices.forgotten == [key]
     with pytest.raises(UnknownListenKey):
         await streams.holder(key)
     with pytest.raises(UnknownListenKey):
@@ -135,6 +141,7 @@ async def test_revoking_an_api_key_closes_its_listen_key_and_tells_their_streams
     kept = await streams.open(1, "alice-too")
     await streams.revoke("alice")
     assert notices.channels == ["revoked:alice", f"revoked:{revoked}"]
+    assert notices.forgotten == ["alice", revoked]
     with pytest.raises(UnknownListenKey):
         await streams.holder(revoked)
     assert await streams.holder(kept) == ListenKeyHolder(1, "alice-too")

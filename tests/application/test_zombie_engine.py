@@ -21,7 +21,7 @@ from domain.ledger import EntryKind, transfer_entry
 from domain.orders import OrderType, Side
 from entrypoints.listing import default_markets
 
-BTC, USDT = 10**10, 10**8
+BTC, USDT = 10**8, 10**8
 TTL_MS = 300
 
 

@@ -32,7 +32,7 @@ async def test_the_rest_client_places_and_queries_an_order(live: LiveServer) -> 
         time_in_force=NewOrderTimeInForceEnum.GTC, quantity=0.01, price=50000.0,
     )  # fmt: skip
     order = placed.data()
-    assert (order.status, order.orig_qty) == ("NEW", "0.0100000000")
+    assert (order.status, order.orig_qty) == ("NEW", "0.01000000")
     found = await asyncio.to_thread(rest.get_order, symbol="BTCUSDT", order_id=order.order_id)
     assert found.data().client_order_id == order.client_order_id
 

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from tests.compat.amounts import finer_than_binance
 from tests.live_server import LiveServer
 
 
@@ -73,6 +74,14 @@ def test_a_session_of_orders(maker: Any, taker: Any) -> None:
     assert balance["USDT"]["total"] == pytest.approx(1_000_000 - 6000)
     with pytest.raises(Exception, match="insufficient balance"):
         taker.create_order("BTC/USDT", "limit", "buy", 100, 60000)
+    answers = [
+        taker.publicGetExchangeInfo(),
+        [order["info"] for order in (resting, bought, ioc, fok, fetched, canceled)],
+        [trade["info"] for trade in mine + maker.fetch_my_trades("BTC/USDT")],
+        balance["info"],
+        maker.fetch_balance()["info"],
+    ]
+    assert finer_than_binance(answers) == []
 
 
 def test_trading_fees(maker: Any) -> None:

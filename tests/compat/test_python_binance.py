@@ -6,6 +6,7 @@ import pytest
 from binance.client import Client
 from binance.exceptions import BinanceAPIException
 
+from tests.compat.amounts import finer_than_binance
 from tests.live_server import LiveServer
 
 
@@ -31,7 +32,7 @@ def test_public_data(buyer: Client) -> None:
 def test_a_session_of_orders(seller: Client, buyer: Client) -> None:
     resting = seller.order_limit_sell(symbol="ETHBTC", quantity="2", price="0.05")
     assert resting["status"] == "NEW"
-    assert buyer.get_order_book(symbol="ETHBTC")["asks"] == [["0.0500000000", "2.00000000"]]
+    assert buyer.get_order_book(symbol="ETHBTC")["asks"] == [["0.05000000", "2.00000000"]]
 
     bought = buyer.order_market_buy(symbol="ETHBTC", quantity="0.5")
     assert bought["status"] == "FILLED"
@@ -59,10 +60,21 @@ def test_a_session_of_orders(seller: Client, buyer: Client) -> None:
         "0.20000000",
     ]
     assert len(buyer.get_all_orders(symbol="ETHBTC")) == 5
-    assert buyer.get_klines(symbol="ETHBTC", interval="1m", limit=1)[0][4] == "0.0500000000"
-    assert buyer.get_ticker(symbol="ETHBTC")["lastPrice"] == "0.0500000000"
-    balances = {b["asset"]: b for b in buyer.get_account()["balances"]}
+    assert buyer.get_klines(symbol="ETHBTC", interval="1m", limit=1)[0][4] == "0.05000000"
+    assert buyer.get_ticker(symbol="ETHBTC")["lastPrice"] == "0.05000000"
+    account = buyer.get_account()
+    balances = {b["asset"]: b for b in account["balances"]}
     assert balances["ETH"]["free"] == "0.69930000"
+    answers = [
+        buyer.get_exchange_info(),
+        [resting, bought, by_quote, ioc, maker, canceled],
+        buyer.get_all_orders(symbol="ETHBTC"),
+        buyer.get_my_trades(symbol="ETHBTC"),
+        seller.get_my_trades(symbol="ETHBTC"),
+        account,
+        seller.get_account(),
+    ]
+    assert finer_than_binance(answers) == []
 
     with pytest.raises(BinanceAPIException) as refused:
         buyer.order_limit_buy(symbol="ETHBTC", quantity="0.00001", price="0.05")

@@ -70,11 +70,11 @@ async def test_python_binance_socket_manager_streams_trades(live: LiveServer) ->
             await asyncio.to_thread(place_ethbtc, "SELL")
             ticker = await asyncio.wait_for(tickers.recv(), 5)
             assert ticker["stream"] == "ethbtc@bookTicker"
-            assert ticker["data"]["a"] == "0.0500000000"
+            assert ticker["data"]["a"] == "0.05000000"
             await asyncio.to_thread(place_ethbtc, "BUY")
             trade = await asyncio.wait_for(trades.recv(), 5)
             assert (trade["e"], trade["s"], trade["p"], trade["q"]) == (
-                "trade", "ETHBTC", "0.0500000000", "0.50000000",
+                "trade", "ETHBTC", "0.05000000", "0.50000000",
             )  # fmt: skip
     finally:
         await client.close_connection()

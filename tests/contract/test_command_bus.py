@@ -35,7 +35,7 @@ from domain.ledger import EntryKind, transfer_entry
 from domain.orders import OrderType, Side
 from entrypoints.listing import default_markets
 
-BTC, USDT = 10**10, 10**8
+BTC, USDT = 10**8, 10**8
 CLOCK = SystemClock()
 
 
@@ -184,3 +184,30 @@ async def test_a_consumer_stops_at_whatever_step_it_is_stopped(
             await asyncio.sleep(0)
         async with asyncio.timeout(2):
             await consumer.stop()
+
+
+async def test_the_consumer_reports_how_late_it_reads_its_commands(
+    store: MemoryUnitOfWorkFactory, client: redis.Redis
+) -> None:
+    exchange = Exchange(default_markets())
+    relay = Relay(store, MemoryEventPublisher(), MemoryOutboxSignal())
+    engine = MarketEngine(
+        exchange, "BTCUSDT", store, LedgerSync(exchange.ledger), relay, CLOCK,
+        EngineSettings("engine", 5000),
+    )  # fmt: skip
+    await engine.start()
+    consumer = RedisCommandConsumer(client, engine, "engine")
+    consumer.start()
+    try:
+        await asyncio.sleep(0.3)  # one empty read at least
+        assert consumer.lag_s == 0.0
+        # An entry whose id says Redis took it an hour ago: read that late.
+        delivery = encode_delivery("late", CLOCK.now() + 5000, "tester", order())
+        await client.xadd(COMMANDS + "BTCUSDT", {"d": delivery}, id=f"{CLOCK.now() - 3_600_000}-0")
+        await answers(client, 1)
+        assert consumer.lag_s >= 3_600
+        await asyncio.sleep(0.5)  # the next read finds nothing waiting
+        assert consumer.lag_s == 0.0
+    finally:
+        await consumer.stop()
+        await engine.stop()

@@ -25,7 +25,7 @@ from domain.ledger import Balance, EntryKind, transfer_entry
 from domain.orders import OrderType, Side
 from entrypoints.listing import default_markets
 
-BTC, USDT, ETH = 10**10, 10**8, 10**8
+BTC, USDT, ETH = 10**8, 10**8, 10**8
 BUYER = 7
 
 

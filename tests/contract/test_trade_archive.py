@@ -14,7 +14,7 @@ from tests.contract.aws import boto3_client
 from tests.moto_server import REGION, unique
 
 DAY = date(2024, 11, 25)
-FILE = gzip.compress(b"1,60000.00000000,0.0100000000,600.00000000,1732530000000,False,True\n")
+FILE = gzip.compress(b"1,60000.00000000,0.01000000,600.00000000,1732530000000,False,True\n")
 
 
 @pytest.fixture(params=["memory", "s3"])

@@ -24,7 +24,7 @@ from tests.conftest import REDIS
 ROOT = Path(__file__).resolve().parents[2]
 DAY = date(2024, 11, 25)
 MIDNIGHT = 1_732_492_800_000  # 2024-11-25 00:00 UTC
-BTC, USDT = 10**10, 10**8
+BTC, USDT = 10**8, 10**8
 
 
 def trade(trade_id: int, at: int) -> Trade:
@@ -57,9 +57,9 @@ async def test_a_day_is_exported_from_the_store_in_trade_id_order(
 
     assert "3 trades of BTCUSDT on 2024-11-25" in said
     assert (tmp_path / "day.csv").read_text().splitlines() == [
-        f"2,60000.00000002,0.0100000000,600.00000000,{MIDNIGHT},True,True",
-        f"3,60000.00000003,0.0100000000,600.00000000,{MIDNIGHT + 5},False,True",
-        f"4,60000.00000004,0.0100000000,600.00000000,{MIDNIGHT + 86_399_999},True,True",
+        f"2,60000.00000002,0.01000000,600.00000000,{MIDNIGHT},True,True",
+        f"3,60000.00000003,0.01000000,600.00000000,{MIDNIGHT + 5},False,True",
+        f"4,60000.00000004,0.01000000,600.00000000,{MIDNIGHT + 86_399_999},True,True",
     ]
 
 
@@ -68,7 +68,7 @@ async def test_an_archived_day_is_exported_from_the_archive(
 ) -> None:
     environment = await asyncio.to_thread(aws_environment, moto_url, postgres_url, REDIS)
     aws = AwsSettings.from_env(environment)
-    archived = b"7,60000.00000000,0.0100000000,600.00000000,1732530000000,False,True\n"
+    archived = b"7,60000.00000000,0.01000000,600.00000000,1732530000000,False,True\n"
     async with AwsClients(aws.region, aws.endpoint_url) as clients:
         await S3TradeArchive(clients, aws.archive_bucket).put(
             "BTCUSDT", DAY, gzip.compress(archived)

@@ -35,19 +35,19 @@ async def test_depth_trades_and_aggregate_trades(venue: Venue) -> None:
     assert depth == {
         "lastUpdateId": 3,
         "bids": [],
-        "asks": [["60010.00000000", "0.3000000000"]],
+        "asks": [["60010.00000000", "0.30000000"]],
     }
     trades = await get(venue, "/api/v3/trades?symbol=BTCUSDT")
     assert [(t["id"], t["price"], t["qty"], t["isBuyerMaker"]) for t in trades] == [
-        (1, "60000.00000000", "0.5000000000", False),
-        (2, "60010.00000000", "0.2000000000", False),
+        (1, "60000.00000000", "0.50000000", False),
+        (2, "60010.00000000", "0.20000000", False),
     ]
     older = await get(venue, "/api/v3/historicalTrades?symbol=BTCUSDT&fromId=2")
     assert [t["id"] for t in older] == [2]
     aggregated = await get(venue, "/api/v3/aggTrades?symbol=BTCUSDT")
     assert [(a["a"], a["f"], a["l"], a["q"]) for a in aggregated] == [
-        (1, 1, 1, "0.5000000000"),
-        (2, 2, 2, "0.2000000000"),
+        (1, 1, 1, "0.50000000"),
+        (2, 2, 2, "0.20000000"),
     ]
 
 
@@ -60,7 +60,7 @@ async def test_klines_tickers_and_average_price(venue: Venue) -> None:
         # A short interval may have closed since the trades: flat candles follow it then.
         last = [kline for kline in klines if kline[8]][-1]
         assert last[1:5] == ["60000.00000000", "60010.00000000", "60000.00000000", "60010.00000000"]
-        assert last[5] == "0.7000000000"
+        assert last[5] == "0.70000000"
         assert last[8] == 2
     ticker = await get(venue, "/api/v3/ticker/24hr?symbol=BTCUSDT")
     assert isinstance(ticker, dict)
@@ -73,15 +73,15 @@ async def test_klines_tickers_and_average_price(venue: Venue) -> None:
     prices = await get(venue, '/api/v3/ticker/price?symbols=["BTCUSDT","ETHBTC"]')
     assert prices == [
         {"symbol": "BTCUSDT", "price": "60010.00000000"},
-        {"symbol": "ETHBTC", "price": "0.0000000000"},
+        {"symbol": "ETHBTC", "price": "0.00000000"},
     ]
     book = await get(venue, "/api/v3/ticker/bookTicker?symbol=BTCUSDT")
     assert book == {
         "symbol": "BTCUSDT",
         "bidPrice": "0.00000000",
-        "bidQty": "0.0000000000",
+        "bidQty": "0.00000000",
         "askPrice": "60010.00000000",
-        "askQty": "0.3000000000",
+        "askQty": "0.30000000",
     }
     average = await get(venue, "/api/v3/avgPrice?symbol=BTCUSDT")
     assert isinstance(average, dict)

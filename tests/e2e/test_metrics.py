@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import attrs
 import httpx
 import websockets
 from litestar.testing import TestClient
@@ -16,6 +17,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from adapters.security.signatures import sign
 from entrypoints.api.app import create_ops_app
+from entrypoints.server import build_app
+from tests.e2e.conftest import SETTINGS
 from tests.e2e.serving import serving
 from tests.live_server import LiveServer, SignedClient, live
 
@@ -108,3 +111,17 @@ def test_metrics_are_served_on_the_ops_port_alone(tmp_path: Path) -> None:
         assert "bourse_http_requests_total" in scraped.text
         assert httpx.get(f"{served.ops_url}/health/ready").json() == {"status": "ready"}
         assert httpx.get(f"{served.url}/health/live").json() == {"status": "live"}
+
+
+def test_http_metrics_turned_off_count_no_request() -> None:
+    app, container = build_app(attrs.evolve(SETTINGS, http_metrics=False))
+    with TestClient(app) as client, TestClient(create_ops_app(container)) as ops:
+        before = ops.get("/metrics").text
+        assert client.get("/api/v3/time").status_code == 200
+        after = ops.get("/metrics").text
+    timed = 'bourse_http_request_seconds_count{method="GET",route="/api/v3/time"}'
+    assert _sample(after, timed) == _sample(before, timed)
+
+
+def _sample(text: str, line_start: str) -> str:
+    return next((line for line in text.splitlines() if line.startswith(line_start)), "")

@@ -1,8 +1,10 @@
-"""The limits on orders as exchangeInfo publishes them and as refusals word them."""
+"""The limits on orders as exchangeInfo publishes them and as refusals word them, refused
+alike by a test order, whether the engine runs in the api's process or in another."""
 
 from tests.e2e.conftest import Venue
 
 ORDER = "/api/v3/order"
+TEST_ORDER = "/api/v3/order/test"
 
 
 def limit(side: str, quantity: str, price: str, **extra: str) -> dict[str, str]:
@@ -41,9 +43,11 @@ async def test_a_limit_price_far_from_the_average_price_is_refused(venue: Venue)
     )
     band = {"code": -1013, "msg": "Filter failure: PERCENT_PRICE_BY_SIDE"}
     for trader, side, price in ((buyer, "BUY", "11999.99"), (seller, "SELL", "300000.01")):
-        answer = await trader.request("POST", ORDER, **limit(side, "0.001", price))
-        assert (answer.status_code, answer.json()) == (400, band), side
+        for path in (TEST_ORDER, ORDER):
+            answer = await trader.request("POST", path, **limit(side, "0.001", price))
+            assert (answer.status_code, answer.json()) == (400, band), (side, path)
     assert await buyer.call("GET", "/api/v3/openOrders", symbol="BTCUSDT") == []
+    assert await buyer.call("POST", TEST_ORDER, **limit("BUY", "0.001", "12000")) == {}
     await buyer.call("POST", ORDER, **limit("BUY", "0.001", "12000"))
     await seller.call("POST", ORDER, **limit("SELL", "0.001", "300000"))
 
@@ -52,11 +56,14 @@ async def test_an_account_may_have_200_open_orders_on_a_market(venue: Venue) -> 
     trader = await venue.trader("busy", USDT="1000000")
     for tick in range(200):
         await trader.call("POST", ORDER, **limit("BUY", "0.001", f"{50000 + tick}"))
-    answer = await trader.request("POST", ORDER, **limit("BUY", "0.001", "49000"))
-    assert (answer.status_code, answer.json()) == (
-        400,
-        {"code": -1013, "msg": "Filter failure: MAX_NUM_ORDERS"},
-    )
+    for path in (TEST_ORDER, ORDER):
+        answer = await trader.request("POST", path, **limit("BUY", "0.001", "49000"))
+        assert (answer.status_code, answer.json()) == (
+            400,
+            {"code": -1013, "msg": "Filter failure: MAX_NUM_ORDERS"},
+        ), path
+    ioc = limit("BUY", "0.001", "49000", timeInForce="IOC")
+    assert await trader.call("POST", TEST_ORDER, **ioc) == {}
     await trader.call(
         "POST", ORDER, **limit("BUY", "0.001", "49000", timeInForce="IOC")
     )  # cannot rest: not counted

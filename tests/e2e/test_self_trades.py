@@ -50,7 +50,7 @@ async def test_a_self_trade_shows_both_sides_in_the_account_s_trades(venue: Venu
         (1, sell["orderId"], False, True),
     ]
     assert [(t["commission"], t["commissionAsset"]) for t in trades] == [
-        ("0.0001000000", "BTC"),
+        ("0.00010000", "BTC"),
         ("6.00000000", "USDT"),
     ]
     assert flows(deposits, trades) == await balances(trader)
@@ -82,17 +82,17 @@ async def test_by_default_a_self_trade_expires_the_resting_order(venue: Venue) -
             "preventedMatchId": 1,
             "makerOrderId": sell["orderId"],
             "price": "60000.00000000",
-            "makerPreventedQuantity": "0.1000000000",
+            "makerPreventedQuantity": "0.10000000",
         }
     ]
     assert "preventedQuantity" not in buy  # the taker lost nothing
     expired = await trader.call("GET", ORDER, symbol="BTCUSDT", orderId=sell["orderId"])
     assert expired["status"] == "EXPIRED_IN_MATCH"
-    assert (expired["preventedMatchId"], expired["preventedQuantity"]) == (1, "0.1000000000")
+    assert (expired["preventedMatchId"], expired["preventedQuantity"]) == (1, "0.10000000")
     assert await trader.call("GET", "/api/v3/myTrades", symbol="BTCUSDT") == []
     account = await trader.call("GET", "/api/v3/account", omitZeroBalances="true")
     assert {b["asset"]: (b["free"], b["locked"]) for b in account["balances"]} == {
-        "BTC": ("1.0000000000", "0.0000000000"),
+        "BTC": ("1.00000000", "0.00000000"),
         "USDT": ("94000.00000000", "6000.00000000"),  # the buy rests
     }
 
@@ -105,7 +105,7 @@ async def test_by_default_a_self_trade_expires_the_resting_order(venue: Venue) -
         "tradeGroupId": -1,
         "selfTradePreventionMode": "EXPIRE_MAKER",
         "price": "60000.00000000",
-        "makerPreventedQuantity": "0.1000000000",
+        "makerPreventedQuantity": "0.10000000",
         "transactTime": buy["transactTime"],
     }
     matches = "/api/v3/myPreventedMatches"
@@ -128,26 +128,26 @@ async def test_decrement_takes_the_prevented_quantity_from_both_orders(venue: Ve
     buy = await trader.call(
         "POST", ORDER, **limit("BUY", "0.1", "60000", selfTradePreventionMode="DECREMENT")
     )
-    assert (buy["status"], buy["preventedQuantity"]) == ("EXPIRED_IN_MATCH", "0.1000000000")
+    assert (buy["status"], buy["preventedQuantity"]) == ("EXPIRED_IN_MATCH", "0.10000000")
     assert buy["preventedMatches"] == [
         {
             "preventedMatchId": 1,
             "makerOrderId": sell["orderId"],
             "price": "60000.00000000",
-            "takerPreventedQuantity": "0.1000000000",
-            "makerPreventedQuantity": "0.1000000000",
+            "takerPreventedQuantity": "0.10000000",
+            "makerPreventedQuantity": "0.10000000",
         }
     ]
     resting = await trader.call("GET", ORDER, symbol="BTCUSDT", orderId=sell["orderId"])
     assert (resting["status"], resting["origQty"], resting["executedQty"]) == (
-        "NEW", "0.3000000000", "0.0000000000",
+        "NEW", "0.30000000", "0.00000000",
     )  # fmt: skip
-    assert (resting["preventedMatchId"], resting["preventedQuantity"]) == (1, "0.1000000000")
+    assert (resting["preventedMatchId"], resting["preventedQuantity"]) == (1, "0.10000000")
     depth = (await venue.client.get("/api/v3/depth?symbol=BTCUSDT")).json()
-    assert depth["asks"] == [["60000.00000000", "0.2000000000"]]
+    assert depth["asks"] == [["60000.00000000", "0.20000000"]]
     account = await trader.call("GET", "/api/v3/account", omitZeroBalances="true")
     assert {b["asset"]: (b["free"], b["locked"]) for b in account["balances"]} == {
-        "BTC": ("0.8000000000", "0.2000000000"),  # the sell holds only what it has left
+        "BTC": ("0.80000000", "0.20000000"),  # the sell holds only what it has left
         "USDT": ("100000.00000000", "0.00000000"),
     }
 

@@ -28,7 +28,7 @@ async def test_a_limit_order_rests_and_a_market_order_takes_it(venue: Venue) -> 
     )  # fmt: skip
     assert placed["status"] == "NEW"
     depth = (await venue.client.get("/api/v3/depth?symbol=BTCUSDT")).json()
-    assert depth["asks"] == [["60000.00000000", "0.5000000000"]]
+    assert depth["asks"] == [["60000.00000000", "0.50000000"]]
     taken = await taker.call(
         "POST", "/api/v3/order", symbol="BTCUSDT", side="BUY", type="MARKET", quantity="0.2"
     )
@@ -36,15 +36,15 @@ async def test_a_limit_order_rests_and_a_market_order_takes_it(venue: Venue) -> 
     assert taken["fills"] == [
         {
             "price": "60000.00000000",
-            "qty": "0.2000000000",
-            "commission": "0.0002000000",
+            "qty": "0.20000000",
+            "commission": "0.00020000",
             "commissionAsset": "BTC",
             "tradeId": 1,
         }
     ]
     order = await maker.call("GET", "/api/v3/order", symbol="BTCUSDT", orderId=placed["orderId"])
     assert order["status"] == "PARTIALLY_FILLED"
-    assert order["executedQty"] == "0.2000000000"
+    assert order["executedQty"] == "0.20000000"
 
 
 ORDER = "/api/v3/order"
@@ -112,7 +112,7 @@ async def test_amend_keeps_priority_and_cancel_replace_moves(venue: Venue) -> No
         "PUT", "/api/v3/order/amend/keepPriority", symbol="BTCUSDT",
         orderId=placed["orderId"], newQty="0.4",
     )  # fmt: skip
-    assert amended["amendedOrder"]["origQty"] == "0.4000000000"
+    assert amended["amendedOrder"]["origQty"] == "0.40000000"
     assert amended["amendedOrder"]["orderId"] == placed["orderId"]
     replaced = await trader.call(
         "POST", "/api/v3/order/cancelReplace", cancelReplaceMode="STOP_ON_FAILURE",
@@ -247,4 +247,4 @@ async def test_two_traders_end_with_balances_that_match_trades_and_fees(venue: V
     assert free(alice_balances, "USDT") == 10000 + earned
     assert free(alice_balances, "BTC") == 3 - sold
     fees = await venue.run(venue.container.funds().balances, FEE_ACCOUNT)
-    assert Decimal(fees["BTC"].available) / 10**10 == sum(Decimal(t["commission"]) for t in trades)
+    assert Decimal(fees["BTC"].available) / 10**8 == sum(Decimal(t["commission"]) for t in trades)

@@ -48,9 +48,9 @@ async def test_a_session_reported_on_the_user_stream(live: LiveServer) -> None:
     ]
     fill = reports[1]
     assert (fill["l"], fill["L"], fill["z"], fill["m"]) == (
-        "0.2000000000", "62000.00000000", "0.2000000000", True,
+        "0.20000000", "62000.00000000", "0.20000000", True,
     )  # fmt: skip
     assert (fill["n"], fill["N"]) == ("12.40000000", "USDT")
     assert all(p["e"] == "outboundAccountPosition" for p in positions)
     balances = {b["a"]: b for b in positions[-1]["B"]}
-    assert balances["BTC"] == {"a": "BTC", "f": "0.8000000000", "l": "0.0000000000"}
+    assert balances["BTC"] == {"a": "BTC", "f": "0.80000000", "l": "0.00000000"}

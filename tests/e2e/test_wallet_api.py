@@ -44,8 +44,8 @@ async def test_portfolio_values_holdings_at_the_last_price(venue: Venue) -> None
         "total": "59988.00000000",
         "holdings": [
             {
-                "asset": "BTC", "free": "0.5000000000", "locked": "0.3000000000",
-                "total": "0.8000000000", "price": "60000.00000000", "value": "48000.00000000",
+                "asset": "BTC", "free": "0.50000000", "locked": "0.30000000",
+                "total": "0.80000000", "price": "60000.00000000", "value": "48000.00000000",
             },
             {
                 "asset": "ETH", "free": "3.00000000", "locked": "0.00000000",
@@ -63,7 +63,7 @@ async def test_portfolio_values_holdings_at_the_last_price(venue: Venue) -> None
     in_btc = await taker.call("GET", "/api/v1/portfolio", asset="BTC")
     assert in_btc["asset"] == "BTC"
     usdt = next(h for h in in_btc["holdings"] if h["asset"] == "USDT")
-    assert usdt["price"] == "0.0000166666"
+    assert usdt["price"] == "0.00001666"
 
 
 async def test_portfolio_refusals(venue: Venue) -> None:
@@ -88,20 +88,20 @@ async def test_faucet_by_bearer_json_and_by_signed_form(venue: Venue) -> None:
         "/api/v1/faucet", json={"asset": "BTC", "amount": "2"}, headers=headers
     )
     assert given.status_code == 200, given.text
-    assert given.json() == {"asset": "BTC", "amount": "2.0000000000"}
+    assert given.json() == {"asset": "BTC", "amount": "2.00000000"}
     assert await trader.call("POST", "/api/v1/faucet", asset="USDT", amount="1000000") == {
         "asset": "USDT",
         "amount": "1000000.00000000",
     }
     again = await trader.call("POST", "/api/v1/faucet", asset="BTC", amount="2")
-    assert again == {"asset": "BTC", "amount": "2.0000000000"}
+    assert again == {"asset": "BTC", "amount": "2.00000000"}
     lines = await statement(venue, headers)
     assert [(line["asset"], line["kind"], line["reference"]) for line in lines] == [
         ("BTC", "DEPOSIT", "faucet"),
         ("USDT", "DEPOSIT", "faucet"),
         ("BTC", "DEPOSIT", "faucet"),
     ]
-    assert lines[-1]["available"] == "4.0000000000"
+    assert lines[-1]["available"] == "4.00000000"
 
 
 async def test_faucet_refusals_change_nothing(venue: Venue) -> None:
@@ -165,9 +165,9 @@ async def test_statements_filter_and_export_as_csv(venue: Venue) -> None:
         ("DEPOSIT", "BTC"), ("DEPOSIT", "USDT"), ("HOLD", "BTC"),
     ]  # fmt: skip
     hold = lines[2]
-    assert hold["availableChange"] == "-0.2500000000"
-    assert hold["lockedChange"] == "0.2500000000"
-    assert (hold["available"], hold["locked"]) == ("0.7500000000", "0.2500000000")
+    assert hold["availableChange"] == "-0.25000000"
+    assert hold["lockedChange"] == "0.25000000"
+    assert (hold["available"], hold["locked"]) == ("0.75000000", "0.25000000")
     assert set(hold) == {
         "entryId", "time", "kind", "reference", "asset",
         "availableChange", "lockedChange", "available", "locked",

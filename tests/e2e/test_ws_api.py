@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import websockets
 
-from tests.live_server import LiveServer, live
+from tests.live_server import LiveServer, SignedClient, live
 from tests.ws_api_client import WsApiClient, signed
 
 __all__ = ["live"]
@@ -68,7 +68,7 @@ async def test_market_methods_answer_as_rest_does(live: LiveServer) -> None:
         # With no trade yet, the close time is the time of asking.
         assert (average["mins"], average["price"]) == (expected["mins"], expected["price"])
         depth = (await client.call("depth", symbol="BTCUSDT", limit=5))["result"]
-        assert depth["asks"][0] == ["61000.00000000", "0.1000000000"]
+        assert depth["asks"][0] == ["61000.00000000", "0.10000000"]
         many = await client.call("ticker.price", symbols=["BTCUSDT", "ETHUSDT"])
         assert [t["symbol"] for t in many["result"]] == ["BTCUSDT", "ETHUSDT"]
 
@@ -81,14 +81,14 @@ async def test_an_order_placed_queried_amended_and_canceled(live: LiveServer) ->
         )  # fmt: skip
         assert (placed["status"], placed["clientOrderId"]) == ("NEW", "ws-order-1")
         status = await client.result("order.status", symbol="BTCUSDT", orderId=placed["orderId"])
-        assert (status["orderId"], status["origQty"]) == (placed["orderId"], "0.0200000000")
+        assert (status["orderId"], status["origQty"]) == (placed["orderId"], "0.02000000")
         listed = await client.result("openOrders.status", symbol="BTCUSDT")
         assert [o["orderId"] for o in listed] == [placed["orderId"]]
         amended = await client.result(
             "order.amend.keepPriority", symbol="BTCUSDT", origClientOrderId="ws-order-1",
             newQty="0.01",
         )  # fmt: skip
-        assert amended["amendedOrder"]["origQty"] == "0.0100000000"
+        assert amended["amendedOrder"]["origQty"] == "0.01000000"
         canceled = await client.result("order.cancel", symbol="BTCUSDT", orderId=placed["orderId"])
         assert canceled["status"] == "CANCELED"
         history = await client.result("allOrders", symbol="BTCUSDT")
@@ -124,11 +124,11 @@ async def test_a_trade_reported_on_the_user_data_subscription(live: LiveServer) 
             ("NEW", "NEW", resting["orderId"]),
             ("TRADE", "PARTIALLY_FILLED", resting["orderId"]),
         ]
-        assert (reports[1]["l"], reports[1]["L"]) == ("0.2000000000", "60500.00000000")
+        assert (reports[1]["l"], reports[1]["L"]) == ("0.20000000", "60500.00000000")
         balances = {b["a"]: b for b in positions[-1]["B"]}
-        assert balances["BTC"] == {"a": "BTC", "f": "0.5000000000", "l": "0.3000000000"}
+        assert balances["BTC"] == {"a": "BTC", "f": "0.50000000", "l": "0.30000000"}
         trades = await seller.result("myTrades", symbol="BTCUSDT")
-        assert [(t["orderId"], t["qty"]) for t in trades] == [(resting["orderId"], "0.2000000000")]
+        assert [(t["orderId"], t["qty"]) for t in trades] == [(resting["orderId"], "0.20000000")]
         unsubscribed = await seller.call("userDataStream.unsubscribe")
         assert unsubscribed["result"] == {}
         terminated = await seller.event()
@@ -196,6 +196,21 @@ class AnyRateLimits:
 
 
 ANY_LIMITS = AnyRateLimits()
+
+
+async def test_account_methods_answer_as_rest_does(live: LiveServer) -> None:
+    api_key, secret = live.api_key("ws-account", USDT="100")[:2]
+    by_rest = SignedClient(live.base_url, api_key, secret)
+    methods: dict[str, tuple[str, dict[str, Any]]] = {
+        "account.commission": ("/api/v3/account/commission", {"symbol": "BTCUSDT"}),
+        "account.rateLimits.orders": ("/api/v3/rateLimit/order", {}),
+        "myPreventedMatches": ("/api/v3/myPreventedMatches", {"symbol": "BTCUSDT", "orderId": 1}),
+    }
+    async with websockets.connect(f"{live.ws_url}/ws-api/v3") as socket:
+        client = WsApiClient(socket, api_key, secret)
+        for method, (path, params) in methods.items():
+            answered = await client.result(method, **params)
+            assert answered == by_rest.call("GET", path, **params), method
 
 
 async def test_stop_and_iceberg_orders_over_the_websocket_api(live: LiveServer) -> None:

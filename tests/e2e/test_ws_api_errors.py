@@ -103,7 +103,7 @@ async def test_parameters_of_the_wrong_type(client: WsApiClient) -> None:
 async def test_numbers_sent_as_json_numbers_are_read_as_decimals(client: WsApiClient) -> None:
     params = ORDER | {"quantity": 0.01, "price": 50000.10}
     placed = await client.result("order.place", **params)
-    assert (placed["origQty"], placed["price"]) == ("0.0100000000", "50000.10000000")
+    assert (placed["origQty"], placed["price"]) == ("0.01000000", "50000.10000000")
 
 
 async def test_ids_of_every_kind_are_echoed(client: WsApiClient) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from entrypoints.api.health import LIVE, READY
 from entrypoints.cli import build_parser
+from infrastructure.containers import FIRST_STEP
 from tests.infrastructure.terraform import Terraform
 
 SERVICES = {"api", "websocket", "engine", "marketdata"}
@@ -155,3 +156,21 @@ def test_the_application_alarms_watch_metrics_the_collectors_put_in_cloudwatch(
     }  # fmt: skip
     for alarm in alarms:
         assert (alarm["metric_name"], frozenset(alarm["dimensions"])) in declared
+
+
+def test_each_engine_task_migrates_the_schema_before_its_engine_starts(
+    terraform: Terraform,
+) -> None:
+    firsts = {}
+    for definition in terraform.resources("aws_ecs_task_definition").values():
+        containers = {c["name"]: c for c in json.loads(definition["container_definitions"])}
+        if FIRST_STEP in containers:
+            (service,) = [c for c in containers.values() if c["essential"]]
+            firsts[service["name"]] = (containers[FIRST_STEP], service)
+
+    assert set(firsts) == {"engine"}
+    step, engine = firsts["engine"]
+    args = parse(step["command"])
+    assert (args.command, args.adapters, args.revision) == ("migrate", "aws", "head")
+    assert step["image"] == engine["image"] and step["environment"] == engine["environment"]
+    assert engine["dependsOn"] == [{"containerName": FIRST_STEP, "condition": "SUCCESS"}]

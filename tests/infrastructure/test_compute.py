@@ -85,7 +85,7 @@ def resource_identity(terraform: Terraform, reference: str) -> tuple[str, str]:
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_each_service_runs_the_repository_image(terraform: Terraform, service: str) -> None:
-    app, collector = containers(terraform, f"bourse-production-{service}")
+    *_, app, collector = containers(terraform, f"bourse-production-{service}")
 
     assert app["image"].startswith("${aws_ecr_repository.")
     assert app["readonlyRootFilesystem"] is True

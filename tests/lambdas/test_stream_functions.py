@@ -40,7 +40,7 @@ from tests.aws_mode import aws_environment
 from tests.conftest import REDIS
 from tests.contract.aws import boto3_client
 
-BTC, USDT = 10**10, 10**8
+BTC, USDT = 10**8, 10**8
 NO_DATABASE = "postgresql+asyncpg://postgres@127.0.0.1:5432/unused"
 START = 1_732_530_000_000  # a Monday, 10:20 UTC
 

@@ -12,9 +12,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from entrypoints.migrate import migrate
+from tests.conftest import REDIS_APART as REDIS
 
 POSTGRES = os.environ.get("BOURSE_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432")
-REDIS = os.environ.get("BOURSE_TEST_REDIS", "redis://127.0.0.1:6379/14")
 START_POSTGRES = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
 START_REDIS = 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no'
 
@@ -54,7 +54,7 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 @pytest.fixture
 def redis_url() -> str:
-    """Redis database 14 (or $BOURSE_TEST_REDIS), emptied."""
+    """A Redis database of this worker's own, apart from the other suites', emptied."""
     client = redis.Redis.from_url(REDIS)
     try:
         client.flushdb()

@@ -123,6 +123,7 @@ def misanswered(answers: list[Answer], outage: Outage) -> list[Answer]:
 
 
 @pytest.mark.reliability
+@pytest.mark.alone
 def test_database_restart(database_url: str, redis_url: str, tmp_path: Path) -> None:
     began = time.monotonic()
     environment = server_environment(database_url, redis_url)

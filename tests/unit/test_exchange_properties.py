@@ -42,8 +42,8 @@ ACCOUNTS = st.sampled_from([1, 2, 3])
 SYMBOLS = st.sampled_from(["BTCUSDT", "ETHBTC", "ETHUSDT"])
 # Prices cluster around one mid per market, so that orders cross often.
 MID_TICKS = {"BTCUSDT": 10_000, "ETHBTC": 5_000, "ETHUSDT": 1_000}
-LOTS = {"BTCUSDT": 1_000, "ETHBTC": 100, "ETHUSDT": 1_000}
-DEPOSIT_UNITS = {"USDT": 10**8, "BTC": 10**8, "ETH": 10**7}
+LOTS = {"BTCUSDT": 1_000, "ETHBTC": 10, "ETHUSDT": 1_000}
+DEPOSIT_UNITS = {"USDT": 10**8, "BTC": 10**6, "ETH": 10**7}
 # Weighted towards resting orders, so that books fill up and later orders have makers to meet.
 ORDER_TYPES = st.sampled_from([OrderType.LIMIT] * 3 + [OrderType.MARKET, OrderType.LIMIT_MAKER])
 TIFS = st.sampled_from([TimeInForce.GTC] * 3 + [TimeInForce.IOC, TimeInForce.FOK])

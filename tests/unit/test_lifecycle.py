@@ -31,7 +31,7 @@ from domain.orders import OrderStatus, OrderType, Side
 from tests.unit.conftest import Desk
 
 A, B = 1, 2
-BTC = 10**10
+BTC = 10**8
 USDT = 10**8
 
 

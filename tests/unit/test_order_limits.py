@@ -16,7 +16,7 @@ from domain.orders import OrderType, SelfTradePrevention, Side, TimeInForce
 from entrypoints.listing import default_markets
 
 A, B = 1, 2
-BTC, USDT = 10**10, 10**8
+BTC, USDT = 10**8, 10**8
 
 
 @pytest.fixture

@@ -105,7 +105,7 @@ def expected_balances(
     for price, qty, maker in fills:
         quantity = Decimal(qty)
         notional = Decimal(price) * quantity
-        buyer_fee, seller_fee = fee(quantity, 10), fee(notional, 8)
+        buyer_fee, seller_fee = fee(quantity, 8), fee(notional, 8)
         usdt_a -= notional
         btc_a += quantity - buyer_fee
         if maker == 2:
@@ -142,7 +142,7 @@ def check_outcome(
     assert [
         (market.quote.format(t.price), market.base.format(t.quantity), t.seller_order_id)
         for t in trades
-    ] == [(f"{Decimal(p):.8f}", f"{Decimal(q):.10f}", m) for p, q, m in fills]
+    ] == [(f"{Decimal(p):.8f}", f"{Decimal(q):.8f}", m) for p, q, m in fills]
     assert all(t.buyer_order_id == 4 and not t.buyer_is_maker for t in trades)
     updates = [event for event in events if isinstance(event, OrderUpdated)]
     assert updates[-1].order_id == 4 or status is PARTIAL
@@ -173,7 +173,7 @@ def test_buy_by_quantity(
     resting_lock = Decimal("0.5") * 102 if rests else Decimal(0)
     check_outcome(book, list(events), status, fills, prevented, resting_lock)
     bids = book.exchange.state("BTCUSDT").book.depth(Side.BUY, 5)
-    assert bids == ([(102 * 10**8, 5 * 10**9)] if rests else [])
+    assert bids == ([(102 * 10**8, 5 * 10**7)] if rests else [])
 
 
 @pytest.mark.parametrize("stp", list(QUOTE_CASES))

@@ -47,7 +47,10 @@ ENDPOINTS: dict[str, Endpoint] = {
     "openOrders.status": _signed("GET", "openOrders"),
     "openOrders.cancelAll": _signed("DELETE", "openOrders"),
     "account.status": _signed("GET", "account"),
+    "account.commission": _signed("GET", "account/commission"),
+    "account.rateLimits.orders": _signed("GET", "rateLimit/order"),
     "myTrades": _signed("GET", "myTrades"),
+    "myPreventedMatches": _signed("GET", "myPreventedMatches"),
     "allOrders": _signed("GET", "allOrders"),
 }
 VERSION_PREFIX = "v3/"  # a method may name its version, as "v3/order.place"

@@ -4,8 +4,8 @@ order, those placed before included); order types up to TAKE_PROFIT_LIMIT's leng
 orders: each order's iceberg quantity and what it hides; and where an order stands in its
 price level's queue (0 for those placed before, which keep their order id order).
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 """
 
 from collections.abc import Sequence
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: str | None = "0007"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
