@@ -13,7 +13,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
-DUPLICATE_DATABASE = "42P04"  # PostgreSQL's SQLSTATE
+# What PostgreSQL answers a CREATE DATABASE of a name taken meanwhile: duplicate_database, or a
+# unique_violation of its catalog when the other CREATE commits while this one runs.
+TAKEN_NAME = ("42P04", "23505")
 
 
 async def ensure_database(url: str) -> None:
@@ -29,7 +31,7 @@ async def ensure_database(url: str) -> None:
                     await connection.execute(text(f'CREATE DATABASE "{target.database}"'))
                 except DBAPIError as error:
                     # Another process migrating at the same moment has just created it.
-                    if getattr(error.orig, "sqlstate", None) != DUPLICATE_DATABASE:
+                    if getattr(error.orig, "sqlstate", None) not in TAKEN_NAME:
                         raise
     finally:
         await server.dispose()
