@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from attrs import define, field
 from sortedcontainers import SortedDict
 
+from domain.order_index import OrderIndex
 from domain.orders import Order, Side
 
 
@@ -26,17 +27,15 @@ def joined_after(trade_id: int) -> int:
     return 2 * trade_id + 1
 
 
-class OrderBook:
+class OrderBook(OrderIndex):
     """Bids best-first (keyed by negated price) and asks best-first, plus an index by order id
     and by (account, client order id). Only open orders with quantity left rest here."""
 
     def __init__(self, symbol: str) -> None:
+        super().__init__()
         self.symbol = symbol
         self.bids: SortedDict = SortedDict()
         self.asks: SortedDict = SortedDict()
-        self.orders: dict[int, Order] = {}
-        self.client_ids: dict[tuple[int, str], Order] = {}
-        self._open_by_account: dict[int, int] = {}
         self._changed: dict[tuple[Side, int], None] = {}
 
     def _side(self, side: Side) -> tuple[SortedDict, int]:
@@ -52,9 +51,7 @@ class OrderBook:
         level.orders[order.order_id] = order
         level.volume += order.visible
         self._changed[order.side, order.price] = None
-        self.orders[order.order_id] = order
-        self.client_ids[order.account_id, order.client_order_id] = order
-        self._open_by_account[order.account_id] = self.open_orders_of(order.account_id) + 1
+        super().add(order)
 
     def remove(self, order: Order) -> None:
         buying = order.side is Side.BUY
@@ -66,14 +63,7 @@ class OrderBook:
         self._changed[order.side, order.price] = None
         if not level.orders:
             del levels[key]
-        del self.orders[order.order_id]
-        del self.client_ids[order.account_id, order.client_order_id]
-        left = self._open_by_account.pop(order.account_id) - 1
-        if left:
-            self._open_by_account[order.account_id] = left
-
-    def open_orders_of(self, account_id: int) -> int:
-        return self._open_by_account.get(account_id, 0)
+        super().remove(order)
 
     def reduce(self, order: Order, quantity: int) -> None:
         """Records that a resting order lost `quantity` of what it shows (filled, prevented,
@@ -117,20 +107,6 @@ class OrderBook:
             (bids if side is Side.BUY else asks).append((price, level.volume if level else 0))
         self._changed.clear()
         return bids, asks
-
-    def find(
-        self, account_id: int, order_id: int | None, client_order_id: str | None
-    ) -> Order | None:
-        if order_id is not None:
-            order = self.orders.get(order_id)
-            if order is None or order.account_id != account_id:
-                return None
-            if client_order_id is not None and order.client_order_id != client_order_id:
-                return None
-            return order
-        if client_order_id is not None:
-            return self.client_ids.get((account_id, client_order_id))
-        return None
 
     def best(self, side: Side) -> PriceLevel | None:
         levels, _ = self._side(side)

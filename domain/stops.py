@@ -17,6 +17,7 @@ and, once triggered, buys at no more than that; what the book offers only above,
 expire. So a triggered order always finds its funds held."""
 
 from domain.markets import BASIS_POINTS, Market
+from domain.order_index import OrderIndex
 from domain.orders import Order, OrderType, Side, rises_to_trigger
 
 
@@ -70,43 +71,9 @@ def _step(order: Order, price: int) -> tuple[bool, bool]:
     return False, better
 
 
-class StopBook:
+class StopBook(OrderIndex):
     """The waiting stops of one market, in the order they were placed (by order id), indexed
     like the book by id and by (account, client order id)."""
-
-    def __init__(self) -> None:
-        self.orders: dict[int, Order] = {}
-        self.client_ids: dict[tuple[int, str], Order] = {}
-        self._open_by_account: dict[int, int] = {}
-
-    def add(self, order: Order) -> None:
-        self.orders[order.order_id] = order
-        self.client_ids[order.account_id, order.client_order_id] = order
-        self._open_by_account[order.account_id] = self.open_orders_of(order.account_id) + 1
-
-    def remove(self, order: Order) -> None:
-        del self.orders[order.order_id]
-        del self.client_ids[order.account_id, order.client_order_id]
-        left = self._open_by_account.pop(order.account_id) - 1
-        if left:
-            self._open_by_account[order.account_id] = left
-
-    def open_orders_of(self, account_id: int) -> int:
-        return self._open_by_account.get(account_id, 0)
-
-    def find(
-        self, account_id: int, order_id: int | None, client_order_id: str | None
-    ) -> Order | None:
-        if order_id is not None:
-            order = self.orders.get(order_id)
-            if order is None or order.account_id != account_id:
-                return None
-            if client_order_id is not None and order.client_order_id != client_order_id:
-                return None
-            return order
-        if client_order_id is not None:
-            return self.client_ids.get((account_id, client_order_id))
-        return None
 
     def triggered(self, prices: list[int]) -> tuple[list[Order], list[Order]]:
         """Judges the waiting stops against `prices`, trades in the order they happened:

@@ -142,7 +142,9 @@ async def test_trade_and_kline_streams_match_the_rest_history(live: LiveServer) 
     latest = seen["kline"][-1]["k"]
     async with httpx.AsyncClient(base_url=live.base_url) as rest:
         for _ in range(100):
-            klines = (await rest.get("/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=1")).json()
+            # The streamed candle's own minute: the next may have begun, empty, meanwhile.
+            minute = f"startTime={latest['t']}&limit=1"
+            klines = (await rest.get(f"/api/v3/klines?symbol=BTCUSDT&interval=1m&{minute}")).json()
             if klines and [latest[k] for k in "ohlcv"] == klines[-1][1:6]:
                 break
             await asyncio.sleep(0.1)
