@@ -27,6 +27,10 @@ CONNECTIONS = 256
 Mix = tuple[tuple[str, float], ...]
 MIX: Mix = (("place", 0.5), ("cancel", 0.25), ("depth", 0.25))
 UNKNOWN_ORDER = -2011  # Binance's code for a cancel of an order no longer open
+# A trader with this many orders placed and not yet cancelled (some filled meanwhile) cancels
+# instead of placing: the market's MAX_NUM_ORDERS (200 open orders an account) would refuse the
+# placement, with orders still in flight on top.
+OPEN_ORDERS_KEPT = 150
 
 
 class Trader:
@@ -76,6 +80,8 @@ class Load:
         """The next request: its kind, its trader and its parameters (unsigned)."""
         kind = self.rng.choices(self.kinds, self.weights)[0]
         trader = self.rng.choice(self.traders)
+        if kind == "place" and len(trader.open_orders) >= OPEN_ORDERS_KEPT:
+            kind = "cancel"  # as a trader keeps within MAX_NUM_ORDERS
         if kind == "cancel" and trader.open_orders:
             order_id = trader.open_orders.pop(self.rng.randrange(len(trader.open_orders)))
             return kind, trader, {"symbol": SYMBOL, "orderId": order_id}
