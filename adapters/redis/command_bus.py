@@ -168,6 +168,10 @@ class RedisCommandConsumer:
         self.lag_s = 0.0
 
     @property
+    def engine(self) -> MarketEngine:
+        return self._engine
+
+    @property
     def symbol(self) -> str:
         return self._engine.symbol
 

@@ -60,9 +60,10 @@ async def store() -> MemoryUnitOfWorkFactory:
 
 
 @pytest.fixture
-async def engine(
+async def consumer(
     store: MemoryUnitOfWorkFactory, client: redis.Redis
-) -> AsyncIterator[MarketEngine]:
+) -> AsyncIterator[RedisCommandConsumer]:
+    """An engine of BTCUSDT taking its commands from the bus."""
     exchange = Exchange(default_markets())
     relay = Relay(store, MemoryEventPublisher(), MemoryOutboxSignal())
     engine = MarketEngine(
@@ -72,9 +73,14 @@ async def engine(
     await engine.start()
     consumer = RedisCommandConsumer(client, engine, "engine")
     consumer.start()
-    yield engine
+    yield consumer
     await consumer.stop()
     await engine.stop()
+
+
+@pytest.fixture
+def engine(consumer: RedisCommandConsumer) -> MarketEngine:
+    return consumer.engine
 
 
 async def deliver(client: redis.Redis, command_id: str, command: PlaceOrder, deadline: int) -> None:
@@ -187,27 +193,14 @@ async def test_a_consumer_stops_at_whatever_step_it_is_stopped(
 
 
 async def test_the_consumer_reports_how_late_it_reads_its_commands(
-    store: MemoryUnitOfWorkFactory, client: redis.Redis
+    consumer: RedisCommandConsumer, client: redis.Redis
 ) -> None:
-    exchange = Exchange(default_markets())
-    relay = Relay(store, MemoryEventPublisher(), MemoryOutboxSignal())
-    engine = MarketEngine(
-        exchange, "BTCUSDT", store, LedgerSync(exchange.ledger), relay, CLOCK,
-        EngineSettings("engine", 5000),
-    )  # fmt: skip
-    await engine.start()
-    consumer = RedisCommandConsumer(client, engine, "engine")
-    consumer.start()
-    try:
-        await asyncio.sleep(0.3)  # one empty read at least
-        assert consumer.lag_s == 0.0
-        # An entry whose id says Redis took it an hour ago: read that late.
-        delivery = encode_delivery("late", CLOCK.now() + 5000, "tester", order())
-        await client.xadd(COMMANDS + "BTCUSDT", {"d": delivery}, id=f"{CLOCK.now() - 3_600_000}-0")
-        await answers(client, 1)
-        assert consumer.lag_s >= 3_600
-        await asyncio.sleep(0.5)  # the next read finds nothing waiting
-        assert consumer.lag_s == 0.0
-    finally:
-        await consumer.stop()
-        await engine.stop()
+    await asyncio.sleep(0.3)  # one empty read at least
+    assert consumer.lag_s == 0.0
+    # An entry whose id says Redis took it an hour ago: read that late.
+    delivery = encode_delivery("late", CLOCK.now() + 5000, "tester", order())
+    await client.xadd(COMMANDS + "BTCUSDT", {"d": delivery}, id=f"{CLOCK.now() - 3_600_000}-0")
+    await answers(client, 1)
+    assert consumer.lag_s >= 3_600
+    await asyncio.sleep(0.5)  # the next read finds nothing waiting
+    assert consumer.lag_s == 0.0
