@@ -41,7 +41,7 @@ split: $(STAMP) services
 
 # The suite runs on TEST_WORKERS pytest-xdist workers, a test module to a worker (see
 # tests/conftest.py); the tests marked `alone` restart a server the others share: they run after.
-TEST_WORKERS ?= 3
+TEST_WORKERS ?= 2
 
 test: $(STAMP) $(CHECKOV) $(WEB_BUILT) services
 	$(PY) -m ruff check .
