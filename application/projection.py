@@ -91,10 +91,7 @@ async def _record(
             )
             changed.append((event.symbol, event.order_id))
         elif isinstance(event, OrderUpdated):
-            key = (event.symbol, event.order_id)
-            order = touched.get(key)
-            if order is None:
-                raise LookupError(f"update of an order never recorded: {key}")
+            order = _recorded(touched, event.symbol, event.order_id, "update")
             order.status = event.status
             order.quantity = event.quantity
             order.executed = event.executed
@@ -104,23 +101,14 @@ async def _record(
             order.prevented_match_id = event.prevented_match_id
             order.working_time = event.working_time
             order.queued_at = event.queued_at
-            touched[key] = order
-            changed.append(key)
+            changed.append((event.symbol, event.order_id))
         elif isinstance(event, StopTrailed):
-            key = (event.symbol, event.order_id)
-            order = touched.get(key)
-            if order is None:
-                raise LookupError(f"trail of an order never recorded: {key}")
+            order = _recorded(touched, event.symbol, event.order_id, "trail")
             order.trail_price = event.trail_price
-            touched[key] = order
         elif isinstance(event, IcebergShown):
-            key = (event.symbol, event.order_id)
-            order = touched.get(key)
-            if order is None:
-                raise LookupError(f"iceberg never recorded: {key}")
+            order = _recorded(touched, event.symbol, event.order_id, "iceberg part")
             order.hidden = event.hidden
             order.queued_at = event.queued_at
-            touched[key] = order
         elif isinstance(event, PreventedMatch):
             await uow.prevented_matches.add(event)
         elif isinstance(event, Trade):
@@ -131,3 +119,13 @@ async def _record(
         elif isinstance(event, MarketStatusChanged):
             await uow.market_statuses.add(event)
     return changed
+
+
+def _recorded(
+    touched: dict[tuple[str, int], OrderRecord], symbol: str, order_id: int, what: str
+) -> OrderRecord:
+    """The order an event changes, gathered for the batch (it is saved from there)."""
+    order = touched.get((symbol, order_id))
+    if order is None:
+        raise LookupError(f"{what} of an order never recorded: {(symbol, order_id)}")
+    return order
