@@ -117,7 +117,9 @@ class Relay:
                 await self.signal.wait(POLL_SECONDS)
             retry = False
             try:
-                while await self.relay_once():
+                # A batch short of full relayed all that was waiting; what commits after it
+                # signals again.
+                while await self.relay_once() == BATCH:
                     pass
             except Unavailable as error:  # the store is out of reach: told once per outage
                 if not self._store_down:

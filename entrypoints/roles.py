@@ -74,9 +74,7 @@ def _hub(container: Container, publish: Publish) -> StreamHub:
         container.market_data(),
         container.publisher(),
         publish,
-        lambda published, now: feed.messages(
-            published.symbol, published.sequence, published.events, now
-        ),
+        feed.messages,
     )
 
 

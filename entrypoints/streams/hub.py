@@ -55,7 +55,7 @@ class StreamHub:
     publisher: MemoryEventPublisher
     publish: Publish
     user_messages: (
-        Callable[[Published, int], Awaitable[list[tuple[int, dict[str, Any]]]]] | None
+        Callable[[list[Published], int], Awaitable[list[tuple[int, dict[str, Any]]]]] | None
     ) = None
     markets: dict[str, MarketStreams] = field(factory=dict)
 
@@ -72,7 +72,14 @@ class StreamHub:
         ticker = asyncio.create_task(self._tick())
         try:
             while (published := await queue.get()) is not None:
-                await self.on_published(published)
+                # What was published meanwhile goes out together (the user data's balances
+                # are read once for it all).
+                batch = [published]
+                while not queue.empty() and (published := queue.get_nowait()) is not None:
+                    batch.append(published)
+                await self.on_published(batch)
+                if published is None:
+                    break
         finally:
             ticker.cancel()
             self.publisher.unsubscribe(queue)
@@ -80,19 +87,17 @@ class StreamHub:
     def _send(self, name: str, payload: Any) -> None:
         self.publish(name.encode() + b"\n" + encode(payload), [name])
 
-    async def on_published(self, published: Published) -> None:
-        attributes: dict[str, str | int] = {
-            "bourse.symbol": published.symbol,
-            "bourse.sequence": published.sequence,
-        }
+    async def on_published(self, batch: list[Published]) -> None:
+        attributes = {"bourse.commands": len(batch)}
         with tracer.start_as_current_span("streams.fan_out", attributes=attributes):
-            await self._fan_out(published)
+            now = self.market_data.clock.now()
+            if self.user_messages is not None:
+                for account_id, payload in await self.user_messages(batch, now):
+                    self._send(f"user:{account_id}", payload)
+            for published in batch:
+                await self._fan_out(published, now)
 
-    async def _fan_out(self, published: Published) -> None:
-        now = self.market_data.clock.now()
-        if self.user_messages is not None:
-            for account_id, payload in await self.user_messages(published, now):
-                self._send(f"user:{account_id}", payload)
+    async def _fan_out(self, published: Published, now: int) -> None:
         streams = self.markets.get(published.symbol)
         if streams is None:
             return

@@ -7,6 +7,7 @@ from typing import Any
 
 from attrs import frozen
 
+from adapters.memory.publisher import Published
 from application.ports import UnitOfWorkFactory
 from application.records import OrderRecord
 from domain.events import (
@@ -54,16 +55,37 @@ class UserDataFeed:
         }
 
     async def messages(
-        self, symbol: str, sequence: int, events: Sequence[Event], event_time: int
+        self, published: Sequence[Published], event_time: int
     ) -> list[tuple[int, Json]]:
-        """(account id, payload) pairs, in the order the account should see them. `symbol` is
-        "" for a deposit or withdrawal, whose `events` are its journal entries."""
+        """(account id, payload) pairs for the commands published, in the order each account
+        should see them: a command's reports, then the position of each account whose balances
+        it changed. A deposit's or withdrawal's `symbol` is "" and its events are its journal
+        entries. The balances of every position come from one read after the last command."""
+        told = [await self._reports(one, event_time) for one in published]
+        changed: dict[int, set[str]] = {}
+        for _, positions, _ in told:
+            for account_id, assets in positions.items():
+                changed.setdefault(account_id, set()).update(assets)
+        held = await self._balances(changed)
+        messages: list[tuple[int, Json]] = []
+        for reports, positions, time in told:
+            messages += reports
+            for account_id, assets in positions.items():
+                position = self._position(held.get(account_id, {}), assets, time, event_time)
+                messages.append((account_id, position))
+        return messages
+
+    async def _reports(
+        self, published: Published, event_time: int
+    ) -> tuple[list[tuple[int, Json]], dict[int, dict[str, None]], int]:
+        """A command's reports and transfers; the assets it changed by account; its time."""
+        sequence = published.sequence
         messages: list[tuple[int, Json]] = []
         changed: dict[int, dict[str, None]] = {}
         trade: Trade | None = None
         prevented: PreventedMatch | None = None
         time = event_time
-        for event in events:
+        for event in published.events:
             if isinstance(event, OrderAccepted):
                 time = event.timestamp
                 self._orders[event.symbol, event.order_id] = event
@@ -96,10 +118,7 @@ class UserDataFeed:
                     changed.setdefault(posting.account_id, {})[posting.asset] = None
                     if event.kind in TRANSFERS:
                         messages.append((posting.account_id, self._transfer(posting, event_time)))
-        for account_id, assets in changed.items():
-            position = await self._position(account_id, assets, time, event_time)
-            messages.append((account_id, position))
-        return messages
+        return messages, changed, time
 
     async def _order(self, symbol: str, order_id: int) -> OrderAccepted | None:
         found = self._orders.get((symbol, order_id))
@@ -190,16 +209,25 @@ class UserDataFeed:
             "T": event_time,
         }
 
-    async def _position(
-        self, account_id: int, assets: dict[str, None], time: int, event_time: int
-    ) -> Json:
-        # Balances as they are now, which is at or after this command: a client that applies
-        # positions in order always ends on the latest.
+    async def _balances(self, wanted: dict[int, set[str]]) -> dict[int, dict[str, Balance]]:
+        """The `wanted` balances (assets by account) as they are now, which is at or after the
+        commands told: a client that applies positions in order always ends on the latest."""
         if self.store is None:
-            held = {code: self.exchange.ledger.balance(account_id, code) for code in assets}
-        else:
+            ledger = self.exchange.ledger
+            return {
+                account_id: {code: ledger.balance(account_id, code) for code in assets}
+                for account_id, assets in wanted.items()
+            }
+        held: dict[int, dict[str, Balance]] = {}
+        if wanted:
             async with self.store() as uow:
-                held = await uow.journal.balances(account_id)
+                for account_id, code, balance in await uow.journal.holdings(wanted):
+                    held.setdefault(account_id, {})[code] = balance
+        return held
+
+    def _position(
+        self, held: dict[str, Balance], assets: dict[str, None], time: int, event_time: int
+    ) -> Json:
         balances = []
         for code in assets:
             balance = held.get(code, Balance())

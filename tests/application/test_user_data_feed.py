@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from adapters.memory.publisher import Published
 from domain.commands import AmendOrder, CancelOrder, Command, Deposit, PlaceOrder, Withdraw
 from domain.exchange import Exchange
 from domain.orders import OrderType, SelfTradePrevention, Side, TimeInForce
@@ -30,7 +31,7 @@ class Venue:
         events = self.exchange.execute(command)
         self.sequence += 1
         symbol = "" if isinstance(command, Deposit | Withdraw) else "BTCUSDT"
-        return await self.feed.messages(symbol, self.sequence, events, NOW)
+        return await self.feed.messages([Published(symbol, self.sequence, tuple(events))], NOW)
 
 
 def limit(
