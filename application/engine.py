@@ -20,7 +20,7 @@ from application import metrics
 from application.bus import Applied, MarketCommand, decode_answer, encode_answer
 from application.errors import BackendTimeout, LeaseLost, MarketUnavailable, Unavailable
 from application.ledger_sync import LedgerSync
-from application.ports import Clock, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from application.projection import record_events
 from application.rebuild import rebuild_market
 from application.records import Depth, Lease
@@ -252,7 +252,6 @@ class MarketEngine:
         account's balance spent meanwhile by another process: the market is rebuilt from the
         store, balances included, and the batch applied again, so that the overdrawn account's
         command is refused and every other command of the batch goes through."""
-        batch = await self._answer_known(batch)
         for attempt in range(1, COMMIT_ATTEMPTS + 1):
             try:
                 await self._apply_once(batch)
@@ -266,14 +265,12 @@ class MarketEngine:
             for pending in batch:
                 pending.applied = None
 
-    async def _answer_known(self, batch: Sequence[_Pending]) -> list[_Pending]:
+    async def _answer_known(self, uow: UnitOfWork, batch: Sequence[_Pending]) -> list[_Pending]:
         """Answers the commands committed before (from their record) and those whose sender
-        no longer waits; the others, to apply."""
+        no longer waits; the others, to apply. The record is read in the transaction that
+        commits the batch."""
         ids = [pending.command_id for pending in batch if pending.command_id is not None]
-        known: dict[str, bytes] = {}
-        if ids:
-            async with self.unit_of_work() as uow:
-                known = await uow.commands.answers(ids)
+        known = await uow.commands.answers(ids) if ids else {}
         now = self.clock.now()
         fresh = []
         for pending in batch:
@@ -300,7 +297,8 @@ class MarketEngine:
         self._lease = lease
 
     async def _apply_once(self, batch: Sequence[_Pending]) -> None:
-        async with self.sync.batch():
+        async with self.unit_of_work() as uow, self.sync.batch():
+            batch = await self._answer_known(uow, batch)
             touched: set[int] = set()  # accounts changed in memory, not yet committed
             try:
                 started = time.perf_counter()
@@ -315,7 +313,7 @@ class MarketEngine:
                 metrics.engine_apply_seconds.labels(self.symbol).observe(applied_at - started)
                 if done:
                     with tracer.start_as_current_span("engine.commit", attributes=self._traced):
-                        await self._commit(done)
+                        await self._commit(uow, done)
                     committed = time.perf_counter() - applied_at
                     metrics.engine_commit_seconds.labels(self.symbol).observe(committed)
                     metrics.engine_batch.labels(self.symbol).observe(len(done))
@@ -348,26 +346,25 @@ class MarketEngine:
         touched |= accounts
         return applied
 
-    async def _commit(self, done: Sequence[_Pending]) -> None:
+    async def _commit(self, uow: UnitOfWork, done: Sequence[_Pending]) -> None:
         lease = self._lease
         assert lease is not None
-        async with self.unit_of_work() as uow:
-            batch = []
-            for pending in done:
-                applied = pending.applied
-                assert applied is not None
-                batch.append((applied.events, _timestamp(pending.command)))
-                await uow.outbox.add(self.symbol, applied.sequence, applied.events)
-            orders = await record_events(uow, batch)
-            now = self.clock.now()
-            for pending, changed in zip(done, orders, strict=True):
-                assert pending.applied is not None
-                pending.applied.orders = changed
-                if pending.command_id is not None:
-                    answer = encode_answer(pending.command_id, pending.applied, None)
-                    await uow.commands.add(pending.command_id, self.symbol, answer, now)
-            await uow.leases.fence(lease, self.sequence)
-            await uow.commit()
+        batch = []
+        for pending in done:
+            applied = pending.applied
+            assert applied is not None
+            batch.append((applied.events, _timestamp(pending.command)))
+            await uow.outbox.add(self.symbol, applied.sequence, applied.events)
+        orders = await record_events(uow, batch)
+        now = self.clock.now()
+        for pending, changed in zip(done, orders, strict=True):
+            assert pending.applied is not None
+            pending.applied.orders = changed
+            if pending.command_id is not None:
+                answer = encode_answer(pending.command_id, pending.applied, None)
+                await uow.commands.add(pending.command_id, self.symbol, answer, now)
+        await uow.leases.fence(lease, self.sequence)
+        await uow.commit()
 
     def _execute(self, command: MarketCommand) -> Applied:
         if isinstance(command, CancelReplace):

@@ -11,7 +11,6 @@ from adapters.memory.publisher import Published
 from application.ports import UnitOfWorkFactory
 from application.records import OrderRecord
 from domain.events import (
-    Event,
     ExecutionType,
     OrderAccepted,
     OrderUpdated,
