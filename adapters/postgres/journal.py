@@ -39,6 +39,10 @@ _INSERT_POSTINGS = insert(postings).from_select(
     _POSTING_COLUMNS, select(*(_ARRAYS.c[name] for name in _POSTING_COLUMNS))
 )
 
+_DRAW_ENTRY_IDS = select(func.nextval(ENTRY_IDS)).select_from(
+    func.generate_series(1, bindparam("count")).table_valued("n")
+)
+_INSERT_ENTRIES = insert(journal_entries)
 _CREATE_BALANCES = insert(balances).on_conflict_do_nothing(
     index_elements=[balances.c.account_id, balances.c.asset]
 )
@@ -125,8 +129,7 @@ class PostgresJournal:
         if not self._entries:
             return
         execute = self._uow.execute
-        numbers = func.generate_series(1, len(self._entries)).table_valued("n")
-        drawn = await execute(select(func.nextval(ENTRY_IDS)).select_from(numbers))
+        drawn = await execute(_DRAW_ENTRY_IDS, {"count": len(self._entries)})
         entry_ids = sorted(drawn.scalars())
         entry_rows: list[dict[str, object]] = []
         columns: dict[str, list[object]] = {name: [] for name in _POSTING_COLUMNS}
@@ -149,7 +152,7 @@ class PostgresJournal:
                 columns["amount"].append(posting.amount)
                 change = changes.setdefault((posting.account_id, posting.asset), [0, 0])
                 change[posting.bucket is Bucket.LOCKED] += posting.amount
-        await execute(insert(journal_entries), entry_rows)
+        await execute(_INSERT_ENTRIES, entry_rows)
         await execute(_INSERT_POSTINGS, columns)
         # In one order for every writer, so that two batches touching the same balances
         # wait for each other instead of deadlocking.

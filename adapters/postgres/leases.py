@@ -3,7 +3,7 @@ lasts until the batch commits, so a take-over waits for a commit in progress and
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import case, select, update
+from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from adapters.postgres.schema import market_leases
@@ -12,6 +12,17 @@ from application.records import Lease
 
 if TYPE_CHECKING:
     from adapters.postgres.unit_of_work import PostgresUnitOfWork
+
+
+_FENCE = (
+    update(market_leases)
+    .where(
+        market_leases.c.symbol == bindparam("held_symbol"),
+        market_leases.c.owner == bindparam("held_owner"),
+        market_leases.c.epoch == bindparam("held_epoch"),
+    )
+    .values(sequence=bindparam("fenced_at"))
+)
 
 
 class PostgresMarketLeases:
@@ -38,15 +49,14 @@ class PostgresMarketLeases:
         return Lease(row.symbol, row.owner, row.epoch, row.expires_at, row.sequence)
 
     async def fence(self, lease: Lease, sequence: int) -> None:
-        held = market_leases.c
         result = await self._uow.execute(
-            update(market_leases)
-            .where(
-                held.symbol == lease.symbol,
-                held.owner == lease.owner,
-                held.epoch == lease.epoch,
-            )
-            .values(sequence=sequence)
+            _FENCE,
+            {
+                "held_symbol": lease.symbol,
+                "held_owner": lease.owner,
+                "held_epoch": lease.epoch,
+                "fenced_at": sequence,
+            },
         )
         if result.rowcount != 1:
             raise LeaseLost(f"The lease on {lease.symbol} moved to another engine.")

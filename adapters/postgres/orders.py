@@ -27,6 +27,12 @@ _CHANGING = (
     "hidden",
     "queued_at",
 )
+_INSERT = insert(orders)
+# Built once: a statement made anew for each commit costs SQLAlchemy its cache key again.
+_SAVE = _INSERT.on_conflict_do_update(
+    index_elements=[orders.c.symbol, orders.c.order_id],
+    set_={name: _INSERT.excluded[name] for name in _CHANGING},
+)
 
 
 class PostgresOrders:
@@ -107,14 +113,7 @@ class PostgresOrders:
 
     async def flush(self) -> None:
         if self._saved:
-            statement = insert(orders)
-            await self._uow.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[orders.c.symbol, orders.c.order_id],
-                    set_={name: statement.excluded[name] for name in _CHANGING},
-                ),
-                list(self._saved.values()),
-            )
+            await self._uow.execute(_SAVE, list(self._saved.values()))
 
     def forget(self) -> None:
         self._saved = {}

@@ -1,12 +1,13 @@
 """A unit of work over PostgreSQL: one transaction, with the writes staged in Python and sent
 in bulk at commit, so that a batch of engine commands costs a handful of round trips."""
 
+import functools
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
-from sqlalchemy import Executable, Table, insert
+from sqlalchemy import Executable, Insert, Table, insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.postgres.accounts import PostgresApiKeys, PostgresTwoFactors, PostgresUsers
@@ -106,7 +107,7 @@ class PostgresUnitOfWork:
             for writer in self._writers:
                 await writer.flush()
             for table, rows in self._staged.items():
-                await self.execute(insert(table), rows)
+                await self.execute(_insert(table), rows)
             if self._connection is not None:
                 async with translated():
                     await self._connection.commit()
@@ -134,6 +135,13 @@ class PostgresUnitOfWork:
         except Exception:
             if not quietly:
                 raise
+
+
+@functools.cache
+def _insert(table: Table) -> Insert:
+    """One statement a table for the life of the process: SQLAlchemy keys its cache of
+    compiled statements by the statement, and works that key out once for each object."""
+    return insert(table)
 
 
 @asynccontextmanager
