@@ -31,6 +31,7 @@ from adapters.redis.cache import RedisCache
 from adapters.redis.channels import RedisFanOut
 from adapters.redis.client import connect
 from adapters.redis.command_bus import RedisCommandBus, RedisCommandConsumer
+from adapters.redis.gathered import GatheredRedis
 from adapters.redis.listen_keys import RedisListenKeys
 from adapters.redis.market_snapshots import RedisMarketSnapshots
 from adapters.redis.order_counter import FallbackOrderCounter, RedisOrderCounter
@@ -121,6 +122,7 @@ class Container(containers.DeclarativeContainer):
         ),
     )
     redis = providers.Singleton(connect, config.redis_url, config.redis_password)
+    gathered_redis = providers.Singleton(GatheredRedis, redis)
     secret_box = providers.Singleton(SecretBox, config.secret_key)
     postgres_unit_of_work = providers.Singleton(PostgresUnitOfWorkFactory, database, secret_box)
     redis_fan_out = providers.Singleton(RedisFanOut, redis)
@@ -128,7 +130,7 @@ class Container(containers.DeclarativeContainer):
     redis_cache = providers.Singleton(RedisCache, redis)
     redis_rate_limiter = providers.Singleton(
         FallbackRateLimiter,
-        providers.Singleton(RedisRateLimiter, redis, config.weight_per_minute),
+        providers.Singleton(RedisRateLimiter, gathered_redis, config.weight_per_minute),
         providers.Singleton(MemoryRateLimiter, config.weight_per_minute),
     )
     redis_listen_keys = providers.Singleton(RedisListenKeys, redis)
@@ -176,7 +178,7 @@ class Container(containers.DeclarativeContainer):
     # Two-factor codes tried, per user: a small allowance of its own, beside request weight.
     redis_two_factor_attempts = providers.Singleton(
         FallbackRateLimiter,
-        providers.Singleton(RedisRateLimiter, redis, ATTEMPTS_PER_MINUTE),
+        providers.Singleton(RedisRateLimiter, gathered_redis, ATTEMPTS_PER_MINUTE),
         providers.Singleton(MemoryRateLimiter, ATTEMPTS_PER_MINUTE),
     )
     two_factor_attempts = providers.Selector(
@@ -187,7 +189,7 @@ class Container(containers.DeclarativeContainer):
     )
     redis_order_counter = providers.Singleton(
         FallbackOrderCounter,
-        providers.Singleton(RedisOrderCounter, redis),
+        providers.Singleton(RedisOrderCounter, gathered_redis),
         providers.Singleton(MemoryOrderCounter),
     )
     order_counter = providers.Selector(
@@ -262,7 +264,7 @@ class Container(containers.DeclarativeContainer):
     # The engines' readers of the command bus, which the readiness check asks for their lag.
     command_consumers: providers.Singleton[list[RedisCommandConsumer]] = providers.Singleton(list)
     redis_bus = providers.Singleton(
-        RedisCommandBus, redis, clock, engines, config.command_timeout_ms, acknowledged
+        RedisCommandBus, gathered_redis, clock, engines, config.command_timeout_ms, acknowledged
     )
     bus = providers.Selector(
         config.adapters,

@@ -22,6 +22,7 @@ import redis.asyncio as redis
 from redis.exceptions import ResponseError
 
 from adapters.redis.client import UNREACHABLE, reachable
+from adapters.redis.gathered import GatheredRedis
 from application import metrics
 from application.bus import (
     Applied,
@@ -70,13 +71,14 @@ class RedisCommandBus:
 
     def __init__(
         self,
-        client: redis.Redis,
+        redis: GatheredRedis,
         clock: Clock,
         engines: dict[str, MarketEngine],
         timeout_ms: int,
         acknowledged: dict[str, int],
     ) -> None:
-        self._client = client
+        self._redis = redis
+        self._client = redis.client
         self._acknowledged = acknowledged  # per market, the latest sequence answered here
         self._clock = clock
         self._engines = engines
@@ -99,15 +101,9 @@ class RedisCommandBus:
         self._waiting[command_id] = answer
         try:
             with reachable("command bus"):
-                await self._client.xadd(
-                    COMMANDS + symbol,
-                    {
-                        "d": encode_delivery(
-                            command_id, deadline, self._name, command, traceparent()
-                        )
-                    },
-                    maxlen=COMMANDS_KEPT,
-                    approximate=True,
+                delivery = encode_delivery(command_id, deadline, self._name, command, traceparent())
+                await self._redis.execute(
+                    "XADD", COMMANDS + symbol, "MAXLEN", "~", COMMANDS_KEPT, "*", "d", delivery
                 )
             result = await asyncio.wait_for(answer, self._timeout_ms / 1000)
         except TimeoutError:

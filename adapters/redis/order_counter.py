@@ -4,10 +4,9 @@ while Redis is out of reach."""
 
 from collections.abc import Sequence
 
-import redis.asyncio as redis
-
 from adapters.memory.order_counter import MemoryOrderCounter
 from adapters.redis.client import Outage, reachable
+from adapters.redis.gathered import GatheredRedis
 from application.errors import Unavailable
 from application.order_count import OrderLimit
 from application.ports import OrderCounter
@@ -44,16 +43,17 @@ def _keys(account_id: int, limits: Sequence[OrderLimit], now: int) -> list[str]:
 
 
 class RedisOrderCounter:
-    def __init__(self, client: redis.Redis) -> None:
-        self._client = client
-        self._add = client.register_script(ADD)
-        self._remove = client.register_script(REMOVE)
+    def __init__(self, redis: GatheredRedis) -> None:
+        self._redis = redis
+        self._add = redis.client.register_script(ADD)
+        self._remove = redis.client.register_script(REMOVE)
 
     async def add(self, account_id: int, limits: Sequence[OrderLimit], now: int) -> list[int] | int:
         with reachable("order counter"):
-            added, *found = await self._add(
-                keys=_keys(account_id, limits, now),
-                args=[limit.limit for limit in limits] + [limit.window_ms for limit in limits],
+            added, *found = await self._redis.script(
+                self._add,
+                _keys(account_id, limits, now),
+                [limit.limit for limit in limits] + [limit.window_ms for limit in limits],
             )
         return [int(count) for count in found] if added else int(found[0]) - 1
 
@@ -62,11 +62,11 @@ class RedisOrderCounter:
     ) -> None:
         keys = [key for account_id in account_ids for key in _keys(account_id, limits, now)]
         with reachable("order counter"):
-            await self._remove(keys=keys)
+            await self._redis.script(self._remove, keys, [])
 
     async def counts(self, account_id: int, limits: Sequence[OrderLimit], now: int) -> list[int]:
         with reachable("order counter"):
-            found = await self._client.mget(_keys(account_id, limits, now))
+            found = await self._redis.execute("MGET", *_keys(account_id, limits, now))
         return [int(count or 0) for count in found]
 
 

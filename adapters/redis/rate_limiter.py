@@ -4,10 +4,9 @@ adapter's: levels in sixty-thousandths of a unit of weight, the caller's clock."
 
 from collections.abc import Sequence
 
-import redis.asyncio as redis
-
 from adapters.memory.rate_limiter import MINUTE, MemoryRateLimiter
 from adapters.redis.client import Outage, reachable
+from adapters.redis.gathered import GatheredRedis
 from application.errors import RateLimited, Unavailable
 from application.ports import RateLimiter
 
@@ -50,14 +49,15 @@ return {1, used}
 
 
 class RedisRateLimiter:
-    def __init__(self, client: redis.Redis, weight_per_minute: int = 6000) -> None:
+    def __init__(self, redis: GatheredRedis, weight_per_minute: int = 6000) -> None:
         self.limit = weight_per_minute
-        self._spend = client.register_script(SPEND)
+        self._redis = redis
+        self._spend = redis.client.register_script(SPEND)
 
     async def spend(self, keys: Sequence[str], weight: int, now: int) -> int:
         with reachable("rate limiter"):
-            spent, amount = await self._spend(
-                keys=[BUCKET + key for key in keys], args=[self.limit, weight, now, MINUTE]
+            spent, amount = await self._redis.script(
+                self._spend, [BUCKET + key for key in keys], [self.limit, weight, now, MINUTE]
             )
         if not spent:
             raise RateLimited(self.limit, retry_after=int(amount))

@@ -22,6 +22,7 @@ from adapters.redis.command_bus import (
     RedisCommandBus,
     RedisCommandConsumer,
 )
+from adapters.redis.gathered import GatheredRedis
 from adapters.system import SystemClock
 from application.bus import Applied, decode_answer, encode_delivery
 from application.engine import EngineSettings, MarketEngine
@@ -103,7 +104,7 @@ async def answers(client: redis.Redis, count: int) -> list[tuple[str, object]]:
 async def test_an_order_sent_over_the_bus_is_answered_after_its_commit(
     engine: MarketEngine, client: redis.Redis, store: MemoryUnitOfWorkFactory
 ) -> None:
-    bus = RedisCommandBus(client, CLOCK, {}, 5000, {})
+    bus = RedisCommandBus(GatheredRedis(client), CLOCK, {}, 5000, {})
     try:
         applied = await bus.submit(order())
         refused = await asyncio.gather(bus.submit(order(BTC)), return_exceptions=True)
@@ -151,7 +152,7 @@ async def test_a_command_past_its_deadline_is_refused_and_changes_nothing(
 async def test_without_an_engine_the_sender_times_out_with_binance_s_words(
     client: redis.Redis,
 ) -> None:
-    bus = RedisCommandBus(client, CLOCK, {}, 300, {})
+    bus = RedisCommandBus(GatheredRedis(client), CLOCK, {}, 300, {})
     with pytest.raises(BackendTimeout, match="execution status unknown"):
         await bus.submit(order())
     await bus.stop()

@@ -8,6 +8,7 @@ import pytest
 
 from adapters.memory.order_counter import MemoryOrderCounter
 from adapters.redis.client import Outage, connect
+from adapters.redis.gathered import GatheredRedis
 from adapters.redis.order_counter import FallbackOrderCounter, RedisOrderCounter
 from application.order_count import binance_limits
 from application.ports import OrderCounter
@@ -28,7 +29,7 @@ async def counter(redis_or_none: str | None) -> AsyncIterator[OrderCounter]:
         yield MemoryOrderCounter()
         return
     client = connect(redis_or_none)
-    yield RedisOrderCounter(client)
+    yield RedisOrderCounter(GatheredRedis(client))
     await client.aclose()
 
 
@@ -64,7 +65,7 @@ async def test_orders_that_trade_come_off_the_count_never_below_zero(
 async def test_the_fallback_counts_in_the_process_while_redis_is_out_of_reach() -> None:
     unreachable = connect("redis://127.0.0.1:1/15")
     counter = FallbackOrderCounter(
-        RedisOrderCounter(unreachable), MemoryOrderCounter(), Outage("order counter")
+        RedisOrderCounter(GatheredRedis(unreachable)), MemoryOrderCounter(), Outage("order counter")
     )
     assert await counter.add(ADA, LIMITS, DAY_START) == [1, 1]
     await counter.remove([ADA], LIMITS, DAY_START)

@@ -8,6 +8,7 @@ import pytest
 
 from adapters.memory.rate_limiter import MemoryRateLimiter
 from adapters.redis.client import Outage, connect
+from adapters.redis.gathered import GatheredRedis
 from adapters.redis.rate_limiter import FallbackRateLimiter, RedisRateLimiter
 from application.errors import RateLimited, Unavailable
 from application.ports import RateLimiter
@@ -28,7 +29,7 @@ async def limiter(redis_or_none: str | None) -> AsyncIterator[RateLimiter]:
         yield MemoryRateLimiter(LIMIT)
         return
     client = connect(redis_or_none)
-    yield RedisRateLimiter(client, LIMIT)
+    yield RedisRateLimiter(GatheredRedis(client), LIMIT)
     await client.aclose()
 
 
@@ -93,7 +94,7 @@ async def test_memory_keeps_only_the_buckets_of_the_last_minute() -> None:
 async def test_redis_out_of_reach_is_unavailable() -> None:
     client = connect(UNREACHABLE)
     with pytest.raises(Unavailable):
-        await RedisRateLimiter(client, LIMIT).spend(["ip:a"], 1, NOW)
+        await RedisRateLimiter(GatheredRedis(client), LIMIT).spend(["ip:a"], 1, NOW)
     await client.aclose()
 
 
@@ -101,7 +102,9 @@ async def test_the_fallback_keeps_limiting_without_redis(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     client = connect(UNREACHABLE)
-    limiter = FallbackRateLimiter(RedisRateLimiter(client, LIMIT), MemoryRateLimiter(LIMIT))
+    limiter = FallbackRateLimiter(
+        RedisRateLimiter(GatheredRedis(client), LIMIT), MemoryRateLimiter(LIMIT)
+    )
     with caplog.at_level(logging.WARNING):
         assert await limiter.spend(["ip:a"], 30, NOW) == 30
         assert await limiter.spend(["ip:a"], 30, NOW) == 60
