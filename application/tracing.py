@@ -10,6 +10,12 @@ tracer = trace.get_tracer("bourse")
 TRACEPARENT = "traceparent"
 
 
+def recording() -> bool:
+    """Whether spans go anywhere: false until an SDK's tracer provider is set, and then every
+    span is a no-op that a hot path may skip making."""
+    return not isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider)
+
+
 def current_origin() -> SpanContext | None:
     """The current span, as the origin a command carries to its engine in this process."""
     context = trace.get_current_span().get_span_context()
