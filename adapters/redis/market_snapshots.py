@@ -35,6 +35,8 @@ class RedisMarketSnapshots:
     def __init__(self, client: redis.Redis, acknowledged: dict[str, int]) -> None:
         self._client = client
         self._acknowledged = acknowledged
+        self._reading: dict[str, asyncio.Future[Snapshot]] = {}
+        self._decoded: dict[str, tuple[bytes, Snapshot]] = {}  # the latest read, by market
 
     async def put(self, views: list[MarketView], now: int) -> None:
         with reachable("market data store"):
@@ -54,12 +56,34 @@ class RedisMarketSnapshots:
     async def _snapshot(self, symbol: str) -> Snapshot:
         deadline = asyncio.get_running_loop().time() + CATCH_UP_S
         while True:
-            with reachable("market data store"):
-                found = await self._client.get(SNAPSHOT + symbol)
-            if found is None:
-                raise MarketUnavailable(symbol)
-            snapshot = _decoder.decode(found.encode() if isinstance(found, str) else found)
+            snapshot = await self._read(symbol)
             behind = snapshot.depth.last_update_id < self._acknowledged.get(symbol, 0)
             if not behind or asyncio.get_running_loop().time() > deadline:
                 return snapshot
             await asyncio.sleep(CATCH_UP_POLL_S)
+
+    def _read(self, symbol: str) -> "asyncio.Future[Snapshot]":
+        """The market's snapshot as Redis has it: the reads of a market in flight together
+        share one GET, and a snapshot read before is decoded only once."""
+        reading = self._reading.get(symbol)
+        if reading is None:
+            reading = asyncio.ensure_future(self._get(symbol))
+            self._reading[symbol] = reading
+            reading.add_done_callback(lambda _: self._done(symbol))
+        return asyncio.shield(reading)
+
+    def _done(self, symbol: str) -> None:
+        reading = self._reading.pop(symbol)
+        if not reading.cancelled():
+            reading.exception()  # told to each reader that waited; none may have
+
+    async def _get(self, symbol: str) -> Snapshot:
+        with reachable("market data store"):
+            found = await self._client.get(SNAPSHOT + symbol)
+        if found is None:
+            raise MarketUnavailable(symbol)
+        raw = found.encode() if isinstance(found, str) else found
+        decoded = self._decoded.get(symbol)
+        if decoded is None or decoded[0] != raw:
+            decoded = self._decoded[symbol] = (raw, _decoder.decode(raw))
+        return decoded[1]
