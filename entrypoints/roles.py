@@ -92,7 +92,9 @@ async def _run_engines(container: Container, stack: contextlib.AsyncExitStack) -
         await engine.start()
         stack.push_async_callback(engine.stop)
         if container.config.adapters() != "memory":
-            consumer = RedisCommandConsumer(container.redis(), engine, engine.settings.owner)
+            consumer = RedisCommandConsumer(
+                container.gathered_redis(), engine, engine.settings.owner
+            )
             consumer.start()
             container.command_consumers().append(consumer)
             stack.push_async_callback(consumer.stop)

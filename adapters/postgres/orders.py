@@ -3,7 +3,7 @@
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from adapters.postgres.database import AnyRow
@@ -26,6 +26,9 @@ _CHANGING = (
     "working_time",
     "hidden",
     "queued_at",
+)
+_MANY = select(orders).where(
+    orders.c.symbol == bindparam("symbol"), orders.c.order_id.in_(bindparam("ids", expanding=True))
 )
 _INSERT = insert(orders)
 # Built once: a statement made anew for each commit costs SQLAlchemy its cache key again.
@@ -50,10 +53,8 @@ class PostgresOrders:
     async def get_many(self, symbol: str, order_ids: Collection[int]) -> dict[int, OrderRecord]:
         if not order_ids:
             return {}
-        found = select(orders).where(
-            orders.c.symbol == symbol, orders.c.order_id.in_(list(order_ids))
-        )
-        return {order.order_id: order for order in await self._all(found)}
+        rows = await self._uow.execute(_MANY, {"symbol": symbol, "ids": list(order_ids)})
+        return {row.order_id: _record(row) for row in rows}
 
     async def by_client_id(
         self, account_id: int, symbol: str, client_order_id: str

@@ -18,7 +18,6 @@ import socket
 import time
 from typing import Any
 
-import redis.asyncio as redis
 from redis.exceptions import ResponseError
 
 from adapters.redis.client import UNREACHABLE, reachable
@@ -37,7 +36,7 @@ from application.bus import (
 from application.engine import MarketEngine
 from application.errors import ApplicationError, BackendTimeout, Unavailable
 from application.ports import Clock
-from application.tracing import links, origin_of, traceparent, tracer
+from application.tracing import links, origin_of, recording, traceparent, tracer
 from domain.errors import DomainError
 
 COMMANDS = "bourse:commands:"  # + symbol
@@ -150,8 +149,9 @@ class RedisCommandConsumer:
     """The engine's side, for one market: takes its commands while this process's engine holds
     the market's lease, first claiming those its predecessor took and never answered."""
 
-    def __init__(self, client: redis.Redis, engine: MarketEngine, name: str) -> None:
-        self._client = client
+    def __init__(self, redis: GatheredRedis, engine: MarketEngine, name: str) -> None:
+        self._redis = redis
+        self._client = redis.client
         self._engine = engine
         self._name = name
         self._key = COMMANDS + engine.symbol
@@ -278,17 +278,23 @@ class RedisCommandConsumer:
             refusal = Unavailable(str(error))
         finally:
             self._in_flight.pop(command_id, None)
-        encoded: dict[Any, Any] = {"a": encode_answer(command_id, applied, refusal)}
-        try:
-            with tracer.start_as_current_span(
+        encoded = encode_answer(command_id, applied, refusal)
+        span = (
+            tracer.start_as_current_span(
                 "bus.reply", links=links([origin_of(delivery.traceparent)])
-            ):
-                async with self._client.pipeline(transaction=False) as pipeline:
-                    pipeline.xack(self._key, GROUP, entry_id)
-                    pipeline.xadd(
-                        ANSWERS + reply_to, encoded, maxlen=ANSWERS_KEPT, approximate=True
-                    )
-                    await pipeline.execute()
+            )
+            if recording()
+            else contextlib.nullcontext()
+        )
+        try:
+            with span:
+                # With the other answers of the batch, which come in the same turn of the loop.
+                await asyncio.gather(
+                    self._redis.execute("XACK", self._key, GROUP, entry_id),
+                    self._redis.execute(
+                        "XADD", ANSWERS + reply_to, "MAXLEN", "~", ANSWERS_KEPT, "*", "a", encoded
+                    ),
+                )
         except UNREACHABLE as error:
             # Left pending: answered again, from the record, by this engine's next recovery or
             # the next lease holder.

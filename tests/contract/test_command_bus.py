@@ -72,7 +72,7 @@ async def consumer(
         EngineSettings("engine", 5000),
     )  # fmt: skip
     await engine.start()
-    consumer = RedisCommandConsumer(client, engine, "engine")
+    consumer = RedisCommandConsumer(GatheredRedis(client), engine, "engine")
     consumer.start()
     yield consumer
     await consumer.stop()
@@ -185,7 +185,7 @@ async def test_a_consumer_stops_at_whatever_step_it_is_stopped(
     that relied on cancelling the consumer alone then waited for ever, and the process's
     shutdown with it. Stopped after each of its first steps, the consumer stops every time."""
     for steps in range(20):
-        consumer = RedisCommandConsumer(client, engine, "stopping")
+        consumer = RedisCommandConsumer(GatheredRedis(client), engine, "stopping")
         consumer.start()
         for _ in range(steps):
             await asyncio.sleep(0)
