@@ -30,7 +30,8 @@ from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
 from adapters.redis.cache import RedisCache
 from adapters.redis.channels import RedisFanOut
 from adapters.redis.client import connect
-from adapters.redis.command_bus import RedisCommandBus, RedisCommandConsumer
+from adapters.redis.command_bus import RedisCommandBus
+from adapters.redis.command_consumer import RedisCommandConsumer
 from adapters.redis.gathered import GatheredRedis
 from adapters.redis.listen_keys import RedisListenKeys
 from adapters.redis.market_snapshots import RedisMarketSnapshots

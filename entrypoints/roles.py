@@ -18,7 +18,8 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
 
-from adapters.redis.command_bus import RedisCommandBus, RedisCommandConsumer
+from adapters.redis.command_bus import RedisCommandBus
+from adapters.redis.command_consumer import RedisCommandConsumer
 from entrypoints.container import Container, release
 from entrypoints.lambda_poller import trade_stream_pollers
 from entrypoints.market_data_duty import MarketDataDuty

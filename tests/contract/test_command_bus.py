@@ -16,12 +16,8 @@ from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from adapters.redis.client import TIMEOUT_S, connect
-from adapters.redis.command_bus import (
-    ANSWERS,
-    COMMANDS,
-    RedisCommandBus,
-    RedisCommandConsumer,
-)
+from adapters.redis.command_bus import ANSWERS, COMMANDS, RedisCommandBus
+from adapters.redis.command_consumer import RedisCommandConsumer
 from adapters.redis.gathered import GatheredRedis
 from adapters.system import SystemClock
 from application.bus import Applied, decode_answer, encode_delivery
