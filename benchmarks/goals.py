@@ -1,0 +1,73 @@
+"""The whole set of benchmarks, run one after the other, and one table of what each measured
+against the goal it has (`make bench`):
+
+- the engine alone (`benchmarks.engine`): commands/s, goal 200,000;
+- the order path in local mode (`benchmarks.http_load`), in one process (`all`) and split
+  into the design's services: p99 at 500 req/s (goal 25 ms for `all`), and the highest rate
+  held at p99 < 100 ms (goals: 2,500 req/s for `all`, 500 for the split deployment);
+- the WebSocket fan-out of one process (`benchmarks.ws_fanout`): messages/s, goal 60,000
+  with p99 < 100 ms.
+
+    python -m benchmarks.goals [--quick] [--json PATH]
+
+Each benchmark prints its own tables first; --quick runs each briefly (one run, short rates),
+to see that the set works rather than to measure. The ratio is measured / goal, or goal /
+measured where less is better."""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from benchmarks import engine, http_load, ws_fanout
+
+Goal = tuple[str, float, float, bool]  # what, measured, goal, higher is better
+
+
+def measure(quick: bool) -> tuple[list[Goal], dict[str, Any]]:
+    runs = "1" if quick else "3"
+    engine_result = engine.main(["--commands", "100000" if quick else "1000000", "--runs", runs])
+    load = http_load.main(
+        ["--adapters", "local", "--deployment", "all,split", "--rates", "500", "--search",
+         "--duration", "3" if quick else "5", "--runs", runs]
+    )  # fmt: skip
+    clients, seconds = ("100", "3") if quick else ("500", "10")
+    fan_out = ws_fanout.main(["--clients", clients, "--rate", "500", "--duration", seconds])
+    all_rest, split_rest = load["medians"]["all rest"], load["medians"]["split, api x1 rest"]
+    goals: list[Goal] = [
+        ("engine, commands/s", engine_result["commands_per_s"], 200_000, True),
+        ("all, p99 ms at 500 req/s", all_rest["fixed"][0]["p99_ms"], 25, False),
+        ("all, req/s held at p99 < 100 ms", _held(all_rest), 2_500, True),
+        ("split, req/s held at p99 < 100 ms", _held(split_rest), 500, True),
+        ("ws fan-out, messages/s", fan_out["messages_per_s"], 60_000, True),
+        ("ws fan-out, p99 ms", fan_out["p99_ms"], 100, False),
+    ]
+    return goals, {"engine": engine_result, "http_load": load["medians"], "ws_fanout": fan_out}
+
+
+def _held(result: dict[str, Any]) -> float:
+    return float(result["held"]["rate"]) if result["held"] else 0.0
+
+
+def print_goals(goals: list[Goal]) -> None:
+    print(f"\n{'goal':<36}{'measured':>12}{'goal':>12}{'ratio':>8}")
+    for what, measured, goal, higher in goals:
+        ratio = (measured / goal if higher else goal / measured) if measured else 0.0
+        print(f"{what:<36}{measured:>12,.1f}{goal:>12,}{ratio:>8.2f}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="brief runs: the set works")
+    parser.add_argument("--json", type=Path, help="write every figure as JSON here")
+    args = parser.parse_args(argv)
+    goals, figures = measure(args.quick)
+    print_goals(goals)
+    if args.json:
+        args.json.write_text(json.dumps({"goals": goals, "figures": figures}, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
