@@ -18,7 +18,7 @@ from sortedcontainers import SortedDict
 from application.errors import MarketUnavailable, Unavailable
 from application.ports import EventPublisher, UnitOfWorkFactory
 from application.rebuild import TICKER_TRADES
-from application.records import Depth
+from application.records import Depth, OutboxChannel
 from application.snapshot_ports import BookSnapshot
 from domain.candles import DAY
 from domain.events import BookChanged, Event, Trade
@@ -123,7 +123,7 @@ class MarketViews:
             view = None
             if warm_up is not None:
                 try:
-                    view = await warm_up.view(symbol, now - DAY)
+                    view = await _warmed_up(warm_up, unit_of_work, symbol, now)
                 except Unavailable as error:
                     logger.warning("%s: no warm-up from its snapshot (%s)", symbol, error)
             if view is None:
@@ -143,6 +143,20 @@ class MarketViews:
         if view is None:
             raise MarketUnavailable(symbol)
         return view
+
+
+async def _warmed_up(
+    warm_up: "SnapshotWarmUp", unit_of_work: UnitOfWorkFactory, symbol: str, now: int
+) -> MarketView | None:
+    """The view from its snapshot, unless messages of the market still wait for the event log:
+    the streams may have published them already (the log's relay is apart and may lag, see
+    `Relay`), and so the log's events stop short of what the views took."""
+    async with unit_of_work() as uow:
+        behind = await uow.outbox.waiting(OutboxChannel.EVENT_LOG, symbol)
+    if behind:
+        logger.info("%s: %d commands wait for the event log; book from the store", symbol, behind)
+        return None
+    return await warm_up.view(symbol, now - DAY)
 
 
 async def _add_day_of_trades(view: MarketView, unit_of_work: UnitOfWorkFactory, now: int) -> None:

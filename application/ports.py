@@ -12,6 +12,7 @@ from application.records import (
     ListenKeyHolder,
     LogRecord,
     OrderRecord,
+    OutboxChannel,
     OutboxMessage,
     Session,
     StatementLine,
@@ -283,12 +284,22 @@ class Transfers(Protocol):
 
 
 class Outbox(Protocol):
-    """Committed events waiting to be handed on, written in the transaction that made them."""
+    """Committed events waiting to be handed on, written in the transaction that made them:
+    a message on each channel of the store (the streams; and the event log in a store that
+    keeps one), each relayed and gone apart from the other. On the event log's channel a
+    message carries its accounts' sequence numbers, given at commit."""
 
     async def add(self, symbol: str, sequence: int, events: Sequence[Event]) -> None: ...
 
-    async def pending(self, symbols: Collection[str], limit: int) -> list[OutboxMessage]:
-        """The oldest messages not yet relayed of these symbols ("" for account-only events)."""
+    async def pending(
+        self, channel: OutboxChannel, symbols: Collection[str], limit: int
+    ) -> list[OutboxMessage]:
+        """The oldest messages of the channel not yet relayed, of these symbols ("" for
+        account-only events); those another relay is handing on now are left to it."""
+        ...
+
+    async def waiting(self, channel: OutboxChannel, symbol: str) -> int:
+        """How many messages of the symbol wait on the channel, those being handed on too."""
         ...
 
     async def relayed(self, outbox_ids: Sequence[int]) -> None: ...

@@ -138,13 +138,24 @@ class Transfer(Struct, frozen=True, gc=False):
     amount: int
 
 
+class OutboxChannel(StrEnum):
+    """Where the outbox hands committed events on. Each message waits on each channel of the
+    store apart, so that one channel's outage never holds the other up."""
+
+    STREAMS = "streams"  # the streams and views of the processes (Redis fan-out)
+    EVENT_LOG = "log"  # the event log downstream (Kinesis, in `aws` mode)
+
+
 class OutboxMessage(Struct, gc=False):
-    """One command's committed events, as the outbox holds them until they are relayed."""
+    """One command's committed events, as the outbox holds them until they are relayed. On the
+    event log's channel, `account_sequences` gives each account the command's events concern
+    the sequence number of the first of them (see `application.account_sequences`)."""
 
     outbox_id: int
     symbol: str
     sequence: int
     events: bytes  # msgspec-encoded events, see `application.relay`
+    account_sequences: dict[int, int] = {}
 
 
 class Lease(Struct, gc=False):

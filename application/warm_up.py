@@ -3,10 +3,12 @@ from every open order: the snapshot's levels as of its sequence, then the book c
 event log's trade stream carries under the market's key with a later sequence, to the last one
 relayed. What was committed and not yet relayed comes after, from the relay.
 
-The relay appends a pass's records to the log before the views take its events, so every
-record holding an event past the snapshot's sequence arrived after the snapshot was taken, or
-shortly before (the append, then the take): the shards are read from `LOOKBACK_MS` before the
-snapshot, and an event the view holds already is passed over. Following a resharding would
+The relay hands each message to the log and to the views apart (see `Relay`). A record
+holding an event past the snapshot's sequence arrived after the snapshot was taken, or before
+it by as much as the views lagged the log: the shards are read from `LOOKBACK_MS` before the
+snapshot, and an event the view holds already is passed over. While messages of the market
+still wait for the log, the views may hold events the log lacks, and no view is warmed up from
+it (`MarketViews.load` reads the open orders instead). Following a resharding would
 take reading a closed parent shard before its children (ListShards names the parent): the
 shards are read here in the order listed."""
 

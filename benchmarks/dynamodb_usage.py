@@ -41,6 +41,7 @@ from adapters.aws.dynamodb_trades import DynamoTradeHistory
 from adapters.memory.event_log import MemoryEventLog
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from adapters.system import SystemClock
+from application.account_sequences import AccountCounters
 from application.errors import MarketUnavailable
 from application.event_log import EventLogWriter
 from application.market_data import MarketData
@@ -137,11 +138,13 @@ def trade_stream_records(commands: int, seed: int, batch: int) -> tuple[list[byt
     messages = []
     trades = 0
     flow = record_flow(commands, seed)
+    counters = AccountCounters()
     for sequence, command in enumerate(flow, 1):
         stamped = msgspec.structs.replace(command, timestamp=T0 + sequence * COMMAND_MS)
         events = exchange.execute(stamped)
         trades += sum(type(event).__name__ == "Trade" for event in events)
-        messages.append(OutboxMessage(sequence, SYMBOL, sequence, encode_events(events)))
+        numbered = counters.number(events)
+        messages.append(OutboxMessage(sequence, SYMBOL, sequence, encode_events(events), numbered))
     records = [
         record.data
         for start in range(0, len(messages), batch)

@@ -255,6 +255,20 @@ outbox = Table(
     Column("symbol", String(32), nullable=False),
     Column("sequence", BigInteger, nullable=False),
     Column("events", LargeBinary, nullable=False),  # msgpack, see `application.relay`
+    # A message waits on each channel in a row of its own (`application.records.OutboxChannel`).
+    Column("channel", String(8), nullable=False, server_default="streams"),
+    # The event log's rows: msgpack {account: its first sequence number in the message}.
+    Column("account_sequences", LargeBinary, nullable=True),
+    CheckConstraint("channel IN ('streams', 'log')", name="channel"),
+    Index(None, "channel", "outbox_id"),
+)
+
+# Each account's last sequence number on the event log (`application.account_sequences`).
+account_sequences = Table(
+    "account_sequences",
+    metadata,
+    Column("account_id", BigInteger, primary_key=True),
+    Column("sequence", BigInteger, nullable=False),
 )
 
 market_leases = Table(

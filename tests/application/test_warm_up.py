@@ -7,6 +7,7 @@ import pytest
 
 from adapters.memory.book_snapshots import MemoryBookSnapshots
 from adapters.memory.event_log import MemoryEventLog
+from application.account_sequences import AccountCounters
 from application.event_log import EventLogWriter
 from application.market_view import MarketView
 from application.records import OutboxMessage
@@ -34,6 +35,7 @@ class Market:
         self.writer = EventLogWriter(self.log, Exchange(default_markets()), "trades", "orders")
         self.view = MarketView("BTCUSDT")
         self.sequence = 0
+        self.counters = AccountCounters()
 
     async def trade(self, count: int) -> None:
         for n in range(count):
@@ -49,7 +51,8 @@ class Market:
                 events = self.exchange.place(order)
                 self.view.take(self.sequence, events)
                 message = OutboxMessage(self.sequence, "BTCUSDT", self.sequence,
-                                        encode_events(events))  # fmt: skip
+                                        encode_events(events),
+                                        self.counters.number(events))  # fmt: skip
                 await self.writer.write([message])
 
 
