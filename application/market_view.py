@@ -148,15 +148,12 @@ class MarketViews:
 async def _warmed_up(
     warm_up: "SnapshotWarmUp", unit_of_work: UnitOfWorkFactory, symbol: str, now: int
 ) -> MarketView | None:
-    """The view from its snapshot, unless messages of the market still wait for the event log:
-    the streams may have published them already (the log's relay is apart and may lag, see
-    `Relay`), and so the log's events stop short of what the views took."""
+    """The view from its snapshot and the events after it: those the event log has, and the
+    messages waiting for it, read first (the streams may have published them already, and
+    the log's relay may lag, see `Relay`)."""
     async with unit_of_work() as uow:
-        behind = await uow.outbox.waiting(OutboxChannel.EVENT_LOG, symbol)
-    if behind:
-        logger.info("%s: %d commands wait for the event log; book from the store", symbol, behind)
-        return None
-    return await warm_up.view(symbol, now - DAY)
+        unlogged = await uow.outbox.waiting(OutboxChannel.EVENT_LOG, symbol)
+    return await warm_up.view(symbol, now - DAY, unlogged)
 
 
 async def _add_day_of_trades(view: MarketView, unit_of_work: UnitOfWorkFactory, now: int) -> None:

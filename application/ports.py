@@ -298,8 +298,9 @@ class Outbox(Protocol):
         account-only events); those another relay is handing on now are left to it."""
         ...
 
-    async def waiting(self, channel: OutboxChannel, symbol: str) -> int:
-        """How many messages of the symbol wait on the channel, those being handed on too."""
+    async def waiting(self, channel: OutboxChannel, symbol: str) -> list[OutboxMessage]:
+        """Every message of the symbol waiting on the channel, oldest first, those another
+        relay is handing on now too."""
         ...
 
     async def relayed(self, outbox_ids: Sequence[int]) -> None: ...
@@ -379,6 +380,13 @@ class UnitOfWork(Protocol):
 
     @property
     def commands(self) -> CommandAnswers: ...
+
+    @property
+    def event_log(self) -> bool:
+        """Whether the store's events go on to an event log (`aws`): then the outbox keeps
+        them for it, and the log's consumers fold the candles (the one writer of stored
+        candles, see `entrypoints.lambdas.candle_builder`), not the store."""
+        ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -113,7 +113,8 @@ async def _record(
             await uow.prevented_matches.add(event)
         elif isinstance(event, Trade):
             await uow.trades.add(event)
-            await uow.candles.record(event)
+            if not uow.event_log:
+                await uow.candles.record(event)
         elif isinstance(event, JournalEntry):
             await uow.journal.add(event, timestamp)
         elif isinstance(event, MarketStatusChanged):

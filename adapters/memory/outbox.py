@@ -44,9 +44,9 @@ class MemoryOutbox:
                     break
         return found
 
-    async def waiting(self, channel: OutboxChannel, symbol: str) -> int:
+    async def waiting(self, channel: OutboxChannel, symbol: str) -> list[OutboxMessage]:
         outbox = self._uow.store.outbox.values()
-        return sum(on is channel and message.symbol == symbol for on, message in outbox)
+        return [message for on, message in outbox if on is channel and message.symbol == symbol]
 
     async def relayed(self, outbox_ids: Sequence[int]) -> None:
         outbox = self._uow.store.outbox

@@ -5,9 +5,10 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 import msgspec
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as upsert
 
+from adapters.postgres.database import AnyRow
 from adapters.postgres.schema import account_sequences, command_answers, outbox
 from application.account_sequences import AccountCounters, counted
 from application.records import OutboxChannel, OutboxMessage
@@ -85,20 +86,15 @@ class PostgresOutbox:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        return [
-            OutboxMessage(
-                row.outbox_id, row.symbol, row.sequence, row.events, _decode(row.account_sequences)
-            )
-            for row in rows
-        ]
+        return [_message(row) for row in rows]
 
-    async def waiting(self, channel: OutboxChannel, symbol: str) -> int:
-        found = await self._uow.execute(
-            select(func.count())
-            .select_from(outbox)
+    async def waiting(self, channel: OutboxChannel, symbol: str) -> list[OutboxMessage]:
+        rows = await self._uow.execute(
+            select(*_MESSAGE)
             .where(outbox.c.channel == channel.value, outbox.c.symbol == symbol)
+            .order_by(outbox.c.outbox_id)
         )
-        return int(found.scalar_one())
+        return [_message(row) for row in rows]
 
     async def relayed(self, outbox_ids: Sequence[int]) -> None:
         await self._uow.execute(delete(outbox).where(outbox.c.outbox_id.in_(list(outbox_ids))))
@@ -112,6 +108,12 @@ _MESSAGE = (
     outbox.c.account_sequences,
 )
 _sequences_decoder = msgspec.msgpack.Decoder(dict[int, int])
+
+
+def _message(row: AnyRow) -> OutboxMessage:
+    return OutboxMessage(
+        row.outbox_id, row.symbol, row.sequence, row.events, _decode(row.account_sequences)
+    )
 
 
 def _encode(first: dict[int, int]) -> bytes:

@@ -58,6 +58,7 @@ class PostgresUnitOfWork:
 
     def __init__(self, engine: AsyncEngine, secret_box: SecretBox, event_log: bool) -> None:
         self._engine = engine
+        self.event_log = event_log
         self._connection: AsyncConnection | None = None
         self._writers: list[Writer] = []
         self._staged: dict[Table, list[Row]] = {}

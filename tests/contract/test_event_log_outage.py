@@ -12,15 +12,11 @@ from contextlib import AsyncExitStack
 from typing import Any
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.aws.clients import AwsClients
 from adapters.aws.kinesis import KinesisEventLog
 from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher, Published
-from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
-from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
-from adapters.security.secret_box import SecretBox
 from adapters.system import SystemClock
 from application.engine import EngineSettings, MarketEngine
 from application.event_log import EventLogWriter
@@ -36,7 +32,6 @@ from domain.orders import OrderType, Side
 from entrypoints.lambdas.account_events import AccountEvents
 from entrypoints.listing import default_markets
 from tests.contract.aws import boto3_client
-from tests.contract.conftest import SECRET_KEY
 from tests.moto_server import REGION, unique
 from tests.tcp_proxy import TcpProxy
 
@@ -44,14 +39,6 @@ UNIT = 10**8
 SELLER, BUYER = 1, 2
 PRICES = {"BTCUSDT": 60_000, "ETHUSDT": 3_000}
 SYMBOLS = ("", *PRICES)
-
-
-@pytest.fixture(params=["memory", "postgres"])
-def store(request: pytest.FixtureRequest) -> UnitOfWorkFactory:
-    if request.param == "memory":
-        return MemoryUnitOfWorkFactory(event_log=True)
-    engine: AsyncEngine = request.getfixturevalue("postgres_engine")
-    return PostgresUnitOfWorkFactory(engine, SecretBox(SECRET_KEY), event_log=True)
 
 
 class Exchanging:
@@ -93,7 +80,7 @@ class Exchanging:
 
     async def waiting_for_log(self) -> int:
         async with self.store() as uow:
-            return sum([await uow.outbox.waiting(OutboxChannel.EVENT_LOG, s) for s in SYMBOLS])
+            return sum([len(await uow.outbox.waiting(OutboxChannel.EVENT_LOG, s)) for s in SYMBOLS])
 
     async def nothing_waits(self) -> bool:
         return await self.waiting_for_log() == 0
@@ -141,8 +128,9 @@ async def kinesis(moto_url: str) -> AsyncIterator[tuple[AwsClients, TcpProxy, tu
 
 
 async def test_the_streams_go_on_while_kinesis_is_out_and_kinesis_catches_up_after(
-    store: UnitOfWorkFactory, kinesis: tuple[AwsClients, TcpProxy, tuple[str, str]]
+    logged_unit_of_work: UnitOfWorkFactory, kinesis: tuple[AwsClients, TcpProxy, tuple[str, str]]
 ) -> None:
+    store = logged_unit_of_work
     direct, proxy, (trade_stream, order_stream) = kinesis
     async with store() as uow:
         for account, asset in ((SELLER, "BTC"), (SELLER, "ETH"), (BUYER, "USDT")):
