@@ -11,6 +11,7 @@ from application.records import (
     Lease,
     ListenKeyHolder,
     LogRecord,
+    OpenOrdersSnapshot,
     OrderRecord,
     OutboxChannel,
     OutboxMessage,
@@ -175,6 +176,22 @@ class Orders(Protocol):
 
     async def last_id(self, symbol: str) -> int:
         """The highest order id the market has given, 0 before its first order."""
+        ...
+
+    async def changed_since(self, symbol: str, sequence: int) -> list[OrderRecord]:
+        """The market's orders that a command after `sequence` changed, as they are now."""
+        ...
+
+    async def open_count(self, symbol: str) -> int:
+        """How many orders `open` gives."""
+        ...
+
+    async def keep_snapshot(self, snapshot: OpenOrdersSnapshot) -> None:
+        """Keeps the snapshot in place of the market's last one, unless that one is later."""
+        ...
+
+    async def snapshot(self, symbol: str) -> OpenOrdersSnapshot | None:
+        """The market's last snapshot of its open orders, None before its first."""
         ...
 
 

@@ -111,6 +111,18 @@ class OrderRecord(Struct, gc=False):
     iceberg_quantity: int = 0
     hidden: int = 0
     queued_at: int = 0
+    sequence: int = 0  # the market sequence of the command that changed it last
+
+
+class OpenOrdersSnapshot(Struct, frozen=True, gc=False):
+    """Every open order of a market, on its book or waiting (a stop), as of the market's
+    `sequence`: `orders` is the engine's own `domain.orders.Order`s, msgpack-encoded (see
+    `application.rebuild`)."""
+
+    symbol: str
+    sequence: int
+    orders: bytes
+    taken_at: int
 
 
 class StatementLine(Struct, gc=False):

@@ -8,6 +8,7 @@ from application.account_sequences import AccountCounters
 from application.records import (
     ApiKey,
     Lease,
+    OpenOrdersSnapshot,
     OrderRecord,
     OutboxChannel,
     OutboxMessage,
@@ -55,4 +56,5 @@ class MemoryStore:
     account_counters: AccountCounters = field(factory=AccountCounters)
     last_outbox_id: int = 0
     leases: dict[str, Lease] = field(factory=dict)
+    open_orders_snapshots: dict[str, OpenOrdersSnapshot] = field(factory=dict)
     command_answers: dict[str, tuple[str, bytes, int]] = field(factory=dict)  # symbol, answer, at

@@ -90,7 +90,7 @@ async def test_a_store_with_an_event_log_leaves_the_candles_to_its_consumers(
     logged_unit_of_work: UnitOfWorkFactory,
 ) -> None:
     async with logged_unit_of_work() as uow:
-        await record_events(uow, [([trade(1, T0 + 1, 100, 2, True)], T0 + 1)])
+        await record_events(uow, [([trade(1, T0 + 1, 100, 2, True)], T0 + 1, 1)])
         await uow.commit()
 
     async with logged_unit_of_work() as uow:

@@ -1,6 +1,9 @@
 """The outbox keeps a message apart for each channel it is relayed to (the streams, and the
 event log in `aws` mode), so that an outage of one does not hold the other up; each account
-gets a sequence number over its events on the event log, drawn from a counter at commit.
+gets a sequence number over its events on the event log, drawn from a counter at commit;
+each order keeps the market sequence of the command that changed it last, and each market a
+snapshot of its open orders, so that an engine starts from the snapshot and the orders changed
+after it.
 
 Revision ID: 0013
 Revises: 0010
@@ -31,9 +34,24 @@ def upgrade() -> None:
         sa.Column("sequence", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("account_id", name=op.f("pk_account_sequences")),
     )
+    op.add_column(
+        "orders", sa.Column("sequence", sa.BigInteger(), server_default="0", nullable=False)
+    )
+    op.create_index("ix_orders_changed", "orders", ["symbol", "sequence"])
+    op.create_table(
+        "open_orders_snapshots",
+        sa.Column("symbol", sa.String(32), nullable=False),
+        sa.Column("sequence", sa.BigInteger(), nullable=False),
+        sa.Column("orders", sa.LargeBinary(), nullable=False),
+        sa.Column("taken_at", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("symbol", name=op.f("pk_open_orders_snapshots")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("open_orders_snapshots")
+    op.drop_index("ix_orders_changed", table_name="orders")
+    op.drop_column("orders", "sequence")
     op.drop_table("account_sequences")
     op.execute("DELETE FROM outbox WHERE channel = 'log'")
     op.drop_index(op.f("ix_outbox_channel"), table_name="outbox")
