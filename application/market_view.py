@@ -20,6 +20,7 @@ from application.ports import EventPublisher, UnitOfWorkFactory
 from application.rebuild import TICKER_TRADES
 from application.records import Depth, OutboxChannel
 from application.snapshot_ports import BookSnapshot
+from domain.average_price import AverageWindow
 from domain.candles import DAY
 from domain.events import BookChanged, Event, Trade
 from domain.orders import Side
@@ -137,6 +138,9 @@ class MarketViews:
 
     async def ticker(self, symbol: str, now: int) -> TickerStats:
         return self._view(symbol).ticker.stats(now)
+
+    async def average(self, symbol: str, now: int) -> AverageWindow:
+        return self._view(symbol).ticker.average.window_at(now)
 
     def _view(self, symbol: str) -> MarketView:
         view = self.views.get(symbol)

@@ -22,6 +22,7 @@ from application.records import (
     TwoFactor,
     User,
 )
+from domain.average_price import AverageWindow
 from domain.candles import Candle, Interval
 from domain.events import Event, MarketStatusChanged, PreventedMatch, Trade
 from domain.ledger import Balance, JournalEntry
@@ -560,3 +561,8 @@ class MarketSnapshots(Protocol):
         ...
 
     async def ticker(self, symbol: str, now: int) -> TickerStats: ...
+
+    async def average(self, symbol: str, now: int) -> AverageWindow:
+        """The trades of the last minutes (`domain.ticker.AVERAGE_PRICE_MINUTES`), summed;
+        kept by another process, they may be a second older than `now`."""
+        ...

@@ -7,6 +7,7 @@ from adapters.aws.clients import AwsClients
 from adapters.aws.dynamodb_tickers import DynamoTickers
 from adapters.memory.tickers import MemoryTickers
 from application.ticker_ports import MarketTicker, Tickers
+from domain.average_price import AverageWindow
 from domain.ticker import TickerStats
 from entrypoints.provision import TABLE_KEYS, table_definition
 from tests.contract.aws import boto3_client
@@ -35,7 +36,8 @@ def ticker(symbol: str, taken_at: int, last_price: int) -> MarketTicker:
         volume=2**63 - 1, quote_volume=10**30, open_time=taken_at - 86_400_000,
         close_time=taken_at, first_trade_id=1, last_trade_id=987_654, count=987_654,
     )  # fmt: skip
-    return MarketTicker(symbol, taken_at // 1000, stats, taken_at)
+    average = AverageWindow(quantity=10**20, quote=6 * 10**32, last_trade_time=taken_at - 7)
+    return MarketTicker(symbol, taken_at // 1000, stats, taken_at, average)
 
 
 async def test_the_latest_ticker_of_each_market_is_kept_exactly(tickers: Tickers) -> None:
