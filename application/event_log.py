@@ -12,7 +12,7 @@ and `accountSequence` as well, the account's own gapless count of its events
 (`application.account_sequences`). A batch may be appended twice, and a record put again after
 the ones that followed it (see `Relay`): a consumer of the trade stream drops an event whose
 market sequence (or trade id) it has passed, one of the order stream keeps each account's events
-in their account sequence (`entrypoints.lambdas.account_events`)."""
+in their account sequence (`application.account_events`)."""
 
 from collections.abc import Sequence
 from typing import Any

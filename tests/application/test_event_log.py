@@ -14,6 +14,7 @@ from adapters.memory.event_log import MemoryEventLog
 from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
+from application.account_events import AccountEvents
 from application.errors import Unavailable
 from application.event_log import EventLogWriter
 from application.records import LogRecord
@@ -23,7 +24,6 @@ from domain.events import Event
 from domain.exchange import Exchange
 from domain.market_status import MarketStatus
 from domain.orders import OrderType, Side
-from entrypoints.lambdas.account_events import AccountEvents
 from entrypoints.listing import default_markets
 from tests.clock import SteppedClock
 

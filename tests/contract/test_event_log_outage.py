@@ -18,6 +18,7 @@ from adapters.aws.kinesis import KinesisEventLog
 from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher, Published
 from adapters.system import SystemClock
+from application.account_events import AccountEvents
 from application.engine import EngineSettings, MarketEngine
 from application.event_log import EventLogWriter
 from application.ledger_sync import LedgerSync
@@ -29,7 +30,6 @@ from domain.events import Trade
 from domain.exchange import Exchange
 from domain.ledger import EntryKind, transfer_entry
 from domain.orders import OrderType, Side
-from entrypoints.lambdas.account_events import AccountEvents
 from entrypoints.listing import default_markets
 from tests.contract.aws import boto3_client
 from tests.moto_server import REGION, unique

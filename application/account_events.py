@@ -5,11 +5,8 @@ the records that followed it; records of one account may also sit on a shard tha
 reads in pages. Every event of the order stream carries its `account` and `accountSequence`
 (gapless from 1 per account, see `application.account_sequences`): an event numbered at or
 below the last one taken is a repeat and dropped; one numbered past the next is held until
-the events before it have come.
-
-Only the standard library: the Lambda package holds these handlers and nothing else."""
-
-from __future__ import annotations
+the events before it have come. A consumer of the order stream (analytics, a Lambda function
+of its own) takes its events through it; the tests read the stream back through it."""
 
 from collections.abc import Iterable, Mapping
 from typing import Any

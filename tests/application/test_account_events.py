@@ -3,7 +3,7 @@ however Kinesis repeats and reorders the records that hold them."""
 
 import random
 
-from entrypoints.lambdas.account_events import AccountEvents
+from application.account_events import AccountEvents
 
 
 def event(account: int, number: int) -> dict[str, int]:
