@@ -149,16 +149,19 @@ class Relay:
             try:
                 while await self.log_once():
                     pass
-            except Exception as error:  # told once per outage, the store's or the log's
+            except Unavailable as error:  # the store or the log: told once per outage
                 if not self._log_down:
                     self._log_down = True
                     logger.warning("the event log waits for the outbox's messages: %s", error)
-                await asyncio.sleep(RETRY_SECONDS)
-                self._log_wake.set()
+            except Exception:
+                logger.exception("appending to the event log failed; retrying")
             else:
                 if self._log_down:
                     self._log_down = False
                     logger.info("the event log has every message of the outbox again")
+                continue
+            await asyncio.sleep(RETRY_SECONDS)
+            self._log_wake.set()
 
     async def relay_once(self) -> int:
         """Publishes one batch of the messages waiting for the streams; the number relayed."""

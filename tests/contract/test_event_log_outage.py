@@ -6,6 +6,7 @@ by account sequence (order stream) removes."""
 
 import asyncio
 import json
+import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
@@ -128,8 +129,11 @@ async def kinesis(moto_url: str) -> AsyncIterator[tuple[AwsClients, TcpProxy, tu
 
 
 async def test_the_streams_go_on_while_kinesis_is_out_and_kinesis_catches_up_after(
-    logged_unit_of_work: UnitOfWorkFactory, kinesis: tuple[AwsClients, TcpProxy, tuple[str, str]]
+    logged_unit_of_work: UnitOfWorkFactory,
+    kinesis: tuple[AwsClients, TcpProxy, tuple[str, str]],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.INFO, logger="application.relay")
     store = logged_unit_of_work
     direct, proxy, (trade_stream, order_stream) = kinesis
     async with store() as uow:
@@ -155,10 +159,15 @@ async def test_the_streams_go_on_while_kinesis_is_out_and_kinesis_catches_up_aft
         await eventually(lambda: process.streamed_all(committed))
         assert await process.waiting_for_log() > 0
         assert len(await stream_bodies(direct, trade_stream)) == before
+        await eventually(lambda: told(caplog, "the event log waits for the outbox's messages"))
 
         await proxy.restore()
         await eventually(process.nothing_waits)
 
+    # The outage is told once as a wait, and its end, never as a failure.
+    assert caplog.text.count("the event log waits for the outbox's messages") == 1
+    assert "the event log has every message of the outbox again" in caplog.text
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
     trades = await stream_bodies(direct, trade_stream)
     kept = _once_by_event_id(trades)
     logged = Counter((b["symbol"], b["tradeId"]) for b in kept if b["type"] == "trade")
@@ -179,6 +188,10 @@ async def test_the_streams_go_on_while_kinesis_is_out_and_kinesis_catches_up_aft
         assert numbers == list(range(1, len(numbers) + 1))
         accepted = [b for b in taken if b["account"] == account and b["type"] == "orderAccepted"]
         assert len(accepted) == 2 * 20
+
+
+async def told(caplog: pytest.LogCaptureFixture, message: str) -> bool:
+    return message in caplog.text
 
 
 def _once_by_event_id(bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
