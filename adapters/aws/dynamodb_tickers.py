@@ -15,6 +15,7 @@ STATISTICS = tuple(field.name for field in attrs.fields(TickerStats))
 # The average price's window, beside the statistics.
 AVERAGE = {"averageQuantity": "quantity", "averageQuote": "quote", "averageLastTradeTime":
            "last_trade_time"}  # fmt: skip
+EMPTY = {"N": "0"}
 
 
 class DynamoTickers:
@@ -54,6 +55,10 @@ class DynamoTickers:
         if item is None:
             return None
         stats = TickerStats(**{name: int(item[name]["N"]) for name in STATISTICS})
-        average = AverageWindow(**{field: int(item[name]["N"]) for name, field in AVERAGE.items()})
+        # An item that a market data process of the version before wrote has no window (a
+        # rolling deployment): avgPrice answers the last price until the new one writes.
+        average = AverageWindow(
+            **{field: int(item.get(name, EMPTY)["N"]) for name, field in AVERAGE.items()}
+        )
         sequence, taken_at = int(item["sequence"]["N"]), int(item["takenAt"]["N"])
         return MarketTicker(symbol, sequence, stats, taken_at, average)

@@ -22,7 +22,9 @@ CATCH_UP_POLL_S = 0.005
 class Snapshot(msgspec.Struct, array_like=True, gc=False):
     depth: Depth
     ticker: TickerStats
-    average: AverageWindow
+    # Empty in a snapshot that a market data process of the version before wrote, during a
+    # rolling deployment: avgPrice answers the last price until the new one writes.
+    average: AverageWindow = msgspec.field(default_factory=lambda: AverageWindow(0, 0, 0))
 
 
 _decoder = msgspec.msgpack.Decoder(Snapshot)

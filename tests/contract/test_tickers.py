@@ -51,3 +51,21 @@ async def test_the_latest_ticker_of_each_market_is_kept_exactly(tickers: Tickers
     assert await tickers.get("BTCUSDT") == ticker("BTCUSDT", T0 + 1000, 6_000_200_000_000)
     assert await tickers.get("ETHUSDT") == ticker("ETHUSDT", T0, 300_000_000_000)
     assert await tickers.get("ETHBTC") is None
+
+
+async def test_an_item_written_before_the_average_window_was_kept_reads_with_an_empty_one(
+    moto_url: str, aws_clients: AwsClients
+) -> None:
+    table = unique("tickers")
+    dynamodb = boto3_client(moto_url, "dynamodb")
+    dynamodb.create_table(**table_definition(table, TABLE_KEYS["tickers_table"]))
+    await DynamoTickers(aws_clients, table).put(ticker("BTCUSDT", T0, 6_000_100_000_000))
+    for name in ("averageQuantity", "averageQuote", "averageLastTradeTime"):
+        dynamodb.update_item(
+            TableName=table, Key={"symbol": {"S": "BTCUSDT"}}, UpdateExpression=f"REMOVE {name}"
+        )
+
+    found = await DynamoTickers(aws_clients, table).get("BTCUSDT")
+
+    assert found is not None and found.average == AverageWindow(0, 0, 0)
+    assert found.stats == ticker("BTCUSDT", T0, 6_000_100_000_000).stats
