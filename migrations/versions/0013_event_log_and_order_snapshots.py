@@ -5,6 +5,12 @@ each order keeps the market sequence of the command that changed it last, and ea
 snapshot of its open orders, so that an engine starts from the snapshot and the orders changed
 after it.
 
+Deploy it with no process of the version before running the relay or the engines (stop the
+`marketdata` and `engine` services, migrate, start the new image): a relay of the version before
+reads every outbox row whatever its channel, and so would publish the event log's copies to the
+streams as well, and an engine of the version before writes no event log copy, whose commands
+would then never reach Kinesis.
+
 Revision ID: 0013
 Revises: 0010
 """
