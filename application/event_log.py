@@ -7,8 +7,12 @@ changes to the order stream under their account; the events a relay batch holds 
 travel together in one record (up to Kinesis's 1 MiB), in commit order, and so fewer records are
 put and paid for. Every event carries its `eventId`, unique and the same however often it is
 appended, and the `symbol` and `sequence` of the market command that made it (a deposit or a
-withdrawal has symbol "" and sequence 0). A batch may be appended twice (see `Relay`): a consumer
-drops an event whose market sequence (or trade id) it has passed, or whose event id it has seen."""
+withdrawal has symbol "" and sequence 0); an event of the order stream carries its `account`
+and `accountSequence` as well, the account's own gapless count of its events
+(`application.account_sequences`). A batch may be appended twice, and a record put again after
+the ones that followed it (see `Relay`): a consumer of the trade stream drops an event whose
+market sequence (or trade id) it has passed, one of the order stream keeps each account's events
+in their account sequence (`application.account_events`)."""
 
 from collections.abc import Sequence
 from typing import Any
@@ -16,6 +20,7 @@ from typing import Any
 import msgspec
 from attrs import define
 
+from application.account_sequences import accounts_told
 from application.ports import EventLog
 from application.records import LogRecord, OutboxMessage
 from application.relay import decode_events
@@ -54,6 +59,7 @@ class EventLogWriter:
     def records(self, messages: Sequence[OutboxMessage]) -> list[LogRecord]:
         keyed: dict[tuple[str, str], list[bytes]] = {}
         for message in messages:
+            following = dict(message.account_sequences)
             for index, event in enumerate(decode_events(message.events)):
                 origin = {
                     "eventId": f"{message.outbox_id}.{index}",
@@ -61,6 +67,9 @@ class EventLogWriter:
                     "sequence": message.sequence,
                 }
                 for stream, key, body in self._bodies(event, origin):
+                    if stream == self.order_stream:
+                        body["accountSequence"] = following[body["account"]]
+                        following[body["account"]] += 1
                     keyed.setdefault((stream, key), []).append(_encoder.encode(body))
         return [
             LogRecord(stream, key, data)
@@ -69,7 +78,8 @@ class EventLogWriter:
         ]
 
     def _bodies(self, event: Event, origin: dict[str, Any]) -> list[tuple[str, str, Any]]:
-        """(stream, partition key, body) of each record the event makes."""
+        """(stream, partition key, body) of each record the event makes, those of the order
+        stream in the order `accounts_told` gives their accounts."""
         if isinstance(event, JournalEntry):
             return [
                 (self.order_stream, str(account), origin | change)
@@ -97,12 +107,14 @@ class EventLogWriter:
         self, entry: JournalEntry, event_id: str
     ) -> list[tuple[int, dict[str, Any]]]:
         """One change per account of the entry (the world outside the exchange has none)."""
-        accounts: dict[int, list[dict[str, str]]] = {}
+        accounts: dict[int, list[dict[str, str]]] = {
+            account: [] for account in accounts_told(entry)
+        }
         for posting in entry.postings:
             if posting.account_id == EXTERNAL_ACCOUNT:
                 continue
             precision = self.exchange.assets[posting.asset].precision
-            accounts.setdefault(posting.account_id, []).append(
+            accounts[posting.account_id].append(
                 {
                     "asset": posting.asset,
                     "bucket": posting.bucket.value,

@@ -7,15 +7,15 @@ from application.errors import MarketUnavailable
 from application.history_ports import CandleHistory, PublicTrade, TradeHistory
 from application.ports import Clock, MarketSnapshots, UnitOfWorkFactory
 from application.records import Depth
-from application.ticker_ports import Tickers
-from domain.candles import MINUTE, Candle, Interval
+from application.ticker_ports import MarketTicker, Tickers
+from domain.average_price import AverageWindow
+from domain.candles import Candle, Interval
 from domain.errors import UnknownMarket
 from domain.exchange import Exchange
 from domain.market_status import MarketStatus
 from domain.markets import Market
 from domain.ticker import TickerStats
 
-AVERAGE_PRICE_MINUTES = 5
 AGGREGATE_PAGE = 500  # trades read at a time while folding aggregate trades
 
 
@@ -53,6 +53,9 @@ class EngineBooks:
     async def ticker(self, symbol: str, now: int) -> TickerStats:
         return self._engine(symbol).ticker.stats(now)
 
+    async def average(self, symbol: str, now: int) -> AverageWindow:
+        return self._engine(symbol).ticker.average.window_at(now)
+
     def _engine(self, symbol: str) -> MarketEngine:
         engine = self.engines.get(symbol)
         if engine is None:
@@ -71,10 +74,16 @@ class StoredTickers:
         return await self.books.depth(symbol, limit)
 
     async def ticker(self, symbol: str, now: int) -> TickerStats:
+        return (await self._ticker(symbol)).stats
+
+    async def average(self, symbol: str, now: int) -> AverageWindow:
+        return (await self._ticker(symbol)).average
+
+    async def _ticker(self, symbol: str) -> MarketTicker:
         found = await self.tickers.get(symbol)
         if found is None:
             raise MarketUnavailable(symbol)
-        return found.stats
+        return found
 
 
 @define
@@ -183,14 +192,13 @@ class MarketData:
         return BookTicker(symbol, bid[0], bid[1], ask[0], ask[1])
 
     async def average_price(self, symbol: str) -> tuple[int, int]:
-        """(price, close time) averaged over the last five minutes of trades."""
+        """(price, close time) averaged over the last five minutes of trades, from the window
+        the books keep (no trade is read)."""
         market = self.market(symbol)
         now = self.clock.now()
-        trades = await self.trades(symbol, start=now - AVERAGE_PRICE_MINUTES * MINUTE, end=now)
-        volume = sum(t.quantity for t in trades)
-        if volume:
-            quote = sum(t.quote_quantity for t in trades)
-            return quote * market.base.scale // volume, trades[-1].timestamp
+        window = await self.books.average(symbol, now)
+        if window.quantity:
+            return window.price(market.base.scale), window.last_trade_time
         return (await self.ticker(symbol)).last_price, now
 
 

@@ -18,8 +18,9 @@ from sortedcontainers import SortedDict
 from application.errors import MarketUnavailable, Unavailable
 from application.ports import EventPublisher, UnitOfWorkFactory
 from application.rebuild import TICKER_TRADES
-from application.records import Depth
+from application.records import Depth, OutboxChannel
 from application.snapshot_ports import BookSnapshot
+from domain.average_price import AverageWindow
 from domain.candles import DAY
 from domain.events import BookChanged, Event, Trade
 from domain.orders import Side
@@ -123,7 +124,7 @@ class MarketViews:
             view = None
             if warm_up is not None:
                 try:
-                    view = await warm_up.view(symbol, now - DAY)
+                    view = await _warmed_up(warm_up, unit_of_work, symbol, now)
                 except Unavailable as error:
                     logger.warning("%s: no warm-up from its snapshot (%s)", symbol, error)
             if view is None:
@@ -138,11 +139,25 @@ class MarketViews:
     async def ticker(self, symbol: str, now: int) -> TickerStats:
         return self._view(symbol).ticker.stats(now)
 
+    async def average(self, symbol: str, now: int) -> AverageWindow:
+        return self._view(symbol).ticker.average.window_at(now)
+
     def _view(self, symbol: str) -> MarketView:
         view = self.views.get(symbol)
         if view is None:
             raise MarketUnavailable(symbol)
         return view
+
+
+async def _warmed_up(
+    warm_up: "SnapshotWarmUp", unit_of_work: UnitOfWorkFactory, symbol: str, now: int
+) -> MarketView | None:
+    """The view from its snapshot and the events after it: those the event log has, and the
+    messages waiting for it, read first (the streams may have published them already, and
+    the log's relay may lag, see `Relay`)."""
+    async with unit_of_work() as uow:
+        unlogged = await uow.outbox.waiting(OutboxChannel.EVENT_LOG, symbol)
+    return await warm_up.view(symbol, now - DAY, unlogged)
 
 
 async def _add_day_of_trades(view: MarketView, unit_of_work: UnitOfWorkFactory, now: int) -> None:

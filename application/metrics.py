@@ -55,6 +55,9 @@ bus_timeouts = Counter(
 )
 
 outbox_relayed = Counter("bourse_outbox_relayed", "Committed batches of events published")
+outbox_logged = Counter(
+    "bourse_outbox_logged", "Committed batches of events appended to the event log (aws)"
+)
 outbox_backlog = Gauge(
     "bourse_outbox_backlog", "Committed batches the last relay pass found waiting"
 )

@@ -11,7 +11,9 @@ from application.records import (
     Lease,
     ListenKeyHolder,
     LogRecord,
+    OpenOrdersSnapshot,
     OrderRecord,
+    OutboxChannel,
     OutboxMessage,
     Session,
     StatementLine,
@@ -20,6 +22,7 @@ from application.records import (
     TwoFactor,
     User,
 )
+from domain.average_price import AverageWindow
 from domain.candles import Candle, Interval
 from domain.events import Event, MarketStatusChanged, PreventedMatch, Trade
 from domain.ledger import Balance, JournalEntry
@@ -176,6 +179,22 @@ class Orders(Protocol):
         """The highest order id the market has given, 0 before its first order."""
         ...
 
+    async def changed_since(self, symbol: str, sequence: int) -> list[OrderRecord]:
+        """The market's orders that a command after `sequence` changed, as they are now."""
+        ...
+
+    async def open_count(self, symbol: str) -> int:
+        """How many orders `open` gives."""
+        ...
+
+    async def keep_snapshot(self, snapshot: OpenOrdersSnapshot) -> None:
+        """Keeps the snapshot in place of the market's last one, unless that one is later."""
+        ...
+
+    async def snapshot(self, symbol: str) -> OpenOrdersSnapshot | None:
+        """The market's last snapshot of its open orders, None before its first."""
+        ...
+
 
 class Trades(Protocol):
     async def add(self, trade: Trade) -> None: ...
@@ -283,12 +302,23 @@ class Transfers(Protocol):
 
 
 class Outbox(Protocol):
-    """Committed events waiting to be handed on, written in the transaction that made them."""
+    """Committed events waiting to be handed on, written in the transaction that made them:
+    a message on each channel of the store (the streams; and the event log in a store that
+    keeps one), each relayed and gone apart from the other. On the event log's channel a
+    message carries its accounts' sequence numbers, given at commit."""
 
     async def add(self, symbol: str, sequence: int, events: Sequence[Event]) -> None: ...
 
-    async def pending(self, symbols: Collection[str], limit: int) -> list[OutboxMessage]:
-        """The oldest messages not yet relayed of these symbols ("" for account-only events)."""
+    async def pending(
+        self, channel: OutboxChannel, symbols: Collection[str], limit: int
+    ) -> list[OutboxMessage]:
+        """The oldest messages of the channel not yet relayed, of these symbols ("" for
+        account-only events); those another relay is handing on now are left to it."""
+        ...
+
+    async def waiting(self, channel: OutboxChannel, symbol: str) -> list[OutboxMessage]:
+        """Every message of the symbol waiting on the channel, oldest first, those another
+        relay is handing on now too."""
         ...
 
     async def relayed(self, outbox_ids: Sequence[int]) -> None: ...
@@ -368,6 +398,13 @@ class UnitOfWork(Protocol):
 
     @property
     def commands(self) -> CommandAnswers: ...
+
+    @property
+    def event_log(self) -> bool:
+        """Whether the store's events go on to an event log (`aws`): then the outbox keeps
+        them for it, and the log's consumers fold the candles (the one writer of stored
+        candles, see `entrypoints.lambdas.candle_builder`), not the store."""
+        ...
 
     async def __aenter__(self) -> Self: ...
 
@@ -524,3 +561,8 @@ class MarketSnapshots(Protocol):
         ...
 
     async def ticker(self, symbol: str, now: int) -> TickerStats: ...
+
+    async def average(self, symbol: str, now: int) -> AverageWindow:
+        """The trades of the last minutes (`domain.ticker.AVERAGE_PRICE_MINUTES`), summed;
+        kept by another process, they may be a second older than `now`."""
+        ...

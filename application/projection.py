@@ -20,15 +20,16 @@ from domain.orders import OrderStatus
 
 
 async def record_events(
-    uow: UnitOfWork, batch: Sequence[tuple[Sequence[Event], int]]
+    uow: UnitOfWork, batch: Sequence[tuple[Sequence[Event], int, int]]
 ) -> list[dict[int, OrderRecord]]:
-    """Records each command's events, stamped with its time, and gives for each command the
-    orders it changed as they stood after it. One batch may hold an order's acceptance and its
-    later fills, so orders are gathered across the batch, then saved."""
+    """Records each command's events, stamped with its time and its market sequence, and gives
+    for each command the orders it changed as they stood after it. One batch may hold an
+    order's acceptance and its later fills, so orders are gathered across the batch, then
+    saved."""
     touched = await _earlier_orders(uow, batch)
     after: list[dict[int, OrderRecord]] = []
-    for events, timestamp in batch:
-        changed = await _record(uow, events, timestamp, touched)
+    for events, timestamp, sequence in batch:
+        changed = await _record(uow, events, timestamp, sequence, touched)
         after.append({order_id: copy(touched[symbol, order_id]) for symbol, order_id in changed})
     for order in touched.values():
         await uow.orders.save(order)
@@ -36,12 +37,12 @@ async def record_events(
 
 
 async def _earlier_orders(
-    uow: UnitOfWork, batch: Sequence[tuple[Sequence[Event], int]]
+    uow: UnitOfWork, batch: Sequence[tuple[Sequence[Event], int, int]]
 ) -> dict[tuple[str, int], OrderRecord]:
     """The orders the batch updates without having accepted them, read at once."""
     accepted: set[tuple[str, int]] = set()
     wanted: dict[str, set[int]] = {}
-    for events, _ in batch:
+    for events, _, _ in batch:
         for event in events:
             if isinstance(event, OrderAccepted):
                 accepted.add((event.symbol, event.order_id))
@@ -61,6 +62,7 @@ async def _record(
     uow: UnitOfWork,
     events: Sequence[Event],
     timestamp: int,
+    sequence: int,
     touched: dict[tuple[str, int], OrderRecord],
 ) -> list[tuple[str, int]]:
     changed: list[tuple[str, int]] = []
@@ -88,6 +90,7 @@ async def _record(
                 working_time=-1 if event.type.is_stop else event.timestamp,
                 iceberg_quantity=event.iceberg_quantity,
                 queued_at=event.queued_at,
+                sequence=sequence,
             )
             changed.append((event.symbol, event.order_id))
         elif isinstance(event, OrderUpdated):
@@ -101,19 +104,23 @@ async def _record(
             order.prevented_match_id = event.prevented_match_id
             order.working_time = event.working_time
             order.queued_at = event.queued_at
+            order.sequence = sequence
             changed.append((event.symbol, event.order_id))
         elif isinstance(event, StopTrailed):
             order = _recorded(touched, event.symbol, event.order_id, "trail")
             order.trail_price = event.trail_price
+            order.sequence = sequence
         elif isinstance(event, IcebergShown):
             order = _recorded(touched, event.symbol, event.order_id, "iceberg part")
             order.hidden = event.hidden
             order.queued_at = event.queued_at
+            order.sequence = sequence
         elif isinstance(event, PreventedMatch):
             await uow.prevented_matches.add(event)
         elif isinstance(event, Trade):
             await uow.trades.add(event)
-            await uow.candles.record(event)
+            if not uow.event_log:
+                await uow.candles.record(event)
         elif isinstance(event, JournalEntry):
             await uow.journal.add(event, timestamp)
         elif isinstance(event, MarketStatusChanged):

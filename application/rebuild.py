@@ -1,9 +1,21 @@
-"""A market rebuilt from the store: its status, its book from the stored open orders, its
-order, trade and prevented match ids, and its average price and rolling 24-hour ticker from the
-last day's trades."""
+"""A market rebuilt from the store: its status, its book (below), its order, trade and
+prevented match ids, and its average price and rolling 24-hour ticker from the last day's
+trades.
+
+The book comes from the market's latest snapshot of its open orders, which its engine keeps
+now and then (`snapshot_of`), and the orders that commands after the snapshot's sequence
+changed, as the store has them now; or, without a snapshot or with one that does not agree
+with the store, from every stored open order. A snapshot agrees when its sequence is one the
+market committed and the orders it gives number as many as the store's open orders: every open
+order is then in it (an order open now either changed after the snapshot, and is read again,
+or was open in it unchanged), and so it holds no order closed since."""
+
+import logging
+
+import msgspec
 
 from application.ports import UnitOfWork, UnitOfWorkFactory
-from application.records import OrderRecord
+from application.records import OpenOrdersSnapshot, OrderRecord
 from domain.candles import DAY
 from domain.exchange import Exchange
 from domain.market_status import MarketStatus
@@ -13,30 +25,65 @@ from domain.ticker import RollingTicker
 
 TICKER_TRADES = 100_000  # the most trades of the last day reloaded into the ticker
 
+logger = logging.getLogger(__name__)
+_orders_decoder = msgspec.msgpack.Decoder(list[Order])
+
 
 async def rebuild_market(
     exchange: Exchange, symbol: str, unit_of_work: UnitOfWorkFactory, now: int
 ) -> RollingTicker:
     """Restores the market in `exchange` (whose ledger must already hold the balances) and
     returns its ticker."""
+    market = exchange.state(symbol).market
     async with unit_of_work() as uow:
-        records = await uow.orders.open(symbol)
+        orders = await open_orders(uow, market)
         last_order_id = await uow.orders.last_id(symbol)
         last_trade_id = await uow.trades.last_id(symbol)
         last_match_id = await uow.prevented_matches.last_id(symbol)
         day = await uow.trades.history(symbol, start=now - DAY, limit=TICKER_TRADES)
         last = await uow.trades.recent(symbol, 1)
         status = await committed_status(uow, symbol)
-    state = exchange.state(symbol)
-    state.status = status
-    market = state.market
-    orders = [resting_order(market, record) for record in records]
+    exchange.state(symbol).status = status
     last_price = last[-1].price if last else 0
     exchange.restore(symbol, orders, last_order_id, last_trade_id, last_match_id, day, last_price)
     ticker = RollingTicker()
     for trade in day:
         ticker.add(trade)
     return ticker
+
+
+async def open_orders(uow: UnitOfWork, market: Market) -> list[Order]:
+    """The market's open orders, from its snapshot where it agrees with the store."""
+    symbol = market.symbol
+    snapshot = await uow.orders.snapshot(symbol)
+    if snapshot is not None:
+        committed = await uow.leases.sequence(symbol)
+        orders = {order.order_id: order for order in _orders_decoder.decode(snapshot.orders)}
+        changed = await uow.orders.changed_since(symbol, snapshot.sequence)
+        for record in changed:
+            if record.status.is_open:
+                orders[record.order_id] = resting_order(market, record)
+            else:
+                orders.pop(record.order_id, None)
+        if snapshot.sequence <= committed and len(orders) == await uow.orders.open_count(symbol):
+            logger.info(
+                "%s rebuilt from its open orders at sequence %d: %d commands after it, "
+                "%d orders changed by them, replayed",
+                symbol, snapshot.sequence, committed - snapshot.sequence, len(changed),
+            )  # fmt: skip
+            return list(orders.values())
+        logger.warning(
+            "%s: the snapshot of its open orders at sequence %d disagrees with the store; "
+            "rebuilt from every open order", symbol, snapshot.sequence,
+        )  # fmt: skip
+    return [resting_order(market, record) for record in await uow.orders.open(symbol)]
+
+
+def snapshot_of(exchange: Exchange, symbol: str, sequence: int, now: int) -> OpenOrdersSnapshot:
+    """The market's open orders as the engine holds them, as of `sequence`, committed."""
+    state = exchange.state(symbol)
+    orders = [*state.book.orders.values(), *state.stops.orders.values()]
+    return OpenOrdersSnapshot(symbol, sequence, msgspec.msgpack.encode(orders), now)
 
 
 async def committed_status(uow: UnitOfWork, symbol: str) -> MarketStatus:

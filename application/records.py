@@ -111,6 +111,18 @@ class OrderRecord(Struct, gc=False):
     iceberg_quantity: int = 0
     hidden: int = 0
     queued_at: int = 0
+    sequence: int = 0  # the market sequence of the command that changed it last
+
+
+class OpenOrdersSnapshot(Struct, frozen=True, gc=False):
+    """Every open order of a market, on its book or waiting (a stop), as of the market's
+    `sequence`: `orders` is the engine's own `domain.orders.Order`s, msgpack-encoded (see
+    `application.rebuild`)."""
+
+    symbol: str
+    sequence: int
+    orders: bytes
+    taken_at: int
 
 
 class StatementLine(Struct, gc=False):
@@ -138,13 +150,24 @@ class Transfer(Struct, frozen=True, gc=False):
     amount: int
 
 
+class OutboxChannel(StrEnum):
+    """Where the outbox hands committed events on. Each message waits on each channel of the
+    store apart, so that one channel's outage never holds the other up."""
+
+    STREAMS = "streams"  # the streams and views of the processes (Redis fan-out)
+    EVENT_LOG = "log"  # the event log downstream (Kinesis, in `aws` mode)
+
+
 class OutboxMessage(Struct, gc=False):
-    """One command's committed events, as the outbox holds them until they are relayed."""
+    """One command's committed events, as the outbox holds them until they are relayed. On the
+    event log's channel, `account_sequences` gives each account the command's events concern
+    the sequence number of the first of them (see `application.account_sequences`)."""
 
     outbox_id: int
     symbol: str
     sequence: int
     events: bytes  # msgspec-encoded events, see `application.relay`
+    account_sequences: dict[int, int] = {}
 
 
 class Lease(Struct, gc=False):

@@ -5,16 +5,19 @@ from typing import Protocol
 
 from msgspec import Struct
 
+from domain.average_price import AverageWindow
 from domain.ticker import TickerStats
 
 
 class MarketTicker(Struct, frozen=True, gc=False):
-    """A market's 24-hour statistics as of `taken_at`, its events taken to `sequence`."""
+    """A market's 24-hour statistics and its average price's window as of `taken_at`, its
+    events taken to `sequence`."""
 
     symbol: str
     sequence: int
     stats: TickerStats
     taken_at: int
+    average: AverageWindow
 
 
 class Tickers(Protocol):

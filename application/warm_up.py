@@ -3,15 +3,20 @@ from every open order: the snapshot's levels as of its sequence, then the book c
 event log's trade stream carries under the market's key with a later sequence, to the last one
 relayed. What was committed and not yet relayed comes after, from the relay.
 
-The relay appends a pass's records to the log before the views take its events, so every
-record holding an event past the snapshot's sequence arrived after the snapshot was taken, or
-shortly before (the append, then the take): the shards are read from `LOOKBACK_MS` before the
-snapshot, and an event the view holds already is passed over. Following a resharding would
-take reading a closed parent shard before its children (ListShards names the parent): the
-shards are read here in the order listed."""
+The relay hands each message to the log and to the views apart (see `Relay`). A record
+holding an event past the snapshot's sequence arrived after the snapshot was taken, or before
+it by as much as the views lagged the log: the shards are read from `LOOKBACK_MS` before the
+snapshot, and an event the view holds already is passed over. The log may also lag the views
+(Kinesis slow, or out of reach): the market's messages still waiting for it, read from the
+outbox before the log is, make up the rest, since the log takes a market's messages in commit
+order. The commands found either way are taken once each, in sequence order.
+
+Following a resharding would take reading a closed parent shard before its children
+(ListShards names the parent): the shards are read here in the order listed."""
 
 import json
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from attrs import define
@@ -19,8 +24,10 @@ from attrs import define
 from application.event_log import book_change_of
 from application.market_view import MarketView
 from application.ports import EventLog
+from application.records import OutboxMessage
+from application.relay import decode_events
 from application.snapshot_ports import BookSnapshots
-from domain.events import Event
+from domain.events import BookChanged, Event, Trade
 from domain.exchange import Exchange
 from domain.markets import Market
 
@@ -37,15 +44,18 @@ class SnapshotWarmUp:
     trade_stream: str
     exchange: Exchange
 
-    async def view(self, symbol: str, oldest: int) -> MarketView | None:
-        """The market's book as of the last of its events in the log, its ticker empty; None
-        without a snapshot taken after `oldest` (epoch ms)."""
+    async def view(
+        self, symbol: str, oldest: int, unlogged: Sequence[OutboxMessage]
+    ) -> MarketView | None:
+        """The market's book as of the last of its events in the log or in `unlogged` (the
+        market's messages that waited for the log before it was read), its ticker empty;
+        None without a snapshot taken after `oldest` (epoch ms)."""
         snapshot = await self.snapshots.latest(symbol)
         if snapshot is None or snapshot.taken_at < oldest:
             return None
         market = self.exchange.markets[symbol].market
         view = MarketView.of_snapshot(snapshot)
-        replayed = 0
+        commands: dict[int, list[Event]] = {}
         for shard in await self.log.shards(self.trade_stream):
             since = snapshot.taken_at - LOOKBACK_MS
             records = await self.log.read_since(self.trade_stream, shard, since, PAGE)
@@ -54,13 +64,22 @@ class SnapshotWarmUp:
                     if record.partition_key != symbol:
                         continue
                     for sequence, changes in _commands(market, json.loads(record.data), view):
-                        replayed += view.take(sequence, changes)
+                        commands.setdefault(sequence, changes)
                 after = records[-1].sequence_number
                 records = await self.log.read(self.trade_stream, shard, after, PAGE)
+        from_log = len(commands)
+        for message in unlogged:
+            events = decode_events(message.events)
+            trades = [event.trade_id for event in events if isinstance(event, Trade)]
+            view.last_trade_id = max([view.last_trade_id, *trades])
+            changes = [event for event in events if isinstance(event, BookChanged)]
+            commands.setdefault(message.sequence, changes)
+        replayed = sum(view.take(sequence, commands[sequence]) for sequence in sorted(commands))
         logger.info(
             "%s warmed up from its book snapshot at sequence %d: %d commands replayed from "
-            "the trade stream, to sequence %d",
-            symbol, snapshot.sequence, replayed, view.sequence,
+            "the trade stream and the outbox (%d and %d found), to sequence %d",
+            symbol, snapshot.sequence, replayed, from_log, len(commands) - from_log,
+            view.sequence,
         )  # fmt: skip
         return view
 

@@ -8,8 +8,9 @@ cancels, ~10% marketable), stamped 2 ms apart (500 commands/s), is replayed on t
 its events become the relay's trade stream records (`--batch` commands a relay pass), handed to
 the functions' own handlers in Lambda events of `--lambda-batch` records, on a moto server
 through boto3. The public history is then read through `MarketData` and the DynamoDB adapters
-(aioboto3), as the api serves `/trades`, `/historicalTrades`, `/aggTrades`, `/klines` and
-`/avgPrice` with Binance's default limits.
+(aioboto3), as the api serves `/trades`, `/historicalTrades`, `/aggTrades` and `/klines` with
+Binance's default limits. (`/avgPrice` reads no trade: the market data keeps its window, see
+`domain.ticker.RollingTicker`, and the api reads it with the ticker item, one GetItem.)
 
 moto answers ReturnConsumedCapacity with a constant, so the units are computed from the items
 each call writes or reads, by DynamoDB's published rules (see `item_size`): a write takes a
@@ -41,6 +42,7 @@ from adapters.aws.dynamodb_trades import DynamoTradeHistory
 from adapters.memory.event_log import MemoryEventLog
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from adapters.system import SystemClock
+from application.account_sequences import AccountCounters
 from application.errors import MarketUnavailable
 from application.event_log import EventLogWriter
 from application.market_data import MarketData
@@ -48,6 +50,7 @@ from application.records import OutboxMessage, StoredRecord
 from application.relay import encode_events
 from benchmarks.engine import SYMBOL, funded_exchange, record_flow
 from benchmarks.servers import moto_server
+from domain.average_price import AverageWindow
 from domain.candles import Interval
 from domain.commands import PlaceOrder
 from domain.exchange import Exchange
@@ -137,11 +140,13 @@ def trade_stream_records(commands: int, seed: int, batch: int) -> tuple[list[byt
     messages = []
     trades = 0
     flow = record_flow(commands, seed)
+    counters = AccountCounters()
     for sequence, command in enumerate(flow, 1):
         stamped = msgspec.structs.replace(command, timestamp=T0 + sequence * COMMAND_MS)
         events = exchange.execute(stamped)
         trades += sum(type(event).__name__ == "Trade" for event in events)
-        messages.append(OutboxMessage(sequence, SYMBOL, sequence, encode_events(events)))
+        numbered = counters.number(events)
+        messages.append(OutboxMessage(sequence, SYMBOL, sequence, encode_events(events), numbered))
     records = [
         record.data
         for start in range(0, len(messages), batch)
@@ -169,13 +174,15 @@ def store(url: str, records: list[bytes], lambda_batch: int, meter: CapacityMete
 
 
 class NoBooks:
-    """Public history needs no book; the average price falls back to the ticker only when
-    the last five minutes hold no trade, which the benchmark never asks."""
+    """Public history needs no book nor ticker."""
 
     async def depth(self, symbol: str, limit: int) -> Any:
         raise MarketUnavailable(symbol)
 
     async def ticker(self, symbol: str, now: int) -> TickerStats:
+        raise MarketUnavailable(symbol)
+
+    async def average(self, symbol: str, now: int) -> AverageWindow:
         raise MarketUnavailable(symbol)
 
 
@@ -194,7 +201,6 @@ REQUESTS: dict[str, Request] = {
     "aggTrades": lambda data, n: data.aggregate_trades(SYMBOL, None, None, None, 500),
     "klines 1m": lambda data, n: data.candles(SYMBOL, Interval.MINUTE_1, None, None, 500),
     "klines 1h": lambda data, n: data.candles(SYMBOL, Interval.HOUR_1, None, None, 500),
-    "avgPrice": lambda data, n: data.average_price(SYMBOL),
 }
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from adapters.aws.clients import AwsClients
 from adapters.aws.kinesis import KinesisEventLog
+from application.account_sequences import AccountCounters
 from application.event_log import EventLogWriter
 from application.records import OutboxMessage
 from application.relay import encode_events
@@ -39,10 +40,12 @@ def outbox_messages(commands: int, seed: int) -> tuple[list[OutboxMessage], int]
     """Each command's events as the engine writes them to the outbox; and the orders placed."""
     flow = record_flow(commands, seed)
     exchange = funded_exchange()
-    messages = [
-        OutboxMessage(sequence, SYMBOL, sequence, encode_events(exchange.execute(command)))
-        for sequence, command in enumerate(flow, 1)
-    ]
+    counters = AccountCounters()
+    messages = []
+    for sequence, command in enumerate(flow, 1):
+        events = exchange.execute(command)
+        numbered = counters.number(events)
+        messages.append(OutboxMessage(sequence, SYMBOL, sequence, encode_events(events), numbered))
     return messages, sum(isinstance(command, PlaceOrder) for command in flow)
 
 

@@ -46,7 +46,7 @@ async def fill(store: MemoryUnitOfWorkFactory, clock: Clock, minutes: int) -> in
     market = exchange.state(SYMBOL).market
     deposit = exchange.execute(Deposit(1, "USDT", 10**24))
     async with store() as uow:
-        await record_events(uow, [(deposit, clock.now())])
+        await record_events(uow, [(deposit, clock.now(), 0)])
         await uow.commit()
     price = 50_000 * market.quote.scale // market.tick_size * market.tick_size
     orders = minutes * 60 * ORDERS_PER_SECOND
@@ -67,7 +67,10 @@ async def fill(store: MemoryUnitOfWorkFactory, clock: Clock, minutes: int) -> in
             if isinstance(event, OrderAccepted)
         ]
         async with store() as uow:
-            await record_events(uow, placed + cancelled)
+            commands = placed + cancelled
+            await record_events(
+                uow, [(events, at, first + n) for n, (events, at) in enumerate(commands, 1)]
+            )
             await uow.commit()
     return orders
 

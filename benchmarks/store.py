@@ -77,7 +77,7 @@ def record_batches(runs: int) -> tuple[Batch, list[Batch]]:
 async def commit(unit_of_work: UnitOfWorkFactory, batch: Batch) -> float:
     started = time.perf_counter()
     async with unit_of_work() as uow:
-        await record_events(uow, batch)
+        await record_events(uow, [(events, at, n) for n, (events, at) in enumerate(batch, 1)])
         await uow.commit()
     return time.perf_counter() - started
 

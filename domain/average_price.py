@@ -7,6 +7,8 @@ any window is the difference of two of them, found by bisection."""
 
 from bisect import bisect_left
 
+from attrs import define
+
 from domain.candles import MINUTE
 from domain.events import Trade
 
@@ -36,9 +38,27 @@ class AveragePrice:
     def at(self, now: int, base_scale: int) -> int:
         """The average price at `now`: of the trades of the window before it, else the last
         price; 0 before the market's first trade."""
+        window = self.window_at(now)
+        return window.price(base_scale) if window.quantity else self._last_price
+
+    def window_at(self, now: int) -> "AverageWindow":
+        """The trades of the window before `now`, summed."""
         first = bisect_left(self._times, now - self.window)
         if first == len(self._times):
-            return self._last_price
+            return AverageWindow(0, 0, 0)
         quantity = self._quantity - self._quantity_before[first]
         quote = self._quote - self._quote_before[first]
-        return quote * base_scale // quantity
+        return AverageWindow(quantity, quote, self._times[-1])
+
+
+@define(frozen=True)
+class AverageWindow:
+    """The trades of an average price's window: their quantity and quote quantity in all, and
+    the time of the last of them (0 without any)."""
+
+    quantity: int
+    quote: int
+    last_trade_time: int
+
+    def price(self, base_scale: int) -> int:
+        return self.quote * base_scale // self.quantity

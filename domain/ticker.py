@@ -1,11 +1,15 @@
-"""Rolling 24-hour ticker statistics, updated trade by trade in amortised O(1)."""
+"""Rolling 24-hour ticker statistics, updated trade by trade in amortised O(1), and the average
+price of the last minutes that Binance's avgPrice answers."""
 
 from collections import deque
 
 from attrs import define
 
+from domain.average_price import AveragePrice
 from domain.candles import DAY
 from domain.events import Trade
+
+AVERAGE_PRICE_MINUTES = 5  # the window of avgPrice
 
 
 @define
@@ -27,10 +31,12 @@ class TickerStats:
 
 class RollingTicker:
     """Keeps the trades of the last `window` ms; the highest and lowest price come from
-    monotonic queues, so neither a new trade nor an expired one costs a scan."""
+    monotonic queues, so neither a new trade nor an expired one costs a scan. `average` keeps
+    the trades of the last minutes for avgPrice, so that it is answered without reading them."""
 
     def __init__(self, window: int = DAY) -> None:
         self.window = window
+        self.average = AveragePrice(AVERAGE_PRICE_MINUTES)
         self._trades: deque[Trade] = deque()
         self._highs: deque[Trade] = deque()
         self._lows: deque[Trade] = deque()
@@ -50,6 +56,7 @@ class RollingTicker:
         self._volume += trade.quantity
         self._quote_volume += trade.quote_quantity
         self._last = trade
+        self.average.add(trade)
 
     def stats(self, now: int) -> TickerStats:
         self._expire(now - self.window)

@@ -125,7 +125,6 @@ class Container(containers.DeclarativeContainer):
     redis = providers.Singleton(connect, config.redis_url, config.redis_password)
     gathered_redis = providers.Singleton(GatheredRedis, redis)
     secret_box = providers.Singleton(SecretBox, config.secret_key)
-    postgres_unit_of_work = providers.Singleton(PostgresUnitOfWorkFactory, database, secret_box)
     redis_fan_out = providers.Singleton(RedisFanOut, redis)
     redis_sessions = providers.Singleton(RedisSessions, redis)
     redis_cache = providers.Singleton(RedisCache, redis)
@@ -146,8 +145,9 @@ class Container(containers.DeclarativeContainer):
     unit_of_work = providers.Selector(
         config.adapters,
         memory=providers.Singleton(MemoryUnitOfWorkFactory, None, retention),
-        local=postgres_unit_of_work,
-        aws=postgres_unit_of_work,
+        local=providers.Singleton(PostgresUnitOfWorkFactory, database, secret_box),
+        # `aws`: every committed message waits for the event log (Kinesis) as well.
+        aws=providers.Singleton(PostgresUnitOfWorkFactory, database, secret_box, True),
     )
     # Committed events reach this process's stream hub in process; other processes get the
     # stream messages through the channels backend.

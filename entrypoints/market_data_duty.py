@@ -133,7 +133,13 @@ class MarketDataDuty:
         while True:
             now = clock.now()
             for view in list(views.views.values()) if self.holding else []:
-                ticker = MarketTicker(view.symbol, view.sequence, view.ticker.stats(now), now)
+                ticker = MarketTicker(
+                    view.symbol,
+                    view.sequence,
+                    view.ticker.stats(now),
+                    now,
+                    view.ticker.average.window_at(now),
+                )
                 try:
                     await store.put(ticker)
                 except Unavailable as error:

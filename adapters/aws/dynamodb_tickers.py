@@ -1,15 +1,21 @@
 """Tickers in the DynamoDB tickers table: an item per market (key `symbol`), each statistic a
-number attribute of its own, in minor units, replaced whole on the condition that the stored
-one was taken earlier. A ticker is read with one GetItem."""
+number attribute of its own, in minor units (the average price's window's too), replaced
+whole on the condition that the stored one was taken earlier. A ticker is read with one
+GetItem."""
 
 import attrs
 from botocore.exceptions import ClientError
 
 from adapters.aws.clients import AwsClients, error_code, reachable
 from application.ticker_ports import MarketTicker
+from domain.average_price import AverageWindow
 from domain.ticker import TickerStats
 
 STATISTICS = tuple(field.name for field in attrs.fields(TickerStats))
+# The average price's window, beside the statistics.
+AVERAGE = {"averageQuantity": "quantity", "averageQuote": "quote", "averageLastTradeTime":
+           "last_trade_time"}  # fmt: skip
+EMPTY = {"N": "0"}
 
 
 class DynamoTickers:
@@ -18,12 +24,16 @@ class DynamoTickers:
         self._table = table
 
     async def put(self, ticker: MarketTicker) -> None:
-        stats = attrs.asdict(ticker.stats)
-        item = {
-            "symbol": {"S": ticker.symbol},
-            "sequence": {"N": str(ticker.sequence)},
-            "takenAt": {"N": str(ticker.taken_at)},
-        } | {name: {"N": str(stats[name])} for name in STATISTICS}
+        stats, average = attrs.asdict(ticker.stats), attrs.asdict(ticker.average)
+        item = (
+            {
+                "symbol": {"S": ticker.symbol},
+                "sequence": {"N": str(ticker.sequence)},
+                "takenAt": {"N": str(ticker.taken_at)},
+            }
+            | {name: {"N": str(stats[name])} for name in STATISTICS}
+            | {name: {"N": str(average[field])} for name, field in AVERAGE.items()}
+        )
         dynamodb = await self._clients.client("dynamodb")
         try:
             with reachable("ticker store"):
@@ -45,4 +55,10 @@ class DynamoTickers:
         if item is None:
             return None
         stats = TickerStats(**{name: int(item[name]["N"]) for name in STATISTICS})
-        return MarketTicker(symbol, int(item["sequence"]["N"]), stats, int(item["takenAt"]["N"]))
+        # An item that a market data process of the version before wrote has no window (a
+        # rolling deployment): avgPrice answers the last price until the new one writes.
+        average = AverageWindow(
+            **{field: int(item.get(name, EMPTY)["N"]) for name, field in AVERAGE.items()}
+        )
+        sequence, taken_at = int(item["sequence"]["N"]), int(item["takenAt"]["N"])
+        return MarketTicker(symbol, sequence, stats, taken_at, average)

@@ -5,7 +5,7 @@ from copy import copy
 from typing import TYPE_CHECKING
 
 from application.ports import Holding
-from application.records import OrderRecord, StatementLine
+from application.records import OpenOrdersSnapshot, OrderRecord, StatementLine
 from domain.candles import Candle, CandleSeries, Interval
 from domain.events import Trade
 from domain.ledger import Balance, Bucket, JournalEntry
@@ -91,6 +91,30 @@ class MemoryOrders:
 
     async def last_id(self, symbol: str) -> int:
         return self._uow.store.last_order_ids.get(symbol, 0)
+
+    async def changed_since(self, symbol: str, sequence: int) -> list[OrderRecord]:
+        return [
+            copy(order)
+            for (market, _), order in self._uow.store.orders.items()
+            if market == symbol and order.sequence > sequence
+        ]
+
+    async def open_count(self, symbol: str) -> int:
+        orders = self._uow.store.orders.items()
+        return sum(market == symbol and order.status.is_open for (market, _), order in orders)
+
+    async def keep_snapshot(self, snapshot: OpenOrdersSnapshot) -> None:
+        kept = self._uow.store.open_orders_snapshots
+
+        def write() -> None:
+            last = kept.get(snapshot.symbol)
+            if last is None or last.sequence < snapshot.sequence:
+                kept[snapshot.symbol] = snapshot
+
+        self._uow.staged.append(write)
+
+    async def snapshot(self, symbol: str) -> OpenOrdersSnapshot | None:
+        return self._uow.store.open_orders_snapshots.get(symbol)
 
 
 class MemoryTrades:

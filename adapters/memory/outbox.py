@@ -4,7 +4,7 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from application.errors import LeaseLost
-from application.records import Lease, OutboxMessage
+from application.records import Lease, OutboxChannel, OutboxMessage
 from application.relay import encode_events
 from domain.events import Event
 
@@ -19,22 +19,34 @@ class MemoryOutbox:
     async def add(self, symbol: str, sequence: int, events: Sequence[Event]) -> None:
         store = self._uow.store
         encoded = encode_events(events)
+        channels = [OutboxChannel.STREAMS]
+        if self._uow.event_log:
+            channels.append(OutboxChannel.EVENT_LOG)
 
         def write() -> None:
-            store.last_outbox_id += 1
-            message = OutboxMessage(store.last_outbox_id, symbol, sequence, encoded)
-            store.outbox[message.outbox_id] = message
+            for channel in channels:
+                store.last_outbox_id += 1
+                message = OutboxMessage(store.last_outbox_id, symbol, sequence, encoded)
+                if channel is OutboxChannel.EVENT_LOG:
+                    message.account_sequences = store.account_counters.number(events)
+                store.outbox[message.outbox_id] = (channel, message)
 
         self._uow.staged.append(write)
 
-    async def pending(self, symbols: Collection[str], limit: int) -> list[OutboxMessage]:
+    async def pending(
+        self, channel: OutboxChannel, symbols: Collection[str], limit: int
+    ) -> list[OutboxMessage]:
         found = []
-        for message in self._uow.store.outbox.values():  # oldest first: dicts keep order
-            if message.symbol in symbols:
+        for on, message in self._uow.store.outbox.values():  # oldest first: dicts keep order
+            if on is channel and message.symbol in symbols:
                 found.append(message)
                 if len(found) == limit:
                     break
         return found
+
+    async def waiting(self, channel: OutboxChannel, symbol: str) -> list[OutboxMessage]:
+        outbox = self._uow.store.outbox.values()
+        return [message for on, message in outbox if on is channel and message.symbol == symbol]
 
     async def relayed(self, outbox_ids: Sequence[int]) -> None:
         outbox = self._uow.store.outbox

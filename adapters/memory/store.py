@@ -4,10 +4,13 @@ from collections import defaultdict, deque
 
 from attrs import define, field
 
+from application.account_sequences import AccountCounters
 from application.records import (
     ApiKey,
     Lease,
+    OpenOrdersSnapshot,
     OrderRecord,
+    OutboxChannel,
     OutboxMessage,
     StatementLine,
     Transfer,
@@ -49,7 +52,9 @@ class MemoryStore:
     statements: defaultdict[int, list[StatementLine]] = field(factory=lambda: defaultdict(list))
     balances: dict[tuple[int, str], Balance] = field(factory=dict)
     transfers: dict[str, Transfer] = field(factory=dict)
-    outbox: dict[int, OutboxMessage] = field(factory=dict)
+    outbox: dict[int, tuple[OutboxChannel, OutboxMessage]] = field(factory=dict)
+    account_counters: AccountCounters = field(factory=AccountCounters)
     last_outbox_id: int = 0
     leases: dict[str, Lease] = field(factory=dict)
+    open_orders_snapshots: dict[str, OpenOrdersSnapshot] = field(factory=dict)
     command_answers: dict[str, tuple[str, bytes, int]] = field(factory=dict)  # symbol, answer, at

@@ -19,9 +19,12 @@ from domain.ledger import EXTERNAL_ACCOUNT, Balance
 
 
 class MemoryUnitOfWork:
-    def __init__(self, store: MemoryStore, retention: Retention | None = None) -> None:
+    def __init__(
+        self, store: MemoryStore, retention: Retention | None = None, event_log: bool = False
+    ) -> None:
         self.store = store
         self.retention = retention
+        self.event_log = event_log
         self.staged: list[Callable[[], None]] = []
         self.checks: list[Callable[[], None]] = []
         self.balance_changes: list[dict[tuple[int, str], list[int]]] = []
@@ -82,13 +85,18 @@ class MemoryUnitOfWork:
 
 
 class MemoryUnitOfWorkFactory:
-    """Without a `retention`, the store keeps everything."""
+    """Without a `retention`, the store keeps everything; with `event_log`, the outbox keeps
+    every message for the event log too (see `application.ports.Outbox`)."""
 
     def __init__(
-        self, store: MemoryStore | None = None, retention: Retention | None = None
+        self,
+        store: MemoryStore | None = None,
+        retention: Retention | None = None,
+        event_log: bool = False,
     ) -> None:
         self.store = store or MemoryStore()
         self.retention = retention
+        self.event_log = event_log
 
     def __call__(self) -> MemoryUnitOfWork:
-        return MemoryUnitOfWork(self.store, self.retention)
+        return MemoryUnitOfWork(self.store, self.retention, self.event_log)

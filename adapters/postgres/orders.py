@@ -7,8 +7,8 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from adapters.postgres.database import AnyRow
-from adapters.postgres.schema import OPEN_STATUSES, orders
-from application.records import OrderRecord
+from adapters.postgres.schema import OPEN_STATUSES, open_orders_snapshots, orders
+from application.records import OpenOrdersSnapshot, OrderRecord
 from domain.orders import OrderStatus, OrderType, SelfTradePrevention, Side, TimeInForce
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ _CHANGING = (
     "working_time",
     "hidden",
     "queued_at",
+    "sequence",
 )
 _MANY = select(orders).where(
     orders.c.symbol == bindparam("symbol"), orders.c.order_id.in_(bindparam("ids", expanding=True))
@@ -112,6 +113,37 @@ class PostgresOrders:
         result = await self._uow.execute(found)
         return result.scalar_one() or 0
 
+    async def changed_since(self, symbol: str, sequence: int) -> list[OrderRecord]:
+        found = select(orders).where(orders.c.symbol == symbol, orders.c.sequence > sequence)
+        return await self._all(found)
+
+    async def open_count(self, symbol: str) -> int:
+        found = select(func.count()).where(
+            orders.c.symbol == symbol, orders.c.status.in_(OPEN_STATUSES)
+        )
+        return int((await self._uow.execute(found)).scalar_one())
+
+    async def keep_snapshot(self, snapshot: OpenOrdersSnapshot) -> None:
+        row = {
+            "symbol": snapshot.symbol,
+            "sequence": snapshot.sequence,
+            "orders": snapshot.orders,
+            "taken_at": snapshot.taken_at,
+        }
+        statement = insert(open_orders_snapshots).values(row)
+        await self._uow.execute(
+            statement.on_conflict_do_update(
+                index_elements=[open_orders_snapshots.c.symbol],
+                set_={name: statement.excluded[name] for name in row if name != "symbol"},
+                where=open_orders_snapshots.c.sequence < statement.excluded.sequence,
+            )
+        )
+
+    async def snapshot(self, symbol: str) -> OpenOrdersSnapshot | None:
+        found = select(open_orders_snapshots).where(open_orders_snapshots.c.symbol == symbol)
+        row = (await self._uow.execute(found)).one_or_none()
+        return None if row is None else OpenOrdersSnapshot(*row)
+
     async def flush(self) -> None:
         if self._saved:
             await self._uow.execute(_SAVE, list(self._saved.values()))
@@ -154,6 +186,7 @@ def _row(order: OrderRecord) -> dict[str, object]:
         "iceberg_quantity": order.iceberg_quantity,
         "hidden": order.hidden,
         "queued_at": order.queued_at,
+        "sequence": order.sequence,
     }
 
 
@@ -185,4 +218,5 @@ def _record(row: AnyRow) -> OrderRecord:
         iceberg_quantity=int(m["iceberg_quantity"]),
         hidden=int(m["hidden"]),
         queued_at=m["queued_at"],
+        sequence=m["sequence"],
     )

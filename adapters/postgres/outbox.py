@@ -1,13 +1,17 @@
-"""The outbox in PostgreSQL: rows written with the batch that made them, deleted once relayed;
-and the answers of the commands each batch committed."""
+"""The outbox in PostgreSQL: rows written with the batch that made them (one per channel),
+deleted once relayed; and the answers of the commands each batch committed."""
 
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, delete, select
+import msgspec
+from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy.dialects.postgresql import insert as upsert
 
-from adapters.postgres.schema import command_answers, outbox
-from application.records import OutboxMessage
+from adapters.postgres.database import AnyRow
+from adapters.postgres.schema import account_sequences, command_answers, outbox
+from application.account_sequences import AccountCounters, counted
+from application.records import OutboxChannel, OutboxMessage
 from application.relay import encode_events
 from domain.events import Event
 
@@ -17,9 +21,19 @@ if TYPE_CHECKING:
 
 # Built once, with their lists as expanding parameters: SQLAlchemy works out a statement's
 # cache key once for each statement object.
+_MESSAGE = (
+    outbox.c.outbox_id,
+    outbox.c.symbol,
+    outbox.c.sequence,
+    outbox.c.events,
+    outbox.c.account_sequences,
+)
 _PENDING = (
-    select(outbox.c.outbox_id, outbox.c.symbol, outbox.c.sequence, outbox.c.events)
-    .where(outbox.c.symbol.in_(bindparam("symbols", expanding=True)))
+    select(*_MESSAGE)
+    .where(
+        outbox.c.channel == bindparam("channel"),
+        outbox.c.symbol.in_(bindparam("symbols", expanding=True)),
+    )
     .order_by(outbox.c.outbox_id)
     .limit(bindparam("limit"))
     .with_for_update(skip_locked=True)
@@ -31,21 +45,97 @@ _ANSWERS = select(command_answers.c.command_id, command_answers.c.answer).where(
 
 
 class PostgresOutbox:
-    def __init__(self, uow: "PostgresUnitOfWork") -> None:
+    """A writer of the unit of work, flushed after the journal: the accounts' counters are
+    locked in account order, as the balances are, so that two commits touching the same
+    accounts wait for each other instead of deadlocking."""
+
+    def __init__(self, uow: "PostgresUnitOfWork", event_log: bool) -> None:
         self._uow = uow
+        self._event_log = event_log
+        self._added: list[tuple[str, int, Sequence[Event]]] = []
 
     async def add(self, symbol: str, sequence: int, events: Sequence[Event]) -> None:
-        self._uow.stage(
-            outbox, {"symbol": symbol, "sequence": sequence, "events": encode_events(events)}
-        )
+        self._added.append((symbol, sequence, events))
 
-    async def pending(self, symbols: Collection[str], limit: int) -> list[OutboxMessage]:
+    async def flush(self) -> None:
+        if not self._added:
+            return
+        rows = [
+            {"symbol": symbol, "sequence": sequence, "events": encode_events(events)}
+            for symbol, sequence, events in self._added
+        ]
+        streams = [row | {"channel": OutboxChannel.STREAMS.value} for row in rows]
+        await self._uow.execute(insert(outbox), streams)
+        if not self._event_log:
+            return
+        counters = AccountCounters(await self._draw())
+        logged = [
+            row
+            | {
+                "channel": OutboxChannel.EVENT_LOG.value,
+                "account_sequences": _encode(counters.number(events)),
+            }
+            for row, (_, _, events) in zip(rows, self._added, strict=True)
+        ]
+        await self._uow.execute(insert(outbox), logged)
+
+    async def _draw(self) -> dict[int, int]:
+        """Moves the counters of the accounts told on by their events; the last numbers
+        given before."""
+        totals = counted(event for _, _, events in self._added for event in events)
+        if not totals:
+            return {}
+        accounts = sorted(totals)
+        drawn = upsert(account_sequences).values(
+            [{"account_id": a, "sequence": totals[a]} for a in accounts]
+        )
+        result = await self._uow.execute(
+            drawn.on_conflict_do_update(
+                index_elements=[account_sequences.c.account_id],
+                set_={"sequence": account_sequences.c.sequence + drawn.excluded.sequence},
+            ).returning(account_sequences.c.account_id, account_sequences.c.sequence)
+        )
+        return {account: last - totals[account] for account, last in result}
+
+    def forget(self) -> None:
+        self._added = []
+
+    async def pending(
+        self, channel: OutboxChannel, symbols: Collection[str], limit: int
+    ) -> list[OutboxMessage]:
         # Rows another relay is handing on right now are left to it.
-        rows = await self._uow.execute(_PENDING, {"symbols": list(symbols), "limit": limit})
-        return [OutboxMessage(row.outbox_id, row.symbol, row.sequence, row.events) for row in rows]
+        rows = await self._uow.execute(
+            _PENDING, {"channel": channel.value, "symbols": list(symbols), "limit": limit}
+        )
+        return [_message(row) for row in rows]
+
+    async def waiting(self, channel: OutboxChannel, symbol: str) -> list[OutboxMessage]:
+        rows = await self._uow.execute(
+            select(*_MESSAGE)
+            .where(outbox.c.channel == channel.value, outbox.c.symbol == symbol)
+            .order_by(outbox.c.outbox_id)
+        )
+        return [_message(row) for row in rows]
 
     async def relayed(self, outbox_ids: Sequence[int]) -> None:
         await self._uow.execute(_RELAYED, {"ids": list(outbox_ids)})
+
+
+_sequences_decoder = msgspec.msgpack.Decoder(dict[int, int])
+
+
+def _message(row: AnyRow) -> OutboxMessage:
+    return OutboxMessage(
+        row.outbox_id, row.symbol, row.sequence, row.events, _decode(row.account_sequences)
+    )
+
+
+def _encode(first: dict[int, int]) -> bytes:
+    return msgspec.msgpack.encode(first)
+
+
+def _decode(data: bytes | None) -> dict[int, int]:
+    return {} if data is None else _sequences_decoder.decode(data)
 
 
 class PostgresCommandAnswers:

@@ -161,6 +161,8 @@ orders = Table(
     Column("iceberg_quantity", Numeric(38, 0), nullable=False, server_default="0"),
     Column("hidden", Numeric(38, 0), nullable=False, server_default="0"),
     Column("queued_at", BigInteger, nullable=False, server_default="0"),
+    # The market sequence of the command that changed it last: what changed after a snapshot.
+    Column("sequence", BigInteger, nullable=False, server_default="0"),
     PrimaryKeyConstraint("symbol", "order_id"),
     CheckConstraint("executed >= 0 AND executed <= quantity", name="executed_within_quantity"),
     # Not unique: Binance lets a client order id be used again once its order is closed.
@@ -172,6 +174,17 @@ orders = Table(
         "order_id",
         postgresql_where=text(f"status IN {OPEN_STATUSES}"),
     ),
+    Index("ix_orders_changed", "symbol", "sequence"),
+)
+
+# Each market's last snapshot of its open orders (`application.rebuild`).
+open_orders_snapshots = Table(
+    "open_orders_snapshots",
+    metadata,
+    Column("symbol", String(32), primary_key=True),
+    Column("sequence", BigInteger, nullable=False),
+    Column("orders", LargeBinary, nullable=False),  # msgpack of `domain.orders.Order`s
+    Column("taken_at", BigInteger, nullable=False),
 )
 
 trades = Table(
@@ -255,6 +268,20 @@ outbox = Table(
     Column("symbol", String(32), nullable=False),
     Column("sequence", BigInteger, nullable=False),
     Column("events", LargeBinary, nullable=False),  # msgpack, see `application.relay`
+    # A message waits on each channel in a row of its own (`application.records.OutboxChannel`).
+    Column("channel", String(8), nullable=False, server_default="streams"),
+    # The event log's rows: msgpack {account: its first sequence number in the message}.
+    Column("account_sequences", LargeBinary, nullable=True),
+    CheckConstraint("channel IN ('streams', 'log')", name="channel"),
+    Index(None, "channel", "outbox_id"),
+)
+
+# Each account's last sequence number on the event log (`application.account_sequences`).
+account_sequences = Table(
+    "account_sequences",
+    metadata,
+    Column("account_id", BigInteger, primary_key=True),
+    Column("sequence", BigInteger, nullable=False),
 )
 
 market_leases = Table(

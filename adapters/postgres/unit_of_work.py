@@ -57,8 +57,9 @@ class PostgresUnitOfWork:
     rolled back, keeping nothing.
     """
 
-    def __init__(self, engine: AsyncEngine, secret_box: SecretBox) -> None:
+    def __init__(self, engine: AsyncEngine, secret_box: SecretBox, event_log: bool) -> None:
         self._engine = engine
+        self.event_log = event_log
         self._connection: AsyncConnection | None = None
         self._writers: list[Writer] = []
         self._staged: dict[Table, list[Row]] = {}
@@ -72,7 +73,7 @@ class PostgresUnitOfWork:
         self.candles = self.writer(PostgresCandles(self))
         self.journal = self.writer(PostgresJournal(self))
         self.transfers = PostgresTransfers(self)
-        self.outbox = PostgresOutbox(self)
+        self.outbox = self.writer(PostgresOutbox(self, event_log))
         self.leases = PostgresMarketLeases(self)
         self.commands = PostgresCommandAnswers(self)
 
@@ -157,9 +158,12 @@ async def translated() -> AsyncIterator[None]:
 
 
 class PostgresUnitOfWorkFactory:
-    def __init__(self, engine: AsyncEngine, secret_box: SecretBox) -> None:
+    """With `event_log`, the outbox keeps every message for the event log too (`aws` mode)."""
+
+    def __init__(self, engine: AsyncEngine, secret_box: SecretBox, event_log: bool = False) -> None:
         self.engine = engine
         self.secret_box = secret_box
+        self.event_log = event_log
 
     def __call__(self) -> PostgresUnitOfWork:
-        return PostgresUnitOfWork(self.engine, self.secret_box)
+        return PostgresUnitOfWork(self.engine, self.secret_box, self.event_log)

@@ -10,6 +10,7 @@ from adapters.redis.client import reachable
 from application.errors import MarketUnavailable
 from application.market_view import MarketView
 from application.records import Depth
+from domain.average_price import AverageWindow
 from domain.ticker import TickerStats
 
 SNAPSHOT = "bourse:market:"
@@ -21,6 +22,9 @@ CATCH_UP_POLL_S = 0.005
 class Snapshot(msgspec.Struct, array_like=True, gc=False):
     depth: Depth
     ticker: TickerStats
+    # Empty in a snapshot that a market data process of the version before wrote, during a
+    # rolling deployment: avgPrice answers the last price until the new one writes.
+    average: AverageWindow = msgspec.field(default_factory=lambda: AverageWindow(0, 0, 0))
 
 
 _decoder = msgspec.msgpack.Decoder(Snapshot)
@@ -42,7 +46,11 @@ class RedisMarketSnapshots:
         with reachable("market data store"):
             async with self._client.pipeline(transaction=False) as pipeline:
                 for view in views:
-                    snapshot = Snapshot(view.depth(LEVELS_KEPT), view.ticker.stats(now))
+                    snapshot = Snapshot(
+                        view.depth(LEVELS_KEPT),
+                        view.ticker.stats(now),
+                        view.ticker.average.window_at(now),
+                    )
                     pipeline.set(SNAPSHOT + view.symbol, _encoder.encode(snapshot))
                 await pipeline.execute()
 
@@ -52,6 +60,9 @@ class RedisMarketSnapshots:
 
     async def ticker(self, symbol: str, now: int) -> TickerStats:
         return (await self._snapshot(symbol)).ticker
+
+    async def average(self, symbol: str, now: int) -> AverageWindow:
+        return (await self._snapshot(symbol)).average
 
     async def _snapshot(self, symbol: str) -> Snapshot:
         deadline = asyncio.get_running_loop().time() + CATCH_UP_S

@@ -14,6 +14,7 @@ from adapters.memory.event_log import MemoryEventLog
 from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
+from application.account_events import AccountEvents
 from application.errors import Unavailable
 from application.event_log import EventLogWriter
 from application.records import LogRecord
@@ -65,20 +66,22 @@ def buy(quantity: int) -> PlaceOrder:
 
 
 async def relayed_with(log: MemoryEventLog, publisher: MemoryEventPublisher) -> int:
-    """Commits the messages and relays them into `log` and to `publisher`; the relay's passes."""
+    """Commits the messages, relays them to `publisher`, then into `log`; the log's passes."""
     exchange = Exchange(default_markets())
-    store = MemoryUnitOfWorkFactory()
+    store = MemoryUnitOfWorkFactory(event_log=True)
     async with store() as uow:
         for symbol, sequence, events in committed(exchange):
             await uow.outbox.add(symbol, sequence, events)
         await uow.commit()
     writer = EventLogWriter(log, exchange, TRADES, ORDERS)
     relay = Relay(store, publisher, MemoryOutboxSignal(), writer, {"", "BTCUSDT"})
+    while await relay.relay_once():
+        pass
     passes = 0
     while True:
         passes += 1
         try:
-            if not await relay.relay_once():
+            if not await relay.log_once():
                 return passes
         except Unavailable:
             continue
@@ -176,3 +179,23 @@ async def test_a_batch_refused_midway_is_appended_again_and_each_event_kept_once
     assert [(m.symbol, m.sequence) for m in messages if m is not None] == [
         ("", 0), ("", 0), ("BTCUSDT", 1), ("BTCUSDT", 2), ("BTCUSDT", 3)
     ]  # fmt: skip
+
+
+async def test_each_accounts_events_are_numbered_and_a_consumer_takes_them_once_in_order() -> None:
+    clean = MemoryEventLog.of(SteppedClock(1_000), [TRADES, ORDERS])
+    await relayed_with(clean, MemoryEventPublisher())
+    log = RefusingMidway.of(SteppedClock(1_000), [TRADES, ORDERS])
+    await relayed_with(log, MemoryEventPublisher())
+
+    expected = await bodies(clean, ORDERS)
+    for account in (0, 1, 2):
+        told = [b["accountSequence"] for b in expected if b["account"] == account]
+        assert told == list(range(1, len(told) + 1)), f"account {account}: {told}"
+    consumer = AccountEvents()
+    taken = consumer.take(await bodies(log, ORDERS))
+    assert consumer.waiting == {}
+    for account in (0, 1, 2):
+        assert [b for b in taken if b["account"] == account] == [
+            b for b in expected if b["account"] == account
+        ]
+    assert len(taken) == len(expected)

@@ -26,6 +26,15 @@ def unit_of_work(request: pytest.FixtureRequest) -> UnitOfWorkFactory:
     return PostgresUnitOfWorkFactory(engine, SecretBox(SECRET_KEY))
 
 
+@pytest.fixture(params=["memory", "postgres"])
+def logged_unit_of_work(request: pytest.FixtureRequest) -> UnitOfWorkFactory:
+    """A factory over an empty store that hands its events on to an event log (`aws`)."""
+    if request.param == "memory":
+        return MemoryUnitOfWorkFactory(event_log=True)
+    engine: AsyncEngine = request.getfixturevalue("postgres_engine")
+    return PostgresUnitOfWorkFactory(engine, SecretBox(SECRET_KEY), event_log=True)
+
+
 @pytest.fixture
 async def aws_clients(moto_url: str) -> AsyncIterator[AwsClients]:
     clients = AwsClients(REGION, moto_url)

@@ -2,6 +2,7 @@
 work, and a range shows the intervals nobody traded in as flat candles."""
 
 from application.ports import UnitOfWorkFactory
+from application.projection import record_events
 from domain.candles import MINUTE, Candle, Interval
 from domain.events import Trade
 
@@ -83,3 +84,15 @@ async def test_quiet_intervals_are_flat_at_the_last_close(unit_of_work: UnitOfWo
         (100, 105, 2), (105, 105, 0), (105, 105, 0), (90, 90, 1), (90, 90, 0), (90, 90, 0),
     ]  # fmt: skip
     assert later == candles[1:3]
+
+
+async def test_a_store_with_an_event_log_leaves_the_candles_to_its_consumers(
+    logged_unit_of_work: UnitOfWorkFactory,
+) -> None:
+    async with logged_unit_of_work() as uow:
+        await record_events(uow, [([trade(1, T0 + 1, 100, 2, True)], T0 + 1, 1)])
+        await uow.commit()
+
+    async with logged_unit_of_work() as uow:
+        assert await uow.candles.between("BTCUSDT", Interval.MINUTE_1, T0, T0, 10) == []
+        assert [t.trade_id for t in await uow.trades.history("BTCUSDT")] == [1]

@@ -5,7 +5,7 @@ import pytest
 
 from application.errors import LeaseLost
 from application.ports import UnitOfWork, UnitOfWorkFactory
-from application.records import Lease
+from application.records import Lease, OutboxChannel
 
 TTL = 1000
 
@@ -60,7 +60,7 @@ async def test_an_owner_that_lost_its_lease_cannot_commit(unit_of_work: UnitOfWo
         with pytest.raises(LeaseLost):
             await fenced_commit(uow, lease)
     async with unit_of_work() as uow:
-        assert await uow.outbox.pending({"BTCUSDT"}, 10) == []
+        assert await uow.outbox.pending(OutboxChannel.STREAMS, {"BTCUSDT"}, 10) == []
     # Coming back with the same name does not revive the old epoch either.
     assert await acquire(unit_of_work, "a", now=TTL + 1) is None
 

@@ -1,13 +1,17 @@
 """The public history of the `aws` split deployment comes from DynamoDB, which the trade
-stream's Lambda functions fill: for the trades made through it, every history endpoint answers
-what an api process in `local` mode answers from PostgreSQL, and the api process calls DynamoDB
-only with Query and GetItem (never a Scan). Its market data keeps each book whole there too,
-and each market's ticker, which the ticker endpoints read."""
+stream's Lambda functions fill: for the trades made through it, every trade endpoint answers
+what an api process in `local` mode answers from PostgreSQL, the klines are the candles those
+trades fold into (the candle builder is the one writer of candles in `aws` mode: PostgreSQL
+holds none), and the api process calls DynamoDB only with Query and GetItem (never a Scan). Its
+market data keeps each book whole there too, and each market's ticker, which the ticker
+endpoints read."""
 
+import itertools
 import logging
 import re
 import time
 from collections.abc import Iterator
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -100,21 +104,83 @@ def test_history_from_dynamodb_is_local_modes_and_read_by_query_and_get_item_onl
         ("/api/v3/avgPrice", {}),
         ("/api/v3/ticker/price", {}),  # from the tickers table
     ]
-    for interval in Interval:
-        asked.append(("/api/v3/klines", {"interval": interval.value}))
-        asked.append(("/api/v3/klines", {"interval": interval.value, "startTime": began,
-                                         "endTime": ended, "limit": 3}))  # fmt: skip
     for path, params in asked:
         query = {"symbol": "BTCUSDT"} | params
-        # Klines from DynamoDB lag the trades archived a little: the candle builder is the
-        # second function on the stream.
-        # Both read at once: klines without an end run to the time of asking.
         answers = settled(
             partial(both, live, local_reader, path, query), lambda pair: pair[0] == pair[1]
         )
         assert answers[0] == answers[1], (path, query)
+    for interval in Interval:
+        folded = fold(wanted, interval)
+        # From the open of the candle the first trade is in (Binance starts at an open time).
+        ranged = {"startTime": interval.open_time(began), "endTime": ended, "limit": 3}
+        for params in ({}, ranged):
+            query = {"symbol": "BTCUSDT", "interval": interval.value} | params
+            # Klines lag the trades archived a little: the candle builder is the second
+            # function on the stream.
+            klines = settled(
+                partial(get, live, "/api/v3/klines", **query), partial(as_folded, folded)
+            )
+            assert traded(klines) == within(folded, klines), query
+            assert traded(klines) and all_flat_between(klines), query
     assert dynamodb_calls
     assert set(dynamodb_calls) <= {"Query", "GetItem"}, sorted(set(dynamodb_calls))
+
+
+Kline = tuple[Any, ...]
+
+
+def fold(trades: list[dict[str, Any]], interval: Interval) -> dict[int, Kline]:
+    """The klines that trades answered by `/api/v3/trades` make, by open time, folded here with
+    decimals: what a kline holds, by Binance's definition."""
+    candles: dict[int, list[dict[str, Any]]] = {}
+    for trade in sorted(trades, key=lambda t: t["id"]):
+        candles.setdefault(interval.open_time(trade["time"]), []).append(trade)
+    return {
+        opened: (
+            opened,
+            Decimal(held[0]["price"]),
+            max(Decimal(t["price"]) for t in held),
+            min(Decimal(t["price"]) for t in held),
+            Decimal(held[-1]["price"]),
+            sum(Decimal(t["qty"]) for t in held),
+            interval.next_open_time(opened) - 1,
+            sum(Decimal(t["quoteQty"]) for t in held),
+            len(held),
+            sum(Decimal(t["qty"]) for t in held if not t["isBuyerMaker"]),
+            sum(Decimal(t["quoteQty"]) for t in held if not t["isBuyerMaker"]),
+        )
+        for opened, held in candles.items()
+    }
+
+
+def as_kline(row: list[Any]) -> Kline:
+    return (row[0], *map(Decimal, row[1:6]), row[6], Decimal(row[7]), row[8],
+            Decimal(row[9]), Decimal(row[10]))  # fmt: skip
+
+
+def traded(answer: list[list[Any]]) -> list[Kline]:
+    return [as_kline(row) for row in answer if row[8] > 0]
+
+
+def within(folded: dict[int, Kline], answer: list[list[Any]]) -> list[Kline]:
+    """The folded klines from the answer's first open time to its last."""
+    if not answer:
+        return []
+    return [folded[t] for t in sorted(folded) if answer[0][0] <= t <= answer[-1][0]]
+
+
+def as_folded(folded: dict[int, Kline], answer: list[list[Any]]) -> bool:
+    return traded(answer) == within(folded, answer)
+
+
+def all_flat_between(answer: list[list[Any]]) -> bool:
+    """Whether every kline without trades stands flat at the close before it."""
+    return all(
+        row[1] == row[2] == row[3] == row[4] == before[4] and Decimal(row[5]) == 0
+        for before, row in itertools.pairwise(answer)
+        if row[8] == 0
+    )
 
 
 def test_the_market_data_keeps_each_book_whole_with_the_sequence_it_reflects(
@@ -172,3 +238,4 @@ async def sequence_of(live: LiveServer, symbol: str) -> int:
     unit_of_work: UnitOfWorkFactory = live.container.unit_of_work()
     async with unit_of_work() as uow:
         return await uow.leases.sequence(symbol)
+

@@ -17,6 +17,7 @@ from adapters.aws.clients import AwsClients
 from adapters.aws.kinesis import KinesisEventLog
 from adapters.aws.trade_archive import S3TradeArchive
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
+from application.account_sequences import AccountCounters
 from application.event_log import EventLogWriter
 from application.records import LogRecord, OutboxMessage
 from application.relay import encode_events
@@ -79,8 +80,10 @@ def history(count: int, start: int = START) -> tuple[list[OutboxMessage], list[T
     exchange.deposit(Deposit(2, "USDT", 10**7 * USDT))
     found: list[OutboxMessage] = []
     trades: list[Trade] = []
+    counters = AccountCounters()
     for outbox_id, (symbol, sequence, events) in enumerate(traded(exchange, count, start), 1):
-        found.append(OutboxMessage(outbox_id, symbol, sequence, encode_events(events)))
+        numbered = counters.number(events)
+        found.append(OutboxMessage(outbox_id, symbol, sequence, encode_events(events), numbered))
         trades += [event for event in events if isinstance(event, Trade)]
     return found, trades
 

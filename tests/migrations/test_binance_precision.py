@@ -79,7 +79,9 @@ async def store(url: str, batches: Sequence[tuple[list[Event], int]]) -> None:
     engine = create_async_engine(url)
     try:
         async with PostgresUnitOfWorkFactory(engine, SecretBox(SecretBox.new_key()))() as uow:
-            await record_events(uow, batches)
+            await record_events(
+                uow, [(events, at, sequence) for sequence, (events, at) in enumerate(batches, 1)]
+            )
             for events, _ in batches:
                 for event in events:
                     if isinstance(event, JournalEntry) and event.kind is EntryKind.DEPOSIT:
