@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Protocol, Self
 
 from application.records import (
     ApiKey,
+    AuditEntry,
     Depth,
+    Freeze,
     Lease,
     ListenKeyHolder,
     LogRecord,
@@ -121,6 +123,53 @@ class TwoFactors(Protocol):
         """Keeps `record` in place of its previous version (`version - 1`, 0 for none);
         `commit` raises `ConcurrentChange`, and keeps nothing, if that is no longer the
         stored one."""
+        ...
+
+
+class Admins(Protocol):
+    """The users with the admin role: the operators of the exchange."""
+
+    async def grant(self, user_id: int, at: int) -> None:
+        """Makes the user an admin, at commit; granting it again changes nothing."""
+        ...
+
+    async def is_admin(self, user_id: int) -> bool: ...
+
+
+class Freezes(Protocol):
+    """The accounts frozen by an operator."""
+
+    async def freeze(self, freeze: Freeze) -> None:
+        """Freezes the account at commit; an account frozen already keeps its first freeze."""
+        ...
+
+    async def unfreeze(self, account_id: int) -> None:
+        """Lifts the account's freeze at commit, if it has one."""
+        ...
+
+    async def frozen(self) -> dict[int, Freeze]:
+        """Every frozen account, by its id."""
+        ...
+
+
+class AuditLog(Protocol):
+    """The operators' acts, appended and never changed or deleted."""
+
+    async def add(self, at: int, actor: str, act: str, params: dict[str, str], reason: str) -> None:
+        """Appends an entry at commit, numbered after every entry kept before it."""
+        ...
+
+    async def entries(
+        self,
+        actor: str | None = None,
+        act: str | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        before_id: int | None = None,
+        limit: int = 100,
+    ) -> list[AuditEntry]:
+        """The newest entries first, at most `limit`, of `actor` and `act` if given, made from
+        `start` to `end` inclusive, numbered below `before_id` (the next page's cursor)."""
         ...
 
 
@@ -338,6 +387,15 @@ class UnitOfWork(Protocol):
 
     @property
     def two_factors(self) -> TwoFactors: ...
+
+    @property
+    def admins(self) -> Admins: ...
+
+    @property
+    def freezes(self) -> Freezes: ...
+
+    @property
+    def audit_log(self) -> AuditLog: ...
 
     @property
     def orders(self) -> Orders: ...

@@ -138,6 +138,27 @@ class Transfer(Struct, frozen=True, gc=False):
     amount: int
 
 
+class AuditEntry(Struct, frozen=True, gc=False):
+    """One act of an operator, as the audit log keeps it for good: who (`actor`, an admin's
+    email, or "token" for the holder of the shared admin token), what (`act` and its
+    `params`), when (`at`) and why (`reason`). `entry_id` is the store's, in the order kept."""
+
+    entry_id: int
+    at: int
+    actor: str
+    act: str
+    params: dict[str, str]
+    reason: str
+
+
+class Freeze(Struct, frozen=True, gc=False):
+    """An account an operator froze: it may not trade, sign in or use its API keys."""
+
+    account_id: int
+    frozen_at: int
+    reason: str
+
+
 class OutboxMessage(Struct, gc=False):
     """One command's committed events, as the outbox holds them until they are relayed."""
 

@@ -6,6 +6,8 @@ from attrs import define, field
 
 from application.records import (
     ApiKey,
+    AuditEntry,
+    Freeze,
     Lease,
     OrderRecord,
     OutboxMessage,
@@ -53,3 +55,6 @@ class MemoryStore:
     last_outbox_id: int = 0
     leases: dict[str, Lease] = field(factory=dict)
     command_answers: dict[str, tuple[str, bytes, int]] = field(factory=dict)  # symbol, answer, at
+    admins: dict[int, int] = field(factory=dict)  # user id: when granted
+    freezes: dict[int, Freeze] = field(factory=dict)
+    audit_log: list[AuditEntry] = field(factory=list)
