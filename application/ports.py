@@ -530,6 +530,13 @@ class Revocations(Protocol):
     async def revoke(self, credentials: Sequence[str]) -> None: ...
 
 
+class FreezeNotices(Protocol):
+    """Tells every process that an account's freeze changed, so that none waits for its
+    cached frozen accounts to expire."""
+
+    async def tell(self, account_id: int) -> None: ...
+
+
 class RateLimiter(Protocol):
     """Request weight (Binance's REQUEST_WEIGHT) as a token bucket per key: it holds a
     minute's weight when full and refills continuously at that weight per minute."""

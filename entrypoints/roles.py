@@ -39,6 +39,7 @@ async def running(
     role = container.config.role()
     jobs = list(background)
     container.revocations().publish = publish
+    container.freeze_notices().publish = publish
     async with contextlib.AsyncExitStack() as stack:
         stack.push_async_callback(release, container)
         if role in ("all", "marketdata"):

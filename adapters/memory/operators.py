@@ -14,7 +14,11 @@ class MemoryAdmins:
 
     async def grant(self, user_id: int, at: int) -> None:
         admins = self._uow.store.admins
-        self._uow.staged.append(lambda: admins.setdefault(user_id, at))
+
+        def write() -> None:
+            admins.setdefault(user_id, at)
+
+        self._uow.staged.append(write)
 
     async def is_admin(self, user_id: int) -> bool:
         return user_id in self._uow.store.admins
@@ -26,11 +30,19 @@ class MemoryFreezes:
 
     async def freeze(self, freeze: Freeze) -> None:
         frozen = self._uow.store.freezes
-        self._uow.staged.append(lambda: frozen.setdefault(freeze.account_id, freeze))
+
+        def write() -> None:
+            frozen.setdefault(freeze.account_id, freeze)
+
+        self._uow.staged.append(write)
 
     async def unfreeze(self, account_id: int) -> None:
         frozen = self._uow.store.freezes
-        self._uow.staged.append(lambda: frozen.pop(account_id, None))
+
+        def write() -> None:
+            frozen.pop(account_id, None)
+
+        self._uow.staged.append(write)
 
     async def frozen(self) -> dict[int, Freeze]:
         return dict(self._uow.store.freezes)

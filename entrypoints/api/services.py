@@ -4,10 +4,12 @@ several dependencies of one handler concurrently, in a task group per request; o
 from attrs import frozen
 
 from application.accounts import Accounts
+from application.freezes import AccountFreezes
 from application.funds import Funds
 from application.history import History
 from application.market_admin import MarketAdmin
 from application.market_data import MarketData
+from application.operators import Operators
 from application.portfolio import Portfolio
 from application.ports import Cache
 from application.trading import Trading
@@ -31,3 +33,5 @@ class Services:
     admin_token: str | None
     connections_per_address: int
     market_admin: MarketAdmin
+    operators: Operators
+    account_freezes: AccountFreezes

@@ -156,7 +156,7 @@ async def test_nul_characters_in_json_bodies_and_key_paths_are_refused(venue: Ve
         ("/api/v1/auth/refresh", {"refresh_token": "a\x00"}, {}),
         (
             "/api/v1/admin/deposits",
-            {"userId": 1, "asset": "USDT", "amount": "1", "reference": "r\x00"},
+            {"userId": 1, "asset": "USDT", "amount": "1", "reference": "r\x00", "reason": "r"},
             admin,
         ),
     ]
