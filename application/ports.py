@@ -356,6 +356,10 @@ class MarketLeases(Protocol):
         market's sequence with the batch."""
         ...
 
+    async def held(self) -> list[Lease]:
+        """Every market's lease, by symbol, expired or not: who runs which engine."""
+        ...
+
     async def sequence(self, symbol: str) -> int:
         """The last sequence number the market committed, 0 before its first command."""
         ...

@@ -170,13 +170,15 @@ class OutboxMessage(Struct, gc=False):
 
 class Lease(Struct, gc=False):
     """The right to run one market's engine until `expires_at`, under fencing `epoch`;
-    `sequence` is the last sequence number the market committed."""
+    `sequence` is the last sequence number the market committed; `held_since`, when its owner
+    took it (renewals keep it)."""
 
     symbol: str
     owner: str
     epoch: int
     expires_at: int
     sequence: int
+    held_since: int = 0
 
 
 class Depth(Struct, gc=False):

@@ -265,6 +265,7 @@ market_leases = Table(
     Column("epoch", BigInteger, nullable=False),
     Column("expires_at", BigInteger, nullable=False),
     Column("sequence", BigInteger, nullable=False, server_default="0"),
+    Column("held_since", BigInteger, nullable=False, server_default="0"),
 )
 
 command_answers = Table(

@@ -1,6 +1,7 @@
 """The operators: users with the admin role, the accounts they froze, and the audit log of
 every act of theirs, which PostgreSQL itself keeps from being changed or deleted: triggers
-refuse any UPDATE, DELETE or TRUNCATE of it, whoever sends it.
+refuse any UPDATE, DELETE or TRUNCATE of it, whoever sends it. And, for the admin console's
+system view, since when each market's lease has had its owner.
 
 Revision ID: 0012
 Revises: 0010
@@ -68,9 +69,14 @@ def upgrade() -> None:
         "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"
     )
     op.execute("REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM PUBLIC")
+    op.add_column(
+        "market_leases",
+        sa.Column("held_since", sa.BigInteger(), server_default="0", nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_column("market_leases", "held_since")
     op.drop_table("audit_log")
     op.execute("DROP FUNCTION audit_log_append_only()")
     op.drop_table("frozen_accounts")
