@@ -15,6 +15,7 @@ from application.records import (
     LogRecord,
     OrderRecord,
     OutboxMessage,
+    ProcessBeat,
     Session,
     StatementLine,
     StoredRecord,
@@ -539,6 +540,18 @@ class FreezeNotices(Protocol):
     cached frozen accounts to expire."""
 
     async def tell(self, account_id: int) -> None: ...
+
+
+class Processes(Protocol):
+    """The exchange's live processes, each telling of itself every few seconds."""
+
+    async def beat(self, beat: ProcessBeat, ttl_ms: int) -> None:
+        """Records the process's latest beat; without another within `ttl_ms` it is gone."""
+        ...
+
+    async def live(self, now: int) -> list[ProcessBeat]:
+        """The processes whose last beat is not older than its `ttl_ms`, by role and id."""
+        ...
 
 
 class RateLimiter(Protocol):

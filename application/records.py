@@ -159,6 +159,19 @@ class Freeze(Struct, frozen=True, gc=False):
     reason: str
 
 
+class ProcessBeat(Struct, frozen=True, gc=False):
+    """What a process of the exchange last told of itself: its role, where it runs, since
+    when, and its own measures (`application.metrics`), as of `seen_at`."""
+
+    process_id: str
+    role: str
+    host: str
+    pid: int
+    started_at: int
+    seen_at: int
+    measures: dict[str, float]
+
+
 class OutboxMessage(Struct, gc=False):
     """One command's committed events, as the outbox holds them until they are relayed."""
 

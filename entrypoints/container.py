@@ -19,6 +19,7 @@ from adapters.memory.cache import MemoryCache
 from adapters.memory.listen_keys import MemoryListenKeys
 from adapters.memory.order_counter import MemoryOrderCounter
 from adapters.memory.outbox_signal import MemoryOutboxSignal
+from adapters.memory.processes import MemoryProcesses
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.rate_limiter import MemoryRateLimiter
 from adapters.memory.retention import Retention
@@ -35,6 +36,7 @@ from adapters.redis.listen_keys import RedisListenKeys
 from adapters.redis.market_snapshots import RedisMarketSnapshots
 from adapters.redis.order_counter import FallbackOrderCounter, RedisOrderCounter
 from adapters.redis.outbox_signal import RedisOutboxSignal
+from adapters.redis.processes import RedisProcesses
 from adapters.redis.rate_limiter import FallbackRateLimiter, RedisRateLimiter
 from adapters.redis.sessions import RedisSessions
 from adapters.security.one_time_passwords import Totp
@@ -60,6 +62,7 @@ from application.portfolio import Portfolio
 from application.ports import Clock, UnitOfWorkFactory
 from application.relay import Relay
 from application.store_history import StoreCandleHistory, StoreTradeHistory
+from application.system_view import SystemView
 from application.trading import Trading
 from application.two_factor import ATTEMPTS_PER_MINUTE, TwoFactorAuth
 from application.user_streams import UserStreams
@@ -334,6 +337,13 @@ class Container(containers.DeclarativeContainer):
         local=redis_listen_keys,
         aws=redis_listen_keys,
     )
+    redis_processes = providers.Singleton(RedisProcesses, redis)
+    processes = providers.Selector(
+        config.adapters,
+        memory=providers.Singleton(MemoryProcesses),
+        local=redis_processes,
+        aws=redis_processes,
+    )
     revocations = providers.Singleton(StreamRevocations)
     user_streams = providers.Singleton(UserStreams, listen_keys, revocations, clock)
     market_admin = providers.Singleton(MarketAdmin, exchange, bus, clock)
@@ -342,10 +352,11 @@ class Container(containers.DeclarativeContainer):
     account_freezes = providers.Singleton(
         AccountFreezes, unit_of_work, clock, frozen_accounts, freeze_notices, user_streams, trading
     )
+    system_view = providers.Singleton(SystemView, processes, unit_of_work, market_data, clock)
     services = providers.Singleton(
         Services, gate, trading, market_data, history, accounts, two_factor, funds, portfolio,
         user_streams, cache, config.admin_token, config.connections_per_address, market_admin,
-        operators, account_freezes,
+        operators, account_freezes, system_view,
     )  # fmt: skip
 
 

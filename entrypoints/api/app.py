@@ -17,6 +17,7 @@ from entrypoints.api.admin import AdminController
 from entrypoints.api.admin_accounts import AdminAccountsController
 from entrypoints.api.admin_audit import AdminAuditController
 from entrypoints.api.admin_markets import AdminMarketsController
+from entrypoints.api.admin_system import AdminSystemController
 from entrypoints.api.browser_session import BrowserSessionController
 from entrypoints.api.docs_page import SwaggerPage, docs_router
 from entrypoints.api.errors import EXCEPTION_HANDLERS, log_websocket_error
@@ -59,6 +60,7 @@ REST_ROUTES: list[ControllerRouterHandler] = [
     AdminMarketsController,
     AdminAccountsController,
     AdminAuditController,
+    AdminSystemController,
     websocket_api,
 ]
 DESCRIPTION = """A spot exchange with a Binance-compatible API: the `/api/v3` routes take the

@@ -12,6 +12,7 @@ from application.market_data import MarketData
 from application.operators import Operators
 from application.portfolio import Portfolio
 from application.ports import Cache
+from application.system_view import SystemView
 from application.trading import Trading
 from application.two_factor import TwoFactorAuth
 from application.user_streams import UserStreams
@@ -35,3 +36,4 @@ class Services:
     market_admin: MarketAdmin
     operators: Operators
     account_freezes: AccountFreezes
+    system_view: SystemView

@@ -3,6 +3,7 @@ to an admin without two-factor authentication and (but for transfers) to the adm
 (403); each act done by an admin leaves its entry in the audit log, which no route changes or
 deletes."""
 
+import asyncio
 from typing import Any
 
 from tests.e2e.conftest import Venue
@@ -26,6 +27,7 @@ def routes(user_id: int) -> list[Route]:
         ("GET", f"/api/v1/admin/accounts?userId={user_id}", None),
         ("GET", "/api/v1/admin/audit", None),
         ("GET", "/api/v1/admin/operator", None),
+        ("GET", "/api/v1/admin/system", None),
     ]
 
 
@@ -116,3 +118,39 @@ async def test_the_audit_log_is_filtered_and_paged(venue: Venue) -> None:
         refused = await venue.client.get(f"/api/v1/admin/audit?{wrong}", headers=admin)
         assert refused.status_code == 400, wrong
         assert refused.json()["code"] in (-1100, -1104), wrong
+
+
+async def test_the_system_view_shows_processes_and_each_market_s_engine(venue: Venue) -> None:
+    ada = await venue.trader("ada", USDT="1000")
+    await ada.call("POST", "/api/v3/order", symbol="BTCUSDT", side="BUY", type="LIMIT",
+                   timeInForce="GTC", quantity="0.1", price="100")  # fmt: skip
+    admin = await admin_headers(venue)
+    system = await settled_system(venue, admin)
+    roles = {process["role"] for process in system["processes"]}
+    split = venue.container.config.role() == "api"
+    assert roles == ({"api", "engine", "marketdata"} if split else {"all"})
+    for process in system["processes"]:
+        assert process["seenAt"] <= system["time"]
+        assert {"http_errors_per_minute", "outbox_backlog", "bus_lag_seconds"} <= set(
+            process["measures"]
+        )
+    markets = {market["symbol"]: market for market in system["markets"]}
+    assert set(markets) == {"BTCUSDT", "ETHUSDT", "ETHBTC"}
+    lease = markets["BTCUSDT"]["lease"]
+    assert markets["BTCUSDT"]["status"] == "TRADING"
+    assert lease["heldSince"] <= system["time"] < lease["expiresAt"]
+    assert lease["epoch"] >= 1 and lease["sequence"] >= 1
+    engines = [p for p in system["processes"] if p["role"] in ("engine", "all")]
+    assert any(lease["owner"].startswith(p["host"]) for p in engines)
+
+
+async def settled_system(venue: Venue, admin: dict[str, str]) -> Any:
+    """The system view once every process of the deployment has beaten."""
+    expected = 3 if venue.container.config.role() == "api" else 1
+    for _ in range(60):
+        answer = await venue.client.get("/api/v1/admin/system", headers=admin)
+        assert answer.status_code == 200, answer.text
+        if len(answer.json()["processes"]) >= expected:
+            return answer.json()
+        await asyncio.sleep(0.1)
+    return answer.json()

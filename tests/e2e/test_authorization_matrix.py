@@ -120,6 +120,7 @@ MATRIX: dict[Route, tuple[Attack, ...]] = {
     ),
     ("GET", "/api/v1/admin/audit"): admin_act_route("GET", "/api/v1/admin/audit", None),
     ("GET", "/api/v1/admin/operator"): admin_act_route("GET", "/api/v1/admin/operator", None),
+    ("GET", "/api/v1/admin/system"): admin_act_route("GET", "/api/v1/admin/system", None),
 }  # fmt: skip
 
 

@@ -93,3 +93,29 @@ OPERATOR = Endpoint(
     description="The name the caller's admin acts are recorded under.",
     params=(), refusals=ADMIN, answer=Answer(obj(actor=text()), "The caller."),
 )  # fmt: skip
+SYSTEM = Endpoint(
+    "System view (admin)", Access.ADMIN, 1,
+    description="Each live process of every role (it beats every 2 s) with its measures, from "
+    "the same metrics as its `/metrics`: requests and 5xx errors (in all, and over the last "
+    "minute), order commands, store errors, command bus timeouts and lag, outbox backlog and "
+    "lag, stream connections; and each market's status and lease: the engine holding it, "
+    "since when, and its fencing epoch.",
+    params=(), refusals=ADMIN,
+    answer=Answer(
+        obj(
+            time=MILLIS,
+            processes=array(obj(
+                processId=text(), role=text(), host=text(), pid=integer(), startedAt=MILLIS,
+                seenAt=MILLIS, measures=obj("Measure name to number."),
+            )),
+            markets=array(obj(
+                symbol=text(), status=text(),
+                lease=nullable(obj(
+                    owner=text(), epoch=integer(), heldSince=MILLIS, expiresAt=MILLIS,
+                    sequence=integer(),
+                )),
+            )),
+        ),
+        "The system now.",
+    ),
+)  # fmt: skip
