@@ -26,10 +26,10 @@ def concrete(path: str) -> str:
 
 
 def answer(response: Any) -> Any:
-    """Status and JSON body; the web page's routes answer its files instead."""
+    """Status and JSON body; the web pages' routes answer their files instead."""
     assert response.status_code < 500, response.text
     path = response.url.path
-    if path == "/" or path.startswith(("/trade/", "/static/")):
+    if path in ("/", "/admin") or path.startswith(("/trade/", "/static/")):
         return response.status_code, response.text
     return response.status_code, response.json()
 
