@@ -4,11 +4,12 @@ that froze or unfroze an account says so (`FreezeNotices`)."""
 
 from attrs import define, field
 
-from application.errors import ApplicationError
+from application.errors import ApplicationError, Unavailable
 from application.ports import Clock, UnitOfWorkFactory
 from application.records import Freeze
 
 FROZEN_CACHE_MS = 5_000
+RETRY_MS = 1_000
 
 
 class AccountFrozen(ApplicationError):
@@ -29,9 +30,14 @@ class FrozenAccounts:
     async def is_frozen(self, account_id: int) -> bool:
         now = self.clock.now()
         if now >= self._fresh_until:
-            async with self.unit_of_work() as uow:
-                self._known = await uow.freezes.frozen()
-            self._fresh_until = now + FROZEN_CACHE_MS
+            try:
+                async with self.unit_of_work() as uow:
+                    self._known = await uow.freezes.frozen()
+                self._fresh_until = now + FROZEN_CACHE_MS
+            except Unavailable:
+                # The freezes last read stay in force; the store is asked again in a moment,
+                # not by every request while it is down.
+                self._fresh_until = now + RETRY_MS
         return account_id in self._known
 
     async def check_trading(self, account_id: int) -> None:
