@@ -62,6 +62,10 @@ class Operators:
                 return await uow.users.by_email(email.strip().lower())
             return None if user_id is None else await uow.users.get(user_id)
 
+    async def search_users(self, fragment: str, limit: int) -> list[User]:
+        async with self.unit_of_work() as uow:
+            return await uow.users.search(fragment, limit)
+
     async def record(self, actor: str, act: str, params: dict[str, str], reason: str) -> None:
         """Appends an act to the audit log: called by every admin act once it is carried out,
         with the act's parameters as text (amounts as decimal strings)."""

@@ -106,6 +106,10 @@ class Users(Protocol):
 
     async def get(self, user_id: int) -> User | None: ...
 
+    async def search(self, fragment: str, limit: int) -> list[User]:
+        """The users whose email holds `fragment` (in any case), by id, at most `limit`."""
+        ...
+
 
 class ApiKeys(Protocol):
     async def add(self, key: ApiKey) -> None: ...

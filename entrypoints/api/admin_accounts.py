@@ -21,6 +21,8 @@ from entrypoints.api.user_stream import BEARER_OWNER
 AnyRequest = Request[Any, Any, Any]
 AccountId = Annotated[int, Meta(ge=1)]
 Json = dict[str, Any]
+DEFAULT_FOUND = 20
+MAX_FOUND = 100
 
 
 class FreezeView(Struct, rename="camel"):
@@ -34,6 +36,26 @@ class FreezeView(Struct, rename="camel"):
 class AdminAccountsController(Controller):
     path = "/api/v1/admin/accounts"
     tags = ["Admin"]
+
+    @get(
+        "/search",
+        operation_id="adminSearchAccounts",
+        operation_class=documented(reference.SEARCH_ACCOUNTS),
+    )
+    async def search(self, request: AnyRequest, services: NamedDependency[Services]) -> list[Json]:
+        """The accounts whose email holds `email`, oldest first."""
+        await admit(request, services)
+        params = services.gate.query(request)
+        fragment = params.required_text("email")
+        limit = params.integer("limit", minimum=1, maximum=MAX_FOUND) or DEFAULT_FOUND
+        params.check_all_read()
+        users = await services.operators.search_users(fragment, limit)
+        frozen = await services.account_freezes.frozen_accounts()
+        return [
+            {"userId": user.user_id, "email": user.email, "createdAt": user.created_at,
+             "frozen": user.user_id in frozen}
+            for user in users
+        ]  # fmt: skip
 
     @get(
         "",

@@ -68,6 +68,8 @@ async def test_a_frozen_account_is_shut_out_until_unfrozen(venue: Venue) -> None
         await venue.run(venue.container.trading().place, order)
     seen = await venue.client.get(f"/api/v1/admin/accounts?userId={ada.user_id}", headers=admin)
     assert seen.json()["frozen"]["reason"] == "fraud report 9"
+    found = await venue.client.get("/api/v1/admin/accounts/search?email=ada", headers=admin)
+    assert [(a["userId"], a["frozen"]) for a in found.json()] == [(ada.user_id, True)]
     assert seen.json()["openOrders"] == []
     assert seen.json()["balances"] == [
         {"asset": "USDT", "free": "1000.00000000", "locked": "0.00000000"}
@@ -83,6 +85,8 @@ async def test_a_frozen_account_is_shut_out_until_unfrozen(venue: Venue) -> None
     assert (await venue.client.post("/api/v1/auth/login", json=login)).status_code == 200
     by_email = await venue.client.get("/api/v1/admin/accounts?email=ADA@example.com", headers=admin)
     assert (by_email.json()["userId"], by_email.json()["frozen"]) == (ada.user_id, None)
+    found = await venue.client.get("/api/v1/admin/accounts/search?email=DA@EXAM", headers=admin)
+    assert [(a["email"], a["frozen"]) for a in found.json()] == [("ada@example.com", False)]
 
 
 async def test_freezing_refusals(venue: Venue) -> None:

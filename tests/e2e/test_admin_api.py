@@ -27,6 +27,7 @@ def routes(user_id: int) -> list[Route]:
         ("POST", f"/api/v1/admin/accounts/{user_id}/freeze", {"reason": "fraud report 3"}),
         ("POST", f"/api/v1/admin/accounts/{user_id}/unfreeze", {"reason": "cleared"}),
         ("GET", f"/api/v1/admin/accounts?userId={user_id}", None),
+        ("GET", "/api/v1/admin/accounts/search?email=trader", None),
         ("GET", "/api/v1/admin/audit", None),
         ("GET", "/api/v1/admin/operator", None),
         ("GET", "/api/v1/admin/system", None),

@@ -118,6 +118,9 @@ MATRIX: dict[Route, tuple[Attack, ...]] = {
     ("GET", "/api/v1/admin/accounts"): admin_act_route(
         "GET", "/api/v1/admin/accounts?userId={owner}", None
     ),
+    ("GET", "/api/v1/admin/accounts/search"): admin_act_route(
+        "GET", "/api/v1/admin/accounts/search?email=example", None
+    ),
     ("GET", "/api/v1/admin/audit"): admin_act_route("GET", "/api/v1/admin/audit", None),
     ("GET", "/api/v1/admin/operator"): admin_act_route("GET", "/api/v1/admin/operator", None),
     ("GET", "/api/v1/admin/system"): admin_act_route("GET", "/api/v1/admin/system", None),

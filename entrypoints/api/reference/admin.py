@@ -52,6 +52,19 @@ FIND_ACCOUNT = Endpoint(
         "The account.",
     ),
 )  # fmt: skip
+SEARCH_ACCOUNTS = Endpoint(
+    "Search accounts (admin)", Access.ADMIN, 1,
+    description="The accounts whose email holds `email` (in any case), oldest first.",
+    params=(
+        Param("email", text(), "A part of the email.", required=True, example="example.com"),
+        limit(20, 100),
+    ),
+    refusals=(*_QUERY, MANDATORY),
+    answer=Answer(
+        array(obj(userId=integer(minimum=1), email=text(), createdAt=MILLIS, frozen=boolean())),
+        "The accounts found.",
+    ),
+)  # fmt: skip
 FREEZE = Endpoint(
     "Freeze an account (admin)", Access.ADMIN, 1,
     description="From now on its orders are refused (-2010), its API keys (-2015) and its "

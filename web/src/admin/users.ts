@@ -1,4 +1,5 @@
-// Users: find one by email or id, see its balances and open orders, freeze or unfreeze it.
+// Users: search by email (or a part of it) or find one by id, see its balances and open
+// orders, freeze or unfreeze it.
 
 import { Session } from "../api";
 import { field, h, row, table, when } from "../dom";
@@ -13,26 +14,52 @@ interface Account {
   openOrders: { symbol: string; orderId: number; side: string; type: string; price: string; origQty: string; executedQty: string; time: number }[];
 }
 
+interface Found {
+  userId: number;
+  email: string;
+  createdAt: number;
+  frozen: boolean;
+}
+
 export async function usersView(session: Session, say: Say): Promise<HTMLElement> {
-  const wanted = h("input", { name: "who", id: "user-search", placeholder: "email or user id", required: true });
+  const wanted = h("input", { name: "who", id: "user-search", placeholder: "a part of the email, or a user id", required: true });
   const found = h("div", { id: "user" });
-  const search = async (event?: Event) => {
-    event?.preventDefault();
-    const text = wanted.value.trim();
-    const params = /^[0-9]+$/.test(text) ? { userId: text } : { email: text };
+  const fail = (caught: unknown) => {
+    found.replaceChildren();
+    say(caught instanceof Error ? caught.message : String(caught));
+  };
+  const open = async (userId: number) => {
     try {
-      const account = await session.call<Account>("GET", "/api/v1/admin/accounts", params);
-      found.replaceChildren(accountView(session, account, say, () => void search()));
+      const account = await session.call<Account>("GET", "/api/v1/admin/accounts", { userId });
+      found.replaceChildren(accountView(session, account, say, () => void open(userId)));
     } catch (caught) {
-      found.replaceChildren();
-      say(caught instanceof Error ? caught.message : String(caught));
+      fail(caught);
+    }
+  };
+  const search = async (event: Event) => {
+    event.preventDefault();
+    const text = wanted.value.trim();
+    if (/^[0-9]+$/.test(text)) return open(Number(text));
+    try {
+      const matches = await session.call<Found[]>("GET", "/api/v1/admin/accounts/search", { email: text });
+      if (matches.length === 1) return open(matches[0].userId);
+      say(matches.length ? `${matches.length} accounts found.` : "No account found.");
+      const rows = matches.map((m) =>
+        row(
+          h("button", { type: "button", "data-user-id": String(m.userId), onclick: () => void open(m.userId) }, m.email),
+          String(m.userId), when(m.createdAt), m.frozen ? "frozen" : "",
+        ),
+      );
+      found.replaceChildren(table(["Email", "User", "Since", "State"], rows, "Accounts found"));
+    } catch (caught) {
+      fail(caught);
     }
   };
   return h(
     "div",
     {},
     h("h2", {}, "Users"),
-    h("form", { class: "inline", id: "user-form", onsubmit: search as EventListener }, field("Email or user id", wanted), h("button", { type: "submit" }, "Find")),
+    h("form", { class: "inline", id: "user-form", onsubmit: search as EventListener }, field("Email (or a part of it) or user id", wanted), h("button", { type: "submit" }, "Find")),
     found,
   );
 }
