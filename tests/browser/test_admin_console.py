@@ -131,3 +131,39 @@ def test_the_system_view_shows_the_process_and_each_market_s_engine(
     engines = page.locator("#system table").nth(1).locator("tbody tr")
     expect(engines).to_have_count(3)
     expect(engines.first).to_contain_text("held")
+
+
+def test_an_admin_credits_and_debits_an_account_under_references(
+    browser: Browser, live: LiveServer
+) -> None:
+    _, _, user_id = live.api_key("funded-trader")
+    page = console(browser, live, "paying-admin")
+    page.click('button[data-view="transfers"]')
+    for field, value in (
+        ("userId", str(user_id)),
+        ("asset", "usdt"),
+        ("amount", "250.5"),
+        ("reference", "wire 2024-118"),
+        ("reason", "bank statement 118"),
+    ):
+        page.fill(f"#transfer-{field}", value)  # fmt: skip
+    page.click("#credit")
+    expect(page.locator("#console-status")).to_have_text(
+        f"Credited 250.50000000 USDT to user {user_id} (wire 2024-118)."
+    )
+    page.fill("#transfer-amount", "50")
+    page.fill("#transfer-reference", "payout 7")
+    page.click("#debit")
+    latest = page.locator("#transfers tbody tr")
+    expect(latest).to_have_count(2)
+    expect(latest.first).to_contain_text("debit")
+    expect(latest.first).to_contain_text("payout 7")
+    expect(latest.nth(1)).to_contain_text("wire 2024-118")
+    expect(latest.nth(1)).to_contain_text("paying-admin@example.com")
+    page.fill("#transfer-amount", "1000")
+    page.fill("#transfer-reference", "payout 8")
+    page.click("#debit")
+    expect(page.locator("#console-status")).to_have_text(
+        "Account has insufficient balance for requested action."
+    )
+    expect(latest).to_have_count(2)

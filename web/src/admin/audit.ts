@@ -4,7 +4,7 @@ import { Session } from "../api";
 import { field, h, row, table, when } from "../dom";
 import type { Say } from "./main";
 
-interface Entry {
+export interface Entry {
   id: number;
   time: number;
   actor: string;
