@@ -165,8 +165,6 @@ def book_change_of(market: Market, body: dict[str, Any]) -> BookChanged:
         return tuple((market.quote.to_minor(p), market.base.to_minor(q)) for p, q in changed)
 
     return BookChanged(market.symbol, levels(body["bids"]), levels(body["asks"]))
-
-
 def status_changed(event: MarketStatusChanged) -> dict[str, Any]:
     return {
         "type": "marketStatusChanged",

@@ -78,8 +78,6 @@ MAX_STOPS = 2  # of which waiting stops
 def iceberg_share(quantity: int, parts: int, lot_size: int) -> int:
     """A part of `quantity` in whole lots, shown `parts` times or so (0: no iceberg)."""
     return quantity // parts // lot_size * lot_size if parts else 0
-
-
 # Weighted towards trading, so that sessions trade between the halts.
 STATUSES = st.sampled_from([MarketStatus.TRADING] * 3 + [*MarketStatus])
 
