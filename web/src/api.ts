@@ -132,8 +132,9 @@ export class Session {
     if (!this.signedIn) return;
     try {
       await this.refresh();
-    } catch {
-      this.drop();
+    } catch (caught) {
+      // Only the server's refusal ends it: a network that drops a moment does not.
+      if (caught instanceof ApiError && caught.status < 500) this.drop();
     }
   }
 
