@@ -2,7 +2,8 @@
 memory adapters in this process (so that a test can grant the admin role as `bourse
 grant-admin` does): an admin signs in with two-factor authentication, halts a market and the
 trading page shows it halted and refuses orders; the admin freezes an account and its trading
-page is logged out; each act is in the console's audit log."""
+page is logged out; each act is in the console's audit log. (Named to run after
+test_docs_page.py, whose own Playwright must end before the package's browser starts.)"""
 
 from collections.abc import Iterator
 
