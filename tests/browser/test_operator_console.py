@@ -6,11 +6,13 @@ page is logged out; each act is in the console's audit log. (Named to run after
 test_docs_page.py, whose own Playwright must end before the package's browser starts.)"""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import PageServer
+from tests.browser.test_page_access import serious_violations
 from tests.live_server import LiveServer
 
 PASSWORD = "correct horse battery"
@@ -168,3 +170,17 @@ def test_an_admin_credits_and_debits_an_account_under_references(
         "Account has insufficient balance for requested action."
     )
     expect(latest).to_have_count(2)
+
+
+def test_every_view_of_the_console_has_no_serious_accessibility_violation(
+    browser: Browser, live: LiveServer, artifacts: Path
+) -> None:
+    page = console(browser, live, "careful-admin")
+    for view in ("markets", "users", "transfers", "audit", "system"):
+        page.click(f'button[data-view="{view}"]')
+        expect(page.locator(f'button[data-view="{view}"]')).to_have_attribute(
+            "aria-pressed", "true"
+        )
+        page.wait_for_load_state("networkidle")
+        assert serious_violations(page) == [], view
+        page.screenshot(path=artifacts / f"console-{view}.png", full_page=True)
