@@ -10,7 +10,7 @@ from litestar.params import JSONBody
 from msgspec import Meta, Struct
 
 from application.funds import Funds
-from entrypoints.api.admin_guard import Reason, admit
+from entrypoints.api.admin_guard import AccountId, Reason, admit
 from entrypoints.api.params import DECIMAL_RANGE
 from entrypoints.api.reference import native as reference
 from entrypoints.api.reference.endpoint import documented
@@ -20,7 +20,7 @@ AnyRequest = Request[Any, Any, Any]
 
 
 class Transfer(Struct, rename="camel", forbid_unknown_fields=True):
-    user_id: Annotated[int, Meta(ge=1)]
+    user_id: AccountId
     asset: str
     amount: Annotated[str, Meta(pattern=DECIMAL_RANGE)]
     reference: Annotated[str, Meta(min_length=1, max_length=64)]

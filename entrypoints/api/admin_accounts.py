@@ -6,21 +6,23 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
-from msgspec import Meta, Struct
+from litestar.params import JSONBody, Parameter
+from msgspec import Struct
 
 from application.errors import NotFound
 from entrypoints.api import formats
 from entrypoints.api.admin_guard import Reasoned, admit
 from entrypoints.api.errors import ApiError
+from entrypoints.api.params import BIGINT
 from entrypoints.api.reference import admin as reference
 from entrypoints.api.reference.endpoint import documented
 from entrypoints.api.services import Services
 from entrypoints.api.user_stream import BEARER_OWNER
 
 AnyRequest = Request[Any, Any, Any]
-AccountId = Annotated[int, Meta(ge=1)]
 Json = dict[str, Any]
+# Litestar checks a path parameter by its Parameter, not by msgspec's Meta.
+AccountInPath = Annotated[int, Parameter(ge=1, le=BIGINT[1])]
 DEFAULT_FOUND = 20
 MAX_FOUND = 100
 
@@ -85,7 +87,7 @@ class AdminAccountsController(Controller):
         self,
         request: AnyRequest,
         services: NamedDependency[Services],
-        user_id: FromPath[AccountId],
+        user_id: AccountInPath,
         data: JSONBody[Reasoned],
     ) -> FreezeView:
         actor = await admit(request, services)
@@ -106,7 +108,7 @@ class AdminAccountsController(Controller):
         self,
         request: AnyRequest,
         services: NamedDependency[Services],
-        user_id: FromPath[AccountId],
+        user_id: AccountInPath,
         data: JSONBody[Reasoned],
     ) -> FreezeView:
         actor = await admit(request, services)

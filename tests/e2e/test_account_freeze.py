@@ -96,6 +96,13 @@ async def test_freezing_refusals(venue: Venue) -> None:
         "/api/v1/admin/accounts/9999/freeze", json={"reason": "x"}, headers=admin
     )
     assert (nobody.status_code, nobody.json()["code"]) == (404, -1100)
+    for beyond, status, code in (
+        ("0", 400, -1100), ("-1", 400, -1100), (str(2**63), 400, -1100), ("x", 404, -1000),
+    ):  # fmt: skip
+        refused = await venue.client.post(
+            f"/api/v1/admin/accounts/{beyond}/unfreeze", json={"reason": "x"}, headers=admin
+        )
+        assert (refused.status_code, refused.json()["code"]) == (status, code), beyond
     path = f"/api/v1/admin/accounts/{ada.user_id}/freeze"
     for body in ({}, {"reason": ""}, {"reason": "x", "until": 1}, {"reason": "x" * 257}):
         refused = await venue.client.post(path, json=body, headers=admin)

@@ -360,6 +360,7 @@ async def test_admin_refusals_change_nothing(venue: Venue) -> None:
         good | {"userId": "me"},
         good | {"reference": ""},
         good | {"reason": ""},
+        good | {"userId": 2**63},
         {key: value for key, value in good.items() if key != "reason"},
         good | {"extra": True},
         {"userId": trader.user_id, "asset": "BTC", "amount": "1"},
