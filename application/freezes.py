@@ -35,22 +35,24 @@ class AccountFreezes:
     trading: Trading
 
     async def freeze(self, account_id: int, reason: str) -> FrozenNow:
-        """Freezes the account (again: the first freeze stays), cancels its open orders through
-        their engines and closes what its API keys opened. The streams of its logins are the
+        """Freezes the account (again: the first freeze stays), closes what its API keys opened
+        and cancels its open orders through their engines. The streams of its logins are the
         caller's to close, as a logout does."""
         async with self.unit_of_work() as uow:
             await _check_account(uow, account_id)
             await uow.freezes.freeze(Freeze(account_id, self.clock.now(), reason))
             await uow.commit()
         await self._tell(account_id)
+        for key in await self._api_keys(account_id):
+            await self.user_streams.revoke(key)
+        # Last, as it needs the engines: a freeze retried after one was out of reach cancels
+        # what is left.
         canceled, closed = 0, []
         for symbol in self.trading.exchange.markets:
             try:
                 canceled += len(await self.trading.cancel_all(account_id, symbol))
             except MarketClosedToChanges:
                 closed.append(symbol)
-        for key in await self._api_keys(account_id):
-            await self.user_streams.revoke(key)
         freeze = (await self.frozen_accounts())[account_id]
         return FrozenNow(freeze, canceled, closed)
 
