@@ -2,18 +2,18 @@
 balances, open orders and freeze; freeze it (orders refused and cancelled, streams closed, API
 keys suspended, logins refused) and unfreeze it (its keys work again), audited."""
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, Parameter
+from litestar.params import FromPath, JSONBody
 from msgspec import Struct
 
 from application.errors import NotFound
 from entrypoints.api import formats
 from entrypoints.api.admin_guard import Reasoned, admit
 from entrypoints.api.errors import ApiError
-from entrypoints.api.params import BIGINT
+from entrypoints.api.params import BIGINT, INTEGER
 from entrypoints.api.reference import admin as reference
 from entrypoints.api.reference.endpoint import documented
 from entrypoints.api.services import Services
@@ -21,8 +21,6 @@ from entrypoints.api.user_stream import BEARER_OWNER
 
 AnyRequest = Request[Any, Any, Any]
 Json = dict[str, Any]
-# Litestar checks a path parameter by its Parameter, not by msgspec's Meta.
-AccountInPath = Annotated[int, Parameter(ge=1, le=BIGINT[1])]
 DEFAULT_FOUND = 20
 MAX_FOUND = 100
 
@@ -78,7 +76,7 @@ class AdminAccountsController(Controller):
         return await account_view(services, user.user_id, user.email, user.created_at)
 
     @post(
-        "/{user_id:int}/freeze",
+        "/{user_id:str}/freeze",
         operation_id="adminFreezeAccount",
         operation_class=documented(reference.FREEZE),
         status_code=200,
@@ -87,19 +85,20 @@ class AdminAccountsController(Controller):
         self,
         request: AnyRequest,
         services: NamedDependency[Services],
-        user_id: AccountInPath,
+        user_id: FromPath[str],
         data: JSONBody[Reasoned],
     ) -> FreezeView:
         actor = await admit(request, services)
-        done = await services.account_freezes.freeze(user_id, data.reason)
+        account_id = account_in_path(user_id)
+        done = await services.account_freezes.freeze(account_id, data.reason)
         # The streams its logins opened end as at a logout.
-        await services.user_streams.revoke(f"{BEARER_OWNER}{user_id}")
-        params = {"userId": str(user_id), "canceledOrders": str(done.canceled)}
+        await services.user_streams.revoke(f"{BEARER_OWNER}{account_id}")
+        params = {"userId": str(account_id), "canceledOrders": str(done.canceled)}
         await services.operators.record(actor, "account.freeze", params, data.reason)
-        return FreezeView(user_id, True, done.freeze.reason, done.canceled, done.markets_closed)
+        return FreezeView(account_id, True, done.freeze.reason, done.canceled, done.markets_closed)
 
     @post(
-        "/{user_id:int}/unfreeze",
+        "/{user_id:str}/unfreeze",
         operation_id="adminUnfreezeAccount",
         operation_class=documented(reference.UNFREEZE),
         status_code=200,
@@ -108,15 +107,23 @@ class AdminAccountsController(Controller):
         self,
         request: AnyRequest,
         services: NamedDependency[Services],
-        user_id: AccountInPath,
+        user_id: FromPath[str],
         data: JSONBody[Reasoned],
     ) -> FreezeView:
         actor = await admit(request, services)
-        await services.account_freezes.unfreeze(user_id)
+        account_id = account_in_path(user_id)
+        await services.account_freezes.unfreeze(account_id)
         await services.operators.record(
-            actor, "account.unfreeze", {"userId": str(user_id)}, data.reason
+            actor, "account.unfreeze", {"userId": str(account_id)}, data.reason
         )
-        return FreezeView(user_id, False, data.reason)
+        return FreezeView(account_id, False, data.reason)
+
+
+def account_in_path(user_id: str) -> int:
+    """The account a path names: an id within PostgreSQL's bigint, or -1100."""
+    if not INTEGER.match(user_id) or not 1 <= int(user_id) <= BIGINT[1]:
+        raise ApiError(-1100, f"Illegal value for the account id {user_id!r}.")
+    return int(user_id)
 
 
 async def account_view(services: Services, user_id: int, email: str, created_at: int) -> Json:

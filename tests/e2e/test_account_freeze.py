@@ -97,7 +97,8 @@ async def test_freezing_refusals(venue: Venue) -> None:
     )
     assert (nobody.status_code, nobody.json()["code"]) == (404, -1100)
     for beyond, status, code in (
-        ("0", 400, -1100), ("-1", 400, -1100), (str(2**63), 400, -1100), ("x", 404, -1000),
+        ("0", 400, -1100), ("-1", 400, -1100), (str(2**63), 400, -1100), ("x", 400, -1100),
+        ("", 404, -1000),
     ):  # fmt: skip
         refused = await venue.client.post(
             f"/api/v1/admin/accounts/{beyond}/unfreeze", json={"reason": "x"}, headers=admin

@@ -38,8 +38,8 @@ AUDITED = {
     ("POST", "/api/v1/admin/deposits"),
     ("POST", "/api/v1/admin/withdrawals"),
     ("PUT", "/api/v1/admin/markets/{symbol:str}/status"),
-    ("POST", "/api/v1/admin/accounts/{user_id:int}/freeze"),
-    ("POST", "/api/v1/admin/accounts/{user_id:int}/unfreeze"),
+    ("POST", "/api/v1/admin/accounts/{user_id:str}/freeze"),
+    ("POST", "/api/v1/admin/accounts/{user_id:str}/unfreeze"),
 }
 
 

@@ -109,10 +109,10 @@ MATRIX: dict[Route, tuple[Attack, ...]] = {
     ("PUT", "/api/v1/admin/markets/{symbol:str}/status"): admin_act_route(
         "PUT", "/api/v1/admin/markets/BTCUSDT/status", {"status": "HALT", "reason": "matrix"}
     ),
-    ("POST", "/api/v1/admin/accounts/{user_id:int}/freeze"): admin_act_route(
+    ("POST", "/api/v1/admin/accounts/{user_id:str}/freeze"): admin_act_route(
         "POST", "/api/v1/admin/accounts/{owner}/freeze", {"reason": "matrix"}
     ),
-    ("POST", "/api/v1/admin/accounts/{user_id:int}/unfreeze"): admin_act_route(
+    ("POST", "/api/v1/admin/accounts/{user_id:str}/unfreeze"): admin_act_route(
         "POST", "/api/v1/admin/accounts/{owner}/unfreeze", {"reason": "matrix"}
     ),
     ("GET", "/api/v1/admin/accounts"): admin_act_route(

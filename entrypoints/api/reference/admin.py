@@ -27,7 +27,9 @@ from entrypoints.api.reference.shapes import (
 
 _QUERY = (*ADMIN, DUPLICATE_PARAMETER, UNREAD, ILLEGAL)
 _REASON = 'The JSON body is `{"reason": "..."}`, recorded in the audit log.'
-_USER_ID = Param("user_id", integer(minimum=1), "The account.", example=7, location="path")
+_USER_ID = Param(
+    "user_id", text(pattern="^[0-9]{1,19}$"), "The account's id.", example="7", location="path"
+)
 FREEZE_VIEW = obj(
     userId=integer(minimum=1), frozen=boolean(), reason=text(),
     canceledOrders=integer(minimum=0, description="Open orders cancelled by this freeze."),
