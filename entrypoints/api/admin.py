@@ -10,13 +10,15 @@ from litestar.params import JSONBody
 from msgspec import Meta, Struct
 
 from application.funds import Funds
-from entrypoints.api.admin_guard import AccountId, Reason, admit
-from entrypoints.api.params import DECIMAL_RANGE
+from entrypoints.api.admin_guard import Reason, admit
+from entrypoints.api.params import BIGINT, DECIMAL_RANGE
 from entrypoints.api.reference import native as reference
 from entrypoints.api.reference.endpoint import documented
 from entrypoints.api.services import Services
 
 AnyRequest = Request[Any, Any, Any]
+# An account's id, within PostgreSQL's bigint (beyond it the store could not even look).
+AccountId = Annotated[int, Meta(ge=1, le=BIGINT[1])]
 
 
 class Transfer(Struct, rename="camel", forbid_unknown_fields=True):

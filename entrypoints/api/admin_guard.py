@@ -10,14 +10,11 @@ from msgspec import Meta, Struct
 
 from application.operators import TOKEN_ACTOR
 from entrypoints.api.errors import ApiError
-from entrypoints.api.params import BIGINT
 from entrypoints.api.services import Services
 
 AnyRequest = Request[Any, Any, Any]
 ADMIN_TOKEN_HEADER = "x-admin-token"
 Reason = Annotated[str, Meta(min_length=1, max_length=256)]
-# An account's id, within PostgreSQL's bigint (beyond it the store could not even look).
-AccountId = Annotated[int, Meta(ge=1, le=BIGINT[1])]
 
 
 class Reasoned(Struct, forbid_unknown_fields=True):
