@@ -12,7 +12,7 @@ ARG ASSETS_URL=""
 WORKDIR /web
 COPY web/package.json web/package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY web/index.html web/vite.config.js web/tsconfig.json ./
+COPY web/index.html web/admin.html web/vite.config.js web/tsconfig.json ./
 COPY web/src src
 RUN BOURSE_ASSETS_URL="$ASSETS_URL" npm run build
 

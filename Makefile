@@ -16,7 +16,7 @@ CHECKOV := $(CHECKOV_VENV)/bin/checkov
 # web/package-lock.json pins them.
 WEB_BUILT := web/dist/index.html
 WEB_PACKAGES := web/node_modules/.package-lock.json
-WEB_SOURCES := web/index.html web/vite.config.js web/tsconfig.json $(wildcard web/src/*)
+WEB_SOURCES := web/index.html web/admin.html web/vite.config.js web/tsconfig.json $(wildcard web/src/*) $(wildcard web/src/admin/*)
 
 .PHONY: run split test bench services lock upgrade-lock web
 

@@ -7,6 +7,7 @@ from attrs import define, field
 from msgspec import structs
 
 from application.errors import InvalidCredentials, InvalidToken, NotFound
+from application.frozen_accounts import FrozenAccounts
 from application.ports import (
     Clock,
     IdSource,
@@ -45,6 +46,7 @@ class Accounts:
     hasher: PasswordHasher
     tokens: TokenService
     two_factor: TwoFactorAuth
+    frozen: FrozenAccounts
     _known_keys: dict[str, tuple[ApiKey, int]] = field(factory=dict, init=False)
     _decoy_hash: str | None = field(default=None, init=False)
 
@@ -68,6 +70,7 @@ class Accounts:
         if not self.hasher.verify(password_hash, password) or user is None:
             raise InvalidCredentials("Wrong email or password.")
         await self.two_factor.verify(user.user_id, code)
+        await self._check_not_frozen(user.user_id)
         return await self._start_session(user.user_id)
 
     async def refresh(self, refresh_token: str) -> Tokens:
@@ -75,6 +78,7 @@ class Accounts:
         session = await self.sessions.take(refresh_token, self.clock.now())
         if session is None:
             raise InvalidToken("Invalid or expired refresh token.")
+        await self._check_not_frozen(session.user_id)
         return await self._start_session(session.user_id)
 
     async def end_session(self, refresh_token: str) -> int | None:
@@ -96,6 +100,7 @@ class Accounts:
         user_id, session_id = self.tokens.read(access_token, now)
         if await self.sessions.get(session_id, now) is None:
             raise InvalidToken("Session ended.")
+        await self._check_not_frozen(user_id)
         return user_id
 
     async def create_api_key(
@@ -157,18 +162,26 @@ class Accounts:
     async def api_key(self, api_key: str) -> ApiKey | None:
         """The key, read from the store at most every few seconds: every signed request needs
         it. A key deleted through another process is forgotten here when its revocation notice
-        comes (`entrypoints.api.key_revocations`), and at the latest once those seconds pass."""
+        comes (`entrypoints.api.key_revocations`), and at the latest once those seconds pass.
+        The keys of a frozen account are suspended: none is found while it is frozen."""
         now = self.clock.now()
         known = self._known_keys.get(api_key)
         if known is not None and known[1] > now:
-            return known[0]
-        async with self.unit_of_work() as uow:
-            key = await uow.api_keys.get(api_key)
-        if key is not None:
-            if len(self._known_keys) >= KNOWN_KEYS:
-                self._known_keys.clear()
-            self._known_keys[api_key] = (key, now + API_KEY_CACHE_MS)
+            key: ApiKey | None = known[0]
+        else:
+            async with self.unit_of_work() as uow:
+                key = await uow.api_keys.get(api_key)
+            if key is not None:
+                if len(self._known_keys) >= KNOWN_KEYS:
+                    self._known_keys.clear()
+                self._known_keys[api_key] = (key, now + API_KEY_CACHE_MS)
+        if key is not None and await self.frozen.is_frozen(key.user_id):
+            return None
         return key
+
+    async def _check_not_frozen(self, user_id: int) -> None:
+        if await self.frozen.is_frozen(user_id):
+            raise InvalidToken("This account is frozen; please contact support.")
 
     def _decoy(self) -> str:
         """A hash of an unguessable password, made by the same hasher as the users' own so

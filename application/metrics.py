@@ -2,7 +2,7 @@
 I/O here), and exposed by each role on its ops port at `/metrics`. Each role runs one process,
 so the default registry is the process's whole story."""
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import REGISTRY, Counter, Gauge, Histogram
 
 SECONDS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256)
@@ -75,3 +75,33 @@ stream_slow = Counter(
 store_errors = Counter(
     "bourse_store_errors", "Calls to a store that failed for want of it", ["store"]
 )
+
+
+# What a process tells of itself in its beats (see `entrypoints.heartbeat`): each a sum over
+# the metric's labels, of the samples whose labels `keep` (the HTTP errors: 5xx answers).
+MEASURES: dict[str, tuple[str, dict[str, str] | None]] = {
+    "http_requests": ("bourse_http_requests_total", None),
+    "http_errors": ("bourse_http_requests_total", {"status": "5"}),
+    "order_commands": ("bourse_order_commands_total", None),
+    "store_errors": ("bourse_store_errors_total", None),
+    "bus_timeouts": ("bourse_bus_timeouts_total", None),
+    "engines_serving": ("bourse_engine_serving", None),
+    "outbox_backlog": ("bourse_outbox_backlog", None),
+    "outbox_behind_seconds": ("bourse_outbox_behind_seconds", None),
+    "stream_connections": ("bourse_stream_connections", None),
+}
+COUNTED = ("http_requests", "http_errors", "order_commands", "store_errors", "bus_timeouts")
+
+
+def measures() -> dict[str, float]:
+    """This process's measures now, read from its metrics."""
+    samples = [sample for family in REGISTRY.collect() for sample in family.samples]
+    found: dict[str, float] = {}
+    for measure, (name, keep) in MEASURES.items():
+        found[measure] = sum(
+            sample.value
+            for sample in samples
+            if sample.name == name
+            and all(sample.labels.get(k, "").startswith(v) for k, v in (keep or {}).items())
+        )
+    return found

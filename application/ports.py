@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Protocol, Self
 
 from application.records import (
     ApiKey,
+    AuditEntry,
     Depth,
+    Freeze,
     Lease,
     ListenKeyHolder,
     LogRecord,
@@ -15,6 +17,7 @@ from application.records import (
     OrderRecord,
     OutboxChannel,
     OutboxMessage,
+    ProcessBeat,
     Session,
     StatementLine,
     StoredRecord,
@@ -106,6 +109,10 @@ class Users(Protocol):
 
     async def get(self, user_id: int) -> User | None: ...
 
+    async def search(self, fragment: str, limit: int) -> list[User]:
+        """The users whose email holds `fragment` (in any case), by id, at most `limit`."""
+        ...
+
 
 class ApiKeys(Protocol):
     async def add(self, key: ApiKey) -> None: ...
@@ -124,6 +131,53 @@ class TwoFactors(Protocol):
         """Keeps `record` in place of its previous version (`version - 1`, 0 for none);
         `commit` raises `ConcurrentChange`, and keeps nothing, if that is no longer the
         stored one."""
+        ...
+
+
+class Admins(Protocol):
+    """The users with the admin role: the operators of the exchange."""
+
+    async def grant(self, user_id: int, at: int) -> None:
+        """Makes the user an admin, at commit; granting it again changes nothing."""
+        ...
+
+    async def is_admin(self, user_id: int) -> bool: ...
+
+
+class Freezes(Protocol):
+    """The accounts frozen by an operator."""
+
+    async def freeze(self, freeze: Freeze) -> None:
+        """Freezes the account at commit; an account frozen already keeps its first freeze."""
+        ...
+
+    async def unfreeze(self, account_id: int) -> None:
+        """Lifts the account's freeze at commit, if it has one."""
+        ...
+
+    async def frozen(self) -> dict[int, Freeze]:
+        """Every frozen account, by its id."""
+        ...
+
+
+class AuditLog(Protocol):
+    """The operators' acts, appended and never changed or deleted."""
+
+    async def add(self, at: int, actor: str, act: str, params: dict[str, str], reason: str) -> None:
+        """Appends an entry at commit, numbered after every entry kept before it."""
+        ...
+
+    async def entries(
+        self,
+        actor: str | None = None,
+        act: str | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        before_id: int | None = None,
+        limit: int = 100,
+    ) -> list[AuditEntry]:
+        """The newest entries first, at most `limit`, of `actor` and `act` if given, made from
+        `start` to `end` inclusive, numbered below `before_id` (the next page's cursor)."""
         ...
 
 
@@ -337,6 +391,10 @@ class MarketLeases(Protocol):
         market's sequence with the batch."""
         ...
 
+    async def held(self) -> list[Lease]:
+        """Every market's lease, by symbol, expired or not: who runs which engine."""
+        ...
+
     async def sequence(self, symbol: str) -> int:
         """The last sequence number the market committed, 0 before its first command."""
         ...
@@ -368,6 +426,15 @@ class UnitOfWork(Protocol):
 
     @property
     def two_factors(self) -> TwoFactors: ...
+
+    @property
+    def admins(self) -> Admins: ...
+
+    @property
+    def freezes(self) -> Freezes: ...
+
+    @property
+    def audit_log(self) -> AuditLog: ...
 
     @property
     def orders(self) -> Orders: ...
@@ -507,6 +574,25 @@ class Revocations(Protocol):
     longer holds: the streams and subscriptions opened with it end at once."""
 
     async def revoke(self, credentials: Sequence[str]) -> None: ...
+
+
+class FreezeNotices(Protocol):
+    """Tells every process that an account's freeze changed, so that none waits for its
+    cached frozen accounts to expire."""
+
+    async def tell(self, account_id: int) -> None: ...
+
+
+class Processes(Protocol):
+    """The exchange's live processes, each telling of itself every few seconds."""
+
+    async def beat(self, beat: ProcessBeat, ttl_ms: int) -> None:
+        """Records the process's latest beat; without another within `ttl_ms` it is gone."""
+        ...
+
+    async def live(self, now: int) -> list[ProcessBeat]:
+        """The processes whose last beat is not older than its `ttl_ms`, by role and id."""
+        ...
 
 
 class RateLimiter(Protocol):

@@ -158,6 +158,40 @@ class OutboxChannel(StrEnum):
     EVENT_LOG = "log"  # the event log downstream (Kinesis, in `aws` mode)
 
 
+class AuditEntry(Struct, frozen=True, gc=False):
+    """One act of an operator, as the audit log keeps it for good: who (`actor`, an admin's
+    email, or "token" for the holder of the shared admin token), what (`act` and its
+    `params`), when (`at`) and why (`reason`). `entry_id` is the store's, in the order kept."""
+
+    entry_id: int
+    at: int
+    actor: str
+    act: str
+    params: dict[str, str]
+    reason: str
+
+
+class Freeze(Struct, frozen=True, gc=False):
+    """An account an operator froze: it may not trade, sign in or use its API keys."""
+
+    account_id: int
+    frozen_at: int
+    reason: str
+
+
+class ProcessBeat(Struct, frozen=True, gc=False):
+    """What a process of the exchange last told of itself: its role, where it runs, since
+    when, and its own measures (`application.metrics`), as of `seen_at`."""
+
+    process_id: str
+    role: str
+    host: str
+    pid: int
+    started_at: int
+    seen_at: int
+    measures: dict[str, float]
+
+
 class OutboxMessage(Struct, gc=False):
     """One command's committed events, as the outbox holds them until they are relayed. On the
     event log's channel, `account_sequences` gives each account the command's events concern
@@ -172,13 +206,15 @@ class OutboxMessage(Struct, gc=False):
 
 class Lease(Struct, gc=False):
     """The right to run one market's engine until `expires_at`, under fencing `epoch`;
-    `sequence` is the last sequence number the market committed."""
+    `sequence` is the last sequence number the market committed; `held_since`, when its owner
+    took it (renewals keep it)."""
 
     symbol: str
     owner: str
     epoch: int
     expires_at: int
     sequence: int
+    held_since: int = 0
 
 
 class Depth(Struct, gc=False):

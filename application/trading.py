@@ -4,6 +4,7 @@ from attrs import define, field
 from msgspec.structs import replace
 
 from application.bus import Applied, CommandBus, MarketCommand, symbol_of
+from application.frozen_accounts import FrozenAccounts
 from application.metrics import order_commands
 from application.order_count import FirstFill, first_fills
 from application.ports import Clock, IdSource, UnitOfWorkFactory
@@ -43,13 +44,15 @@ class CancelReplaced:
 
 @define
 class Trading:
-    """Every command goes to its market's engine over the bus, wherever that engine runs."""
+    """Every command goes to its market's engine over the bus, wherever that engine runs. A
+    frozen account places nothing; it may still cancel."""
 
     exchange: Exchange
     bus: CommandBus
     unit_of_work: UnitOfWorkFactory
     clock: Clock
     ids: IdSource
+    frozen: FrozenAccounts
 
     def market(self, symbol: str) -> Market:
         state = self.exchange.markets.get(symbol)
@@ -63,6 +66,7 @@ class Trading:
         without one gets one here, before it leaves, so that its fate can be read by it even
         when no answer comes."""
         self.market(command.symbol)
+        await self.frozen.check_trading(command.account_id)
         if command.client_order_id:
             async with self.unit_of_work() as uow:
                 earlier = await uow.orders.by_client_id(
@@ -79,6 +83,7 @@ class Trading:
         status, the account's open orders and the trades of the price band's minutes (else
         the last one, whose price the band is drawn around then)."""
         market = self.market(command.symbol)
+        await self.frozen.check_trading(command.account_id)
         command = replace(command, timestamp=self.clock.now())
         window = market.price_band.average_minutes * MINUTE
         async with self.unit_of_work() as uow:
@@ -122,6 +127,7 @@ class Trading:
 
     async def cancel_replace(self, command: CancelReplace) -> CancelReplaced:
         self.market(command.place.symbol)
+        await self.frozen.check_trading(command.place.account_id)
         stamped = CancelReplace(
             replace(command.cancel, timestamp=self.clock.now()),
             self._stamped(command.place),

@@ -11,7 +11,8 @@ from pathlib import Path
 import uvicorn
 
 from adapters.security.secret_box import SecretBox
-from application.errors import ApplicationError
+from application.errors import ApplicationError, NotFound
+from application.records import User
 from application.trade_export import export_day
 from entrypoints import logs, tracing
 from entrypoints.api.app import create_ops_app
@@ -87,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--day", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
     export.add_argument("--output", type=Path, help="default: SYMBOL-YYYY-MM-DD.csv")
     export.add_argument("--adapters", choices=ADAPTER_MODES, help="default: $BOURSE_ADAPTERS")
+    grant = commands.add_parser(
+        "grant-admin", help="give the admin role to the user of an email (the first admin's way)"
+    )
+    grant.add_argument("--email", required=True)
+    grant.add_argument("--adapters", choices=ADAPTER_MODES, help="default: $BOURSE_ADAPTERS")
     synth = commands.add_parser("synth", help="write the AWS environment as Terraform JSON")
     synth.add_argument("--output", type=Path, default=Path("cdktf.out"))
     return parser
@@ -133,6 +139,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         output = args.output or Path(f"{args.symbol}-{args.day.isoformat()}.csv")
         count = asyncio.run(_export_trades(args.adapters, args.symbol, args.day, output))
         print(f"{count} trades of {args.symbol} on {args.day.isoformat()} written to {output}")
+    elif args.command == "grant-admin":
+        user = asyncio.run(_grant_admin(args.adapters, args.email))
+        print(
+            f"{user.email} (user {user.user_id}) is an admin; admin acts need two-factor "
+            "authentication enabled on this account."
+        )
     elif args.command == "secret-key":
         print(SecretBox.new_key())
     elif args.command == "synth":
@@ -222,6 +234,21 @@ async def _export_trades(adapters: str | None, symbol: str, day: date, output: P
         await release(container)
     output.write_bytes(lines)
     return lines.count(b"\n")
+
+
+async def _grant_admin(adapters: str | None, email: str) -> User:
+    settings = _from_env(adapters)
+    if settings.adapters == "memory":
+        raise SystemExit("Memory mode keeps no users beyond its process: grant in local or aws.")
+    if settings.aws is not None:
+        settings = await read_from_aws(settings)
+    container = build_container(settings)
+    try:
+        return await container.operators().grant_admin(email)
+    except NotFound as error:
+        raise SystemExit(str(error)) from None
+    finally:
+        await release(container)
 
 
 class _SideServer(uvicorn.Server):

@@ -19,6 +19,7 @@ from adapters.memory.cache import MemoryCache
 from adapters.memory.listen_keys import MemoryListenKeys
 from adapters.memory.order_counter import MemoryOrderCounter
 from adapters.memory.outbox_signal import MemoryOutboxSignal
+from adapters.memory.processes import MemoryProcesses
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.rate_limiter import MemoryRateLimiter
 from adapters.memory.retention import Retention
@@ -37,6 +38,7 @@ from adapters.redis.listen_keys import RedisListenKeys
 from adapters.redis.market_snapshots import RedisMarketSnapshots
 from adapters.redis.order_counter import FallbackOrderCounter, RedisOrderCounter
 from adapters.redis.outbox_signal import RedisOutboxSignal
+from adapters.redis.processes import RedisProcesses
 from adapters.redis.rate_limiter import FallbackRateLimiter, RedisRateLimiter
 from adapters.redis.sessions import RedisSessions
 from adapters.security.one_time_passwords import Totp
@@ -47,6 +49,8 @@ from adapters.system import SecretsIdSource, SystemClock
 from application.accounts import Accounts
 from application.engine import EngineSettings, MarketEngine
 from application.event_log import EventLogWriter
+from application.freezes import AccountFreezes
+from application.frozen_accounts import FrozenAccounts
 from application.funds import Funds
 from application.history import History
 from application.ledger_sync import LedgerSync
@@ -54,16 +58,19 @@ from application.local_bus import InProcessBus
 from application.market_admin import MarketAdmin
 from application.market_data import EngineBooks, MarketData, StoredTickers
 from application.market_view import MarketViews
+from application.operators import Operators
 from application.order_count import UnfilledOrders, binance_limits
 from application.portfolio import Portfolio
 from application.ports import Clock, UnitOfWorkFactory
 from application.relay import Relay
 from application.store_history import StoreCandleHistory, StoreTradeHistory
+from application.system_view import SystemView
 from application.trading import Trading
 from application.two_factor import ATTEMPTS_PER_MINUTE, TwoFactorAuth
 from application.user_streams import UserStreams
 from application.warm_up import SnapshotWarmUp
 from domain.exchange import Exchange
+from entrypoints.api.freeze_notices import ChannelFreezeNotices
 from entrypoints.api.gate import Gate
 from entrypoints.api.services import Services
 from entrypoints.listing import default_markets
@@ -310,7 +317,8 @@ class Container(containers.DeclarativeContainer):
             DynamoCandleHistory, aws_clients, config.aws.candles_table, exchange
         ),
     )
-    trading = providers.Singleton(Trading, exchange, bus, unit_of_work, clock, ids)
+    frozen_accounts = providers.Singleton(FrozenAccounts, unit_of_work, clock)
+    trading = providers.Singleton(Trading, exchange, bus, unit_of_work, clock, ids, frozen_accounts)
     market_data = providers.Singleton(
         MarketData, exchange, books, trade_history, candle_history, unit_of_work, clock
     )
@@ -319,7 +327,7 @@ class Container(containers.DeclarativeContainer):
         TwoFactorAuth, unit_of_work, providers.Singleton(Totp), two_factor_attempts, clock
     )
     accounts = providers.Singleton(
-        Accounts, unit_of_work, sessions, clock, ids, hasher, tokens, two_factor
+        Accounts, unit_of_work, sessions, clock, ids, hasher, tokens, two_factor, frozen_accounts
     )
     funds = providers.Singleton(Funds, exchange, unit_of_work, sync, relay, clock, config.faucet)
     portfolio = providers.Singleton(Portfolio, funds, market_data)
@@ -332,12 +340,26 @@ class Container(containers.DeclarativeContainer):
         local=redis_listen_keys,
         aws=redis_listen_keys,
     )
+    redis_processes = providers.Singleton(RedisProcesses, redis)
+    processes = providers.Selector(
+        config.adapters,
+        memory=providers.Singleton(MemoryProcesses),
+        local=redis_processes,
+        aws=redis_processes,
+    )
     revocations = providers.Singleton(StreamRevocations)
     user_streams = providers.Singleton(UserStreams, listen_keys, revocations, clock)
     market_admin = providers.Singleton(MarketAdmin, exchange, bus, clock)
+    operators = providers.Singleton(Operators, unit_of_work, two_factor, clock)
+    freeze_notices = providers.Singleton(ChannelFreezeNotices)
+    account_freezes = providers.Singleton(
+        AccountFreezes, unit_of_work, clock, frozen_accounts, freeze_notices, user_streams, trading
+    )
+    system_view = providers.Singleton(SystemView, processes, unit_of_work, market_data, clock)
     services = providers.Singleton(
         Services, gate, trading, market_data, history, accounts, two_factor, funds, portfolio,
         user_streams, cache, config.admin_token, config.connections_per_address, market_admin,
+        operators, account_freezes, system_view,
     )  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from adapters.redis.command_bus import RedisCommandBus
 from adapters.redis.command_consumer import RedisCommandConsumer
 from entrypoints.container import Container, release
+from entrypoints.heartbeat import Heartbeat
 from entrypoints.lambda_poller import trade_stream_pollers
 from entrypoints.market_data_duty import MarketDataDuty
 from entrypoints.settings import AwsSettings
@@ -38,8 +39,10 @@ async def running(
 ) -> AsyncIterator[None]:
     """Starts the role's work (and the `background` jobs), and stops all of it on exit."""
     role = container.config.role()
-    jobs = list(background)
+    heartbeat = Heartbeat(container, container.processes(), container.clock(), role)
+    jobs = [*background, heartbeat.run]
     container.revocations().publish = publish
+    container.freeze_notices().publish = publish
     async with contextlib.AsyncExitStack() as stack:
         stack.push_async_callback(release, container)
         if role in ("all", "marketdata"):

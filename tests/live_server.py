@@ -15,6 +15,7 @@ import attrs
 import ccxt
 import ccxt.pro
 import httpx
+import pyotp
 import pytest
 import redis
 import uvicorn
@@ -89,6 +90,24 @@ class LiveServer:
             deposit = container.funds().deposit
             self.run(deposit(user.user_id, asset, Decimal(amount), f"funding {name} {asset}"))
         return key.api_key, key.secret, user.user_id
+
+    def admin(self, name: str) -> tuple[str, str]:
+        """An admin with two-factor authentication (as `bourse grant-admin` and the two-factor
+        routes make one), and a recovery code to log in with: email, code."""
+        container: Container = self.container
+        email = f"{name}@example.com"
+        user = self.run(container.accounts().sign_up(email, "correct horse battery"))
+        enrolment = self.run(container.two_factor().enrol(user.user_id))
+        code = pyotp.TOTP(enrolment.secret).now()
+        recovery_codes = self.run(container.two_factor().enable(user.user_id, code))
+        self.run(container.operators().grant_admin(email))
+        return email, recovery_codes[0]
+
+    def admin_headers(self, name: str) -> dict[str, str]:
+        """The bearer header of a fresh admin's login."""
+        email, code = self.admin(name)
+        tokens = self.run(self.container.accounts().login(email, "correct horse battery", code))
+        return {"Authorization": f"Bearer {tokens.access_token}"}
 
     def ccxt(self, name: str, **funds: str) -> Any:
         return self.point_ccxt(ccxt.binance, name, **funds)

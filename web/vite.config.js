@@ -1,5 +1,6 @@
 // The page's assets, built to dist/ with content-hashed names under /static/; the app serves
-// dist/index.html at / and /trade/{symbol}, and dist/assets/ at /static/assets/. A deployment
+// dist/index.html at / and /trade/{symbol}, dist/admin.html (the admin console) at /admin,
+// and dist/assets/ at /static/assets/. A deployment
 // that serves the assets from a CDN builds with BOURSE_ASSETS_URL=https://static.example.com/
 // and uploads dist/assets/ there.
 import { defineConfig } from "vite";
@@ -13,5 +14,6 @@ export default defineConfig({
     // only files of the page's own origin.
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
+    rollupOptions: { input: { trading: "index.html", admin: "admin.html" } },
   },
 });

@@ -40,6 +40,11 @@ class MemoryUsers:
     async def get(self, user_id: int) -> User | None:
         return self._uow.store.users.get(user_id)
 
+    async def search(self, fragment: str, limit: int) -> list[User]:
+        fragment = fragment.lower()
+        found = (user for user in self._uow.store.users.values() if fragment in user.email)
+        return sorted(found, key=lambda user: user.user_id)[:limit]
+
 
 class MemoryApiKeys:
     def __init__(self, uow: "MemoryUnitOfWork") -> None:

@@ -69,9 +69,18 @@ class MemoryMarketLeases:
             return None
         epoch = held.epoch if held is not None and held.owner == owner else _next_epoch(held)
         sequence = held.sequence if held is not None else 0
-        lease = Lease(symbol, owner, epoch, now + ttl_ms, sequence)
+        since = held.held_since if held is not None and held.owner == owner else now
+        lease = Lease(symbol, owner, epoch, now + ttl_ms, sequence, since)
         self._uow.staged.append(lambda: leases.__setitem__(symbol, lease))
-        return Lease(symbol, owner, epoch, now + ttl_ms, sequence)
+        return Lease(symbol, owner, epoch, now + ttl_ms, sequence, since)
+
+    async def held(self) -> list[Lease]:
+        leases = self._uow.store.leases
+        return [
+            Lease(lease.symbol, lease.owner, lease.epoch, lease.expires_at, lease.sequence,
+                  lease.held_since)
+            for _, lease in sorted(leases.items())
+        ]  # fmt: skip
 
     async def fence(self, lease: Lease, sequence: int) -> None:
         leases = self._uow.store.leases

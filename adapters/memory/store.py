@@ -7,6 +7,8 @@ from attrs import define, field
 from application.account_sequences import AccountCounters
 from application.records import (
     ApiKey,
+    AuditEntry,
+    Freeze,
     Lease,
     OpenOrdersSnapshot,
     OrderRecord,
@@ -58,3 +60,6 @@ class MemoryStore:
     leases: dict[str, Lease] = field(factory=dict)
     open_orders_snapshots: dict[str, OpenOrdersSnapshot] = field(factory=dict)
     command_answers: dict[str, tuple[str, bytes, int]] = field(factory=dict)  # symbol, answer, at
+    admins: dict[int, int] = field(factory=dict)  # user id: when granted
+    freezes: dict[int, Freeze] = field(factory=dict)
+    audit_log: list[AuditEntry] = field(factory=list)

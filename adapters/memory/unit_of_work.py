@@ -8,6 +8,7 @@ from typing import Self
 from adapters.memory.accounts import MemoryApiKeys, MemoryTwoFactors, MemoryUsers
 from adapters.memory.history import MemoryCandles, MemoryJournal, MemoryOrders, MemoryTrades
 from adapters.memory.market_statuses import MemoryMarketStatuses
+from adapters.memory.operators import MemoryAdmins, MemoryAuditLog, MemoryFreezes
 from adapters.memory.outbox import MemoryCommandAnswers, MemoryMarketLeases, MemoryOutbox
 from adapters.memory.prevented_matches import MemoryPreventedMatches
 from adapters.memory.retention import Retention
@@ -31,6 +32,9 @@ class MemoryUnitOfWork:
         self.users = MemoryUsers(self)
         self.api_keys = MemoryApiKeys(self)
         self.two_factors = MemoryTwoFactors(self)
+        self.admins = MemoryAdmins(self)
+        self.freezes = MemoryFreezes(self)
+        self.audit_log = MemoryAuditLog(self)
         self.orders = MemoryOrders(self)
         self.trades = MemoryTrades(self)
         self.prevented_matches = MemoryPreventedMatches(self)

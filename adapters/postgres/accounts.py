@@ -44,6 +44,11 @@ class PostgresUsers:
         row = result.one_or_none()
         return None if row is None else User(*row)
 
+    async def search(self, fragment: str, limit: int) -> list[User]:
+        found = select(users).where(users.c.email.contains(fragment.lower(), autoescape=True))
+        rows = await self._uow.execute(found.order_by(users.c.user_id).limit(limit))
+        return [User(*row) for row in rows]
+
     async def flush(self) -> None:
         if self._added:
             rows = [

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.dialects.postgresql import insert
 
+from adapters.postgres.database import AnyRow
 from adapters.postgres.schema import market_leases
 from application.errors import LeaseLost
 from application.records import Lease
@@ -32,7 +33,12 @@ class PostgresMarketLeases:
     async def acquire(self, symbol: str, owner: str, now: int, ttl_ms: int) -> Lease | None:
         held = market_leases.c
         proposed = insert(market_leases).values(
-            symbol=symbol, owner=owner, epoch=1, expires_at=now + ttl_ms, sequence=0
+            symbol=symbol,
+            owner=owner,
+            epoch=1,
+            expires_at=now + ttl_ms,
+            sequence=0,
+            held_since=now,
         )
         statement = proposed.on_conflict_do_update(
             index_elements=[held.symbol],
@@ -40,13 +46,16 @@ class PostgresMarketLeases:
                 "owner": owner,
                 "epoch": case((held.owner == owner, held.epoch), else_=held.epoch + 1),
                 "expires_at": now + ttl_ms,
+                "held_since": case((held.owner == owner, held.held_since), else_=now),
             },
             where=(held.owner == owner) | (held.expires_at <= now),
-        ).returning(held.symbol, held.owner, held.epoch, held.expires_at, held.sequence)
+        ).returning(*held)
         row = (await self._uow.execute(statement)).first()
-        if row is None:
-            return None
-        return Lease(row.symbol, row.owner, row.epoch, row.expires_at, row.sequence)
+        return None if row is None else _lease(row)
+
+    async def held(self) -> list[Lease]:
+        rows = await self._uow.execute(select(market_leases).order_by(market_leases.c.symbol))
+        return [_lease(row) for row in rows]
 
     async def fence(self, lease: Lease, sequence: int) -> None:
         result = await self._uow.execute(
@@ -65,3 +74,7 @@ class PostgresMarketLeases:
         held = market_leases.c
         found = await self._uow.execute(select(held.sequence).where(held.symbol == symbol))
         return found.scalar() or 0
+
+
+def _lease(row: AnyRow) -> Lease:
+    return Lease(row.symbol, row.owner, row.epoch, row.expires_at, row.sequence, row.held_since)

@@ -20,7 +20,7 @@ from sqlalchemy import (
     Text,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from domain.assets import MAX_HOLDINGS
 
@@ -292,6 +292,7 @@ market_leases = Table(
     Column("epoch", BigInteger, nullable=False),
     Column("expires_at", BigInteger, nullable=False),
     Column("sequence", BigInteger, nullable=False, server_default="0"),
+    Column("held_since", BigInteger, nullable=False, server_default="0"),
 )
 
 command_answers = Table(
@@ -302,4 +303,34 @@ command_answers = Table(
     Column("answer", LargeBinary, nullable=False),  # msgpack, see `application.bus`
     Column("recorded_at", BigInteger, nullable=False),
     Index(None, "symbol", "recorded_at"),
+)
+
+admins = Table(
+    "admins",
+    metadata,
+    Column("user_id", BigInteger, ForeignKey("users.user_id"), primary_key=True),
+    Column("granted_at", BigInteger, nullable=False),
+)
+
+frozen_accounts = Table(
+    "frozen_accounts",
+    metadata,
+    Column("account_id", BigInteger, ForeignKey("users.user_id"), primary_key=True),
+    Column("frozen_at", BigInteger, nullable=False),
+    Column("reason", Text, nullable=False),
+)
+
+# Appended to, never changed: triggers of migration 0012 refuse UPDATE, DELETE and TRUNCATE.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("entry_id", BigInteger, primary_key=True, autoincrement=True),
+    Column("at", BigInteger, nullable=False),
+    Column("actor", String(254), nullable=False),
+    Column("act", String(64), nullable=False),
+    Column("params", JSONB, nullable=False),
+    Column("reason", Text, nullable=False),
+    Index(None, "actor", "entry_id"),
+    Index(None, "act", "entry_id"),
+    Index(None, "at"),
 )

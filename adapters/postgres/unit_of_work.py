@@ -16,6 +16,7 @@ from adapters.postgres.database import Rows, translate
 from adapters.postgres.journal import PostgresJournal
 from adapters.postgres.leases import PostgresMarketLeases
 from adapters.postgres.market_statuses import PostgresMarketStatuses
+from adapters.postgres.operators import PostgresAdmins, PostgresAuditLog, PostgresFreezes
 from adapters.postgres.orders import PostgresOrders
 from adapters.postgres.outbox import PostgresCommandAnswers, PostgresOutbox
 from adapters.postgres.prevented_matches import PostgresPreventedMatches
@@ -66,6 +67,9 @@ class PostgresUnitOfWork:
         self.users = self.writer(PostgresUsers(self))
         self.api_keys = self.writer(PostgresApiKeys(self, secret_box))
         self.two_factors = self.writer(PostgresTwoFactors(self, secret_box))
+        self.admins = PostgresAdmins(self)
+        self.freezes = PostgresFreezes(self)
+        self.audit_log = PostgresAuditLog(self)
         self.orders = self.writer(PostgresOrders(self))
         self.trades = PostgresTrades(self)
         self.prevented_matches = PostgresPreventedMatches(self)

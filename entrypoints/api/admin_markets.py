@@ -1,15 +1,15 @@
 """The operator's acts on markets: halting one in an incident, breaking it for maintenance,
-letting traders only cancel, and opening it again, behind the admin token."""
+letting traders only cancel, and opening it again, by an admin, audited."""
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
-from msgspec import Meta, Struct
+from msgspec import Struct
 
 from domain.market_status import MarketStatus
-from entrypoints.api.admin import admit
+from entrypoints.api.admin_guard import Reason, admit
 from entrypoints.api.reference import native as reference
 from entrypoints.api.reference.endpoint import documented
 from entrypoints.api.services import Services
@@ -19,7 +19,7 @@ AnyRequest = Request[Any, Any, Any]
 
 class StatusChange(Struct, forbid_unknown_fields=True):
     status: MarketStatus
-    reason: Annotated[str, Meta(min_length=1, max_length=256)]
+    reason: Reason
 
 
 class StatusView(Struct):
@@ -46,6 +46,8 @@ class AdminMarketsController(Controller):
         symbol: FromPath[str],
         data: JSONBody[StatusChange],
     ) -> StatusView:
-        await admit(request, services.gate, services.admin_token)
+        actor = await admit(request, services)
         changed = await services.market_admin.set_status(symbol, data.status, data.reason)
+        params = {"symbol": changed.symbol, "status": changed.status.value}
+        await services.operators.record(actor, "market.status", params, data.reason)
         return StatusView(changed.symbol, changed.status, changed.reason, changed.timestamp)

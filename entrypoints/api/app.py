@@ -14,10 +14,14 @@ from litestar.types import ControllerRouterHandler, Message, Scope
 
 from entrypoints.api.account import AccountController, TradeFeeController
 from entrypoints.api.admin import AdminController
+from entrypoints.api.admin_accounts import AdminAccountsController
+from entrypoints.api.admin_audit import AdminAuditController
 from entrypoints.api.admin_markets import AdminMarketsController
+from entrypoints.api.admin_system import AdminSystemController
 from entrypoints.api.browser_session import BrowserSessionController
 from entrypoints.api.docs_page import SwaggerPage, docs_router
 from entrypoints.api.errors import EXCEPTION_HANDLERS, log_websocket_error
+from entrypoints.api.freeze_notices import follow_freezes
 from entrypoints.api.gate import ORDER_COUNTS, USED_WEIGHT
 from entrypoints.api.health import health_routes
 from entrypoints.api.json_body import ApiRequest
@@ -54,6 +58,9 @@ REST_ROUTES: list[ControllerRouterHandler] = [
     WalletController,
     AdminController,
     AdminMarketsController,
+    AdminAccountsController,
+    AdminAuditController,
+    AdminSystemController,
     websocket_api,
 ]
 DESCRIPTION = """A spot exchange with a Binance-compatible API: the `/api/v3` routes take the
@@ -130,7 +137,12 @@ def create_app(
         ],
         request_max_body_size=MAX_BODY_BYTES,
         lifespan=[lifespan],
-        on_startup=[follow_revocations(channels, container.accounts())] if "api" in serves else [],
+        on_startup=[
+            follow_revocations(channels, container.accounts()),
+            follow_freezes(channels, container.frozen_accounts()),
+        ]
+        if "api" in serves
+        else [],
         logging_config=None,  # the process's logging is entrypoints.logs's
         before_send=[_used_weight_header, request_id_header],
         openapi_config=OpenAPIConfig(

@@ -26,6 +26,8 @@ from application.errors import (
     TooManyOrders,
     Unavailable,
 )
+from application.frozen_accounts import AccountFrozen
+from application.operators import AdminWithoutTwoFactor, NotAnAdmin
 from application.two_factor import TwoFactorState
 from domain.errors import (
     DomainError,
@@ -97,6 +99,9 @@ APPLICATION_CODES: dict[type[ApplicationError], tuple[int, int]] = {
     ConcurrentChange: (-1100, 409),
     TwoFactorState: (-1100, 409),
     InvalidCredentials: (-1002, 401),
+    NotAnAdmin: (-1002, 403),
+    AdminWithoutTwoFactor: (-1002, 403),
+    AccountFrozen: (-2010, 400),
     FeatureDisabled: (-1002, 403),
     NotFound: (-1100, 404),
     MarketUnavailable: (-1001, 503),

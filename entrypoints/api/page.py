@@ -1,6 +1,7 @@
-"""The web trading page: its HTML at `/` and `/trade/{symbol}`, its assets under `/static/`,
-as Vite builds them from `web/` (`make web`) into the folder the settings name (`web_dist`).
-The page is a client of the public API like any other; these routes serve files alone."""
+"""The web trading page: its HTML at `/` and `/trade/{symbol}`, the admin console's at
+`/admin`, their assets under `/static/`, as Vite builds them from `web/` (`make web`) into the
+folder the settings name (`web_dist`). Both pages are clients of the API like any other; these
+routes serve files alone, under the same Content-Security-Policy."""
 
 from html import escape
 from pathlib import Path
@@ -62,13 +63,13 @@ class PageOrigins:
 
 
 def page_routes(built: Path, origins: PageOrigins) -> list[HTTPRouteHandler | Router]:
-    index = built / "index.html"
     headers = origins.headers()
 
-    def page() -> Response[bytes]:
-        if not index.is_file():
+    def page(name: str = "index.html") -> Response[bytes]:
+        html = built / name
+        if not html.is_file():
             raise ApiError(-1000, "The web page is not built: run `make web`.", 404)
-        return Response(origins.html(index.read_bytes()), media_type="text/html", headers=headers)
+        return Response(origins.html(html.read_bytes()), media_type="text/html", headers=headers)
 
     @get("/", operation_id="tradingPage", include_in_schema=False, sync_to_thread=False)
     def home() -> Response[bytes]:
@@ -83,6 +84,10 @@ def page_routes(built: Path, origins: PageOrigins) -> list[HTTPRouteHandler | Ro
     def market(symbol: FromPath[str]) -> Response[bytes]:
         return page()
 
+    @get("/admin", operation_id="adminConsole", include_in_schema=False, sync_to_thread=False)
+    def admin() -> Response[bytes]:
+        return page("admin.html")
+
     assets = create_static_files_router(
         path="/static/assets",
         directories=[built / "assets"],
@@ -90,4 +95,4 @@ def page_routes(built: Path, origins: PageOrigins) -> list[HTTPRouteHandler | Ro
         name="page-assets",
         include_in_schema=False,  # files for the browser, not operations of the API
     )
-    return [home, market, assets]
+    return [home, market, admin, assets]

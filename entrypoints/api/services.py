@@ -4,12 +4,15 @@ several dependencies of one handler concurrently, in a task group per request; o
 from attrs import frozen
 
 from application.accounts import Accounts
+from application.freezes import AccountFreezes
 from application.funds import Funds
 from application.history import History
 from application.market_admin import MarketAdmin
 from application.market_data import MarketData
+from application.operators import Operators
 from application.portfolio import Portfolio
 from application.ports import Cache
+from application.system_view import SystemView
 from application.trading import Trading
 from application.two_factor import TwoFactorAuth
 from application.user_streams import UserStreams
@@ -31,3 +34,6 @@ class Services:
     admin_token: str | None
     connections_per_address: int
     market_admin: MarketAdmin
+    operators: Operators
+    account_freezes: AccountFreezes
+    system_view: SystemView

@@ -14,6 +14,7 @@ from adapters.security.tokens import JwtTokenService
 from adapters.system import SecretsIdSource, SystemClock
 from application.accounts import Accounts
 from application.errors import InvalidCredentials
+from application.frozen_accounts import FrozenAccounts
 from application.two_factor import ATTEMPTS_PER_MINUTE, TwoFactorAuth
 
 PASSWORD = "correct horse battery"
@@ -50,6 +51,7 @@ async def accounts(hasher: CountingHasher) -> Accounts:
         hasher,
         JwtTokenService("a test secret of at least thirty-two bytes"),
         TwoFactorAuth(uow, Totp(), MemoryRateLimiter(ATTEMPTS_PER_MINUTE), SystemClock()),
+        FrozenAccounts(uow, SystemClock()),
     )
     await accounts.sign_up("ada@example.com", PASSWORD)
     return accounts

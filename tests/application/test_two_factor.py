@@ -14,6 +14,7 @@ from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwtTokenService
 from adapters.system import SecretsIdSource
 from application.accounts import Accounts
+from application.frozen_accounts import FrozenAccounts
 from application.two_factor import (
     ATTEMPTS_PER_MINUTE,
     InvalidTwoFactorCode,
@@ -61,6 +62,7 @@ async def ada() -> Ada:
         Argon2PasswordHasher(time_cost=1, memory_cost=1024),
         JwtTokenService("a test secret of at least thirty-two bytes"),
         two_factor,
+        FrozenAccounts(uow, clock),
     )
     ada = Ada(accounts, two_factor, clock)
     ada.user_id = (await accounts.sign_up("ada@example.com", PASSWORD)).user_id

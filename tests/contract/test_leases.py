@@ -31,13 +31,33 @@ async def fenced_commit(uow: UnitOfWork, lease: Lease) -> None:
 
 async def test_one_owner_until_the_lease_expires(unit_of_work: UnitOfWorkFactory) -> None:
     first = await acquire(unit_of_work, "a", now=0)
-    assert first == Lease("BTCUSDT", "a", 1, TTL, 0)
+    assert first == Lease("BTCUSDT", "a", 1, TTL, 0, held_since=0)
     assert await acquire(unit_of_work, "b", now=TTL - 1) is None
     renewed = await acquire(unit_of_work, "a", now=500)
-    assert renewed == Lease("BTCUSDT", "a", 1, 500 + TTL, 0)
+    assert renewed == Lease("BTCUSDT", "a", 1, 500 + TTL, 0, held_since=0)
     assert await acquire(unit_of_work, "b", now=500 + TTL - 1) is None
     taken = await acquire(unit_of_work, "b", now=500 + TTL)
-    assert taken == Lease("BTCUSDT", "b", 2, 500 + 2 * TTL, 0)
+    assert taken == Lease("BTCUSDT", "b", 2, 500 + 2 * TTL, 0, held_since=500 + TTL)
+    async with unit_of_work() as uow:
+        assert await uow.leases.held() == [taken]
+
+
+async def test_every_market_s_lease_is_listed_with_its_owner_since(
+    unit_of_work: UnitOfWorkFactory,
+) -> None:
+    async with unit_of_work() as uow:
+        assert await uow.leases.held() == []
+        await uow.leases.acquire("ETHUSDT", "b", 7, TTL)
+        await uow.leases.acquire("BTCUSDT", "a", 5, TTL)
+        await uow.commit()
+    async with unit_of_work() as uow:
+        await uow.leases.acquire("BTCUSDT", "a", 900, TTL)
+        await uow.commit()
+    async with unit_of_work() as uow:
+        assert await uow.leases.held() == [
+            Lease("BTCUSDT", "a", 1, 900 + TTL, 0, held_since=5),
+            Lease("ETHUSDT", "b", 1, 7 + TTL, 0, held_since=7),
+        ]
 
 
 async def test_the_fence_records_the_sequence_for_the_next_owner(

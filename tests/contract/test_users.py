@@ -32,6 +32,23 @@ async def test_a_committed_user_is_found_by_id_and_email(unit_of_work: UnitOfWor
     assert ada == User(ada.user_id, "ada@example.com", "hash-a", 1_000)
 
 
+async def test_users_are_searched_by_a_part_of_their_email(
+    unit_of_work: UnitOfWorkFactory,
+) -> None:
+    async with unit_of_work() as uow:
+        ada = await uow.users.add("ada@example.com", "hash", 1)
+        bob = await uow.users.add("bob@bank.example", "hash", 2)
+        odd = await uow.users.add("100%_sure@example.com", "hash", 3)
+        await uow.commit()
+    async with unit_of_work() as uow:
+        assert await uow.users.search("EXAMPLE", 10) == [ada, bob, odd]
+        assert await uow.users.search("example", 2) == [ada, bob]
+        assert await uow.users.search("bank", 10) == [bob]
+        assert await uow.users.search("%_", 10) == [odd]  # no wildcards
+        assert await uow.users.search("_", 10) == [odd]
+        assert await uow.users.search("carol", 10) == []
+
+
 async def test_nothing_is_kept_without_a_commit(unit_of_work: UnitOfWorkFactory) -> None:
     async with unit_of_work() as uow:
         user = await uow.users.add("ada@example.com", "hash", 1_000)

@@ -48,7 +48,7 @@ def before_call(context: schemathesis.HookContext, case: Any, kwargs: dict[str, 
             kwargs["auth"] = Signature()
         else:
             case.headers["X-MBX-APIKEY"] = API_KEY
-    elif "Bearer" in schemes and ACCESS_TOKEN:
-        case.headers["Authorization"] = f"Bearer {ACCESS_TOKEN}"
-    elif "AdminToken" in schemes and ADMIN_TOKEN:
+    elif "AdminToken" in schemes and ADMIN_TOKEN:  # the machines' transfers
         case.headers["X-Admin-Token"] = ADMIN_TOKEN
+    elif "Bearer" in schemes and ACCESS_TOKEN:  # an admin route answers a trader 403
+        case.headers["Authorization"] = f"Bearer {ACCESS_TOKEN}"

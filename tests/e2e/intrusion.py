@@ -179,7 +179,9 @@ def admin_route(path: str, whose: str) -> tuple[Attack, ...]:
 
     def body(scene: Scene) -> dict[str, Any]:
         user_id = (scene.intruder if whose == "intruder" else scene.owner).user_id
-        return {"userId": user_id, "asset": "BTC", "amount": "1", "reference": "matrix"}
+        return {
+            "userId": user_id, "asset": "BTC", "amount": "1", "reference": "matrix", "reason": "r",
+        }  # fmt: skip
 
     def post(headers: Callable[[Scene], dict[str, str]]) -> Callable[[Scene], Any]:
         return lambda s: s.client.post(path, json=body(s), headers=headers(s))
@@ -187,7 +189,7 @@ def admin_route(path: str, whose: str) -> tuple[Attack, ...]:
     return (
         Attack("no credentials", post(lambda _: {}), 401, -1002),
         Attack("the intruder's access token",
-               post(lambda s: bearer(s.intruder_tokens["access_token"])), 401, -1002),
+               post(lambda s: bearer(s.intruder_tokens["access_token"])), 403, -1002),
         Attack("the intruder's API key",
                post(lambda s: {"X-MBX-APIKEY": s.intruder.key.api_key}), 401, -1002),
         Attack("a wrong admin token",
@@ -195,20 +197,24 @@ def admin_route(path: str, whose: str) -> tuple[Attack, ...]:
     )  # fmt: skip
 
 
-def admin_market_route(path: str) -> tuple[Attack, ...]:
-    """A trader's credentials, or a wrong admin token, halting a market."""
+def admin_act_route(method: str, path: str, body: dict[str, Any] | None) -> tuple[Attack, ...]:
+    """A trader's credentials, or the admin token (right or wrong), doing an admin's act:
+    halting a market, freezing the owner, reading the audit log."""
 
-    def put(headers: Callable[[Scene], dict[str, str]]) -> Callable[[Scene], Any]:
-        body = {"status": "HALT", "reason": "matrix"}
-        return lambda s: s.client.put(path, json=body, headers=headers(s))
+    def send(headers: Callable[[Scene], dict[str, str]]) -> Callable[[Scene], Any]:
+        return lambda s: s.client.request(
+            method, path.format(owner=s.owner.user_id), json=body, headers=headers(s)
+        )
 
     return (
-        Attack("no credentials", put(lambda _: {}), 401, -1002),
+        Attack("no credentials", send(lambda _: {}), 401, -1002),
         Attack("a trader's access token",
-               put(lambda s: bearer(s.intruder_tokens["access_token"])), 401, -1002),
+               send(lambda s: bearer(s.intruder_tokens["access_token"])), 403, -1002),
         Attack("a trader's API key",
-               put(lambda s: {"X-MBX-APIKEY": s.intruder.key.api_key}), 401, -1002),
-        Attack("a wrong admin token", put(lambda _: {"X-Admin-Token": "admin-token?"}), 401, -1002),
+               send(lambda s: {"X-MBX-APIKEY": s.intruder.key.api_key}), 401, -1002),
+        Attack("a wrong admin token",
+               send(lambda _: {"X-Admin-Token": "admin-token?"}), 403, -1002),
+        Attack("the admin token", send(lambda _: {"X-Admin-Token": "admin-token"}), 403, -1002),
     )  # fmt: skip
 
 

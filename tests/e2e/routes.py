@@ -46,6 +46,7 @@ PUBLIC: frozenset[Route] = frozenset({
     # The web page and its assets: files, the same for everyone.
     ("GET", "/"),
     ("GET", "/trade/{symbol:str}"),
+    ("GET", "/admin"),  # the console's page: what it shows comes from the admin routes
     ("GET", "/static/assets/{file_path:path}"),
     ("HEAD", "/static/assets/{file_path:path}"),
     (WEBSOCKET, "/ws"),

@@ -10,7 +10,7 @@ from tests.e2e.intrusion import (
     ORDER,
     USER_STREAM,
     Attack,
-    admin_market_route,
+    admin_act_route,
     admin_route,
     anonymous,
     bearer,
@@ -106,9 +106,24 @@ MATRIX: dict[Route, tuple[Attack, ...]] = {
     ),
     ("POST", "/api/v1/admin/deposits"): admin_route("/api/v1/admin/deposits", "intruder"),
     ("POST", "/api/v1/admin/withdrawals"): admin_route("/api/v1/admin/withdrawals", "owner"),
-    ("PUT", "/api/v1/admin/markets/{symbol:str}/status"): admin_market_route(
-        "/api/v1/admin/markets/BTCUSDT/status"
+    ("PUT", "/api/v1/admin/markets/{symbol:str}/status"): admin_act_route(
+        "PUT", "/api/v1/admin/markets/BTCUSDT/status", {"status": "HALT", "reason": "matrix"}
     ),
+    ("POST", "/api/v1/admin/accounts/{user_id:str}/freeze"): admin_act_route(
+        "POST", "/api/v1/admin/accounts/{owner}/freeze", {"reason": "matrix"}
+    ),
+    ("POST", "/api/v1/admin/accounts/{user_id:str}/unfreeze"): admin_act_route(
+        "POST", "/api/v1/admin/accounts/{owner}/unfreeze", {"reason": "matrix"}
+    ),
+    ("GET", "/api/v1/admin/accounts"): admin_act_route(
+        "GET", "/api/v1/admin/accounts?userId={owner}", None
+    ),
+    ("GET", "/api/v1/admin/accounts/search"): admin_act_route(
+        "GET", "/api/v1/admin/accounts/search?email=example", None
+    ),
+    ("GET", "/api/v1/admin/audit"): admin_act_route("GET", "/api/v1/admin/audit", None),
+    ("GET", "/api/v1/admin/operator"): admin_act_route("GET", "/api/v1/admin/operator", None),
+    ("GET", "/api/v1/admin/system"): admin_act_route("GET", "/api/v1/admin/system", None),
 }  # fmt: skip
 
 

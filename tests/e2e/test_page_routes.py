@@ -14,9 +14,13 @@ PAGE = b'<!doctype html><html><head><script type="module" src="/static/assets/a.
 PAGE += b"</head><body></body></html>"
 
 
+CONSOLE = PAGE.replace(b"a.js", b"admin.js")
+
+
 def built(folder: Path) -> Path:
     (folder / "assets").mkdir()
     (folder / "index.html").write_bytes(PAGE)
+    (folder / "admin.html").write_bytes(CONSOLE)
     (folder / "assets" / "a.js").write_text("export {};\n")
     return folder
 
@@ -26,10 +30,13 @@ async def test_the_page_and_its_assets_are_served_under_a_strict_policy(tmp_path
     async with AsyncTestClient(app) as client:
         home = await client.get("/")
         market = await client.get("/trade/ETHUSDT")
+        console = await client.get("/admin")
         script = await client.get("/static/assets/a.js")
         missing = await client.get("/static/assets/b.js")
-    assert home.status_code == market.status_code == 200
+    assert home.status_code == market.status_code == console.status_code == 200
     assert home.content == market.content == PAGE
+    assert console.content == CONSOLE
+    assert console.headers["content-security-policy"] == home.headers["content-security-policy"]
     assert home.headers["content-type"].startswith("text/html")
     policy = home.headers["content-security-policy"]
     assert "script-src 'self';" in policy

@@ -182,7 +182,7 @@ async def test_live_subscriptions_and_their_errors(live: LiveServer) -> None:
 
 
 async def test_a_market_s_status_changes_reach_its_market_status_stream(live: LiveServer) -> None:
-    admin = {"X-Admin-Token": live.container.config.admin_token()}
+    admin = live.admin_headers("operator")
     path = "/api/v1/admin/markets/ETHBTC/status"
     async with websockets.connect(f"{live.ws_url}/ws/ethbtc@marketStatus") as socket:
         async with httpx.AsyncClient(base_url=live.base_url) as rest:

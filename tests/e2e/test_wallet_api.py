@@ -148,7 +148,13 @@ async def test_a_closed_venue_has_no_faucet_and_no_admin(closed_venue: Venue) ->
     trader = await closed_venue.trader("quinn")
     faucet = await trader.request("POST", "/api/v1/faucet", asset="BTC", amount="1")
     assert (faucet.status_code, faucet.json()["code"]) == (403, -1002)
-    body = {"userId": trader.user_id, "asset": "BTC", "amount": "1", "reference": "r"}
+    body = {
+        "userId": trader.user_id,
+        "asset": "BTC",
+        "amount": "1",
+        "reference": "r",
+        "reason": "seen at the bank",
+    }
     admin = await closed_venue.client.post("/api/v1/admin/deposits", json=body, headers=ADMIN)
     assert (admin.status_code, admin.json()["code"]) == (403, -1002)
     assert await trader.call("GET", "/api/v1/statements") == []
@@ -206,7 +212,13 @@ async def test_statement_refusals(venue: Venue) -> None:
 
 async def test_admin_deposits_and_withdrawals(venue: Venue) -> None:
     trader, headers = await token_of(venue, "tina")
-    deposit = {"userId": trader.user_id, "asset": "USDT", "amount": "250.5", "reference": "w-1"}
+    deposit = {
+        "userId": trader.user_id,
+        "asset": "USDT",
+        "amount": "250.5",
+        "reference": "w-1",
+        "reason": "seen at the bank",
+    }
     given = await venue.client.post("/api/v1/admin/deposits", json=deposit, headers=ADMIN)
     assert given.status_code == 200, given.text
     assert given.json() == {"userId": trader.user_id, "asset": "USDT", "amount": "250.50000000"}
@@ -236,7 +248,13 @@ async def test_admin_deposits_and_withdrawals(venue: Venue) -> None:
 async def test_an_admin_transfer_retried_under_its_reference_is_made_once(venue: Venue) -> None:
     trader, headers = await token_of(venue, "vera")
     other, other_headers = await token_of(venue, "walt")
-    deposit = {"userId": trader.user_id, "asset": "USDT", "amount": "250.5", "reference": "b-7"}
+    deposit = {
+        "userId": trader.user_id,
+        "asset": "USDT",
+        "amount": "250.5",
+        "reference": "b-7",
+        "reason": "seen at the bank",
+    }
     withdrawal = deposit | {"amount": "50", "reference": "c-9"}
     for amount in ("250.5", "250.50000000"):
         given = await venue.client.post(
@@ -282,16 +300,34 @@ async def test_admin_amounts_beyond_what_the_exchange_can_hold_are_refused(venue
         ("withdrawals", "99999999999999999999", -2010, too_little),
     ]
     for path, amount, code, message in refusals:
-        body = {"userId": trader.user_id, "asset": "USDT", "amount": amount, "reference": amount}
+        body = {
+            "userId": trader.user_id,
+            "asset": "USDT",
+            "amount": amount,
+            "reference": amount,
+            "reason": "seen at the bank",
+        }
         response = await venue.client.post(f"/api/v1/admin/{path}", json=body, headers=ADMIN)
         assert response.status_code == 400, response.text
         assert response.json()["code"] == code
         assert response.json()["msg"].startswith(message)
 
-    full = {"userId": trader.user_id, "asset": "USDT", "amount": most, "reference": "all"}
+    full = {
+        "userId": trader.user_id,
+        "asset": "USDT",
+        "amount": most,
+        "reference": "all",
+        "reason": "seen at the bank",
+    }
     given = await venue.client.post("/api/v1/admin/deposits", json=full, headers=ADMIN)
     assert given.status_code == 200, given.text
-    more = {"userId": other.user_id, "asset": "USDT", "amount": "0.00000001", "reference": "one"}
+    more = {
+        "userId": other.user_id,
+        "asset": "USDT",
+        "amount": "0.00000001",
+        "reference": "one",
+        "reason": "seen at the bank",
+    }
     refused = await venue.client.post("/api/v1/admin/deposits", json=more, headers=ADMIN)
     assert refused.status_code == 400, refused.text
     assert refused.json()["code"] == -1100
@@ -303,10 +339,18 @@ async def test_admin_amounts_beyond_what_the_exchange_can_hold_are_refused(venue
 
 async def test_admin_refusals_change_nothing(venue: Venue) -> None:
     trader, headers = await token_of(venue, "uma")
-    good = {"userId": trader.user_id, "asset": "BTC", "amount": "1", "reference": "r"}
-    for wrong in [{}, {"X-Admin-Token": "guess"}, {"X-Admin-Token": ""}, headers]:
+    good = {
+        "userId": trader.user_id,
+        "asset": "BTC",
+        "amount": "1",
+        "reference": "r",
+        "reason": "seen at the bank",
+    }
+    for wrong, status in [
+        ({}, 401), ({"X-Admin-Token": "guess"}, 401), ({"X-Admin-Token": ""}, 401), (headers, 403),
+    ]:  # fmt: skip
         response = await venue.client.post("/api/v1/admin/deposits", json=good, headers=wrong)
-        assert (response.status_code, response.json()["code"]) == (401, -1002)
+        assert (response.status_code, response.json()["code"]) == (status, -1002)
     bad_bodies: list[Any] = [
         good | {"amount": "-1"},
         good | {"amount": "1.5e2"},
@@ -315,6 +359,9 @@ async def test_admin_refusals_change_nothing(venue: Venue) -> None:
         good | {"asset": "DOGE"},
         good | {"userId": "me"},
         good | {"reference": ""},
+        good | {"reason": ""},
+        good | {"userId": 2**63},
+        {key: value for key, value in good.items() if key != "reason"},
         good | {"extra": True},
         {"userId": trader.user_id, "asset": "BTC", "amount": "1"},
         [good],

@@ -204,6 +204,7 @@ def open_account(base_url: str, email: str, funds: dict[str, str]) -> Account:
                 "asset": asset,
                 "amount": str(Decimal(amount)),
                 "reference": f"funding {email} {asset}",
+                "reason": "the reliability run's funding",
             }
             headers = {"X-Admin-Token": ADMIN_TOKEN}
             _ok(client.post("/api/v1/admin/deposits", json=transfer, headers=headers))

@@ -146,7 +146,13 @@ export class AccountPanel {
       document.body.dataset.userEvents = String(Number(document.body.dataset.userEvents ?? 0) + 1);
     };
     socket.onclose = () => {
-      if (this.socket === socket && this.session.signedIn) window.setTimeout(() => void this.openUserStream(), 2000);
+      if (this.socket !== socket || !this.session.signedIn) return;
+      // Closed by the server when the login's streams end: a logout elsewhere, or a freeze.
+      window.setTimeout(() => {
+        void this.session.checkSession().then(() => {
+          if (this.session.signedIn) void this.openUserStream();
+        });
+      }, 1000);
     };
     window.clearInterval(this.keepAlive);
     this.keepAlive = window.setInterval(() => {

@@ -120,7 +120,22 @@ export class Session {
       headers["Content-Type"] = "application/x-www-form-urlencoded";
       body = query(params);
     }
-    return answer<T>(await fetch(url, { method, headers, body }));
+    const response = await fetch(url, { method, headers, body });
+    if (response.status === 401) await this.checkSession();
+    return answer<T>(response);
+  }
+
+  /** After a 401: whether the session still holds (the refusal was of something else, such
+   *  as a wrong two-factor code), or it ended (logged out elsewhere, the account frozen):
+   *  then the page is signed out. */
+  async checkSession(): Promise<void> {
+    if (!this.signedIn) return;
+    try {
+      await this.refresh();
+    } catch (caught) {
+      // Only the server's refusal ends it: a network that drops a moment does not.
+      if (caught instanceof ApiError && caught.status < 500) this.drop();
+    }
   }
 
   async download(path: string, params: Params): Promise<Blob> {

@@ -6,7 +6,7 @@ import { AccountPanel } from "./account";
 import { LiveBook } from "./book";
 import { CandleChart, INTERVALS } from "./chart";
 import { h } from "./dom";
-import { MarketList, loadMarkets } from "./markets";
+import { MarketList, MarketStatusBanner, loadMarkets } from "./markets";
 import { MarketStreams } from "./streams";
 import { Tape } from "./tape";
 import { OrderEntry } from "./trade";
@@ -29,6 +29,7 @@ async function start(): Promise<void> {
   const entry = new OrderEntry(form, session, (side) => (side === "BUY" ? book.bestAsk() : book.bestBid()), () => account.refresh());
   book = new LiveBook(streams, byId<HTMLTableElement>("asks"), byId<HTMLTableElement>("bids"), byId("spread"), (price) => entry.setPrice(price));
   const account = new AccountPanel(session, markets, entry, byId("account"), byId("who"));
+  const banner = new MarketStatusBanner(streams, byId("market-status"));
 
   const show = (chosen: string, push: boolean) => {
     symbol = chosen;
@@ -37,6 +38,7 @@ async function start(): Promise<void> {
     document.title = `${market.base}/${market.quote} · Bourse`;
     byId("headline").textContent = `${market.base}/${market.quote}`;
     list.highlight(symbol);
+    banner.show(market);
     void chart.show(symbol, interval);
     void book.show(market);
     void tape.show(market);

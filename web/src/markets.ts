@@ -15,10 +15,12 @@ export interface Market {
   minNotional: string;
   pricePlaces: number;
   quantityPlaces: number;
+  status: string;
 }
 
 interface SymbolInfo {
   symbol: string;
+  status: string;
   baseAsset: string;
   quoteAsset: string;
   filters: Record<string, string>[];
@@ -42,9 +44,46 @@ export async function loadMarkets(): Promise<Map<string, Market>> {
       minNotional: notional.minNotional ?? "0",
       pricePlaces: placesOf(price.tickSize ?? "0.01"),
       quantityPlaces: placesOf(lot.stepSize ?? "0.0001"),
+      status: s.status,
     });
   }
   return markets;
+}
+
+const STATUS_WORDS: Record<string, string> = {
+  TRADING: "",
+  HALT: "Halted: no orders or cancels",
+  BREAK: "Break: no orders or cancels",
+  CANCEL_ONLY: "Cancel only: no new orders",
+};
+
+/** What the page says of a market's status: nothing while it trades. */
+export function statusWords(status: string): string {
+  return STATUS_WORDS[status] ?? status;
+}
+
+/** Shows the market's status, kept live by its `@marketStatus` stream. */
+export class MarketStatusBanner {
+  private followed: string | undefined;
+
+  constructor(
+    private readonly streams: MarketStreams,
+    private readonly banner: HTMLElement,
+  ) {}
+
+  show(market: Market): void {
+    if (this.followed) this.streams.unsubscribe(this.followed);
+    this.followed = `${market.symbol.toLowerCase()}@marketStatus`;
+    this.set(market, market.status);
+    this.streams.subscribe(this.followed, (update: { X: string }) => this.set(market, update.X));
+  }
+
+  private set(market: Market, status: string): void {
+    market.status = status;
+    this.banner.textContent = statusWords(status);
+    this.banner.dataset.status = status;
+    this.banner.hidden = status === "TRADING";
+  }
 }
 
 interface Ticker {

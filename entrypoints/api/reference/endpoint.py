@@ -34,6 +34,7 @@ class Access(Enum):
     USER_STREAM = "USER_STREAM"
     BEARER = "BEARER"
     ADMIN = "ADMIN"
+    ADMIN_OR_TOKEN = "ADMIN_OR_TOKEN"
 
 
 SECURITY: dict[Access, list[dict[str, list[str]]]] = {
@@ -41,7 +42,8 @@ SECURITY: dict[Access, list[dict[str, list[str]]]] = {
     Access.SIGNED: [{"ApiKey": []}, {"Bearer": []}],
     Access.USER_STREAM: [{"ApiKey": []}, {"Bearer": []}],
     Access.BEARER: [{"Bearer": []}],
-    Access.ADMIN: [{"AdminToken": []}],
+    Access.ADMIN: [{"Bearer": []}],
+    Access.ADMIN_OR_TOKEN: [{"Bearer": []}, {"AdminToken": []}],
 }
 ACCESS_NOTES = {
     Access.NONE: "Security: NONE (public).",
@@ -57,7 +59,14 @@ ACCESS_NOTES = {
         "and logging out ends it."
     ),
     Access.BEARER: "Security: a bearer access token (`Authorization: Bearer ...`, from login).",
-    Access.ADMIN: "Security: the operator's admin token in the `X-Admin-Token` header.",
+    Access.ADMIN: (
+        "Security: an admin's access token (`Authorization: Bearer ...`), from a login that "
+        "passed two-factor authentication; the act is recorded in the audit log."
+    ),
+    Access.ADMIN_OR_TOKEN: (
+        "Security: an admin's access token (`Authorization: Bearer ...`), or the machine's "
+        "admin token in the `X-Admin-Token` header; the act is recorded in the audit log."
+    ),
 }
 SECURITY_SCHEMES: dict[str, SecurityScheme] = {
     "ApiKey": SecurityScheme(
@@ -71,7 +80,7 @@ SECURITY_SCHEMES: dict[str, SecurityScheme] = {
     ),
     "AdminToken": SecurityScheme(
         type="apiKey", name="X-Admin-Token", security_scheme_in="header",
-        description="The operator's token (BOURSE_ADMIN_TOKEN).",
+        description="The token of the operator's machines (BOURSE_ADMIN_TOKEN), for transfers.",
     ),
 }  # fmt: skip
 COMPONENTS = Components(security_schemes=cast(dict[str, Any], SECURITY_SCHEMES))

@@ -6,6 +6,7 @@ from domain.market_status import MarketStatus
 from entrypoints.api.reference.endpoint import Access, Answer, Endpoint, Param
 from entrypoints.api.reference.parameters import END_TIME, SIGNED_PARAMS, START_TIME
 from entrypoints.api.reference.refusals import (
+    ADMIN,
     BAD_SYMBOL,
     BEARER,
     DISABLED,
@@ -225,12 +226,12 @@ _TRANSFER = (
     f"used for another transfer is refused (409). {_IN_BODY}"
 )
 DEPOSIT = Endpoint(
-    "Deposit (operator)", Access.ADMIN, 1, description=_TRANSFER, params=(),
-    refusals=(*JSON_BODY, UNAUTHORIZED, DISABLED, NOT_FOUND, TAKEN),
+    "Deposit (operator)", Access.ADMIN_OR_TOKEN, 1, description=_TRANSFER, params=(),
+    refusals=(*JSON_BODY, *ADMIN, DISABLED, NOT_FOUND, TAKEN),
 )  # fmt: skip
 WITHDRAWAL = Endpoint(
-    "Withdrawal (operator)", Access.ADMIN, 1, description=_TRANSFER, params=(),
-    refusals=(*JSON_BODY, UNAUTHORIZED, DISABLED, NOT_FOUND, TAKEN, REJECTED),
+    "Withdrawal (operator)", Access.ADMIN_OR_TOKEN, 1, description=_TRANSFER, params=(),
+    refusals=(*JSON_BODY, *ADMIN, DISABLED, NOT_FOUND, TAKEN, REJECTED),
 )  # fmt: skip
 SET_MARKET_STATUS = Endpoint(
     "Set a market's status (operator)", Access.ADMIN, 1,
@@ -242,7 +243,7 @@ SET_MARKET_STATUS = Endpoint(
     "its `reason`, shown by exchangeInfo's `status` and the `<symbol>@marketStatus` stream. "
     f"{_IN_BODY}",
     params=(Param("symbol", text(), "The market.", example="BTCUSDT", location="path"),),
-    refusals=(*JSON_BODY, UNAUTHORIZED, DISABLED, BAD_SYMBOL, TIMED_OUT),
+    refusals=(*JSON_BODY, *ADMIN, BAD_SYMBOL, TIMED_OUT),
     answer=Answer(
         obj(symbol=text(), status=choice(MarketStatus), reason=text(), time=MILLIS),
         "The market's status, as committed.",

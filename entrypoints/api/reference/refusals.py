@@ -48,6 +48,11 @@ KEY_REJECTED = Refusal(401, -2015, "Invalid API key.")
 UNAUTHORIZED = Refusal(401, -1002, "Not authorized: no valid bearer token (or credentials).")
 DISABLED = Refusal(403, -1002, "This feature is disabled on this exchange.")
 NOT_FOUND = Refusal(404, -1100, "Not found.")
+NOT_ADMIN = Refusal(
+    403, -1002,
+    "Not an admin, an admin without two-factor authentication, or the admin token where a "
+    "person's login is needed.",
+)  # fmt: skip
 TAKEN = Refusal(409, -1100, "Already taken (e-mail address, or transfer reference).")
 TWO_FACTOR_STATE = Refusal(
     409,
@@ -81,3 +86,6 @@ BEARER = (TOO_MANY_REQUESTS, UNAVAILABLE, UNAUTHORIZED)
 
 JSON_BODY = (TOO_MANY_REQUESTS, UNAVAILABLE, ILLEGAL)
 """A route reading a JSON body: one that is malformed or has unknown fields is refused -1100."""
+
+ADMIN = (TOO_MANY_REQUESTS, UNAVAILABLE, UNAUTHORIZED, NOT_ADMIN)
+"""An admin act: a bearer token of an admin with two-factor authentication."""
