@@ -20,9 +20,11 @@ from application.records import (
     TwoFactor,
     User,
 )
+from domain.assets import Asset
 from domain.candles import Candle, Interval
 from domain.events import Event, MarketStatusChanged, PreventedMatch, Trade
 from domain.ledger import Balance, JournalEntry
+from domain.markets import Market
 from domain.orders import OrderStatus
 from domain.ticker import TickerStats
 
@@ -327,6 +329,24 @@ class CommandAnswers(Protocol):
         ...
 
 
+class Listings(Protocol):
+    """The listed assets and markets, with each market's filters and fees. A code or symbol
+    listed already is refused at commit (`AlreadyListed`), as a market over an asset not
+    listed is (`UnknownAsset`)."""
+
+    async def assets(self) -> dict[str, Asset]: ...
+
+    async def markets(self) -> dict[str, Market]: ...
+
+    async def add_asset(self, asset: Asset) -> None: ...
+
+    async def add_market(self, market: Market) -> None: ...
+
+    async def change_market(self, market: Market) -> None:
+        """Keeps the market's new filters and fees (its symbol, assets and grid stay)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository: nothing is kept unless `commit` ran."""
 
@@ -350,6 +370,9 @@ class UnitOfWork(Protocol):
 
     @property
     def market_statuses(self) -> MarketStatuses: ...
+
+    @property
+    def listings(self) -> Listings: ...
 
     @property
     def candles(self) -> Candles: ...
@@ -470,6 +493,12 @@ class Revocations(Protocol):
     longer holds: the streams and subscriptions opened with it end at once."""
 
     async def revoke(self, credentials: Sequence[str]) -> None: ...
+
+
+class ListingNotices(Protocol):
+    """Tells every process that the listings changed, so that each reads them again at once."""
+
+    async def announce(self) -> None: ...
 
 
 class RateLimiter(Protocol):

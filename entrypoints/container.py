@@ -48,6 +48,7 @@ from application.event_log import EventLogWriter
 from application.funds import Funds
 from application.history import History
 from application.ledger_sync import LedgerSync
+from application.listing import ListingSync, MarketListing
 from application.local_bus import InProcessBus
 from application.market_admin import MarketAdmin
 from application.market_data import EngineBooks, MarketData, StoredTickers
@@ -63,9 +64,15 @@ from application.user_streams import UserStreams
 from application.warm_up import SnapshotWarmUp
 from domain.exchange import Exchange
 from entrypoints.api.gate import Gate
+from entrypoints.api.listing_notices import ChannelListingNotices
 from entrypoints.api.services import Services
-from entrypoints.listing import default_markets
 from entrypoints.streams.revocations import StreamRevocations
+
+
+def this_process_engines(lease_ttl_ms: int) -> EngineSettings:
+    # Unique to this process: a restarted process must take its leases over like any other.
+    owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+    return EngineSettings(owner, lease_ttl_ms)
 
 
 def market_engines(
@@ -74,16 +81,14 @@ def market_engines(
     sync: LedgerSync,
     relay: Relay,
     clock: Clock,
-    lease_ttl_ms: int,
+    settings: EngineSettings,
     markets: list[str] | None,
 ) -> dict[str, MarketEngine]:
-    """An engine for each market this process competes for (`markets`, or every one)."""
+    """An engine for each listed market this process competes for (`markets`, or every one);
+    `entrypoints.roles` adds one for each market listed later."""
     unknown = set(markets or ()) - set(exchange.markets)
     if unknown:
         raise SystemExit(f"No such market: {', '.join(sorted(unknown))}.")
-    # Unique to this process: a restarted process must take its leases over like any other.
-    owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
-    settings = EngineSettings(owner, lease_ttl_ms)
     return {
         symbol: MarketEngine(exchange, symbol, unit_of_work, sync, relay, clock, settings)
         for symbol in exchange.markets
@@ -98,7 +103,8 @@ class Container(containers.DeclarativeContainer):
     ids = providers.Singleton(SecretsIdSource)
     hasher = providers.Singleton(Argon2PasswordHasher)
     tokens = providers.Singleton(JwtTokenService, config.jwt_secret)
-    exchange = providers.Singleton(Exchange, providers.Callable(default_markets))
+    # Empty until the process reads the listings from the store, as it starts (`roles`).
+    exchange = providers.Singleton(Exchange, providers.Object(()))
 
     # `local`: PostgreSQL holds the truth; Redis carries sessions, limits, caches and streams.
     # `aws`: the same on Aurora and ElastiCache, signing in with the credentials of secrets
@@ -250,8 +256,9 @@ class Container(containers.DeclarativeContainer):
         local=providers.Object(None),
         aws=providers.Singleton(S3TradeArchive, aws_clients, config.aws.archive_bucket),
     )
+    engine_settings = providers.Singleton(this_process_engines, config.lease_ttl_ms)
     running_engines = providers.Singleton(
-        market_engines, exchange, unit_of_work, sync, relay, clock, config.lease_ttl_ms,
+        market_engines, exchange, unit_of_work, sync, relay, clock, engine_settings,
         config.markets,
     )  # fmt: skip
     no_engines: providers.Singleton[dict[str, MarketEngine]] = providers.Singleton(dict)
@@ -332,9 +339,13 @@ class Container(containers.DeclarativeContainer):
     revocations = providers.Singleton(StreamRevocations)
     user_streams = providers.Singleton(UserStreams, listen_keys, revocations, clock)
     market_admin = providers.Singleton(MarketAdmin, exchange, bus, clock)
+    listing_sync = providers.Singleton(ListingSync, exchange, unit_of_work)
+    listing_notices = providers.Singleton(ChannelListingNotices)
+    market_listing = providers.Singleton(MarketListing, listing_sync, listing_notices)
     services = providers.Singleton(
         Services, gate, trading, market_data, history, accounts, two_factor, funds, portfolio,
         user_streams, cache, config.admin_token, config.connections_per_address, market_admin,
+        market_listing,
     )  # fmt: skip
 
 

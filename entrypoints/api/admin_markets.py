@@ -1,15 +1,18 @@
-"""The operator's acts on markets: halting one in an incident, breaking it for maintenance,
-letting traders only cancel, and opening it again, behind the admin token."""
+"""The operator's acts on markets: listing an asset or a market and changing a market's filters
+and fees; halting one in an incident, breaking it for maintenance, letting traders only cancel,
+and opening it again; behind the admin token."""
 
+from decimal import Decimal
 from typing import Annotated, Any
 
-from litestar import Controller, Request, put
+from litestar import Controller, Request, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from msgspec import Meta, Struct
 
 from domain.market_status import MarketStatus
 from entrypoints.api.admin import admit
+from entrypoints.api.listing_terms import NewAsset, NewListing, TermsChange, listing_view
 from entrypoints.api.reference import native as reference
 from entrypoints.api.reference.endpoint import documented
 from entrypoints.api.services import Services
@@ -29,9 +32,63 @@ class StatusView(Struct):
     time: int
 
 
+class AssetView(Struct):
+    asset: str
+    precision: int
+
+
+@post(
+    "/api/v1/admin/assets",
+    operation_id="adminListAsset",
+    operation_class=documented(reference.LIST_ASSET),
+    status_code=200,
+    tags=["Admin"],
+)
+async def list_asset(
+    request: AnyRequest, services: NamedDependency[Services], data: JSONBody[NewAsset]
+) -> AssetView:
+    await admit(request, services.gate, services.admin_token)
+    asset = await services.market_listing.list_asset(data.asset, data.precision)
+    return AssetView(asset.code, asset.precision)
+
+
 class AdminMarketsController(Controller):
     path = "/api/v1/admin/markets"
     tags = ["Admin"]
+
+    @post(
+        "",
+        operation_id="adminListMarket",
+        operation_class=documented(reference.LIST_MARKET),
+        status_code=200,
+    )
+    async def list_market(
+        self, request: AnyRequest, services: NamedDependency[Services], data: JSONBody[NewListing]
+    ) -> dict[str, Any]:
+        await admit(request, services.gate, services.admin_token)
+        market = await services.market_listing.list_market(
+            data.base_asset, data.quote_asset, Decimal(data.tick_size), Decimal(data.step_size),
+            data.terms(),
+        )  # fmt: skip
+        return listing_view(market, MarketStatus.TRADING)
+
+    @patch(
+        "/{symbol:str}",
+        operation_id="adminChangeMarket",
+        operation_class=documented(reference.CHANGE_MARKET),
+        status_code=200,
+    )
+    async def change_market(
+        self,
+        request: AnyRequest,
+        services: NamedDependency[Services],
+        symbol: FromPath[str],
+        data: JSONBody[TermsChange],
+    ) -> dict[str, Any]:
+        await admit(request, services.gate, services.admin_token)
+        market = await services.market_listing.change_market(symbol, data.terms())
+        statuses = await services.market_data.statuses()
+        return listing_view(market, statuses[symbol])
 
     @put(
         "/{symbol:str}/status",

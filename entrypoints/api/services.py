@@ -6,6 +6,7 @@ from attrs import frozen
 from application.accounts import Accounts
 from application.funds import Funds
 from application.history import History
+from application.listing import MarketListing
 from application.market_admin import MarketAdmin
 from application.market_data import MarketData
 from application.portfolio import Portfolio
@@ -31,3 +32,4 @@ class Services:
     admin_token: str | None
     connections_per_address: int
     market_admin: MarketAdmin
+    market_listing: MarketListing

@@ -93,9 +93,10 @@ class StreamHub:
         if self.user_messages is not None:
             for account_id, payload in await self.user_messages(published, now):
                 self._send(f"user:{account_id}", payload)
-        streams = self.markets.get(published.symbol)
-        if streams is None:
+        if not published.symbol:  # a deposit or a withdrawal
             return
+        # A market listed since the hub started: relayed from its first command on.
+        streams = self.markets.setdefault(published.symbol, MarketStreams(published.symbol))
         market = self.market_data.market(published.symbol)
         prefix = published.symbol.lower()
         streams.sequence = published.sequence
