@@ -51,12 +51,18 @@ class TermsChange(Struct, rename="camel", forbid_unknown_fields=True, kw_only=Tr
 
 
 class NewListing(TermsChange, kw_only=True):
-    """A new market over two listed assets, its symbol their codes together."""
+    """A new market over two listed assets, its symbol their codes together; some terms have
+    no default."""
 
     base_asset: AssetCode
     quote_asset: AssetCode
     tick_size: Amount
     step_size: Amount
+    max_qty: Amount
+    min_notional: Amount
+    max_notional: Amount
+    maker_commission: Amount
+    taker_commission: Amount
 
 
 class NewAsset(Struct, forbid_unknown_fields=True):

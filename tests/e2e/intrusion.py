@@ -212,6 +212,23 @@ def admin_market_route(path: str) -> tuple[Attack, ...]:
     )  # fmt: skip
 
 
+def admin_listing_route(method: str, path: str, body: dict[str, Any]) -> tuple[Attack, ...]:
+    """A trader's credentials, or a wrong admin token, listing or changing a market."""
+
+    def send(headers: Callable[[Scene], dict[str, str]]) -> Callable[[Scene], Any]:
+        return lambda s: s.client.request(method, path, json=body, headers=headers(s))
+
+    return (
+        Attack("no credentials", send(lambda _: {}), 401, -1002),
+        Attack("a trader's access token",
+               send(lambda s: bearer(s.intruder_tokens["access_token"])), 401, -1002),
+        Attack("a trader's API key",
+               send(lambda s: {"X-MBX-APIKEY": s.intruder.key.api_key}), 401, -1002),
+        Attack("a wrong admin token",
+               send(lambda _: {"X-Admin-Token": "admin-token?"}), 401, -1002),
+    )  # fmt: skip
+
+
 async def login(venue: Venue, email: str) -> dict[str, Any]:
     response = await venue.client.post(
         "/api/v1/auth/login", json={"email": email, "password": PASSWORD}

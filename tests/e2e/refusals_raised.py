@@ -12,6 +12,7 @@ from typing import Any
 
 from application.accounts import InvalidSignUp
 from application.errors import (
+    AlreadyListed,
     ApplicationError,
     BackendTimeout,
     EmailTaken,
@@ -54,6 +55,13 @@ USE_CASES: dict[tuple[str, str], set[type[Exception]]] = {
     # The cancel's error is raised under STOP_ON_FAILURE; the rest come back in the answer.
     ("trading", "cancel_replace"): {*_CHANGES, domain.UnknownOrder, domain.InvalidOrder},
     ("market_admin", "set_status"): _ENGINE,
+    ("market_listing", "list_asset"): {AlreadyListed, Unavailable},
+    ("market_listing", "list_market"): {
+        AlreadyListed, Unavailable, domain.UnknownAsset, domain.InvalidListing,
+    },  # fmt: skip
+    ("market_listing", "change_market"): {
+        Unavailable, domain.UnknownMarket, domain.InvalidListing,
+    },  # fmt: skip
     ("history", "order"): {domain.UnknownOrder},
     ("funds", "faucet"): {FeatureDisabled, domain.InvalidAmount, domain.UnknownAsset},
     ("funds", "deposit"): _DEPOSIT,

@@ -10,6 +10,7 @@ from tests.e2e.intrusion import (
     ORDER,
     USER_STREAM,
     Attack,
+    admin_listing_route,
     admin_market_route,
     admin_route,
     anonymous,
@@ -106,6 +107,19 @@ MATRIX: dict[Route, tuple[Attack, ...]] = {
     ),
     ("POST", "/api/v1/admin/deposits"): admin_route("/api/v1/admin/deposits", "intruder"),
     ("POST", "/api/v1/admin/withdrawals"): admin_route("/api/v1/admin/withdrawals", "owner"),
+    ("POST", "/api/v1/admin/assets"): admin_listing_route(
+        "POST", "/api/v1/admin/assets", {"asset": "SOL", "precision": 8}
+    ),
+    ("POST", "/api/v1/admin/markets"): admin_listing_route(
+        "POST", "/api/v1/admin/markets", {
+            "baseAsset": "BTC", "quoteAsset": "ETH", "tickSize": "0.0001", "stepSize": "0.0001",
+            "maxQty": "10", "minNotional": "0", "maxNotional": "10", "makerCommission": "0",
+            "takerCommission": "0",
+        },
+    ),  # fmt: skip
+    ("PATCH", "/api/v1/admin/markets/{symbol:str}"): admin_listing_route(
+        "PATCH", "/api/v1/admin/markets/BTCUSDT", {"takerCommission": "0"}
+    ),
     ("PUT", "/api/v1/admin/markets/{symbol:str}/status"): admin_market_route(
         "/api/v1/admin/markets/BTCUSDT/status"
     ),
