@@ -41,6 +41,7 @@ _CHECKS = {
 _PLACING = {*_CHECKS, *_ENGINE, domain.InsufficientBalance, domain.WouldTake, domain.DuplicateOrder}
 _CHANGES = {*_ENGINE, domain.MarketClosedToChanges}
 _DEPOSIT = {ReferenceTaken, NotFound, domain.UnknownAsset, domain.InvalidAmount}
+_LISTING = {Unavailable, domain.InvalidListing}
 USE_CASES: dict[tuple[str, str], set[type[Exception]]] = {
     ("limiter", "spend"): {RateLimited, Unavailable},
     ("market", "price"): {domain.FilterFailure, domain.InvalidAmount},
@@ -56,12 +57,8 @@ USE_CASES: dict[tuple[str, str], set[type[Exception]]] = {
     ("trading", "cancel_replace"): {*_CHANGES, domain.UnknownOrder, domain.InvalidOrder},
     ("market_admin", "set_status"): _ENGINE,
     ("market_listing", "list_asset"): {AlreadyListed, Unavailable},
-    ("market_listing", "list_market"): {
-        AlreadyListed, Unavailable, domain.UnknownAsset, domain.InvalidListing,
-    },  # fmt: skip
-    ("market_listing", "change_market"): {
-        Unavailable, domain.UnknownMarket, domain.InvalidListing,
-    },  # fmt: skip
+    ("market_listing", "list_market"): _LISTING | {AlreadyListed, domain.UnknownAsset},
+    ("market_listing", "change_market"): _LISTING | {domain.UnknownMarket},
     ("history", "order"): {domain.UnknownOrder},
     ("funds", "faucet"): {FeatureDisabled, domain.InvalidAmount, domain.UnknownAsset},
     ("funds", "deposit"): _DEPOSIT,

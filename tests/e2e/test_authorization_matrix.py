@@ -29,6 +29,11 @@ from tests.e2e.intrusion import (
 )  # fmt: skip
 from tests.e2e.routes import PUBLIC, SIGNED, Route, routes
 
+LISTING = {
+    "baseAsset": "BTC", "quoteAsset": "ETH", "tickSize": "0.0001", "stepSize": "0.0001",
+    "maxQty": "10", "minNotional": "0", "maxNotional": "10", "makerCommission": "0",
+    "takerCommission": "0",
+}  # fmt: skip
 MATRIX: dict[Route, tuple[Attack, ...]] = {
     ("POST", ORDER): no_id("POST", ORDER, **LIMIT_ORDER),
     ("POST", "/api/v3/order/test"): no_id("POST", "/api/v3/order/test", **LIMIT_ORDER),
@@ -111,12 +116,8 @@ MATRIX: dict[Route, tuple[Attack, ...]] = {
         "POST", "/api/v1/admin/assets", {"asset": "SOL", "precision": 8}
     ),
     ("POST", "/api/v1/admin/markets"): admin_listing_route(
-        "POST", "/api/v1/admin/markets", {
-            "baseAsset": "BTC", "quoteAsset": "ETH", "tickSize": "0.0001", "stepSize": "0.0001",
-            "maxQty": "10", "minNotional": "0", "maxNotional": "10", "makerCommission": "0",
-            "takerCommission": "0",
-        },
-    ),  # fmt: skip
+        "POST", "/api/v1/admin/markets", LISTING
+    ),
     ("PATCH", "/api/v1/admin/markets/{symbol:str}"): admin_listing_route(
         "PATCH", "/api/v1/admin/markets/BTCUSDT", {"takerCommission": "0"}
     ),
