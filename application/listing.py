@@ -5,8 +5,9 @@ Every process reads the listings at start, again on each notice that they change
 process that changed them announces it after the commit), and every `REREAD_S` anyway, so
 that a notice missed while Redis was out of reach is caught up soon after. A market new to a
 process is listed in its exchange and handed to the process's listeners (its engines, its
-market data); a changed one takes its new filters and fees for what comes after: the orders
-checked, and the trades matched, from then on (resting orders included)."""
+market data); a changed one takes its new filters and fees for what comes after. The market's
+engine takes a change in its order of commands (`TakeListing`), before the operator is
+answered; the trades it matches from then on pay the new fees, resting orders included."""
 
 import asyncio
 import contextlib
@@ -16,8 +17,9 @@ from decimal import Decimal
 
 from attrs import define, field
 
+from application.bus import CommandBus, TakeListing
 from application.errors import Unavailable
-from application.ports import ListingNotices, UnitOfWorkFactory
+from application.ports import Clock, ListingNotices, UnitOfWorkFactory
 from domain.assets import Asset
 from domain.errors import UnknownAsset, UnknownMarket
 from domain.exchange import Exchange
@@ -74,10 +76,14 @@ class ListingSync:
 @define
 class MarketListing:
     """The operator's acts on listings, each kept in the store, then taken by this process
-    and announced to the others before it answers."""
+    and announced to the others before it answers; a change of a market's filters and fees is
+    also taken by the market's engine, in its order of commands, before the answer, so that
+    every order sent after the answer meets the new terms."""
 
     sync: ListingSync
     notices: ListingNotices
+    bus: CommandBus
+    clock: Clock
 
     async def list_asset(self, code: str, precision: int) -> Asset:
         asset = Asset(code, precision)
@@ -112,6 +118,7 @@ class MarketListing:
             await uow.listings.change_market(market)
             await uow.commit()
         await self._spread()
+        await self.bus.submit(TakeListing(symbol, self.clock.now()))
         return market
 
     async def _spread(self) -> None:

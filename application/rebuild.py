@@ -1,6 +1,6 @@
-"""A market rebuilt from the store: its status, its book from the stored open orders, its
-order, trade and prevented match ids, and its average price and rolling 24-hour ticker from the
-last day's trades."""
+"""A market rebuilt from the store: its filters and fees, its status, its book from the stored
+open orders, its order, trade and prevented match ids, and its average price and rolling 24-hour
+ticker from the last day's trades."""
 
 from application.ports import UnitOfWork, UnitOfWorkFactory
 from application.records import OrderRecord
@@ -27,6 +27,9 @@ async def rebuild_market(
         day = await uow.trades.history(symbol, start=now - DAY, limit=TICKER_TRADES)
         last = await uow.trades.recent(symbol, 1)
         status = await committed_status(uow, symbol)
+        listed = (await uow.listings.markets()).get(symbol)
+    if listed is not None:
+        exchange.change_market(listed)
     state = exchange.state(symbol)
     state.status = status
     market = state.market

@@ -341,7 +341,7 @@ class Container(containers.DeclarativeContainer):
     market_admin = providers.Singleton(MarketAdmin, exchange, bus, clock)
     listing_sync = providers.Singleton(ListingSync, exchange, unit_of_work)
     listing_notices = providers.Singleton(ChannelListingNotices)
-    market_listing = providers.Singleton(MarketListing, listing_sync, listing_notices)
+    market_listing = providers.Singleton(MarketListing, listing_sync, listing_notices, bus, clock)
     services = providers.Singleton(
         Services, gate, trading, market_data, history, accounts, two_factor, funds, portfolio,
         user_streams, cache, config.admin_token, config.connections_per_address, market_admin,

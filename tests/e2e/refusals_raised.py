@@ -58,7 +58,7 @@ USE_CASES: dict[tuple[str, str], set[type[Exception]]] = {
     ("market_admin", "set_status"): _ENGINE,
     ("market_listing", "list_asset"): {AlreadyListed, Unavailable},
     ("market_listing", "list_market"): _LISTING | {AlreadyListed, domain.UnknownAsset},
-    ("market_listing", "change_market"): _LISTING | {domain.UnknownMarket},
+    ("market_listing", "change_market"): _LISTING | _ENGINE,
     ("history", "order"): {domain.UnknownOrder},
     ("funds", "faucet"): {FeatureDisabled, domain.InvalidAmount, domain.UnknownAsset},
     ("funds", "deposit"): _DEPOSIT,

@@ -291,11 +291,13 @@ LIST_MARKET = Endpoint(
 )  # fmt: skip
 CHANGE_MARKET = Endpoint(
     "Change a market's filters and fees (operator)", Access.ADMIN, 1,
-    description="Changes the filters and commissions sent; the others stay. The orders checked "
-    "and the trades matched after the change follow it, resting orders included (a resting "
-    "order pays the maker commission in force when it trades); an order resting already stays "
-    f"in the book whatever its filters. {_TERMS} {_LISTED} {_IN_BODY}",
+    description="Changes the filters and commissions sent; the others stay. Answered once the "
+    "market's engine has taken the change, in its order of commands: every order sent after "
+    "the answer meets the new terms, and a resting order pays the maker commission in force "
+    "when it trades; an order resting already stays in the book whatever its filters. If the "
+    "engine does not answer (503), the change is kept all the same and the engine takes it "
+    f"when it serves the market again. {_TERMS} {_LISTED} {_IN_BODY}",
     params=(Param("symbol", text(), "The market.", example="BTCUSDT", location="path"),),
-    refusals=(*JSON_BODY, UNAUTHORIZED, DISABLED, BAD_SYMBOL, INVALID_LISTING),
+    refusals=(*JSON_BODY, UNAUTHORIZED, DISABLED, BAD_SYMBOL, INVALID_LISTING, TIMED_OUT),
     answer=Answer(_LISTING, "The market as exchangeInfo shows it, with its commissions."),
 )  # fmt: skip
