@@ -9,6 +9,10 @@
   and tickers kept in Redis for the api processes (one process at a time: see
   `entrypoints.market_data_duty`).
 
+Every role reads the markets from the store as it starts and follows the listings' changes
+(`application.listing`): an engine process starts an engine for a market listed later, if it
+competes for it, and the market data process keeps its book.
+
 On a local run of `aws` mode, `all` and `marketdata` also run the trade stream's Lambda
 functions (`entrypoints.lambda_poller`)."""
 

@@ -95,8 +95,9 @@ class StreamHub:
                 self._send(f"user:{account_id}", payload)
         if not published.symbol:  # a deposit or a withdrawal
             return
-        # A market listed since the hub started: relayed from its first command on.
-        streams = self.markets.setdefault(published.symbol, MarketStreams(published.symbol))
+        streams = self.markets.get(published.symbol)
+        if streams is None:  # listed since the hub started: relayed from its first command on
+            streams = self.markets[published.symbol] = MarketStreams(published.symbol)
         market = self.market_data.market(published.symbol)
         prefix = published.symbol.lower()
         streams.sequence = published.sequence
