@@ -43,8 +43,9 @@ class PostgresListings:
         return {row.code: Asset(row.code, row.precision) for row in rows}
 
     async def markets(self) -> dict[str, Market]:
+        """In the order they were listed, as exchangeInfo lists them."""
         listed = await self.assets()
-        rows = await self._uow.execute(select(markets).order_by(markets.c.symbol))
+        rows = await self._uow.execute(select(markets).order_by(markets.c.listing_id))
         return {
             row.symbol: Market(
                 symbol=row.symbol,

@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     LargeBinary,
@@ -291,6 +292,7 @@ markets = Table(
     "markets",
     metadata,
     Column("symbol", String(32), primary_key=True),
+    Column("listing_id", BigInteger, Identity(), nullable=False, unique=True),  # listing order
     Column("base_asset", String(16), ForeignKey("assets.code"), nullable=False),
     Column("quote_asset", String(16), ForeignKey("assets.code"), nullable=False),
     Column("tick_size", BigInteger, nullable=False),

@@ -1,6 +1,6 @@
-"""Listings from the store: the listed assets and markets, each market with its filters and
-fees, holding the three demo markets that were fixed in code until now (BTCUSDT, ETHUSDT,
-ETHBTC), exactly as they were: amounts in minor units, fees in basis points.
+"""Listings from the store: the listed assets and markets (in the order listed), each market
+with its filters and fees, holding the three demo markets that were fixed in code until now
+(BTCUSDT, ETHUSDT, ETHBTC), exactly as they were: amounts in minor units, fees in basis points.
 
 Revision ID: 0011
 Revises: 0010
@@ -43,6 +43,7 @@ def upgrade() -> None:
     markets = op.create_table(
         "markets",
         sa.Column("symbol", sa.String(32), nullable=False),
+        sa.Column("listing_id", sa.BigInteger(), sa.Identity(), nullable=False),
         sa.Column("base_asset", sa.String(16), nullable=False),
         sa.Column("quote_asset", sa.String(16), nullable=False),
         *(sa.Column(name, sa.BigInteger(), nullable=False) for name in amounts),
@@ -61,6 +62,7 @@ def upgrade() -> None:
             ["quote_asset"], ["assets.code"], name=op.f("fk_markets_quote_asset")
         ),
         sa.PrimaryKeyConstraint("symbol", name=op.f("pk_markets")),
+        sa.UniqueConstraint("listing_id", name=op.f("uq_markets_listing_id")),
     )
     op.bulk_insert(assets, [{"code": code, "precision": p} for code, p in ASSETS])
     op.bulk_insert(markets, [_market(*listed) for listed in MARKETS])

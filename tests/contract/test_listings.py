@@ -1,6 +1,6 @@
-"""The listings: a new store lists the three demo markets; an asset or a market is listed once,
-a market only over listed assets, and a change of its filters and fees is kept whole; nothing
-is kept without a commit."""
+"""The listings: a new store lists the three demo markets; markets come in the order listed; an
+asset or a market is listed once, a market only over listed assets, and a change of its filters
+and fees is kept whole; nothing is kept without a commit."""
 
 import attrs
 import pytest
@@ -41,7 +41,9 @@ async def test_an_asset_and_a_market_over_it_are_listed(unit_of_work: UnitOfWork
         await uow.commit()
     async with unit_of_work() as uow:
         assert (await uow.listings.assets())["SOL"] == SOL
-        assert (await uow.listings.markets())["SOLUSDT"] == sol_usdt(usdt)
+        markets = await uow.listings.markets()
+        assert markets["SOLUSDT"] == sol_usdt(usdt)
+        assert list(markets) == ["BTCUSDT", "ETHUSDT", "ETHBTC", "SOLUSDT"]  # as listed
 
 
 async def test_a_code_or_symbol_is_listed_once(unit_of_work: UnitOfWorkFactory) -> None:
