@@ -3,7 +3,9 @@ rates), turned into a `Market` exactly or refused, naming the parameter at fault
 
 Tick and step sizes are set once, at listing: every resting order's price and quantity lie on
 the market's grid, whose product keeps each notional exact, and a new grid could leave them off
-it. Every other filter and both commissions may change later."""
+it. Every other filter and both commissions may change later. The filters not listed here
+(PERCENT_PRICE_BY_SIDE, TRAILING_DELTA, the self-trade prevention modes) are the same for every
+market: `Market`'s defaults."""
 
 from decimal import Decimal
 from typing import Any

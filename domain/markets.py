@@ -88,7 +88,8 @@ class Market:
         return self.tick_size
 
     def __attrs_post_init__(self) -> None:
-        for problem in _problems(self):
+        problem = next(_problems(self), None)
+        if problem is not None:
             raise InvalidListing(*problem)
 
     def notional(self, price: int, quantity: int) -> int:
