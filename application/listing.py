@@ -33,6 +33,9 @@ Listener = Callable[[Market], Awaitable[None]]
 
 @define
 class ListingSync:
+    """Keeps this process's exchange listing what the store lists; each market new to it is
+    handed to the `listeners` once."""
+
     exchange: Exchange
     unit_of_work: UnitOfWorkFactory
     listeners: list[Listener] = field(factory=list)
@@ -71,6 +74,8 @@ class ListingSync:
                 await self.refresh()
             except Unavailable as error:
                 logger.warning("listings not read again: %s", error)
+            except Exception:  # a bug: told in full, and the watch goes on
+                logger.exception("listings not read again")
 
 
 @define
