@@ -118,14 +118,22 @@ async def test_bad_listings_are_refused_and_change_nothing(venue: Venue) -> None
     assert refusal(not_listed) == (400, -1100)
 
 
-async def test_new_fees_hold_for_the_trades_that_follow(venue: Venue) -> None:
+def notional_filter(info: dict[str, Any]) -> tuple[str, str]:
+    (notional,) = (f for f in info["BTCUSDT"]["filters"] if f["filterType"] == "NOTIONAL")
+    return notional["minNotional"], notional["maxNotional"]
+
+
+async def test_new_fees_and_filters_hold_for_what_follows(venue: Venue) -> None:
     ada = await venue.trader("ada", BTC="1")
     bob = await venue.trader("bob", USDT="10000")
     sell = {"symbol": "BTCUSDT", "side": "SELL", "type": "LIMIT", "timeInForce": "GTC"}
     await ada.call("POST", "/api/v3/order", **sell, quantity="0.2", price="10000")
+    assert notional_filter(await exchange_info(venue)) == ("5.00000000", "9000000.00000000")
     changed = await admin(venue, "PATCH", "/api/v1/admin/markets/BTCUSDT",
-                          {"makerCommission": "0", "takerCommission": "0.005"})  # fmt: skip
+                          {"makerCommission": "0", "takerCommission": "0.005",
+                           "maxNotional": "50000"})  # fmt: skip
     assert changed.status_code == 200, changed.text
+    assert notional_filter(await exchange_info(venue)) == ("5.00000000", "50000.00000000")
     assert (changed.json()["makerCommission"], changed.json()["takerCommission"]) == (
         "0.00000000", "0.00500000",
     )  # fmt: skip
