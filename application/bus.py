@@ -19,10 +19,21 @@ from domain.commands import AmendOrder, CancelOrder, CancelReplace, PlaceOrder, 
 from domain.errors import DomainError, FilterFailure, MarketFilter
 from domain.events import Event
 
-MarketCommand = PlaceOrder | CancelOrder | AmendOrder | CancelReplace | SetMarketStatus
+
+class TakeListing(msgspec.Struct, frozen=True, gc=False):
+    """The operator's, once a change of the market's filters or fees is committed: its engine
+    takes them as the store lists them, after the commands queued before and before those
+    queued after. It changes nothing of the book and takes no sequence number."""
+
+    symbol: str
+    timestamp: int = 0
+
+
+ExchangeCommand = PlaceOrder | CancelOrder | AmendOrder | CancelReplace | SetMarketStatus
+MarketCommand = ExchangeCommand | TakeListing
 COMMAND_TYPES: dict[str, type[MarketCommand]] = {
     kind.__name__: kind
-    for kind in (PlaceOrder, CancelOrder, AmendOrder, CancelReplace, SetMarketStatus)
+    for kind in (PlaceOrder, CancelOrder, AmendOrder, CancelReplace, SetMarketStatus, TakeListing)
 }
 
 

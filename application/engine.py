@@ -17,7 +17,14 @@ from attrs import define, field
 from opentelemetry.trace import SpanContext
 
 from application import metrics
-from application.bus import Applied, MarketCommand, decode_answer, encode_answer
+from application.bus import (
+    Applied,
+    ExchangeCommand,
+    MarketCommand,
+    TakeListing,
+    decode_answer,
+    encode_answer,
+)
 from application.errors import BackendTimeout, LeaseLost, MarketUnavailable, Unavailable
 from application.ledger_sync import LedgerSync
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -332,8 +339,13 @@ class MarketEngine:
                 started = time.perf_counter()
                 with tracer.start_as_current_span("engine.apply", attributes=self._traced):
                     for pending in batch:
+                        command = pending.command
+                        if isinstance(command, TakeListing):
+                            await self._take_listing()
+                            _answer(pending.reply, Applied(self.sequence, []))
+                            continue
                         try:
-                            pending.applied = await self._attempt(pending.command, touched)
+                            pending.applied = await self._attempt(command, touched)
                         except DomainError as error:
                             _answer(pending.reply, error=error)
                 done = [p for p in batch if p.applied is not None]
@@ -358,7 +370,13 @@ class MarketEngine:
                     self.ticker.add(event)
             _answer(pending.reply, applied)
 
-    async def _attempt(self, command: MarketCommand, touched: set[int]) -> Applied:
+    async def _take_listing(self) -> None:
+        async with self.unit_of_work() as uow:
+            listed = (await uow.listings.markets()).get(self.symbol)
+        if listed is not None:
+            self.exchange.change_market(listed)
+
+    async def _attempt(self, command: ExchangeCommand, touched: set[int]) -> Applied:
         """Applies the command. One refused for want of balance is tried once more after the
         account's balances are read again from the store, where another process may have
         credited it."""
@@ -394,7 +412,7 @@ class MarketEngine:
         await uow.leases.fence(lease, self.sequence)
         await uow.commit()
 
-    def _execute(self, command: MarketCommand) -> Applied:
+    def _execute(self, command: ExchangeCommand) -> Applied:
         if isinstance(command, CancelReplace):
             result = self.exchange.cancel_replace(command)
             self.sequence += 1
@@ -429,7 +447,7 @@ def _answer(
 
 
 def _account(command: MarketCommand) -> int | None:
-    if isinstance(command, SetMarketStatus):
+    if isinstance(command, SetMarketStatus | TakeListing):
         return None
     return command.place.account_id if isinstance(command, CancelReplace) else command.account_id
 

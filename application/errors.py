@@ -20,6 +20,13 @@ class ReferenceTaken(ApplicationError):
         super().__init__("That reference is already used by another deposit or withdrawal.")
 
 
+class AlreadyListed(ApplicationError):
+    """An asset code or a market symbol listed already."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"{name} is already listed.")
+
+
 class InvalidCredentials(ApplicationError):
     """Wrong email or password, or an unknown, expired or revoked token."""
 

@@ -25,10 +25,12 @@ from application.records import (
     TwoFactor,
     User,
 )
+from domain.assets import Asset
 from domain.average_price import AverageWindow
 from domain.candles import Candle, Interval
 from domain.events import Event, MarketStatusChanged, PreventedMatch, Trade
 from domain.ledger import Balance, JournalEntry
+from domain.markets import Market
 from domain.orders import OrderStatus
 from domain.ticker import TickerStats
 
@@ -415,6 +417,26 @@ class CommandAnswers(Protocol):
         ...
 
 
+class Listings(Protocol):
+    """The listed assets and markets, with each market's filters and fees. A code or symbol
+    listed already is refused at commit (`AlreadyListed`), as a market over an asset not
+    listed is (`UnknownAsset`)."""
+
+    async def assets(self) -> dict[str, Asset]: ...
+
+    async def markets(self) -> dict[str, Market]:
+        """In the order they were listed."""
+        ...
+
+    async def add_asset(self, asset: Asset) -> None: ...
+
+    async def add_market(self, market: Market) -> None: ...
+
+    async def change_market(self, market: Market) -> None:
+        """Keeps the market's new filters and fees (its symbol, assets and grid stay)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository: nothing is kept unless `commit` ran."""
 
@@ -447,6 +469,9 @@ class UnitOfWork(Protocol):
 
     @property
     def market_statuses(self) -> MarketStatuses: ...
+
+    @property
+    def listings(self) -> Listings: ...
 
     @property
     def candles(self) -> Candles: ...
@@ -593,6 +618,12 @@ class Processes(Protocol):
     async def live(self, now: int) -> list[ProcessBeat]:
         """The processes whose last beat is not older than its `ttl_ms`, by role and id."""
         ...
+
+
+class ListingNotices(Protocol):
+    """Tells every process that the listings changed, so that each reads them again at once."""
+
+    async def announce(self) -> None: ...
 
 
 class RateLimiter(Protocol):

@@ -1,6 +1,6 @@
-"""A market rebuilt from the store: its status, its book (below), its order, trade and
-prevented match ids, and its average price and rolling 24-hour ticker from the last day's
-trades.
+"""A market rebuilt from the store: its filters and fees, its status, its book (below), its
+order, trade and prevented match ids, and its average price and rolling 24-hour ticker from the
+last day's trades.
 
 The book comes from the market's latest snapshot of its open orders, which its engine keeps
 now and then (`snapshot_of`), and the orders that commands after the snapshot's sequence
@@ -34,8 +34,11 @@ async def rebuild_market(
 ) -> RollingTicker:
     """Restores the market in `exchange` (whose ledger must already hold the balances) and
     returns its ticker."""
-    market = exchange.state(symbol).market
     async with unit_of_work() as uow:
+        listed = (await uow.listings.markets()).get(symbol)
+        if listed is not None:
+            exchange.change_market(listed)
+        market = exchange.state(symbol).market
         orders = await open_orders(uow, market)
         last_order_id = await uow.orders.last_id(symbol)
         last_trade_id = await uow.trades.last_id(symbol)

@@ -39,6 +39,7 @@ import msgspec
 from adapters.aws.clients import AwsClients
 from adapters.aws.dynamodb_candles import DynamoCandleHistory
 from adapters.aws.dynamodb_trades import DynamoTradeHistory
+from adapters.memory.demo_listing import demo_markets
 from adapters.memory.event_log import MemoryEventLog
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from adapters.system import SystemClock
@@ -58,7 +59,6 @@ from domain.ticker import TickerStats
 from entrypoints.lambda_poller import lambda_event
 from entrypoints.lambdas.candle_builder import build_candles
 from entrypoints.lambdas.trade_archiver import archive_trades
-from entrypoints.listing import default_markets
 from entrypoints.provision import TABLE_KEYS, TIME_INDEX, table_definition
 
 REGION = "eu-west-1"
@@ -135,7 +135,7 @@ def trade_stream_records(commands: int, seed: int, batch: int) -> tuple[list[byt
     """The trade stream's records (data) as the relay writes them; the orders placed and the
     trades made."""
     exchange = funded_exchange()
-    writer = EventLogWriter(MemoryEventLog(SystemClock()), Exchange(default_markets()),
+    writer = EventLogWriter(MemoryEventLog(SystemClock()), Exchange(demo_markets()),
                             "trades", "orders")  # fmt: skip
     messages = []
     trades = 0
@@ -206,7 +206,7 @@ REQUESTS: dict[str, Request] = {
 
 async def read(url: str, end: int, requests: int, meter: CapacityMeter) -> dict[str, float]:
     """Read units per 1,000 requests of each kind."""
-    exchange = Exchange(default_markets())
+    exchange = Exchange(demo_markets())
     spent: dict[str, float] = {}
     async with AwsClients(REGION, url) as clients:
         meter.attach(await clients.client("dynamodb"))

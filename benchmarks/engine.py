@@ -16,10 +16,10 @@ import sys
 import time
 from pathlib import Path
 
+from adapters.memory.demo_listing import demo_markets
 from domain.commands import CancelOrder, Command, Deposit, PlaceOrder
 from domain.exchange import Exchange
 from domain.orders import OrderType, Side, TimeInForce
-from entrypoints.listing import default_markets
 
 SYMBOL = "BTCUSDT"
 ACCOUNTS = 200
@@ -27,7 +27,7 @@ ACCOUNTS = 200
 
 def funded_exchange() -> Exchange:
     """An exchange whose accounts hold enough that no order of the flow lacks funds."""
-    exchange = Exchange(default_markets())
+    exchange = Exchange(demo_markets())
     for account in range(1, ACCOUNTS + 1):
         for asset in ("USDT", "BTC"):
             exchange.deposit(Deposit(account, asset, 10**16))

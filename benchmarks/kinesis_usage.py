@@ -21,6 +21,7 @@ from typing import Any
 
 from adapters.aws.clients import AwsClients
 from adapters.aws.kinesis import KinesisEventLog
+from adapters.memory.demo_listing import demo_markets
 from application.account_sequences import AccountCounters
 from application.event_log import EventLogWriter
 from application.records import OutboxMessage
@@ -29,7 +30,6 @@ from benchmarks.engine import SYMBOL, funded_exchange, record_flow
 from benchmarks.servers import moto_server
 from domain.commands import PlaceOrder
 from domain.exchange import Exchange
-from entrypoints.listing import default_markets
 
 REGION = "eu-west-1"
 PAYLOAD_UNIT = 25 * 1024
@@ -52,7 +52,7 @@ def outbox_messages(commands: int, seed: int) -> tuple[list[OutboxMessage], int]
 async def relay_all(url: str, messages: list[OutboxMessage], batch: int) -> dict[str, int]:
     async with AwsClients(REGION, url) as clients:
         log = KinesisEventLog(clients)
-        writer = EventLogWriter(log, Exchange(default_markets()), *STREAMS)
+        writer = EventLogWriter(log, Exchange(demo_markets()), *STREAMS)
         units = 0
         for start in range(0, len(messages), batch):
             records = writer.records(messages[start : start + batch])

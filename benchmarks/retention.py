@@ -17,6 +17,7 @@ import statistics
 import time
 from pathlib import Path
 
+from adapters.memory.demo_listing import demo_markets
 from adapters.memory.retention import PASSES_PER_WINDOW, Retention
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from application.projection import record_events
@@ -25,7 +26,6 @@ from domain.commands import CancelOrder, Deposit, PlaceOrder
 from domain.events import OrderAccepted
 from domain.exchange import Exchange
 from domain.orders import OrderType, Side
-from entrypoints.listing import default_markets
 
 SYMBOL = "BTCUSDT"
 ORDERS_PER_SECOND = 70
@@ -42,7 +42,7 @@ class Clock:
 
 async def fill(store: MemoryUnitOfWorkFactory, clock: Clock, minutes: int) -> int:
     """Records `minutes` of quotes; returns the orders placed."""
-    exchange = Exchange(default_markets())
+    exchange = Exchange(demo_markets())
     market = exchange.state(SYMBOL).market
     deposit = exchange.execute(Deposit(1, "USDT", 10**24))
     async with store() as uow:

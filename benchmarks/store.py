@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from adapters.memory.demo_listing import demo_markets
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from adapters.postgres.database import create_engine
 from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
@@ -31,7 +32,6 @@ from domain.commands import Deposit, PlaceOrder
 from domain.events import Event
 from domain.exchange import Exchange
 from domain.orders import OrderType, Side
-from entrypoints.listing import default_markets
 from entrypoints.migrate import migrate
 
 SYMBOL = "BTCUSDT"
@@ -44,7 +44,7 @@ Batch = list[tuple[Sequence[Event], int]]
 
 def record_batches(runs: int) -> tuple[Batch, list[Batch]]:
     """The deposits that fund every account, then `runs` batches of 100 orders each."""
-    exchange = Exchange(default_markets())
+    exchange = Exchange(demo_markets())
     market = exchange.state(SYMBOL).market
     now = 1_700_000_000_000
     funding: Batch = [

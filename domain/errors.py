@@ -87,4 +87,12 @@ class InvalidAmend(DomainError):
 
 
 class UnknownAsset(DomainError):
-    """No market trades this asset."""
+    """No asset is listed under that code."""
+
+
+class InvalidListing(DomainError):
+    """A market whose filters or fees contradict each other or its assets' precision."""
+
+    def __init__(self, parameter: str, why: str) -> None:
+        super().__init__(f"Data sent for parameter '{parameter}' is not valid: {why}.")
+        self.parameter = parameter

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from attrs import Factory, define, field
 
-from domain.assets import MAX_HOLDINGS
+from domain.assets import MAX_HOLDINGS, Asset
 from domain.average_price import AveragePrice
 from domain.book import OrderBook, joined_after
 from domain.commands import (
@@ -93,6 +93,20 @@ class Exchange:
             for state in self.markets.values()
             for asset in (state.market.base, state.market.quote)
         }
+
+    def list_asset(self, asset: Asset) -> None:
+        self.assets[asset.code] = asset
+
+    def list_market(self, market: Market) -> None:
+        """Opens a new market, empty and trading; its assets are listed with it."""
+        self.list_asset(market.base)
+        self.list_asset(market.quote)
+        self.markets[market.symbol] = MarketState(market, OrderBook(market.symbol))
+
+    def change_market(self, market: Market) -> None:
+        """The market's new filters and fees, for the orders and trades that follow: its book,
+        status and ids stay as they are."""
+        self.state(market.symbol).market = market
 
     def _book_changes(self, state: MarketState, events: list[Event]) -> list[Event]:
         bids, asks = state.book.take_changes()

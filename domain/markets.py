@@ -1,14 +1,22 @@
 """Markets: what trades against what, in which increments, at which fees."""
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 from attrs import field, frozen
 
-from domain.assets import Asset, to_minor
-from domain.errors import FilterFailure, InvalidAmount, InvalidOrder, MarketFilter
+from domain.assets import MAX_HOLDINGS, Asset, to_minor
+from domain.errors import (
+    FilterFailure,
+    InvalidAmount,
+    InvalidListing,
+    InvalidOrder,
+    MarketFilter,
+)
 from domain.orders import SelfTradePrevention, Side
 
 BASIS_POINTS = 10_000
+MAX_COUNT = 100_000  # the most open orders, algo orders or iceberg parts a filter may allow
 
 
 @frozen
@@ -43,7 +51,8 @@ class TrailingDeltaLimits:
 class Market:
     """A spot market. Prices are quote minor units per whole base unit, quantities base minor
     units; `tick_size * lot_size` must be a whole number of quote minor units per base unit,
-    so that every notional is exact."""
+    so that every notional is exact. A market whose filters or fees contradict each other is
+    refused as it is made (`InvalidListing`, naming the parameter as the admin API calls it)."""
 
     symbol: str
     base: Asset
@@ -79,10 +88,9 @@ class Market:
         return self.tick_size
 
     def __attrs_post_init__(self) -> None:
-        if (self.tick_size * self.lot_size) % self.base.scale:
-            raise ValueError(f"{self.symbol}: tick x lot is finer than {self.quote.code} allows")
-        if self.min_quantity % self.lot_size or self.min_price % self.tick_size:
-            raise ValueError(f"{self.symbol}: minimums must be whole lots and ticks")
+        problem = next(_problems(self), None)
+        if problem is not None:
+            raise InvalidListing(*problem)
 
     def notional(self, price: int, quantity: int) -> int:
         """The exact quote amount of `quantity` at `price`."""
@@ -165,3 +173,45 @@ class Market:
 def _fee(received: int, bps: int) -> int:
     # Fees round up to the next minor unit: the exchange never undercharges by rounding.
     return -(-received * bps // BASIS_POINTS)
+
+
+def _problems(market: Market) -> Iterator[tuple[str, str]]:
+    """What contradicts itself in the market, as (parameter, why)."""
+    base, quote = market.base, market.quote
+    if base.code == quote.code:
+        yield "quoteAsset", "the same asset as baseAsset"
+    amounts = {
+        "tickSize": market.tick_size, "stepSize": market.lot_size,
+        "minQty": market.min_quantity, "maxQty": market.max_quantity,
+        "minPrice": market.min_price, "maxPrice": market.max_price,
+        "marketMaxQty": market.market_max_quantity,
+        "minNotional": market.min_notional, "maxNotional": market.max_notional,
+    }  # fmt: skip
+    for name, amount in amounts.items():
+        if not 0 <= amount <= MAX_HOLDINGS:
+            yield name, "out of range"
+    if market.tick_size <= 0 or market.lot_size <= 0:
+        yield ("tickSize" if market.tick_size <= 0 else "stepSize"), "must be positive"
+    if (market.tick_size * market.lot_size) % base.scale:
+        yield "stepSize", f"tickSize x stepSize is finer than {quote.code} allows"
+    if market.min_quantity < market.lot_size or market.min_quantity % market.lot_size:
+        yield "minQty", "must be a whole number of steps, at least one"
+    if market.max_quantity < market.min_quantity:
+        yield "maxQty", "below minQty"
+    if market.market_max_quantity and market.market_max_quantity < market.min_quantity:
+        yield "marketMaxQty", "below minQty"
+    if market.min_price < market.tick_size or market.min_price % market.tick_size:
+        yield "minPrice", "must be a whole number of ticks, at least one"
+    if market.max_price and market.max_price < market.min_price:
+        yield "maxPrice", "below minPrice"
+    if market.max_notional < market.min_notional:
+        yield "maxNotional", "below minNotional"
+    for name, bps in (("makerCommission", market.maker_fee_bps),
+                      ("takerCommission", market.taker_fee_bps)):  # fmt: skip
+        if not 0 <= bps <= BASIS_POINTS:
+            yield name, "must be from 0 to 1"
+    for name, count in (("maxNumOrders", market.max_num_orders),
+                        ("maxNumAlgoOrders", market.max_num_algo_orders),
+                        ("icebergParts", market.iceberg_parts)):  # fmt: skip
+        if not 1 <= count <= MAX_COUNT:
+            yield name, f"must be from 1 to {MAX_COUNT}"

@@ -220,9 +220,10 @@ async def _export_trades(adapters: str | None, symbol: str, day: date, output: P
     if settings.aws is not None:
         settings = await read_from_aws(settings)
     container = build_container(settings)
-    if symbol not in container.exchange().markets:
-        raise SystemExit(f"No such market: {symbol}.")
     try:
+        await container.listing_sync().refresh()
+        if symbol not in container.exchange().markets:
+            raise SystemExit(f"No such market: {symbol}.")
         lines = await export_day(
             container.unit_of_work(),
             container.trade_archive(),

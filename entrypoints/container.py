@@ -54,6 +54,7 @@ from application.frozen_accounts import FrozenAccounts
 from application.funds import Funds
 from application.history import History
 from application.ledger_sync import LedgerSync
+from application.listing import ListingSync, MarketListing
 from application.local_bus import InProcessBus
 from application.market_admin import MarketAdmin
 from application.market_data import EngineBooks, MarketData, StoredTickers
@@ -72,9 +73,15 @@ from application.warm_up import SnapshotWarmUp
 from domain.exchange import Exchange
 from entrypoints.api.freeze_notices import ChannelFreezeNotices
 from entrypoints.api.gate import Gate
+from entrypoints.api.listing_notices import ChannelListingNotices
 from entrypoints.api.services import Services
-from entrypoints.listing import default_markets
 from entrypoints.streams.revocations import StreamRevocations
+
+
+def engine_settings_of_this_process(lease_ttl_ms: int) -> EngineSettings:
+    # Unique to this process: a restarted process must take its leases over like any other.
+    owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+    return EngineSettings(owner, lease_ttl_ms)
 
 
 def market_engines(
@@ -83,16 +90,14 @@ def market_engines(
     sync: LedgerSync,
     relay: Relay,
     clock: Clock,
-    lease_ttl_ms: int,
+    settings: EngineSettings,
     markets: list[str] | None,
 ) -> dict[str, MarketEngine]:
-    """An engine for each market this process competes for (`markets`, or every one)."""
+    """An engine for each listed market this process competes for (`markets`, or every one);
+    `entrypoints.roles` adds one for each market listed later."""
     unknown = set(markets or ()) - set(exchange.markets)
     if unknown:
         raise SystemExit(f"No such market: {', '.join(sorted(unknown))}.")
-    # Unique to this process: a restarted process must take its leases over like any other.
-    owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
-    settings = EngineSettings(owner, lease_ttl_ms)
     return {
         symbol: MarketEngine(exchange, symbol, unit_of_work, sync, relay, clock, settings)
         for symbol in exchange.markets
@@ -107,7 +112,8 @@ class Container(containers.DeclarativeContainer):
     ids = providers.Singleton(SecretsIdSource)
     hasher = providers.Singleton(Argon2PasswordHasher)
     tokens = providers.Singleton(JwtTokenService, config.jwt_secret)
-    exchange = providers.Singleton(Exchange, providers.Callable(default_markets))
+    # Empty until the process reads the listings from the store, as it starts (`roles`).
+    exchange = providers.Singleton(Exchange, providers.Object(()))
 
     # `local`: PostgreSQL holds the truth; Redis carries sessions, limits, caches and streams.
     # `aws`: the same on Aurora and ElastiCache, signing in with the credentials of secrets
@@ -260,8 +266,9 @@ class Container(containers.DeclarativeContainer):
         local=providers.Object(None),
         aws=providers.Singleton(S3TradeArchive, aws_clients, config.aws.archive_bucket),
     )
+    engine_settings = providers.Singleton(engine_settings_of_this_process, config.lease_ttl_ms)
     running_engines = providers.Singleton(
-        market_engines, exchange, unit_of_work, sync, relay, clock, config.lease_ttl_ms,
+        market_engines, exchange, unit_of_work, sync, relay, clock, engine_settings,
         config.markets,
     )  # fmt: skip
     no_engines: providers.Singleton[dict[str, MarketEngine]] = providers.Singleton(dict)
@@ -356,10 +363,13 @@ class Container(containers.DeclarativeContainer):
         AccountFreezes, unit_of_work, clock, frozen_accounts, freeze_notices, user_streams, trading
     )
     system_view = providers.Singleton(SystemView, processes, unit_of_work, market_data, clock)
+    listing_sync = providers.Singleton(ListingSync, exchange, unit_of_work)
+    listing_notices = providers.Singleton(ChannelListingNotices)
+    market_listing = providers.Singleton(MarketListing, listing_sync, listing_notices, bus, clock)
     services = providers.Singleton(
         Services, gate, trading, market_data, history, accounts, two_factor, funds, portfolio,
         user_streams, cache, config.admin_token, config.connections_per_address, market_admin,
-        operators, account_freezes, system_view,
+        operators, account_freezes, system_view, market_listing,
     )  # fmt: skip
 
 

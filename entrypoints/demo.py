@@ -4,12 +4,12 @@ against them, and the outcome is printed in decimals, with the ledger's totals c
 import random
 from collections import Counter
 
+from adapters.memory.demo_listing import demo_markets
 from domain.commands import CancelOrder, Deposit, PlaceOrder
 from domain.events import Trade
 from domain.exchange import Exchange
 from domain.ledger import EXTERNAL_ACCOUNT, FEE_ACCOUNT
 from domain.orders import OrderType, Side
-from entrypoints.listing import default_markets
 
 SYMBOL = "BTCUSDT"
 MAKERS = (1, 2)
@@ -18,7 +18,7 @@ TAKERS = (3, 4, 5)
 
 def run_demo(orders: int, seed: int) -> None:
     rng = random.Random(seed)
-    exchange = Exchange(default_markets())
+    exchange = Exchange(demo_markets())
     state = exchange.state(SYMBOL)
     market = state.market
     for account in MAKERS + TAKERS:

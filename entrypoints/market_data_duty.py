@@ -13,6 +13,7 @@ from adapters.redis.command_bus import process_name
 from application.errors import Unavailable
 from application.records import Lease
 from application.ticker_ports import MarketTicker
+from domain.markets import Market
 from entrypoints.container import Container
 
 LEASE = "~marketdata"  # no market's symbol starts so
@@ -68,6 +69,19 @@ class MarketDataDuty:
 
     async def _take_over(self) -> None:
         symbols = list(self.container.exchange().markets)
+        await self._keep(symbols)
+        self.container.relay().start()
+        logger.info("market data relaying %s", ", ".join(symbols))
+
+    async def follow(self, market: Market) -> None:
+        """Keeps a market listed while this process runs, if it holds the duty (a process
+        taking it over later keeps every market listed by then)."""
+        if self.holding:
+            await self._keep([market.symbol])
+            self.container.relay().notify()
+
+    async def _keep(self, symbols: list[str]) -> None:
+        """Loads the markets' views, writes them and relays their outboxes from now on."""
         views = self.container.views()
         await views.load(
             self.container.unit_of_work(),
@@ -77,12 +91,9 @@ class MarketDataDuty:
         )
         with contextlib.suppress(Unavailable):
             await self.container.snapshots().put(
-                list(views.views.values()), self.container.clock().now()
+                [views.views[symbol] for symbol in symbols], self.container.clock().now()
             )
-        relay = self.container.relay()
-        relay.symbols.update(symbols)
-        relay.start()
-        logger.info("market data relaying %s", ", ".join(symbols))
+        self.container.relay().symbols.update(symbols)
 
     async def keep_snapshots(self) -> None:
         """Writes the views that changed, and every view once a second for its ticker's sake."""

@@ -9,6 +9,10 @@
   and tickers kept in Redis for the api processes (one process at a time: see
   `entrypoints.market_data_duty`).
 
+Every role reads the markets from the store as it starts and follows the listings' changes
+(`application.listing`): an engine process starts an engine for a market listed later, if it
+competes for it, and the market data process keeps its book.
+
 On a local run of `aws` mode, `all` and `marketdata` also run the trade stream's Lambda
 functions (`entrypoints.lambda_poller`)."""
 
@@ -20,6 +24,9 @@ from typing import Any
 
 from adapters.redis.command_bus import RedisCommandBus
 from adapters.redis.command_consumer import RedisCommandConsumer
+from application.engine import MarketEngine
+from application.listing import Listener
+from domain.markets import Market
 from entrypoints.container import Container, release
 from entrypoints.heartbeat import Heartbeat
 from entrypoints.lambda_poller import trade_stream_pollers
@@ -43,14 +50,19 @@ async def running(
     jobs = [*background, heartbeat.run]
     container.revocations().publish = publish
     container.freeze_notices().publish = publish
+    container.listing_notices().publish = publish
+    listings = container.listing_sync()
     async with contextlib.AsyncExitStack() as stack:
         stack.push_async_callback(release, container)
+        await listings.refresh()
+        jobs.append(listings.watch)
         if role in ("all", "marketdata"):
             jobs.append(_hub(container, publish).run)
             jobs += _local_lambdas(container)
         if role == "marketdata":
             duty = MarketDataDuty(container)
             await duty.begin()
+            listings.listeners.append(duty.follow)
             jobs += [duty.run, duty.keep_snapshots, duty.keep_book_snapshots, duty.keep_tickers]
         if role == "all":
             relay = container.relay()
@@ -58,6 +70,7 @@ async def running(
             stack.push_async_callback(relay.stop)
         if role in ("all", "engine"):
             await _run_engines(container, stack)
+            listings.listeners.append(_engine_for_listed(container, stack))
         bus = container.bus()
         if isinstance(bus, RedisCommandBus):
             stack.push_async_callback(bus.stop)
@@ -93,12 +106,33 @@ def _local_lambdas(container: Container) -> list[Job]:
 
 async def _run_engines(container: Container, stack: contextlib.AsyncExitStack) -> None:
     for engine in container.engines().values():
-        await engine.start()
-        stack.push_async_callback(engine.stop)
-        if container.config.adapters() != "memory":
-            consumer = RedisCommandConsumer(
-                container.gathered_redis(), engine, engine.settings.owner
-            )
-            consumer.start()
-            container.command_consumers().append(consumer)
-            stack.push_async_callback(consumer.stop)
+        await _run_engine(container, engine, stack)
+
+
+async def _run_engine(
+    container: Container, engine: MarketEngine, stack: contextlib.AsyncExitStack
+) -> None:
+    await engine.start()
+    stack.push_async_callback(engine.stop)
+    if container.config.adapters() != "memory":
+        consumer = RedisCommandConsumer(container.gathered_redis(), engine, engine.settings.owner)
+        consumer.start()
+        container.command_consumers().append(consumer)
+        stack.push_async_callback(consumer.stop)
+
+
+def _engine_for_listed(container: Container, stack: contextlib.AsyncExitStack) -> Listener:
+    """Starts an engine for a market listed while the process runs, if it competes for it."""
+    wanted = container.config.markets()
+
+    async def start(market: Market) -> None:
+        if wanted is not None and market.symbol not in wanted:
+            return
+        engine = MarketEngine(
+            container.exchange(), market.symbol, container.unit_of_work(), container.sync(),
+            container.relay(), container.clock(), container.engine_settings(),
+        )  # fmt: skip
+        container.engines()[market.symbol] = engine
+        await _run_engine(container, engine, stack)
+
+    return start

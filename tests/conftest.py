@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import redis.asyncio as redis
-from sqlalchemy import make_url, text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy import insert, make_url, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from adapters.memory.demo_listing import demo_markets
 from adapters.postgres.database import create_engine
-from adapters.postgres.schema import metadata
+from adapters.postgres.listings import asset_row, market_row
+from adapters.postgres.schema import assets, markets, metadata
 from entrypoints.migrate import migrate
 from tests.moto_server import moto_url  # a fixture of every suite
 
@@ -98,24 +100,30 @@ async def redis_url() -> str:
 
 
 async def empty(url: str) -> None:
-    """Empties every table of the database."""
+    """Empties the database as a new one is: every table, but the demo markets listed."""
     engine = create_engine(url, pool_size=1)
-    tables = ", ".join(f'"{name}"' for name in metadata.tables)
     try:
         async with engine.begin() as connection:
-            await connection.execute(text(APPEND_ONLY_OFF))
-            await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            await _as_migrated(connection)
     finally:
         await engine.dispose()
 
 
+async def _as_migrated(connection: AsyncConnection) -> None:
+    tables = ", ".join(f'"{name}"' for name in metadata.tables)
+    await connection.execute(text(APPEND_ONLY_OFF))
+    await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    listed = demo_markets()
+    codes = {asset.code: asset for market in listed for asset in (market.base, market.quote)}
+    await connection.execute(insert(assets), [asset_row(asset) for asset in codes.values()])
+    await connection.execute(insert(markets), [market_row(market) for market in listed])
+
+
 @pytest.fixture
 async def postgres_engine(postgres_url: str) -> AsyncIterator[AsyncEngine]:
-    """An engine on the session's database, emptied before the test."""
+    """An engine on the session's database, emptied before the test as `empty` does."""
     engine = create_engine(postgres_url, pool_size=2)
-    tables = ", ".join(f'"{name}"' for name in metadata.tables)
     async with engine.begin() as connection:
-        await connection.execute(text(APPEND_ONLY_OFF))
-        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        await _as_migrated(connection)
     yield engine
     await engine.dispose()

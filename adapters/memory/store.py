@@ -4,6 +4,7 @@ from collections import defaultdict, deque
 
 from attrs import define, field
 
+from adapters.memory.demo_listing import demo_markets
 from application.account_sequences import AccountCounters
 from application.records import (
     ApiKey,
@@ -19,9 +20,11 @@ from application.records import (
     TwoFactor,
     User,
 )
+from domain.assets import Asset
 from domain.candles import CandleSeries, Interval
 from domain.events import MarketStatusChanged, PreventedMatch, Trade
 from domain.ledger import Balance
+from domain.markets import Market
 
 
 @define
@@ -49,6 +52,10 @@ class MemoryStore:
         factory=lambda: defaultdict(list)
     )
     market_status_changes: list[MarketStatusChanged] = field(factory=list)
+    markets: dict[str, Market] = field(factory=lambda: {m.symbol: m for m in demo_markets()})
+    assets: dict[str, Asset] = field(
+        factory=lambda: {a.code: a for m in demo_markets() for a in (m.base, m.quote)}
+    )
     candles: dict[tuple[str, Interval], CandleSeries] = field(factory=dict)
     last_entry_id: int = 0
     statements: defaultdict[int, list[StatementLine]] = field(factory=lambda: defaultdict(list))

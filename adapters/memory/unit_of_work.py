@@ -7,6 +7,7 @@ from typing import Self
 
 from adapters.memory.accounts import MemoryApiKeys, MemoryTwoFactors, MemoryUsers
 from adapters.memory.history import MemoryCandles, MemoryJournal, MemoryOrders, MemoryTrades
+from adapters.memory.listings import MemoryListings
 from adapters.memory.market_statuses import MemoryMarketStatuses
 from adapters.memory.operators import MemoryAdmins, MemoryAuditLog, MemoryFreezes
 from adapters.memory.outbox import MemoryCommandAnswers, MemoryMarketLeases, MemoryOutbox
@@ -39,6 +40,7 @@ class MemoryUnitOfWork:
         self.trades = MemoryTrades(self)
         self.prevented_matches = MemoryPreventedMatches(self)
         self.market_statuses = MemoryMarketStatuses(self)
+        self.listings = MemoryListings(self)
         self.candles = MemoryCandles(self)
         self.journal = MemoryJournal(self)
         self.transfers = MemoryTransfers(self)

@@ -1,5 +1,6 @@
 """The connection pool, and what PostgreSQL's refusals mean to the application."""
 
+import re
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
@@ -8,8 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from adapters.postgres.credentials import DatabaseCredentials, connector
 from application import metrics
-from application.errors import ConcurrentChange, EmailTaken, ReferenceTaken, Unavailable
-from domain.errors import HoldingsLimit, InsufficientBalance
+from application.errors import (
+    AlreadyListed,
+    ConcurrentChange,
+    EmailTaken,
+    ReferenceTaken,
+    Unavailable,
+)
+from domain.errors import HoldingsLimit, InsufficientBalance, UnknownAsset
 
 AnyRow = Row[*tuple[Any, ...]]
 Rows = CursorResult[*tuple[Any, ...]]
@@ -64,6 +71,10 @@ def translate(error: BaseException) -> Exception | None:
             return EmailTaken()
         if constraint == "pk_transfers":
             return ReferenceTaken()
+        if constraint in ("pk_assets", "pk_markets"):
+            return AlreadyListed(_key(cause))
+        if constraint in ("fk_markets_base_asset", "fk_markets_quote_asset"):
+            return UnknownAsset(f"Unknown asset {_key(cause)!r}.")
         if constraint == "pk_two_factors":
             return ConcurrentChange()
         if error.connection_invalidated or _is_transient(cause):
@@ -78,6 +89,12 @@ def translate(error: BaseException) -> Exception | None:
     if _is_transient(error):
         return _unavailable(error)
     return None
+
+
+def _key(cause: BaseException | None) -> str:
+    """The value a unique or foreign key refused, from PostgreSQL's detail."""
+    found = re.search(r"\)=\((.*?)\)", getattr(cause, "detail", None) or "")
+    return found.group(1) if found else "?"
 
 
 def _is_transient(error: BaseException | None) -> bool:

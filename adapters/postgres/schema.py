@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     LargeBinary,
@@ -333,4 +334,41 @@ audit_log = Table(
     Index(None, "actor", "entry_id"),
     Index(None, "act", "entry_id"),
     Index(None, "at"),
+)
+
+# What is listed: assets and markets, each market with its filters (minor units of its assets)
+# and its fees (basis points). Tick and step sizes are set at listing (see `domain.listing`).
+assets = Table(
+    "assets",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("precision", Integer, nullable=False),
+    CheckConstraint("precision BETWEEN 0 AND 18", name="precision"),
+)
+
+markets = Table(
+    "markets",
+    metadata,
+    Column("symbol", String(32), primary_key=True),
+    Column("listing_id", BigInteger, Identity(), nullable=False, unique=True),  # listing order
+    Column("base_asset", String(16), ForeignKey("assets.code"), nullable=False),
+    Column("quote_asset", String(16), ForeignKey("assets.code"), nullable=False),
+    Column("tick_size", BigInteger, nullable=False),
+    Column("step_size", BigInteger, nullable=False),
+    Column("min_price", BigInteger, nullable=False),
+    Column("max_price", BigInteger, nullable=False),  # 0: none
+    Column("min_quantity", BigInteger, nullable=False),
+    Column("max_quantity", BigInteger, nullable=False),
+    Column("market_max_quantity", BigInteger, nullable=False),  # 0: max_quantity
+    Column("min_notional", BigInteger, nullable=False),
+    Column("max_notional", BigInteger, nullable=False),
+    Column("maker_fee_bps", Integer, nullable=False),
+    Column("taker_fee_bps", Integer, nullable=False),
+    Column("max_num_orders", Integer, nullable=False),
+    Column("max_num_algo_orders", Integer, nullable=False),
+    Column("iceberg_parts", Integer, nullable=False),
+    CheckConstraint("tick_size > 0 AND step_size > 0", name="grid"),
+    CheckConstraint(
+        "maker_fee_bps BETWEEN 0 AND 10000 AND taker_fee_bps BETWEEN 0 AND 10000", name="fees"
+    ),
 )

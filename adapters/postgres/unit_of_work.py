@@ -15,6 +15,7 @@ from adapters.postgres.candles import PostgresCandles
 from adapters.postgres.database import Rows, translate
 from adapters.postgres.journal import PostgresJournal
 from adapters.postgres.leases import PostgresMarketLeases
+from adapters.postgres.listings import PostgresListings
 from adapters.postgres.market_statuses import PostgresMarketStatuses
 from adapters.postgres.operators import PostgresAdmins, PostgresAuditLog, PostgresFreezes
 from adapters.postgres.orders import PostgresOrders
@@ -74,6 +75,7 @@ class PostgresUnitOfWork:
         self.trades = PostgresTrades(self)
         self.prevented_matches = PostgresPreventedMatches(self)
         self.market_statuses = PostgresMarketStatuses(self)
+        self.listings = PostgresListings(self)
         self.candles = self.writer(PostgresCandles(self))
         self.journal = self.writer(PostgresJournal(self))
         self.transfers = PostgresTransfers(self)

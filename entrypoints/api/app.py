@@ -16,7 +16,7 @@ from entrypoints.api.account import AccountController, TradeFeeController
 from entrypoints.api.admin import AdminController
 from entrypoints.api.admin_accounts import AdminAccountsController
 from entrypoints.api.admin_audit import AdminAuditController
-from entrypoints.api.admin_markets import AdminMarketsController
+from entrypoints.api.admin_markets import AdminMarketsController, list_asset
 from entrypoints.api.admin_system import AdminSystemController
 from entrypoints.api.browser_session import BrowserSessionController
 from entrypoints.api.docs_page import SwaggerPage, docs_router
@@ -27,6 +27,7 @@ from entrypoints.api.health import health_routes
 from entrypoints.api.json_body import ApiRequest
 from entrypoints.api.key_revocations import follow_revocations
 from entrypoints.api.limits import MAX_BODY_BYTES, BodyDeadline
+from entrypoints.api.listing_notices import follow_listings
 from entrypoints.api.market import MarketController
 from entrypoints.api.metrics import measured, metrics
 from entrypoints.api.order_changes import OrderChangeController
@@ -61,6 +62,7 @@ REST_ROUTES: list[ControllerRouterHandler] = [
     AdminAccountsController,
     AdminAuditController,
     AdminSystemController,
+    list_asset,
     websocket_api,
 ]
 DESCRIPTION = """A spot exchange with a Binance-compatible API: the `/api/v3` routes take the
@@ -138,11 +140,16 @@ def create_app(
         request_max_body_size=MAX_BODY_BYTES,
         lifespan=[lifespan],
         on_startup=[
-            follow_revocations(channels, container.accounts()),
-            follow_freezes(channels, container.frozen_accounts()),
-        ]
-        if "api" in serves
-        else [],
+            follow_listings(channels, container.listing_sync()),
+            *(
+                [
+                    follow_revocations(channels, container.accounts()),
+                    follow_freezes(channels, container.frozen_accounts()),
+                ]
+                if "api" in serves
+                else []
+            ),
+        ],
         logging_config=None,  # the process's logging is entrypoints.logs's
         before_send=[_used_weight_header, request_id_header],
         openapi_config=OpenAPIConfig(

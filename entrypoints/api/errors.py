@@ -13,6 +13,7 @@ from litestar.types import Scope
 from application import metrics
 from application.accounts import InvalidSignUp
 from application.errors import (
+    AlreadyListed,
     ApplicationError,
     BackendTimeout,
     ConcurrentChange,
@@ -36,6 +37,7 @@ from domain.errors import (
     InsufficientBalance,
     InvalidAmend,
     InvalidAmount,
+    InvalidListing,
     InvalidOrder,
     MarketClosed,
     MarketClosedToChanges,
@@ -89,6 +91,7 @@ DOMAIN_CODES: dict[type[DomainError], int] = {
     UnknownOrder: -2011,
     UnknownMarket: -1121,
     UnknownAsset: -1100,
+    InvalidListing: -1130,
     InvalidAmount: -1100,
 }
 
@@ -96,6 +99,7 @@ APPLICATION_CODES: dict[type[ApplicationError], tuple[int, int]] = {
     InvalidSignUp: (-1100, 400),
     EmailTaken: (-1100, 409),
     ReferenceTaken: (-1100, 409),
+    AlreadyListed: (-1130, 409),
     ConcurrentChange: (-1100, 409),
     TwoFactorState: (-1100, 409),
     InvalidCredentials: (-1002, 401),

@@ -1,5 +1,6 @@
 """Public market data: /api/v3/ping, time, exchangeInfo, depth, trades, klines and tickers."""
 
+import hashlib
 from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
@@ -155,9 +156,12 @@ class MarketController(Controller):
                 ],
             }
 
-        # Keyed by the statuses too: a market's new status shows at once, not a minute later.
+        # Keyed by the statuses and the terms too: a market's new status, filters or listing
+        # shows at once, not a minute later.
         shown = ",".join(f"{s}:{statuses[s].value}" for s in wanted)
-        key = f"exchangeInfo:{shown}"
+        markets = repr([services.market_data.market(s) for s in wanted]).encode()
+        terms = hashlib.blake2b(markets, digest_size=8).hexdigest()
+        key = f"exchangeInfo:{terms}:{shown}"
         rest = await _cached(services.cache, key, EXCHANGE_INFO_TTL_MS, answer)
         # The server's time must be current: it goes in front of the cached rest.
         now = services.market_data.clock.now()

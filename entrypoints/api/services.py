@@ -7,6 +7,7 @@ from application.accounts import Accounts
 from application.freezes import AccountFreezes
 from application.funds import Funds
 from application.history import History
+from application.listing import MarketListing
 from application.market_admin import MarketAdmin
 from application.market_data import MarketData
 from application.operators import Operators
@@ -37,3 +38,4 @@ class Services:
     operators: Operators
     account_freezes: AccountFreezes
     system_view: SystemView
+    market_listing: MarketListing

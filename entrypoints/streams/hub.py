@@ -98,9 +98,11 @@ class StreamHub:
                 await self._fan_out(published, now)
 
     async def _fan_out(self, published: Published, now: int) -> None:
-        streams = self.markets.get(published.symbol)
-        if streams is None:
+        if not published.symbol:  # a deposit or a withdrawal
             return
+        streams = self.markets.get(published.symbol)
+        if streams is None:  # listed since the hub started: relayed from its first command on
+            streams = self.markets[published.symbol] = MarketStreams(published.symbol)
         market = self.market_data.market(published.symbol)
         prefix = published.symbol.lower()
         streams.sequence = published.sequence

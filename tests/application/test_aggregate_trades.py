@@ -3,13 +3,13 @@ complete, the same as every trade folded at once gives, and a few aggregates rea
 
 import pytest
 
+from adapters.memory.demo_listing import demo_markets
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from application.history_ports import PublicTrade
 from application.market_data import AGGREGATE_PAGE, EngineBooks, MarketData, fold_aggregates
 from application.store_history import StoreCandleHistory, StoreTradeHistory
 from domain.events import Trade
 from domain.exchange import Exchange
-from entrypoints.listing import default_markets
 from tests.clock import SteppedClock
 
 T0 = 1_732_530_000_000
@@ -70,7 +70,7 @@ async def market() -> tuple[MarketData, CountingHistory]:
         await uow.commit()
     history = CountingHistory(unit_of_work)
     data = MarketData(
-        Exchange(default_markets()),
+        Exchange(demo_markets()),
         EngineBooks({}),
         history,
         StoreCandleHistory(unit_of_work),

@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from adapters.memory.demo_listing import demo_markets
 from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
@@ -19,7 +20,6 @@ from domain.events import PreventedMatch, Trade
 from domain.exchange import Exchange
 from domain.ledger import Balance, EntryKind, transfer_entry
 from domain.orders import OrderStatus, OrderType, SelfTradePrevention, Side
-from entrypoints.listing import default_markets
 
 BTC, USDT = 10**8, 10**8
 
@@ -50,7 +50,7 @@ async def store() -> MemoryUnitOfWorkFactory:
 @pytest.fixture
 async def engine(store: MemoryUnitOfWorkFactory) -> AsyncIterator[MarketEngine]:
     relay = Relay(store, MemoryEventPublisher(), MemoryOutboxSignal())
-    engine = engine_on(Exchange(default_markets()), store, relay)
+    engine = engine_on(Exchange(demo_markets()), store, relay)
     relay.start()
     await engine.start()
     yield engine
@@ -116,7 +116,7 @@ async def test_a_restarted_engine_rebuilds_its_book_ids_and_sequence(
     before = engine.depth(10)
     await engine.stop()
     # Another process, sharing only the store, takes the market over once the lease expires.
-    successor = engine_on(Exchange(default_markets()), store, engine.relay, owner="next")
+    successor = engine_on(Exchange(demo_markets()), store, engine.relay, owner="next")
     await successor.start()
     assert not successor.serving
     await asyncio.sleep(0.4)
@@ -155,7 +155,7 @@ async def test_a_restarted_engine_keeps_what_self_trade_prevention_took(
 ) -> None:
     await fund(store, 2, "BTC", BTC)
     relay = Relay(store, MemoryEventPublisher(), MemoryOutboxSignal())
-    engine = engine_on(Exchange(default_markets()), store, relay)
+    engine = engine_on(Exchange(demo_markets()), store, relay)
     relay.start()
     await engine.start()
     await engine.submit(buy(BTC))
@@ -167,7 +167,7 @@ async def test_a_restarted_engine_keeps_what_self_trade_prevention_took(
     before = engine.depth(10)
     assert before.bids == [(60_000 * USDT, 3 * BTC // 4)]
     await engine.stop()
-    successor = engine_on(Exchange(default_markets()), store, relay, owner="next")
+    successor = engine_on(Exchange(demo_markets()), store, relay, owner="next")
     await successor.start()
     await asyncio.sleep(0.4)
     await successor._take_over()

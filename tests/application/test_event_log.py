@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from adapters.memory.demo_listing import demo_markets
 from adapters.memory.event_log import MemoryEventLog
 from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher
@@ -24,7 +25,6 @@ from domain.events import Event
 from domain.exchange import Exchange
 from domain.market_status import MarketStatus
 from domain.orders import OrderType, Side
-from entrypoints.listing import default_markets
 from tests.clock import SteppedClock
 
 TRADES, ORDERS = "trades", "orders"
@@ -67,7 +67,7 @@ def buy(quantity: int) -> PlaceOrder:
 
 async def relayed_with(log: MemoryEventLog, publisher: MemoryEventPublisher) -> int:
     """Commits the messages, relays them to `publisher`, then into `log`; the log's passes."""
-    exchange = Exchange(default_markets())
+    exchange = Exchange(demo_markets())
     store = MemoryUnitOfWorkFactory(event_log=True)
     async with store() as uow:
         for symbol, sequence, events in committed(exchange):

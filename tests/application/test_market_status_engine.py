@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from adapters.memory.demo_listing import demo_markets
 from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
@@ -19,7 +20,6 @@ from domain.events import MarketStatusChanged, OrderUpdated
 from domain.exchange import Exchange
 from domain.market_status import MarketStatus
 from domain.orders import OrderStatus
-from entrypoints.listing import default_markets
 from tests.application.test_engine import BTC, buy, engine_on, fund, sell
 
 
@@ -34,7 +34,7 @@ async def store() -> MemoryUnitOfWorkFactory:
 @pytest.fixture
 async def engine(store: MemoryUnitOfWorkFactory) -> AsyncIterator[MarketEngine]:
     relay = Relay(store, MemoryEventPublisher(), MemoryOutboxSignal())
-    engine = engine_on(Exchange(default_markets()), store, relay)
+    engine = engine_on(Exchange(demo_markets()), store, relay)
     relay.start()
     await engine.start()
     yield engine
@@ -110,7 +110,7 @@ async def test_the_status_survives_a_restart_and_a_take_over(
     assert engine.exchange.state("BTCUSDT").status is MarketStatus.HALT
     await engine.submit(halt(MarketStatus.CANCEL_ONLY))
     await engine.stop()
-    successor = engine_on(Exchange(default_markets()), store, engine.relay, owner="next")
+    successor = engine_on(Exchange(demo_markets()), store, engine.relay, owner="next")
     await successor.start()
     await asyncio.sleep(0.4)  # the lease of the stopped engine expires
     await successor._take_over()

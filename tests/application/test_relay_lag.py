@@ -4,6 +4,7 @@ up, growing while what it found cannot be published, and back to nothing once it
 import asyncio
 from collections.abc import Sequence
 
+from adapters.memory.demo_listing import demo_markets
 from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
@@ -11,7 +12,6 @@ from application.relay import Relay
 from domain.commands import Deposit
 from domain.events import Event
 from domain.exchange import Exchange
-from entrypoints.listing import default_markets
 
 HELD_S = 0.3
 
@@ -35,7 +35,7 @@ async def commit_a_deposit(store: MemoryUnitOfWorkFactory, exchange: Exchange) -
 
 
 async def test_a_relay_that_cannot_publish_falls_behind_and_catches_up() -> None:
-    store, exchange = MemoryUnitOfWorkFactory(), Exchange(default_markets())
+    store, exchange = MemoryUnitOfWorkFactory(), Exchange(demo_markets())
     publisher = HeldPublisher()
     relay = Relay(store, publisher, MemoryOutboxSignal())
     assert relay.behind_s == 0.0  # not relaying

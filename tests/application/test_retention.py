@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from adapters.memory.demo_listing import demo_markets
 from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.retention import Retention
@@ -18,7 +19,6 @@ from domain.events import OrderAccepted
 from domain.exchange import Exchange
 from domain.ledger import EntryKind, transfer_entry
 from domain.orders import OrderStatus, OrderType, Side
-from entrypoints.listing import default_markets
 from entrypoints.server import build_container
 from entrypoints.settings import Settings
 from tests.clock import SteppedClock
@@ -50,7 +50,7 @@ async def store(clock: SteppedClock) -> MemoryUnitOfWorkFactory:
 async def engine(
     store: MemoryUnitOfWorkFactory, clock: SteppedClock
 ) -> AsyncIterator[MarketEngine]:
-    exchange = Exchange(default_markets())
+    exchange = Exchange(demo_markets())
     relay = Relay(store, MemoryEventPublisher(), MemoryOutboxSignal())
     settings = EngineSettings("test", lease_ttl_ms=10 * DAY)  # the test's clock jumps by hours
     engine = MarketEngine(

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from decimal import Decimal
 
+from adapters.memory.demo_listing import demo_markets
 from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
@@ -17,10 +18,9 @@ from domain.commands import Deposit, PlaceOrder
 from domain.events import ExecutionType, OrderUpdated
 from domain.exchange import Exchange
 from domain.orders import Order, OrderType, Side
-from entrypoints.listing import default_markets
 from tests.application.test_engine import engine_on, fund
 
-MARKET = next(m for m in default_markets() if m.symbol == "BTCUSDT")
+MARKET = next(m for m in demo_markets() if m.symbol == "BTCUSDT")
 FUNDS = {1: ("BTC", "10"), 2: ("USDT", "1000000"), 3: ("BTC", "10"), 4: ("USDT", "1000000")}
 
 
@@ -59,7 +59,7 @@ async def taken_over(before: list[PlaceOrder]) -> AsyncIterator[tuple[MarketEngi
     """An engine that ran `before` on the memory store, stopped, and its successor serving the
     market rebuilt from the store; and an exchange that ran `before` and never stopped."""
     store = MemoryUnitOfWorkFactory()
-    reference = Exchange(default_markets())
+    reference = Exchange(demo_markets())
     for account, (asset, amount) in FUNDS.items():
         minor = reference.assets[asset].to_minor(Decimal(amount))
         await fund(store, account, asset, minor)
@@ -67,7 +67,7 @@ async def taken_over(before: list[PlaceOrder]) -> AsyncIterator[tuple[MarketEngi
     relay = Relay(store, MemoryEventPublisher(), MemoryOutboxSignal())
     relay.start()
     try:
-        engine = engine_on(Exchange(default_markets()), store, relay)
+        engine = engine_on(Exchange(demo_markets()), store, relay)
         await engine.start()
         try:
             for command in before:
@@ -75,7 +75,7 @@ async def taken_over(before: list[PlaceOrder]) -> AsyncIterator[tuple[MarketEngi
                 reference.execute(command)
         finally:
             await engine.stop()
-        successor = engine_on(Exchange(default_markets()), store, relay, owner="next")
+        successor = engine_on(Exchange(demo_markets()), store, relay, owner="next")
         await successor.start()
         try:
             await asyncio.sleep(0.4)

@@ -4,11 +4,11 @@ from typing import Any
 
 import pytest
 
+from adapters.memory.demo_listing import demo_markets
 from adapters.memory.publisher import Published
 from domain.commands import AmendOrder, CancelOrder, Command, Deposit, PlaceOrder, Withdraw
 from domain.exchange import Exchange
 from domain.orders import OrderType, SelfTradePrevention, Side, TimeInForce
-from entrypoints.listing import default_markets
 from entrypoints.streams.user_data import UserDataFeed
 
 BTC, USDT = 10**8, 10**8
@@ -21,7 +21,7 @@ class Venue:
     """An exchange and its feed, run as the engine would: one sequence number per command."""
 
     def __init__(self) -> None:
-        self.exchange = Exchange(default_markets())
+        self.exchange = Exchange(demo_markets())
         self.feed = UserDataFeed(self.exchange)
         self.sequence = 0
         self.exchange.deposit(Deposit(SELLER, "BTC", 2 * BTC))

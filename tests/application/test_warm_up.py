@@ -6,6 +6,7 @@ import logging
 import pytest
 
 from adapters.memory.book_snapshots import MemoryBookSnapshots
+from adapters.memory.demo_listing import demo_markets
 from adapters.memory.event_log import MemoryEventLog
 from application.account_sequences import AccountCounters
 from application.event_log import EventLogWriter
@@ -16,7 +17,6 @@ from application.warm_up import SnapshotWarmUp
 from domain.commands import Deposit, PlaceOrder
 from domain.exchange import Exchange
 from domain.orders import OrderType, Side
-from entrypoints.listing import default_markets
 from tests.clock import SteppedClock
 
 BTC, USDT = 10**8, 10**8
@@ -27,12 +27,12 @@ class Market:
     """Orders on BTCUSDT, each command's events relayed to a log and taken by a view."""
 
     def __init__(self) -> None:
-        self.exchange = Exchange(default_markets())
+        self.exchange = Exchange(demo_markets())
         self.exchange.deposit(Deposit(1, "BTC", 100 * BTC))
         self.exchange.deposit(Deposit(2, "USDT", 10**8 * USDT))
         self.clock = SteppedClock(T0)
         self.log = MemoryEventLog.of(self.clock, ["trades", "orders"])
-        self.writer = EventLogWriter(self.log, Exchange(default_markets()), "trades", "orders")
+        self.writer = EventLogWriter(self.log, Exchange(demo_markets()), "trades", "orders")
         self.view = MarketView("BTCUSDT")
         self.sequence = 0
         self.counters = AccountCounters()

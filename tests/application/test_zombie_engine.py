@@ -7,6 +7,7 @@ from typing import Self
 
 import pytest
 
+from adapters.memory.demo_listing import demo_markets
 from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.unit_of_work import MemoryUnitOfWork, MemoryUnitOfWorkFactory
@@ -19,7 +20,6 @@ from domain.commands import PlaceOrder
 from domain.exchange import Exchange
 from domain.ledger import EntryKind, transfer_entry
 from domain.orders import OrderType, Side
-from entrypoints.listing import default_markets
 
 BTC, USDT = 10**8, 10**8
 TTL_MS = 300
@@ -63,7 +63,7 @@ class PausedUnitOfWork:
 
 
 def engine_of(owner: str, unit_of_work: object, store: MemoryUnitOfWorkFactory) -> MarketEngine:
-    exchange = Exchange(default_markets())
+    exchange = Exchange(demo_markets())
     relay = Relay(store, MemoryEventPublisher(), MemoryOutboxSignal())
     return MarketEngine(
         exchange, "BTCUSDT", unit_of_work, LedgerSync(exchange.ledger), relay,  # type: ignore[arg-type]

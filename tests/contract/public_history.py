@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.aws.clients import AwsClients
 from adapters.aws.dynamodb_candles import DynamoCandleHistory
 from adapters.aws.dynamodb_trades import DynamoTradeHistory
+from adapters.memory.demo_listing import demo_markets
 from adapters.memory.event_log import MemoryEventLog
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
@@ -28,7 +29,6 @@ from domain.exchange import Exchange
 from entrypoints.lambda_poller import lambda_event
 from entrypoints.lambdas.candle_builder import build_candles
 from entrypoints.lambdas.trade_archiver import archive_trades
-from entrypoints.listing import default_markets
 from entrypoints.provision import TABLE_KEYS, TIME_INDEX, table_definition
 from tests.contract.aws import boto3_client
 from tests.moto_server import REGION, unique
@@ -64,7 +64,7 @@ def in_postgres(engine: AsyncEngine) -> PublicHistory:
 
 def in_dynamodb(moto_url: str, clients: AwsClients) -> PublicHistory:
     """Tables of their own, made as `bourse provision-local` makes them."""
-    exchange = Exchange(default_markets())
+    exchange = Exchange(demo_markets())
     dynamodb = boto3_client(moto_url, "dynamodb")
     trades_table, candles_table = unique("trades"), unique("candles")
     dynamodb.create_table(**table_definition(trades_table, TABLE_KEYS["trades_table"], TIME_INDEX))

@@ -12,6 +12,7 @@ import pytest
 import redis as sync_redis
 import redis.asyncio as redis
 
+from adapters.memory.demo_listing import demo_markets
 from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
@@ -30,7 +31,6 @@ from domain.errors import InsufficientBalance
 from domain.exchange import Exchange
 from domain.ledger import EntryKind, transfer_entry
 from domain.orders import OrderType, Side
-from entrypoints.listing import default_markets
 
 BTC, USDT = 10**8, 10**8
 CLOCK = SystemClock()
@@ -61,7 +61,7 @@ async def consumer(
     store: MemoryUnitOfWorkFactory, client: redis.Redis
 ) -> AsyncIterator[RedisCommandConsumer]:
     """An engine of BTCUSDT taking its commands from the bus."""
-    exchange = Exchange(default_markets())
+    exchange = Exchange(demo_markets())
     relay = Relay(store, MemoryEventPublisher(), MemoryOutboxSignal())
     engine = MarketEngine(
         exchange, "BTCUSDT", store, LedgerSync(exchange.ledger), relay, CLOCK,

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from adapters.memory.demo_listing import demo_markets
 from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.system import SystemClock
@@ -23,7 +24,6 @@ from domain.errors import InsufficientBalance
 from domain.exchange import Exchange
 from domain.ledger import Balance, EntryKind, transfer_entry
 from domain.orders import OrderType, Side
-from entrypoints.listing import default_markets
 
 BTC, USDT, ETH = 10**8, 10**8, 10**8
 BUYER = 7
@@ -33,7 +33,7 @@ class Process:
     """What one `bourse serve` holds: its exchange in memory, its engines, its relay."""
 
     def __init__(self, name: str, unit_of_work: UnitOfWorkFactory) -> None:
-        self.exchange = Exchange(default_markets())
+        self.exchange = Exchange(demo_markets())
         sync = LedgerSync(self.exchange.ledger)
         self.relay = Relay(unit_of_work, MemoryEventPublisher(), MemoryOutboxSignal())
         self.funds = Funds(self.exchange, unit_of_work, sync, self.relay, SystemClock(), False)

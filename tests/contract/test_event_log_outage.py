@@ -16,6 +16,7 @@ import pytest
 
 from adapters.aws.clients import AwsClients
 from adapters.aws.kinesis import KinesisEventLog
+from adapters.memory.demo_listing import demo_markets
 from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher, Published
 from adapters.system import SystemClock
@@ -31,7 +32,6 @@ from domain.events import Trade
 from domain.exchange import Exchange
 from domain.ledger import EntryKind, transfer_entry
 from domain.orders import OrderType, Side
-from entrypoints.listing import default_markets
 from tests.contract.aws import boto3_client
 from tests.moto_server import REGION, unique
 from tests.tcp_proxy import TcpProxy
@@ -49,7 +49,7 @@ class Exchanging:
         self, store: UnitOfWorkFactory, clients: AwsClients, streams: tuple[str, str]
     ) -> None:
         self.store = store
-        self.exchange = Exchange(default_markets())
+        self.exchange = Exchange(demo_markets())
         self.publisher = MemoryEventPublisher()
         self.published = self.publisher.subscribe(bounded=False)
         self.streamed: list[Published] = []

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from adapters.memory.demo_listing import demo_markets
 from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher
 from application.engine import SNAPSHOT_EVERY_MS, EngineSettings, MarketEngine
@@ -19,7 +20,6 @@ from domain.commands import CancelOrder, PlaceOrder
 from domain.exchange import Exchange
 from domain.ledger import EntryKind, transfer_entry
 from domain.orders import OrderType, Side
-from entrypoints.listing import default_markets
 from tests.clock import SteppedClock
 
 BTC, USDT = 10**8, 10**8
@@ -46,7 +46,7 @@ def orders_of(exchange: Exchange) -> dict[str, Any]:
 
 
 async def rebuilt(store: UnitOfWorkFactory) -> Exchange:
-    exchange = Exchange(default_markets())
+    exchange = Exchange(demo_markets())
     await LedgerSync(exchange.ledger).reload(store)
     await rebuild_market(exchange, "BTCUSDT", store, T0)
     return exchange
@@ -106,7 +106,7 @@ async def traded(unit_of_work: UnitOfWorkFactory) -> tuple[Exchange, int, int]:
             entry = transfer_entry(EntryKind.DEPOSIT, account, asset, 10**6 * BTC, asset)
             await uow.journal.add(entry, 0)
         await uow.commit()
-    exchange, clock = Exchange(default_markets()), SteppedClock(T0)
+    exchange, clock = Exchange(demo_markets()), SteppedClock(T0)
     relay = Relay(unit_of_work, MemoryEventPublisher(), MemoryOutboxSignal())
     engine = MarketEngine(exchange, "BTCUSDT", unit_of_work, LedgerSync(exchange.ledger), relay,
                           clock, EngineSettings("first", 60_000))  # fmt: skip
@@ -134,7 +134,7 @@ async def test_a_rebuild_from_the_snapshot_is_a_rebuild_from_every_open_order(
         from_snapshot = await rebuilt(unit_of_work)
     told = f"rebuilt from its open orders at sequence {taken}: {last - taken} commands after it"
     assert told in caplog.text
-    no_orders = Exchange(default_markets())
+    no_orders = Exchange(demo_markets())
     for wrong in (last, last + 1):  # too few orders for the store; never committed
         async with unit_of_work() as uow:
             await uow.orders.keep_snapshot(snapshot_of(no_orders, "BTCUSDT", wrong, 0))

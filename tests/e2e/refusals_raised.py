@@ -12,6 +12,7 @@ from typing import Any
 
 from application.accounts import InvalidSignUp
 from application.errors import (
+    AlreadyListed,
     ApplicationError,
     BackendTimeout,
     EmailTaken,
@@ -40,6 +41,7 @@ _CHECKS = {
 _PLACING = {*_CHECKS, *_ENGINE, domain.InsufficientBalance, domain.WouldTake, domain.DuplicateOrder}
 _CHANGES = {*_ENGINE, domain.MarketClosedToChanges}
 _DEPOSIT = {ReferenceTaken, NotFound, domain.UnknownAsset, domain.InvalidAmount}
+_LISTING = {Unavailable, domain.InvalidListing}
 USE_CASES: dict[tuple[str, str], set[type[Exception]]] = {
     ("limiter", "spend"): {RateLimited, Unavailable},
     ("market", "price"): {domain.FilterFailure, domain.InvalidAmount},
@@ -54,6 +56,9 @@ USE_CASES: dict[tuple[str, str], set[type[Exception]]] = {
     # The cancel's error is raised under STOP_ON_FAILURE; the rest come back in the answer.
     ("trading", "cancel_replace"): {*_CHANGES, domain.UnknownOrder, domain.InvalidOrder},
     ("market_admin", "set_status"): _ENGINE,
+    ("market_listing", "list_asset"): {AlreadyListed, Unavailable},
+    ("market_listing", "list_market"): _LISTING | {AlreadyListed, domain.UnknownAsset},
+    ("market_listing", "change_market"): _LISTING | _ENGINE,
     ("history", "order"): {domain.UnknownOrder},
     ("funds", "faucet"): {FeatureDisabled, domain.InvalidAmount, domain.UnknownAsset},
     ("funds", "deposit"): _DEPOSIT,

@@ -28,6 +28,11 @@ from tests.e2e.intrusion import (
 )  # fmt: skip
 from tests.e2e.routes import PUBLIC, SIGNED, Route, routes
 
+LISTING = {
+    "baseAsset": "BTC", "quoteAsset": "ETH", "tickSize": "0.0001", "stepSize": "0.0001",
+    "maxQty": "10", "minNotional": "0", "maxNotional": "10", "makerCommission": "0",
+    "takerCommission": "0",
+}  # fmt: skip
 MATRIX: dict[Route, tuple[Attack, ...]] = {
     ("POST", ORDER): no_id("POST", ORDER, **LIMIT_ORDER),
     ("POST", "/api/v3/order/test"): no_id("POST", "/api/v3/order/test", **LIMIT_ORDER),
@@ -108,6 +113,15 @@ MATRIX: dict[Route, tuple[Attack, ...]] = {
     ("POST", "/api/v1/admin/withdrawals"): admin_route("/api/v1/admin/withdrawals", "owner"),
     ("PUT", "/api/v1/admin/markets/{symbol:str}/status"): admin_act_route(
         "PUT", "/api/v1/admin/markets/BTCUSDT/status", {"status": "HALT", "reason": "matrix"}
+    ),
+    ("POST", "/api/v1/admin/assets"): admin_act_route(
+        "POST", "/api/v1/admin/assets", {"asset": "SOL", "precision": 8, "reason": "matrix"}
+    ),
+    ("POST", "/api/v1/admin/markets"): admin_act_route(
+        "POST", "/api/v1/admin/markets", LISTING | {"reason": "matrix"}
+    ),
+    ("PATCH", "/api/v1/admin/markets/{symbol:str}"): admin_act_route(
+        "PATCH", "/api/v1/admin/markets/BTCUSDT", {"takerCommission": "0", "reason": "matrix"}
     ),
     ("POST", "/api/v1/admin/accounts/{user_id:str}/freeze"): admin_act_route(
         "POST", "/api/v1/admin/accounts/{owner}/freeze", {"reason": "matrix"}

@@ -15,6 +15,13 @@ from tests.e2e.conftest import SETTINGS
 TTL_MS = 300
 
 
+async def started(settings: Settings) -> MarketDataDuty:
+    """The duty of a market data process, which has read the markets as it starts."""
+    container = build_container(settings)
+    await container.listing_sync().refresh()
+    return MarketDataDuty(container)
+
+
 async def test_a_standby_market_data_takes_the_duty_over(
     postgres_engine: object, postgres_url: str, redis_url: str
 ) -> None:
@@ -22,8 +29,7 @@ async def test_a_standby_market_data_takes_the_duty_over(
         SETTINGS, adapters="local", role="marketdata", database_url=postgres_url,
         redis_url=redis_url, secret_key=SecretBox.new_key(), lease_ttl_ms=TTL_MS,
     )  # fmt: skip
-    first = MarketDataDuty(build_container(settings))
-    second = MarketDataDuty(build_container(settings))
+    first, second = await started(settings), await started(settings)
     await first.begin()
     await second.begin()
     assert (first.holding, second.holding) == (True, False)

@@ -16,6 +16,7 @@ import pytest
 from adapters.aws.clients import AwsClients
 from adapters.aws.kinesis import KinesisEventLog
 from adapters.aws.trade_archive import S3TradeArchive
+from adapters.memory.demo_listing import demo_markets
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from application.account_sequences import AccountCounters
 from application.event_log import EventLogWriter
@@ -35,7 +36,6 @@ from entrypoints.lambda_poller import (
 )
 from entrypoints.lambdas import candle_builder
 from entrypoints.lambdas.candle_builder import build_candles
-from entrypoints.listing import default_markets
 from entrypoints.settings import AwsSettings
 from tests.aws_mode import aws_environment
 from tests.conftest import REDIS
@@ -75,7 +75,7 @@ def traded(exchange: Exchange, count: int, start: int) -> Iterator[tuple[str, in
 
 def history(count: int, start: int = START) -> tuple[list[OutboxMessage], list[Trade]]:
     """The outbox messages of `count` trades, and the trades."""
-    exchange = Exchange(default_markets())
+    exchange = Exchange(demo_markets())
     exchange.deposit(Deposit(1, "BTC", 10 * BTC))
     exchange.deposit(Deposit(2, "USDT", 10**7 * USDT))
     found: list[OutboxMessage] = []
@@ -89,7 +89,7 @@ def history(count: int, start: int = START) -> tuple[list[OutboxMessage], list[T
 
 
 def writer(log: KinesisEventLog, aws: AwsSettings) -> EventLogWriter:
-    return EventLogWriter(log, Exchange(default_markets()), aws.trade_stream, aws.order_stream)
+    return EventLogWriter(log, Exchange(demo_markets()), aws.trade_stream, aws.order_stream)
 
 
 async def drive(pollers: list[StreamPoller]) -> int:
@@ -115,7 +115,7 @@ def test_the_intervals_open_and_close_as_the_domain_says() -> None:
 
 
 def expected_candles(trades: list[Trade], interval: Interval) -> dict[tuple[str, int], Any]:
-    market = Exchange(default_markets()).markets["BTCUSDT"].market
+    market = Exchange(demo_markets()).markets["BTCUSDT"].market
     base, quote = market.base.format, market.quote.format
     return {
         (f"BTCUSDT#{interval.value}", c.open_time): {
@@ -221,7 +221,7 @@ async def test_a_completed_day_is_archived_as_the_store_exports_it(
         assert await archive.get("BTCUSDT", date(2024, 11, 26)) is None  # not over yet
     assert archived is not None
     exported = await export_day(
-        store, None, Exchange(default_markets()), "BTCUSDT", date(2024, 11, 25)
+        store, None, Exchange(demo_markets()), "BTCUSDT", date(2024, 11, 25)
     )
     assert gzip.decompress(archived) == exported
     assert exported.count(b"\n") == sum(t.timestamp < midnight for t in trades) > 0

@@ -15,6 +15,7 @@ from alembic import command
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from adapters.memory.demo_listing import ETH, USDT, demo_markets, spot_market
 from adapters.postgres.schema import command_answers, outbox
 from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
 from adapters.security.secret_box import SecretBox
@@ -27,7 +28,6 @@ from domain.events import Event
 from domain.exchange import Exchange
 from domain.ledger import EXTERNAL_ACCOUNT, FEE_ACCOUNT, EntryKind, JournalEntry
 from domain.orders import OrderType, Side
-from entrypoints.listing import ETH, USDT, default_markets, spot_market
 from entrypoints.migrate import alembic_config, migrate
 from tests.migrations.test_schema import SERVER, _drop
 
@@ -236,7 +236,7 @@ async def rebuilt_holds(url: str) -> tuple[dict[tuple[int, str], int], list[int]
     """The markets as today's listing rebuilds them from the store: what their open orders
     hold, by account and asset, and their remaining quantities on ETHBTC."""
     engine = create_async_engine(url)
-    exchange = Exchange(default_markets())
+    exchange = Exchange(demo_markets())
     holds: dict[tuple[int, str], int] = {}
     try:
         unit_of_work = PostgresUnitOfWorkFactory(engine, SecretBox(SecretBox.new_key()))

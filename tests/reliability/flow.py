@@ -11,11 +11,11 @@ from decimal import Decimal
 import httpx
 from attrs import define, field, frozen
 
+from adapters.memory.demo_listing import demo_markets
 from domain.markets import Market
-from entrypoints.listing import default_markets
 from tests.reliability.server import Account, SignedSession
 
-MARKETS: dict[str, Market] = {market.symbol: market for market in default_markets()}
+MARKETS: dict[str, Market] = {market.symbol: market for market in demo_markets()}
 # Around each mid, in steps of whole ticks: a buy above the mid or a sell below it may cross.
 MIDS = {"BTCUSDT": Decimal("30000"), "ETHUSDT": Decimal("2000")}
 STEPS = {"BTCUSDT": Decimal("0.5"), "ETHUSDT": Decimal("0.05")}

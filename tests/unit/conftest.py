@@ -2,19 +2,19 @@ from decimal import Decimal
 
 import pytest
 
+from adapters.memory.demo_listing import demo_markets
 from domain.commands import Deposit, PlaceOrder
 from domain.events import Event
 from domain.exchange import Exchange
 from domain.markets import Market
 from domain.orders import OrderType, SelfTradePrevention, Side, TimeInForce
-from entrypoints.listing import default_markets
 
 
 class Desk:
     """An exchange driven in decimals, as a trader would speak to it."""
 
     def __init__(self) -> None:
-        self.exchange = Exchange(default_markets())
+        self.exchange = Exchange(demo_markets())
 
     def market(self, symbol: str = "BTCUSDT") -> Market:
         return self.exchange.state(symbol).market

@@ -12,6 +12,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from adapters.memory.demo_listing import demo_markets
 from application.history import sides_of
 from domain.commands import (
     AmendOrder,
@@ -47,7 +48,6 @@ from domain.orders import (
     TimeInForce,
     rises_to_trigger,
 )
-from entrypoints.listing import default_markets
 
 ACCOUNTS = st.sampled_from([1, 2, 3])
 SYMBOLS = st.sampled_from(["BTCUSDT", "ETHBTC", "ETHUSDT"])
@@ -87,7 +87,7 @@ STATUSES = st.sampled_from([MarketStatus.TRADING] * 3 + [*MarketStatus])
 def markets() -> list[Market]:
     return [
         attrs.evolve(market, max_num_orders=MAX_OPEN, max_num_algo_orders=MAX_STOPS)
-        for market in default_markets()
+        for market in demo_markets()
     ]
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import attrs
 import pytest
 
+from adapters.memory.demo_listing import demo_markets
 from domain.average_price import AveragePrice
 from domain.candles import MINUTE
 from domain.commands import CancelOrder, Deposit, PlaceOrder
@@ -13,7 +14,6 @@ from domain.errors import FilterFailure, MarketFilter
 from domain.events import OrderAccepted, Trade
 from domain.exchange import Exchange
 from domain.orders import OrderType, SelfTradePrevention, Side, TimeInForce
-from entrypoints.listing import default_markets
 
 A, B = 1, 2
 BTC, USDT = 10**8, 10**8
@@ -21,7 +21,7 @@ BTC, USDT = 10**8, 10**8
 
 @pytest.fixture
 def exchange() -> Exchange:
-    markets = [attrs.evolve(m, max_num_orders=2) for m in default_markets()]
+    markets = [attrs.evolve(m, max_num_orders=2) for m in demo_markets()]
     exchange = Exchange(markets)
     for account in (A, B):
         exchange.deposit(Deposit(account, "BTC", 10 * BTC))

@@ -11,7 +11,9 @@ from entrypoints.api.reference.refusals import (
     BEARER,
     DISABLED,
     ILLEGAL,
+    INVALID_LISTING,
     JSON_BODY,
+    LISTED,
     MANDATORY,
     NO_SESSION,
     NOT_FOUND,
@@ -24,6 +26,7 @@ from entrypoints.api.reference.refusals import (
     TWO_FACTOR_STATE,
     UNAUTHORIZED,
     UNAVAILABLE,
+    UNKNOWN_ASSET,
     WRONG_CODE,
 )
 from entrypoints.api.reference.shapes import (
@@ -249,4 +252,53 @@ SET_MARKET_STATUS = Endpoint(
         "The market's status, as committed.",
         {"symbol": "BTCUSDT", "status": "HALT", "reason": "incident 42", "time": 1700000000000},
     ),
+)  # fmt: skip
+
+_LISTED = (
+    "Every process takes it without a restart: at once on the notice the change sends, or "
+    "within seconds on its own re-reading of the listings."
+)
+_TERMS = (
+    "Filters are named as exchangeInfo names them (`minPrice`, `maxPrice`, `minQty`, `maxQty`, "
+    "`marketMaxQty`, `minNotional`, `maxNotional`, `maxNumOrders`, `maxNumAlgoOrders`, "
+    "`icebergParts`), amounts as decimal strings in the market's assets; `makerCommission` and "
+    "`takerCommission` are rates (`0.001` is 0.1%), charged on the asset received."
+)
+_LISTING = obj(
+    symbol=text(), status=choice(MarketStatus), baseAsset=text(), quoteAsset=text(),
+    filters=array(obj()), makerCommission=decimal(), takerCommission=decimal(),
+)  # fmt: skip
+LIST_ASSET = Endpoint(
+    "List an asset (operator)", Access.ADMIN, 1,
+    description="Lists an asset under its code (2 to 10 capitals or digits) with its precision "
+    "(decimals of its minor unit, 0 to 18), so that markets over it can be listed and it can "
+    f"be deposited. Refused with 409 if listed already. {_IN_BODY}",
+    params=(),
+    refusals=(*JSON_BODY, UNAUTHORIZED, DISABLED, LISTED),
+    answer=Answer(obj(asset=text(), precision=integer()), "The asset listed.",
+                  {"asset": "SOL", "precision": 8}),
+)  # fmt: skip
+LIST_MARKET = Endpoint(
+    "List a market (operator)", Access.ADMIN, 1,
+    description="Lists the market of `baseAsset` against `quoteAsset` (both listed), its symbol "
+    "their codes together, trading at once. `tickSize` and `stepSize` are set for good; "
+    f"`maxQty`, `minNotional`, `maxNotional` and both commissions are required. {_TERMS} "
+    "Refused with -1130 when a filter contradicts another or is finer than its asset's "
+    f"precision, 409 when the symbol is listed already; nothing changes then. {_LISTED} "
+    f"{_IN_BODY}",
+    params=(),
+    refusals=(*JSON_BODY, UNAUTHORIZED, DISABLED, UNKNOWN_ASSET, INVALID_LISTING, LISTED),
+    answer=Answer(_LISTING, "The market as exchangeInfo shows it, with its commissions."),
+)  # fmt: skip
+CHANGE_MARKET = Endpoint(
+    "Change a market's filters and fees (operator)", Access.ADMIN, 1,
+    description="Changes the filters and commissions sent; the others stay. Answered once the "
+    "market's engine has taken the change, in its order of commands: every order sent after "
+    "the answer meets the new terms, and a resting order pays the maker commission in force "
+    "when it trades; an order resting already stays in the book whatever its filters. If the "
+    "engine does not answer (503), the change is kept all the same and the engine takes it "
+    f"when it serves the market again. {_TERMS} {_LISTED} {_IN_BODY}",
+    params=(Param("symbol", text(), "The market.", example="BTCUSDT", location="path"),),
+    refusals=(*JSON_BODY, UNAUTHORIZED, DISABLED, BAD_SYMBOL, INVALID_LISTING, TIMED_OUT),
+    answer=Answer(_LISTING, "The market as exchangeInfo shows it, with its commissions."),
 )  # fmt: skip

@@ -54,6 +54,11 @@ NOT_ADMIN = Refusal(
     "person's login is needed.",
 )  # fmt: skip
 TAKEN = Refusal(409, -1100, "Already taken (e-mail address, or transfer reference).")
+INVALID_LISTING = Refusal(
+    400, -1130, "A filter or commission contradicts another, or is finer than its asset allows."
+)
+LISTED = Refusal(409, -1130, "That asset or market is already listed.")
+UNKNOWN_ASSET = Refusal(400, -1100, "No asset is listed under that code.")
 TWO_FACTOR_STATE = Refusal(
     409,
     -1100,

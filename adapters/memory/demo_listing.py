@@ -1,4 +1,5 @@
-"""The markets Bourse lists out of the box, written in decimals as an operator would."""
+"""What a new memory store lists, as a database migrated to 0014 does: the demo markets
+BTCUSDT, ETHUSDT and ETHBTC, written in decimals as an operator would."""
 
 from decimal import Decimal
 
@@ -36,7 +37,7 @@ def spot_market(
     )
 
 
-def default_markets() -> list[Market]:
+def demo_markets() -> list[Market]:
     return [
         spot_market(BTC, USDT, "0.01", "0.00001", "9000", "5", "9000000"),
         spot_market(ETH, USDT, "0.01", "0.0001", "90000", "5", "9000000"),
