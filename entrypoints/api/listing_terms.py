@@ -78,7 +78,9 @@ def audited(body: Struct) -> dict[str, str]:
     """What an admin sent, as the audit log keeps an act's parameters: each field sent, by
     its name in the API, but the reason (which the log keeps apart)."""
     sent = msgspec.to_builtins(body)
-    return {name: str(value) for name, value in sent.items() if name != "reason"}
+    return {
+        name: str(value) for name, value in sent.items() if name != "reason" and value is not None
+    }
 
 
 def _decimal(value: str | None) -> Decimal | None:

@@ -16,13 +16,12 @@ DOT_USDT = {
 
 
 def test_a_market_listed_live_trades_at_once_through_ccxt(live: LiveServer) -> None:
-    token = live.settings.admin_token  # in `aws` mode, from its secret
-    assert token is not None
-    headers = {"X-Admin-Token": token}
+    headers = live.admin_headers("ccxt-lister")
+    why = {"reason": "a new market for the ccxt test"}
     with httpx.Client(base_url=live.base_url, headers=headers, timeout=10) as admin:
-        asset = admin.post("/api/v1/admin/assets", json={"asset": "DOT", "precision": 8})
+        asset = admin.post("/api/v1/admin/assets", json={"asset": "DOT", "precision": 8} | why)
         assert asset.status_code == 200, asset.text
-        listed = admin.post("/api/v1/admin/markets", json=DOT_USDT)
+        listed = admin.post("/api/v1/admin/markets", json=DOT_USDT | why)
         assert listed.status_code == 200, listed.text
 
     maker = live.ccxt("ccxt-dot-maker", DOT="100")

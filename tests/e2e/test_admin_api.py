@@ -16,6 +16,13 @@ TOKEN = {"X-Admin-Token": "admin-token"}
 Route = tuple[str, str, dict[str, Any] | None]
 
 
+ADA_USDT = {
+    "baseAsset": "ADA", "quoteAsset": "USDT", "tickSize": "0.0001", "stepSize": "0.1",
+    "maxQty": "1000000", "minNotional": "1", "maxNotional": "1000000",
+    "makerCommission": "0.001", "takerCommission": "0.001",
+}  # fmt: skip
+
+
 def routes(user_id: int) -> list[Route]:
     """Every admin route, with a body it takes; the acts first."""
     transfer = {"userId": user_id, "asset": "USDT", "amount": "10", "reason": "wire 12"}
@@ -24,6 +31,9 @@ def routes(user_id: int) -> list[Route]:
         ("POST", "/api/v1/admin/withdrawals", transfer | {"reference": "out-1"}),
         ("PUT", "/api/v1/admin/markets/ETHBTC/status", {"status": "BREAK", "reason": "upgrade"}),
         ("PUT", "/api/v1/admin/markets/ETHBTC/status", {"status": "TRADING", "reason": "done"}),
+        ("POST", "/api/v1/admin/assets", {"asset": "ADA", "precision": 6, "reason": "listing"}),
+        ("POST", "/api/v1/admin/markets", ADA_USDT | {"reason": "listing"}),
+        ("PATCH", "/api/v1/admin/markets/ADAUSDT", {"minQty": "1", "reason": "dust"}),
         ("POST", f"/api/v1/admin/accounts/{user_id}/freeze", {"reason": "fraud report 3"}),
         ("POST", f"/api/v1/admin/accounts/{user_id}/unfreeze", {"reason": "cleared"}),
         ("GET", f"/api/v1/admin/accounts?userId={user_id}", None),
@@ -38,6 +48,9 @@ AUDITED = {
     ("POST", "/api/v1/admin/deposits"),
     ("POST", "/api/v1/admin/withdrawals"),
     ("PUT", "/api/v1/admin/markets/{symbol:str}/status"),
+    ("POST", "/api/v1/admin/assets"),
+    ("POST", "/api/v1/admin/markets"),
+    ("PATCH", "/api/v1/admin/markets/{symbol:str}"),
     ("POST", "/api/v1/admin/accounts/{user_id:str}/freeze"),
     ("POST", "/api/v1/admin/accounts/{user_id:str}/unfreeze"),
 }
@@ -100,6 +113,9 @@ async def test_every_admin_act_leaves_its_entry_and_none_can_be_changed(venue: V
         (ops, "funds.withdrawal", transfer | {"reference": "out-1"}, "wire 12"),
         (ops, "market.status", {"symbol": "ETHBTC", "status": "BREAK"}, "upgrade"),
         (ops, "market.status", {"symbol": "ETHBTC", "status": "TRADING"}, "done"),
+        (ops, "asset.list", {"asset": "ADA", "precision": "6"}, "listing"),
+        (ops, "market.list", {"symbol": "ADAUSDT"} | ADA_USDT, "listing"),
+        (ops, "market.change", {"symbol": "ADAUSDT", "minQty": "1"}, "dust"),
         (ops, "account.freeze", {"userId": "1", "canceledOrders": "0"}, "fraud report 3"),
         (ops, "account.unfreeze", {"userId": "1"}, "cleared"),
         ("token", "funds.deposit", transfer | {"reference": "in-1"}, "wire 12"),

@@ -238,4 +238,3 @@ async def sequence_of(live: LiveServer, symbol: str) -> int:
     unit_of_work: UnitOfWorkFactory = live.container.unit_of_work()
     async with unit_of_work() as uow:
         return await uow.leases.sequence(symbol)
-

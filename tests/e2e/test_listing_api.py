@@ -6,9 +6,11 @@ Binance's codes and change nothing; a change of fees holds for the trades that f
 
 from typing import Any
 
-from tests.e2e.conftest import Trader, Venue
+import pytest
 
-ADMIN = {"X-Admin-Token": "admin-token"}
+from tests.e2e.conftest import Trader, Venue
+from tests.e2e.operators import admin_headers
+
 SOL_USDT = {
     "baseAsset": "SOL", "quoteAsset": "USDT", "tickSize": "0.01", "stepSize": "0.001",
     "maxQty": "100000", "minNotional": "5", "maxNotional": "1000000",
@@ -16,14 +18,24 @@ SOL_USDT = {
 }  # fmt: skip
 
 
-async def admin(venue: Venue, method: str, path: str, body: dict[str, Any]) -> Any:
-    return await venue.client.request(method, path, json=body, headers=ADMIN)
+@pytest.fixture
+async def operator(venue: Venue) -> dict[str, str]:
+    """An admin's login."""
+    return await admin_headers(venue)
 
 
-async def list_sol_usdt(venue: Venue) -> Any:
-    listed = await admin(venue, "POST", "/api/v1/admin/assets", {"asset": "SOL", "precision": 8})
+async def admin(
+    venue: Venue, operator: dict[str, str], method: str, path: str, body: dict[str, Any]
+) -> Any:
+    sent = body | {"reason": "listing test"}
+    return await venue.client.request(method, path, json=sent, headers=operator)
+
+
+async def list_sol_usdt(venue: Venue, operator: dict[str, str]) -> Any:
+    asset = {"asset": "SOL", "precision": 8}
+    listed = await admin(venue, operator, "POST", "/api/v1/admin/assets", asset)
     assert listed.json() == {"asset": "SOL", "precision": 8}
-    return await admin(venue, "POST", "/api/v1/admin/markets", SOL_USDT)
+    return await admin(venue, operator, "POST", "/api/v1/admin/markets", SOL_USDT)
 
 
 async def exchange_info(venue: Venue) -> dict[str, Any]:
@@ -42,8 +54,8 @@ def balances(account: Any) -> dict[str, str]:
     return {b["asset"]: b["free"] for b in account["balances"] if b["asset"] in ("SOL", "USDT")}
 
 
-async def test_a_listed_market_trades_at_once(venue: Venue) -> None:
-    listed = await list_sol_usdt(venue)
+async def test_a_listed_market_trades_at_once(venue: Venue, operator: dict[str, str]) -> None:
+    listed = await list_sol_usdt(venue, operator)
     assert listed.status_code == 200, listed.text
     shown = (await exchange_info(venue))["SOLUSDT"]
     assert listed.json() == {**shown, "makerCommission": "0.00100000",
@@ -78,7 +90,9 @@ def refusal(response: Any) -> tuple[int, int]:
     return response.status_code, response.json()["code"]
 
 
-async def test_bad_listings_are_refused_and_change_nothing(venue: Venue) -> None:
+async def test_bad_listings_are_refused_and_change_nothing(
+    venue: Venue, operator: dict[str, str]
+) -> None:
     before = await exchange_info(venue)
     cases: list[tuple[dict[str, Any], tuple[int, int]]] = [
         ({**SOL_USDT}, (400, -1100)),  # SOL is not listed
@@ -94,27 +108,34 @@ async def test_bad_listings_are_refused_and_change_nothing(venue: Venue) -> None
         ({**SOL_USDT, "baseAsset": "BTC", "quoteAsset": "ETH", "colour": "red"}, (400, -1100)),
     ]  # fmt: skip
     for body, expected in cases:
-        refused = await admin(venue, "POST", "/api/v1/admin/markets", body)
+        refused = await admin(venue, operator, "POST", "/api/v1/admin/markets", body)
         assert refusal(refused) == expected, (body, refused.text)
     asset = {"asset": "BTC", "precision": 2}
-    assert refusal(await admin(venue, "POST", "/api/v1/admin/assets", asset)) == (409, -1130)
+    assert refusal(await admin(venue, operator, "POST", "/api/v1/admin/assets", asset)) == (
+        409,
+        -1130,
+    )
     for change, expected in [
         ({"minQty": "100000"}, (400, -1130)),  # above maxQty
         ({"minPrice": "0.001"}, (400, -1130)),  # finer than the tick
         ({"takerCommission": "0.00001"}, (400, -1130)),  # not whole basis points
         ({"tickSize": "1"}, (400, -1100)),  # set for good at listing
     ]:
-        changed = await admin(venue, "PATCH", "/api/v1/admin/markets/BTCUSDT", change)
+        changed = await admin(venue, operator, "PATCH", "/api/v1/admin/markets/BTCUSDT", change)
         assert refusal(changed) == expected, (change, changed.text)
-    unknown = await admin(venue, "PATCH", "/api/v1/admin/markets/DOGEUSDT", {"minQty": "1"})
+    unknown = await admin(
+        venue, operator, "PATCH", "/api/v1/admin/markets/DOGEUSDT", {"minQty": "1"}
+    )
     assert refusal(unknown) == (400, -1121)
     assert await exchange_info(venue) == before
-    for headers in ({}, {"X-Admin-Token": "admin-token?"}):
+    for headers, status in (({}, 401), ({"X-Admin-Token": "admin-token"}, 403)):
         sneaked = await venue.client.post(
-            "/api/v1/admin/assets", json={"asset": "SOL", "precision": 8}, headers=headers
+            "/api/v1/admin/assets",
+            json={"asset": "SOL", "precision": 8, "reason": "r"},
+            headers=headers,
         )
-        assert refusal(sneaked) == (401, -1002)
-    not_listed = await admin(venue, "POST", "/api/v1/admin/markets", SOL_USDT)
+        assert refusal(sneaked) == (status, -1002)
+    not_listed = await admin(venue, operator, "POST", "/api/v1/admin/markets", SOL_USDT)
     assert refusal(not_listed) == (400, -1100)
 
 
@@ -123,13 +144,15 @@ def notional_filter(info: dict[str, Any]) -> tuple[str, str]:
     return notional["minNotional"], notional["maxNotional"]
 
 
-async def test_new_fees_and_filters_hold_for_what_follows(venue: Venue) -> None:
+async def test_new_fees_and_filters_hold_for_what_follows(
+    venue: Venue, operator: dict[str, str]
+) -> None:
     ada = await venue.trader("ada", BTC="1")
     bob = await venue.trader("bob", USDT="10000")
     sell = {"symbol": "BTCUSDT", "side": "SELL", "type": "LIMIT", "timeInForce": "GTC"}
     await ada.call("POST", "/api/v3/order", **sell, quantity="0.2", price="10000")
     assert notional_filter(await exchange_info(venue)) == ("5.00000000", "9000000.00000000")
-    changed = await admin(venue, "PATCH", "/api/v1/admin/markets/BTCUSDT",
+    changed = await admin(venue, operator, "PATCH", "/api/v1/admin/markets/BTCUSDT",
                           {"makerCommission": "0", "takerCommission": "0.005",
                            "maxNotional": "50000"})  # fmt: skip
     assert changed.status_code == 200, changed.text

@@ -15,6 +15,7 @@ from typing import IO, Any, Self
 from urllib.parse import urlencode
 
 import httpx
+import pyotp
 from attrs import frozen
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -209,6 +210,25 @@ def open_account(base_url: str, email: str, funds: dict[str, str]) -> Account:
             headers = {"X-Admin-Token": ADMIN_TOKEN}
             _ok(client.post("/api/v1/admin/deposits", json=transfer, headers=headers))
     return Account(user["userId"], key["apiKey"], key["secretKey"])
+
+
+def operator(base_url: str, environment: dict[str, str], email: str) -> dict[str, str]:
+    """The bearer header of an admin made as an operator makes one: signed up and enrolled in
+    two-factor authentication through the API, granted the role by `bourse grant-admin`, logged
+    in with a recovery code."""
+    credentials = {"email": email, "password": PASSWORD}
+    with httpx.Client(base_url=base_url, timeout=10) as client:
+        _ok(client.post("/api/v1/users", json=credentials))
+        tokens = _ok(client.post("/api/v1/auth/login", json=credentials))
+        bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+        secret = _ok(client.post("/api/v1/two-factor/enrolment", headers=bearer))["secret"]
+        code = {"code": pyotp.TOTP(secret).now()}
+        enabled = _ok(client.post("/api/v1/two-factor/enable", json=code, headers=bearer))
+        grant = [sys.executable, "-m", "entrypoints.cli", "grant-admin", "--email", email]
+        subprocess.run(grant, env=environment, check=True, capture_output=True)
+        second = {"two_factor_code": enabled["recoveryCodes"][0]}
+        tokens = _ok(client.post("/api/v1/auth/login", json=credentials | second))
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
 
 
 def _ok(response: httpx.Response) -> Any:

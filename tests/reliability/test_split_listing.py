@@ -19,9 +19,9 @@ from websockets.sync.client import ClientConnection, connect
 
 from tests.reliability.audit import read_rows
 from tests.reliability.deployment import Deployment
-from tests.reliability.server import ADMIN_TOKEN, SignedSession, open_account, server_environment
+from tests.reliability.server import SignedSession, open_account, operator, server_environment
 
-ADMIN = {"X-Admin-Token": ADMIN_TOKEN}
+WHY = {"reason": "the split listing test"}
 AVAX_USDT = {
     "baseAsset": "AVAX", "quoteAsset": "USDT", "tickSize": "0.01", "stepSize": "0.01",
     "maxQty": "100000", "minNotional": "1", "maxNotional": "1000000",
@@ -70,10 +70,12 @@ def test_split_listing(database_url: str, redis_url: str, tmp_path: Path) -> Non
     environment = server_environment(database_url, redis_url)
     with Deployment(environment, tmp_path, websocket=True) as deployment:
         lister, trader = deployment.apis
-        with httpx.Client(base_url=lister.base_url, headers=ADMIN, timeout=10) as admin:
-            asset = admin.post("/api/v1/admin/assets", json={"asset": "AVAX", "precision": 8})
+        headers = operator(lister.base_url, environment, "lister@reliability.example")
+        with httpx.Client(base_url=lister.base_url, headers=headers, timeout=10) as admin:
+            avax = {"asset": "AVAX", "precision": 8}
+            asset = admin.post("/api/v1/admin/assets", json=avax | WHY)
             assert asset.status_code == 200, asset.text
-            listed = admin.post("/api/v1/admin/markets", json=AVAX_USDT)
+            listed = admin.post("/api/v1/admin/markets", json=AVAX_USDT | WHY)
             assert listed.status_code == 200, listed.text
 
         def symbols() -> set[str]:
