@@ -15,14 +15,38 @@ from application import errors as application_errors
 from application.records import OrderRecord
 from application.relay import decode_events, encode_events
 from domain import errors as domain_errors
-from domain.commands import AmendOrder, CancelOrder, CancelReplace, PlaceOrder, SetMarketStatus
+from domain.commands import (
+    AmendOrder,
+    CancelOrder,
+    CancelOrderList,
+    CancelReplace,
+    PlaceOco,
+    PlaceOrder,
+    SetMarketStatus,
+)
 from domain.errors import DomainError, FilterFailure, MarketFilter
 from domain.events import Event
 
-MarketCommand = PlaceOrder | CancelOrder | AmendOrder | CancelReplace | SetMarketStatus
+MarketCommand = (
+    PlaceOrder
+    | CancelOrder
+    | AmendOrder
+    | CancelReplace
+    | PlaceOco
+    | CancelOrderList
+    | SetMarketStatus
+)
 COMMAND_TYPES: dict[str, type[MarketCommand]] = {
     kind.__name__: kind
-    for kind in (PlaceOrder, CancelOrder, AmendOrder, CancelReplace, SetMarketStatus)
+    for kind in (
+        PlaceOrder,
+        CancelOrder,
+        AmendOrder,
+        CancelReplace,
+        PlaceOco,
+        CancelOrderList,
+        SetMarketStatus,
+    )
 }
 
 

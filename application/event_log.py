@@ -24,6 +24,7 @@ from domain.events import (
     BookChanged,
     Event,
     IcebergShown,
+    ListStatus,
     MarketStatusChanged,
     OrderAccepted,
     OrderUpdated,
@@ -91,6 +92,8 @@ class EventLogWriter:
         if isinstance(event, IcebergShown):
             account = str(event.account_id)
             return [(self.order_stream, account, origin | iceberg_shown(market, event))]
+        if isinstance(event, ListStatus):
+            return [(self.order_stream, str(event.account_id), origin | list_status(event))]
         return [(self.order_stream, str(event.account_id), origin | order(market, event))]
 
     def _balance_changes(
@@ -165,6 +168,8 @@ def book_change_of(market: Market, body: dict[str, Any]) -> BookChanged:
         return tuple((market.quote.to_minor(p), market.base.to_minor(q)) for p, q in changed)
 
     return BookChanged(market.symbol, levels(body["bids"]), levels(body["asks"]))
+
+
 def status_changed(event: MarketStatusChanged) -> dict[str, Any]:
     return {
         "type": "marketStatusChanged",
@@ -197,6 +202,19 @@ def stop_trailed(market: Market, event: StopTrailed) -> dict[str, Any]:
     }
 
 
+def list_status(event: ListStatus) -> dict[str, Any]:
+    return {
+        "type": "listStatus",
+        "account": event.account_id,
+        "orderListId": event.order_list_id,
+        "contingencyType": event.contingency_type,
+        "listStatusType": event.status.value,
+        "listClientOrderId": event.list_client_order_id,
+        "orderIds": [order_id for order_id, _ in event.orders],
+        "time": event.timestamp,
+    }
+
+
 def iceberg_shown(market: Market, event: IcebergShown) -> dict[str, Any]:
     return {
         "type": "icebergShown",
@@ -222,6 +240,7 @@ def order(market: Market, event: OrderAccepted | OrderUpdated) -> dict[str, Any]
             "stopPrice": market.quote.format(event.stop_price),
             "trailingDelta": event.trailing_delta,
             "icebergQty": market.base.format(event.iceberg_quantity),
+            "orderListId": event.order_list_id,
         }
     return common | {
         "type": "orderUpdated",

@@ -88,6 +88,8 @@ async def _record(
                 working_time=-1 if event.type.is_stop else event.timestamp,
                 iceberg_quantity=event.iceberg_quantity,
                 queued_at=event.queued_at,
+                order_list_id=event.order_list_id,
+                list_client_order_id=event.list_client_order_id,
             )
             changed.append((event.symbol, event.order_id))
         elif isinstance(event, OrderUpdated):

@@ -18,6 +18,7 @@ from domain.events import (
     BookChanged,
     Event,
     IcebergShown,
+    ListStatus,
     MarketStatusChanged,
     OrderAccepted,
     OrderUpdated,
@@ -41,6 +42,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         JournalEntry,
         BookChanged,
         MarketStatusChanged,
+        ListStatus,
     )
 }
 BATCH = 500

@@ -68,7 +68,7 @@ def symbol_info(market: Market, status: MarketStatus) -> Json:
         "quoteCommissionPrecision": market.quote.precision,
         "orderTypes": ORDER_TYPES,
         "icebergAllowed": True,
-        "ocoAllowed": False,
+        "ocoAllowed": True,
         "otoAllowed": False,
         "quoteOrderQtyMarketAllowed": True,
         "allowTrailingStop": True,
@@ -114,6 +114,11 @@ def symbol_info(market: Market, status: MarketStatus) -> Json:
             {"filterType": "MAX_NUM_ORDERS", "maxNumOrders": market.max_num_orders},
             {"filterType": "MAX_NUM_ALGO_ORDERS", "maxNumAlgoOrders": market.max_num_algo_orders},
             {"filterType": "ICEBERG_PARTS", "limit": market.iceberg_parts},
+            {
+                "filterType": "MAX_NUM_ICEBERG_ORDERS",
+                "maxNumIcebergOrders": market.max_num_iceberg_orders,
+            },
+            {"filterType": "MAX_NUM_ORDER_LISTS", "maxNumOrderLists": market.max_num_order_lists},
             {
                 "filterType": "TRAILING_DELTA",
                 "minTrailingAboveDelta": market.trailing_deltas.min_above,

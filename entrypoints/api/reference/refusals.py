@@ -29,7 +29,8 @@ FILTER_FAILURE = Refusal(
     400, -1013, "The order fails a filter of the market (tick, lot, notional)."
 )
 REJECTED = Refusal(
-    400, -2010,
+    400,
+    -2010,
     "Order rejected: insufficient balance, would take, would trigger, duplicate id, market closed.",
 )
 CANCEL_REJECTED = Refusal(
