@@ -11,9 +11,17 @@ from application.rebuild import TICKER_TRADES, committed_status, resting_order
 from application.records import OrderRecord
 from application.tracing import tracer
 from domain.candles import MINUTE
-from domain.commands import AmendOrder, CancelOrder, CancelReplace, PlaceOrder
+from domain.commands import (
+    AmendOrder,
+    CancelOrder,
+    CancelOrderList,
+    CancelReplace,
+    OcoLeg,
+    PlaceOco,
+    PlaceOrder,
+)
 from domain.errors import DomainError, UnknownMarket, UnknownOrder
-from domain.events import OrderAccepted, OrderUpdated, PreventedMatch, Trade
+from domain.events import ListStatus, OrderAccepted, OrderUpdated, PreventedMatch, Trade
 from domain.exchange import Exchange
 from domain.markets import Market
 from domain.orders import OrderStatus
@@ -31,6 +39,16 @@ class PlacedOrder:
     prevented: list[PreventedMatch] = field(factory=list)
     first_fills: list[FirstFill] = field(factory=list)
     """The orders that traded for the first time."""
+
+
+@define
+class PlacedList:
+    """An order list as it stood when the call returned: its status event, its orders as they
+    stood, and the trades they took part in."""
+
+    status: ListStatus
+    orders: list[OrderRecord]
+    fills: list[Trade]
 
 
 @define
@@ -136,6 +154,42 @@ class Trading:
             placed = self._placed(applied)
         return CancelReplaced(canceled, placed, applied.cancel_error, applied.place_error)
 
+    async def place_oco(self, command: PlaceOco) -> PlacedList:
+        """Places an OCO, its orders and the list given client ids here when sent without."""
+        self.market(command.symbol)
+        command = replace(
+            command,
+            timestamp=self.clock.now(),
+            list_client_order_id=command.list_client_order_id or self._client_id(),
+            above=self._named(command.above),
+            below=self._named(command.below),
+        )
+        applied = await self._submit("OCO", command)
+        return self._placed_list(applied)
+
+    async def cancel_list(self, command: CancelOrderList) -> PlacedList:
+        self.market(command.symbol)
+        applied = await self._submit("CANCEL_LIST", replace(command, timestamp=self.clock.now()))
+        return self._placed_list(applied)
+
+    def _named(self, leg: OcoLeg) -> OcoLeg:
+        return replace(leg, client_order_id=leg.client_order_id or self._client_id())
+
+    def _client_id(self) -> str:
+        return self.ids.token()[:CLIENT_ORDER_ID_LENGTH]
+
+    @staticmethod
+    def _placed_list(applied: Applied) -> PlacedList:
+        status = next(e for e in applied.events if isinstance(e, ListStatus))
+        orders = [applied.orders[order_id] for order_id, _ in status.orders]
+        ids = {order.order_id for order in orders}
+        fills = [
+            e
+            for e in applied.events
+            if isinstance(e, Trade) and {e.buyer_order_id, e.seller_order_id} & ids
+        ]
+        return PlacedList(status, orders, fills)
+
     async def _submit(self, kind: str, command: MarketCommand) -> Applied:
         """Hands the command to its market's engine, counted by kind and outcome: accepted,
         or the name of the refusal."""
@@ -150,7 +204,7 @@ class Trading:
         return applied
 
     def _stamped(self, command: PlaceOrder) -> PlaceOrder:
-        client_order_id = command.client_order_id or self.ids.token()[:CLIENT_ORDER_ID_LENGTH]
+        client_order_id = command.client_order_id or self._client_id()
         return replace(command, timestamp=self.clock.now(), client_order_id=client_order_id)
 
     @staticmethod

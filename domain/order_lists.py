@@ -111,7 +111,7 @@ def cancel_list(exchange: "Exchange", command: CancelOrderList) -> list[Event]:
         command.account_id, command.order_list_id, command.list_client_order_id
     )
     if found is None:
-        raise UnknownOrder("Order list does not exist.")
+        raise UnknownOrder("Unknown order sent.")
     events: list[Event] = []
     end(exchange, state, found, found.legs[0], command.timestamp, events, cancel=True)
     return exchange._book_changes(state, events)

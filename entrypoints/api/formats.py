@@ -235,7 +235,7 @@ def order(market: Market, record: OrderRecord) -> Json:
         {
             "symbol": record.symbol,
             "orderId": record.order_id,
-            "orderListId": -1,
+            "orderListId": record.order_list_id,
             "clientOrderId": record.client_order_id,
             "price": price(market, 0 if record.type.is_market else record.price),
             "origQty": quantity(market, record.quantity),

@@ -21,7 +21,7 @@ def placed_response(market_data: MarketData, placed: PlacedOrder, kind: Response
     ack = {
         "symbol": order.symbol,
         "orderId": order.order_id,
-        "orderListId": -1,
+        "orderListId": order.order_list_id,
         "clientOrderId": order.client_order_id,
         "transactTime": order.created_at,
     }
@@ -60,7 +60,7 @@ def canceled_response(market_data: MarketData, order: OrderRecord, client_order_
         "symbol": order.symbol,
         "origClientOrderId": order.client_order_id,
         "orderId": order.order_id,
-        "orderListId": -1,
+        "orderListId": order.order_list_id,
         "clientOrderId": client_order_id,
         "transactTime": order.updated_at,
     } | {

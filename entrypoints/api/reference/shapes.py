@@ -66,7 +66,7 @@ ACK = obj(
     "newOrderRespType=ACK: the order was accepted.",
     symbol=SYMBOL,
     orderId=integer(minimum=1),
-    orderListId=integer("Always -1: order lists are not supported."),
+    orderListId=integer("The order list it belongs to; -1 if none."),
     clientOrderId=text(),
     transactTime=MILLIS,
 )
