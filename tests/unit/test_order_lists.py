@@ -246,3 +246,26 @@ def test_a_rebuilt_market_holds_an_open_list_as_before(desk: Desk) -> None:
     held = {o.order_id: o.held for lst in state.lists.lists.values() for o in lst.legs}
     assert {o.order_id: o.held for lst in rebuilt.lists.lists.values() for o in lst.legs} == held
     rebuilt.lists.check_invariants(rebuilt.market)
+
+
+def test_a_list_client_id_is_unique_among_open_lists(desk: Desk) -> None:
+    size = desk.market().base.to_minor(Decimal("0.1"))
+    named = PlaceOco(
+        A, "BTCUSDT", SELL, size, leg(desk, LM, price="110"), leg(desk, SL, stop="90"), "mine"
+    )
+    desk.exchange.execute(named)
+    with pytest.raises(DuplicateOrder):
+        desk.exchange.execute(named)
+    desk.exchange.execute(CancelOrderList(A, "BTCUSDT", None, "mine"))
+    desk.exchange.execute(named)  # free again once the first list ended
+    desk.check()
+
+
+def test_open_icebergs_are_limited(desk: Desk) -> None:
+    state = desk.exchange.state("BTCUSDT")
+    state.market = attrs.evolve(state.market, max_num_iceberg_orders=1)
+    desk.place(A, SELL, quantity="1", price="120", iceberg_quantity="0.2")
+    with pytest.raises(FilterFailure, match="MAX_NUM_ICEBERG_ORDERS"):
+        desk.place(A, SELL, quantity="1", price="121", iceberg_quantity="0.2")
+    desk.place(B, SELL, quantity="1", price="121", iceberg_quantity="0.2")
+    desk.place(A, SELL, quantity="1", price="121")
