@@ -90,6 +90,10 @@ async def _record(
                 queued_at=event.queued_at,
                 order_list_id=event.order_list_id,
                 list_client_order_id=event.list_client_order_id,
+                # Without a stop price, a trailing stop tracks from the moment it is placed.
+                trailing_time=event.timestamp
+                if event.trailing_delta and not event.stop_price
+                else -1,
             )
             changed.append((event.symbol, event.order_id))
         elif isinstance(event, OrderUpdated):
@@ -107,6 +111,8 @@ async def _record(
         elif isinstance(event, StopTrailed):
             order = _recorded(touched, event.symbol, event.order_id, "trail")
             order.trail_price = event.trail_price
+            if order.trailing_time < 0:
+                order.trailing_time = event.timestamp
         elif isinstance(event, IcebergShown):
             order = _recorded(touched, event.symbol, event.order_id, "iceberg part")
             order.hidden = event.hidden

@@ -114,6 +114,8 @@ class OrderRecord(Struct, gc=False):
     queued_at: int = 0
     order_list_id: int = -1
     list_client_order_id: str = ""
+    trailing_time: int = -1
+    """Since when a trailing stop tracks the price: -1 until it does."""
 
 
 class StatementLine(Struct, gc=False):

@@ -23,6 +23,7 @@ _CHANGING = (
     "prevented_quantity",
     "prevented_match_id",
     "trail_price",
+    "trailing_time",
     "working_time",
     "hidden",
     "queued_at",
@@ -216,6 +217,7 @@ def _row(order: OrderRecord) -> dict[str, object]:
         "queued_at": order.queued_at,
         "order_list_id": order.order_list_id,
         "list_client_order_id": order.list_client_order_id,
+        "trailing_time": order.trailing_time,
     }
 
 
@@ -249,4 +251,5 @@ def _record(row: AnyRow) -> OrderRecord:
         queued_at=m["queued_at"],
         order_list_id=m["order_list_id"],
         list_client_order_id=m["list_client_order_id"],
+        trailing_time=m["trailing_time"],
     )

@@ -163,6 +163,7 @@ orders = Table(
     Column("queued_at", BigInteger, nullable=False, server_default="0"),
     Column("order_list_id", BigInteger, nullable=False, server_default="-1"),
     Column("list_client_order_id", String(64), nullable=False, server_default=""),
+    Column("trailing_time", BigInteger, nullable=False, server_default="-1"),
     PrimaryKeyConstraint("symbol", "order_id"),
     CheckConstraint("executed >= 0 AND executed <= quantity", name="executed_within_quantity"),
     # Not unique: Binance lets a client order id be used again once its order is closed.

@@ -230,7 +230,11 @@ def book_ticker(market: Market, book: BookTicker) -> Json:
 def order(market: Market, record: OrderRecord) -> Json:
     """An order as GET /api/v3/order shows it. A STOP_LOSS or TAKE_PROFIT buy shows no price,
     as on Binance, though it has one, the most it pays (`domain.stops`)."""
-    shown = {"trailingDelta": record.trailing_delta} if record.trailing_delta else {}
+    shown = (
+        {"trailingDelta": record.trailing_delta, "trailingTime": record.trailing_time}
+        if record.trailing_delta
+        else {}
+    )
     return (
         {
             "symbol": record.symbol,

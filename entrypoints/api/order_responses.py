@@ -39,6 +39,7 @@ def placed_response(market_data: MarketData, placed: PlacedOrder, kind: Response
         result["stopPrice"] = full["stopPrice"]
         if order.trailing_delta:
             result["trailingDelta"] = order.trailing_delta
+            result["trailingTime"] = order.trailing_time
     if kind is ResponseType.FULL:
         result["fills"] = [formats.fill(market, order.order_id, t) for t in placed.fills]
         if placed.prevented:
