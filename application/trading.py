@@ -125,13 +125,19 @@ class Trading:
         self.market(symbol)
         async with self.unit_of_work() as uow:
             orders = await uow.orders.of_account(account_id, symbol, OPEN, limit=100_000)
-        canceled = []
+        canceled: dict[int, OrderRecord] = {}
         for order_id in [order.order_id for order in orders]:
+            if order_id in canceled:
+                continue  # canceled with an order of its list
+            command = CancelOrder(account_id, symbol, order_id, timestamp=self.clock.now())
             try:
-                canceled.append(await self.cancel(CancelOrder(account_id, symbol, order_id)))
+                applied = await self._submit("CANCEL", command)
             except UnknownOrder:
                 continue  # it filled or was canceled meanwhile
-        return canceled
+            for event in applied.events:
+                if isinstance(event, OrderUpdated) and event.status is OrderStatus.CANCELED:
+                    canceled[event.order_id] = applied.orders[event.order_id]
+        return list(canceled.values())
 
     async def amend(self, command: AmendOrder) -> OrderRecord:
         self.market(command.symbol)

@@ -193,3 +193,14 @@ async def test_lists_asked_for_wrongly_are_refused(market: tuple[Trader, ...]) -
     assert unknown.json() == {"code": -2013, "msg": "Order list does not exist."}
     both = await owner.request("GET", "/api/v3/allOrderList", fromId=1, startTime=1)
     assert both.json() == {"code": -1128, "msg": "Combination of optional parameters invalid."}
+
+
+async def test_canceling_every_open_order_reports_both_orders_of_a_list(
+    market: tuple[Trader, ...],
+) -> None:
+    owner, *_ = market
+    placed = await owner.call("POST", OCO, **SELL_OCO)
+    canceled = await owner.call("DELETE", "/api/v3/openOrders", symbol="BTCUSDT")
+    assert sorted(o["orderId"] for o in canceled) == [o["orderId"] for o in placed["orders"]]
+    assert {o["status"] for o in canceled} == {"CANCELED"}
+    assert await balance(owner, "BTC") == (Decimal(1), Decimal(0))
