@@ -64,8 +64,6 @@ def place_oco(exchange: "Exchange", command: PlaceOco) -> list[Event]:
         if leg.type.is_stop:
             state.stops.add(leg)
             continue
-        leg.working_time = leg.created_at
-        leg.queued_at = joined_after(state.last_trade_id)
         if leg.iceberg_quantity:
             leg.hidden = leg.remaining - leg.iceberg_quantity
             events.append(shown(leg))
@@ -98,8 +96,11 @@ def _order(
     )
     if order.type.is_stop:
         exchange._arm(state, order)
-    elif crosses(state.book, order):
+        return order
+    if crosses(state.book, order):
         raise WouldTake("Order would immediately match and take.")
+    order.working_time = order.created_at
+    order.queued_at = joined_after(state.last_trade_id)
     return order
 
 
