@@ -685,6 +685,30 @@ class ExchangeMachine(RuleBasedStateMachine):
             assert quantity == taken[key], key
 
     @invariant()
+    def a_market_rebuilt_from_its_open_orders_is_the_same(self) -> None:
+        """What a restart rebuilds from the stored open orders, each holding what its
+        remainder needs (`application.rebuild.resting_order`), is the live market: its book,
+        its waiting stops, its open lists and every order's hold."""
+        for symbol, state in self.exchange.markets.items():
+            market = state.market
+            stored = []
+            for order in [*state.book.orders.values(), *state.stops.orders.values()]:
+                copied = attrs.evolve(order)
+                buying = copied.side is Side.BUY
+                remaining = copied.remaining
+                copied.held = market.notional(copied.price, remaining) if buying else remaining
+                stored.append(copied)
+            replica = Exchange([market])
+            replica.restore(
+                symbol, stored, state.last_order_id, state.last_trade_id,
+                state.last_prevented_match_id, [], state.last_price,
+            )  # fmt: skip
+            rebuilt = replica.state(symbol)
+            assert rebuilt.book.orders == state.book.orders
+            assert rebuilt.stops.orders == state.stops.orders
+            assert rebuilt.lists.lists == state.lists.lists
+
+    @invariant()
     def every_list_began_and_ended_once_with_its_orders(self) -> None:
         """A list ends when its first order trades, triggers or is canceled: every other
         order of it is then expired (or canceled with it), and the list is open while no
