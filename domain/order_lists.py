@@ -1,4 +1,4 @@
-"""Order lists: an OCO's two orders, which one hold funds and one end stops.
+"""Order lists: the OCOs open on a market, the one hold each keeps, and how each ends.
 
 An OCO holds once for both its orders, what the more demanding one may spend (the same
 quantity of base for a sell; the larger notional for a buy). One order carries the hold, the
@@ -61,10 +61,13 @@ class OrderLists:
         self.lists: dict[int, OrderList] = {}
         self.by_leg: dict[int, OrderList] = {}
         self.client_ids: dict[tuple[int, str], OrderList] = {}
+        self._open_by_account: dict[int, int] = {}
 
     def add(self, order_list: OrderList) -> None:
+        account = order_list.account_id
         self.lists[order_list.order_list_id] = order_list
-        self.client_ids[order_list.account_id, order_list.list_client_order_id] = order_list
+        self.client_ids[account, order_list.list_client_order_id] = order_list
+        self._open_by_account[account] = self.open_lists_of(account) + 1
         for leg in order_list.legs:
             self.by_leg[leg.order_id] = order_list
 
@@ -73,9 +76,12 @@ class OrderLists:
         del self.client_ids[order_list.account_id, order_list.list_client_order_id]
         for leg in order_list.legs:
             del self.by_leg[leg.order_id]
+        left = self._open_by_account.pop(order_list.account_id) - 1
+        if left:
+            self._open_by_account[order_list.account_id] = left
 
     def open_lists_of(self, account_id: int) -> int:
-        return sum(1 for account, _ in self.client_ids if account == account_id)
+        return self._open_by_account.get(account_id, 0)
 
     def find(
         self, account_id: int, order_list_id: int | None, list_client_order_id: str | None
@@ -97,6 +103,12 @@ class OrderLists:
             assert all(o.status is OrderStatus.NEW and not o.executed for o in legs), legs
             assert sum(o.held for o in legs) == list_hold(market, legs), legs
             assert all(o.held == 0 for o in legs if o is not order_list.carrier), legs
+            assert all(self.by_leg[o.order_id] is order_list for o in legs), legs
+        assert len(self.client_ids) == len(self.lists), "index holds stale lists"
+        per_account: dict[int, int] = {}
+        for order_list in self.lists.values():
+            per_account[order_list.account_id] = per_account.get(order_list.account_id, 0) + 1
+        assert per_account == self._open_by_account, "open lists miscounted by account"
 
 
 def list_hold(market: Market, legs: list[Order]) -> int:
