@@ -18,6 +18,7 @@ class AccountTrade(Struct, frozen=True, gc=False):
 
     trade: Trade
     is_buyer: bool
+    order_list_id: int = -1  # the order list of the account's order, -1 if none
 
     @property
     def order_id(self) -> int:
@@ -135,7 +136,14 @@ class History:
             trades = await uow.trades.of_account(
                 account_id, symbol, order_id, from_id, start, end, limit
             )
-        return [side for trade in trades for side in sides_of(trade, account_id, order_id)]
+            sides = [side for trade in trades for side in sides_of(trade, account_id, order_id)]
+            orders = await uow.orders.get_many(symbol, {side.order_id for side in sides})
+        return [
+            AccountTrade(side.trade, side.is_buyer, orders[side.order_id].order_list_id)
+            if side.order_id in orders
+            else side
+            for side in sides
+        ]
 
 
 def by_list(orders: list[OrderRecord]) -> list[list[OrderRecord]]:

@@ -318,7 +318,7 @@ def account_trade(market: Market, side: AccountTrade) -> Json:
         "symbol": market.symbol,
         "id": trade.trade_id,
         "orderId": side.order_id,
-        "orderListId": -1,
+        "orderListId": side.order_list_id,
         "price": price(market, trade.price),
         "qty": quantity(market, trade.quantity),
         "quoteQty": price(market, trade.quote_quantity),

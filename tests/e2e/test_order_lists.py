@@ -86,6 +86,8 @@ async def test_a_fill_of_the_limit_order_expires_the_stop(market: tuple[Trader, 
     assert (ended["listStatusType"], ended["listOrderStatus"]) == ("ALL_DONE", "ALL_DONE")
     assert await owner.call("GET", "/api/v3/openOrderList") == []
     assert await balance(owner, "BTC") == (Decimal("0.5"), Decimal("0.3"))
+    trades = await owner.call("GET", "/api/v3/myTrades", symbol="BTCUSDT")
+    assert [(t["orderListId"], t["qty"]) for t in trades] == [(placed["orderListId"], "0.20000000")]
     listed = await owner.call("GET", "/api/v3/allOrderList")
     assert [found["orderListId"] for found in listed] == [placed["orderListId"]]
 
