@@ -41,6 +41,29 @@ def placed_list(market_data: MarketData, placed: PlacedList, kind: ResponseType)
     return order_list(placed.orders) | {"orderReports": reports}
 
 
+def canceled_orders(
+    market_data: MarketData, orders: list[OrderRecord], cancel_id: str
+) -> list[Json]:
+    """DELETE /api/v3/openOrders' answer: each order canceled, those of a list as the list."""
+    answers: list[Json] = []
+    lists: dict[int, Json] = {}
+    for order in orders:
+        report = canceled_response(market_data, order, cancel_id)
+        if order.order_list_id < 0:
+            answers.append(report)
+        elif order.order_list_id in lists:
+            lists[order.order_list_id]["orderReports"].append(report)
+        else:
+            legs = [o for o in orders if o.order_list_id == order.order_list_id]
+            found = order_list(legs) | {
+                "transactionTime": order.updated_at,
+                "orderReports": [report],
+            }
+            lists[order.order_list_id] = found
+            answers.append(found)
+    return answers
+
+
 def canceled_list(market_data: MarketData, placed: PlacedList, cancel_id: str) -> Json:
     reports = [canceled_response(market_data, order, cancel_id) for order in placed.orders]
     return order_list(placed.orders) | {

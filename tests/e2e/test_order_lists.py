@@ -202,7 +202,12 @@ async def test_canceling_every_open_order_reports_both_orders_of_a_list(
 ) -> None:
     owner, *_ = market
     placed = await owner.call("POST", OCO, **SELL_OCO)
+    await owner.call("POST", ORDER, symbol="BTCUSDT", side="SELL", type="LIMIT",
+                     timeInForce="GTC", quantity="0.1", price="61000")  # fmt: skip
     canceled = await owner.call("DELETE", "/api/v3/openOrders", symbol="BTCUSDT")
-    assert sorted(o["orderId"] for o in canceled) == [o["orderId"] for o in placed["orders"]]
-    assert {o["status"] for o in canceled} == {"CANCELED"}
+    listed, alone = canceled
+    assert (listed["orderListId"], listed["listStatusType"]) == (placed["orderListId"], "ALL_DONE")
+    reports = listed["orderReports"]
+    assert [r["orderId"] for r in reports] == [o["orderId"] for o in placed["orders"]]
+    assert {r["status"] for r in reports} == {alone["status"]} == {"CANCELED"}
     assert await balance(owner, "BTC") == (Decimal(1), Decimal(0))

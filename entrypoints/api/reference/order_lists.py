@@ -20,14 +20,13 @@ from entrypoints.api.reference.refusals import (
     Refusal,
 )
 from entrypoints.api.reference.shapes import (
-    CANCELED,
-    MILLIS,
-    PLACED,
+    CANCELED_LIST,
+    ORDER_LIST,
+    PLACED_LIST,
     array,
     choice,
     decimal,
     integer,
-    obj,
     text,
 )
 from entrypoints.api.reference.trading import CLIENT_ID_PATTERN
@@ -47,21 +46,6 @@ OCO_LEGS = tuple(
         (-1199, "A take profit order in a sell OCO must be above."),
     )
 )
-_LIST = {
-    "orderListId": integer("The list's id: that of its first order."),
-    "contingencyType": choice(["OCO"]),
-    "listStatusType": choice(["EXEC_STARTED", "ALL_DONE"]),
-    "listOrderStatus": choice(["EXECUTING", "ALL_DONE"]),
-    "listClientOrderId": text(),
-    "transactionTime": MILLIS,
-    "symbol": SYMBOL.schema,
-    "orders": array(obj(symbol=SYMBOL.schema, orderId=integer(minimum=1), clientOrderId=text())),
-}
-ORDER_LIST = obj("An order list and its orders.", **_LIST)
-PLACED_LIST = obj("The list placed, with a report of each order.", **_LIST,
-                  orderReports=array(PLACED))  # fmt: skip
-CANCELED_LIST = obj("The list canceled, with each order's report.", **_LIST,
-                    orderReports=array(CANCELED))  # fmt: skip
 
 
 def _leg(where: str) -> tuple[Param, ...]:
