@@ -211,3 +211,10 @@ async def test_canceling_every_open_order_reports_both_orders_of_a_list(
     assert [r["orderId"] for r in reports] == [o["orderId"] for o in placed["orders"]]
     assert {r["status"] for r in reports} == {alone["status"]} == {"CANCELED"}
     assert await balance(owner, "BTC") == (Decimal(1), Decimal(0))
+
+
+async def test_an_oco_counts_as_two_orders(market: tuple[Trader, ...]) -> None:
+    owner, *_ = market
+    await owner.call("POST", OCO, **SELL_OCO)
+    counts = await owner.call("GET", "/api/v3/rateLimit/order")
+    assert {entry["count"] for entry in counts} == {2}
