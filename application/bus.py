@@ -15,7 +15,15 @@ from application import errors as application_errors
 from application.records import OrderRecord
 from application.relay import decode_events, encode_events
 from domain import errors as domain_errors
-from domain.commands import AmendOrder, CancelOrder, CancelReplace, PlaceOrder, SetMarketStatus
+from domain.commands import (
+    AmendOrder,
+    CancelOrder,
+    CancelOrderList,
+    CancelReplace,
+    PlaceOco,
+    PlaceOrder,
+    SetMarketStatus,
+)
 from domain.errors import DomainError, FilterFailure, MarketFilter
 from domain.events import Event
 
@@ -29,11 +37,28 @@ class TakeListing(msgspec.Struct, frozen=True, gc=False):
     timestamp: int = 0
 
 
-ExchangeCommand = PlaceOrder | CancelOrder | AmendOrder | CancelReplace | SetMarketStatus
+ExchangeCommand = (
+    PlaceOrder
+    | CancelOrder
+    | AmendOrder
+    | CancelReplace
+    | PlaceOco
+    | CancelOrderList
+    | SetMarketStatus
+)
 MarketCommand = ExchangeCommand | TakeListing
 COMMAND_TYPES: dict[str, type[MarketCommand]] = {
     kind.__name__: kind
-    for kind in (PlaceOrder, CancelOrder, AmendOrder, CancelReplace, SetMarketStatus, TakeListing)
+    for kind in (
+        PlaceOrder,
+        CancelOrder,
+        AmendOrder,
+        CancelReplace,
+        PlaceOco,
+        CancelOrderList,
+        SetMarketStatus,
+        TakeListing,
+    )
 }
 
 

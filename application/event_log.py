@@ -29,6 +29,7 @@ from domain.events import (
     BookChanged,
     Event,
     IcebergShown,
+    ListStatus,
     MarketStatusChanged,
     OrderAccepted,
     OrderUpdated,
@@ -101,6 +102,8 @@ class EventLogWriter:
         if isinstance(event, IcebergShown):
             account = str(event.account_id)
             return [(self.order_stream, account, origin | iceberg_shown(market, event))]
+        if isinstance(event, ListStatus):
+            return [(self.order_stream, str(event.account_id), origin | list_status(event))]
         return [(self.order_stream, str(event.account_id), origin | order(market, event))]
 
     def _balance_changes(
@@ -211,6 +214,19 @@ def stop_trailed(market: Market, event: StopTrailed) -> dict[str, Any]:
     }
 
 
+def list_status(event: ListStatus) -> dict[str, Any]:
+    return {
+        "type": "listStatus",
+        "account": event.account_id,
+        "orderListId": event.order_list_id,
+        "contingencyType": event.contingency_type,
+        "listStatusType": event.status.value,
+        "listClientOrderId": event.list_client_order_id,
+        "orderIds": [order_id for order_id, _ in event.orders],
+        "time": event.timestamp,
+    }
+
+
 def iceberg_shown(market: Market, event: IcebergShown) -> dict[str, Any]:
     return {
         "type": "icebergShown",
@@ -236,6 +252,7 @@ def order(market: Market, event: OrderAccepted | OrderUpdated) -> dict[str, Any]
             "stopPrice": market.quote.format(event.stop_price),
             "trailingDelta": event.trailing_delta,
             "icebergQty": market.base.format(event.iceberg_quantity),
+            "orderListId": event.order_list_id,
         }
     return common | {
         "type": "orderUpdated",

@@ -18,6 +18,7 @@ class AccountTrade(Struct, frozen=True, gc=False):
 
     trade: Trade
     is_buyer: bool
+    order_list_id: int = -1  # the order list of the account's order, -1 if none
 
     @property
     def order_id(self) -> int:
@@ -73,6 +74,38 @@ class History:
         async with self.unit_of_work() as uow:
             return await uow.orders.of_account(account_id, symbol, None, from_id, start, end, limit)
 
+    async def order_list(
+        self, account_id: int, order_list_id: int | None, list_client_order_id: str | None
+    ) -> list[OrderRecord]:
+        """The orders of the account's list so named (the newest, if several are)."""
+        async with self.unit_of_work() as uow:
+            orders = await uow.orders.list_orders(account_id, order_list_id, list_client_order_id)
+        if not orders:
+            raise UnknownOrder("Order list does not exist.")
+        return orders
+
+    async def order_lists(
+        self,
+        account_id: int,
+        from_id: int | None,
+        start: int | None,
+        end: int | None,
+        limit: int,
+    ) -> list[list[OrderRecord]]:
+        async with self.unit_of_work() as uow:
+            orders = await uow.orders.order_lists(account_id, from_id, start, end, limit)
+        return by_list(orders)
+
+    async def open_order_lists(self, account_id: int) -> list[list[OrderRecord]]:
+        """The account's lists none of whose orders has ended yet."""
+        async with self.unit_of_work() as uow:
+            orders = await uow.orders.of_account(account_id, None, OPEN, limit=10_000)
+        return [
+            legs
+            for legs in by_list([o for o in orders if o.order_list_id >= 0])
+            if len(legs) > 1 and all(o.status is OrderStatus.NEW for o in legs)
+        ]
+
     async def prevented_matches(
         self,
         account_id: int,
@@ -103,4 +136,19 @@ class History:
             trades = await uow.trades.of_account(
                 account_id, symbol, order_id, from_id, start, end, limit
             )
-        return [side for trade in trades for side in sides_of(trade, account_id, order_id)]
+            sides = [side for trade in trades for side in sides_of(trade, account_id, order_id)]
+            orders = await uow.orders.get_many(symbol, {side.order_id for side in sides})
+        return [
+            AccountTrade(side.trade, side.is_buyer, orders[side.order_id].order_list_id)
+            if side.order_id in orders
+            else side
+            for side in sides
+        ]
+
+
+def by_list(orders: list[OrderRecord]) -> list[list[OrderRecord]]:
+    """Orders gathered by the list they belong to, lists in the order of their first order."""
+    lists: dict[tuple[str, int], list[OrderRecord]] = {}
+    for order in orders:
+        lists.setdefault((order.symbol, order.order_list_id), []).append(order)
+    return [sorted(legs, key=lambda o: o.order_id) for legs in lists.values()]

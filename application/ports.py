@@ -231,6 +231,25 @@ class Orders(Protocol):
         """The market's NEW and PARTIALLY_FILLED orders, by order id: its book, as committed."""
         ...
 
+    async def list_orders(
+        self, account_id: int, order_list_id: int | None, list_client_order_id: str | None
+    ) -> list[OrderRecord]:
+        """The orders of the account's newest order list with that id (and that list client
+        order id, if given too), or with that list client order id, by order id."""
+        ...
+
+    async def order_lists(
+        self,
+        account_id: int,
+        from_id: int | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        limit: int = 500,
+    ) -> list[OrderRecord]:
+        """The orders of at most `limit` of the account's order lists, by (creation time,
+        symbol, order id): from `from_id` or `start` on if given, else the newest."""
+        ...
+
     async def last_id(self, symbol: str) -> int:
         """The highest order id the market has given, 0 before its first order."""
         ...

@@ -91,6 +91,12 @@ async def _record(
                 iceberg_quantity=event.iceberg_quantity,
                 queued_at=event.queued_at,
                 sequence=sequence,
+                order_list_id=event.order_list_id,
+                list_client_order_id=event.list_client_order_id,
+                # Without a stop price, a trailing stop tracks from the moment it is placed.
+                trailing_time=event.timestamp
+                if event.trailing_delta and not event.stop_price
+                else -1,
             )
             changed.append((event.symbol, event.order_id))
         elif isinstance(event, OrderUpdated):
@@ -110,6 +116,8 @@ async def _record(
             order = _recorded(touched, event.symbol, event.order_id, "trail")
             order.trail_price = event.trail_price
             order.sequence = sequence
+            if order.trailing_time < 0:
+                order.trailing_time = event.timestamp
         elif isinstance(event, IcebergShown):
             order = _recorded(touched, event.symbol, event.order_id, "iceberg part")
             order.hidden = event.hidden

@@ -109,5 +109,5 @@ def resting_order(market: Market, record: OrderRecord) -> Order:
         record.cumulative_quote, held, record.status, record.prevented_quantity,
         record.prevented_match_id, record.stop_price, record.trailing_delta,
         record.trail_price, record.working_time, record.iceberg_quantity, record.hidden,
-        record.queued_at,
+        record.queued_at, record.order_list_id, record.list_client_order_id,
     )  # fmt: skip

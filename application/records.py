@@ -84,7 +84,8 @@ class OrderRecord(Struct, gc=False):
     """An order as the history shows it, kept current from the engine's events. A stop order
     has its `working_time` at -1 while it waits for its trigger; `trail_price` is a waiting
     trailing stop's best price since it began tracking. An order on the book hides `hidden`
-    (an iceberg) and stands at `queued_at` in its level's queue (`domain.orders.Order`)."""
+    (an iceberg) and stands at `queued_at` in its level's queue (`domain.orders.Order`). An
+    order of an order list has its `order_list_id` (else -1) and `list_client_order_id`."""
 
     symbol: str
     order_id: int
@@ -112,6 +113,10 @@ class OrderRecord(Struct, gc=False):
     hidden: int = 0
     queued_at: int = 0
     sequence: int = 0  # the market sequence of the command that changed it last
+    order_list_id: int = -1
+    list_client_order_id: str = ""
+    trailing_time: int = -1
+    """Since when a trailing stop tracks the price: -1 until it does."""
 
 
 class OpenOrdersSnapshot(Struct, frozen=True, gc=False):

@@ -19,6 +19,7 @@ from domain.events import (
     BookChanged,
     Event,
     IcebergShown,
+    ListStatus,
     MarketStatusChanged,
     OrderAccepted,
     OrderUpdated,
@@ -42,6 +43,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         JournalEntry,
         BookChanged,
         MarketStatusChanged,
+        ListStatus,
     )
 }
 BATCH = 500

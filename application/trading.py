@@ -12,9 +12,17 @@ from application.rebuild import TICKER_TRADES, committed_status, resting_order
 from application.records import OrderRecord
 from application.tracing import tracer
 from domain.candles import MINUTE
-from domain.commands import AmendOrder, CancelOrder, CancelReplace, PlaceOrder
+from domain.commands import (
+    AmendOrder,
+    CancelOrder,
+    CancelOrderList,
+    CancelReplace,
+    OcoLeg,
+    PlaceOco,
+    PlaceOrder,
+)
 from domain.errors import DomainError, UnknownMarket, UnknownOrder
-from domain.events import OrderAccepted, OrderUpdated, PreventedMatch, Trade
+from domain.events import ListStatus, OrderAccepted, OrderUpdated, PreventedMatch, Trade
 from domain.exchange import Exchange
 from domain.markets import Market
 from domain.orders import OrderStatus
@@ -32,6 +40,16 @@ class PlacedOrder:
     prevented: list[PreventedMatch] = field(factory=list)
     first_fills: list[FirstFill] = field(factory=list)
     """The orders that traded for the first time."""
+
+
+@define
+class PlacedList:
+    """An order list as it stood when the call returned: its status event, its orders as they
+    stood, and the trades they took part in."""
+
+    status: ListStatus
+    orders: list[OrderRecord]
+    fills: list[Trade]
 
 
 @define
@@ -112,13 +130,19 @@ class Trading:
         self.market(symbol)
         async with self.unit_of_work() as uow:
             orders = await uow.orders.of_account(account_id, symbol, OPEN, limit=100_000)
-        canceled = []
+        canceled: dict[int, OrderRecord] = {}
         for order_id in [order.order_id for order in orders]:
+            if order_id in canceled:
+                continue  # canceled with an order of its list
+            command = CancelOrder(account_id, symbol, order_id, timestamp=self.clock.now())
             try:
-                canceled.append(await self.cancel(CancelOrder(account_id, symbol, order_id)))
+                applied = await self._submit("CANCEL", command)
             except UnknownOrder:
                 continue  # it filled or was canceled meanwhile
-        return canceled
+            for event in applied.events:
+                if isinstance(event, OrderUpdated) and event.status is OrderStatus.CANCELED:
+                    canceled[event.order_id] = applied.orders[event.order_id]
+        return list(canceled.values())
 
     async def amend(self, command: AmendOrder) -> OrderRecord:
         self.market(command.symbol)
@@ -142,6 +166,42 @@ class Trading:
             placed = self._placed(applied)
         return CancelReplaced(canceled, placed, applied.cancel_error, applied.place_error)
 
+    async def place_oco(self, command: PlaceOco) -> PlacedList:
+        """Places an OCO, its orders and the list given client ids here when sent without."""
+        self.market(command.symbol)
+        command = replace(
+            command,
+            timestamp=self.clock.now(),
+            list_client_order_id=command.list_client_order_id or self._client_id(),
+            above=self._named(command.above),
+            below=self._named(command.below),
+        )
+        applied = await self._submit("OCO", command)
+        return self._placed_list(applied)
+
+    async def cancel_list(self, command: CancelOrderList) -> PlacedList:
+        self.market(command.symbol)
+        applied = await self._submit("CANCEL_LIST", replace(command, timestamp=self.clock.now()))
+        return self._placed_list(applied)
+
+    def _named(self, leg: OcoLeg) -> OcoLeg:
+        return replace(leg, client_order_id=leg.client_order_id or self._client_id())
+
+    def _client_id(self) -> str:
+        return self.ids.token()[:CLIENT_ORDER_ID_LENGTH]
+
+    @staticmethod
+    def _placed_list(applied: Applied) -> PlacedList:
+        status = next(e for e in applied.events if isinstance(e, ListStatus))
+        orders = [applied.orders[order_id] for order_id, _ in status.orders]
+        ids = {order.order_id for order in orders}
+        fills = [
+            e
+            for e in applied.events
+            if isinstance(e, Trade) and {e.buyer_order_id, e.seller_order_id} & ids
+        ]
+        return PlacedList(status, orders, fills)
+
     async def _submit(self, kind: str, command: MarketCommand) -> Applied:
         """Hands the command to its market's engine, counted by kind and outcome: accepted,
         or the name of the refusal."""
@@ -156,7 +216,7 @@ class Trading:
         return applied
 
     def _stamped(self, command: PlaceOrder) -> PlaceOrder:
-        client_order_id = command.client_order_id or self.ids.token()[:CLIENT_ORDER_ID_LENGTH]
+        client_order_id = command.client_order_id or self._client_id()
         return replace(command, timestamp=self.clock.now(), client_order_id=client_order_id)
 
     @staticmethod

@@ -78,6 +78,45 @@ class CancelReplace(Struct, frozen=True, gc=False):
     mode: CancelReplaceMode = CancelReplaceMode.STOP_ON_FAILURE
 
 
+class OcoLeg(Struct, frozen=True, gc=False):
+    """One order of an OCO: above or below the last price. A LIMIT_MAKER takes a `price`; a
+    stop takes a `stop_price`, a `trailing_delta` or both, and its LIMIT forms a `price`."""
+
+    type: OrderType
+    price: int = 0
+    stop_price: int = 0
+    trailing_delta: int = 0
+    iceberg_quantity: int = 0
+    time_in_force: TimeInForce = TimeInForce.GTC
+    client_order_id: str = ""
+
+
+class PlaceOco(Struct, frozen=True, gc=False):
+    """One-cancels-the-other: two orders of one side and quantity, one above the last price
+    and one below; when either starts trading or is triggered, the other expires."""
+
+    account_id: int
+    symbol: str
+    side: Side
+    quantity: int
+    above: OcoLeg
+    below: OcoLeg
+    list_client_order_id: str = ""
+    stp: SelfTradePrevention | None = None
+    timestamp: int = 0
+
+
+class CancelOrderList(Struct, frozen=True, gc=False):
+    """Names the list by `order_list_id`, by `list_client_order_id`, or by both (which must
+    agree)."""
+
+    account_id: int
+    symbol: str
+    order_list_id: int | None = None
+    list_client_order_id: str | None = None
+    timestamp: int = 0
+
+
 class SetMarketStatus(Struct, frozen=True, gc=False):
     """The operator's: from now on the market takes what `status` lets through; `reason`
     says why, for the record."""
@@ -89,5 +128,13 @@ class SetMarketStatus(Struct, frozen=True, gc=False):
 
 
 Command = (
-    Deposit | Withdraw | PlaceOrder | CancelOrder | AmendOrder | CancelReplace | SetMarketStatus
+    Deposit
+    | Withdraw
+    | PlaceOrder
+    | CancelOrder
+    | AmendOrder
+    | CancelReplace
+    | PlaceOco
+    | CancelOrderList
+    | SetMarketStatus
 )

@@ -28,6 +28,8 @@ class MarketFilter(Enum):
     MAX_NUM_ALGO_ORDERS = "MAX_NUM_ALGO_ORDERS"
     TRAILING_DELTA = "TRAILING_DELTA"
     ICEBERG_PARTS = "ICEBERG_PARTS"
+    MAX_NUM_ICEBERG_ORDERS = "MAX_NUM_ICEBERG_ORDERS"
+    MAX_NUM_ORDER_LISTS = "MAX_NUM_ORDER_LISTS"
 
 
 class FilterFailure(DomainError):
@@ -96,3 +98,15 @@ class InvalidListing(DomainError):
     def __init__(self, parameter: str, why: str) -> None:
         super().__init__(f"Data sent for parameter '{parameter}' is not valid: {why}.")
         self.parameter = parameter
+
+
+class OcoLegMisplaced(DomainError):
+    """An OCO whose orders are not of the types its side puts above and below the price
+    (the message is Binance's, which tells which rule)."""
+
+
+class OcoPrices(DomainError):
+    """An OCO whose above order is not above the last price, or below order not below."""
+
+    def __init__(self) -> None:
+        super().__init__("The relationship of the prices for the orders is not correct.")

@@ -44,6 +44,8 @@ class OrderAccepted(Struct, frozen=True, gc=False):
     trailing_delta: int = 0
     iceberg_quantity: int = 0
     queued_at: int = 0
+    order_list_id: int = -1
+    list_client_order_id: str = ""
 
 
 class OrderUpdated(Struct, frozen=True, gc=False):
@@ -133,6 +135,26 @@ class BookChanged(Struct, frozen=True, gc=False):
     asks: tuple[tuple[int, int], ...]
 
 
+class ListStatusType(Enum):
+    EXEC_STARTED = "EXEC_STARTED"
+    ALL_DONE = "ALL_DONE"
+
+
+class ListStatus(Struct, frozen=True, gc=False):
+    """An order list began (EXEC_STARTED) or ended (ALL_DONE): its orders are
+    `(order_id, client_order_id)` pairs, in order id order."""
+
+    symbol: str
+    order_list_id: int
+    account_id: int
+    contingency_type: str
+    status: ListStatusType
+    list_client_order_id: str
+    transaction_time: int
+    orders: tuple[tuple[int, str], ...]
+    timestamp: int
+
+
 class MarketStatusChanged(Struct, frozen=True, gc=False):
     """The market takes, from now on, what its new status lets through."""
 
@@ -152,4 +174,5 @@ Event = (
     | JournalEntry
     | BookChanged
     | MarketStatusChanged
+    | ListStatus
 )

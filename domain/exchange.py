@@ -8,16 +8,19 @@ from collections.abc import Iterable
 
 from attrs import Factory, define, field
 
+from domain import order_lists
 from domain.assets import MAX_HOLDINGS, Asset
 from domain.average_price import AveragePrice
 from domain.book import OrderBook, joined_after
 from domain.commands import (
     AmendOrder,
     CancelOrder,
+    CancelOrderList,
     CancelReplace,
     CancelReplaceMode,
     Command,
     Deposit,
+    PlaceOco,
     PlaceOrder,
     SetMarketStatus,
     Withdraw,
@@ -42,7 +45,6 @@ from domain.events import (
     Event,
     ExecutionType,
     MarketStatusChanged,
-    OrderAccepted,
     OrderUpdated,
     PreventedMatch,
     StopTrailed,
@@ -52,8 +54,18 @@ from domain.ledger import EntryKind, JournalEntry, Ledger, hold_entry, transfer_
 from domain.market_status import MarketStatus, check_changing, check_placing
 from domain.markets import Market
 from domain.matching import Fill, MatchPlan, Prevention, plan_match
+from domain.oco import place_oco
+from domain.order_lists import OrderLists
 from domain.orders import Order, OrderStatus, OrderType, Side, TimeInForce
-from domain.settlement import report, settle, shown
+from domain.settlement import (
+    accepted,
+    crosses,
+    hold_for_rest,
+    ref,
+    report,
+    settle,
+    shown,
+)
 from domain.stops import StopBook, buy_cap, hold_while_waiting, would_trigger
 from domain.validation import check_order
 
@@ -67,6 +79,7 @@ class MarketState:
     last_prevented_match_id: int = 0
     last_price: int = 0
     stops: StopBook = Factory(StopBook)
+    lists: OrderLists = Factory(OrderLists)
     status: MarketStatus = MarketStatus.TRADING
     average_price: AveragePrice = field(
         default=Factory(
@@ -126,6 +139,10 @@ class Exchange:
                 return self.amend(command)
             case CancelReplace():
                 return self.cancel_replace(command).events
+            case PlaceOco():
+                return place_oco(self, command)
+            case CancelOrderList():
+                return order_lists.cancel_list(self, command)
             case Deposit():
                 return self.deposit(command)
             case Withdraw():
@@ -156,11 +173,14 @@ class Exchange:
         state = self.state(symbol)
         state.book = OrderBook(symbol)
         state.stops = StopBook()
-        for order in sorted(orders, key=lambda o: (o.queued_at, o.order_id)):
+        state.lists = OrderLists()
+        orders = sorted(orders, key=lambda o: (o.queued_at, o.order_id))
+        for order in orders:
             if order.working_time < 0:
                 state.stops.add(order)
             else:
                 state.book.add(order)
+        order_lists.restore(state, orders)
         state.book.take_changes()
         state.last_price = last_price
         state.last_order_id = last_order_id
@@ -211,6 +231,11 @@ class Exchange:
         check_order(market, command)
         account, kind = command.account_id, command.type
         is_stop = kind.is_stop
+        if (
+            command.iceberg_quantity
+            and _icebergs_of(state, account) >= market.max_num_iceberg_orders
+        ):
+            raise FilterFailure(MarketFilter.MAX_NUM_ICEBERG_ORDERS)
         if is_stop:
             if would_trigger(kind, command.side, command.stop_price, state.last_price):
                 raise WouldTrigger()
@@ -257,10 +282,10 @@ class Exchange:
             return self._wait(state, order)
         order.working_time = order.created_at
         order.queued_at = joined_after(state.last_trade_id)
-        crosses = _crosses(book, order)
-        if order.type is OrderType.LIMIT_MAKER and crosses:
+        meets = crosses(book, order)
+        if order.type is OrderType.LIMIT_MAKER and meets:
             raise WouldTake("Order would immediately match and take.")
-        plan = plan_match(market, book, order) if crosses else MatchPlan()
+        plan = plan_match(market, book, order) if meets else MatchPlan()
         if order.quantity == 0:
             order.quantity = plan.quantity + plan.prevented
         if order.type is OrderType.MARKET and order.quote_quantity == 0 and plan.steps:
@@ -270,37 +295,42 @@ class Exchange:
         if self.ledger.available(order.account_id, held_asset) < held:
             raise InsufficientBalance("Account has insufficient balance for requested action.")
         state.last_order_id = order_id
-        accepted = _accepted(order)
+        first = accepted(order)
         if order.time_in_force is TimeInForce.FOK and (plan.prevented or not plan.complete):
-            return [accepted, self._finish(order, OrderStatus.EXPIRED, ExecutionType.EXPIRED)]
-        events: list[Event] = [accepted]
+            return [first, self._finish(order, OrderStatus.EXPIRED, ExecutionType.EXPIRED)]
+        events: list[Event] = [first]
         if held:
-            entry = hold_entry(EntryKind.HOLD, order.account_id, held_asset, held, _ref(order))
+            entry = hold_entry(EntryKind.HOLD, order.account_id, held_asset, held, ref(order))
             events.append(self.ledger.post(entry))
             order.held = held
         self._execute(state, order, plan, events)
         self._run_triggered(state, events, order.created_at)
         return self._book_changes(state, events)
 
-    def _wait(self, state: MarketState, order: Order) -> list[Event]:
-        """Accepts a stop order: it holds all it may spend and waits for its trigger."""
-        market = state.market
+    def _arm(self, state: MarketState, order: Order) -> None:
+        """Readies a stop to wait: a trailing one without a stop price tracks from the last
+        price; a STOP_LOSS or TAKE_PROFIT buy gets its cap."""
         if order.trailing_delta and not order.stop_price:
             order.trail_price = state.last_price
         if order.type.is_market and order.side is Side.BUY:
-            order.price = buy_cap(market, order, state.last_price)
+            order.price = buy_cap(state.market, order, state.last_price)
             if not order.price:
                 raise InvalidOrder(
                     "A trailing buy without a stopPrice needs a last price to hold against."
                 )
+
+    def _wait(self, state: MarketState, order: Order) -> list[Event]:
+        """Accepts a stop order: it holds all it may spend and waits for its trigger."""
+        market = state.market
+        self._arm(state, order)
         held = hold_while_waiting(market, order)
         held_asset = market.quote.code if order.side is Side.BUY else market.base.code
-        entry = hold_entry(EntryKind.HOLD, order.account_id, held_asset, held, _ref(order))
+        entry = hold_entry(EntryKind.HOLD, order.account_id, held_asset, held, ref(order))
         posted = self.ledger.post(entry)
         order.held = held
         state.last_order_id = order.order_id
         state.stops.add(order)
-        return [_accepted(order), posted]
+        return [accepted(order), posted]
 
     def _run_triggered(self, state: MarketState, events: list[Event], now: int) -> None:
         """Triggers the stops that the trades in `events` reach, and works them one at a time:
@@ -314,8 +344,11 @@ class Exchange:
         queue: deque[Order] = deque()
         judged = 0
         while True:
-            prices = [e.price for e in events[judged:] if isinstance(e, Trade)]
+            new = events[judged:]
             judged = len(events)
+            if state.lists.lists:
+                order_lists.react(self, state, new, now, events)
+            prices = [e.price for e in new if isinstance(e, Trade)]
             if prices:
                 state.last_price = prices[-1]
                 fired, trailed = state.stops.triggered(prices)
@@ -326,7 +359,13 @@ class Exchange:
                 )
             if not queue:
                 return
-            self._work(state, queue.popleft(), now, events)
+            order = queue.popleft()
+            if not order.status.is_open:
+                continue  # expired by its order list, triggered by the same trades
+            order_list = state.lists.by_leg.get(order.order_id)
+            if order_list is not None:
+                order_lists.end(self, state, order_list, order, now, events)
+            self._work(state, order, now, events)
 
     def _work(self, state: MarketState, order: Order, now: int, events: list[Event]) -> None:
         """A triggered stop starts working: as a MARKET order, or as a limit order of its
@@ -334,7 +373,7 @@ class Exchange:
         order.working_time = now
         order.queued_at = joined_after(state.last_trade_id)
         events.append(report(order, ExecutionType.NEW, now))
-        plan = plan_match(state.market, state.book, order) if _crosses(state.book, order) else None
+        plan = plan_match(state.market, state.book, order) if crosses(state.book, order) else None
         plan = plan or MatchPlan()
         if order.time_in_force is TimeInForce.FOK and (plan.prevented or not plan.complete):
             events.extend(self._release(state.market, order, order.held))
@@ -363,7 +402,7 @@ class Exchange:
         ):
             # What self-trade prevention took from it, it no longer needs to hold.
             events.extend(
-                self._release(state.market, order, order.held - _hold_for_rest(state.market, order))
+                self._release(state.market, order, order.held - hold_for_rest(state.market, order))
             )
             if order.iceberg_quantity:
                 order.hidden = max(0, order.remaining - order.iceberg_quantity)
@@ -408,7 +447,7 @@ class Exchange:
             maker.prevented_quantity += step.maker_quantity
             maker.prevented_match_id = match_id
             if maker.remaining:
-                release = _hold_for_rest(state.market, maker)
+                release = hold_for_rest(state.market, maker)
                 events.extend(self._release(state.market, maker, maker.held - release))
                 events.append(report(maker, ExecutionType.TRADE_PREVENTION, taker.working_time))
                 if not maker.visible:
@@ -435,6 +474,11 @@ class Exchange:
         state = self.state(command.symbol)
         check_changing(state.status)
         order = self._find(state, command.account_id, command.order_id, command.client_order_id)
+        order_list = state.lists.by_leg.get(order.order_id)
+        if order_list is not None:
+            events: list[Event] = []
+            order_lists.end(self, state, order_list, order, command.timestamp, events, cancel=True)
+            return self._book_changes(state, events)
         if order.order_id in state.stops.orders:
             state.stops.remove(order)
         else:
@@ -451,6 +495,8 @@ class Exchange:
         order = self._find(state, command.account_id, command.order_id, command.client_order_id)
         if order.order_id in state.stops.orders:
             raise InvalidAmend("A stop order can be amended only once it works.")
+        if order.order_id in state.lists.by_leg:
+            raise InvalidAmend("An order of an open order list cannot be amended.")
         if not order.executed + order.prevented_quantity < command.new_quantity < order.quantity:
             raise InvalidAmend(
                 "The new quantity must be below the order's quantity and above what it executed."
@@ -502,7 +548,7 @@ class Exchange:
             return []
         order.held -= amount
         asset = market.quote.code if order.side is Side.BUY else market.base.code
-        entry = hold_entry(EntryKind.RELEASE, order.account_id, asset, amount, _ref(order))
+        entry = hold_entry(EntryKind.RELEASE, order.account_id, asset, amount, ref(order))
         return [self.ledger.post(entry)]
 
     def _finish(
@@ -514,35 +560,6 @@ class Exchange:
     ) -> OrderUpdated:
         order.status = status
         return report(order, execution, order.working_time if timestamp is None else timestamp)
-
-
-def _crosses(book: OrderBook, order: Order) -> bool:
-    """Whether the order meets the opposite side's best price: a market order any price, a
-    capped market buy and a limit order one within their price."""
-    opposite = book.best(Side.SELL if order.side is Side.BUY else Side.BUY)
-    if opposite is None:
-        return False
-    if not order.price:
-        return True
-    if order.side is Side.BUY:
-        return opposite.price <= order.price
-    return opposite.price >= order.price
-
-
-def _accepted(order: Order) -> OrderAccepted:
-    return OrderAccepted(
-        order.symbol, order.order_id, order.account_id, order.client_order_id, order.side,
-        order.type, order.time_in_force, order.price, order.quantity, order.quote_quantity,
-        order.stp, order.created_at, order.stop_price, order.trailing_delta,
-        order.iceberg_quantity, order.queued_at,
-    )  # fmt: skip
-
-
-def _hold_for_rest(market: Market, order: Order) -> int:
-    """What a resting limit order must hold for what it has left."""
-    return (
-        market.notional(order.price, order.remaining) if order.side is Side.BUY else order.remaining
-    )
 
 
 def _hold_for(market: Market, order: Order, plan: MatchPlan) -> int:
@@ -558,5 +575,6 @@ def _hold_for(market: Market, order: Order, plan: MatchPlan) -> int:
     return plan.quantity if order.quote_quantity else order.quantity
 
 
-def _ref(order: Order) -> str:
-    return f"{order.symbol}:{order.order_id}"
+def _icebergs_of(state: MarketState, account_id: int) -> int:
+    orders = (*state.book.orders.values(), *state.stops.orders.values())
+    return sum(1 for o in orders if o.account_id == account_id and o.iceberg_quantity)

@@ -79,6 +79,10 @@ class Market:
     trailing_deltas: TrailingDeltaLimits = TrailingDeltaLimits()
     iceberg_parts: int = 10
     """ICEBERG_PARTS: the most parts an iceberg order may be shown in."""
+    max_num_iceberg_orders: int = 10
+    """MAX_NUM_ICEBERG_ORDERS: the most open iceberg orders an account may have here."""
+    max_num_order_lists: int = 20
+    """MAX_NUM_ORDER_LISTS: the most open order lists an account may have on the market."""
     stop_market_margin_bps: int = 500
     """How far above its trigger price a STOP_LOSS or TAKE_PROFIT buy, given by quantity, may
     pay once triggered: what it holds while it waits (see `domain.stops`)."""

@@ -103,7 +103,8 @@ class Order:
     order on the book last joined the back of its price level, counted in the market's trades
     (`domain.book.joined_after`): the book's queues are in (`queued_at`, `order_id`) order.
     `prevented_quantity` is what self-trade prevention took from it, in all; the last prevented
-    match it took part in is `prevented_match_id`.
+    match it took part in is `prevented_match_id`. An order of an order list has its list's
+    `order_list_id` (else -1) and `list_client_order_id`.
     """
 
     order_id: int
@@ -131,6 +132,8 @@ class Order:
     iceberg_quantity: int = 0
     hidden: int = 0
     queued_at: int = 0
+    order_list_id: int = -1
+    list_client_order_id: str = ""
 
     @property
     def triggers_above(self) -> bool:

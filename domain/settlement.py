@@ -2,8 +2,10 @@
 
 from typing import TYPE_CHECKING
 
-from domain.events import Event, ExecutionType, IcebergShown, OrderUpdated, Trade
+from domain.book import OrderBook
+from domain.events import Event, ExecutionType, IcebergShown, OrderAccepted, OrderUpdated, Trade
 from domain.ledger import FEE_ACCOUNT, Bucket, EntryKind, JournalEntry, Ledger, Posting
+from domain.markets import Market
 from domain.matching import Fill
 from domain.orders import Order, OrderStatus, Side
 
@@ -103,3 +105,36 @@ def report(order: Order, execution: ExecutionType, timestamp: int) -> OrderUpdat
         order.working_time,
         order.queued_at,
     )
+
+
+def crosses(book: OrderBook, order: Order) -> bool:
+    """Whether the order meets the opposite side's best price: a market order any price, a
+    capped market buy and a limit order one within their price."""
+    opposite = book.best(Side.SELL if order.side is Side.BUY else Side.BUY)
+    if opposite is None:
+        return False
+    if not order.price:
+        return True
+    if order.side is Side.BUY:
+        return opposite.price <= order.price
+    return opposite.price >= order.price
+
+
+def accepted(order: Order) -> OrderAccepted:
+    return OrderAccepted(
+        order.symbol, order.order_id, order.account_id, order.client_order_id, order.side,
+        order.type, order.time_in_force, order.price, order.quantity, order.quote_quantity,
+        order.stp, order.created_at, order.stop_price, order.trailing_delta,
+        order.iceberg_quantity, order.queued_at, order.order_list_id, order.list_client_order_id,
+    )  # fmt: skip
+
+
+def hold_for_rest(market: Market, order: Order) -> int:
+    """What a resting limit order must hold for what it has left."""
+    return (
+        market.notional(order.price, order.remaining) if order.side is Side.BUY else order.remaining
+    )
+
+
+def ref(order: Order) -> str:
+    return f"{order.symbol}:{order.order_id}"

@@ -100,7 +100,8 @@ class StopBook(OrderIndex):
         for order_id, order in self.orders.items():
             assert order.order_id == order_id and order.type.is_stop
             assert order.working_time == -1 and order.status.is_open and order.executed == 0
-            assert order.held == hold_while_waiting(market, order), order
+            if order.order_list_id < 0:  # an open list's orders hold together
+                assert order.held == hold_while_waiting(market, order), order
             assert self.client_ids[order.account_id, order.client_order_id] is order
         assert len(self.client_ids) == len(self.orders), "index holds stale stops"
         assert list(self.orders) == sorted(self.orders), "stops out of placement order"

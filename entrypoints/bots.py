@@ -1,6 +1,6 @@
 """Demo bots: market makers quoting around a drifting price, takers hitting them, and a trader
-who protects each position it buys with a trailing stop-loss and a take-profit, trading through
-the same use cases as any client, so that a new exchange shows a live book at once."""
+who protects each position it buys with a trailing stop-loss, a take-profit and an OCO, trading
+through the same use cases as any client, so that a new exchange shows a live book at once."""
 
 import asyncio
 import random
@@ -9,7 +9,7 @@ from decimal import Decimal
 from application.accounts import Accounts
 from application.funds import Funds
 from application.trading import OPEN, Trading
-from domain.commands import PlaceOrder
+from domain.commands import OcoLeg, PlaceOco, PlaceOrder
 from domain.errors import DomainError
 from domain.markets import BASIS_POINTS, Market
 from domain.orders import OrderType, Side
@@ -63,8 +63,9 @@ async def take(trading: Trading, account_id: int, markets: list[Market], seed: i
 
 
 async def protect(trading: Trading, account_id: int, markets: list[Market], seed: int) -> None:
-    """Buys, then sells half of what it bought under a trailing STOP_LOSS and half under a
-    TAKE_PROFIT_LIMIT; buys again on a market once neither waits there any more."""
+    """Buys, then sells a third of what it bought under a trailing STOP_LOSS, a third under a
+    TAKE_PROFIT_LIMIT and a third under an OCO (a LIMIT_MAKER above, a STOP_LOSS below); buys
+    again on a market once none of them waits there any more."""
     rng = random.Random(seed)
     while True:
         await asyncio.sleep(PROTECT_EVERY * rng.uniform(0.5, 1.5))
@@ -82,9 +83,11 @@ async def _protected_position(
     if not last:
         return
     half = _quantity(market, last, rng)
-    buy = PlaceOrder(account_id, market.symbol, Side.BUY, OrderType.MARKET, 2 * half)
+    buy = PlaceOrder(account_id, market.symbol, Side.BUY, OrderType.MARKET, 3 * half)
     take_at = -(-last * (BASIS_POINTS + PROFIT_BIPS) // BASIS_POINTS // market.tick_size)
     take_at *= market.tick_size
+    stop_at = last * (BASIS_POINTS - PROFIT_BIPS) // BASIS_POINTS // market.tick_size
+    stop_at *= market.tick_size
     stop = PlaceOrder(
         account_id, market.symbol, Side.SELL, OrderType.STOP_LOSS, half,
         trailing_delta=TRAILING_BIPS,
@@ -93,9 +96,17 @@ async def _protected_position(
         account_id, market.symbol, Side.SELL, OrderType.TAKE_PROFIT_LIMIT, half, take_at,
         stop_price=take_at,
     )  # fmt: skip
-    for command in (buy, stop, take_profit):
+    oco = PlaceOco(
+        account_id, market.symbol, Side.SELL, half,
+        above=OcoLeg(OrderType.LIMIT_MAKER, price=take_at),
+        below=OcoLeg(OrderType.STOP_LOSS, stop_price=stop_at),
+    )  # fmt: skip
+    for command in (buy, stop, take_profit, oco):
         try:
-            await trading.place(command)
+            if isinstance(command, PlaceOco):
+                await trading.place_oco(command)
+            else:
+                await trading.place(command)
         except DomainError:
             return  # the book moved on, or the funds ran short: it tries again later
 

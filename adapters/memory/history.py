@@ -81,6 +81,52 @@ class MemoryOrders:
         found.sort(key=lambda o: (o.created_at, o.symbol, o.order_id))
         return found[:limit] if from_id is not None or start is not None else found[-limit:]
 
+    async def list_orders(
+        self, account_id: int, order_list_id: int | None, list_client_order_id: str | None
+    ) -> list[OrderRecord]:
+        legs = [
+            o
+            for o in await self._legs(account_id)
+            if (order_list_id is None or o.order_list_id == order_list_id)
+            and (list_client_order_id is None or o.list_client_order_id == list_client_order_id)
+        ]
+        if not legs:
+            return []
+        newest = max(legs, key=lambda o: (o.created_at, o.order_id))
+        return [
+            o for o in legs if (o.symbol, o.order_list_id) == (newest.symbol, newest.order_list_id)
+        ]
+
+    async def order_lists(
+        self,
+        account_id: int,
+        from_id: int | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        limit: int = 500,
+    ) -> list[OrderRecord]:
+        legs = await self._legs(account_id)
+        firsts = [
+            (o.symbol, o.order_id)
+            for o in legs
+            if o.order_id == o.order_list_id
+            and (from_id is None or o.order_id >= from_id)
+            and _within(o.created_at, start, end)
+        ]
+        chosen = set(
+            firsts[:limit] if from_id is not None or start is not None else firsts[-limit:]
+        )
+        return [o for o in legs if (o.symbol, o.order_list_id) in chosen]
+
+    async def _legs(self, account_id: int) -> list[OrderRecord]:
+        store = self._uow.store
+        legs = [
+            copy(store.orders[key])
+            for key in store.order_keys_by_account.get(account_id, [])
+            if store.orders[key].order_list_id >= 0
+        ]
+        return sorted(legs, key=lambda o: (o.created_at, o.symbol, o.order_id))
+
     async def open(self, symbol: str) -> list[OrderRecord]:
         found = [
             copy(order)

@@ -3,7 +3,7 @@
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 
 from adapters.postgres.database import AnyRow
@@ -23,6 +23,7 @@ _CHANGING = (
     "prevented_quantity",
     "prevented_match_id",
     "trail_price",
+    "trailing_time",
     "working_time",
     "hidden",
     "queued_at",
@@ -108,6 +109,66 @@ class PostgresOrders:
         )
         return await self._all(found)
 
+    async def list_orders(
+        self, account_id: int, order_list_id: int | None, list_client_order_id: str | None
+    ) -> list[OrderRecord]:
+        first = select(orders.c.symbol, orders.c.order_list_id).where(
+            orders.c.account_id == account_id, orders.c.order_list_id >= 0
+        )
+        if order_list_id is not None:
+            first = first.where(orders.c.order_list_id == order_list_id)
+        if list_client_order_id is not None:
+            first = first.where(orders.c.list_client_order_id == list_client_order_id)
+        newest = first.order_by(orders.c.created_at.desc(), orders.c.order_id.desc()).limit(1)
+        row = (await self._uow.execute(newest)).one_or_none()
+        if row is None:
+            return []
+        found = (
+            select(orders)
+            .where(
+                orders.c.account_id == account_id,
+                orders.c.symbol == row.symbol,
+                orders.c.order_list_id == row.order_list_id,
+            )
+            .order_by(orders.c.order_id)
+        )
+        return await self._all(found)
+
+    async def order_lists(
+        self,
+        account_id: int,
+        from_id: int | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        limit: int = 500,
+    ) -> list[OrderRecord]:
+        first = select(orders.c.symbol, orders.c.order_list_id).where(
+            orders.c.account_id == account_id, orders.c.order_list_id == orders.c.order_id
+        )
+        if from_id is not None:
+            first = first.where(orders.c.order_list_id >= from_id)
+        if start is not None:
+            first = first.where(orders.c.created_at >= start)
+        if end is not None:
+            first = first.where(orders.c.created_at <= end)
+        order = (orders.c.created_at, orders.c.symbol, orders.c.order_id)
+        if from_id is None and start is None:
+            first = first.order_by(*(c.desc() for c in order))
+        else:
+            first = first.order_by(*order)
+        chosen = [tuple(row) for row in await self._uow.execute(first.limit(limit))]
+        if not chosen:
+            return []
+        found = (
+            select(orders)
+            .where(
+                orders.c.account_id == account_id,
+                tuple_(orders.c.symbol, orders.c.order_list_id).in_(chosen),
+            )
+            .order_by(*order)
+        )
+        return await self._all(found)
+
     async def last_id(self, symbol: str) -> int:
         found = select(func.max(orders.c.order_id)).where(orders.c.symbol == symbol)
         result = await self._uow.execute(found)
@@ -187,6 +248,9 @@ def _row(order: OrderRecord) -> dict[str, object]:
         "hidden": order.hidden,
         "queued_at": order.queued_at,
         "sequence": order.sequence,
+        "order_list_id": order.order_list_id,
+        "list_client_order_id": order.list_client_order_id,
+        "trailing_time": order.trailing_time,
     }
 
 
@@ -219,4 +283,7 @@ def _record(row: AnyRow) -> OrderRecord:
         hidden=int(m["hidden"]),
         queued_at=m["queued_at"],
         sequence=m["sequence"],
+        order_list_id=m["order_list_id"],
+        list_client_order_id=m["list_client_order_id"],
+        trailing_time=m["trailing_time"],
     )

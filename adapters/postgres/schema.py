@@ -164,10 +164,20 @@ orders = Table(
     Column("queued_at", BigInteger, nullable=False, server_default="0"),
     # The market sequence of the command that changed it last: what changed after a snapshot.
     Column("sequence", BigInteger, nullable=False, server_default="0"),
+    Column("order_list_id", BigInteger, nullable=False, server_default="-1"),
+    Column("list_client_order_id", String(64), nullable=False, server_default=""),
+    Column("trailing_time", BigInteger, nullable=False, server_default="-1"),
     PrimaryKeyConstraint("symbol", "order_id"),
     CheckConstraint("executed >= 0 AND executed <= quantity", name="executed_within_quantity"),
     # Not unique: Binance lets a client order id be used again once its order is closed.
     Index(None, "account_id", "symbol", "client_order_id"),
+    # The account's order lists, newest first.
+    Index(
+        "ix_orders_lists",
+        "account_id",
+        "order_list_id",
+        postgresql_where=text("order_list_id >= 0"),
+    ),
     # A market's book, loaded when its engine starts.
     Index(
         "ix_orders_open",

@@ -31,6 +31,7 @@ from entrypoints.api.listing_notices import follow_listings
 from entrypoints.api.market import MarketController
 from entrypoints.api.metrics import measured, metrics
 from entrypoints.api.order_changes import OrderChangeController
+from entrypoints.api.order_lists import OrderListController
 from entrypoints.api.orders import OrderController
 from entrypoints.api.page import PageOrigins, page_routes
 from entrypoints.api.reference.endpoint import COMPONENTS
@@ -51,6 +52,7 @@ REST_ROUTES: list[ControllerRouterHandler] = [
     MarketController,
     OrderController,
     OrderChangeController,
+    OrderListController,
     AccountController,
     TradeFeeController,
     UserController,

@@ -41,6 +41,8 @@ from domain.errors import (
     InvalidOrder,
     MarketClosed,
     MarketClosedToChanges,
+    OcoLegMisplaced,
+    OcoPrices,
     UnknownAsset,
     UnknownMarket,
     UnknownOrder,
@@ -85,6 +87,7 @@ DOMAIN_CODES: dict[type[DomainError], int] = {
     WouldTake: -2010,
     WouldTrigger: -2010,
     UnsupportedOrder: -2010,
+    OcoPrices: -2010,
     DuplicateOrder: -2010,
     MarketClosed: -2010,
     MarketClosedToChanges: -2011,
@@ -123,7 +126,21 @@ def on_api_error(_: AnyRequest, error: ApiError) -> Response[dict[str, object]]:
     return body(error.code, error.msg, error.status)
 
 
+OCO_LEG_CODES = {
+    "A limit order in a buy OCO must be below.": -1165,
+    "A limit order in a sell OCO must be above.": -1166,
+    "At least one OCO order must be contingent.": -1168,
+    "A stop loss order in a buy OCO must be above.": -1196,
+    "A stop loss order in a sell OCO must be below.": -1197,
+    "A take profit order in a buy OCO must be below.": -1198,
+    "A take profit order in a sell OCO must be above.": -1199,
+}
+"""Binance's code for each rule of where an OCO's orders stand, by its message."""
+
+
 def domain_code(error: DomainError) -> int:
+    if isinstance(error, OcoLegMisplaced):
+        return OCO_LEG_CODES.get(str(error), -1013)
     return next((c for kind, c in DOMAIN_CODES.items() if isinstance(error, kind)), -1013)
 
 

@@ -68,7 +68,7 @@ def symbol_info(market: Market, status: MarketStatus) -> Json:
         "quoteCommissionPrecision": market.quote.precision,
         "orderTypes": ORDER_TYPES,
         "icebergAllowed": True,
-        "ocoAllowed": False,
+        "ocoAllowed": True,
         "otoAllowed": False,
         "quoteOrderQtyMarketAllowed": True,
         "allowTrailingStop": True,
@@ -114,6 +114,11 @@ def symbol_info(market: Market, status: MarketStatus) -> Json:
             {"filterType": "MAX_NUM_ORDERS", "maxNumOrders": market.max_num_orders},
             {"filterType": "MAX_NUM_ALGO_ORDERS", "maxNumAlgoOrders": market.max_num_algo_orders},
             {"filterType": "ICEBERG_PARTS", "limit": market.iceberg_parts},
+            {
+                "filterType": "MAX_NUM_ICEBERG_ORDERS",
+                "maxNumIcebergOrders": market.max_num_iceberg_orders,
+            },
+            {"filterType": "MAX_NUM_ORDER_LISTS", "maxNumOrderLists": market.max_num_order_lists},
             {
                 "filterType": "TRAILING_DELTA",
                 "minTrailingAboveDelta": market.trailing_deltas.min_above,
@@ -225,12 +230,16 @@ def book_ticker(market: Market, book: BookTicker) -> Json:
 def order(market: Market, record: OrderRecord) -> Json:
     """An order as GET /api/v3/order shows it. A STOP_LOSS or TAKE_PROFIT buy shows no price,
     as on Binance, though it has one, the most it pays (`domain.stops`)."""
-    shown = {"trailingDelta": record.trailing_delta} if record.trailing_delta else {}
+    shown = (
+        {"trailingDelta": record.trailing_delta, "trailingTime": record.trailing_time}
+        if record.trailing_delta
+        else {}
+    )
     return (
         {
             "symbol": record.symbol,
             "orderId": record.order_id,
-            "orderListId": -1,
+            "orderListId": record.order_list_id,
             "clientOrderId": record.client_order_id,
             "price": price(market, 0 if record.type.is_market else record.price),
             "origQty": quantity(market, record.quantity),
@@ -309,7 +318,7 @@ def account_trade(market: Market, side: AccountTrade) -> Json:
         "symbol": market.symbol,
         "id": trade.trade_id,
         "orderId": side.order_id,
-        "orderListId": -1,
+        "orderListId": side.order_list_id,
         "price": price(market, trade.price),
         "qty": quantity(market, trade.quantity),
         "quoteQty": price(market, trade.quote_quantity),

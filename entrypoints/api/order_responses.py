@@ -21,7 +21,7 @@ def placed_response(market_data: MarketData, placed: PlacedOrder, kind: Response
     ack = {
         "symbol": order.symbol,
         "orderId": order.order_id,
-        "orderListId": -1,
+        "orderListId": order.order_list_id,
         "clientOrderId": order.client_order_id,
         "transactTime": order.created_at,
     }
@@ -39,6 +39,7 @@ def placed_response(market_data: MarketData, placed: PlacedOrder, kind: Response
         result["stopPrice"] = full["stopPrice"]
         if order.trailing_delta:
             result["trailingDelta"] = order.trailing_delta
+            result["trailingTime"] = order.trailing_time
     if kind is ResponseType.FULL:
         result["fills"] = [formats.fill(market, order.order_id, t) for t in placed.fills]
         if placed.prevented:
@@ -60,7 +61,7 @@ def canceled_response(market_data: MarketData, order: OrderRecord, client_order_
         "symbol": order.symbol,
         "origClientOrderId": order.client_order_id,
         "orderId": order.order_id,
-        "orderListId": -1,
+        "orderListId": order.order_list_id,
         "clientOrderId": client_order_id,
         "transactTime": order.updated_at,
     } | {

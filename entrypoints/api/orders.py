@@ -12,6 +12,7 @@ from domain.commands import CancelOrder
 from domain.errors import DomainError, UnknownOrder
 from entrypoints.api import formats
 from entrypoints.api.errors import ApiError
+from entrypoints.api.list_responses import canceled_orders
 from entrypoints.api.order_params import order_reference, read_order
 from entrypoints.api.order_responses import canceled_response, new_client_id, placed_response
 from entrypoints.api.reference import trading as reference
@@ -157,10 +158,8 @@ class OrderController(Controller):
         caller.params.check_all_read()
         services.market_data.market(symbol)
         canceled = await services.trading.cancel_all(caller.account_id, symbol)
-        return [
-            canceled_response(services.market_data, order, secrets.token_urlsafe(16)[:22])
-            for order in canceled
-        ]
+        cancel_id = secrets.token_urlsafe(16)[:22]
+        return canceled_orders(services.market_data, canceled, cancel_id)
 
     @get(
         "/rateLimit/order",

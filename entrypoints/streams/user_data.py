@@ -1,6 +1,7 @@
 """What the engine and the funds publish, as Binance's user data stream tells each account:
-`executionReport` for every change of an order, `balanceUpdate` for deposits and withdrawals,
-and `outboundAccountPosition` after each command that changed an account's balances."""
+`executionReport` for every change of an order, `listStatus` when an order list begins or
+ends, `balanceUpdate` for deposits and withdrawals, and `outboundAccountPosition` after each
+command that changed an account's balances."""
 
 from collections.abc import Sequence
 from typing import Any
@@ -12,6 +13,8 @@ from application.ports import UnitOfWorkFactory
 from application.records import OrderRecord
 from domain.events import (
     ExecutionType,
+    ListStatus,
+    ListStatusType,
     OrderAccepted,
     OrderUpdated,
     PreventedMatch,
@@ -107,6 +110,8 @@ class UserDataFeed:
             elif isinstance(event, PreventedMatch):
                 time = event.timestamp
                 prevented = event
+            elif isinstance(event, ListStatus):
+                messages.append((event.account_id, list_status(event, event_time)))
             elif isinstance(event, Trade):
                 time = event.timestamp
                 trade = event
@@ -167,7 +172,7 @@ class UserDataFeed:
             "p": price(market, 0 if order.type.is_market else order.price),
             "P": price(market, order.stop_price),
             "F": quantity(market, order.iceberg_quantity),
-            "g": -1,
+            "g": order.order_list_id,
             "C": order.client_order_id if status is OrderStatus.CANCELED else "",
             "x": execution,
             "X": status.value,
@@ -282,10 +287,28 @@ def _prevention(market: Market, order: OrderAccepted, match: PreventedMatch) -> 
     }
 
 
+def list_status(event: ListStatus, event_time: int) -> Json:
+    """Binance's `listStatus`, sent after the reports of the list's orders."""
+    executing = event.status is ListStatusType.EXEC_STARTED
+    return {
+        "e": "listStatus",
+        "E": event_time,
+        "s": event.symbol,
+        "g": event.order_list_id,
+        "c": event.contingency_type,
+        "l": event.status.value,
+        "L": "EXECUTING" if executing else "ALL_DONE",
+        "r": "NONE",
+        "C": event.list_client_order_id,
+        "T": event.transaction_time,
+        "O": [{"s": event.symbol, "i": i, "c": c} for i, c in event.orders],
+    }
+
+
 def _accepted(order: Order | OrderRecord) -> OrderAccepted:
     return OrderAccepted(
         order.symbol, order.order_id, order.account_id, order.client_order_id, order.side,
         order.type, order.time_in_force, order.price, order.quantity, order.quote_quantity,
         order.stp, order.created_at, order.stop_price, order.trailing_delta,
-        order.iceberg_quantity, order.queued_at,
+        order.iceberg_quantity, order.queued_at, order.order_list_id, order.list_client_order_id,
     )  # fmt: skip

@@ -12,7 +12,7 @@ streams as well, and an engine of the version before writes no event log copy, w
 would then never reach Kinesis.
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 """
 
 from collections.abc import Sequence

@@ -3,7 +3,7 @@ the store, holds, trail prices and all, and triggers them as the engine that nev
 would have."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from decimal import Decimal
 
@@ -14,7 +14,7 @@ from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from application.engine import MarketEngine
 from application.relay import Relay
 from domain.book import OrderBook
-from domain.commands import Deposit, PlaceOrder
+from domain.commands import Deposit, PlaceOco, PlaceOrder
 from domain.events import ExecutionType, OrderUpdated
 from domain.exchange import Exchange
 from domain.orders import Order, OrderType, Side
@@ -55,7 +55,9 @@ AFTER = [
 
 
 @asynccontextmanager
-async def taken_over(before: list[PlaceOrder]) -> AsyncIterator[tuple[MarketEngine, Exchange]]:
+async def taken_over(
+    before: Sequence[PlaceOrder | PlaceOco],
+) -> AsyncIterator[tuple[MarketEngine, Exchange]]:
     """An engine that ran `before` on the memory store, stopped, and its successor serving the
     market rebuilt from the store; and an exchange that ran `before` and never stopped."""
     store = MemoryUnitOfWorkFactory()
@@ -82,6 +84,7 @@ async def taken_over(before: list[PlaceOrder]) -> AsyncIterator[tuple[MarketEngi
             await successor._take_over()
             rebuilt, kept = successor.exchange.state("BTCUSDT"), reference.state("BTCUSDT")
             assert rebuilt.stops.orders == kept.stops.orders
+            assert rebuilt.lists.lists == kept.lists.lists
             assert rebuilt.last_price == kept.last_price
             for side in Side:
                 assert queues(rebuilt.book, side) == queues(kept.book, side)

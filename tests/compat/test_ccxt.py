@@ -131,3 +131,24 @@ def test_stops_and_icebergs(maker: Any, taker: Any) -> None:
     for order in (stop, market_stop, take_profit, iceberg):
         if maker.fetch_order(order["id"], "ETH/USDT")["status"] == "open":
             assert maker.cancel_order(order["id"], "ETH/USDT")["status"] == "canceled"
+
+
+def test_canceling_one_order_of_an_oco_cancels_the_other(maker: Any) -> None:
+    """An OCO sent through ccxt's implicit API (it names the list and both orders), then one
+    of its orders canceled the ccxt way."""
+    maker.load_markets()
+    placed = maker.private_post_orderlist_oco({
+        "symbol": "ETHUSDT", "side": "SELL", "quantity": "1",
+        "aboveType": "LIMIT_MAKER", "abovePrice": "9000",
+        "belowType": "STOP_LOSS_LIMIT", "belowStopPrice": "1000", "belowPrice": "990",
+        "belowTimeInForce": "GTC",
+    })  # fmt: skip
+    stop_id, limit_id = (str(order["orderId"]) for order in placed["orders"])
+    fetched = maker.fetch_order(limit_id, "ETH/USDT")
+    assert (fetched["status"], fetched["info"]["orderListId"]) == (
+        "open", placed["orderListId"],
+    )  # fmt: skip
+    assert maker.cancel_order(stop_id, "ETH/USDT")["status"] == "canceled"
+    assert maker.fetch_order(limit_id, "ETH/USDT")["status"] == "canceled"
+    open_ids = {order["id"] for order in maker.fetch_open_orders("ETH/USDT")}
+    assert not open_ids & {stop_id, limit_id}

@@ -142,3 +142,30 @@ def test_a_stop_loss_limit_and_an_iceberg(live: LiveServer) -> None:
         )
     for order in (stop, iceberg):
         trader.cancel_order(symbol="ETHBTC", orderId=order["orderId"])
+
+
+def test_an_oco_placed_listed_and_canceled_by_one_order(live: LiveServer) -> None:
+    """`create_oco_order` sends the current route (orderList/oco) with above and below orders;
+    canceling either order cancels both."""
+    trader = live.python_binance("pb-oco", BTC="1")
+    placed = trader.create_oco_order(
+        symbol="BTCUSDT", side="SELL", quantity="0.1", aboveType="LIMIT_MAKER",
+        abovePrice="150000", belowType="STOP_LOSS", belowStopPrice="1000",
+    )  # fmt: skip
+    assert (placed["contingencyType"], placed["listOrderStatus"]) == ("OCO", "EXECUTING")
+    stop, limit = placed["orderReports"]
+    assert (stop["type"], limit["type"]) == ("STOP_LOSS", "LIMIT_MAKER")
+    assert [found["orderListId"] for found in trader.get_open_oco_orders()] == [
+        placed["orderListId"]
+    ]
+    balance = trader.get_asset_balance(asset="BTC")
+    assert (balance["free"], balance["locked"]) == ("0.90000000", "0.10000000")
+    trader.cancel_order(symbol="BTCUSDT", orderId=limit["orderId"])
+    assert trader.get_order(symbol="BTCUSDT", orderId=stop["orderId"])["status"] == "CANCELED"
+    assert trader.get_open_oco_orders() == []
+    with pytest.raises(BinanceAPIException) as refused:
+        trader.create_oco_order(
+            symbol="BTCUSDT", side="SELL", quantity="0.1", aboveType="STOP_LOSS",
+            aboveStopPrice="150000", belowType="LIMIT_MAKER", belowPrice="1000",
+        )  # fmt: skip
+    assert refused.value.code == -1197

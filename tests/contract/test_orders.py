@@ -185,3 +185,42 @@ async def test_a_stop_order_keeps_its_stop_trail_and_working_time(
     async with unit_of_work() as uow:
         assert await uow.orders.get("BTCUSDT", 1) == triggered
         assert await uow.orders.open("BTCUSDT") == [triggered]
+
+
+def leg(order_id: int, list_id: int, list_client_id: str, symbol: str = "BTCUSDT") -> OrderRecord:
+    saved = order(order_id, symbol)
+    saved.order_list_id = list_id
+    saved.list_client_order_id = list_client_id
+    return saved
+
+
+async def test_an_order_list_is_found_by_its_id_or_its_client_id(
+    unit_of_work: UnitOfWorkFactory,
+) -> None:
+    first = [leg(1, 1, "list-a"), leg(2, 1, "list-a")]
+    same_id_elsewhere = [leg(1, 1, "list-b", "ETHUSDT"), leg(2, 1, "list-b", "ETHUSDT")]
+    for later_placed in same_id_elsewhere:
+        later_placed.created_at = later_placed.updated_at = 3_500  # the newest list 1
+    later = [leg(4, 4, "list-a"), leg(5, 4, "list-a")]
+    await _save(unit_of_work, *first, order(3), *same_id_elsewhere, *later)
+    async with unit_of_work() as uow:
+        assert await uow.orders.list_orders(ADA, 1, "list-a") == first
+        assert await uow.orders.list_orders(ADA, 1, None) == same_id_elsewhere
+        assert await uow.orders.list_orders(ADA, None, "list-a") == later
+        assert await uow.orders.list_orders(ADA, 4, "list-b") == []
+        assert await uow.orders.list_orders(BOB, 1, None) == []
+
+
+async def test_order_lists_are_listed_whole_and_limited_by_list(
+    unit_of_work: UnitOfWorkFactory,
+) -> None:
+    first = [leg(1, 1, "a"), leg(2, 1, "a")]
+    second = [leg(4, 4, "b"), leg(5, 4, "b")]
+    third = [leg(6, 6, "c"), leg(7, 6, "c")]
+    await _save(unit_of_work, *first, order(3), *second, *third)
+    async with unit_of_work() as uow:
+        assert await uow.orders.order_lists(ADA) == [*first, *second, *third]
+        assert await uow.orders.order_lists(ADA, limit=2) == [*second, *third]
+        assert await uow.orders.order_lists(ADA, from_id=4, limit=1) == second
+        assert await uow.orders.order_lists(ADA, start=4_000, end=5_999) == second
+        assert await uow.orders.order_lists(BOB) == []

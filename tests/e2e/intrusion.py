@@ -16,6 +16,16 @@ ORDER = "/api/v3/order"
 USER_STREAM = "/api/v3/userDataStream"
 OPEN_ORDER = "owner-open-order"
 FILLED_ORDER = "owner-filled-order"
+OWNER_LIST = "owner-order-list"
+SELL_OCO = {
+    "symbol": "BTCUSDT", "side": "SELL", "quantity": "0.01", "listClientOrderId": OWNER_LIST,
+    "aboveType": "LIMIT_MAKER", "abovePrice": "70000",
+    "belowType": "STOP_LOSS", "belowStopPrice": "55000",
+}  # fmt: skip
+OLD_SELL_OCO = {
+    "symbol": "BTCUSDT", "side": "SELL", "quantity": "0.01", "price": "70000",
+    "stopPrice": "55000",
+}  # fmt: skip
 LIMIT_ORDER = {
     "symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
     "quantity": "0.01", "price": "40000",
@@ -35,6 +45,7 @@ class Scene:
     open_order_id: int
     filled_order_id: int
     listen_key: str
+    order_list_id: int
 
     @property
     def client(self) -> Any:
@@ -115,6 +126,23 @@ def open_order(name: str, **params: Any) -> Params:
         return {"symbol": "BTCUSDT", name: reference, **params}
 
     return request
+
+
+def owner_list(name: str, **params: Any) -> Params:
+    def request(scene: Scene) -> dict[str, Any]:
+        reference = OWNER_LIST if name.endswith("ClientOrderId") else scene.order_list_id
+        return {name: reference, **params}
+
+    return request
+
+
+def by_list(method: str, path: str, code: int, *names: str, **params: Any) -> tuple[Attack, ...]:
+    """A signed route on one order list, named each way in `names`."""
+    first, *others = (owner_list(name, **params) for name in names)
+    return signed(
+        method, path, first,
+        *(naming_order(method, path, request, 400, code) for request in (first, *others)),
+    )  # fmt: skip
 
 
 def filled_order(scene: Scene) -> dict[str, Any]:
@@ -239,11 +267,12 @@ async def stage(venue: Venue) -> Scene:
         "POST", ORDER, side="SELL", price="60000", newClientOrderId=FILLED_ORDER, **order
     )
     await buyer.call("POST", ORDER, side="BUY", price="60000", **order)
+    placed_list = await owner.call("POST", "/api/v3/orderList/oco", **SELL_OCO)
     opened = await venue.client.post(USER_STREAM, headers={"X-MBX-APIKEY": owner.key.api_key})
     return Scene(
         venue, owner, intruder, await login(venue, "owner@example.com"),
         await login(venue, "intruder@example.com"), resting["orderId"], filled["orderId"],
-        opened.json()["listenKey"],
+        opened.json()["listenKey"], placed_list["orderListId"],
     )  # fmt: skip
 
 

@@ -7,7 +7,9 @@ from entrypoints.server import build_app
 from tests.e2e.conftest import SETTINGS, Venue
 from tests.e2e.intrusion import (
     LIMIT_ORDER,
+    OLD_SELL_OCO,
     ORDER,
+    SELL_OCO,
     USER_STREAM,
     Attack,
     admin_act_route,
@@ -15,6 +17,7 @@ from tests.e2e.intrusion import (
     anonymous,
     bearer,
     bearer_route,
+    by_list,
     by_order,
     coded_route,
     filled_order,
@@ -49,6 +52,17 @@ MATRIX: dict[Route, tuple[Attack, ...]] = {
         "POST", "/api/v3/order/cancelReplace", -2011, "cancelOrderId", "cancelOrigClientOrderId",
         cancelReplaceMode="STOP_ON_FAILURE", **LIMIT_ORDER,
     ),
+    ("POST", "/api/v3/orderList/oco"): no_id("POST", "/api/v3/orderList/oco", **SELL_OCO),
+    ("POST", "/api/v3/order/oco"): no_id("POST", "/api/v3/order/oco", **OLD_SELL_OCO),
+    ("GET", "/api/v3/orderList"): by_list(
+        "GET", "/api/v3/orderList", -2013, "orderListId", "origClientOrderId"
+    ),
+    ("DELETE", "/api/v3/orderList"): by_list(
+        "DELETE", "/api/v3/orderList", -2011, "orderListId", "listClientOrderId",
+        symbol="BTCUSDT",
+    ),
+    ("GET", "/api/v3/allOrderList"): no_id("GET", "/api/v3/allOrderList"),
+    ("GET", "/api/v3/openOrderList"): no_id("GET", "/api/v3/openOrderList"),
     ("GET", "/api/v3/account"): no_id("GET", "/api/v3/account"),
     # Binance lists an order's trades by its id, and nothing for an order not the signer's.
     ("GET", "/api/v3/myTrades"): signed(

@@ -1,5 +1,5 @@
 """The demo bots that `make run` starts: within seconds the book is live, and the protecting
-trader has bought and sold under a trailing stop-loss and a take-profit."""
+trader has bought and sold under a trailing stop-loss, a take-profit and an OCO."""
 
 import asyncio
 from typing import Any
@@ -10,7 +10,7 @@ from domain.orders import OrderType
 from entrypoints.server import build_app
 from tests.e2e.conftest import SETTINGS
 
-PROTECTIVE = {OrderType.STOP_LOSS, OrderType.TAKE_PROFIT_LIMIT}
+PROTECTIVE = {OrderType.STOP_LOSS, OrderType.TAKE_PROFIT_LIMIT, OrderType.LIMIT_MAKER}
 
 
 async def test_the_bots_protect_positions_with_stops() -> None:
@@ -37,4 +37,10 @@ async def protective_orders(container: Any) -> list[Any]:
         if user is None:
             return []
         orders = await uow.orders.of_account(user.user_id, None, limit=1000)
-    return [order for order in orders if order.type in PROTECTIVE]
+    # The LIMIT_MAKER is the OCO's, the bot's only order list; its STOP_LOSS is the other leg.
+    return [
+        order
+        for order in orders
+        if order.type in PROTECTIVE
+        and (order.type is not OrderType.LIMIT_MAKER or order.order_list_id >= 0)
+    ]

@@ -87,11 +87,29 @@ async def test_a_stop_market_sell_triggers_and_fills(venue: Venue) -> None:
                              newOrderRespType="RESULT"),
     )  # fmt: skip
     assert placed["type"] == "STOP_LOSS" and placed["trailingDelta"] == 200
+    assert placed["trailingTime"] == placed["transactTime"]  # tracking from the start
     assert Decimal(placed["stopPrice"]) == 0 and placed["workingTime"] == -1
     await trade_at(maker, taker, "58800")  # 2% below 60,000
     filled = await owner.call("GET", ORDER, symbol="BTCUSDT", orderId=placed["orderId"])
     assert filled["status"] == "FILLED" and Decimal(filled["cummulativeQuoteQty"]) == 11700
     assert (await balance(owner, "BTC")) == (Decimal("0.8"), Decimal(0))
+
+
+async def test_a_trailing_stop_with_a_stop_price_tracks_from_when_it_is_reached(
+    venue: Venue,
+) -> None:
+    maker = await venue.trader("maker", BTC="1")
+    taker = await venue.trader("taker", USDT="100000")
+    owner = await venue.trader("owner", BTC="1")
+    await trade_at(maker, taker, "60000")
+    placed = await owner.call(
+        "POST", ORDER, **btc(side="SELL", type="STOP_LOSS", quantity="0.2", stopPrice="59000",
+                             trailingDelta="200", newOrderRespType="RESULT"),
+    )  # fmt: skip
+    assert placed["trailingTime"] == -1
+    await trade_at(maker, taker, "59000")
+    tracking = await owner.call("GET", ORDER, symbol="BTCUSDT", orderId=placed["orderId"])
+    assert tracking["status"] == "NEW" and tracking["trailingTime"] >= placed["transactTime"]
 
 
 async def test_canceling_a_waiting_stop_releases_its_hold(venue: Venue) -> None:

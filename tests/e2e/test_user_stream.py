@@ -54,3 +54,40 @@ async def test_a_session_reported_on_the_user_stream(live: LiveServer) -> None:
     assert all(p["e"] == "outboundAccountPosition" for p in positions)
     balances = {b["a"]: b for b in positions[-1]["B"]}
     assert balances["BTC"] == {"a": "BTC", "f": "0.80000000", "l": "0.00000000"}
+
+
+async def test_an_order_list_reported_on_the_user_stream(live: LiveServer) -> None:
+    owner = live.signed("stream-lists", BTC="1")
+    opened = owner.client.post(
+        "/api/v3/userDataStream", headers={"X-MBX-APIKEY": owner.api_key}
+    ).json()
+    async with websockets.connect(f"{live.ws_url}/ws/{opened['listenKey']}") as socket:
+        placed = await asyncio.to_thread(
+            owner.call, "POST", "/api/v3/orderList/oco", symbol="BTCUSDT", side="SELL",
+            quantity="0.1", aboveType="LIMIT_MAKER", abovePrice="150000",
+            belowType="STOP_LOSS", belowStopPrice="1000",
+        )  # fmt: skip
+        await asyncio.to_thread(
+            owner.call, "DELETE", "/api/v3/orderList", symbol="BTCUSDT",
+            orderListId=placed["orderListId"],
+        )  # fmt: skip
+        messages: list[Any] = []
+        while [m["e"] for m in messages].count("listStatus") < 2:
+            messages.append(await next_message(socket))
+    reports = [(m["x"], m["i"], m["g"]) for m in messages if m["e"] == "executionReport"]
+    stop_id, limit_id = (o["orderId"] for o in placed["orders"])
+    list_id = placed["orderListId"]
+    assert reports == [
+        ("NEW", stop_id, list_id),
+        ("NEW", limit_id, list_id),
+        ("CANCELED", stop_id, list_id),
+        ("CANCELED", limit_id, list_id),
+    ]
+    statuses = [(m["l"], m["L"], m["g"], m["c"]) for m in messages if m["e"] == "listStatus"]
+    assert statuses == [
+        ("EXEC_STARTED", "EXECUTING", list_id, "OCO"),
+        ("ALL_DONE", "ALL_DONE", list_id, "OCO"),
+    ]
+    # Each listStatus follows its orders' reports.
+    kinds = [m["e"] for m in messages if m["e"] != "outboundAccountPosition"]
+    assert kinds == ["executionReport", "executionReport", "listStatus"] * 2

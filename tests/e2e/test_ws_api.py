@@ -235,3 +235,40 @@ async def test_stop_and_iceberg_orders_over_the_websocket_api(live: LiveServer) 
                 "order.cancel", symbol="BTCUSDT", orderId=placed["orderId"]
             )
             assert canceled["status"] == "CANCELED"
+
+
+async def test_order_lists_over_the_websocket_api(live: LiveServer) -> None:
+    async with connected(live, "ws-lists", BTC="1") as client:
+        await client.result("userDataStream.subscribe.signature")
+        placed = await client.result(
+            "orderList.place.oco", symbol="BTCUSDT", side="SELL", quantity="0.01",
+            aboveType="LIMIT_MAKER", abovePrice="150000", belowType="STOP_LOSS",
+            belowStopPrice="1000", listClientOrderId="ws-list",
+        )  # fmt: skip
+        list_id = placed["orderListId"]
+        events = [(await client.event())["event"]]
+        while events[-1]["e"] != "listStatus":
+            events.append((await client.event())["event"])
+        started = events[-1]
+        assert [e["e"] for e in events].count("executionReport") == 2
+        assert (started["g"], started["c"], started["l"], started["L"], started["C"]) == (
+            list_id, "OCO", "EXEC_STARTED", "EXECUTING", "ws-list",
+        )  # fmt: skip
+        assert [o["i"] for o in started["O"]] == [o["orderId"] for o in placed["orders"]]
+        assert {e["g"] for e in events if e["e"] == "executionReport"} == {list_id}
+        status = await client.result("orderList.status", orderListId=list_id)
+        assert status["listOrderStatus"] == "EXECUTING"
+        assert [s["orderListId"] for s in await client.result("openOrderLists.status")] == [list_id]
+        canceled = await client.result("orderList.cancel", symbol="BTCUSDT", orderListId=list_id)
+        assert [r["status"] for r in canceled["orderReports"]] == ["CANCELED", "CANCELED"]
+        ended = None
+        while ended is None:
+            event = (await client.event())["event"]
+            ended = event if event["e"] == "listStatus" else None
+        assert (ended["g"], ended["l"], ended["L"]) == (list_id, "ALL_DONE", "ALL_DONE")
+        older = await client.result(
+            "orderList.place", symbol="BTCUSDT", side="SELL", quantity="0.01",
+            price="150000", stopPrice="1000",
+        )  # fmt: skip
+        listed = await client.result("allOrderLists")
+        assert [found["orderListId"] for found in listed] == [list_id, older["orderListId"]]

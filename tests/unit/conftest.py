@@ -68,6 +68,7 @@ class Desk:
         for state in self.exchange.markets.values():
             state.book.check_invariants()
             state.stops.check_invariants(state.market)
+            state.lists.check_invariants(state.market)
 
 
 @pytest.fixture

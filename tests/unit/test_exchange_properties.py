@@ -17,10 +17,13 @@ from application.history import sides_of
 from domain.commands import (
     AmendOrder,
     CancelOrder,
+    CancelOrderList,
     CancelReplace,
     CancelReplaceMode,
     Command,
     Deposit,
+    OcoLeg,
+    PlaceOco,
     PlaceOrder,
     SetMarketStatus,
     Withdraw,
@@ -30,6 +33,8 @@ from domain.events import (
     BookChanged,
     Event,
     ExecutionType,
+    ListStatus,
+    ListStatusType,
     MarketStatusChanged,
     OrderAccepted,
     OrderUpdated,
@@ -40,6 +45,7 @@ from domain.exchange import Exchange
 from domain.ledger import EXTERNAL_ACCOUNT, FEE_ACCOUNT, Bucket, JournalEntry
 from domain.market_status import MarketStatus
 from domain.markets import BASIS_POINTS, Market
+from domain.order_lists import list_hold
 from domain.orders import (
     Order,
     OrderType,
@@ -102,6 +108,7 @@ def state_of(exchange: Exchange) -> tuple[object, ...]:
             s.status,
             tuple(s.book.orders.items()),
             tuple(s.stops.orders.items()),
+            tuple(s.lists.lists),
         )
         for symbol, s in exchange.markets.items()
     )
@@ -151,7 +158,7 @@ class ExchangeMachine(RuleBasedStateMachine):
         """The status of the market whose orders the command is about, if it is."""
         if isinstance(command, CancelReplace):
             command = command.cancel
-        if isinstance(command, PlaceOrder | CancelOrder | AmendOrder):
+        if isinstance(command, PlaceOrder | CancelOrder | AmendOrder | PlaceOco | CancelOrderList):
             return self.exchange.state(command.symbol).status
         return None
 
@@ -394,6 +401,88 @@ class ExchangeMachine(RuleBasedStateMachine):
             )
         )
 
+    @rule(
+        account=ACCOUNTS,
+        symbol=SYMBOLS,
+        side=SIDES,
+        limit_above=st.booleans(),
+        profit_limit=st.booleans(),
+        stop_limit=st.booleans(),
+        stp=STPS,
+        near=st.integers(1, 3),
+        far=st.integers(1, 6),
+        lots=st.integers(1, 40),
+        trailing_delta=TRAILING_DELTAS,
+        iceberg_parts=ICEBERG_PARTS,
+    )
+    def oco(
+        self,
+        account: int,
+        symbol: str,
+        side: Side,
+        limit_above: bool,
+        profit_limit: bool,
+        stop_limit: bool,
+        stp: SelfTradePrevention | None,
+        near: int,
+        far: int,
+        lots: int,
+        trailing_delta: int,
+        iceberg_parts: int,
+    ) -> None:
+        """An OCO a few ticks either side of the last price: its take profit a LIMIT_MAKER or
+        a take-profit order, its stop loss a market or limit stop, trailing now and then."""
+        state = self.exchange.state(symbol)
+        market = state.market
+        tick = market.tick_size
+        last = state.last_price or MID_TICKS[symbol] * tick
+        sign = -1 if side is Side.BUY else 1
+        profit_price = last + sign * far * tick
+        stop_price = last - sign * near * tick
+        quantity = lots * LOTS[symbol] * market.lot_size
+        if limit_above:
+            profit = OcoLeg(
+                OrderType.LIMIT_MAKER,
+                price=profit_price,
+                iceberg_quantity=iceberg_share(quantity, iceberg_parts, market.lot_size),
+            )
+        elif profit_limit:
+            profit = OcoLeg(
+                OrderType.TAKE_PROFIT_LIMIT, price=profit_price, stop_price=profit_price
+            )
+        else:
+            profit = OcoLeg(OrderType.TAKE_PROFIT, stop_price=profit_price)
+        if stop_limit:
+            loss = OcoLeg(
+                OrderType.STOP_LOSS_LIMIT,
+                price=stop_price - sign * tick,
+                stop_price=stop_price,
+                trailing_delta=trailing_delta,
+            )
+        else:
+            loss = OcoLeg(OrderType.STOP_LOSS, stop_price=stop_price, trailing_delta=trailing_delta)
+        above, below = (loss, profit) if side is Side.BUY else (profit, loss)
+        self.apply(
+            PlaceOco(account, symbol, side, quantity, above, below, stp=stp, timestamp=self.clock)
+        )
+
+    @precondition(lambda self: any(s.lists.lists for s in self.exchange.markets.values()))
+    @rule(symbol=SYMBOLS, pick=st.integers(0, 1000), by_client_id=st.booleans())
+    def cancel_list(self, symbol: str, pick: int, by_client_id: bool) -> None:
+        lists = list(self.exchange.state(symbol).lists.lists.values())
+        if not lists:
+            return
+        found = lists[pick % len(lists)]
+        self.apply(
+            CancelOrderList(
+                found.account_id,
+                symbol,
+                None if by_client_id else found.order_list_id,
+                found.list_client_order_id if by_client_id else None,
+                self.clock,
+            )
+        )
+
     def open_order(self, symbol: str, pick: int) -> tuple[int, int] | None:
         state = self.exchange.state(symbol)
         orders = [*state.book.orders.values(), *state.stops.orders.values()]
@@ -464,6 +553,7 @@ class ExchangeMachine(RuleBasedStateMachine):
         for state in self.exchange.markets.values():
             state.book.check_invariants()
             state.stops.check_invariants(state.market)
+            state.lists.check_invariants(state.market)
 
     @invariant()
     def each_market_s_status_is_its_last_change(self) -> None:
@@ -501,17 +591,25 @@ class ExchangeMachine(RuleBasedStateMachine):
 
     @invariant()
     def locked_is_what_open_orders_can_spend(self) -> None:
+        """Each order holds what it may spend, but the orders of an open list, which hold
+        together what the most demanding of them may spend."""
         needed: dict[tuple[int, str], int] = defaultdict(int)
         for state in self.exchange.markets.values():
             market = state.market
             for order in state.book.orders.values():
                 buying = order.side is Side.BUY
                 hold = market.notional(order.price, order.remaining) if buying else order.remaining
-                assert order.held == hold, order
-                needed[order.account_id, (market.quote if buying else market.base).code] += hold
+                if order.order_id not in state.lists.by_leg:
+                    assert order.held == hold, order
+                    needed[order.account_id, (market.quote if buying else market.base).code] += hold
             for order in state.stops.orders.values():
                 held = market.quote if order.side is Side.BUY else market.base
-                needed[order.account_id, held.code] += order.held
+                if order.order_id not in state.lists.by_leg:
+                    needed[order.account_id, held.code] += order.held
+            for order_list in state.lists.lists.values():
+                legs = order_list.legs
+                held = market.quote if legs[0].side is Side.BUY else market.base
+                needed[order_list.account_id, held.code] += list_hold(market, legs)
         for account, asset, balance in self.exchange.ledger.balances():
             assert balance.locked == needed[account, asset], (account, asset)
 
@@ -585,6 +683,53 @@ class ExchangeMachine(RuleBasedStateMachine):
                 assert order.prevented_quantity == taken[symbol, order.order_id], order
         for key, quantity in reported.items():
             assert quantity == taken[key], key
+
+    @invariant()
+    def a_market_rebuilt_from_its_open_orders_is_the_same(self) -> None:
+        """What a restart rebuilds from the stored open orders, each holding what its
+        remainder needs (`application.rebuild.resting_order`), is the live market: its book,
+        its waiting stops, its open lists and every order's hold."""
+        for symbol, state in self.exchange.markets.items():
+            market = state.market
+            stored = []
+            for order in [*state.book.orders.values(), *state.stops.orders.values()]:
+                copied = attrs.evolve(order)
+                buying = copied.side is Side.BUY
+                remaining = copied.remaining
+                copied.held = market.notional(copied.price, remaining) if buying else remaining
+                stored.append(copied)
+            replica = Exchange([market])
+            replica.restore(
+                symbol, stored, state.last_order_id, state.last_trade_id,
+                state.last_prevented_match_id, [], state.last_price,
+            )  # fmt: skip
+            rebuilt = replica.state(symbol)
+            assert rebuilt.book.orders == state.book.orders
+            assert rebuilt.stops.orders == state.stops.orders
+            assert rebuilt.lists.lists == state.lists.lists
+
+    @invariant()
+    def every_list_began_and_ended_once_with_its_orders(self) -> None:
+        """A list ends when its first order trades, triggers or is canceled: every other
+        order of it is then expired (or canceled with it), and the list is open while no
+        order of it has changed."""
+        started: set[tuple[str, int]] = set()
+        ended: set[tuple[str, int]] = set()
+        for event in self.events:
+            if isinstance(event, ListStatus):
+                key = (event.symbol, event.order_list_id)
+                if event.status is ListStatusType.EXEC_STARTED:
+                    assert key not in started
+                    started.add(key)
+                else:
+                    assert key in started and key not in ended
+                    ended.add(key)
+        for symbol, state in self.exchange.markets.items():
+            open_lists = {(symbol, list_id) for list_id in state.lists.lists}
+            assert open_lists == {k for k in started - ended if k[0] == symbol}
+            for order_list in state.lists.lists.values():
+                for leg in order_list.legs:
+                    assert leg.order_id in state.book.orders or leg.order_id in state.stops.orders
 
     @invariant()
     def last_price_is_the_last_trade_s(self) -> None:

@@ -51,6 +51,7 @@ _FILTER = obj(
     filterType=choice([
         "PRICE_FILTER", "LOT_SIZE", "MARKET_LOT_SIZE", "NOTIONAL", "PERCENT_PRICE_BY_SIDE",
         "MAX_NUM_ORDERS", "MAX_NUM_ALGO_ORDERS", "TRAILING_DELTA", "ICEBERG_PARTS",
+        "MAX_NUM_ICEBERG_ORDERS", "MAX_NUM_ORDER_LISTS",
     ]),
 )  # fmt: skip
 _SYMBOL_INFO = obj(

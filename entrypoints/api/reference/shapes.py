@@ -66,7 +66,7 @@ ACK = obj(
     "newOrderRespType=ACK: the order was accepted.",
     symbol=SYMBOL,
     orderId=integer(minimum=1),
-    orderListId=integer("Always -1: order lists are not supported."),
+    orderListId=integer("The order list it belongs to; -1 if none."),
     clientOrderId=text(),
     transactTime=MILLIS,
 )
@@ -111,3 +111,19 @@ CANCELED = obj(
     orderListId=integer(), clientOrderId=text("The cancel's own client id."),
     transactTime=MILLIS, **_ORDER_STATE,
 )  # fmt: skip
+
+_LIST = {
+    "orderListId": integer("The list's id: that of its first order."),
+    "contingencyType": choice(["OCO"]),
+    "listStatusType": choice(["EXEC_STARTED", "ALL_DONE"]),
+    "listOrderStatus": choice(["EXECUTING", "ALL_DONE"]),
+    "listClientOrderId": text(),
+    "transactionTime": MILLIS,
+    "symbol": SYMBOL,
+    "orders": array(obj(symbol=SYMBOL, orderId=integer(minimum=1), clientOrderId=text())),
+}
+ORDER_LIST = obj("An order list and its orders.", **_LIST)
+PLACED_LIST = obj("The list placed, with a report of each order.", **_LIST,
+                  orderReports=array(PLACED))  # fmt: skip
+CANCELED_LIST = obj("The list canceled, with each order's report.", **_LIST,
+                    orderReports=array(CANCELED))  # fmt: skip

@@ -32,6 +32,7 @@ from entrypoints.api.reference.refusals import (
 )
 from entrypoints.api.reference.shapes import (
     CANCELED,
+    CANCELED_LIST,
     EMPTY,
     MILLIS,
     ORDER,
@@ -184,7 +185,10 @@ CANCEL_OPEN_ORDERS = Endpoint(
     "Cancel all open orders on a symbol (TRADE)", Access.SIGNED, 1,
     params=(SYMBOL, *SIGNED_PARAMS),
     refusals=(*SIGNED, BAD_SYMBOL, CANCEL_REJECTED, TIMED_OUT),
-    answer=Answer(array(CANCELED), "The orders canceled."),
+    answer=Answer(
+        array(either(CANCELED, CANCELED_LIST)),
+        "The orders canceled; those of an order list together, as the list.",
+    ),
 )  # fmt: skip
 ALL_ORDERS = Endpoint(
     "All orders (USER_DATA)", Access.SIGNED, 20,

@@ -52,6 +52,12 @@ ENDPOINTS: dict[str, Endpoint] = {
     "myTrades": _signed("GET", "myTrades"),
     "myPreventedMatches": _signed("GET", "myPreventedMatches"),
     "allOrders": _signed("GET", "allOrders"),
+    "orderList.place": _signed("POST", "order/oco"),
+    "orderList.place.oco": _signed("POST", "orderList/oco"),
+    "orderList.status": _signed("GET", "orderList"),
+    "orderList.cancel": _signed("DELETE", "orderList"),
+    "openOrderLists.status": _signed("GET", "openOrderList"),
+    "allOrderLists": _signed("GET", "allOrderList"),
 }
 VERSION_PREFIX = "v3/"  # a method may name its version, as "v3/order.place"
 
