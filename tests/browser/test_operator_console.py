@@ -172,11 +172,57 @@ def test_an_admin_credits_and_debits_an_account_under_references(
     expect(latest).to_have_count(2)
 
 
+def test_an_admin_lists_an_asset_and_a_market_that_trades_at_once(
+    browser: Browser, live: LiveServer
+) -> None:
+    page = console(browser, live, "listing-admin")
+    page.click('button[data-view="listings"]')
+    for name, value in (("asset", "atom"), ("precision", "8"), ("reason", "new listing 9")):
+        page.fill(f"#asset-{name}", value)
+    page.click("#list-asset")
+    expect(page.locator("#console-status")).to_have_text("ATOM is listed.")
+    for name, value in (
+        ("baseAsset", "atom"),
+        ("quoteAsset", "usdt"),
+        ("tickSize", "0.001"),
+        ("stepSize", "0.01"),
+        ("maxQty", "100000"),
+        ("minNotional", "1"),
+        ("maxNotional", "1000000"),
+        ("makerCommission", "0.001"),
+        ("takerCommission", "0.002"),
+        ("reason", "new listing 9"),
+    ):
+        page.fill(f"#market-{name}", value)  # fmt: skip
+    page.click("#list-market")
+    expect(page.locator("#console-status")).to_have_text("ATOMUSDT is listed and trading.")
+    page.click('button[data-view="markets"]')
+    expect(page.locator('[data-symbol="ATOMUSDT"][data-act="HALT"]')).to_be_visible()
+
+    page.click('button[data-view="listings"]')
+    page.select_option("#change-symbol", "ATOMUSDT")
+    page.fill("#change-takerCommission", "0.0015")
+    page.fill("#change-reason", "a launch discount")
+    page.click("#change-market")
+    expect(page.locator("#console-status")).to_have_text(
+        "ATOMUSDT's new terms hold for the orders that follow."
+    )
+    maker, taker = live.ccxt("atom-maker", ATOM="10"), live.ccxt("atom-taker", USDT="100")
+    maker.load_markets()
+    taker.load_markets()
+    maker.create_order("ATOM/USDT", "limit", "sell", 2, 5)
+    bought = taker.create_order("ATOM/USDT", "market", "buy", 2)
+    assert bought["status"] == "closed"
+    assert bought["fee"]["cost"] == 2 * 0.0015  # the new taker commission, in ATOM received
+    page.click('button[data-view="audit"]')
+    expect(page.locator("#console")).to_contain_text("market.change")
+
+
 def test_every_view_of_the_console_has_no_serious_accessibility_violation(
     browser: Browser, live: LiveServer, artifacts: Path
 ) -> None:
     page = console(browser, live, "careful-admin")
-    for view in ("markets", "users", "transfers", "audit", "system"):
+    for view in ("markets", "listings", "users", "transfers", "audit", "system"):
         page.click(f'button[data-view="{view}"]')
         expect(page.locator(f'button[data-view="{view}"]')).to_have_attribute(
             "aria-pressed", "true"

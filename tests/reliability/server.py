@@ -224,8 +224,10 @@ def operator(base_url: str, environment: dict[str, str], email: str) -> dict[str
         secret = _ok(client.post("/api/v1/two-factor/enrolment", headers=bearer))["secret"]
         code = {"code": pyotp.TOTP(secret).now()}
         enabled = _ok(client.post("/api/v1/two-factor/enable", json=code, headers=bearer))
-        grant = [sys.executable, "-m", "entrypoints.cli", "grant-admin", "--email", email]
-        subprocess.run(grant, env=environment, check=True, capture_output=True)
+        grant = [sys.executable, "-m", "entrypoints.cli", "grant-admin", "--email", email,
+                 "--adapters", "local"]  # fmt: skip
+        granted = subprocess.run(grant, env=environment, capture_output=True, text=True)
+        assert granted.returncode == 0, granted.stderr
         second = {"two_factor_code": enabled["recoveryCodes"][0]}
         tokens = _ok(client.post("/api/v1/auth/login", json=credentials | second))
     return {"Authorization": f"Bearer {tokens['access_token']}"}

@@ -7,6 +7,7 @@ import { ApiError, Session } from "../api";
 import { authForms } from "../auth";
 import { h } from "../dom";
 import { auditView } from "./audit";
+import { listingsView } from "./listings";
 import { marketsView } from "./markets";
 import { systemView } from "./system";
 import { transfersView } from "./transfers";
@@ -17,6 +18,7 @@ type View = (session: Session, say: Say) => Promise<HTMLElement>;
 
 const VIEWS: Record<string, [string, View]> = {
   markets: ["Markets", marketsView],
+  listings: ["Listings", listingsView],
   users: ["Users", usersView],
   transfers: ["Credits and debits", transfersView],
   audit: ["Audit log", auditView],
