@@ -45,7 +45,7 @@ def print_tables(summary: dict[str, dict[str, Any]]) -> None:
     print(f"{'deployment':<{width}}" + "".join(f"{c:>13}" for c in FIGURES))
     for name, result in summary.items():
         for row in result["fixed"]:
-            print(f"{name:<{width}}" + "".join(f"{row[c]:>13,}" for c in FIGURES))
+            print(f"{name:<{width}}" + "".join(f"{row[c]:>13,.2f}" for c in FIGURES))
     print("\nCPU-seconds per 1,000 orders placed, by role, at fixed rates and at the highest held;")
     print("database transactions per 1,000 orders")
     print(heading + " txn/1k")
