@@ -49,11 +49,11 @@ class UserDataFeed:
     def __init__(self, exchange: Exchange, store: UnitOfWorkFactory | None = None) -> None:
         self.exchange = exchange
         self.store = store
-        # Orders resting before the feed started are known from the book.
+        # Orders open before the feed started are known from the book and the waiting stops.
         self._orders: dict[tuple[str, int], OrderAccepted] = {
             (symbol, order.order_id): _accepted(order)
             for symbol, state in exchange.markets.items()
-            for order in state.book.orders.values()
+            for order in (*state.book.orders.values(), *state.stops.orders.values())
         }
 
     async def messages(
@@ -129,7 +129,8 @@ class UserDataFeed:
         if found is not None:
             return found
         if self.store is None:
-            resting = self.exchange.state(symbol).book.orders.get(order_id)
+            state = self.exchange.state(symbol)
+            resting = state.book.orders.get(order_id) or state.stops.orders.get(order_id)
             return None if resting is None else _accepted(resting)
         async with self.store() as uow:
             stored = await uow.orders.get(symbol, order_id)

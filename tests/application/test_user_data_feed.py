@@ -234,3 +234,19 @@ async def test_a_stop_is_reported_waiting_then_working_once_triggered() -> None:
     assert [(p["x"], p["X"], p["w"], p["W"], p["T"]) for p in triggered] == [
         ("NEW", "NEW", True, 5000, 5000)
     ]
+
+
+async def test_a_stop_waiting_before_the_feed_started_is_known_from_the_stops() -> None:
+    venue = Venue()
+    await venue.run(
+        PlaceOrder(
+            SELLER, "BTCUSDT", Side.SELL, OrderType.STOP_LOSS_LIMIT, BTC // 2, 59_000 * USDT,
+            client_order_id="ask-1", timestamp=1000, stop_price=59_500 * USDT,
+        )
+    )  # fmt: skip
+    venue.feed = UserDataFeed(venue.exchange)
+    messages = await venue.run(CancelOrder(SELLER, "BTCUSDT", order_id=1, timestamp=3000))
+    canceled = [p for _, p in messages if p["e"] == "executionReport"]
+    assert [(p["C"], p["x"], p["o"], p["P"]) for p in canceled] == [
+        ("ask-1", "CANCELED", "STOP_LOSS_LIMIT", "59500.00000000")
+    ]
