@@ -72,6 +72,9 @@ class Applied:
     cancel_error: DomainError | None = None
     place_error: DomainError | None = None
     orders: dict[int, OrderRecord] = field(factory=dict)  # as the command left them, by id
+    # Its answer as the engine recorded it (`encode_answer`), for a command sent with an id:
+    # the reply to its sender is the same bytes.
+    recorded: bytes | None = field(default=None, eq=False)
 
 
 class CommandBus(Protocol):

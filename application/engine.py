@@ -408,6 +408,7 @@ class MarketEngine:
             pending.applied.orders = changed
             if pending.command_id is not None:
                 answer = encode_answer(pending.command_id, pending.applied, None)
+                pending.applied.recorded = answer
                 await uow.commands.add(pending.command_id, self.symbol, answer, now)
         await uow.leases.fence(lease, self.sequence)
         await uow.commit()

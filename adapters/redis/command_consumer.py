@@ -170,7 +170,8 @@ class RedisCommandConsumer:
             refusal = Unavailable(str(error))
         finally:
             self._in_flight.pop(command_id, None)
-        encoded = encode_answer(command_id, applied, refusal)
+        recorded = applied.recorded if applied is not None else None
+        encoded = recorded or encode_answer(command_id, applied, refusal)
         span = (
             tracer.start_as_current_span(
                 "bus.reply", links=links([origin_of(delivery.traceparent)])
