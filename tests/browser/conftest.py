@@ -15,9 +15,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
 from entrypoints.settings import WEB_DIST as BUILT
+
+# What a page shows may take a few seconds to come on a machine whose two cores also run the
+# suite's other worker: the assertions wait as long as the pages' own actions do.
+expect.set_options(timeout=15_000)
 
 CHROMIUM = os.environ.get("BOURSE_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(
