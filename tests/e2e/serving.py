@@ -4,7 +4,7 @@ test is done, and a client of it never waits longer than `WAIT_S`."""
 
 import json
 import os
-import select
+import selectors
 import socket
 import subprocess
 import sys
@@ -123,15 +123,17 @@ def trickle(connection: socket.socket, piece: bytes, seconds: float) -> tuple[by
     """Sends `piece` every 0.1 s until the server answers or closes the connection, for at most
     `seconds`: what the server sent back, and after how long (infinite if nothing came)."""
     began = time.monotonic()
-    while time.monotonic() - began < seconds:
-        readable, _, _ = select.select([connection], [], [], 0.1)
-        if readable:
-            break
-        try:
-            connection.sendall(piece)
-        except OSError:  # closed: what it answered first is still to be read
-            break
-    else:
-        return b"", float("inf")
+    # A selector, not select(): a worker of the whole suite may hold more than 1,024 files.
+    with selectors.DefaultSelector() as watch:
+        watch.register(connection, selectors.EVENT_READ)
+        while time.monotonic() - began < seconds:
+            if watch.select(0.1):
+                break
+            try:
+                connection.sendall(piece)
+            except OSError:  # closed: what it answered first is still to be read
+                break
+        else:
+            return b"", float("inf")
     received, _ = read_until_closed(connection)
     return received, time.monotonic() - began
