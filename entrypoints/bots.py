@@ -3,13 +3,14 @@ who protects each position it buys with a trailing stop-loss, a take-profit and 
 through the same use cases as any client, so that a new exchange shows a live book at once."""
 
 import asyncio
+import contextlib
 import random
 from decimal import Decimal
 
 from application.accounts import Accounts
 from application.funds import Funds
-from application.trading import OPEN, Trading
-from domain.commands import OcoLeg, PlaceOco, PlaceOrder
+from application.trading import OPEN, PlacedOrder, Trading
+from domain.commands import CancelOrder, OcoLeg, PlaceOco, PlaceOrder
 from domain.errors import DomainError
 from domain.markets import BASIS_POINTS, Market
 from domain.orders import OrderType, Side
@@ -42,14 +43,24 @@ async def make_market(trading: Trading, account_id: int, market: Market, seed: i
     fair = market.price(START_PRICES[market.symbol])
     tick = market.tick_size
     step = max(tick, fair // 20_000 // tick * tick)
+    await trading.cancel_all(account_id, market.symbol)
+    quoted: list[int] = []
     while True:
         fair = max(step * 10, fair + rng.randint(-3, 3) * step)
-        await trading.cancel_all(account_id, market.symbol)
+        quoting = []
         for level in range(1, LEVELS + 1):
             for side in Side:
                 offset = level * step + rng.randint(0, 2) * tick
                 price = fair - offset if side is Side.BUY else fair + offset
-                await _place(trading, market, account_id, side, OrderType.LIMIT, price, rng)
+                placed = await _place(
+                    trading, market, account_id, side, OrderType.LIMIT, price, rng
+                )
+                if placed is not None:
+                    quoting.append(placed.order.order_id)
+        for order_id in quoted:  # the new quotes stand before the old ones go
+            with contextlib.suppress(DomainError):  # it traded away meanwhile
+                await trading.cancel(CancelOrder(account_id, market.symbol, order_id))
+        quoted = quoting
         await asyncio.sleep(QUOTE_EVERY)
 
 
@@ -125,14 +136,14 @@ async def _place(
     order_type: OrderType,
     price: int,
     rng: random.Random,
-) -> None:
+) -> PlacedOrder | None:
     reference = price or market.price(START_PRICES[market.symbol])
     quantity = _quantity(market, reference, rng)
     command = PlaceOrder(account_id, market.symbol, side, order_type, quantity, price)
     try:
-        await trading.place(command)
+        return await trading.place(command)
     except DomainError:
-        return  # a bot that runs short of funds or meets an empty book just waits
+        return None  # a bot that runs short of funds or meets an empty book just waits
 
 
 async def run_bots(accounts: Accounts, funds: Funds, trading: Trading) -> None:
