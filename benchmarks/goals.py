@@ -1,6 +1,8 @@
 """The whole set of benchmarks, run one after the other, and one table of what each measured
 against the goal it has (`make bench`):
 
+- order placements against a bare Litestar POST handler (`benchmarks.ceiling`, memory mode,
+  wrk): the ratio of their rates, goal 0.5;
 - the engine alone (`benchmarks.engine`): commands/s, goal 200,000;
 - the order path in local mode (`benchmarks.http_load`), in one process (`all`) and split
   into the design's services: p99 at 500 req/s (goal 25 ms for `all`), and the highest rate
@@ -20,13 +22,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks import engine, http_load, ws_fanout
+from benchmarks import ceiling, engine, http_load, ws_fanout
 
 Goal = tuple[str, float, float, bool]  # what, measured, goal, higher is better
 
 
 def measure(quick: bool) -> tuple[list[Goal], dict[str, Any]]:
     runs = "1" if quick else "3"
+    ceiling_result = ceiling.main(["--duration", "3" if quick else "10", "--runs", runs])
     engine_result = engine.main(["--commands", "100000" if quick else "1000000", "--runs", runs])
     load = http_load.main(
         ["--adapters", "local", "--deployment", "all,split", "--rates", "500", "--search",
@@ -36,6 +39,7 @@ def measure(quick: bool) -> tuple[list[Goal], dict[str, Any]]:
     fan_out = ws_fanout.main(["--clients", clients, "--rate", "500", "--duration", seconds])
     all_rest, split_rest = load["medians"]["all rest"], load["medians"]["split, api x1 rest"]
     goals: list[Goal] = [
+        ("orders / bare POST, ratio of req/s", ceiling_result["ratio"], 0.5, True),
         ("engine, commands/s", engine_result["commands_per_s"], 200_000, True),
         ("all, p99 ms at 500 req/s", all_rest["fixed"][0]["p99_ms"], 25, False),
         ("all, req/s held at p99 < 100 ms", _held(all_rest), 2_500, True),
@@ -43,7 +47,8 @@ def measure(quick: bool) -> tuple[list[Goal], dict[str, Any]]:
         ("ws fan-out, messages/s", fan_out["messages_per_s"], 60_000, True),
         ("ws fan-out, p99 ms", fan_out["p99_ms"], 100, False),
     ]
-    return goals, {"engine": engine_result, "http_load": load["medians"], "ws_fanout": fan_out}
+    figures = {"ceiling": ceiling_result, "engine": engine_result, "ws_fanout": fan_out}
+    return goals, figures | {"http_load": load["medians"]}
 
 
 def _held(result: dict[str, Any]) -> float:
