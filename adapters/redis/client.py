@@ -29,7 +29,8 @@ def connect(url: str, password: str | None = None) -> redis.Redis:
     """A pooled client for `url` (`rediss://` for TLS), signing in with `password` (an AUTH
     token) if given; it connects on first use, not here. A burst of commands
     beyond the pool's connections waits for one to be free (an engine answers a batch of
-    hundreds of commands at once) instead of failing as if Redis were out of reach."""
+    hundreds of commands at once) instead of failing as if Redis were out of reach. Closing the
+client closes every connection of its pool."""
     pool = redis.BlockingConnectionPool.from_url(
         url,
         password=password,
@@ -42,7 +43,7 @@ def connect(url: str, password: str | None = None) -> redis.Redis:
         # only keep callers waiting while Redis is down.
         retry=Retry(NoBackoff(), 1),
     )
-    return redis.Redis(connection_pool=pool)
+    return redis.Redis.from_pool(pool)  # the client owns its pool: closing it closes them all
 
 
 def channel_name(client: redis.Redis, name: str) -> str:
