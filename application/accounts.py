@@ -8,14 +8,8 @@ from msgspec import structs
 
 from application.errors import InvalidCredentials, InvalidToken, NotFound
 from application.frozen_accounts import FrozenAccounts
-from application.ports import (
-    Clock,
-    IdSource,
-    PasswordHasher,
-    Sessions,
-    TokenService,
-    UnitOfWorkFactory,
-)
+from application.identity_ports import IdSource, PasswordHasher, Sessions, TokenService
+from application.ports import Clock, UnitOfWorkFactory
 from application.records import ApiKey, KeyType, Session, User
 from application.two_factor import TwoFactorAuth
 

@@ -21,7 +21,7 @@ import msgspec
 from attrs import define
 
 from application.account_sequences import accounts_told
-from application.ports import EventLog
+from application.messaging_ports import EventLog
 from application.records import LogRecord, OutboxMessage
 from application.relay import decode_events
 from domain.assets import format_minor

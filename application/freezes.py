@@ -8,7 +8,8 @@ from attrs import define
 
 from application.errors import NotFound
 from application.frozen_accounts import FrozenAccounts
-from application.ports import Clock, FreezeNotices, UnitOfWork, UnitOfWorkFactory
+from application.messaging_ports import FreezeNotices
+from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from application.records import Freeze
 from application.trading import Trading
 from application.user_streams import UserStreams

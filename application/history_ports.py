@@ -2,6 +2,7 @@
 them, kept by the system of record (`memory`, `local`) or, in `aws`, in DynamoDB tables that
 the trade stream's Lambda functions fill."""
 
+from datetime import date
 from typing import Protocol
 
 from msgspec import Struct
@@ -61,3 +62,15 @@ class CandleHistory(Protocol):
         """The first `limit` candles opening in [start, end], the intervals nobody traded in
         (after the market's first trade) shown flat at the close before them."""
         ...
+
+
+class TradeArchive(Protocol):
+    """Each market's completed days of trades, a file a day as the design's historical data
+    keeps them (S3, in `aws`): gzip-compressed CSV, a line per trade (see
+    `application.trade_export`)."""
+
+    async def get(self, symbol: str, day: date) -> bytes | None:
+        """The day's file as stored, or None while the day is not archived."""
+        ...
+
+    async def put(self, symbol: str, day: date, data: bytes) -> None: ...

@@ -19,7 +19,8 @@ from attrs import define, field
 
 from application.bus import CommandBus, TakeListing
 from application.errors import Unavailable
-from application.ports import Clock, ListingNotices, UnitOfWorkFactory
+from application.messaging_ports import ListingNotices
+from application.ports import Clock, UnitOfWorkFactory
 from domain.assets import Asset
 from domain.errors import UnknownAsset, UnknownMarket
 from domain.exchange import Exchange

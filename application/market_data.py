@@ -5,8 +5,9 @@ from attrs import define
 from application.engine import MarketEngine
 from application.errors import MarketUnavailable
 from application.history_ports import CandleHistory, PublicTrade, TradeHistory
-from application.ports import Clock, MarketSnapshots, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWorkFactory
 from application.records import Depth
+from application.snapshot_ports import MarketSnapshots
 from application.ticker_ports import MarketTicker, Tickers
 from domain.average_price import AverageWindow
 from domain.candles import Candle, Interval

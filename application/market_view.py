@@ -16,7 +16,8 @@ from attrs import define, field
 from sortedcontainers import SortedDict
 
 from application.errors import MarketUnavailable, Unavailable
-from application.ports import EventPublisher, UnitOfWorkFactory
+from application.messaging_ports import EventPublisher
+from application.ports import UnitOfWorkFactory
 from application.rebuild import TICKER_TRADES
 from application.records import Depth, OutboxChannel
 from application.snapshot_ports import BookSnapshot

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from attrs import define, frozen
 
 from application.errors import TooManyOrders
-from application.ports import Clock, OrderCounter
+from application.limit_ports import OrderCounter
+from application.ports import Clock
 from domain.candles import DAY, SECOND
 from domain.events import Trade
 

@@ -13,7 +13,8 @@ from attrs import define, field
 
 from application import metrics
 from application.errors import Unavailable
-from application.ports import EventPublisher, OutboxSignal, UnitOfWorkFactory
+from application.messaging_ports import EventPublisher, OutboxSignal
+from application.ports import UnitOfWorkFactory
 from application.records import OutboxChannel, OutboxMessage
 from domain.events import (
     BookChanged,

@@ -4,7 +4,8 @@ each market's status and the engine holding its lease since when."""
 from attrs import define, frozen
 
 from application.market_data import MarketData
-from application.ports import Clock, Processes, UnitOfWorkFactory
+from application.messaging_ports import Processes
+from application.ports import Clock, UnitOfWorkFactory
 from application.records import Lease, ProcessBeat
 from domain.market_status import MarketStatus
 

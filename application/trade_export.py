@@ -6,7 +6,8 @@ order, as Binance's historical data writes them:
 import gzip
 from datetime import UTC, date, datetime, timedelta
 
-from application.ports import TradeArchive, UnitOfWorkFactory
+from application.history_ports import TradeArchive
+from application.ports import UnitOfWorkFactory
 from domain.exchange import Exchange
 
 PAGE = 1000

@@ -5,9 +5,10 @@ from msgspec.structs import replace
 
 from application.bus import Applied, CommandBus, MarketCommand, symbol_of
 from application.frozen_accounts import FrozenAccounts
+from application.identity_ports import IdSource
 from application.metrics import order_commands
 from application.order_count import FirstFill, first_fills
-from application.ports import Clock, IdSource, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWorkFactory
 from application.rebuild import TICKER_TRADES, committed_status, resting_order
 from application.records import OrderRecord
 from application.tracing import tracer

@@ -14,7 +14,9 @@ from application.errors import (
     NotFound,
     RateLimited,
 )
-from application.ports import Clock, OneTimePasswords, RateLimiter, UnitOfWorkFactory
+from application.identity_ports import OneTimePasswords
+from application.limit_ports import RateLimiter
+from application.ports import Clock, UnitOfWorkFactory
 from application.records import TwoFactor
 
 RECOVERY_CODES = 10

@@ -5,7 +5,9 @@ no longer than the listen key and the API key it was opened with: closing either
 from attrs import define
 
 from application.errors import ApplicationError
-from application.ports import Clock, ListenKeys, Revocations
+from application.identity_ports import ListenKeys
+from application.messaging_ports import Revocations
+from application.ports import Clock
 from application.records import ListenKeyHolder
 
 

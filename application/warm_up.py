@@ -23,7 +23,7 @@ from attrs import define
 
 from application.event_log import book_change_of
 from application.market_view import MarketView
-from application.ports import EventLog
+from application.messaging_ports import EventLog
 from application.records import OutboxMessage
 from application.relay import decode_events
 from application.snapshot_ports import BookSnapshots

@@ -8,7 +8,7 @@ from sqlalchemy import make_url
 from adapters.aws.clients import AwsClients
 from adapters.aws.secrets import SecretsManagerSecrets
 from adapters.postgres.credentials import DatabaseCredentials
-from application.ports import SecretSource
+from application.identity_ports import SecretSource
 from entrypoints.settings import AwsSettings, Settings
 
 

@@ -12,7 +12,8 @@ from collections import deque
 from attrs import define, field
 
 from application import metrics
-from application.ports import Clock, Processes
+from application.messaging_ports import Processes
+from application.ports import Clock
 from application.records import ProcessBeat
 from entrypoints.container import Container
 

@@ -20,7 +20,7 @@ from attrs import define, field
 
 from adapters.aws.clients import CLIENT_CONFIG
 from application.errors import ApplicationError
-from application.ports import EventLog
+from application.messaging_ports import EventLog
 from application.records import StoredRecord
 from entrypoints.lambdas.candle_builder import build_candles
 from entrypoints.lambdas.trade_archiver import archive_trades

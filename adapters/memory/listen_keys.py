@@ -6,7 +6,7 @@ from collections import OrderedDict
 from attrs import define
 
 from adapters.system import SecretsIdSource
-from application.ports import IdSource
+from application.identity_ports import IdSource
 from application.records import ListenKeyHolder
 
 LISTEN_KEY_LIFETIME_MS = 60 * 60 * 1000

@@ -10,7 +10,7 @@ import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import make_url
 
 from application.errors import SecretMissing
-from application.ports import SecretSource
+from application.identity_ports import SecretSource
 
 # What PostgreSQL answers to a password it no longer takes, or a user it no longer knows.
 REFUSED = (asyncpg.InvalidPasswordError, asyncpg.InvalidAuthorizationSpecificationError)

@@ -7,7 +7,7 @@ import redis.asyncio as redis
 from adapters.memory.listen_keys import LISTEN_KEY_LIFETIME_MS
 from adapters.redis.client import reachable, texts
 from adapters.system import SecretsIdSource
-from application.ports import IdSource
+from application.identity_ports import IdSource
 from application.records import ListenKeyHolder
 
 LEASE = "bourse:listen-key:"

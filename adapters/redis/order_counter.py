@@ -8,8 +8,8 @@ from adapters.memory.order_counter import MemoryOrderCounter
 from adapters.redis.client import Outage, reachable
 from adapters.redis.gathered import GatheredRedis
 from application.errors import Unavailable
+from application.limit_ports import OrderCounter
 from application.order_count import OrderLimit
-from application.ports import OrderCounter
 
 COUNT = "bourse:orders:"
 

@@ -8,7 +8,7 @@ from adapters.memory.rate_limiter import MINUTE, MemoryRateLimiter
 from adapters.redis.client import Outage, reachable
 from adapters.redis.gathered import GatheredRedis
 from application.errors import RateLimited, Unavailable
-from application.ports import RateLimiter
+from application.limit_ports import RateLimiter
 
 BUCKET = "bourse:weight:"
 

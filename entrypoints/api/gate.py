@@ -14,8 +14,9 @@ from litestar.datastructures import State
 from adapters.security.signatures import verify
 from application.accounts import Accounts
 from application.errors import InvalidToken
+from application.limit_ports import RateLimiter
 from application.order_count import UnfilledOrders
-from application.ports import Clock, RateLimiter
+from application.ports import Clock
 from application.records import ApiKey
 from entrypoints import logs
 from entrypoints.api.errors import ApiError, mandatory

@@ -11,7 +11,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 
 from application.market_data import MarketData
-from application.ports import Cache
+from application.snapshot_ports import Cache
 from domain.candles import Interval
 from domain.market_status import MarketStatus
 from entrypoints.api import formats

@@ -12,7 +12,7 @@ from application.market_admin import MarketAdmin
 from application.market_data import MarketData
 from application.operators import Operators
 from application.portfolio import Portfolio
-from application.ports import Cache
+from application.snapshot_ports import Cache
 from application.system_view import SystemView
 from application.trading import Trading
 from application.two_factor import TwoFactorAuth

@@ -9,7 +9,7 @@ import pytest
 from adapters.memory.cache import MemoryCache
 from adapters.redis.cache import RedisCache
 from adapters.redis.client import connect
-from application.ports import Cache
+from application.snapshot_ports import Cache
 
 UNREACHABLE = "redis://127.0.0.1:1/15"
 

@@ -11,7 +11,7 @@ from adapters.aws.clients import AwsClients
 from adapters.aws.kinesis import MAX_RECORDS, KinesisEventLog, _batches, _rounds
 from adapters.memory.event_log import MemoryEventLog, shard_of
 from application.errors import StreamMissing
-from application.ports import EventLog
+from application.messaging_ports import EventLog
 from application.records import LogRecord, StoredRecord
 from tests.clock import SteppedClock
 from tests.contract.aws import boto3_client

@@ -9,7 +9,7 @@ from adapters.memory.listen_keys import MemoryListenKeys
 from adapters.redis.client import connect
 from adapters.redis.listen_keys import RedisListenKeys
 from application.errors import Unavailable
-from application.ports import ListenKeys
+from application.identity_ports import ListenKeys
 from application.records import ListenKeyHolder
 
 START = 1_700_000_000_000

@@ -10,8 +10,8 @@ from adapters.memory.order_counter import MemoryOrderCounter
 from adapters.redis.client import Outage, connect
 from adapters.redis.gathered import GatheredRedis
 from adapters.redis.order_counter import FallbackOrderCounter, RedisOrderCounter
+from application.limit_ports import OrderCounter
 from application.order_count import binance_limits
-from application.ports import OrderCounter
 
 LIMITS = binance_limits(per_10_seconds=3, per_day=5)
 DAY_START = 1_700_006_400_000  # a UTC midnight, and so the start of a 10-second window too

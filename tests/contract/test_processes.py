@@ -7,7 +7,7 @@ import pytest
 from adapters.memory.processes import MemoryProcesses
 from adapters.redis.client import connect
 from adapters.redis.processes import RedisProcesses
-from application.ports import Processes
+from application.messaging_ports import Processes
 from application.records import ProcessBeat
 
 TTL = 10_000

@@ -11,7 +11,7 @@ from adapters.redis.client import Outage, connect
 from adapters.redis.gathered import GatheredRedis
 from adapters.redis.rate_limiter import FallbackRateLimiter, RedisRateLimiter
 from application.errors import RateLimited, Unavailable
-from application.ports import RateLimiter
+from application.limit_ports import RateLimiter
 
 NOW = 1_700_000_000_000
 LIMIT = 60  # one unit of weight back per second

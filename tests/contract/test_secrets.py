@@ -9,7 +9,7 @@ from adapters.aws.clients import AwsClients
 from adapters.aws.secrets import SecretsManagerSecrets
 from adapters.memory.secrets import MemorySecrets
 from application.errors import SecretMissing
-from application.ports import SecretSource
+from application.identity_ports import SecretSource
 from tests.contract.aws import boto3_client
 from tests.moto_server import unique
 

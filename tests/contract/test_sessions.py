@@ -10,7 +10,7 @@ from adapters.memory.sessions import MemorySessions
 from adapters.redis.client import connect
 from adapters.redis.sessions import RedisSessions
 from application.errors import Unavailable
-from application.ports import Sessions
+from application.identity_ports import Sessions
 from application.records import Session
 
 NOW = 1_700_000_000_000

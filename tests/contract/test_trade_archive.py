@@ -9,7 +9,7 @@ import pytest
 from adapters.aws.clients import AwsClients
 from adapters.aws.trade_archive import S3TradeArchive
 from adapters.memory.trade_archive import MemoryTradeArchive
-from application.ports import TradeArchive
+from application.history_ports import TradeArchive
 from tests.contract.aws import boto3_client
 from tests.moto_server import REGION, unique
 
