@@ -9,7 +9,7 @@ import argparse
 import itertools
 
 import uvicorn
-from litestar import Litestar, Request, post
+from litestar import Litestar, Request, get, post
 from litestar.datastructures import State
 
 from entrypoints.api.transport import server_options
@@ -29,7 +29,12 @@ async def place(request: Request[object, object, State]) -> dict[str, object]:
     }
 
 
-app = Litestar([place], openapi_config=None)
+@get("/health")
+async def health() -> str:
+    return "ok"
+
+
+app = Litestar([place, health], openapi_config=None)
 
 
 def main() -> None:

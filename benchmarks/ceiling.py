@@ -21,14 +21,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from benchmarks.deployment import deployment
+from benchmarks.deployment import answers, deployment, wait_until
 from benchmarks.servers import free_port
 
 ORDER = "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=IOC&quantity=0.001&price=50000"
@@ -38,7 +37,6 @@ wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Authorization"] = "Bearer {token}"
 """
 SOCKET_ERRORS = r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)"
-START_TIMEOUT_S = 30.0
 GOAL = 0.5
 
 
@@ -97,24 +95,11 @@ def bare_server() -> Iterator[str]:
     process = subprocess.Popen(command)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not _answers(url):
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("the bare server did not start")
-            time.sleep(0.2)
+        wait_until(lambda: answers(f"{url}/health"), process)
         yield url
     finally:
         process.terminate()
         process.wait(timeout=10)
-
-
-def _answers(url: str) -> bool:
-    request = urllib.request.Request(f"{url}/api/v3/order", data=ORDER.encode(), method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=1) as answer:
-            return bool(answer.status == 200)
-    except OSError:
-        return False
 
 
 def _bearer(url: str) -> str:

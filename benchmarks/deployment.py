@@ -109,7 +109,7 @@ def _starter(stack: contextlib.ExitStack, logs: Path, processes: dict[str, int])
         stack.callback(_stop, process)
         url = f"http://127.0.0.1:{port}"
         try:
-            _wait(lambda: up(url), process)
+            wait_until(lambda: up(url), process)
         except RuntimeError:
             raise RuntimeError(f"{name} did not start: {log.read_text()[-2000:]}") from None
         processes[name] = process.pid
@@ -122,7 +122,8 @@ def _ready(url: str) -> bool:
     return answers(f"{url}/health/ready")
 
 
-def _wait(up: Callable[[], bool], process: subprocess.Popen[bytes]) -> None:
+def wait_until(up: Callable[[], bool], process: subprocess.Popen[bytes]) -> None:
+    """Returns once `up` says so; raises if the process ends or takes too long to start."""
     deadline = time.monotonic() + START_TIMEOUT_S
     while not up():
         if time.monotonic() > deadline or process.poll() is not None:
