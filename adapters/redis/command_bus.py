@@ -15,6 +15,7 @@ import logging
 import os
 import secrets
 import socket
+import time
 from typing import Any
 
 from adapters.redis.client import UNREACHABLE, reachable
@@ -39,7 +40,8 @@ READ_BLOCK_MS = 200  # shorter than the client's socket timeout
 READ_COUNT = 256
 COMMANDS_KEPT = 100_000  # per market: far more than are ever waiting
 ANSWERS_KEPT = 10_000
-ANSWERS_LAPSE_S = 60
+ANSWERS_LAPSE_S = 60  # an answer stream nobody reads any more is gone after this long
+KEEP_ANSWERS_EVERY_S = ANSWERS_LAPSE_S / 4  # how often the reader extends its stream's life
 RETRY_SECONDS = 0.5
 # How often an engine looks for commands delivered to it that never reached it: a read whose
 # reply comes after the client's socket timeout (the process paused, its CPU starved) is
@@ -121,10 +123,13 @@ class RedisCommandBus:
     async def _read_answers(self) -> None:
         key = ANSWERS + self._name
         last = "0-0"
+        kept_until = 0.0
         while not self._stopping:
             try:
                 found: Any = await self._client.xread({key: last}, count=1000, block=READ_BLOCK_MS)
-                await self._client.expire(key, ANSWERS_LAPSE_S)
+                if found and time.monotonic() > kept_until:
+                    await self._client.expire(key, ANSWERS_LAPSE_S)
+                    kept_until = time.monotonic() + KEEP_ANSWERS_EVERY_S
             except UNREACHABLE as error:
                 logger.warning("command bus: answers out of reach (%s)", error)
                 await asyncio.sleep(RETRY_SECONDS)
