@@ -127,6 +127,9 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "proxy_headers": True,
         "forwarded_allow_ips": list(settings.trusted_proxies),
         "ws_max_size": MAX_MESSAGE_BYTES,
+        # A message compressed for one connection is compressed again for the next (each has
+        # the context of its own stream): fan-out would pay zlib once per client per message.
+        "ws_per_message_deflate": False,
         "ws_ping_interval": PING_INTERVAL_S,
         "ws_ping_timeout": PING_INTERVAL_S,
     }
