@@ -6,7 +6,7 @@ behind is disconnected with a reason, never silently skipped."""
 import asyncio
 import contextlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import msgspec
@@ -22,6 +22,7 @@ from application.user_streams import UnknownListenKey
 from entrypoints.api.limits import MESSAGES_PER_SECOND, MessageRate
 from entrypoints.api.listen_key_stream import ListenKeyStream
 from entrypoints.api.services import Services
+from entrypoints.api.websocket_protocol import SEND_TEXTS
 from entrypoints.streams.names import is_stream
 from entrypoints.streams.revocations import REVOKED
 
@@ -35,18 +36,19 @@ TOO_MANY_MESSAGES = f"Too many messages: at most {MESSAGES_PER_SECOND} a second.
 
 class Framing:
     """A message framed once for every connection that gets it: raw (the payload) and combined
-    (wrapped with its stream name). The channel hands the same bytes object to each of its
-    subscribers in turn, so remembering the last one is enough."""
+    (wrapped with its stream name), as the UTF-8 bytes of a text message. The channel hands the
+    same bytes object to each of its subscribers in turn, so remembering the last one is
+    enough."""
 
     def __init__(self) -> None:
         self._message: bytes | None = None
-        self._framed = ("", "")
+        self._framed = (b"", b"")
 
-    def __call__(self, message: bytes) -> tuple[str, str]:
+    def __call__(self, message: bytes) -> tuple[bytes, bytes]:
         if message is not self._message:
             name, _, payload = message.partition(b"\n")
             combined = b'{"stream":"' + name + b'","data":' + payload + b"}"
-            self._message, self._framed = message, (payload.decode(), combined.decode())
+            self._message, self._framed = message, (payload, combined)
         return self._framed
 
 
@@ -74,10 +76,15 @@ class Delivery(Subscriber):
 
 @define
 class Connection:
+    """What is queued for a client waits in `pending` (the UTF-8 bytes of each message), and
+    the sender takes all of it at each turn: through uvicorn, in one event and one write
+    (`websocket_protocol`)."""
+
     socket: WebSocket[Any, Any, Any]
     channels: ChannelsPlugin
     combined: bool
-    outbox: "asyncio.Queue[str]" = field(factory=lambda: asyncio.Queue(QUEUE_LIMIT))
+    pending: list[bytes] = field(factory=list)
+    queued: asyncio.Event = field(factory=asyncio.Event)
     subscriptions: dict[str, Subscriber] = field(factory=dict)
     lagging: bool = False
     revoked: Callable[[], None] | None = None  # what a revocation notice does
@@ -90,14 +97,15 @@ class Connection:
             return
         if self.lagging or self.finished:
             return
-        raw, combined = framing(message)
-        try:
-            self.outbox.put_nowait(combined if self.combined else raw)
-        except asyncio.QueueFull:
+        self.queue(framing(message)[self.combined])
+
+    def queue(self, text: bytes) -> None:
+        if len(self.pending) >= QUEUE_LIMIT:
             self.lagging = True
             metrics.stream_slow.inc()
         else:
-            metrics.stream_messages.inc()
+            self.pending.append(text)
+        self.queued.set()
 
     async def subscribe(self, names: list[str]) -> None:
         for name in names:
@@ -118,21 +126,38 @@ class Connection:
         if self.finished:
             return
         self.finished = True
-        try:
-            self.outbox.put_nowait(last)
-        except asyncio.QueueFull:
-            self.lagging = True
+        self.queue(last.encode())
 
     async def send_loop(self) -> None:
+        send = self._sender()
         while True:
-            message = await self.outbox.get()
+            await self.queued.wait()
+            self.queued.clear()
             if self.lagging:
                 await self.socket.close(POLICY_VIOLATION, "Too slow: messages were piling up.")
                 return
-            await self.socket.send_text(message)
-            if self.finished and self.outbox.empty():
+            texts, self.pending = self.pending, []
+            await send(texts)
+            metrics.stream_messages.inc(len(texts))
+            if self.finished and not self.pending:
                 await self.socket.close(NORMAL_CLOSURE, "The stream's listenKey no longer holds.")
                 return
+
+    def _sender(self) -> Callable[[list[bytes]], Awaitable[None]]:
+        socket = self.socket
+        if SEND_TEXTS in (socket.scope.get("extensions") or {}):
+
+            async def send_at_once(texts: list[bytes]) -> None:
+                event: Any = {"type": SEND_TEXTS, "texts": texts}
+                await socket.send(event)
+
+            return send_at_once
+
+        async def send_each(texts: list[bytes]) -> None:  # what any ASGI server takes
+            for text in texts:
+                await socket.send_text(text.decode())
+
+        return send_each
 
 
 class Requests:
@@ -217,9 +242,8 @@ async def serve(
                 sender.cancel()  # nothing more goes out but the reason
                 await socket.close(POLICY_VIOLATION, TOO_MANY_MESSAGES)
                 return
-            answer = await requests.handle(text)
-            connection.outbox.put_nowait(msgspec.json.encode(answer).decode())
-    except (WebSocketDisconnect, asyncio.QueueFull):
+            connection.queue(msgspec.json.encode(await requests.handle(text)))
+    except WebSocketDisconnect:
         pass
     finally:
         for task in (sender, watcher):

@@ -18,6 +18,7 @@ class StalledSocket:
     """A client connection whose reader stopped: sends wait until released."""
 
     def __init__(self) -> None:
+        self.scope: dict[str, Any] = {}  # an ASGI server's, without our extension
         self.sent: list[str] = []
         self.closed: tuple[int, str] | None = None
         self.release = asyncio.Event()
