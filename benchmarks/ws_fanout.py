@@ -23,7 +23,7 @@ from typing import Any
 
 import aiohttp
 
-from benchmarks.counters import cpu_seconds
+from benchmarks.counters import cpu_seconds, waiting_for_cpu_s
 from benchmarks.deployment import deployment
 from benchmarks.order_load import Trader, open_account
 from benchmarks.ws_audience import SAMPLE, Audience
@@ -85,9 +85,11 @@ async def measure(
         audience.measure(start, end)
         await asyncio.sleep(start - time.time())
         server_cpu, own_cpu = _cpu(server), cpu_seconds(os.getpid(), children=False)
+        waiting = waiting_for_cpu_s()
         sent = await order_flow(session, url, traders, rate, duration)
         await asyncio.sleep(max(0.0, end - time.time()))
         server_cpu, own_cpu = _cpu(server) - server_cpu, cpu_seconds(os.getpid(), False) - own_cpu
+        waiting = waiting_for_cpu_s() - waiting
     counted = await audience.results()
     messages = counted["messages"]
     ordered: list[float] = sorted(counted["latencies"]) or [0.0]
@@ -109,6 +111,8 @@ async def measure(
         "server_cores": round(server_cpu / (end - start), 2),
         "server_cpu_s_per_1k": round(server_cpu * per_1k, 4),
         "clients_cpu_s_per_1k": round((counted["cpu_s"] + own_cpu) * per_1k, 4),
+        # The share of the window in which some process of the machine waited for a core.
+        "cpu_pressure": round(waiting / (end - start), 2),
     }
 
 
