@@ -3,12 +3,12 @@
 Each stream has one subscriber on the channels, whatever the number of connections that follow
 it: a message is framed once (raw, and wrapped for combined streams) and its bytes appended to
 the queue of every follower, in one loop with no call per connection. A connection's sender
-takes all that queued at each turn and hands it to uvicorn in one event, written at once
+takes all that queued at each turn and hands it to uvicorn in one call, written at once
 (`websocket_protocol`)."""
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from attrs import define, field
 from litestar import WebSocket
@@ -16,7 +16,7 @@ from litestar.channels import ChannelsPlugin
 
 from application import metrics
 from entrypoints.api.delivery import Delivery
-from entrypoints.api.websocket_protocol import SEND_TEXTS
+from entrypoints.api.websocket_protocol import SEND_TEXTS, SendTexts
 from entrypoints.streams.revocations import REVOKED
 
 QUEUE_LIMIT = 2000  # messages waiting for one slow client
@@ -79,15 +79,11 @@ class Connection:
                 await self.socket.close(NORMAL_CLOSURE, "The stream's listenKey no longer holds.")
                 return
 
-    def _sender(self) -> Callable[[list[bytes]], Awaitable[None]]:
+    def _sender(self) -> SendTexts:
         socket = self.socket
-        if SEND_TEXTS in (socket.scope.get("extensions") or {}):
-
-            async def send_at_once(texts: list[bytes]) -> None:
-                event: Any = {"type": SEND_TEXTS, "texts": texts}
-                await socket.send(event)
-
-            return send_at_once
+        extension = (socket.scope.get("extensions") or {}).get(SEND_TEXTS)
+        if extension is not None:
+            return cast(SendTexts, extension["send"])
 
         async def send_each(texts: list[bytes]) -> None:  # what any ASGI server takes
             for text in texts:
