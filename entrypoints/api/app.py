@@ -37,7 +37,7 @@ from entrypoints.api.orders import OrderController
 from entrypoints.api.page import PageOrigins, page_routes
 from entrypoints.api.reference.endpoint import COMPONENTS
 from entrypoints.api.request_ids import logged_with_request_id, request_id_header
-from entrypoints.api.stream_connection import StreamFollowers
+from entrypoints.api.stream_followers import StreamFollowers
 from entrypoints.api.streams import combined_streams, raw_stream, raw_streams
 from entrypoints.api.traces import traced
 from entrypoints.api.two_factor import TwoFactorController

@@ -1,23 +1,25 @@
-"""A stream connection's queue and sender, and the followers of each stream in this process.
+"""A stream connection's queue, and how it reaches the socket.
 
-Each stream has one subscriber on the channels, whatever the number of connections that follow
-it: a message is framed once (raw, and wrapped for combined streams) and its bytes appended to
-the queue of every follower, in one loop with no call per connection. A connection's sender
-takes all that queued at each turn and hands it to uvicorn in one call, written at once
-(`websocket_protocol`)."""
+What is queued for a client waits in `pending` (the UTF-8 bytes of each message). Through
+uvicorn (`websocket_protocol`), a connection whose queue gets its first message is flushed
+once the event loop's current turn is over, together with every other such connection: what
+was published meanwhile goes out in one write per connection, with no task to wake. The
+connection's sender task takes over whatever cannot be written that way: while the socket's
+buffer is full, a client too slow (closed with a reason), the last message of a stream that
+ends, and every message on an ASGI server without the extension."""
 
 import asyncio
 from collections.abc import Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from attrs import define, field
 from litestar import WebSocket
-from litestar.channels import ChannelsPlugin
 
 from application import metrics
-from entrypoints.api.delivery import Delivery
-from entrypoints.api.websocket_protocol import SEND_TEXTS, SendTexts
-from entrypoints.streams.revocations import REVOKED
+from entrypoints.api.websocket_protocol import SEND_TEXTS, SendTexts, WriteTexts
+
+if TYPE_CHECKING:
+    from entrypoints.api.stream_followers import Followers, StreamFollowers
 
 QUEUE_LIMIT = 2000  # messages waiting for one slow client
 NORMAL_CLOSURE = 1000
@@ -25,27 +27,73 @@ POLICY_VIOLATION = 1008
 
 
 @define(eq=False)
-class Connection:
-    """What is queued for a client waits in `pending` (the UTF-8 bytes of each message);
-    `queued` is set when `pending` gets its first message since the sender's last turn."""
+class Flusher:
+    """The connections whose queue got its first message in this turn of the event loop."""
 
+    waiting: list["Connection"] = field(factory=list)
+    scheduled: bool = False
+
+    def schedule(self) -> None:
+        if not self.scheduled and self.waiting:
+            self.scheduled = True
+            asyncio.get_running_loop().call_soon(self.flush)
+
+    def flush(self) -> None:
+        self.scheduled = False
+        waiting, self.waiting = self.waiting, []
+        written = sum(connection.flush() for connection in waiting)
+        metrics.stream_messages.inc(written)
+
+
+@define(eq=False)
+class Connection:
     socket: WebSocket[Any, Any, Any]
     followers: "StreamFollowers"
     combined: bool
     pending: list[bytes] = field(factory=list)
-    queued: asyncio.Event = field(factory=asyncio.Event)
+    queued: asyncio.Event = field(factory=asyncio.Event)  # the sender's turn
+    sending: bool = False  # the sender holds messages the socket has not taken yet
     subscriptions: dict[str, "Followers"] = field(factory=dict)
     lagging: bool = False
     revoked: Callable[[], None] | None = None  # what a revocation notice does
     finished: bool = False
+    write: WriteTexts | None = field(init=False, default=None)  # at once, if the socket takes it
+    send: SendTexts = field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        extension = (self.socket.scope.get("extensions") or {}).get(SEND_TEXTS)
+        if extension is None:
+            self.send = self._send_each
+        else:
+            self.write = cast(WriteTexts, extension["write"])
+            self.send = cast(SendTexts, extension["send"])
 
     def queue(self, text: bytes) -> None:
         if len(self.pending) >= QUEUE_LIMIT:
             self.lagging = True
             metrics.stream_slow.inc()
+            self.queued.set()
+            return
+        if not self.pending:
+            flusher = self.followers.flusher
+            flusher.waiting.append(self)
+            flusher.schedule()
+        self.pending.append(text)
+
+    def flush(self) -> int:
+        """Writes what is queued if the socket takes it now, and answers how many messages it
+        wrote; else the sender will write them."""
+        written = len(self.pending)
+        if not written:
+            return 0
+        if self.write is None or self.sending or self.lagging or self.finished:
+            self.queued.set()
+        elif self.write(self.pending):
+            self.pending = []
+            return written
         else:
-            self.pending.append(text)
-        self.queued.set()
+            self.queued.set()
+        return 0
 
     async def subscribe(self, names: list[str]) -> None:
         for name in names:
@@ -65,7 +113,6 @@ class Connection:
         self.queue(last.encode())
 
     async def send_loop(self) -> None:
-        send = self._sender()
         while True:
             await self.queued.wait()
             self.queued.clear()
@@ -73,81 +120,16 @@ class Connection:
                 await self.socket.close(POLICY_VIOLATION, "Too slow: messages were piling up.")
                 return
             texts, self.pending = self.pending, []
-            await send(texts)
+            self.sending = True
+            try:
+                await self.send(texts)
+            finally:
+                self.sending = False
             metrics.stream_messages.inc(len(texts))
             if self.finished and not self.pending:
                 await self.socket.close(NORMAL_CLOSURE, "The stream's listenKey no longer holds.")
                 return
 
-    def _sender(self) -> SendTexts:
-        socket = self.socket
-        extension = (socket.scope.get("extensions") or {}).get(SEND_TEXTS)
-        if extension is not None:
-            return cast(SendTexts, extension["send"])
-
-        async def send_each(texts: list[bytes]) -> None:  # what any ASGI server takes
-            for text in texts:
-                await socket.send_text(text.decode())
-
-        return send_each
-
-
-@define(eq=False)
-class Followers:
-    """The connections that follow one stream (or a private channel: a user's data, the
-    revocation notices), in the order they came."""
-
-    name: str
-    subscriber: Delivery
-    connections: dict[Connection, None] = field(factory=dict)
-
-    def deliver(self, message: bytes) -> None:
-        if self.name.startswith(REVOKED):  # a credential's channel: its notice ends streams
-            for connection in list(self.connections):
-                if connection.revoked is not None:
-                    connection.revoked()
-            return
-        name, _, raw = message.partition(b"\n")
-        combined = b'{"stream":"' + name + b'","data":' + raw + b"}"
-        for connection in self.connections:
-            if connection.lagging or connection.finished:
-                continue
-            pending = connection.pending
-            if not pending:  # the sender's wake-up, once per turn
-                connection.queued.set()
-            if len(pending) < QUEUE_LIMIT:
-                pending.append(combined if connection.combined else raw)
-            else:
-                connection.lagging = True
-                metrics.stream_slow.inc()
-
-
-class StreamFollowers:
-    """Which connections of this process follow which stream: one channel subscriber each."""
-
-    def __init__(self, channels: ChannelsPlugin) -> None:
-        self.channels = channels
-        self.streams: dict[str, Followers] = {}
-
-    async def follow(self, name: str, connection: Connection) -> Followers:
-        followers = self.streams.get(name)
-        if followers is None:
-            subscriber = await self.channels.subscribe([name])
-            assert isinstance(subscriber, Delivery)
-            followers = self.streams.get(name)
-            if followers is None:
-                followers = self.streams[name] = Followers(name, subscriber=subscriber)
-                subscriber.recipient = followers
-            else:  # another connection came first meanwhile: its subscriber serves both
-                await self.channels.unsubscribe(subscriber, [name])
-        followers.connections[connection] = None
-        return followers
-
-    async def leave(self, name: str, connection: Connection) -> None:
-        followers = self.streams.get(name)
-        if followers is None:
-            return
-        followers.connections.pop(connection, None)
-        if not followers.connections:
-            del self.streams[name]
-            await self.channels.unsubscribe(followers.subscriber, [name])
+    async def _send_each(self, texts: list[bytes]) -> None:  # what any ASGI server takes
+        for text in texts:
+            await self.socket.send_text(text.decode())

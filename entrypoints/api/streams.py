@@ -19,7 +19,8 @@ from application.user_streams import UnknownListenKey
 from entrypoints.api.limits import MESSAGES_PER_SECOND, MessageRate
 from entrypoints.api.listen_key_stream import ListenKeyStream
 from entrypoints.api.services import Services
-from entrypoints.api.stream_connection import POLICY_VIOLATION, Connection, StreamFollowers
+from entrypoints.api.stream_connection import POLICY_VIOLATION, Connection
+from entrypoints.api.stream_followers import StreamFollowers
 from entrypoints.streams.names import is_stream
 from entrypoints.streams.revocations import REVOKED
 

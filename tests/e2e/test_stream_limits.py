@@ -10,6 +10,7 @@ import pytest
 import websockets
 
 from entrypoints.api import stream_connection, streams
+from entrypoints.api.stream_followers import Followers, StreamFollowers
 from tests.e2e.conftest import SETTINGS
 from tests.live_server import LiveServer
 
@@ -36,8 +37,9 @@ async def test_a_client_that_falls_behind_is_disconnected_with_a_reason(
 ) -> None:
     monkeypatch.setattr(stream_connection, "QUEUE_LIMIT", 3)
     socket = StalledSocket()
-    connection = stream_connection.Connection(socket, None, combined=True)  # type: ignore[arg-type]
-    followers = stream_connection.Followers("btcusdt@depth", None)  # type: ignore[arg-type]
+    registry = StreamFollowers(None)  # type: ignore[arg-type]
+    connection = stream_connection.Connection(socket, registry, combined=True)  # type: ignore[arg-type]
+    followers = Followers("btcusdt@depth", None, registry.flusher)  # type: ignore[arg-type]
     followers.connections[connection] = None
     sender = asyncio.create_task(connection.send_loop())
     for sequence in range(6):
