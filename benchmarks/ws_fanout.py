@@ -2,14 +2,19 @@
 arrive at a fixed rate. Latency runs from a trade's time (when the exchange took the order
 that made it) to its receipt by each client.
 
-    python -m benchmarks.ws_fanout [--url URL] [--clients 1000] [--rate 500] [--duration S]
-                                   [--json PATH]
+    python -m benchmarks.ws_fanout [--url URL --server-pid PID] [--clients 1000]
+                                   [--processes 2] [--rate 500] [--duration S] [--json PATH]
+
+The clients are held by `--processes` processes of their own (benchmarks.ws_audience), which
+count every message and parse a sample; the server's CPU time over the window (from
+/proc/<pid>/stat) is divided by the messages received.
 """
 
 import argparse
 import asyncio
 import contextlib
 import json
+import os
 import random
 import sys
 import time
@@ -17,38 +22,14 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import websockets
 
+from benchmarks.counters import cpu_seconds, waiting_for_cpu_s
 from benchmarks.deployment import deployment
 from benchmarks.order_load import Trader, open_account
+from benchmarks.ws_audience import SAMPLE, Audience
 
 SYMBOL = "BTCUSDT"
 STREAMS = "btcusdt@trade/btcusdt@depth@100ms"
-
-
-class Audience:
-    def __init__(self) -> None:
-        self.latencies: list[float] = []
-        self.messages = 0
-        self.disconnects = 0
-        self.connected = 0
-
-    async def listen(self, url: str, stop: asyncio.Event) -> None:
-        try:
-            async with websockets.connect(url, max_queue=None, open_timeout=60) as socket:
-                self.connected += 1
-                while not stop.is_set():
-                    try:
-                        raw = await asyncio.wait_for(socket.recv(), 0.5)
-                    except TimeoutError:
-                        continue
-                    received = time.time() * 1000
-                    self.messages += 1
-                    message = json.loads(raw)
-                    if message["stream"].endswith("@trade"):
-                        self.latencies.append(received - message["data"]["T"])
-        except (OSError, websockets.exceptions.WebSocketException):
-            self.disconnects += 1
 
 
 async def order_flow(
@@ -88,55 +69,80 @@ async def order_flow(
     return sent
 
 
-async def measure(url: str, clients: int, rate: float, duration: float) -> dict[str, float]:
+async def measure(
+    url: str, clients: int, rate: float, duration: float, server: int | None, processes: int
+) -> dict[str, Any]:
+    """`server`: the server process's pid, whose CPU time the window's messages are
+    divided by."""
     ws_url = url.replace("http://", "ws://") + f"/stream?streams={STREAMS}"
-    audience = Audience()
-    stop = asyncio.Event()
+    audience = Audience(ws_url, clients, processes)
+    connected = await audience.open()
+    print(f"  {connected} clients connected", file=sys.stderr)
     async with aiohttp.ClientSession() as session:
         traders = [await open_account(session, url, f"fanout{i}") for i in range(4)]
-        listeners = [asyncio.create_task(audience.listen(ws_url, stop)) for _ in range(clients)]
-        while audience.connected + audience.disconnects < clients:
-            await asyncio.sleep(0.2)
-        print(f"  {audience.connected} clients connected", file=sys.stderr)
-        started = time.perf_counter()
+        start = time.time() + 0.5
+        end = start + duration + 1  # the last messages arrive within the second after
+        audience.measure(start, end)
+        await asyncio.sleep(start - time.time())
+        server_cpu, own_cpu = _cpu(server), cpu_seconds(os.getpid(), children=False)
+        waiting = waiting_for_cpu_s()
         sent = await order_flow(session, url, traders, rate, duration)
-        await asyncio.sleep(1)  # let the last messages arrive
-        elapsed = time.perf_counter() - started
-        stop.set()
-        await asyncio.gather(*listeners)
-    ordered = sorted(audience.latencies) or [0.0]
+        await asyncio.sleep(max(0.0, end - time.time()))
+        server_cpu, own_cpu = _cpu(server) - server_cpu, cpu_seconds(os.getpid(), False) - own_cpu
+        waiting = waiting_for_cpu_s() - waiting
+    counted = await audience.results()
+    messages = counted["messages"]
+    ordered: list[float] = sorted(counted["latencies"]) or [0.0]
 
     def quantile(share: float) -> float:
         return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1)
 
+    per_1k = 1000 / max(messages, 1)
     return {
         "clients": clients,
-        "connected": audience.connected,
+        "connected": connected,
         "orders_per_s": round(sent / duration, 1),
-        "messages_per_s": round(audience.messages / elapsed),
-        "trade_deliveries": len(audience.latencies),
+        "messages_per_s": round(messages / (end - start)),
+        "trades_timed": len(counted["latencies"]),
         "p50_ms": quantile(0.5),
         "p99_ms": quantile(0.99),
         "p999_ms": quantile(0.999),
-        "disconnects": audience.disconnects,
+        "disconnects": counted["disconnects"],
+        "server_cores": round(server_cpu / (end - start), 2),
+        "server_cpu_s_per_1k": round(server_cpu * per_1k, 4),
+        "clients_cpu_s_per_1k": round((counted["cpu_s"] + own_cpu) * per_1k, 4),
+        # The share of the window in which some process of the machine waited for a core.
+        "cpu_pressure": round(waiting / (end - start), 2),
     }
 
 
-def main(argv: list[str] | None = None) -> dict[str, float]:
+def _cpu(server: int | None) -> float:
+    return 0.0 if server is None else cpu_seconds(server, children=False)
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running server; default: start one")
+    parser.add_argument("--server-pid", type=int, help="the running server's process, for its CPU")
     parser.add_argument("--adapters", choices=("memory", "local"), default="memory")
     parser.add_argument("--clients", type=int, default=1000)
+    parser.add_argument("--processes", type=int, default=2, help="that hold the clients")
     parser.add_argument("--rate", type=float, default=500, help="orders/s")
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--json", type=Path, help="write the result table as JSON here")
     args = parser.parse_args(argv)
     with contextlib.ExitStack() as stack:
-        url = args.url or stack.enter_context(deployment("all", args.adapters)).urls[0]
-        result = asyncio.run(measure(url, args.clients, args.rate, args.duration))
+        url, server = args.url, args.server_pid
+        if url is None:
+            served = stack.enter_context(deployment("all", args.adapters))
+            url, server = served.urls[0], served.processes["all"]
+        result = asyncio.run(
+            measure(url, args.clients, args.rate, args.duration, server, args.processes)
+        )
     print(f"ws fan-out: {STREAMS}, {args.duration:.0f} s; latency from trade time to receipt")
-    print("".join(f"{key:>17}" for key in result))
-    print("".join(f"{value:>17,}" for value in result.values()))
+    print(f"(of every {SAMPLE}th message of a client); CPU-seconds per 1,000 messages received")
+    print("".join(f"{key:>21}" for key in result))
+    print("".join(f"{value:>21,}" for value in result.values()))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
     return result

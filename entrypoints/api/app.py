@@ -19,6 +19,7 @@ from entrypoints.api.admin_audit import AdminAuditController
 from entrypoints.api.admin_markets import AdminMarketsController, list_asset
 from entrypoints.api.admin_system import AdminSystemController
 from entrypoints.api.browser_session import BrowserSessionController
+from entrypoints.api.delivery import Delivery
 from entrypoints.api.docs_page import SwaggerPage, docs_router
 from entrypoints.api.errors import EXCEPTION_HANDLERS, log_websocket_error
 from entrypoints.api.freeze_notices import follow_freezes
@@ -36,7 +37,8 @@ from entrypoints.api.orders import OrderController
 from entrypoints.api.page import PageOrigins, page_routes
 from entrypoints.api.reference.endpoint import COMPONENTS
 from entrypoints.api.request_ids import logged_with_request_id, request_id_header
-from entrypoints.api.streams import Delivery, combined_streams, raw_stream, raw_streams
+from entrypoints.api.stream_followers import StreamFollowers
+from entrypoints.api.streams import combined_streams, raw_stream, raw_streams
 from entrypoints.api.traces import traced
 from entrypoints.api.two_factor import TwoFactorController
 from entrypoints.api.user_stream import UserStreamController
@@ -108,6 +110,7 @@ def create_app(
         arbitrary_channels_allowed=True,
         subscriber_class=Delivery,
     )
+    followers = StreamFollowers(channels)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -129,6 +132,7 @@ def create_app(
         ],
         dependencies={
             "services": Provide(lambda: container.services(), use_cache=True, sync_to_thread=False),
+            "followers": Provide(lambda: followers, use_cache=True, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         after_exception=[log_websocket_error],

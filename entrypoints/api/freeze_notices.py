@@ -9,7 +9,7 @@ from litestar import Litestar
 from litestar.channels import ChannelsPlugin
 
 from application.frozen_accounts import FrozenAccounts
-from entrypoints.api.streams import Delivery
+from entrypoints.api.delivery import Delivery
 from entrypoints.streams.hub import Publish
 
 FREEZES = "freezes"

@@ -9,7 +9,7 @@ from litestar import Litestar
 from litestar.channels import ChannelsPlugin
 
 from application.accounts import Accounts
-from entrypoints.api.streams import Delivery
+from entrypoints.api.delivery import Delivery
 from entrypoints.streams.revocations import REVOKED_KEYS
 
 

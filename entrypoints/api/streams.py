@@ -6,13 +6,10 @@ behind is disconnected with a reason, never silently skipped."""
 import asyncio
 import contextlib
 from collections import Counter
-from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 import msgspec
-from attrs import define, field
 from litestar import WebSocket, websocket
-from litestar.channels import ChannelsPlugin, Subscriber
 from litestar.di import NamedDependency
 from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
@@ -22,117 +19,14 @@ from application.user_streams import UnknownListenKey
 from entrypoints.api.limits import MESSAGES_PER_SECOND, MessageRate
 from entrypoints.api.listen_key_stream import ListenKeyStream
 from entrypoints.api.services import Services
+from entrypoints.api.stream_connection import POLICY_VIOLATION, Connection
+from entrypoints.api.stream_followers import StreamFollowers
 from entrypoints.streams.names import is_stream
 from entrypoints.streams.revocations import REVOKED
 
-QUEUE_LIMIT = 2000  # messages waiting for one slow client
 MAX_STREAMS = 1024  # per connection, as Binance allows
-NORMAL_CLOSURE = 1000
-POLICY_VIOLATION = 1008
 TRY_AGAIN_LATER = 1013
 TOO_MANY_MESSAGES = f"Too many messages: at most {MESSAGES_PER_SECOND} a second."
-
-
-class Framing:
-    """A message framed once for every connection that gets it: raw (the payload) and combined
-    (wrapped with its stream name). The channel hands the same bytes object to each of its
-    subscribers in turn, so remembering the last one is enough."""
-
-    def __init__(self) -> None:
-        self._message: bytes | None = None
-        self._framed = ("", "")
-
-    def __call__(self, message: bytes) -> tuple[str, str]:
-        if message is not self._message:
-            name, _, payload = message.partition(b"\n")
-            combined = b'{"stream":"' + name + b'","data":' + payload + b"}"
-            self._message, self._framed = message, (payload.decode(), combined.decode())
-        return self._framed
-
-
-framing = Framing()
-
-
-class Recipient(Protocol):
-    def deliver(self, message: bytes) -> None: ...
-
-
-class Delivery(Subscriber):
-    """Hands each message straight to its recipient (a connection, a subscription) instead of
-    queueing it twice."""
-
-    recipient: Recipient | None = None
-
-    def put_nowait(self, item: bytes | None) -> bool:
-        if item is not None and self.recipient is not None:
-            self.recipient.deliver(item)
-        return True
-
-    async def put(self, item: bytes | None) -> None:
-        self.put_nowait(item)
-
-
-@define
-class Connection:
-    socket: WebSocket[Any, Any, Any]
-    channels: ChannelsPlugin
-    combined: bool
-    outbox: "asyncio.Queue[str]" = field(factory=lambda: asyncio.Queue(QUEUE_LIMIT))
-    subscriptions: dict[str, Subscriber] = field(factory=dict)
-    lagging: bool = False
-    revoked: Callable[[], None] | None = None  # what a revocation notice does
-    finished: bool = False
-
-    def deliver(self, message: bytes) -> None:
-        if message.startswith(REVOKED_BYTES):
-            if self.revoked is not None:
-                self.revoked()
-            return
-        if self.lagging or self.finished:
-            return
-        raw, combined = framing(message)
-        try:
-            self.outbox.put_nowait(combined if self.combined else raw)
-        except asyncio.QueueFull:
-            self.lagging = True
-            metrics.stream_slow.inc()
-        else:
-            metrics.stream_messages.inc()
-
-    async def subscribe(self, names: list[str]) -> None:
-        for name in names:
-            if name not in self.subscriptions:
-                subscriber = await self.channels.subscribe([name])
-                assert isinstance(subscriber, Delivery)
-                subscriber.recipient = self
-                self.subscriptions[name] = subscriber
-
-    async def unsubscribe(self, names: list[str]) -> None:
-        for name in names:
-            subscriber = self.subscriptions.pop(name, None)
-            if subscriber is not None:
-                await self.channels.unsubscribe(subscriber, [name])
-
-    def finish(self, last: str) -> None:
-        """Sends `last` after what is queued, and nothing after it, then closes."""
-        if self.finished:
-            return
-        self.finished = True
-        try:
-            self.outbox.put_nowait(last)
-        except asyncio.QueueFull:
-            self.lagging = True
-
-    async def send_loop(self) -> None:
-        while True:
-            message = await self.outbox.get()
-            if self.lagging:
-                await self.socket.close(POLICY_VIOLATION, "Too slow: messages were piling up.")
-                return
-            await self.socket.send_text(message)
-            if self.finished and self.outbox.empty():
-                await self.socket.close(NORMAL_CLOSURE, "The stream's listenKey no longer holds.")
-                return
 
 
 class Requests:
@@ -179,14 +73,13 @@ def _error(code: int, msg: str, ident: object) -> dict[str, Any]:
 
 
 connections_by_address: Counter[str] = Counter()
-REVOKED_BYTES = REVOKED.encode()
 PRIVATE = ("user:", REVOKED)  # channels a connection follows that are not streams it asked for
 
 
 async def serve(
     socket: WebSocket[Any, Any, Any],
     services: Services,
-    channels: ChannelsPlugin,
+    followers: StreamFollowers,
     combined: bool,
     names: list[str],
     user_stream: ListenKeyStream | None = None,
@@ -197,7 +90,7 @@ async def serve(
         await socket.close(TRY_AGAIN_LATER, "Too many connections from this address.")
         return
     symbols = {market.symbol for market in services.market_data.markets()}
-    connection = Connection(socket, channels, combined)
+    connection = Connection(socket, followers, combined)
     requests = Requests(connection, symbols)
     rate = MessageRate(MESSAGES_PER_SECOND)
     connections_by_address[address] += 1
@@ -217,9 +110,8 @@ async def serve(
                 sender.cancel()  # nothing more goes out but the reason
                 await socket.close(POLICY_VIOLATION, TOO_MANY_MESSAGES)
                 return
-            answer = await requests.handle(text)
-            connection.outbox.put_nowait(msgspec.json.encode(answer).decode())
-    except (WebSocketDisconnect, asyncio.QueueFull):
+            connection.queue(msgspec.json.encode(await requests.handle(text)))
+    except WebSocketDisconnect:
         pass
     finally:
         for task in (sender, watcher):
@@ -236,9 +128,9 @@ async def serve(
 async def raw_streams(
     socket: WebSocket[Any, Any, Any],
     services: NamedDependency[Services],
-    channels: NamedDependency[ChannelsPlugin],
+    followers: NamedDependency[StreamFollowers],
 ) -> None:
-    await serve(socket, services, channels, combined=False, names=[])
+    await serve(socket, services, followers, combined=False, names=[])
 
 
 @websocket("/ws/{name:str}")
@@ -246,7 +138,7 @@ async def raw_stream(
     socket: WebSocket[Any, Any, Any],
     name: FromPath[str],
     services: NamedDependency[Services],
-    channels: NamedDependency[ChannelsPlugin],
+    followers: NamedDependency[StreamFollowers],
 ) -> None:
     """One named stream, or a user data stream by its listen key; any other name (clients
     such as ccxt number their connections /ws/0, /ws/1...) opens a connection without."""
@@ -255,17 +147,17 @@ async def raw_stream(
         holder = await services.user_streams.holder(name)
     except UnknownListenKey:
         names = [name] if is_stream(name, symbols) else []
-        await serve(socket, services, channels, combined=False, names=names)
+        await serve(socket, services, followers, combined=False, names=names)
         return
     user_stream = ListenKeyStream(name, holder)
-    await serve(socket, services, channels, combined=False, names=[], user_stream=user_stream)
+    await serve(socket, services, followers, combined=False, names=[], user_stream=user_stream)
 
 
 @websocket("/stream")
 async def combined_streams(
     socket: WebSocket[Any, Any, Any],
     services: NamedDependency[Services],
-    channels: NamedDependency[ChannelsPlugin],
+    followers: NamedDependency[StreamFollowers],
 ) -> None:
     wanted = socket.query_params.get("streams", "")
     symbols = {market.symbol for market in services.market_data.markets()}
@@ -274,4 +166,4 @@ async def combined_streams(
         await socket.accept()
         await socket.close(POLICY_VIOLATION, "Invalid stream name.")
         return
-    await serve(socket, services, channels, combined=True, names=names)
+    await serve(socket, services, followers, combined=True, names=names)

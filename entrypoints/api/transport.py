@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from entrypoints.api.websocket_protocol import BatchingWebSocketProtocol
 from entrypoints.settings import Settings
 
 # Both below what the WebSocket handshake parser accepts (lines of 8192 bytes, 128 headers):
@@ -126,7 +127,11 @@ def server_options(settings: Settings) -> dict[str, Any]:
         # The client's address is the forwarder's unless the forwarder is trusted.
         "proxy_headers": True,
         "forwarded_allow_ips": list(settings.trusted_proxies),
+        "ws": BatchingWebSocketProtocol,
         "ws_max_size": MAX_MESSAGE_BYTES,
+        # A message compressed for one connection is compressed again for the next (each has
+        # the context of its own stream): fan-out would pay zlib once per client per message.
+        "ws_per_message_deflate": False,
         "ws_ping_interval": PING_INTERVAL_S,
         "ws_ping_timeout": PING_INTERVAL_S,
     }

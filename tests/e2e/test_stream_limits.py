@@ -9,7 +9,8 @@ import attrs
 import pytest
 import websockets
 
-from entrypoints.api import streams
+from entrypoints.api import stream_connection, streams
+from entrypoints.api.stream_followers import Followers, StreamFollowers
 from tests.e2e.conftest import SETTINGS
 from tests.live_server import LiveServer
 
@@ -18,6 +19,7 @@ class StalledSocket:
     """A client connection whose reader stopped: sends wait until released."""
 
     def __init__(self) -> None:
+        self.scope: dict[str, Any] = {}  # an ASGI server's, without our extension
         self.sent: list[str] = []
         self.closed: tuple[int, str] | None = None
         self.release = asyncio.Event()
@@ -33,12 +35,15 @@ class StalledSocket:
 async def test_a_client_that_falls_behind_is_disconnected_with_a_reason(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(streams, "QUEUE_LIMIT", 3)
+    monkeypatch.setattr(stream_connection, "QUEUE_LIMIT", 3)
     socket = StalledSocket()
-    connection = streams.Connection(socket, None, combined=True)  # type: ignore[arg-type]
+    registry = StreamFollowers(None)  # type: ignore[arg-type]
+    connection = stream_connection.Connection(socket, registry, combined=True)  # type: ignore[arg-type]
+    followers = Followers("btcusdt@depth", None, registry.flusher)  # type: ignore[arg-type]
+    followers.connections[connection] = None
     sender = asyncio.create_task(connection.send_loop())
     for sequence in range(6):
-        connection.deliver(b'btcusdt@depth\n{"u":' + str(sequence).encode() + b"}")
+        followers.deliver(b'btcusdt@depth\n{"u":' + str(sequence).encode() + b"}")
     await asyncio.sleep(0)
     socket.release.set()
     await asyncio.wait_for(sender, 1)

@@ -19,7 +19,7 @@ import websockets
 from litestar.testing import AsyncTestClient
 
 from application.market_data import MarketData
-from entrypoints.api import streams
+from entrypoints.api import stream_connection
 from entrypoints.server import build_app
 from tests.e2e.conftest import SETTINGS
 from tests.live_server import LiveServer
@@ -85,7 +85,7 @@ async def test_a_sane_request_id_from_the_client_is_kept_and_any_other_replaced(
 def failing_streams(monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
     """A live server whose streams fail on subscribing, built before the test runs so that
     its logging set-up comes before pytest's capture."""
-    monkeypatch.setattr(streams.Connection, "subscribe", fail)
+    monkeypatch.setattr(stream_connection.Connection, "subscribe", fail)
     with LiveServer() as live:
         yield live
 

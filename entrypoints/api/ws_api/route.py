@@ -12,7 +12,8 @@ from litestar.exceptions import WebSocketDisconnect
 
 from application.errors import RateLimited
 from entrypoints.api.services import Services
-from entrypoints.api.streams import POLICY_VIOLATION, TRY_AGAIN_LATER, connections_by_address
+from entrypoints.api.stream_connection import POLICY_VIOLATION
+from entrypoints.api.streams import TRY_AGAIN_LATER, connections_by_address
 from entrypoints.api.ws_api.local import LOCAL_METHODS
 from entrypoints.api.ws_api.session import ApiSession
 

@@ -13,9 +13,9 @@ from litestar.channels import ChannelsPlugin, Subscriber
 from application.errors import Unavailable
 from application.ports import Clock
 from application.records import ApiKey
+from entrypoints.api.delivery import Delivery
 from entrypoints.api.errors import ApiError
 from entrypoints.api.services import Services
-from entrypoints.api.streams import Delivery
 from entrypoints.streams.revocations import REVOKED, revoked_channel
 
 MAX_ACTIVE = 1000  # subscriptions at a time on one connection, as Binance allows
