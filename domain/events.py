@@ -46,6 +46,8 @@ class OrderAccepted(Struct, frozen=True, gc=False):
     queued_at: int = 0
     order_list_id: int = -1
     list_client_order_id: str = ""
+    status: OrderStatus = OrderStatus.NEW
+    """PENDING_NEW for the pending orders of an OTO list, NEW for every other order."""
 
 
 class OrderUpdated(Struct, frozen=True, gc=False):

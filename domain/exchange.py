@@ -22,6 +22,8 @@ from domain.commands import (
     Deposit,
     PlaceOco,
     PlaceOrder,
+    PlaceOto,
+    PlaceOtoco,
     SetMarketStatus,
     Withdraw,
 )
@@ -55,8 +57,11 @@ from domain.market_status import MarketStatus, check_changing, check_placing
 from domain.markets import Market
 from domain.matching import Fill, MatchPlan, Prevention, plan_match
 from domain.oco import place_oco
+from domain.open_orders import is_taken, open_orders_of
+from domain.order_index import OrderIndex
 from domain.order_lists import OrderLists
 from domain.orders import Order, OrderStatus, OrderType, Side, TimeInForce
+from domain.oto import place_oto, react_to_working
 from domain.settlement import (
     accepted,
     crosses,
@@ -79,6 +84,8 @@ class MarketState:
     last_prevented_match_id: int = 0
     last_price: int = 0
     stops: StopBook = Factory(StopBook)
+    pending: OrderIndex = Factory(OrderIndex)
+    """The pending orders of OTO lists, waiting off the book for their working order."""
     lists: OrderLists = Factory(OrderLists)
     status: MarketStatus = MarketStatus.TRADING
     average_price: AveragePrice = field(
@@ -141,6 +148,8 @@ class Exchange:
                 return self.cancel_replace(command).events
             case PlaceOco():
                 return place_oco(self, command)
+            case PlaceOto() | PlaceOtoco():
+                return place_oto(self, command)
             case CancelOrderList():
                 return order_lists.cancel_list(self, command)
             case Deposit():
@@ -173,10 +182,13 @@ class Exchange:
         state = self.state(symbol)
         state.book = OrderBook(symbol)
         state.stops = StopBook()
+        state.pending = OrderIndex()
         state.lists = OrderLists()
         orders = sorted(orders, key=lambda o: (o.queued_at, o.order_id))
         for order in orders:
-            if order.working_time < 0:
+            if order.status is OrderStatus.PENDING_NEW:
+                state.pending.add(order)
+            elif order.working_time < 0:
                 state.stops.add(order)
             else:
                 state.book.add(order)
@@ -249,8 +261,7 @@ class Exchange:
         can_rest = (
             is_stop or kind is OrderType.LIMIT_MAKER or command.time_in_force is TimeInForce.GTC
         )
-        open_orders = state.book.open_orders_of(account) + state.stops.open_orders_of(account)
-        if can_rest and open_orders >= market.max_num_orders:
+        if can_rest and open_orders_of(state, account) >= market.max_num_orders:
             raise FilterFailure(MarketFilter.MAX_NUM_ORDERS)
         return state
 
@@ -275,8 +286,7 @@ class Exchange:
             trailing_delta=command.trailing_delta,
             iceberg_quantity=command.iceberg_quantity,
         )
-        client_id = (order.account_id, order.client_order_id)
-        if client_id in book.client_ids or client_id in state.stops.client_ids:
+        if is_taken(state, order.account_id, order.client_order_id):
             raise DuplicateOrder("Duplicate order sent.")
         if order.type.is_stop:
             return self._wait(state, order)
@@ -335,8 +345,9 @@ class Exchange:
     def _run_triggered(self, state: MarketState, events: list[Event], now: int) -> None:
         """Triggers the stops that the trades in `events` reach, and works them one at a time:
         those triggered by one order's trades in the order they were placed, each after every
-        stop triggered before it; the trades of each may trigger more, which queue behind."""
-        if not state.stops.orders:
+        stop triggered before it; the trades of each may trigger more, which queue behind. The
+        lists of the orders these change react first, and what they do is judged in turn."""
+        if not state.stops.orders and not state.lists.lists:
             last = next((e for e in reversed(events) if isinstance(e, Trade)), None)
             if last is not None:
                 state.last_price = last.price
@@ -348,6 +359,7 @@ class Exchange:
             judged = len(events)
             if state.lists.lists:
                 order_lists.react(self, state, new, now, events)
+                react_to_working(self, state, new, now, events)
             prices = [e.price for e in new if isinstance(e, Trade)]
             if prices:
                 state.last_price = prices[-1]
@@ -358,6 +370,8 @@ class Exchange:
                     for o in trailed
                 )
             if not queue:
+                if len(events) > judged:
+                    continue
                 return
             order = queue.popleft()
             if not order.status.is_open:
@@ -493,7 +507,7 @@ class Exchange:
         state = self.state(command.symbol)
         check_changing(state.status)
         order = self._find(state, command.account_id, command.order_id, command.client_order_id)
-        if order.order_id in state.stops.orders:
+        if order.order_id in state.stops.orders or order.order_id in state.pending.orders:
             raise InvalidAmend("A stop order can be amended only once it works.")
         if order.order_id in state.lists.by_leg:
             raise InvalidAmend("An order of an open order list cannot be amended.")
@@ -536,8 +550,10 @@ class Exchange:
     def _find(
         self, state: MarketState, account_id: int, order_id: int | None, client_order_id: str | None
     ) -> Order:
-        order = state.book.find(account_id, order_id, client_order_id) or state.stops.find(
-            account_id, order_id, client_order_id
+        order = (
+            state.book.find(account_id, order_id, client_order_id)
+            or state.stops.find(account_id, order_id, client_order_id)
+            or state.pending.find(account_id, order_id, client_order_id)
         )
         if order is None:
             raise UnknownOrder("Unknown order sent.")
@@ -576,5 +592,9 @@ def _hold_for(market: Market, order: Order, plan: MatchPlan) -> int:
 
 
 def _icebergs_of(state: MarketState, account_id: int) -> int:
-    orders = (*state.book.orders.values(), *state.stops.orders.values())
+    orders = (
+        *state.book.orders.values(),
+        *state.stops.orders.values(),
+        *state.pending.orders.values(),
+    )
     return sum(1 for o in orders if o.account_id == account_id and o.iceberg_quantity)

@@ -126,6 +126,7 @@ def accepted(order: Order) -> OrderAccepted:
         order.type, order.time_in_force, order.price, order.quantity, order.quote_quantity,
         order.stp, order.created_at, order.stop_price, order.trailing_delta,
         order.iceberg_quantity, order.queued_at, order.order_list_id, order.list_client_order_id,
+        order.status,
     )  # fmt: skip
 
 
