@@ -57,7 +57,7 @@ from domain.market_status import MarketStatus, check_changing, check_placing
 from domain.markets import Market
 from domain.matching import Fill, MatchPlan, Prevention, plan_match
 from domain.oco import place_oco
-from domain.open_orders import is_taken, open_orders_of
+from domain.open_orders import algo_orders_of, is_taken, open_orders_of
 from domain.order_index import OrderIndex
 from domain.order_lists import OrderLists
 from domain.orders import Order, OrderStatus, OrderType, Side, TimeInForce
@@ -251,7 +251,7 @@ class Exchange:
         if is_stop:
             if would_trigger(kind, command.side, command.stop_price, state.last_price):
                 raise WouldTrigger()
-            if state.stops.open_orders_of(account) >= market.max_num_algo_orders:
+            if algo_orders_of(state, account) >= market.max_num_algo_orders:
                 raise FilterFailure(MarketFilter.MAX_NUM_ALGO_ORDERS)
         if kind is OrderType.MARKET:
             return state

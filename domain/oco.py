@@ -16,7 +16,7 @@ from domain.errors import (
 )
 from domain.events import Event, ListStatusType
 from domain.ledger import EntryKind, hold_entry
-from domain.open_orders import is_taken, open_orders_of
+from domain.open_orders import algo_orders_of, is_taken, open_orders_of
 from domain.order_lists import OCO, OrderList, list_hold
 from domain.orders import Order, OrderType, Side
 from domain.settlement import accepted, crosses, ref, shown
@@ -110,7 +110,7 @@ def check_counts(state: "MarketState", account_id: int, legs: list[PlaceOrder]) 
     if open_orders_of(state, account_id) + len(legs) > market.max_num_orders:
         raise FilterFailure(MarketFilter.MAX_NUM_ORDERS)
     stops = sum(leg.type.is_stop for leg in legs)
-    if state.stops.open_orders_of(account_id) + stops > market.max_num_algo_orders:
+    if algo_orders_of(state, account_id) + stops > market.max_num_algo_orders:
         raise FilterFailure(MarketFilter.MAX_NUM_ALGO_ORDERS)
     if state.lists.open_lists_of(account_id) >= market.max_num_order_lists:
         raise FilterFailure(MarketFilter.MAX_NUM_ORDER_LISTS)
