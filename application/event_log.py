@@ -253,6 +253,7 @@ def order(market: Market, event: OrderAccepted | OrderUpdated) -> dict[str, Any]
             "trailingDelta": event.trailing_delta,
             "icebergQty": market.base.format(event.iceberg_quantity),
             "orderListId": event.order_list_id,
+            "status": event.status.value,
         }
     return common | {
         "type": "orderUpdated",

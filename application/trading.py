@@ -20,6 +20,8 @@ from domain.commands import (
     OcoLeg,
     PlaceOco,
     PlaceOrder,
+    PlaceOto,
+    PlaceOtoco,
 )
 from domain.errors import DomainError, UnknownMarket, UnknownOrder
 from domain.events import ListStatus, OrderAccepted, OrderUpdated, PreventedMatch, Trade
@@ -28,7 +30,7 @@ from domain.markets import Market
 from domain.orders import OrderStatus
 
 CLIENT_ORDER_ID_LENGTH = 22  # as long as those Binance makes up
-OPEN = (OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED)
+OPEN = (OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED, OrderStatus.PENDING_NEW)
 
 
 @define
@@ -177,6 +179,38 @@ class Trading:
             below=self._named(command.below),
         )
         applied = await self._submit("OCO", command)
+        return self._placed_list(applied)
+
+    async def place_oto(self, command: PlaceOto | PlaceOtoco) -> PlacedList:
+        """Places an OTO or an OTOCO, its orders and the list given client ids here when sent
+        without."""
+        self.market(command.symbol)
+        await self.frozen.check_trading(command.account_id)
+        now = self.clock.now()
+        working = self._stamped(command.working)
+        if isinstance(command, PlaceOtoco):
+            pending = replace(
+                command.pending,
+                timestamp=now,
+                above=self._named(command.pending.above),
+                below=self._named(command.pending.below),
+            )
+            stamped: PlaceOto | PlaceOtoco = replace(
+                command,
+                timestamp=now,
+                list_client_order_id=command.list_client_order_id or self._client_id(),
+                working=working,
+                pending=pending,
+            )
+        else:
+            stamped = replace(
+                command,
+                timestamp=now,
+                list_client_order_id=command.list_client_order_id or self._client_id(),
+                working=working,
+                pending=self._stamped(command.pending),
+            )
+        applied = await self._submit("OTOCO" if isinstance(command, PlaceOtoco) else "OTO", stamped)
         return self._placed_list(applied)
 
     async def cancel_list(self, command: CancelOrderList) -> PlacedList:

@@ -3,6 +3,7 @@ when it was just placed or canceled."""
 
 from typing import Any
 
+from application.history import contingency_of, is_executing
 from application.market_data import MarketData
 from application.records import OrderRecord
 from application.trading import PlacedList, PlacedOrder
@@ -10,17 +11,16 @@ from entrypoints.api.order_params import ResponseType
 from entrypoints.api.order_responses import canceled_response, placed_response
 
 Json = dict[str, Any]
-CONTINGENCY = "OCO"
 
 
 def order_list(orders: list[OrderRecord]) -> Json:
-    """A list as GET /api/v3/orderList shows it: executing while none of its orders has
-    traded, triggered or ended, all done after."""
+    """A list as GET /api/v3/orderList shows it: executing while an OTO's pending orders wait
+    or its OCO pair has neither traded, triggered nor ended, all done after."""
     first = orders[0]
-    executing = len(orders) > 1 and all(o.status.value == "NEW" for o in orders)
+    executing = is_executing(orders)
     return {
         "orderListId": first.order_list_id,
-        "contingencyType": CONTINGENCY,
+        "contingencyType": contingency_of(orders),
         "listStatusType": "EXEC_STARTED" if executing else "ALL_DONE",
         "listOrderStatus": "EXECUTING" if executing else "ALL_DONE",
         "listClientOrderId": first.list_client_order_id,
