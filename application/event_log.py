@@ -262,4 +262,4 @@ def order(market: Market, event: OrderAccepted | OrderUpdated) -> dict[str, Any]
         "origQty": market.base.format(event.quantity),
         "executedQty": market.base.format(event.executed),
         "cummulativeQuoteQty": market.quote.format(event.cumulative_quote),
-    }
+    } | ({"expiryReason": event.expiry_reason.value} if event.expiry_reason else {})

@@ -46,6 +46,7 @@ from domain.events import (
     BookChanged,
     Event,
     ExecutionType,
+    ExpiryReason,
     MarketStatusChanged,
     OrderUpdated,
     PreventedMatch,
@@ -307,7 +308,7 @@ class Exchange:
         state.last_order_id = order_id
         first = accepted(order)
         if order.time_in_force is TimeInForce.FOK and (plan.prevented or not plan.complete):
-            return [first, self._finish(order, OrderStatus.EXPIRED, ExecutionType.EXPIRED)]
+            return [first, self._expire(order, ExpiryReason.UNFILLED_FOK_ORDER_EXPIRED)]
         events: list[Event] = [first]
         if held:
             entry = hold_entry(EntryKind.HOLD, order.account_id, held_asset, held, ref(order))
@@ -391,7 +392,7 @@ class Exchange:
         plan = plan or MatchPlan()
         if order.time_in_force is TimeInForce.FOK and (plan.prevented or not plan.complete):
             events.extend(self._release(state.market, order, order.held))
-            events.append(self._finish(order, OrderStatus.EXPIRED, ExecutionType.EXPIRED))
+            events.append(self._expire(order, ExpiryReason.UNFILLED_FOK_ORDER_EXPIRED))
             return
         self._execute(state, order, plan, events)
 
@@ -424,7 +425,15 @@ class Exchange:
             state.book.add(order)
         elif order.remaining > 0 or not plan.complete:
             events.extend(self._release(state.market, order, order.held))
-            events.append(self._finish(order, OrderStatus.EXPIRED, ExecutionType.EXPIRED))
+            ioc = order.time_in_force is TimeInForce.IOC and not order.type.is_market
+            events.append(
+                self._expire(
+                    order,
+                    ExpiryReason.UNFILLED_IOC_QUANTITY_EXPIRED
+                    if ioc
+                    else ExpiryReason.INSUFFICIENT_LIQUIDITY,
+                )
+            )
         elif order.held:
             # Filled: what a MARKET order by quote amount did not spend goes back.
             events.extend(self._release(state.market, order, order.held))
@@ -566,6 +575,13 @@ class Exchange:
         asset = market.quote.code if order.side is Side.BUY else market.base.code
         entry = hold_entry(EntryKind.RELEASE, order.account_id, asset, amount, ref(order))
         return [self.ledger.post(entry)]
+
+    def _expire(
+        self, order: Order, reason: ExpiryReason, timestamp: int | None = None
+    ) -> OrderUpdated:
+        order.status = OrderStatus.EXPIRED
+        when = order.working_time if timestamp is None else timestamp
+        return report(order, ExecutionType.EXPIRED, when, reason)
 
     def _finish(
         self,

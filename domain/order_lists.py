@@ -17,7 +17,14 @@ from attrs import define
 
 from domain.commands import CancelOrderList
 from domain.errors import UnknownOrder
-from domain.events import Event, ExecutionType, ListStatus, ListStatusType, OrderUpdated
+from domain.events import (
+    Event,
+    ExecutionType,
+    ExpiryReason,
+    ListStatus,
+    ListStatusType,
+    OrderUpdated,
+)
 from domain.market_status import check_changing
 from domain.markets import Market
 from domain.orders import Order, OrderStatus, OrderType, Side
@@ -210,7 +217,7 @@ def end(
         else:
             leg.held += other.held
             other.held = 0
-            events.append(exchange._finish(other, OrderStatus.EXPIRED, ExecutionType.EXPIRED, now))
+            events.append(exchange._expire(other, ExpiryReason.OCO_TRIGGER, now))
     if not cancel:
         events.extend(exchange._release(state.market, leg, leg.held - _need(state, leg)))
     events.append(order_list.status(ListStatusType.ALL_DONE, now))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from domain.book import joined_after
 from domain.commands import PlaceOrder, PlaceOto, PlaceOtoco
 from domain.errors import InsufficientBalance, InvalidOrder, WouldTake
-from domain.events import Event, ExecutionType, ListStatusType, OrderUpdated
+from domain.events import Event, ExecutionType, ExpiryReason, ListStatusType, OrderUpdated
 from domain.ledger import EntryKind, hold_entry
 from domain.markets import Market
 from domain.matching import MatchPlan, plan_match
@@ -98,7 +98,7 @@ def place_oto(exchange: "Exchange", command: PlaceOto | PlaceOtoco) -> list[Even
     plan = plan_match(market, state.book, working) if crosses(state.book, working) else MatchPlan()
     if working.time_in_force is TimeInForce.FOK and (plan.prevented or not plan.complete):
         events.extend(exchange._release(market, working, working.held))
-        events.append(exchange._finish(working, OrderStatus.EXPIRED, ExecutionType.EXPIRED))
+        events.append(exchange._expire(working, ExpiryReason.UNFILLED_FOK_ORDER_EXPIRED))
     else:
         exchange._execute(state, working, plan, events)
     exchange._run_triggered(state, events, working.created_at)
@@ -179,18 +179,23 @@ def react_to_working(
         if event.status is OrderStatus.FILLED:
             _place_pending(exchange, state, order_list, now, events)
         elif not event.status.is_open:
-            _expire(exchange, state, order_list, now, events)
+            _expire(exchange, state, order_list, now, events, ExpiryReason.OTO_PHASE_ONE_EXPIRED)
 
 
 def _expire(
-    exchange: "Exchange", state: "MarketState", order_list: OrderList, now: int, events: list[Event]
+    exchange: "Exchange",
+    state: "MarketState",
+    order_list: OrderList,
+    now: int,
+    events: list[Event],
+    reason: ExpiryReason,
 ) -> None:
-    """The working order ended unfilled: its pending orders expire, their hold released."""
+    """The pending orders expire, their hold released, and the list ends."""
     state.lists.remove(order_list)
     for order in order_list.legs[1:]:
         take_out(state, order)
         events.extend(exchange._release(state.market, order, order.held))
-        events.append(exchange._finish(order, OrderStatus.EXPIRED, ExecutionType.EXPIRED, now))
+        events.append(exchange._expire(order, reason, now))
     events.append(order_list.status(ListStatusType.ALL_DONE, now))
 
 
@@ -205,7 +210,7 @@ def _place_pending(
     if exchange.ledger.available(carrier.account_id, asset) < more or not all(
         _placeable(state, order) for order in pending
     ):
-        _expire(exchange, state, order_list, now, events)
+        _expire(exchange, state, order_list, now, events, ExpiryReason.REJECTED)
         return
     if more:
         entry = hold_entry(EntryKind.HOLD, carrier.account_id, asset, more, ref(carrier))

@@ -3,7 +3,15 @@
 from typing import TYPE_CHECKING
 
 from domain.book import OrderBook
-from domain.events import Event, ExecutionType, IcebergShown, OrderAccepted, OrderUpdated, Trade
+from domain.events import (
+    Event,
+    ExecutionType,
+    ExpiryReason,
+    IcebergShown,
+    OrderAccepted,
+    OrderUpdated,
+    Trade,
+)
 from domain.ledger import FEE_ACCOUNT, Bucket, EntryKind, JournalEntry, Ledger, Posting
 from domain.markets import Market
 from domain.matching import Fill
@@ -88,7 +96,12 @@ def shown(order: Order) -> IcebergShown:
     )
 
 
-def report(order: Order, execution: ExecutionType, timestamp: int) -> OrderUpdated:
+def report(
+    order: Order,
+    execution: ExecutionType,
+    timestamp: int,
+    expiry_reason: ExpiryReason | None = None,
+) -> OrderUpdated:
     """The order's state as it is now, for a change of kind `execution`."""
     return OrderUpdated(
         order.symbol,
@@ -104,6 +117,7 @@ def report(order: Order, execution: ExecutionType, timestamp: int) -> OrderUpdat
         order.prevented_match_id,
         order.working_time,
         order.queued_at,
+        expiry_reason,
     )
 
 

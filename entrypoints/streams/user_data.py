@@ -208,6 +208,8 @@ class UserDataFeed:
         }
         if can_rest:
             report["W"] = working
+        if update is not None and update.expiry_reason is not None:
+            report["eR"] = update.expiry_reason.value
         if order.trailing_delta:
             report["d"] = order.trailing_delta
         report["V"] = order.stp.value

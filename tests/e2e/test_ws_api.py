@@ -287,7 +287,7 @@ async def test_oto_and_otoco_lists_over_the_websocket_api(live: LiveServer) -> N
         await client.result("userDataStream.subscribe.signature")
         working = {
             "symbol": "BTCUSDT", "workingType": "LIMIT", "workingSide": "BUY",
-            "workingPrice": "1000", "workingQuantity": "0.01", "workingTimeInForce": "GTC",
+            "workingPrice": "20000", "workingQuantity": "0.01", "workingTimeInForce": "GTC",
         }  # fmt: skip
         placed = await client.result(
             "orderList.place.oto", pendingType="LIMIT", pendingSide="SELL",
@@ -308,7 +308,7 @@ async def test_oto_and_otoco_lists_over_the_websocket_api(live: LiveServer) -> N
         placed = await client.result(
             "orderList.place.otoco", pendingSide="SELL", pendingQuantity="0.0099",
             pendingAboveType="LIMIT_MAKER", pendingAbovePrice="150000",
-            pendingBelowType="STOP_LOSS", pendingBelowStopPrice="900", **working,
+            pendingBelowType="STOP_LOSS", pendingBelowStopPrice="1000", **working,
         )  # fmt: skip
         assert [r["status"] for r in placed["orderReports"]] == [
             "NEW",

@@ -17,7 +17,14 @@ from domain.commands import (
     PlaceOtoco,
 )
 from domain.errors import DuplicateOrder, InsufficientBalance, InvalidOrder, WouldTake
-from domain.events import Event, ListStatus, ListStatusType, OrderAccepted, OrderUpdated
+from domain.events import (
+    Event,
+    ExpiryReason,
+    ListStatus,
+    ListStatusType,
+    OrderAccepted,
+    OrderUpdated,
+)
 from domain.exchange import Exchange
 from domain.order_lists import OTO
 from domain.orders import OrderStatus, OrderType, Side, TimeInForce
@@ -87,6 +94,10 @@ def statuses(events: list[Event]) -> dict[int, OrderStatus]:
     return found
 
 
+def reasons(events: list[Event]) -> dict[int, ExpiryReason | None]:
+    return {e.order_id: e.expiry_reason for e in events if isinstance(e, OrderUpdated)}
+
+
 def list_statuses(events: list[Event]) -> list[ListStatusType]:
     return [e.status for e in events if isinstance(e, ListStatus)]
 
@@ -154,6 +165,7 @@ def test_a_pending_order_short_of_its_fees_expires_rejected(desk: Desk) -> None:
     events = desk.place(B, SELL, quantity="1", price="90")
     desk.check()
     assert statuses(events)[4] is OrderStatus.EXPIRED
+    assert reasons(events)[4] is ExpiryReason.REJECTED
     assert list_statuses(events) == [ListStatusType.ALL_DONE]
     assert desk.balance(A, "BTC") == (Decimal("0.999"), Decimal(0))
 
@@ -192,6 +204,10 @@ def test_an_expired_working_order_expires_its_pending_order(desk: Desk) -> None:
         order(desk, SELL, LIMIT, "0.5", "120"),
     )
     assert statuses(events) == {3: OrderStatus.EXPIRED, 4: OrderStatus.EXPIRED}
+    assert reasons(events) == {
+        3: ExpiryReason.UNFILLED_IOC_QUANTITY_EXPIRED,
+        4: ExpiryReason.OTO_PHASE_ONE_EXPIRED,
+    }
     assert list_statuses(events) == [ListStatusType.EXEC_STARTED, ListStatusType.ALL_DONE]
     assert desk.balance(A, "USDT") == (Decimal(1000), Decimal(0))
 
@@ -246,6 +262,7 @@ def test_an_otoco_places_its_pair_as_an_oco_of_the_same_list(desk: Desk) -> None
     events = desk.place(B, BUY, quantity="0.999", price="120")
     desk.check()
     assert statuses(events)[4] is OrderStatus.EXPIRED
+    assert reasons(events)[4] is ExpiryReason.OCO_TRIGGER
     assert statuses(events)[5] is OrderStatus.FILLED
     done = [e for e in events if isinstance(e, ListStatus)]
     assert [(d.status, [i for i, _ in d.orders]) for d in done] == [
