@@ -219,16 +219,16 @@ def _place_pending(
     for order in pending:
         state.pending.remove(order)
         order.status = OrderStatus.NEW
-    if len(pending) == 1:
+    single = len(pending) == 1  # an OTO's list ends with its pending order placed
+    if single:
         state.lists.remove(order_list)
-        events.append(order_list.status(ListStatusType.ALL_DONE, now))
     for order in pending:
         if order.type.is_stop:
             if order.trailing_delta and not order.stop_price:
                 order.trail_price = state.last_price
             state.stops.add(order)
             events.append(report(order, ExecutionType.NEW, now))
-        elif len(pending) == 1:
+        elif single:
             exchange._work(state, order, now, events)
         else:  # the LIMIT_MAKER of an OCO pair
             order.working_time = now
@@ -238,6 +238,8 @@ def _place_pending(
                 order.hidden = order.remaining - order.iceberg_quantity
                 events.append(shown(order))
             state.book.add(order)
+    if single:
+        events.append(order_list.status(ListStatusType.ALL_DONE, now))
 
 
 def _placeable(state: "MarketState", order: Order) -> bool:
