@@ -166,3 +166,16 @@ async def test_a_working_order_that_fills_at_once_places_its_pending_order(
     placed = await owner.call("POST", OTO, **BUY_THEN_SELL)
     working, pending = placed["orderReports"]
     assert working["status"] == "FILLED" and pending["status"] == "NEW"
+
+
+async def test_canceling_every_open_order_reports_the_list_whole(
+    market: tuple[Trader, ...],
+) -> None:
+    owner, *_ = market
+    placed = await owner.call("POST", OTO, **BUY_THEN_SELL)
+    canceled = await owner.call("DELETE", "/api/v3/openOrders", symbol="BTCUSDT")
+    assert [(c["orderListId"], c["contingencyType"]) for c in canceled] == [
+        (placed["orderListId"], "OTO")
+    ]
+    assert [r["status"] for r in canceled[0]["orderReports"]] == ["CANCELED", "CANCELED"]
+    assert await owner.call("GET", "/api/v3/openOrders") == []
