@@ -255,11 +255,14 @@ def order(market: Market, event: OrderAccepted | OrderUpdated) -> dict[str, Any]
             "orderListId": event.order_list_id,
             "status": event.status.value,
         }
-    return common | {
+    updated = common | {
         "type": "orderUpdated",
         "executionType": event.execution.value,
         "status": event.status.value,
         "origQty": market.base.format(event.quantity),
         "executedQty": market.base.format(event.executed),
         "cummulativeQuoteQty": market.quote.format(event.cumulative_quote),
-    } | ({"expiryReason": event.expiry_reason.value} if event.expiry_reason else {})
+    }
+    if event.expiry_reason is not None:
+        updated["expiryReason"] = event.expiry_reason.value
+    return updated

@@ -41,7 +41,7 @@ def place_oto(exchange: "Exchange", command: PlaceOto | PlaceOtoco) -> list[Even
     if command.working.type not in WORKING_TYPES:
         raise InvalidOrder("The working order of an OTO must be LIMIT or LIMIT_MAKER.")
     if isinstance(command, PlaceOtoco):
-        check_oco(command.pending, 0)  # above above below; the last price may move meanwhile
+        check_oco(command.pending, 0)  # above over below; the last price is judged when placed
         pending_commands = leg_orders(command.pending)
     else:
         pending_commands = [command.pending]
