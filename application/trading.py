@@ -24,7 +24,14 @@ from domain.commands import (
     PlaceOtoco,
 )
 from domain.errors import DomainError, UnknownMarket, UnknownOrder
-from domain.events import ListStatus, OrderAccepted, OrderUpdated, PreventedMatch, Trade
+from domain.events import (
+    ExpiryReason,
+    ListStatus,
+    OrderAccepted,
+    OrderUpdated,
+    PreventedMatch,
+    Trade,
+)
 from domain.exchange import Exchange
 from domain.markets import Market
 from domain.orders import OrderStatus
@@ -42,6 +49,8 @@ class PlacedOrder:
     prevented: list[PreventedMatch] = field(factory=list)
     first_fills: list[FirstFill] = field(factory=list)
     """The orders that traded for the first time."""
+    expiry_reason: ExpiryReason | None = None
+    """Why it expired, if it did in the call."""
 
 
 @define
@@ -52,6 +61,8 @@ class PlacedList:
     status: ListStatus
     orders: list[OrderRecord]
     fills: list[Trade]
+    expiry_reasons: dict[int, ExpiryReason] = field(factory=dict)
+    """Why the orders that expired in the call did, by order id."""
 
 
 @define
@@ -234,7 +245,7 @@ class Trading:
             for e in applied.events
             if isinstance(e, Trade) and {e.buyer_order_id, e.seller_order_id} & ids
         ]
-        return PlacedList(status, orders, fills)
+        return PlacedList(status, orders, fills, _expiry_reasons(applied))
 
     async def _submit(self, kind: str, command: MarketCommand) -> Applied:
         """Hands the command to its market's engine, counted by kind and outcome: accepted,
@@ -269,10 +280,22 @@ class Trading:
         executed = {order.order_id: order.executed for order in applied.orders.values()}
         trades = [e for e in applied.events if isinstance(e, Trade)]
         return PlacedOrder(
-            applied.orders[order_id], fills, prevented, first_fills(trades, executed)
+            applied.orders[order_id],
+            fills,
+            prevented,
+            first_fills(trades, executed),
+            _expiry_reasons(applied).get(order_id),
         )
 
     @staticmethod
     def _updated_order(applied: Applied) -> OrderRecord:
         order_id = next(e.order_id for e in applied.events if isinstance(e, OrderUpdated))
         return applied.orders[order_id]
+
+
+def _expiry_reasons(applied: Applied) -> dict[int, ExpiryReason]:
+    return {
+        e.order_id: e.expiry_reason
+        for e in applied.events
+        if isinstance(e, OrderUpdated) and e.expiry_reason is not None
+    }

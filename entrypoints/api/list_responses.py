@@ -37,7 +37,10 @@ def placed_list(market_data: MarketData, placed: PlacedList, kind: ResponseType)
     reports = []
     for order in placed.orders:
         fills = [t for t in placed.fills if order.order_id in (t.buyer_order_id, t.seller_order_id)]
-        reports.append(placed_response(market_data, PlacedOrder(order, fills), kind))
+        reason = placed.expiry_reasons.get(order.order_id)
+        reports.append(
+            placed_response(market_data, PlacedOrder(order, fills, expiry_reason=reason), kind)
+        )
     return order_list(placed.orders) | {"orderReports": reports}
 
 

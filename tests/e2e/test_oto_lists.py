@@ -179,3 +179,17 @@ async def test_canceling_every_open_order_reports_the_list_whole(
     ]
     assert [r["status"] for r in canceled[0]["orderReports"]] == ["CANCELED", "CANCELED"]
     assert await owner.call("GET", "/api/v3/openOrders") == []
+
+
+async def test_the_placement_answer_gives_each_expiry_reason(market: tuple[Trader, ...]) -> None:
+    """An IOC working order that cannot fill expires, and its pending order with it."""
+    owner, *_ = market
+    placed = await owner.call("POST", OTO, **(BUY_THEN_SELL | {"workingTimeInForce": "IOC"}))
+    assert [(r["status"], r.get("expiryReason")) for r in placed["orderReports"]] == [
+        ("EXPIRED", "UNFILLED_IOC_QUANTITY_EXPIRED"),
+        ("EXPIRED", "OTO_PHASE_ONE_EXPIRED"),
+    ]
+    acked = await owner.call(
+        "POST", OTO, newOrderRespType="ACK", **(BUY_THEN_SELL | {"workingTimeInForce": "IOC"})
+    )
+    assert all("expiryReason" not in r for r in acked["orderReports"])
