@@ -22,6 +22,8 @@ from domain.commands import (
     CancelReplace,
     PlaceOco,
     PlaceOrder,
+    PlaceOto,
+    PlaceOtoco,
     SetMarketStatus,
 )
 from domain.errors import DomainError, FilterFailure, MarketFilter
@@ -43,6 +45,8 @@ ExchangeCommand = (
     | AmendOrder
     | CancelReplace
     | PlaceOco
+    | PlaceOto
+    | PlaceOtoco
     | CancelOrderList
     | SetMarketStatus
 )
@@ -55,6 +59,8 @@ COMMAND_TYPES: dict[str, type[MarketCommand]] = {
         AmendOrder,
         CancelReplace,
         PlaceOco,
+        PlaceOto,
+        PlaceOtoco,
         CancelOrderList,
         SetMarketStatus,
         TakeListing,

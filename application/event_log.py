@@ -253,8 +253,9 @@ def order(market: Market, event: OrderAccepted | OrderUpdated) -> dict[str, Any]
             "trailingDelta": event.trailing_delta,
             "icebergQty": market.base.format(event.iceberg_quantity),
             "orderListId": event.order_list_id,
+            "status": event.status.value,
         }
-    return common | {
+    updated = common | {
         "type": "orderUpdated",
         "executionType": event.execution.value,
         "status": event.status.value,
@@ -262,3 +263,6 @@ def order(market: Market, event: OrderAccepted | OrderUpdated) -> dict[str, Any]
         "executedQty": market.base.format(event.executed),
         "cummulativeQuoteQty": market.quote.format(event.cumulative_quote),
     }
+    if event.expiry_reason is not None:
+        updated["expiryReason"] = event.expiry_reason.value
+    return updated

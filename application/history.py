@@ -7,9 +7,10 @@ from application.ports import UnitOfWorkFactory
 from application.records import OrderRecord
 from domain.errors import UnknownOrder
 from domain.events import PreventedMatch, Trade
+from domain.order_lists import OCO, OTO
 from domain.orders import OrderStatus
 
-OPEN = (OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED)
+OPEN = (OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED, OrderStatus.PENDING_NEW)
 
 
 class AccountTrade(Struct, frozen=True, gc=False):
@@ -100,11 +101,15 @@ class History:
         """The account's lists none of whose orders has ended yet."""
         async with self.unit_of_work() as uow:
             orders = await uow.orders.of_account(account_id, None, OPEN, limit=10_000)
-        return [
-            legs
-            for legs in by_list([o for o in orders if o.order_list_id >= 0])
-            if len(legs) > 1 and all(o.status is OrderStatus.NEW for o in legs)
-        ]
+            lists = []
+            for legs in by_list([o for o in orders if o.order_list_id >= 0]):
+                first = legs[0]
+                if first.order_id != first.order_list_id:  # an OTOCO's pair: its working order
+                    working = await uow.orders.get(first.symbol, first.order_list_id)
+                    legs = [working, *legs] if working is not None else legs
+                if is_executing(legs):
+                    lists.append(legs)
+        return lists
 
     async def prevented_matches(
         self,
@@ -144,6 +149,23 @@ class History:
             else side
             for side in sides
         ]
+
+
+def contingency_of(orders: list[OrderRecord]) -> str:
+    """OCO or OTO (an OTOCO too, as Binance names both), known by the list's first order: an
+    OCO's is its stop loss, whose id is the list's; an OTO's, its LIMIT or LIMIT_MAKER working
+    order (a list given without it, an OTOCO's pair, starts after the list's id)."""
+    first = orders[0]
+    return OCO if first.type.is_stop and first.order_id == first.order_list_id else OTO
+
+
+def is_executing(orders: list[OrderRecord]) -> bool:
+    """Whether the whole list, in order id order, is still open: an OTO's pending orders wait,
+    or an OCO pair (an OCO's, or an OTOCO's once placed) has neither traded nor ended."""
+    if any(o.status is OrderStatus.PENDING_NEW for o in orders):
+        return True
+    pair = orders if contingency_of(orders) == OCO else orders[1:]
+    return len(pair) == 2 and all(o.status is OrderStatus.NEW for o in pair)
 
 
 def by_list(orders: list[OrderRecord]) -> list[list[OrderRecord]]:

@@ -80,14 +80,16 @@ async def _record(
                 quantity=event.quantity,
                 quote_quantity=event.quote_quantity,
                 stp=event.stp,
-                status=OrderStatus.NEW,
+                status=event.status,
                 executed=0,
                 cumulative_quote=0,
                 created_at=event.timestamp,
                 updated_at=event.timestamp,
                 stop_price=event.stop_price,
                 trailing_delta=event.trailing_delta,
-                working_time=-1 if event.type.is_stop else event.timestamp,
+                working_time=-1
+                if event.type.is_stop or event.status is OrderStatus.PENDING_NEW
+                else event.timestamp,
                 iceberg_quantity=event.iceberg_quantity,
                 queued_at=event.queued_at,
                 sequence=sequence,

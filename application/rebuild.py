@@ -83,9 +83,14 @@ async def open_orders(uow: UnitOfWork, market: Market) -> list[Order]:
 
 
 def snapshot_of(exchange: Exchange, symbol: str, sequence: int, now: int) -> OpenOrdersSnapshot:
-    """The market's open orders as the engine holds them, as of `sequence`, committed."""
+    """The market's open orders as the engine holds them (on the book, waiting stops, pending
+    orders of OTO lists), as of `sequence`, committed."""
     state = exchange.state(symbol)
-    orders = [*state.book.orders.values(), *state.stops.orders.values()]
+    orders = [
+        *state.book.orders.values(),
+        *state.stops.orders.values(),
+        *state.pending.orders.values(),
+    ]
     return OpenOrdersSnapshot(symbol, sequence, msgspec.msgpack.encode(orders), now)
 
 

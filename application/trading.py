@@ -21,15 +21,24 @@ from domain.commands import (
     OcoLeg,
     PlaceOco,
     PlaceOrder,
+    PlaceOto,
+    PlaceOtoco,
 )
 from domain.errors import DomainError, UnknownMarket, UnknownOrder
-from domain.events import ListStatus, OrderAccepted, OrderUpdated, PreventedMatch, Trade
+from domain.events import (
+    ExpiryReason,
+    ListStatus,
+    OrderAccepted,
+    OrderUpdated,
+    PreventedMatch,
+    Trade,
+)
 from domain.exchange import Exchange
 from domain.markets import Market
 from domain.orders import OrderStatus
 
 CLIENT_ORDER_ID_LENGTH = 22  # as long as those Binance makes up
-OPEN = (OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED)
+OPEN = (OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED, OrderStatus.PENDING_NEW)
 
 
 @define
@@ -41,6 +50,8 @@ class PlacedOrder:
     prevented: list[PreventedMatch] = field(factory=list)
     first_fills: list[FirstFill] = field(factory=list)
     """The orders that traded for the first time."""
+    expiry_reason: ExpiryReason | None = None
+    """Why it expired, if it did in the call."""
 
 
 @define
@@ -51,6 +62,8 @@ class PlacedList:
     status: ListStatus
     orders: list[OrderRecord]
     fills: list[Trade]
+    expiry_reasons: dict[int, ExpiryReason] = field(factory=dict)
+    """Why the orders that expired in the call did, by order id."""
 
 
 @define
@@ -180,6 +193,38 @@ class Trading:
         applied = await self._submit("OCO", command)
         return self._placed_list(applied)
 
+    async def place_oto(self, command: PlaceOto | PlaceOtoco) -> PlacedList:
+        """Places an OTO or an OTOCO, its orders and the list given client ids here when sent
+        without."""
+        self.market(command.symbol)
+        await self.frozen.check_trading(command.account_id)
+        now = self.clock.now()
+        working = self._stamped(command.working)
+        if isinstance(command, PlaceOtoco):
+            pending = replace(
+                command.pending,
+                timestamp=now,
+                above=self._named(command.pending.above),
+                below=self._named(command.pending.below),
+            )
+            stamped: PlaceOto | PlaceOtoco = replace(
+                command,
+                timestamp=now,
+                list_client_order_id=command.list_client_order_id or self._client_id(),
+                working=working,
+                pending=pending,
+            )
+        else:
+            stamped = replace(
+                command,
+                timestamp=now,
+                list_client_order_id=command.list_client_order_id or self._client_id(),
+                working=working,
+                pending=self._stamped(command.pending),
+            )
+        applied = await self._submit("OTOCO" if isinstance(command, PlaceOtoco) else "OTO", stamped)
+        return self._placed_list(applied)
+
     async def cancel_list(self, command: CancelOrderList) -> PlacedList:
         self.market(command.symbol)
         applied = await self._submit("CANCEL_LIST", replace(command, timestamp=self.clock.now()))
@@ -201,7 +246,7 @@ class Trading:
             for e in applied.events
             if isinstance(e, Trade) and {e.buyer_order_id, e.seller_order_id} & ids
         ]
-        return PlacedList(status, orders, fills)
+        return PlacedList(status, orders, fills, _expiry_reasons(applied))
 
     async def _submit(self, kind: str, command: MarketCommand) -> Applied:
         """Hands the command to its market's engine, counted by kind and outcome: accepted,
@@ -236,10 +281,22 @@ class Trading:
         executed = {order.order_id: order.executed for order in applied.orders.values()}
         trades = [e for e in applied.events if isinstance(e, Trade)]
         return PlacedOrder(
-            applied.orders[order_id], fills, prevented, first_fills(trades, executed)
+            applied.orders[order_id],
+            fills,
+            prevented,
+            first_fills(trades, executed),
+            _expiry_reasons(applied).get(order_id),
         )
 
     @staticmethod
     def _updated_order(applied: Applied) -> OrderRecord:
         order_id = next(e.order_id for e in applied.events if isinstance(e, OrderUpdated))
         return applied.orders[order_id]
+
+
+def _expiry_reasons(applied: Applied) -> dict[int, ExpiryReason]:
+    return {
+        e.order_id: e.expiry_reason
+        for e in applied.events
+        if isinstance(e, OrderUpdated) and e.expiry_reason is not None
+    }

@@ -106,6 +106,31 @@ class PlaceOco(Struct, frozen=True, gc=False):
     timestamp: int = 0
 
 
+class PlaceOto(Struct, frozen=True, gc=False):
+    """One-triggers-the-other: a `working` LIMIT or LIMIT_MAKER order, which goes to the book
+    at once, and a `pending` order of any type (not a MARKET order by quote amount), placed
+    only when the working order has fully filled."""
+
+    account_id: int
+    symbol: str
+    working: PlaceOrder
+    pending: PlaceOrder
+    list_client_order_id: str = ""
+    timestamp: int = 0
+
+
+class PlaceOtoco(Struct, frozen=True, gc=False):
+    """One-triggers-an-OCO: a `working` order as in an OTO, and a `pending` OCO placed only
+    when the working order has fully filled."""
+
+    account_id: int
+    symbol: str
+    working: PlaceOrder
+    pending: PlaceOco
+    list_client_order_id: str = ""
+    timestamp: int = 0
+
+
 class CancelOrderList(Struct, frozen=True, gc=False):
     """Names the list by `order_list_id`, by `list_client_order_id`, or by both (which must
     agree)."""
@@ -135,6 +160,8 @@ Command = (
     | AmendOrder
     | CancelReplace
     | PlaceOco
+    | PlaceOto
+    | PlaceOtoco
     | CancelOrderList
     | SetMarketStatus
 )

@@ -27,6 +27,17 @@ class ExecutionType(Enum):
     TRADE_PREVENTION = "TRADE_PREVENTION"
 
 
+class ExpiryReason(Enum):
+    """Why an order expired, in Binance's words (`eR` in its execution reports)."""
+
+    REJECTED = "REJECTED"  # a pending order that could not be placed when its time came
+    OCO_TRIGGER = "OCO_TRIGGER"  # the other order of its OCO pair traded or triggered
+    OTO_PHASE_ONE_EXPIRED = "OTO_PHASE_ONE_EXPIRED"  # its list's working order ended unfilled
+    UNFILLED_IOC_QUANTITY_EXPIRED = "UNFILLED_IOC_QUANTITY_EXPIRED"
+    UNFILLED_FOK_ORDER_EXPIRED = "UNFILLED_FOK_ORDER_EXPIRED"
+    INSUFFICIENT_LIQUIDITY = "INSUFFICIENT_LIQUIDITY"  # a market order the book could not fill
+
+
 class OrderAccepted(Struct, frozen=True, gc=False):
     symbol: str
     order_id: int
@@ -46,6 +57,8 @@ class OrderAccepted(Struct, frozen=True, gc=False):
     queued_at: int = 0
     order_list_id: int = -1
     list_client_order_id: str = ""
+    status: OrderStatus = OrderStatus.NEW
+    """PENDING_NEW for the pending orders of an OTO list, NEW for every other order."""
 
 
 class OrderUpdated(Struct, frozen=True, gc=False):
@@ -66,6 +79,8 @@ class OrderUpdated(Struct, frozen=True, gc=False):
     working_time: int = -1
     """Since when the order works (on the book, or matching): -1 while a stop waits."""
     queued_at: int = 0
+    expiry_reason: ExpiryReason | None = None
+    """Why it expired, with status EXPIRED."""
 
 
 class IcebergShown(Struct, frozen=True, gc=False):

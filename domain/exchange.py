@@ -22,6 +22,8 @@ from domain.commands import (
     Deposit,
     PlaceOco,
     PlaceOrder,
+    PlaceOto,
+    PlaceOtoco,
     SetMarketStatus,
     Withdraw,
 )
@@ -44,6 +46,7 @@ from domain.events import (
     BookChanged,
     Event,
     ExecutionType,
+    ExpiryReason,
     MarketStatusChanged,
     OrderUpdated,
     PreventedMatch,
@@ -55,8 +58,11 @@ from domain.market_status import MarketStatus, check_changing, check_placing
 from domain.markets import Market
 from domain.matching import Fill, MatchPlan, Prevention, plan_match
 from domain.oco import place_oco
+from domain.open_orders import algo_orders_of, is_taken, open_orders_of
+from domain.order_index import OrderIndex
 from domain.order_lists import OrderLists
 from domain.orders import Order, OrderStatus, OrderType, Side, TimeInForce
+from domain.oto import place_oto, react_to_working
 from domain.settlement import (
     accepted,
     crosses,
@@ -79,6 +85,8 @@ class MarketState:
     last_prevented_match_id: int = 0
     last_price: int = 0
     stops: StopBook = Factory(StopBook)
+    pending: OrderIndex = Factory(OrderIndex)
+    """The pending orders of OTO lists, waiting off the book for their working order."""
     lists: OrderLists = Factory(OrderLists)
     status: MarketStatus = MarketStatus.TRADING
     average_price: AveragePrice = field(
@@ -141,6 +149,8 @@ class Exchange:
                 return self.cancel_replace(command).events
             case PlaceOco():
                 return place_oco(self, command)
+            case PlaceOto() | PlaceOtoco():
+                return place_oto(self, command)
             case CancelOrderList():
                 return order_lists.cancel_list(self, command)
             case Deposit():
@@ -173,10 +183,13 @@ class Exchange:
         state = self.state(symbol)
         state.book = OrderBook(symbol)
         state.stops = StopBook()
+        state.pending = OrderIndex()
         state.lists = OrderLists()
         orders = sorted(orders, key=lambda o: (o.queued_at, o.order_id))
         for order in orders:
-            if order.working_time < 0:
+            if order.status is OrderStatus.PENDING_NEW:
+                state.pending.add(order)
+            elif order.working_time < 0:
                 state.stops.add(order)
             else:
                 state.book.add(order)
@@ -239,7 +252,7 @@ class Exchange:
         if is_stop:
             if would_trigger(kind, command.side, command.stop_price, state.last_price):
                 raise WouldTrigger()
-            if state.stops.open_orders_of(account) >= market.max_num_algo_orders:
+            if algo_orders_of(state, account) >= market.max_num_algo_orders:
                 raise FilterFailure(MarketFilter.MAX_NUM_ALGO_ORDERS)
         if kind is OrderType.MARKET:
             return state
@@ -249,8 +262,7 @@ class Exchange:
         can_rest = (
             is_stop or kind is OrderType.LIMIT_MAKER or command.time_in_force is TimeInForce.GTC
         )
-        open_orders = state.book.open_orders_of(account) + state.stops.open_orders_of(account)
-        if can_rest and open_orders >= market.max_num_orders:
+        if can_rest and open_orders_of(state, account) >= market.max_num_orders:
             raise FilterFailure(MarketFilter.MAX_NUM_ORDERS)
         return state
 
@@ -275,8 +287,7 @@ class Exchange:
             trailing_delta=command.trailing_delta,
             iceberg_quantity=command.iceberg_quantity,
         )
-        client_id = (order.account_id, order.client_order_id)
-        if client_id in book.client_ids or client_id in state.stops.client_ids:
+        if is_taken(state, order.account_id, order.client_order_id):
             raise DuplicateOrder("Duplicate order sent.")
         if order.type.is_stop:
             return self._wait(state, order)
@@ -297,7 +308,7 @@ class Exchange:
         state.last_order_id = order_id
         first = accepted(order)
         if order.time_in_force is TimeInForce.FOK and (plan.prevented or not plan.complete):
-            return [first, self._finish(order, OrderStatus.EXPIRED, ExecutionType.EXPIRED)]
+            return [first, self._expire(order, ExpiryReason.UNFILLED_FOK_ORDER_EXPIRED)]
         events: list[Event] = [first]
         if held:
             entry = hold_entry(EntryKind.HOLD, order.account_id, held_asset, held, ref(order))
@@ -335,8 +346,9 @@ class Exchange:
     def _run_triggered(self, state: MarketState, events: list[Event], now: int) -> None:
         """Triggers the stops that the trades in `events` reach, and works them one at a time:
         those triggered by one order's trades in the order they were placed, each after every
-        stop triggered before it; the trades of each may trigger more, which queue behind."""
-        if not state.stops.orders:
+        stop triggered before it; the trades of each may trigger more, which queue behind. The
+        lists of the orders these change react first, and what they do is judged in turn."""
+        if not state.stops.orders and not state.lists.lists:
             last = next((e for e in reversed(events) if isinstance(e, Trade)), None)
             if last is not None:
                 state.last_price = last.price
@@ -348,6 +360,7 @@ class Exchange:
             judged = len(events)
             if state.lists.lists:
                 order_lists.react(self, state, new, now, events)
+                react_to_working(self, state, new, now, events)
             prices = [e.price for e in new if isinstance(e, Trade)]
             if prices:
                 state.last_price = prices[-1]
@@ -358,6 +371,8 @@ class Exchange:
                     for o in trailed
                 )
             if not queue:
+                if len(events) > judged:
+                    continue
                 return
             order = queue.popleft()
             if not order.status.is_open:
@@ -377,7 +392,7 @@ class Exchange:
         plan = plan or MatchPlan()
         if order.time_in_force is TimeInForce.FOK and (plan.prevented or not plan.complete):
             events.extend(self._release(state.market, order, order.held))
-            events.append(self._finish(order, OrderStatus.EXPIRED, ExecutionType.EXPIRED))
+            events.append(self._expire(order, ExpiryReason.UNFILLED_FOK_ORDER_EXPIRED))
             return
         self._execute(state, order, plan, events)
 
@@ -410,7 +425,15 @@ class Exchange:
             state.book.add(order)
         elif order.remaining > 0 or not plan.complete:
             events.extend(self._release(state.market, order, order.held))
-            events.append(self._finish(order, OrderStatus.EXPIRED, ExecutionType.EXPIRED))
+            ioc = order.time_in_force is TimeInForce.IOC and not order.type.is_market
+            events.append(
+                self._expire(
+                    order,
+                    ExpiryReason.UNFILLED_IOC_QUANTITY_EXPIRED
+                    if ioc
+                    else ExpiryReason.INSUFFICIENT_LIQUIDITY,
+                )
+            )
         elif order.held:
             # Filled: what a MARKET order by quote amount did not spend goes back.
             events.extend(self._release(state.market, order, order.held))
@@ -493,7 +516,7 @@ class Exchange:
         state = self.state(command.symbol)
         check_changing(state.status)
         order = self._find(state, command.account_id, command.order_id, command.client_order_id)
-        if order.order_id in state.stops.orders:
+        if order.order_id in state.stops.orders or order.order_id in state.pending.orders:
             raise InvalidAmend("A stop order can be amended only once it works.")
         if order.order_id in state.lists.by_leg:
             raise InvalidAmend("An order of an open order list cannot be amended.")
@@ -536,8 +559,10 @@ class Exchange:
     def _find(
         self, state: MarketState, account_id: int, order_id: int | None, client_order_id: str | None
     ) -> Order:
-        order = state.book.find(account_id, order_id, client_order_id) or state.stops.find(
-            account_id, order_id, client_order_id
+        order = (
+            state.book.find(account_id, order_id, client_order_id)
+            or state.stops.find(account_id, order_id, client_order_id)
+            or state.pending.find(account_id, order_id, client_order_id)
         )
         if order is None:
             raise UnknownOrder("Unknown order sent.")
@@ -550,6 +575,13 @@ class Exchange:
         asset = market.quote.code if order.side is Side.BUY else market.base.code
         entry = hold_entry(EntryKind.RELEASE, order.account_id, asset, amount, ref(order))
         return [self.ledger.post(entry)]
+
+    def _expire(
+        self, order: Order, reason: ExpiryReason, timestamp: int | None = None
+    ) -> OrderUpdated:
+        order.status = OrderStatus.EXPIRED
+        when = order.working_time if timestamp is None else timestamp
+        return report(order, ExecutionType.EXPIRED, when, reason)
 
     def _finish(
         self,
@@ -576,5 +608,9 @@ def _hold_for(market: Market, order: Order, plan: MatchPlan) -> int:
 
 
 def _icebergs_of(state: MarketState, account_id: int) -> int:
-    orders = (*state.book.orders.values(), *state.stops.orders.values())
+    orders = (
+        *state.book.orders.values(),
+        *state.stops.orders.values(),
+        *state.pending.orders.values(),
+    )
     return sum(1 for o in orders if o.account_id == account_id and o.iceberg_quantity)

@@ -16,6 +16,7 @@ from domain.errors import (
 )
 from domain.events import Event, ListStatusType
 from domain.ledger import EntryKind, hold_entry
+from domain.open_orders import algo_orders_of, is_taken, open_orders_of
 from domain.order_lists import OCO, OrderList, list_hold
 from domain.orders import Order, OrderType, Side
 from domain.settlement import accepted, crosses, ref, shown
@@ -33,7 +34,7 @@ def place_oco(exchange: "Exchange", command: PlaceOco) -> list[Event]:
     commands = leg_orders(command)
     for placed in commands:
         exchange.check(placed)
-    _check_counts(state, command.account_id, commands)
+    check_counts(state, command.account_id, commands)
     list_id = state.last_order_id + 1
     legs = [_order(exchange, state, c, list_id + i, list_id) for i, c in enumerate(commands)]
     order_list = OrderList(
@@ -43,7 +44,7 @@ def place_oco(exchange: "Exchange", command: PlaceOco) -> list[Event]:
         OCO,
         legs,
     )
-    _check_unique(state, order_list)
+    check_unique(state, order_list)
     market = state.market
     hold = list_hold(market, legs)
     held_asset = market.quote.code if command.side is Side.BUY else market.base.code
@@ -104,26 +105,23 @@ def _order(
     return order
 
 
-def _check_counts(state: "MarketState", account_id: int, legs: list[PlaceOrder]) -> None:
+def check_counts(state: "MarketState", account_id: int, legs: list[PlaceOrder]) -> None:
     market = state.market
-    orders = state.book.open_orders_of(account_id) + state.stops.open_orders_of(account_id)
-    if orders + len(legs) > market.max_num_orders:
+    if open_orders_of(state, account_id) + len(legs) > market.max_num_orders:
         raise FilterFailure(MarketFilter.MAX_NUM_ORDERS)
     stops = sum(leg.type.is_stop for leg in legs)
-    if state.stops.open_orders_of(account_id) + stops > market.max_num_algo_orders:
+    if algo_orders_of(state, account_id) + stops > market.max_num_algo_orders:
         raise FilterFailure(MarketFilter.MAX_NUM_ALGO_ORDERS)
     if state.lists.open_lists_of(account_id) >= market.max_num_order_lists:
         raise FilterFailure(MarketFilter.MAX_NUM_ORDER_LISTS)
 
 
-def _check_unique(state: "MarketState", order_list: OrderList) -> None:
-    first, second = order_list.legs
-    for leg in order_list.legs:
-        client_id = (leg.account_id, leg.client_order_id)
-        if client_id in state.book.client_ids or client_id in state.stops.client_ids:
-            raise DuplicateOrder("Duplicate order sent.")
-    if first.client_order_id == second.client_order_id or (
-        (order_list.account_id, order_list.list_client_order_id) in state.lists.client_ids
+def check_unique(state: "MarketState", order_list: OrderList) -> None:
+    client_ids = {leg.client_order_id for leg in order_list.legs}
+    if (
+        len(client_ids) < len(order_list.legs)
+        or any(is_taken(state, order_list.account_id, client_id) for client_id in client_ids)
+        or (order_list.account_id, order_list.list_client_order_id) in state.lists.client_ids
     ):
         raise DuplicateOrder("Duplicate order sent.")
 

@@ -1,11 +1,15 @@
-"""Order lists: the OCOs open on a market, the one hold each keeps, and how each ends.
+"""Order lists: the OCOs and OTOs open on a market, the one hold each keeps, and how each ends.
 
 An OCO holds once for both its orders, what the more demanding one may spend (the same
 quantity of base for a sell; the larger notional for a buy). One order carries the hold, the
 other holds nothing: the LIMIT_MAKER, which may trade without warning, else the first. While
 both wait or rest neither has traded; as soon as one trades (as a maker, even in part), is
 taken by self-trade prevention, or triggers, the other expires and hands its hold to it, which
-keeps only what it needs itself. Canceling either cancels both."""
+keeps only what it needs itself. Canceling either cancels both.
+
+An OTO list (`domain.oto`) first waits for its working order to fill, its pending orders
+off the book; an OTOCO's pending orders are then an OCO pair of the same list, as above.
+Canceling any open order of a list cancels every open order of it."""
 
 from typing import TYPE_CHECKING
 
@@ -13,10 +17,17 @@ from attrs import define
 
 from domain.commands import CancelOrderList
 from domain.errors import UnknownOrder
-from domain.events import Event, ExecutionType, ListStatus, ListStatusType, OrderUpdated
+from domain.events import (
+    Event,
+    ExecutionType,
+    ExpiryReason,
+    ListStatus,
+    ListStatusType,
+    OrderUpdated,
+)
 from domain.market_status import check_changing
 from domain.markets import Market
-from domain.orders import Order, OrderStatus, OrderType
+from domain.orders import Order, OrderStatus, OrderType, Side
 from domain.settlement import hold_for_rest
 from domain.stops import hold_while_waiting
 
@@ -24,6 +35,7 @@ if TYPE_CHECKING:
     from domain.exchange import Exchange, MarketState
 
 OCO = "OCO"
+OTO = "OTO"  # an OTOCO too, as Binance names both
 
 
 @define
@@ -35,9 +47,27 @@ class OrderList:
     legs: list[Order]
 
     @property
+    def waiting(self) -> bool:
+        """An OTO list whose working order (its first) has not filled yet."""
+        return self.legs[-1].status is OrderStatus.PENDING_NEW
+
+    @property
+    def working(self) -> Order | None:
+        """An OTO list's working order (a list rebuilt after it filled no longer has it)."""
+        first = self.legs[0]
+        if self.contingency_type == OTO and first.order_id == self.order_list_id:
+            return first
+        return None
+
+    @property
+    def pair(self) -> list[Order]:
+        """The orders that one-cancel-the-other: an OCO's, or an OTOCO's once placed."""
+        return [o for o in self.legs if o.status.is_open]
+
+    @property
     def carrier(self) -> Order:
-        """The leg that holds the list's funds."""
-        return next((o for o in self.legs if o.type is OrderType.LIMIT_MAKER), self.legs[0])
+        """The leg that holds the pair's funds."""
+        return carrier_of(self.pair)
 
     def status(self, kind: ListStatusType, timestamp: int) -> ListStatus:
         first = self.legs[0]
@@ -99,16 +129,48 @@ class OrderLists:
 
     def check_invariants(self, market: Market) -> None:
         for order_list in self.lists.values():
-            legs = order_list.legs
+            assert all(self.by_leg[o.order_id] is order_list for o in order_list.legs)
+            if order_list.waiting:
+                _check_waiting(market, order_list)
+                continue
+            legs = order_list.pair
+            assert len(legs) == 2, order_list
             assert all(o.status is OrderStatus.NEW and not o.executed for o in legs), legs
             assert sum(o.held for o in legs) == list_hold(market, legs), legs
             assert all(o.held == 0 for o in legs if o is not order_list.carrier), legs
-            assert all(self.by_leg[o.order_id] is order_list for o in legs), legs
         assert len(self.client_ids) == len(self.lists), "index holds stale lists"
         per_account: dict[int, int] = {}
         for order_list in self.lists.values():
             per_account[order_list.account_id] = per_account.get(order_list.account_id, 0) + 1
         assert per_account == self._open_by_account, "open lists miscounted by account"
+
+
+def _check_waiting(market: Market, order_list: OrderList) -> None:
+    working, *pending = order_list.legs
+    assert order_list.contingency_type == OTO and working.status.is_open, order_list
+    assert working.held == hold_for_rest(market, working), working
+    assert all(o.status is OrderStatus.PENDING_NEW for o in pending), pending
+    carrier = carrier_of(pending)
+    assert carrier.held == reserve(market, working, pending), pending
+    assert all(o.held == 0 for o in pending if o is not carrier), pending
+
+
+def carrier_of(legs: list[Order]) -> Order:
+    return next((o for o in legs if o.type is OrderType.LIMIT_MAKER), legs[0])
+
+
+def reserve(market: Market, working: Order, pending: list[Order]) -> int:
+    """What an OTO's pending orders hold while they wait: what they need beyond what the working
+    order's whole fill brings in before fees (nothing when of the working order's side)."""
+    need = list_hold(market, pending)
+    if pending[0].side is working.side:
+        return need
+    brought = (
+        working.quantity
+        if working.side is Side.BUY
+        else market.notional(working.price, working.quantity)
+    )
+    return max(0, need - brought)
 
 
 def list_hold(market: Market, legs: list[Order]) -> int:
@@ -125,7 +187,7 @@ def cancel_list(exchange: "Exchange", command: CancelOrderList) -> list[Event]:
     if found is None:
         raise UnknownOrder("Unknown order sent.")
     events: list[Event] = []
-    end(exchange, state, found, found.legs[0], command.timestamp, events, cancel=True)
+    end(exchange, state, found, found.pair[0], command.timestamp, events, cancel=True)
     return exchange._book_changes(state, events)
 
 
@@ -138,16 +200,15 @@ def end(
     events: list[Event],
     cancel: bool = False,
 ) -> None:
-    """Ends the list for `leg`'s sake: canceling it cancels every leg, `leg` reported first;
-    otherwise (it traded or triggered) the others expire and hand it their holds, of which it
-    keeps what it needs."""
+    """Ends the list for `leg`'s sake: canceling it cancels every open leg, `leg` reported
+    first; otherwise (it traded or triggered) the other of its pair expires and hands it its
+    hold, of which it keeps what it needs."""
+    others = [o for o in (order_list.legs if cancel else order_list.pair) if o is not leg]
     state.lists.remove(order_list)
-    others = [o for o in order_list.legs if o is not leg]
     for other in [leg, *others] if cancel else others:
-        if other.order_id in state.stops.orders:
-            state.stops.remove(other)
-        elif other.order_id in state.book.orders:
-            state.book.remove(other)
+        if not other.status.is_open:
+            continue
+        take_out(state, other)
         if cancel:
             events.extend(exchange._release(state.market, other, other.held))
             events.append(
@@ -156,10 +217,20 @@ def end(
         else:
             leg.held += other.held
             other.held = 0
-            events.append(exchange._finish(other, OrderStatus.EXPIRED, ExecutionType.EXPIRED, now))
+            events.append(exchange._expire(other, ExpiryReason.OCO_TRIGGER, now))
     if not cancel:
         events.extend(exchange._release(state.market, leg, leg.held - _need(state, leg)))
     events.append(order_list.status(ListStatusType.ALL_DONE, now))
+
+
+def take_out(state: "MarketState", order: Order) -> None:
+    """Takes an open order off the book, the waiting stops or the pending orders."""
+    if order.order_id in state.stops.orders:
+        state.stops.remove(order)
+    elif order.order_id in state.book.orders:
+        state.book.remove(order)
+    elif order.order_id in state.pending.orders:
+        state.pending.remove(order)
 
 
 def _need(state: "MarketState", order: Order) -> int:
@@ -178,26 +249,37 @@ def react(
     for event in new:
         if isinstance(event, OrderUpdated) and event.execution is not ExecutionType.NEW:
             order_list = state.lists.by_leg.get(event.order_id)
-            if order_list is not None:
-                keeper = next(o for o in order_list.legs if o.order_id == event.order_id)
+            if order_list is None or order_list.waiting:
+                continue
+            keeper = next(o for o in order_list.legs if o.order_id == event.order_id)
+            if keeper is not order_list.working:
                 end(exchange, state, order_list, keeper, now, events)
 
 
 def restore(state: "MarketState", orders: list[Order]) -> None:
-    """Rebuilds the open lists from their legs, all open: the carrier holds for the list."""
+    """Rebuilds the open lists from their open orders: a waiting OTO's working order holds for
+    itself and its pending orders their reserve; an OCO pair's carrier holds for the pair. An
+    OTOCO's pair is known by its ids, which come after its list's (its working order's); once
+    its working order has filled, the rebuilt list has only its pair."""
     legs: dict[int, list[Order]] = {}
     for order in sorted(orders, key=lambda o: o.order_id):
         if order.order_list_id >= 0:
             legs.setdefault(order.order_list_id, []).append(order)
+    market = state.market
     for order_list_id, found in legs.items():
-        if len(found) < 2:
-            continue
         first = found[0]
+        waiting = found[-1].status is OrderStatus.PENDING_NEW
+        if len(found) < 2 and not waiting:
+            continue
+        kind = OTO if waiting or first.order_id != order_list_id else OCO
         order_list = OrderList(
-            order_list_id, first.account_id, first.list_client_order_id, OCO, found
+            order_list_id, first.account_id, first.list_client_order_id, kind, found
         )
-        hold = list_hold(state.market, found)
-        for leg in found:
+        held = found[1:] if waiting else found
+        for leg in held:
             leg.held = 0
-        order_list.carrier.held = hold
+        if waiting:
+            carrier_of(held).held = reserve(market, first, held)
+        else:
+            carrier_of(held).held = list_hold(market, held)
         state.lists.add(order_list)

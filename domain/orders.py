@@ -48,7 +48,11 @@ class TimeInForce(Enum):
 
 
 class OrderStatus(Enum):
+    """PENDING_NEW: an order of an OTO list waiting, off the book, for its working order to
+    fill."""
+
     NEW = "NEW"
+    PENDING_NEW = "PENDING_NEW"
     PARTIALLY_FILLED = "PARTIALLY_FILLED"
     FILLED = "FILLED"
     CANCELED = "CANCELED"
@@ -58,7 +62,10 @@ class OrderStatus(Enum):
 
     @property
     def is_open(self) -> bool:
-        return self in (OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED)
+        return self._value_ in _OPEN  # by value: hashing a member runs Python code
+
+
+_OPEN = frozenset({"PENDING_NEW", "NEW", "PARTIALLY_FILLED"})
 
 
 class SelfTradePrevention(Enum):

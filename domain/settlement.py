@@ -3,7 +3,15 @@
 from typing import TYPE_CHECKING
 
 from domain.book import OrderBook
-from domain.events import Event, ExecutionType, IcebergShown, OrderAccepted, OrderUpdated, Trade
+from domain.events import (
+    Event,
+    ExecutionType,
+    ExpiryReason,
+    IcebergShown,
+    OrderAccepted,
+    OrderUpdated,
+    Trade,
+)
 from domain.ledger import FEE_ACCOUNT, Bucket, EntryKind, JournalEntry, Ledger, Posting
 from domain.markets import Market
 from domain.matching import Fill
@@ -88,7 +96,12 @@ def shown(order: Order) -> IcebergShown:
     )
 
 
-def report(order: Order, execution: ExecutionType, timestamp: int) -> OrderUpdated:
+def report(
+    order: Order,
+    execution: ExecutionType,
+    timestamp: int,
+    expiry_reason: ExpiryReason | None = None,
+) -> OrderUpdated:
     """The order's state as it is now, for a change of kind `execution`."""
     return OrderUpdated(
         order.symbol,
@@ -104,6 +117,7 @@ def report(order: Order, execution: ExecutionType, timestamp: int) -> OrderUpdat
         order.prevented_match_id,
         order.working_time,
         order.queued_at,
+        expiry_reason,
     )
 
 
@@ -126,6 +140,7 @@ def accepted(order: Order) -> OrderAccepted:
         order.type, order.time_in_force, order.price, order.quantity, order.quote_quantity,
         order.stp, order.created_at, order.stop_price, order.trailing_delta,
         order.iceberg_quantity, order.queued_at, order.order_list_id, order.list_client_order_id,
+        order.status,
     )  # fmt: skip
 
 

@@ -75,6 +75,14 @@ class StopBook(OrderIndex):
     """The waiting stops of one market, in the order they were placed (by order id), indexed
     like the book by id and by (account, client order id)."""
 
+    def add(self, order: Order) -> None:
+        """Keeps the stops in order id order: the pending stop of an OTO list, placed when its
+        working order fills, goes before the stops placed after its list."""
+        placed_later = bool(self.orders) and next(reversed(self.orders)) > order.order_id
+        super().add(order)
+        if placed_later:
+            self.orders = dict(sorted(self.orders.items()))
+
     def triggered(self, prices: list[int]) -> tuple[list[Order], list[Order]]:
         """Judges the waiting stops against `prices`, trades in the order they happened:
         returns the stops triggered, taken out and in the order they were placed, and the

@@ -36,7 +36,8 @@ metadata = MetaData(
 )
 
 EXTERNAL_ACCOUNT = -1  # the world outside: its balance is the negative of all holdings
-OPEN_STATUSES = ("NEW", "PARTIALLY_FILLED")  # an order in one of these rests in the book
+# An order in one of these is open: on the book, a waiting stop, or pending in an OTO list.
+OPEN_STATUSES = ("NEW", "PARTIALLY_FILLED", "PENDING_NEW")
 
 
 def amount(name: str, nullable: bool = False) -> Column[Decimal]:

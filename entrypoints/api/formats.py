@@ -69,7 +69,7 @@ def symbol_info(market: Market, status: MarketStatus) -> Json:
         "orderTypes": ORDER_TYPES,
         "icebergAllowed": True,
         "ocoAllowed": True,
-        "otoAllowed": False,
+        "otoAllowed": True,
         "quoteOrderQtyMarketAllowed": True,
         "allowTrailingStop": True,
         "cancelReplaceAllowed": True,

@@ -3,6 +3,7 @@ when it was just placed or canceled."""
 
 from typing import Any
 
+from application.history import contingency_of, is_executing
 from application.market_data import MarketData
 from application.records import OrderRecord
 from application.trading import PlacedList, PlacedOrder
@@ -10,17 +11,16 @@ from entrypoints.api.order_params import ResponseType
 from entrypoints.api.order_responses import canceled_response, placed_response
 
 Json = dict[str, Any]
-CONTINGENCY = "OCO"
 
 
 def order_list(orders: list[OrderRecord]) -> Json:
-    """A list as GET /api/v3/orderList shows it: executing while none of its orders has
-    traded, triggered or ended, all done after."""
+    """A list as GET /api/v3/orderList shows it: executing while an OTO's pending orders wait
+    or its OCO pair has neither traded, triggered nor ended, all done after."""
     first = orders[0]
-    executing = len(orders) > 1 and all(o.status.value == "NEW" for o in orders)
+    executing = is_executing(orders)
     return {
         "orderListId": first.order_list_id,
-        "contingencyType": CONTINGENCY,
+        "contingencyType": contingency_of(orders),
         "listStatusType": "EXEC_STARTED" if executing else "ALL_DONE",
         "listOrderStatus": "EXECUTING" if executing else "ALL_DONE",
         "listClientOrderId": first.list_client_order_id,
@@ -37,7 +37,10 @@ def placed_list(market_data: MarketData, placed: PlacedList, kind: ResponseType)
     reports = []
     for order in placed.orders:
         fills = [t for t in placed.fills if order.order_id in (t.buyer_order_id, t.seller_order_id)]
-        reports.append(placed_response(market_data, PlacedOrder(order, fills), kind))
+        reason = placed.expiry_reasons.get(order.order_id)
+        reports.append(
+            placed_response(market_data, PlacedOrder(order, fills, expiry_reason=reason), kind)
+        )
     return order_list(placed.orders) | {"orderReports": reports}
 
 

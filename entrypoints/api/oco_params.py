@@ -18,6 +18,7 @@ LEG_TYPES = (
     OrderType.TAKE_PROFIT,
     OrderType.TAKE_PROFIT_LIMIT,
 )
+OCO_TYPE = ApiError(-1158, "Order type not supported in OCO.")
 NOT_SUPPORTED = ("PegPriceType", "PegOffsetType", "PegOffsetValue")
 SIGNING = ("timestamp", "recvWindow", "signature")
 
@@ -28,12 +29,12 @@ def read_oco(
     """A PlaceOco from POST /api/v3/orderList/oco's parameters, or Binance's first error."""
     symbol = params.required_text("symbol")
     market = market_data.market(symbol)
-    side = _side(params)
+    side = read_side(params)
     list_client_id = params.client_order_id("listClientOrderId")
-    quantity = market.quantity(_required_decimal(params, "quantity"))
-    above = _leg(params, market, "above")
-    below = _leg(params, market, "below")
-    stp, response_type = _common(params)
+    quantity = market.quantity(required_decimal(params, "quantity"))
+    above = read_leg(params, market, "above")
+    below = read_leg(params, market, "below")
+    stp, response_type = read_common(params)
     command = PlaceOco(account_id, symbol, side, quantity, above, below, list_client_id or "", stp)
     return command, response_type
 
@@ -45,16 +46,16 @@ def read_old_oco(
     STOP_LOSS (a STOP_LOSS_LIMIT with `stopLimitPrice`) at `stopPrice`."""
     symbol = params.required_text("symbol")
     market = market_data.market(symbol)
-    side = _side(params)
+    side = read_side(params)
     list_client_id = params.client_order_id("listClientOrderId")
-    quantity = market.quantity(_required_decimal(params, "quantity"))
+    quantity = market.quantity(required_decimal(params, "quantity"))
     limit = OcoLeg(
         OrderType.LIMIT_MAKER,
-        price=market.price(_required_decimal(params, "price")),
+        price=market.price(required_decimal(params, "price")),
         iceberg_quantity=_quantity(params, market, "limitIcebergQty"),
         client_order_id=params.client_order_id("limitClientOrderId") or "",
     )
-    stop_price = market.price(_required_decimal(params, "stopPrice"))
+    stop_price = market.price(required_decimal(params, "stopPrice"))
     trailing_delta = params.integer("trailingDelta", minimum=1) or 0
     stop_limit = params.decimal("stopLimitPrice")
     tif = _time_in_force(params, "stopLimitTimeInForce")
@@ -80,20 +81,28 @@ def read_old_oco(
             "Parameter 'stopIcebergQty' is not supported if 'stopLimitTimeInForce' is not GTC.",
         )
     params.ignore("limitStrategyId", "limitStrategyType", "stopStrategyId", "stopStrategyType")
-    stp, response_type = _common(params)
+    stp, response_type = read_common(params)
     above, below = (stop, limit) if side is Side.BUY else (limit, stop)
     command = PlaceOco(account_id, symbol, side, quantity, above, below, list_client_id or "", stp)
     return command, response_type
 
 
-def _leg(params: Params, market: Market, where: str) -> OcoLeg:
-    """The above or below order, checked as Binance checks each leg's parameters."""
+def read_leg(
+    params: Params,
+    market: Market,
+    where: str,
+    types: tuple[OrderType, ...] = LEG_TYPES,
+    refused: ApiError = OCO_TYPE,
+) -> OcoLeg:
+    """One order of a list named by its `where` prefix (an OCO's above or below order, an
+    OTO's working or pending one), of one of `types`, checked as Binance checks its
+    parameters."""
     kind = params.choice(
         f"{where}Type", OrderType, ApiError(-1116, "Invalid orderType."), required=True
     )
     assert kind is not None
-    if kind not in LEG_TYPES:
-        raise ApiError(-1158, "Order type not supported in OCO.")
+    if kind not in types:
+        raise refused
     price = params.decimal(f"{where}Price")
     stop_price = params.decimal(f"{where}StopPrice")
     trailing_delta = params.integer(f"{where}TrailingDelta", minimum=1)
@@ -143,13 +152,13 @@ def _leg(params: Params, market: Market, where: str) -> OcoLeg:
     )
 
 
-def _side(params: Params) -> Side:
-    side = params.choice("side", Side, ApiError(-1117, "Invalid side."), required=True)
+def read_side(params: Params, name: str = "side") -> Side:
+    side = params.choice(name, Side, ApiError(-1117, "Invalid side."), required=True)
     assert side is not None
     return side
 
 
-def _required_decimal(params: Params, name: str) -> Decimal:
+def required_decimal(params: Params, name: str) -> Decimal:
     value = params.decimal(name, required=True)
     assert value is not None
     return value
@@ -164,7 +173,7 @@ def _time_in_force(params: Params, name: str) -> TimeInForce | None:
     return params.choice(name, TimeInForce, ApiError(-1115, "Invalid timeInForce."))
 
 
-def _common(params: Params) -> tuple[SelfTradePrevention | None, ResponseType]:
+def read_common(params: Params) -> tuple[SelfTradePrevention | None, ResponseType]:
     stp = params.choice(
         "selfTradePreventionMode",
         SelfTradePrevention,

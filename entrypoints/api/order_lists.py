@@ -1,5 +1,5 @@
-"""Signed order-list endpoints: place an OCO (the current and the older route), query and
-cancel a list, and list the account's lists."""
+"""Signed order-list endpoints: place an OCO (the current and the older route), an OTO or an
+OTOCO, query and cancel a list, and list the account's lists."""
 
 from typing import Any
 
@@ -7,13 +7,14 @@ from litestar import Controller, Request, delete, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 
-from domain.commands import CancelOrderList, PlaceOco
+from domain.commands import CancelOrderList, PlaceOco, PlaceOto, PlaceOtoco
 from domain.errors import DomainError, UnknownOrder
 from entrypoints.api.errors import ApiError
 from entrypoints.api.list_responses import canceled_list, order_list, placed_list
 from entrypoints.api.oco_params import read_oco, read_old_oco
 from entrypoints.api.order_params import ResponseType
 from entrypoints.api.order_responses import new_client_id
+from entrypoints.api.oto_params import read_oto, read_otoco
 from entrypoints.api.params import Params
 from entrypoints.api.reference import order_lists as reference
 from entrypoints.api.reference.endpoint import documented
@@ -21,7 +22,8 @@ from entrypoints.api.services import Services
 
 AnyRequest = Request[Any, Any, State]
 Json = dict[str, Any]
-OCO_ORDERS = 2  # an OCO counts as two orders in the ORDERS limits, as on Binance
+# How many orders each list counts as in the ORDERS limits, as on Binance.
+OCO_ORDERS, OTO_ORDERS, OTOCO_ORDERS = 2, 2, 3
 
 
 class OrderListController(Controller):
@@ -48,6 +50,28 @@ class OrderListController(Controller):
     async def place_old_oco(self, request: AnyRequest, services: NamedDependency[Services]) -> Json:
         caller = await services.gate.private(request, trade=True)
         command, kind = read_old_oco(caller.params, caller.account_id, services.market_data)
+        return await _place(request, services, caller.params, command, kind)
+
+    @post(
+        "/orderList/oto",
+        operation_id="newOrderListOto",
+        operation_class=documented(reference.NEW_OTO),
+        status_code=200,
+    )
+    async def place_oto(self, request: AnyRequest, services: NamedDependency[Services]) -> Json:
+        caller = await services.gate.private(request, trade=True)
+        command, kind = read_oto(caller.params, caller.account_id, services.market_data)
+        return await _place(request, services, caller.params, command, kind)
+
+    @post(
+        "/orderList/otoco",
+        operation_id="newOrderListOtoco",
+        operation_class=documented(reference.NEW_OTOCO),
+        status_code=200,
+    )
+    async def place_otoco(self, request: AnyRequest, services: NamedDependency[Services]) -> Json:
+        caller = await services.gate.private(request, trade=True)
+        command, kind = read_otoco(caller.params, caller.account_id, services.market_data)
         return await _place(request, services, caller.params, command, kind)
 
     @get(
@@ -121,16 +145,23 @@ async def _place(
     request: AnyRequest,
     services: NamedDependency[Services],
     params: Params,
-    command: PlaceOco,
+    command: PlaceOco | PlaceOto | PlaceOtoco,
     kind: ResponseType,
 ) -> Json:
     params.check_all_read()
-    for _ in range(OCO_ORDERS):
+    if isinstance(command, PlaceOco):
+        orders = OCO_ORDERS
+    else:
+        orders = OTOCO_ORDERS if isinstance(command, PlaceOtoco) else OTO_ORDERS
+    for _ in range(orders):
         await services.gate.count_order(request, command.account_id)
     try:
-        placed = await services.trading.place_oco(command)
+        if isinstance(command, PlaceOco):
+            placed = await services.trading.place_oco(command)
+        else:
+            placed = await services.trading.place_oto(command)
     except DomainError:
-        for _ in range(OCO_ORDERS):
+        for _ in range(orders):
             await services.gate.unfilled_orders.refused(command.account_id)
         raise
     return placed_list(services.market_data, placed, kind)

@@ -35,6 +35,8 @@ def placed_response(market_data: MarketData, placed: PlacedOrder, kind: Response
             "status", "timeInForce", "type", "side", "workingTime", "selfTradePreventionMode",
         )
     }  # fmt: skip
+    if placed.expiry_reason is not None:
+        result["expiryReason"] = placed.expiry_reason.value
     if order.type.is_stop:
         result["stopPrice"] = full["stopPrice"]
         if order.trailing_delta:

@@ -49,11 +49,16 @@ class UserDataFeed:
     def __init__(self, exchange: Exchange, store: UnitOfWorkFactory | None = None) -> None:
         self.exchange = exchange
         self.store = store
-        # Orders open before the feed started are known from the book and the waiting stops.
+        # Orders open before the feed started are known from the book, the waiting stops and
+        # the pending orders.
         self._orders: dict[tuple[str, int], OrderAccepted] = {
             (symbol, order.order_id): _accepted(order)
             for symbol, state in exchange.markets.items()
-            for order in (*state.book.orders.values(), *state.stops.orders.values())
+            for order in (
+                *state.book.orders.values(),
+                *state.stops.orders.values(),
+                *state.pending.orders.values(),
+            )
         }
 
     async def messages(
@@ -130,7 +135,11 @@ class UserDataFeed:
             return found
         if self.store is None:
             state = self.exchange.state(symbol)
-            resting = state.book.orders.get(order_id) or state.stops.orders.get(order_id)
+            resting = (
+                state.book.orders.get(order_id)
+                or state.stops.orders.get(order_id)
+                or state.pending.orders.get(order_id)
+            )
             return None if resting is None else _accepted(resting)
         async with self.store() as uow:
             stored = await uow.orders.get(symbol, order_id)
@@ -147,10 +156,12 @@ class UserDataFeed:
         """The order's `executionReport`: NEW without an `update`, a fill with a `trade`."""
         market = self.exchange.state(order.symbol).market
         if update is None:
+            # A pending order of an OTO list is reported NEW as PENDING_NEW, then NEW when placed.
             execution, status, ordered, executed, spent, time = (
-                "NEW", OrderStatus.NEW, order.quantity, 0, 0, order.timestamp
+                "NEW", order.status, order.quantity, 0, 0, order.timestamp
             )  # fmt: skip
-            working = -1 if order.type.is_stop else order.timestamp
+            waits = order.type.is_stop or order.status is OrderStatus.PENDING_NEW
+            working = -1 if waits else order.timestamp
         else:
             execution, status, ordered = update.execution.value, update.status, update.quantity
             executed, spent, time = update.executed, update.cumulative_quote, update.timestamp
@@ -197,6 +208,8 @@ class UserDataFeed:
         }
         if can_rest:
             report["W"] = working
+        if update is not None and update.expiry_reason is not None:
+            report["eR"] = update.expiry_reason.value
         if order.trailing_delta:
             report["d"] = order.trailing_delta
         report["V"] = order.stp.value

@@ -14,7 +14,7 @@ from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
 from application.engine import MarketEngine
 from application.relay import Relay
 from domain.book import OrderBook
-from domain.commands import Deposit, PlaceOco, PlaceOrder
+from domain.commands import Deposit, PlaceOco, PlaceOrder, PlaceOto, PlaceOtoco
 from domain.events import ExecutionType, OrderUpdated
 from domain.exchange import Exchange
 from domain.orders import Order, OrderType, Side
@@ -56,7 +56,7 @@ AFTER = [
 
 @asynccontextmanager
 async def taken_over(
-    before: Sequence[PlaceOrder | PlaceOco],
+    before: Sequence[PlaceOrder | PlaceOco | PlaceOto | PlaceOtoco],
 ) -> AsyncIterator[tuple[MarketEngine, Exchange]]:
     """An engine that ran `before` on the memory store, stopped, and its successor serving the
     market rebuilt from the store; and an exchange that ran `before` and never stopped."""
@@ -84,6 +84,7 @@ async def taken_over(
             await successor._take_over()
             rebuilt, kept = successor.exchange.state("BTCUSDT"), reference.state("BTCUSDT")
             assert rebuilt.stops.orders == kept.stops.orders
+            assert rebuilt.pending.orders == kept.pending.orders
             assert rebuilt.lists.lists == kept.lists.lists
             assert rebuilt.last_price == kept.last_price
             for side in Side:

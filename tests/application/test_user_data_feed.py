@@ -143,7 +143,7 @@ async def test_what_an_ioc_order_cannot_fill_expires(venue: Venue) -> None:
         (BUYER, never_resting(report(**ioc, **fill, X="PARTIALLY_FILLED", n="0.00050000",
                                      N="BTC"))),
         (BUYER, never_resting(report(**ioc, x="EXPIRED", X="EXPIRED", z="0.50000000",
-                                     Z="30000.00000000"))),
+                                     Z="30000.00000000", eR="UNFILLED_IOC_QUANTITY_EXPIRED"))),
         (BUYER, position(2000, ("USDT", "70000.00000000", "0.00000000"),
                          ("BTC", "0.49950000", "0.00000000"))),
         (SELLER, position(2000, ("USDT", "29970.00000000", "0.00000000"),

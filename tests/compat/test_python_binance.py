@@ -169,3 +169,32 @@ def test_an_oco_placed_listed_and_canceled_by_one_order(live: LiveServer) -> Non
             aboveStopPrice="150000", belowType="LIMIT_MAKER", belowPrice="1000",
         )  # fmt: skip
     assert refused.value.code == -1197
+
+
+def test_an_oto_and_an_otoco_placed_and_listed(live: LiveServer) -> None:
+    """python-binance's `v3_post_order_list_oto` and `_otoco` send the routes' parameters as
+    given: the pending orders wait PENDING_NEW, and show in the open orders and lists."""
+    trader = live.python_binance("pb-oto", USDT="1000")
+    working = {
+        "symbol": "BTCUSDT", "workingType": "LIMIT", "workingSide": "BUY",
+        "workingPrice": "1000", "workingQuantity": "0.1", "workingTimeInForce": "GTC",
+    }  # fmt: skip
+    placed = trader.v3_post_order_list_oto(
+        pendingType="LIMIT", pendingSide="SELL", pendingPrice="150000",
+        pendingQuantity="0.0999", pendingTimeInForce="GTC", **working,
+    )  # fmt: skip
+    assert (placed["contingencyType"], placed["listOrderStatus"]) == ("OTO", "EXECUTING")
+    assert [r["status"] for r in placed["orderReports"]] == ["NEW", "PENDING_NEW"]
+    triple = trader.v3_post_order_list_otoco(
+        pendingSide="SELL", pendingQuantity="0.0999", pendingAboveType="LIMIT_MAKER",
+        pendingAbovePrice="150000", pendingBelowType="STOP_LOSS", pendingBelowStopPrice="900",
+        **working,
+    )  # fmt: skip
+    assert len(triple["orderReports"]) == 3
+    statuses = [o["status"] for o in trader.get_open_orders(symbol="BTCUSDT")]
+    assert statuses == ["NEW", "PENDING_NEW", "NEW", "PENDING_NEW", "PENDING_NEW"]
+    assert [found["orderListId"] for found in trader.get_open_oco_orders()] == [
+        placed["orderListId"], triple["orderListId"],
+    ]  # fmt: skip
+    balance = trader.get_asset_balance(asset="USDT")
+    assert (balance["free"], balance["locked"]) == ("800.00000000", "200.00000000")

@@ -224,3 +224,17 @@ async def test_order_lists_are_listed_whole_and_limited_by_list(
         assert await uow.orders.order_lists(ADA, from_id=4, limit=1) == second
         assert await uow.orders.order_lists(ADA, start=4_000, end=5_999) == second
         assert await uow.orders.order_lists(BOB) == []
+
+
+async def test_a_pending_order_is_open(unit_of_work: UnitOfWorkFactory) -> None:
+    """A PENDING_NEW order of an OTO list is among its market's open orders (which a market's
+    engine reloads) and counted with them, and shown among the account's open orders."""
+    pending = order(2, status=OrderStatus.PENDING_NEW)
+    pending.working_time = -1
+    saved = [order(1), pending, order(3, status=FILLED)]
+    await _save(unit_of_work, *saved)
+    async with unit_of_work() as uow:
+        assert await uow.orders.open("BTCUSDT") == saved[:2]
+        assert await uow.orders.open_count("BTCUSDT") == 2
+        found = await uow.orders.of_account(ADA, "BTCUSDT", [OrderStatus.PENDING_NEW])
+        assert found == [pending]

@@ -91,3 +91,42 @@ async def test_an_order_list_reported_on_the_user_stream(live: LiveServer) -> No
     # Each listStatus follows its orders' reports.
     kinds = [m["e"] for m in messages if m["e"] != "outboundAccountPosition"]
     assert kinds == ["executionReport", "executionReport", "listStatus"] * 2
+
+
+async def test_an_oto_reported_on_the_user_stream(live: LiveServer) -> None:
+    """The pending order is reported PENDING_NEW with its list, then NEW when the working order
+    fills; each listStatus follows its orders' reports."""
+    owner = live.signed("stream-oto", USDT="10000")
+    seller = live.signed("stream-oto-seller", BTC="1")
+    opened = owner.client.post(
+        "/api/v3/userDataStream", headers={"X-MBX-APIKEY": owner.api_key}
+    ).json()
+    async with websockets.connect(f"{live.ws_url}/ws/{opened['listenKey']}") as socket:
+        placed = await asyncio.to_thread(
+            owner.call, "POST", "/api/v3/orderList/oto", symbol="BTCUSDT",
+            workingType="LIMIT", workingSide="BUY", workingPrice="61000",
+            workingQuantity="0.01", workingTimeInForce="GTC", pendingType="LIMIT",
+            pendingSide="SELL", pendingPrice="63000", pendingQuantity="0.0099",
+            pendingTimeInForce="GTC",
+        )  # fmt: skip
+        await asyncio.to_thread(
+            seller.call, "POST", "/api/v3/order", symbol="BTCUSDT", side="SELL", type="LIMIT",
+            timeInForce="GTC", quantity="0.01", price="61000",
+        )  # fmt: skip
+        messages: list[Any] = []
+        while [m["e"] for m in messages].count("listStatus") < 2:
+            messages.append(await next_message(socket))
+    working_id, pending_id = (o["orderId"] for o in placed["orders"])
+    reports = [(m["x"], m["X"], m["i"]) for m in messages if m["e"] == "executionReport"]
+    assert reports == [
+        ("NEW", "NEW", working_id),
+        ("NEW", "PENDING_NEW", pending_id),
+        ("TRADE", "FILLED", working_id),
+        ("NEW", "NEW", pending_id),
+    ]
+    pending = [m for m in messages if m["e"] == "executionReport" and m["i"] == pending_id]
+    assert ("W" in pending[0], pending[1]["W"] > 0) == (False, True)
+    statuses = [(m["l"], m["c"]) for m in messages if m["e"] == "listStatus"]
+    assert statuses == [("EXEC_STARTED", "OTO"), ("ALL_DONE", "OTO")]
+    kinds = [m["e"] for m in messages if m["e"] != "outboundAccountPosition"]
+    assert kinds == ["executionReport", "executionReport", "listStatus"] * 2

@@ -272,3 +272,52 @@ async def test_order_lists_over_the_websocket_api(live: LiveServer) -> None:
         )  # fmt: skip
         listed = await client.result("allOrderLists")
         assert [found["orderListId"] for found in listed] == [list_id, older["orderListId"]]
+
+
+async def list_events(client: WsApiClient) -> list[dict[str, Any]]:
+    """The user data events up to the next listStatus, that one included."""
+    events = [(await client.event())["event"]]
+    while events[-1]["e"] != "listStatus":
+        events.append((await client.event())["event"])
+    return events
+
+
+async def test_oto_and_otoco_lists_over_the_websocket_api(live: LiveServer) -> None:
+    async with connected(live, "ws-oto", USDT="1000") as client:
+        await client.result("userDataStream.subscribe.signature")
+        working = {
+            "symbol": "BTCUSDT", "workingType": "LIMIT", "workingSide": "BUY",
+            "workingPrice": "20000", "workingQuantity": "0.01", "workingTimeInForce": "GTC",
+        }  # fmt: skip
+        placed = await client.result(
+            "orderList.place.oto", pendingType="LIMIT", pendingSide="SELL",
+            pendingPrice="150000", pendingQuantity="0.0099", pendingTimeInForce="GTC",
+            **working,
+        )  # fmt: skip
+        assert placed["contingencyType"] == "OTO"
+        assert [r["status"] for r in placed["orderReports"]] == ["NEW", "PENDING_NEW"]
+        events = await list_events(client)
+        reports = [(e["i"], e["x"], e["X"], e["g"]) for e in events if e["e"] == "executionReport"]
+        list_id = placed["orderListId"]
+        first, second = (o["orderId"] for o in placed["orders"])
+        assert reports == [(first, "NEW", "NEW", list_id), (second, "NEW", "PENDING_NEW", list_id)]
+        assert (events[-1]["c"], events[-1]["l"]) == ("OTO", "EXEC_STARTED")
+        canceled = await client.result("orderList.cancel", symbol="BTCUSDT", orderListId=list_id)
+        assert [r["status"] for r in canceled["orderReports"]] == ["CANCELED", "CANCELED"]
+        await list_events(client)
+        placed = await client.result(
+            "orderList.place.otoco", pendingSide="SELL", pendingQuantity="0.0099",
+            pendingAboveType="LIMIT_MAKER", pendingAbovePrice="150000",
+            pendingBelowType="STOP_LOSS", pendingBelowStopPrice="1000", **working,
+        )  # fmt: skip
+        assert [r["status"] for r in placed["orderReports"]] == [
+            "NEW",
+            "PENDING_NEW",
+            "PENDING_NEW",
+        ]
+        events = await list_events(client)
+        assert [e["X"] for e in events if e["e"] == "executionReport"] == [
+            "NEW", "PENDING_NEW", "PENDING_NEW",
+        ]  # fmt: skip
+        opened = await client.result("openOrderLists.status")
+        assert [found["orderListId"] for found in opened] == [placed["orderListId"]]

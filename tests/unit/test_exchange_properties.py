@@ -3,7 +3,10 @@ self-trade prevention mode drawn (NONE lets accounts trade with themselves), eve
 take-profit order (trailing or not, stops near the price so that they trigger, often several at
 once, and triggered orders trigger more), limits low enough to be met (few open orders per
 account, prices far off the average) and the markets' statuses changed now and then, checking
-the exchange's invariants after every step and that a replay gives the very same events."""
+the exchange's invariants after every step and that a replay gives the very same events. OTO
+and OTOCO lists are drawn too, their working order near the price and their pending orders of
+either side, so that the fills of working orders place pending orders, and some cannot be
+placed."""
 
 from collections import defaultdict
 
@@ -25,6 +28,8 @@ from domain.commands import (
     OcoLeg,
     PlaceOco,
     PlaceOrder,
+    PlaceOto,
+    PlaceOtoco,
     SetMarketStatus,
     Withdraw,
 )
@@ -45,9 +50,10 @@ from domain.exchange import Exchange
 from domain.ledger import EXTERNAL_ACCOUNT, FEE_ACCOUNT, Bucket, JournalEntry
 from domain.market_status import MarketStatus
 from domain.markets import BASIS_POINTS, Market
-from domain.order_lists import list_hold
+from domain.order_lists import list_hold, reserve
 from domain.orders import (
     Order,
+    OrderStatus,
     OrderType,
     SelfTradePrevention,
     Side,
@@ -108,6 +114,7 @@ def state_of(exchange: Exchange) -> tuple[object, ...]:
             s.status,
             tuple(s.book.orders.items()),
             tuple(s.stops.orders.items()),
+            tuple(s.pending.orders.items()),
             tuple(s.lists.lists),
         )
         for symbol, s in exchange.markets.items()
@@ -144,10 +151,14 @@ class ExchangeMachine(RuleBasedStateMachine):
         return events
 
     def check_triggers(self, events: list[Event]) -> None:
-        """A stop starts working only after a trade of its market in the same command, and
-        only once."""
+        """A stop starts working, or a pending order is placed, only after a trade of its
+        market in the same command, and only once (a pending stop is placed, then triggers)."""
         for index, event in enumerate(events):
-            if isinstance(event, OrderUpdated) and event.execution is ExecutionType.NEW:
+            if (
+                isinstance(event, OrderUpdated)
+                and event.execution is ExecutionType.NEW
+                and event.working_time >= 0
+            ):
                 assert any(
                     isinstance(e, Trade) and e.symbol == event.symbol for e in events[:index]
                 )
@@ -158,7 +169,16 @@ class ExchangeMachine(RuleBasedStateMachine):
         """The status of the market whose orders the command is about, if it is."""
         if isinstance(command, CancelReplace):
             command = command.cancel
-        if isinstance(command, PlaceOrder | CancelOrder | AmendOrder | PlaceOco | CancelOrderList):
+        if isinstance(
+            command,
+            PlaceOrder
+            | CancelOrder
+            | AmendOrder
+            | PlaceOco
+            | PlaceOto
+            | PlaceOtoco
+            | CancelOrderList,
+        ):
             return self.exchange.state(command.symbol).status
         return None
 
@@ -466,6 +486,115 @@ class ExchangeMachine(RuleBasedStateMachine):
             PlaceOco(account, symbol, side, quantity, above, below, stp=stp, timestamp=self.clock)
         )
 
+    @rule(
+        account=ACCOUNTS,
+        symbol=SYMBOLS,
+        working_side=SIDES,
+        pending_side=SIDES,
+        pending_type=st.sampled_from(
+            [OrderType.LIMIT, OrderType.LIMIT_MAKER, OrderType.MARKET, OrderType.STOP_LOSS]
+        ),
+        maker=st.booleans(),
+        tif=TIFS,
+        stp=STPS,
+        offset=st.integers(-2, 2),
+        spread=st.integers(1, 4),
+        lots=st.integers(1, 20),
+        pending_lots=st.integers(1, 30),
+    )
+    def oto(
+        self,
+        account: int,
+        symbol: str,
+        working_side: Side,
+        pending_side: Side,
+        pending_type: OrderType,
+        maker: bool,
+        tif: TimeInForce,
+        stp: SelfTradePrevention | None,
+        offset: int,
+        spread: int,
+        lots: int,
+        pending_lots: int,
+    ) -> None:
+        """An OTO whose working order is near the last price (and may take at once), its
+        pending order some ticks away on its side's profit side, or a market order or stop."""
+        state = self.exchange.state(symbol)
+        market = state.market
+        tick = market.tick_size
+        last = state.last_price or MID_TICKS[symbol] * tick
+        working_price = last + offset * tick
+        working = PlaceOrder(
+            account,
+            symbol,
+            working_side,
+            OrderType.LIMIT_MAKER if maker else OrderType.LIMIT,
+            quantity=lots * LOTS[symbol] * market.lot_size,
+            price=working_price,
+            time_in_force=TimeInForce.GTC if maker else tif,
+            stp=stp,
+            timestamp=self.clock,
+        )
+        sign = 1 if pending_side is Side.SELL else -1
+        quantity = pending_lots * LOTS[symbol] * market.lot_size
+        if pending_type is OrderType.MARKET:
+            pending = PlaceOrder(
+                account, symbol, pending_side, pending_type, quantity=quantity,
+                stp=stp, timestamp=self.clock,
+            )  # fmt: skip
+        elif pending_type is OrderType.STOP_LOSS:
+            pending = PlaceOrder(
+                account, symbol, pending_side, pending_type, quantity=quantity,
+                stop_price=working_price - sign * spread * tick, stp=stp, timestamp=self.clock,
+            )  # fmt: skip
+        else:
+            pending = PlaceOrder(
+                account, symbol, pending_side, pending_type, quantity=quantity,
+                price=working_price + sign * spread * tick, stp=stp, timestamp=self.clock,
+            )  # fmt: skip
+        self.apply(PlaceOto(account, symbol, working, pending, timestamp=self.clock))
+
+    @rule(
+        account=ACCOUNTS,
+        symbol=SYMBOLS,
+        working_side=SIDES,
+        pending_side=SIDES,
+        offset=st.integers(-2, 2),
+        spread=st.integers(1, 4),
+        lots=st.integers(1, 20),
+        pending_lots=st.integers(1, 30),
+    )
+    def otoco(
+        self,
+        account: int,
+        symbol: str,
+        working_side: Side,
+        pending_side: Side,
+        offset: int,
+        spread: int,
+        lots: int,
+        pending_lots: int,
+    ) -> None:
+        """An OTOCO: a LIMIT working order near the price, then an OCO either side of it (a
+        LIMIT_MAKER take profit, a STOP_LOSS)."""
+        state = self.exchange.state(symbol)
+        market = state.market
+        tick = market.tick_size
+        last = state.last_price or MID_TICKS[symbol] * tick
+        working_price = last + offset * tick
+        working = PlaceOrder(
+            account, symbol, working_side, OrderType.LIMIT,
+            quantity=lots * LOTS[symbol] * market.lot_size, price=working_price,
+            timestamp=self.clock,
+        )  # fmt: skip
+        sign = 1 if pending_side is Side.SELL else -1
+        profit = OcoLeg(OrderType.LIMIT_MAKER, price=working_price + sign * spread * tick)
+        loss = OcoLeg(OrderType.STOP_LOSS, stop_price=working_price - sign * spread * tick)
+        above, below = (loss, profit) if pending_side is Side.BUY else (profit, loss)
+        quantity = pending_lots * LOTS[symbol] * market.lot_size
+        pair = PlaceOco(account, symbol, pending_side, quantity, above, below)
+        self.apply(PlaceOtoco(account, symbol, working, pair, timestamp=self.clock))
+
     @precondition(lambda self: any(s.lists.lists for s in self.exchange.markets.values()))
     @rule(symbol=SYMBOLS, pick=st.integers(0, 1000), by_client_id=st.booleans())
     def cancel_list(self, symbol: str, pick: int, by_client_id: bool) -> None:
@@ -485,7 +614,11 @@ class ExchangeMachine(RuleBasedStateMachine):
 
     def open_order(self, symbol: str, pick: int) -> tuple[int, int] | None:
         state = self.exchange.state(symbol)
-        orders = [*state.book.orders.values(), *state.stops.orders.values()]
+        orders = [
+            *state.book.orders.values(),
+            *state.stops.orders.values(),
+            *state.pending.orders.values(),
+        ]
         if not orders:
             return None
         order = orders[pick % len(orders)]
@@ -507,7 +640,11 @@ class ExchangeMachine(RuleBasedStateMachine):
             return
         account, order_id = found
         state = self.exchange.state(symbol)
-        order = state.book.orders.get(order_id) or state.stops.orders[order_id]
+        order = (
+            state.book.orders.get(order_id)
+            or state.stops.orders.get(order_id)
+            or state.pending.orders[order_id]
+        )
         market = self.exchange.state(symbol).market
         new_quantity = order.quantity * share // 100 // market.lot_size * market.lot_size
         self.apply(AmendOrder(account, symbol, new_quantity, order_id, timestamp=self.clock))
@@ -565,7 +702,12 @@ class ExchangeMachine(RuleBasedStateMachine):
     def no_account_has_more_open_orders_than_allowed(self) -> None:
         for state in self.exchange.markets.values():
             per_account: dict[int, list[Order]] = defaultdict(list)
-            for order in [*state.book.orders.values(), *state.stops.orders.values()]:
+            orders = [
+                *state.book.orders.values(),
+                *state.stops.orders.values(),
+                *state.pending.orders.values(),
+            ]
+            for order in orders:
                 per_account[order.account_id].append(order)
             assert all(len(orders) <= MAX_OPEN for orders in per_account.values())
             assert all(
@@ -592,7 +734,8 @@ class ExchangeMachine(RuleBasedStateMachine):
     @invariant()
     def locked_is_what_open_orders_can_spend(self) -> None:
         """Each order holds what it may spend, but the orders of an open list, which hold
-        together what the most demanding of them may spend."""
+        together what the most demanding of them may spend, and the pending orders of an OTO,
+        which hold what they need beyond what their working order's fill brings in."""
         needed: dict[tuple[int, str], int] = defaultdict(int)
         for state in self.exchange.markets.values():
             market = state.market
@@ -607,7 +750,19 @@ class ExchangeMachine(RuleBasedStateMachine):
                 if order.order_id not in state.lists.by_leg:
                     needed[order.account_id, held.code] += order.held
             for order_list in state.lists.lists.values():
-                legs = order_list.legs
+                if order_list.waiting:
+                    working, *legs = order_list.legs
+                    spent = market.quote if working.side is Side.BUY else market.base
+                    needed[order_list.account_id, spent.code] += working.held
+                    assert (
+                        working.held == market.notional(working.price, working.remaining)
+                        if working.side is Side.BUY
+                        else working.remaining
+                    )
+                    held = market.quote if legs[0].side is Side.BUY else market.base
+                    needed[order_list.account_id, held.code] += reserve(market, working, legs)
+                    continue
+                legs = order_list.pair
                 held = market.quote if legs[0].side is Side.BUY else market.base
                 needed[order_list.account_id, held.code] += list_hold(market, legs)
         for account, asset, balance in self.exchange.ledger.balances():
@@ -692,7 +847,12 @@ class ExchangeMachine(RuleBasedStateMachine):
         for symbol, state in self.exchange.markets.items():
             market = state.market
             stored = []
-            for order in [*state.book.orders.values(), *state.stops.orders.values()]:
+            live = [
+                *state.book.orders.values(),
+                *state.stops.orders.values(),
+                *state.pending.orders.values(),
+            ]
+            for order in live:
                 copied = attrs.evolve(order)
                 buying = copied.side is Side.BUY
                 remaining = copied.remaining
@@ -706,7 +866,11 @@ class ExchangeMachine(RuleBasedStateMachine):
             rebuilt = replica.state(symbol)
             assert rebuilt.book.orders == state.book.orders
             assert rebuilt.stops.orders == state.stops.orders
-            assert rebuilt.lists.lists == state.lists.lists
+            assert rebuilt.pending.orders == state.pending.orders
+            assert rebuilt.lists.lists.keys() == state.lists.lists.keys()
+            for list_id, order_list in state.lists.lists.items():
+                # An OTOCO's pair is rebuilt without its filled working order.
+                assert rebuilt.lists.lists[list_id].pair == order_list.pair
 
     @invariant()
     def every_list_began_and_ended_once_with_its_orders(self) -> None:
@@ -728,8 +892,13 @@ class ExchangeMachine(RuleBasedStateMachine):
             open_lists = {(symbol, list_id) for list_id in state.lists.lists}
             assert open_lists == {k for k in started - ended if k[0] == symbol}
             for order_list in state.lists.lists.values():
-                for leg in order_list.legs:
-                    assert leg.order_id in state.book.orders or leg.order_id in state.stops.orders
+                for leg in order_list.pair:
+                    if leg.status is OrderStatus.PENDING_NEW:
+                        assert leg.order_id in state.pending.orders
+                    else:
+                        assert (
+                            leg.order_id in state.book.orders or leg.order_id in state.stops.orders
+                        )
 
     @invariant()
     def last_price_is_the_last_trade_s(self) -> None:

@@ -1,6 +1,6 @@
 """The order-list routes (OrderListController), as Binance's reference describes them."""
 
-from domain.orders import SelfTradePrevention, Side, TimeInForce
+from domain.orders import OrderType, SelfTradePrevention, Side, TimeInForce
 from entrypoints.api.order_params import ResponseType
 from entrypoints.api.reference.endpoint import Access, Answer, Endpoint, Param
 from entrypoints.api.reference.parameters import END_TIME, SIGNED_PARAMS, START_TIME, SYMBOL, limit
@@ -108,6 +108,54 @@ NEW_OLD_OCO = Endpoint(
         Param("stopIcebergQty", decimal(), "The STOP_LOSS_LIMIT's iceberg part."),
         Param("stopStrategyId", integer(), "Accepted as on Binance; not kept."),
         Param("stopStrategyType", integer(), "Accepted as on Binance; not kept."),
+        *_ANSWER, *SIGNED_PARAMS,
+    ),
+    refusals=_PLACE_REFUSALS,
+    answer=Answer(PLACED_LIST, "The list placed."),
+)  # fmt: skip
+
+
+def _order(where: str, types: list[str], what: str) -> tuple[Param, ...]:
+    return (
+        Param(f"{where}Type", choice(types), f"The {what} order's type.", required=True),
+        Param(f"{where}Side", choice(Side), "Its side.", required=True),
+        Param(f"{where}Quantity", decimal(), "Its quantity.", required=True),
+        *(p for p in _leg(where) if p.name != f"{where}Type"),
+    )
+
+
+_WORKING = _order("working", ["LIMIT", "LIMIT_MAKER"], "working")
+_HOLDS = (
+    "The working order holds what it may spend; the pending orders hold only what they need "
+    "beyond what the working order's whole fill brings in (all they need when of its side), "
+    "and take the rest when placed; one that cannot then be placed expires."
+)
+NEW_OTO = Endpoint(
+    "New Order list - OTO (TRADE)", Access.SIGNED, 1,
+    description="A working LIMIT or LIMIT_MAKER order, on the book at once, and a pending "
+    "order of any type, PENDING_NEW off the book until the working order has fully filled. "
+    "Canceling either cancels both. " + _HOLDS,
+    params=(
+        SYMBOL,
+        Param("listClientOrderId", text(pattern=CLIENT_ID_PATTERN), "Your id for the list."),
+        *_WORKING,
+        *_order("pending", [t.value for t in OrderType], "pending"),
+        *_ANSWER, *SIGNED_PARAMS,
+    ),
+    refusals=_PLACE_REFUSALS,
+    answer=Answer(PLACED_LIST, "The list placed."),
+)  # fmt: skip
+NEW_OTOCO = Endpoint(
+    "New Order list - OTOCO (TRADE)", Access.SIGNED, 1,
+    description="A working order as in an OTO, and a pending OCO (its above and below orders "
+    "placed by the OCO's rules) placed once the working order has fully filled. " + _HOLDS,
+    params=(
+        SYMBOL,
+        Param("listClientOrderId", text(pattern=CLIENT_ID_PATTERN), "Your id for the list."),
+        *_WORKING,
+        Param("pendingSide", choice(Side), "The pending orders' side.", required=True),
+        Param("pendingQuantity", decimal(), "The pending orders' quantity.", required=True),
+        *_leg("pendingAbove"), *_leg("pendingBelow"),
         *_ANSWER, *SIGNED_PARAMS,
     ),
     refusals=_PLACE_REFUSALS,

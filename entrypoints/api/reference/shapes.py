@@ -114,7 +114,7 @@ CANCELED = obj(
 
 _LIST = {
     "orderListId": integer("The list's id: that of its first order."),
-    "contingencyType": choice(["OCO"]),
+    "contingencyType": choice(["OCO", "OTO"]),
     "listStatusType": choice(["EXEC_STARTED", "ALL_DONE"]),
     "listOrderStatus": choice(["EXECUTING", "ALL_DONE"]),
     "listClientOrderId": text(),

@@ -54,6 +54,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "allOrders": _signed("GET", "allOrders"),
     "orderList.place": _signed("POST", "order/oco"),
     "orderList.place.oco": _signed("POST", "orderList/oco"),
+    "orderList.place.oto": _signed("POST", "orderList/oto"),
+    "orderList.place.otoco": _signed("POST", "orderList/otoco"),
     "orderList.status": _signed("GET", "orderList"),
     "orderList.cancel": _signed("DELETE", "orderList"),
     "openOrderLists.status": _signed("GET", "openOrderList"),
