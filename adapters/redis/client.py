@@ -27,10 +27,10 @@ logger = logging.getLogger(__name__)
 
 def connect(url: str, password: str | None = None) -> redis.Redis:
     """A pooled client for `url` (`rediss://` for TLS), signing in with `password` (an AUTH
-    token) if given; it connects on first use, not here. A burst of commands
-    beyond the pool's connections waits for one to be free (an engine answers a batch of
-    hundreds of commands at once) instead of failing as if Redis were out of reach. Closing the
-client closes every connection of its pool."""
+    token) if given; it connects on first use, not here. A burst of commands beyond the pool's
+    connections waits for one to be free (an engine answers a batch of hundreds of commands at
+    once) instead of failing as if Redis were out of reach. Closing the client closes every
+    connection of its pool."""
     pool = redis.BlockingConnectionPool.from_url(
         url,
         password=password,
