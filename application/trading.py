@@ -183,6 +183,7 @@ class Trading:
     async def place_oco(self, command: PlaceOco) -> PlacedList:
         """Places an OCO, its orders and the list given client ids here when sent without."""
         self.market(command.symbol)
+        await self.frozen.check_trading(command.account_id)
         command = replace(
             command,
             timestamp=self.clock.now(),

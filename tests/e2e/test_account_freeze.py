@@ -21,7 +21,7 @@ from websockets.exceptions import ConnectionClosed
 from adapters.security.secret_box import SecretBox
 from adapters.security.signatures import sign
 from application.frozen_accounts import AccountFrozen
-from domain.commands import PlaceOrder
+from domain.commands import OcoLeg, PlaceOco, PlaceOrder
 from domain.orders import OrderType, Side
 from tests.conftest import REDIS, empty
 from tests.e2e.conftest import SETTINGS, Trader, Venue
@@ -66,6 +66,15 @@ async def test_a_frozen_account_is_shut_out_until_unfrozen(venue: Venue) -> None
     order = PlaceOrder(ada.user_id, "BTCUSDT", Side.BUY, OrderType.LIMIT, 10**6, 10**8)
     with pytest.raises(AccountFrozen):
         await venue.run(venue.container.trading().place, order)
+    market = venue.container.trading().market("BTCUSDT")
+    stop, limit = market.price("150"), market.price("100")
+    above, below = (
+        OcoLeg(OrderType.STOP_LOSS, stop_price=stop),
+        OcoLeg(OrderType.LIMIT_MAKER, limit),
+    )
+    oco = PlaceOco(ada.user_id, "BTCUSDT", Side.BUY, market.quantity("0.1"), above, below)
+    with pytest.raises(AccountFrozen):
+        await venue.run(venue.container.trading().place_oco, oco)
     seen = await venue.client.get(f"/api/v1/admin/accounts?userId={ada.user_id}", headers=admin)
     assert seen.json()["frozen"]["reason"] == "fraud report 9"
     found = await venue.client.get("/api/v1/admin/accounts/search?email=ada", headers=admin)
