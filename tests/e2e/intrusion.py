@@ -26,6 +26,17 @@ OLD_SELL_OCO = {
     "symbol": "BTCUSDT", "side": "SELL", "quantity": "0.01", "price": "70000",
     "stopPrice": "55000",
 }  # fmt: skip
+BUY_OTO = {
+    "symbol": "BTCUSDT", "workingType": "LIMIT", "workingSide": "BUY", "workingPrice": "40000",
+    "workingQuantity": "0.01", "workingTimeInForce": "GTC", "pendingType": "LIMIT_MAKER",
+    "pendingSide": "SELL", "pendingPrice": "70000", "pendingQuantity": "0.01",
+}  # fmt: skip
+BUY_OTOCO = {
+    "symbol": "BTCUSDT", "workingType": "LIMIT", "workingSide": "BUY", "workingPrice": "40000",
+    "workingQuantity": "0.01", "workingTimeInForce": "GTC", "pendingSide": "SELL",
+    "pendingQuantity": "0.01", "pendingAboveType": "LIMIT_MAKER", "pendingAbovePrice": "70000",
+    "pendingBelowType": "STOP_LOSS", "pendingBelowStopPrice": "30000",
+}  # fmt: skip
 LIMIT_ORDER = {
     "symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
     "quantity": "0.01", "price": "40000",

@@ -6,6 +6,8 @@ the public list fails the test until someone decides which it is."""
 from entrypoints.server import build_app
 from tests.e2e.conftest import SETTINGS, Venue
 from tests.e2e.intrusion import (
+    BUY_OTO,
+    BUY_OTOCO,
     LIMIT_ORDER,
     OLD_SELL_OCO,
     ORDER,
@@ -54,6 +56,8 @@ MATRIX: dict[Route, tuple[Attack, ...]] = {
     ),
     ("POST", "/api/v3/orderList/oco"): no_id("POST", "/api/v3/orderList/oco", **SELL_OCO),
     ("POST", "/api/v3/order/oco"): no_id("POST", "/api/v3/order/oco", **OLD_SELL_OCO),
+    ("POST", "/api/v3/orderList/oto"): no_id("POST", "/api/v3/orderList/oto", **BUY_OTO),
+    ("POST", "/api/v3/orderList/otoco"): no_id("POST", "/api/v3/orderList/otoco", **BUY_OTOCO),
     ("GET", "/api/v3/orderList"): by_list(
         "GET", "/api/v3/orderList", -2013, "orderListId", "origClientOrderId"
     ),
