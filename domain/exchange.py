@@ -48,26 +48,28 @@ from domain.events import (
     ExecutionType,
     ExpiryReason,
     MarketStatusChanged,
-    OrderUpdated,
-    PreventedMatch,
     StopTrailed,
     Trade,
 )
 from domain.ledger import EntryKind, JournalEntry, Ledger, hold_entry, transfer_entry
 from domain.market_status import MarketStatus, check_changing, check_placing
 from domain.markets import Market
-from domain.matching import Fill, MatchPlan, Prevention, plan_match
+from domain.matching import Fill, MatchPlan, plan_match
 from domain.oco import place_oco
 from domain.open_orders import algo_orders_of, is_taken, open_orders_of
 from domain.order_index import OrderIndex
 from domain.order_lists import OrderLists
 from domain.orders import Order, OrderStatus, OrderType, Side, TimeInForce
 from domain.oto import place_oto, react_to_working
+from domain.self_trade import prevent
 from domain.settlement import (
     accepted,
     crosses,
+    expire,
+    finish,
     hold_for_rest,
     ref,
+    release,
     report,
     settle,
     shown,
@@ -308,17 +310,17 @@ class Exchange:
         state.last_order_id = order_id
         first = accepted(order)
         if order.time_in_force is TimeInForce.FOK and (plan.prevented or not plan.complete):
-            return [first, self._expire(order, ExpiryReason.UNFILLED_FOK_ORDER_EXPIRED)]
+            return [first, expire(order, ExpiryReason.UNFILLED_FOK_ORDER_EXPIRED)]
         events: list[Event] = [first]
         if held:
             entry = hold_entry(EntryKind.HOLD, order.account_id, held_asset, held, ref(order))
             events.append(self.ledger.post(entry))
             order.held = held
-        self._execute(state, order, plan, events)
+        self.run_plan(state, order, plan, events)
         self._run_triggered(state, events, order.created_at)
         return self._book_changes(state, events)
 
-    def _arm(self, state: MarketState, order: Order) -> None:
+    def arm(self, state: MarketState, order: Order) -> None:
         """Readies a stop to wait: a trailing one without a stop price tracks from the last
         price; a STOP_LOSS or TAKE_PROFIT buy gets its cap."""
         if order.trailing_delta and not order.stop_price:
@@ -333,7 +335,7 @@ class Exchange:
     def _wait(self, state: MarketState, order: Order) -> list[Event]:
         """Accepts a stop order: it holds all it may spend and waits for its trigger."""
         market = state.market
-        self._arm(state, order)
+        self.arm(state, order)
         held = hold_while_waiting(market, order)
         held_asset = market.quote.code if order.side is Side.BUY else market.base.code
         entry = hold_entry(EntryKind.HOLD, order.account_id, held_asset, held, ref(order))
@@ -380,9 +382,9 @@ class Exchange:
             order_list = state.lists.by_leg.get(order.order_id)
             if order_list is not None:
                 order_lists.end(self, state, order_list, order, now, events)
-            self._work(state, order, now, events)
+            self.work(state, order, now, events)
 
-    def _work(self, state: MarketState, order: Order, now: int, events: list[Event]) -> None:
+    def work(self, state: MarketState, order: Order, now: int, events: list[Event]) -> None:
         """A triggered stop starts working: as a MARKET order, or as a limit order of its
         time in force, with what it held while it waited."""
         order.working_time = now
@@ -391,12 +393,12 @@ class Exchange:
         plan = plan_match(state.market, state.book, order) if crosses(state.book, order) else None
         plan = plan or MatchPlan()
         if order.time_in_force is TimeInForce.FOK and (plan.prevented or not plan.complete):
-            events.extend(self._release(state.market, order, order.held))
-            events.append(self._expire(order, ExpiryReason.UNFILLED_FOK_ORDER_EXPIRED))
+            events.extend(release(self.ledger, state.market, order, order.held))
+            events.append(expire(order, ExpiryReason.UNFILLED_FOK_ORDER_EXPIRED))
             return
-        self._execute(state, order, plan, events)
+        self.run_plan(state, order, plan, events)
 
-    def _execute(
+    def run_plan(
         self, state: MarketState, order: Order, plan: MatchPlan, events: list[Event]
     ) -> None:
         for step in plan.steps:
@@ -404,11 +406,11 @@ class Exchange:
                 state.last_trade_id += 1
                 settle(self.ledger, state, order, step, events)
             else:
-                self._prevent(state, order, step, events)
+                prevent(self.ledger, state, order, step, events)
         if plan.taker_prevented:
-            events.extend(self._release(state.market, order, order.held))
+            events.extend(release(self.ledger, state.market, order, order.held))
             events.append(
-                self._finish(order, OrderStatus.EXPIRED_IN_MATCH, ExecutionType.TRADE_PREVENTION)
+                finish(order, OrderStatus.EXPIRED_IN_MATCH, ExecutionType.TRADE_PREVENTION)
             )
         elif (
             order.remaining > 0
@@ -417,17 +419,22 @@ class Exchange:
         ):
             # What self-trade prevention took from it, it no longer needs to hold.
             events.extend(
-                self._release(state.market, order, order.held - hold_for_rest(state.market, order))
+                release(
+                    self.ledger,
+                    state.market,
+                    order,
+                    order.held - hold_for_rest(state.market, order),
+                )
             )
             if order.iceberg_quantity:
                 order.hidden = max(0, order.remaining - order.iceberg_quantity)
                 events.append(shown(order))
             state.book.add(order)
         elif order.remaining > 0 or not plan.complete:
-            events.extend(self._release(state.market, order, order.held))
+            events.extend(release(self.ledger, state.market, order, order.held))
             ioc = order.time_in_force is TimeInForce.IOC and not order.type.is_market
             events.append(
-                self._expire(
+                expire(
                     order,
                     ExpiryReason.UNFILLED_IOC_QUANTITY_EXPIRED
                     if ioc
@@ -436,62 +443,7 @@ class Exchange:
             )
         elif order.held:
             # Filled: what a MARKET order by quote amount did not spend goes back.
-            events.extend(self._release(state.market, order, order.held))
-
-    def _prevent(
-        self, state: MarketState, taker: Order, step: Prevention, events: list[Event]
-    ) -> None:
-        """Takes what self-trade prevention stops from both orders: a maker left with nothing
-        expires in the match, one left with some stays on the book holding only that. The
-        taker's end is for the caller to settle once the whole plan has run."""
-        state.last_prevented_match_id += 1
-        match_id = state.last_prevented_match_id
-        maker = step.maker
-        events.append(
-            PreventedMatch(
-                state.market.symbol,
-                match_id,
-                taker.order_id,
-                maker.order_id,
-                taker.account_id,
-                taker.stp,
-                maker.price,
-                step.quantity,
-                step.taker_quantity,
-                step.maker_quantity,
-                taker.working_time,
-            )
-        )
-        if step.maker_quantity:
-            if step.maker_quantity < maker.remaining:
-                state.book.reduce(maker, step.maker_quantity)
-            else:
-                state.book.remove(maker)
-            maker.prevented_quantity += step.maker_quantity
-            maker.prevented_match_id = match_id
-            if maker.remaining:
-                release = hold_for_rest(state.market, maker)
-                events.extend(self._release(state.market, maker, maker.held - release))
-                events.append(report(maker, ExecutionType.TRADE_PREVENTION, taker.working_time))
-                if not maker.visible:
-                    state.book.show_more(maker, min(maker.iceberg_quantity, maker.hidden))
-                    events.append(shown(maker))
-            else:
-                maker.hidden = 0
-                events.extend(self._release(state.market, maker, maker.held))
-                events.append(
-                    self._finish(
-                        maker,
-                        OrderStatus.EXPIRED_IN_MATCH,
-                        ExecutionType.TRADE_PREVENTION,
-                        taker.working_time,
-                    )
-                )
-        if step.taker_quantity:
-            taker.prevented_quantity += step.taker_quantity
-            taker.prevented_match_id = match_id
-            if taker.remaining:
-                events.append(report(taker, ExecutionType.TRADE_PREVENTION, taker.working_time))
+            events.extend(release(self.ledger, state.market, order, order.held))
 
     def cancel(self, command: CancelOrder) -> list[Event]:
         state = self.state(command.symbol)
@@ -506,9 +458,9 @@ class Exchange:
             state.stops.remove(order)
         else:
             state.book.remove(order)
-        events = self._release(state.market, order, order.held)
+        events = release(self.ledger, state.market, order, order.held)
         events.append(
-            self._finish(order, OrderStatus.CANCELED, ExecutionType.CANCELED, command.timestamp)
+            finish(order, OrderStatus.CANCELED, ExecutionType.CANCELED, command.timestamp)
         )
         return self._book_changes(state, events)
 
@@ -526,7 +478,7 @@ class Exchange:
             )
         state.market.check_limit_quantity(command.new_quantity)
         reduction = order.quantity - command.new_quantity
-        release = (
+        freed = (
             state.market.notional(order.price, reduction) if order.side is Side.BUY else reduction
         )
         # An iceberg gives up what it hides first, and keeps showing what it shows.
@@ -534,7 +486,7 @@ class Exchange:
         state.book.hide_less(order, unhidden)
         state.book.reduce(order, reduction - unhidden)
         order.quantity = command.new_quantity
-        events = self._release(state.market, order, release)
+        events = release(self.ledger, state.market, order, freed)
         events.append(report(order, ExecutionType.REPLACED, command.timestamp))
         if unhidden:
             events.append(shown(order))
@@ -567,31 +519,6 @@ class Exchange:
         if order is None:
             raise UnknownOrder("Unknown order sent.")
         return order
-
-    def _release(self, market: Market, order: Order, amount: int) -> list[Event]:
-        if not amount:
-            return []
-        order.held -= amount
-        asset = market.quote.code if order.side is Side.BUY else market.base.code
-        entry = hold_entry(EntryKind.RELEASE, order.account_id, asset, amount, ref(order))
-        return [self.ledger.post(entry)]
-
-    def _expire(
-        self, order: Order, reason: ExpiryReason, timestamp: int | None = None
-    ) -> OrderUpdated:
-        order.status = OrderStatus.EXPIRED
-        when = order.working_time if timestamp is None else timestamp
-        return report(order, ExecutionType.EXPIRED, when, reason)
-
-    def _finish(
-        self,
-        order: Order,
-        status: OrderStatus,
-        execution: ExecutionType,
-        timestamp: int | None = None,
-    ) -> OrderUpdated:
-        order.status = status
-        return report(order, execution, order.working_time if timestamp is None else timestamp)
 
 
 def _hold_for(market: Market, order: Order, plan: MatchPlan) -> int:

@@ -96,7 +96,7 @@ def _order(
         order_list_id=list_id,
     )
     if order.type.is_stop:
-        exchange._arm(state, order)
+        exchange.arm(state, order)
         return order
     if crosses(state.book, order):
         raise WouldTake("Order would immediately match and take.")

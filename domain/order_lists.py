@@ -28,7 +28,7 @@ from domain.events import (
 from domain.market_status import check_changing
 from domain.markets import Market
 from domain.orders import Order, OrderStatus, OrderType, Side
-from domain.settlement import hold_for_rest
+from domain.settlement import expire, finish, hold_for_rest, release
 from domain.stops import hold_while_waiting
 
 if TYPE_CHECKING:
@@ -210,16 +210,14 @@ def end(
             continue
         take_out(state, other)
         if cancel:
-            events.extend(exchange._release(state.market, other, other.held))
-            events.append(
-                exchange._finish(other, OrderStatus.CANCELED, ExecutionType.CANCELED, now)
-            )
+            events.extend(release(exchange.ledger, state.market, other, other.held))
+            events.append(finish(other, OrderStatus.CANCELED, ExecutionType.CANCELED, now))
         else:
             leg.held += other.held
             other.held = 0
-            events.append(exchange._expire(other, ExpiryReason.OCO_TRIGGER, now))
+            events.append(expire(other, ExpiryReason.OCO_TRIGGER, now))
     if not cancel:
-        events.extend(exchange._release(state.market, leg, leg.held - _need(state, leg)))
+        events.extend(release(exchange.ledger, state.market, leg, leg.held - _need(state, leg)))
     events.append(order_list.status(ListStatusType.ALL_DONE, now))
 
 

@@ -26,7 +26,7 @@ from domain.matching import MatchPlan, plan_match
 from domain.oco import check_counts, check_oco, check_unique, leg_orders
 from domain.order_lists import OTO, OrderList, carrier_of, list_hold, reserve, take_out
 from domain.orders import Order, OrderStatus, OrderType, Side, TimeInForce
-from domain.settlement import accepted, crosses, ref, report, shown
+from domain.settlement import accepted, crosses, expire, ref, release, report, shown
 from domain.stops import buy_cap, would_trigger
 
 if TYPE_CHECKING:
@@ -97,10 +97,10 @@ def place_oto(exchange: "Exchange", command: PlaceOto | PlaceOtoco) -> list[Even
     events.append(order_list.status(ListStatusType.EXEC_STARTED, command.timestamp))
     plan = plan_match(market, state.book, working) if crosses(state.book, working) else MatchPlan()
     if working.time_in_force is TimeInForce.FOK and (plan.prevented or not plan.complete):
-        events.extend(exchange._release(market, working, working.held))
-        events.append(exchange._expire(working, ExpiryReason.UNFILLED_FOK_ORDER_EXPIRED))
+        events.extend(release(exchange.ledger, market, working, working.held))
+        events.append(expire(working, ExpiryReason.UNFILLED_FOK_ORDER_EXPIRED))
     else:
-        exchange._execute(state, working, plan, events)
+        exchange.run_plan(state, working, plan, events)
     exchange._run_triggered(state, events, working.created_at)
     return exchange._book_changes(state, events)
 
@@ -194,8 +194,8 @@ def _expire(
     state.lists.remove(order_list)
     for order in order_list.legs[1:]:
         take_out(state, order)
-        events.extend(exchange._release(state.market, order, order.held))
-        events.append(exchange._expire(order, reason, now))
+        events.extend(release(exchange.ledger, state.market, order, order.held))
+        events.append(expire(order, reason, now))
     events.append(order_list.status(ListStatusType.ALL_DONE, now))
 
 
@@ -229,7 +229,7 @@ def _place_pending(
             state.stops.add(order)
             events.append(report(order, ExecutionType.NEW, now))
         elif single:
-            exchange._work(state, order, now, events)
+            exchange.work(state, order, now, events)
         else:  # the LIMIT_MAKER of an OCO pair
             order.working_time = now
             order.queued_at = joined_after(state.last_trade_id)

@@ -1,4 +1,5 @@
-"""Settles one fill: the trade, its journal entry with both fees, and both orders' reports."""
+"""Settles one fill (the trade, its journal entry with both fees, and both orders' reports),
+and the ends of orders: what they release, and the reports that close them."""
 
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,7 @@ from domain.events import (
     OrderUpdated,
     Trade,
 )
-from domain.ledger import FEE_ACCOUNT, Bucket, EntryKind, JournalEntry, Ledger, Posting
+from domain.ledger import FEE_ACCOUNT, Bucket, EntryKind, JournalEntry, Ledger, Posting, hold_entry
 from domain.markets import Market
 from domain.matching import Fill
 from domain.orders import Order, OrderStatus, Side
@@ -153,3 +154,26 @@ def hold_for_rest(market: Market, order: Order) -> int:
 
 def ref(order: Order) -> str:
     return f"{order.symbol}:{order.order_id}"
+
+
+def release(ledger: Ledger, market: Market, order: Order, amount: int) -> list[Event]:
+    """Gives back `amount` of what the order holds: nothing to post for nothing."""
+    if not amount:
+        return []
+    order.held -= amount
+    asset = market.quote.code if order.side is Side.BUY else market.base.code
+    entry = hold_entry(EntryKind.RELEASE, order.account_id, asset, amount, ref(order))
+    return [ledger.post(entry)]
+
+
+def expire(order: Order, reason: ExpiryReason, timestamp: int | None = None) -> OrderUpdated:
+    order.status = OrderStatus.EXPIRED
+    when = order.working_time if timestamp is None else timestamp
+    return report(order, ExecutionType.EXPIRED, when, reason)
+
+
+def finish(
+    order: Order, status: OrderStatus, execution: ExecutionType, timestamp: int | None = None
+) -> OrderUpdated:
+    order.status = status
+    return report(order, execution, order.working_time if timestamp is None else timestamp)
