@@ -165,7 +165,8 @@ class MarketEngine:
                     await asyncio.sleep(RETRY_SECONDS)
                     continue
             try:
-                pending = await asyncio.wait_for(self._queue.get(), renew_every)
+                async with asyncio.timeout(renew_every):
+                    pending = await self._queue.get()
             except TimeoutError:
                 await self._renew()
                 continue

@@ -69,7 +69,8 @@ class ListingSync:
     async def watch(self) -> None:
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._noticed.wait(), REREAD_S)
+                async with asyncio.timeout(REREAD_S):
+                    await self._noticed.wait()
             self._noticed.clear()
             try:
                 await self.refresh()

@@ -149,7 +149,8 @@ class Relay:
     async def _run_log(self) -> None:
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._log_wake.wait(), POLL_SECONDS)
+                async with asyncio.timeout(POLL_SECONDS):
+                    await self._log_wake.wait()
             self._log_wake.clear()
             try:
                 while await self.log_once():

@@ -13,5 +13,6 @@ class MemoryOutboxSignal:
 
     async def wait(self, timeout_s: float) -> None:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._notified.wait(), timeout_s)
+            async with asyncio.timeout(timeout_s):
+                await self._notified.wait()
         self._notified.clear()
