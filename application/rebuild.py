@@ -40,6 +40,7 @@ async def rebuild_market(
             exchange.change_market(listed)
         market = exchange.state(symbol).market
         orders = await open_orders(uow, market)
+        worked = await worked_orders(uow, market, orders)
         last_order_id = await uow.orders.last_id(symbol)
         last_trade_id = await uow.trades.last_id(symbol)
         last_match_id = await uow.prevented_matches.last_id(symbol)
@@ -48,7 +49,9 @@ async def rebuild_market(
         status = await committed_status(uow, symbol)
     exchange.state(symbol).status = status
     last_price = last[-1].price if last else 0
-    exchange.restore(symbol, orders, last_order_id, last_trade_id, last_match_id, day, last_price)
+    exchange.restore(
+        symbol, orders, last_order_id, last_trade_id, last_match_id, day, last_price, worked
+    )
     ticker = RollingTicker()
     for trade in day:
         ticker.add(trade)
@@ -80,6 +83,18 @@ async def open_orders(uow: UnitOfWork, market: Market) -> list[Order]:
             "rebuilt from every open order", symbol, snapshot.sequence,
         )  # fmt: skip
     return [resting_order(market, record) for record in await uow.orders.open(symbol)]
+
+
+async def worked_orders(uow: UnitOfWork, market: Market, orders: list[Order]) -> list[Order]:
+    """The orders that ended while their lists go on: an OTOCO's working order, filled, whose
+    pair works. The rebuilt list names it among its orders, as the list that never stopped
+    does in its statuses."""
+    named = {order.order_id for order in orders}
+    ended = {o.order_list_id for o in orders if o.order_list_id >= 0} - named
+    if not ended:
+        return []
+    records = await uow.orders.get_many(market.symbol, ended)
+    return [resting_order(market, record) for record in records.values()]
 
 
 def snapshot_of(exchange: Exchange, symbol: str, sequence: int, now: int) -> OpenOrdersSnapshot:

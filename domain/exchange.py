@@ -177,11 +177,13 @@ class Exchange:
         last_prevented_match_id: int,
         recent_trades: Iterable[Trade],
         last_price: int,
+        ended_legs: Iterable[Order] = (),
     ) -> None:
         """Rebuilds a market's book and waiting stops from its open orders, given in arrival
         (order id) order, each with what it still holds (the ledger must already hold their
         holds), its average price from its trades of the last minutes, oldest first, and the
-        price of its last trade."""
+        price of its last trade. `ended_legs` are orders of open lists that are over (an
+        OTOCO's filled working order): the lists name them, nothing else holds them."""
         state = self.state(symbol)
         state.book = OrderBook(symbol)
         state.stops = StopBook()
@@ -195,7 +197,7 @@ class Exchange:
                 state.stops.add(order)
             else:
                 state.book.add(order)
-        order_lists.restore(state, orders)
+        order_lists.restore(state, [*orders, *ended_legs])
         state.book.take_changes()
         state.last_price = last_price
         state.last_order_id = last_order_id

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 OCO = "OCO"
 OTO = "OTO"  # an OTOCO too, as Binance names both
+WORKING_TYPES = (OrderType.LIMIT, OrderType.LIMIT_MAKER)  # an OTO's working order's
 
 
 @define
@@ -255,10 +256,10 @@ def react(
 
 
 def restore(state: "MarketState", orders: list[Order]) -> None:
-    """Rebuilds the open lists from their open orders: a waiting OTO's working order holds for
-    itself and its pending orders their reserve; an OCO pair's carrier holds for the pair. An
-    OTOCO's pair is known by its ids, which come after its list's (its working order's); once
-    its working order has filled, the rebuilt list has only its pair."""
+    """Rebuilds the open lists from their orders: a waiting OTO's working order holds for
+    itself and its pending orders their reserve; an OCO pair's carrier (an OTOCO's, once
+    placed) holds for the pair. A list goes on while it waits or two of its orders are open;
+    an OTO whose pending order was placed is over, its order a plain one."""
     legs: dict[int, list[Order]] = {}
     for order in sorted(orders, key=lambda o: o.order_id):
         if order.order_list_id >= 0:
@@ -267,13 +268,16 @@ def restore(state: "MarketState", orders: list[Order]) -> None:
     for order_list_id, found in legs.items():
         first = found[0]
         waiting = found[-1].status is OrderStatus.PENDING_NEW
-        if len(found) < 2 and not waiting:
+        pair = [o for o in found if o.status.is_open]
+        if len(pair) < 2 and not waiting:
             continue
-        kind = OTO if waiting or first.order_id != order_list_id else OCO
+        # An OCO's first order is its stop, its id the list's; an OTO's, its working order.
+        oco = first.order_id == order_list_id and first.type not in WORKING_TYPES
+        kind = OTO if waiting or not oco else OCO
         order_list = OrderList(
             order_list_id, first.account_id, first.list_client_order_id, kind, found
         )
-        held = found[1:] if waiting else found
+        held = found[1:] if waiting else pair
         for leg in held:
             leg.held = 0
         if waiting:

@@ -24,15 +24,21 @@ from domain.ledger import EntryKind, hold_entry
 from domain.markets import Market
 from domain.matching import MatchPlan, plan_match
 from domain.oco import check_counts, check_oco, check_unique, leg_orders
-from domain.order_lists import OTO, OrderList, carrier_of, list_hold, reserve, take_out
+from domain.order_lists import (
+    OTO,
+    WORKING_TYPES,
+    OrderList,
+    carrier_of,
+    list_hold,
+    reserve,
+    take_out,
+)
 from domain.orders import Order, OrderStatus, OrderType, Side, TimeInForce
 from domain.settlement import accepted, crosses, expire, ref, release, report, shown
 from domain.stops import buy_cap, would_trigger
 
 if TYPE_CHECKING:
     from domain.exchange import Exchange, MarketState
-
-WORKING_TYPES = (OrderType.LIMIT, OrderType.LIMIT_MAKER)
 
 
 def place_oto(exchange: "Exchange", command: PlaceOto | PlaceOtoco) -> list[Event]:

@@ -65,3 +65,24 @@ async def test_waiting_lists_are_rebuilt_and_place_their_pending_orders_as_befor
                 assert successor.exchange.ledger.balance(
                     account, asset
                 ) == reference.ledger.balance(account, asset)
+
+
+async def test_an_otoco_taken_over_once_its_pair_works_still_names_its_working_order() -> None:
+    """Rebuilt after its working order filled, an OTOCO goes on with its pair, and its statuses
+    name all three of its orders, as the engine's that never stopped do."""
+    otoco = next(command for command in BEFORE if isinstance(command, PlaceOtoco))
+    before = [
+        *BEFORE[:2],
+        otoco,
+        order(1, Side.SELL, OrderType.LIMIT, "1", "58500", at="2"),  # the pair works
+    ]
+    async with taken_over(before) as (successor, reference):
+        rebuilt = successor.exchange.state("BTCUSDT")
+        assert [len(found.legs) for found in rebuilt.lists.lists.values()] == [3]
+        rebuilt.lists.check_invariants(MARKET)
+        fill = order(2, Side.BUY, OrderType.LIMIT, "0.999", "62000", at="3")  # takes its maker
+        applied = await successor.submit(fill)
+        assert applied.events == reference.execute(fill)
+        ended = [e for e in applied.events if isinstance(e, ListStatus)]
+        assert [(e.status, len(e.orders)) for e in ended] == [(ListStatusType.ALL_DONE, 3)]
+        assert not rebuilt.lists.lists
