@@ -57,6 +57,8 @@ def record_flow(count: int, seed: int) -> list[Command]:
                 continue
             command = CancelOrder(order.account_id, SYMBOL, order.order_id)
         elif roll < 0.90:
+            if book.open_orders_of(account) >= market.max_num_orders:
+                continue  # MAX_NUM_ORDERS would refuse it: another account places
             side = Side.BUY if rng.random() < 0.5 else Side.SELL
             best_bid, best_ask = book.best(Side.BUY), book.best(Side.SELL)
             touch = (
