@@ -61,7 +61,8 @@ def print_goals(goals: list[Goal]) -> None:
     print(f"\n{'goal':<36}{'measured':>12}{'goal':>12}{'ratio':>8}")
     for what, measured, goal, higher in goals:
         ratio = (measured / goal if higher else goal / measured) if measured else 0.0
-        print(f"{what:<36}{measured:>12,.1f}{goal:>12,}{ratio:>8.2f}")
+        shown = f"{measured:,.1f}" if measured >= 10 else f"{measured:.2f}"  # a ratio, 0.20
+        print(f"{what:<36}{shown:>12}{goal:>12,}{ratio:>8.2f}")
 
 
 def main(argv: list[str] | None = None) -> None:
