@@ -61,6 +61,7 @@ from domain.order_index import OrderIndex
 from domain.order_lists import OrderLists
 from domain.orders import Order, OrderStatus, OrderType, Side, TimeInForce
 from domain.oto import place_oto, react_to_working
+from domain.placement import placed_order
 from domain.self_trade import prevent
 from domain.settlement import (
     accepted,
@@ -274,23 +275,7 @@ class Exchange:
         state = self.check(command)
         market, book = state.market, state.book
         order_id = state.last_order_id + 1
-        order = Order(
-            order_id,
-            command.account_id,
-            command.symbol,
-            command.side,
-            command.type,
-            command.time_in_force,
-            command.price,
-            command.quantity,
-            command.quote_quantity,
-            command.client_order_id or f"bourse-{command.symbol}-{order_id}",
-            market.self_trade_prevention(command.stp),
-            command.timestamp,
-            stop_price=command.stop_price,
-            trailing_delta=command.trailing_delta,
-            iceberg_quantity=command.iceberg_quantity,
-        )
+        order = placed_order(market, command, order_id)
         if is_taken(state, order.account_id, order.client_order_id):
             raise DuplicateOrder("Duplicate order sent.")
         if order.type.is_stop:

@@ -19,6 +19,7 @@ from domain.ledger import EntryKind, hold_entry
 from domain.open_orders import algo_orders_of, is_taken, open_orders_of
 from domain.order_lists import OCO, OrderList, list_hold
 from domain.orders import Order, OrderType, Side
+from domain.placement import placed_order
 from domain.settlement import accepted, crosses, ref, shown
 
 if TYPE_CHECKING:
@@ -77,24 +78,7 @@ def place_oco(exchange: "Exchange", command: PlaceOco) -> list[Event]:
 def _order(
     exchange: "Exchange", state: "MarketState", leg: PlaceOrder, order_id: int, list_id: int
 ) -> Order:
-    order = Order(
-        order_id,
-        leg.account_id,
-        leg.symbol,
-        leg.side,
-        leg.type,
-        leg.time_in_force,
-        leg.price,
-        leg.quantity,
-        0,
-        leg.client_order_id or f"bourse-{leg.symbol}-{order_id}",
-        state.market.self_trade_prevention(leg.stp),
-        leg.timestamp,
-        stop_price=leg.stop_price,
-        trailing_delta=leg.trailing_delta,
-        iceberg_quantity=leg.iceberg_quantity,
-        order_list_id=list_id,
-    )
+    order = placed_order(state.market, leg, order_id, list_id)
     if order.type.is_stop:
         exchange.arm(state, order)
         return order

@@ -34,6 +34,7 @@ from domain.order_lists import (
     take_out,
 )
 from domain.orders import Order, OrderStatus, OrderType, Side, TimeInForce
+from domain.placement import placed_order
 from domain.settlement import accepted, crosses, expire, ref, release, report, shown
 from domain.stops import buy_cap, would_trigger
 
@@ -112,24 +113,7 @@ def place_oto(exchange: "Exchange", command: PlaceOto | PlaceOtoco) -> list[Even
 
 
 def _order(state: "MarketState", placed: PlaceOrder, order_id: int, list_id: int) -> Order:
-    order = Order(
-        order_id,
-        placed.account_id,
-        placed.symbol,
-        placed.side,
-        placed.type,
-        placed.time_in_force,
-        placed.price,
-        placed.quantity,
-        0,
-        placed.client_order_id or f"bourse-{placed.symbol}-{order_id}",
-        state.market.self_trade_prevention(placed.stp),
-        placed.timestamp,
-        stop_price=placed.stop_price,
-        trailing_delta=placed.trailing_delta,
-        iceberg_quantity=placed.iceberg_quantity,
-        order_list_id=list_id,
-    )
+    order = placed_order(state.market, placed, order_id, list_id)
     order.working_time = order.created_at
     order.queued_at = joined_after(state.last_trade_id)
     return order
@@ -141,25 +125,7 @@ def _pending(
     """A pending order, off the book: a buy without a price (MARKET, STOP_LOSS, TAKE_PROFIT)
     gets the cap of `domain.stops`, reckoned from its stop price or, without one, from the
     working order's price, the last price once it has filled."""
-    order = Order(
-        order_id,
-        placed.account_id,
-        placed.symbol,
-        placed.side,
-        placed.type,
-        placed.time_in_force,
-        placed.price,
-        placed.quantity,
-        0,
-        placed.client_order_id or f"bourse-{placed.symbol}-{order_id}",
-        market.self_trade_prevention(placed.stp),
-        placed.timestamp,
-        status=OrderStatus.PENDING_NEW,
-        stop_price=placed.stop_price,
-        trailing_delta=placed.trailing_delta,
-        iceberg_quantity=placed.iceberg_quantity,
-        order_list_id=list_id,
-    )
+    order = placed_order(market, placed, order_id, list_id, OrderStatus.PENDING_NEW)
     if order.type.is_market and order.side is Side.BUY:
         order.price = buy_cap(market, order, working_price)
     return order
