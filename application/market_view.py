@@ -7,6 +7,8 @@ committed sequence (read first, so the orders are at least that recent), the tic
 last day's trades; it then takes only the events after that sequence. Levels carry their
 volume after each change, so taking an event twice changes nothing."""
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from itertools import islice
@@ -99,17 +101,26 @@ class MarketViews:
     publisher: EventPublisher
     views: dict[str, MarketView] = field(factory=dict)
     _changed: set[str] = field(factory=set)
+    _noticed: asyncio.Event = field(factory=asyncio.Event)
 
     async def publish(self, symbol: str, sequence: int, events: Sequence[Event]) -> None:
         view = self.views.get(symbol)
         if view is not None and view.take(sequence, events):
             self._changed.add(symbol)
+            self._noticed.set()
         await self.publisher.publish(symbol, sequence, events)
+
+    async def changes(self, timeout_s: float) -> None:
+        """Returns once a view changed since the last `take_changed`, or after `timeout_s`."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout_s):
+                await self._noticed.wait()
 
     def take_changed(self) -> list[MarketView]:
         """The views changed since the last call."""
         changed = [self.views[symbol] for symbol in self._changed]
         self._changed.clear()
+        self._noticed.clear()
         return changed
 
     async def load(

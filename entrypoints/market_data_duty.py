@@ -17,7 +17,9 @@ from domain.markets import Market
 from entrypoints.container import Container
 
 LEASE = "~marketdata"  # no market's symbol starts so
-SNAPSHOT_EVERY_S = 0.02  # how soon the api processes see a book change, at most
+# The api processes see a book change once the relay has applied it: the snapshot is written
+# then, and every market's once a second besides, for its ticker's sake.
+FULL_SNAPSHOT_EVERY_S = 1.0
 # How often a changed book is kept whole (`aws`: in DynamoDB), at most: each market's snapshot
 # costs a write per KB of its compressed levels.
 BOOK_SNAPSHOT_EVERY_S = 5.0
@@ -102,11 +104,12 @@ class MarketDataDuty:
         loop = asyncio.get_running_loop()
         last_full = 0.0
         while True:
-            await asyncio.sleep(SNAPSHOT_EVERY_S)
+            await views.changes(FULL_SNAPSHOT_EVERY_S)
             if not self.holding:
+                await asyncio.sleep(FULL_SNAPSHOT_EVERY_S)
                 continue
             changed = views.take_changed()
-            if loop.time() - last_full >= 1:
+            if loop.time() - last_full >= FULL_SNAPSHOT_EVERY_S:
                 last_full = loop.time()
                 changed = list(views.views.values())
             if changed:
