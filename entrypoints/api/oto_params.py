@@ -7,19 +7,13 @@ from msgspec.structs import replace
 from application.market_data import MarketData
 from domain.commands import PlaceOco, PlaceOrder, PlaceOto, PlaceOtoco
 from domain.markets import Market
+from domain.order_lists import WORKING_TYPES
 from domain.orders import OrderType
 from entrypoints.api.errors import ApiError
-from entrypoints.api.oco_params import (
-    LEG_TYPES,
-    read_common,
-    read_leg,
-    read_side,
-    required_decimal,
-)
+from entrypoints.api.oco_params import read_common, read_leg, read_side, required_decimal
 from entrypoints.api.order_params import ResponseType
 from entrypoints.api.params import Params
 
-WORKING_TYPES = (OrderType.LIMIT, OrderType.LIMIT_MAKER)
 PENDING_TYPES = tuple(OrderType)
 BAD_TYPE = ApiError(-1116, "Invalid orderType.")
 
@@ -55,7 +49,7 @@ def read_otoco(
     side = read_side(params, "pendingSide")
     quantity = market.quantity(required_decimal(params, "pendingQuantity"))
     above = read_leg(params, market, "pendingAbove")
-    below = read_leg(params, market, "pendingBelow", LEG_TYPES)
+    below = read_leg(params, market, "pendingBelow")
     stp, response_type = read_common(params)
     pair = PlaceOco(account_id, symbol, side, quantity, above, below, stp=stp)
     command = PlaceOtoco(account_id, symbol, replace(working, stp=stp), pair, list_client_id or "")
