@@ -54,7 +54,7 @@ class OrderList:
 
     @property
     def working(self) -> Order | None:
-        """An OTO list's working order (a list rebuilt after it filled no longer has it)."""
+        """An OTO list's working order, open or filled; None for an OCO."""
         first = self.legs[0]
         if self.contingency_type == OTO and first.order_id == self.order_list_id:
             return first
@@ -272,8 +272,7 @@ def restore(state: "MarketState", orders: list[Order]) -> None:
         if len(pair) < 2 and not waiting:
             continue
         # An OCO's first order is its stop, its id the list's; an OTO's, its working order.
-        oco = first.order_id == order_list_id and first.type not in WORKING_TYPES
-        kind = OTO if waiting or not oco else OCO
+        kind = OCO if first.order_id == order_list_id and first.type not in WORKING_TYPES else OTO
         order_list = OrderList(
             order_list_id, first.account_id, first.list_client_order_id, kind, found
         )
