@@ -104,10 +104,10 @@ class MarketDataDuty:
         loop = asyncio.get_running_loop()
         last_full = 0.0
         while True:
-            await views.changes(FULL_SNAPSHOT_EVERY_S)
             if not self.holding:
                 await asyncio.sleep(FULL_SNAPSHOT_EVERY_S)
                 continue
+            await views.changes(FULL_SNAPSHOT_EVERY_S)
             changed = views.take_changed()
             if loop.time() - last_full >= FULL_SNAPSHOT_EVERY_S:
                 last_full = loop.time()
