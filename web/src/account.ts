@@ -140,6 +140,8 @@ export class AccountPanel {
     const { listenKey } = await this.session.call<{ listenKey: string }>("POST", "/api/v3/userDataStream");
     const socket = new WebSocket(wsUrl(`/ws/${listenKey}`));
     this.socket = socket;
+    // What changed between the first read and the subscription shows once the stream is open.
+    socket.onopen = () => this.refresh();
     socket.onmessage = (event) => {
       const message = JSON.parse(event.data);
       if (["executionReport", "outboundAccountPosition", "balanceUpdate"].includes(message.e)) this.refresh();
