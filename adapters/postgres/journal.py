@@ -1,15 +1,14 @@
 """The double-entry journal and the balances it keeps, in PostgreSQL.
 
-At commit a unit of work's entries go in with three bulk statements (ids, entries, postings)
-and its balance changes, summed per account and asset, with two (create the missing rows,
-then add the changes). The database refuses a balance below zero (ck_balances_never_negative)
-and an entry that does not balance per asset (a trigger deferred to commit)."""
+At commit a unit of work's entries and their postings go in with one statement, and its balance
+changes, summed per account and asset, with a second."""
 
-from collections.abc import Collection
-from typing import TYPE_CHECKING
+from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ARRAY, bindparam, case, func, select, update
+from sqlalchemy import ARRAY, Alias, Integer, Table, bindparam, case, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.types import TypeEngine
 
 from adapters.postgres.database import AnyRow
 from adapters.postgres.schema import balances, journal_entries, postings
@@ -22,29 +21,52 @@ if TYPE_CHECKING:
 
 ENTRY_IDS = "journal_entries_entry_id_seq"
 
-# One statement for all the postings of a commit, their columns sent as arrays: far quicker
-# than a row at a time, and the balance check runs once over the whole batch.
-_POSTING_COLUMNS = [column.name for column in postings.c]
-_ARRAYS = (
-    func.unnest(
-        *(
-            bindparam(name, type_=ARRAY(column.type))
-            for name, column in zip(_POSTING_COLUMNS, postings.c, strict=True)
-        )
-    )
-    .table_valued(*_POSTING_COLUMNS)
-    .render_derived()
-)
-_INSERT_POSTINGS = insert(postings).from_select(
-    _POSTING_COLUMNS, select(*(_ARRAYS.c[name] for name in _POSTING_COLUMNS))
-)
 
-_DRAW_ENTRY_IDS = select(func.nextval(ENTRY_IDS)).select_from(
-    func.generate_series(1, bindparam("count")).table_valued("n")
+def _rows(name: str, columns: Mapping[str, TypeEngine[Any]], ordinality: bool = False) -> Alias:
+    """Rows sent as one array a column, each bound as `{name}_{column}`."""
+    arrays = func.unnest(
+        *(bindparam(f"{name}_{column}", type_=ARRAY(type_)) for column, type_ in columns.items())
+    )
+    rows = arrays.table_valued(*columns, with_ordinality="place" if ordinality else None)
+    return rows.render_derived(name)
+
+
+def _types(table: Table, *columns: str) -> dict[str, TypeEngine[Any]]:
+    return {column: table.c[column].type for column in columns}
+
+
+# A commit's entries, their postings and the balances they touch go in with one statement: the
+# entries' ids are drawn in their order, each posting names its entry by its place among them,
+# and a missing balance is created at zero. The balance changes follow in a second statement,
+# a row each, all sent at once, in one order for every writer, so that two commits touching
+# the same balances wait for each other instead of deadlocking. (Created and changed in one
+# upsert, a negative change would fail the balance check on the row proposed for insertion
+# even when the balance exists.) The database refuses a balance below zero
+# (ck_balances_never_negative) and an entry that does not balance per asset (a trigger
+# deferred to commit).
+_ENTRY = _types(journal_entries, "kind", "reference", "created_at")
+_POSTING = _types(postings, "line", "account_id", "asset", "bucket", "amount")
+_entry = _rows("entry", _ENTRY, ordinality=True)
+_numbered = select(func.nextval(ENTRY_IDS).label("entry_id"), *_entry.c).cte("numbered")
+_posting = _rows("posting", {"entry": Integer(), **_POSTING})
+_entries = insert(journal_entries).from_select(
+    ["entry_id", *_ENTRY], select(_numbered.c.entry_id, *(_numbered.c[name] for name in _ENTRY))
 )
-_INSERT_ENTRIES = insert(journal_entries)
-_CREATE_BALANCES = insert(balances).on_conflict_do_nothing(
-    index_elements=[balances.c.account_id, balances.c.asset]
+_postings = insert(postings).from_select(
+    ["entry_id", *_POSTING],
+    select(_numbered.c.entry_id, *(_posting.c[name] for name in _POSTING)).join_from(
+        _posting, _numbered, _posting.c.entry == _numbered.c.place
+    ),
+)
+_touched = _rows("balance", _types(balances, "account_id", "asset"))
+_WRITE_ENTRIES = (
+    insert(balances)
+    .from_select(
+        ["account_id", "asset", "available", "locked"],
+        select(_touched.c.account_id, _touched.c.asset, literal(0), literal(0)),
+    )
+    .on_conflict_do_nothing(index_elements=[balances.c.account_id, balances.c.asset])
+    .add_cte(_entries.cte("entries"), _postings.cte("lines"))
 )
 _CHANGE_BALANCES = (
     update(balances)
@@ -128,51 +150,40 @@ class PostgresJournal:
     async def flush(self) -> None:
         if not self._entries:
             return
-        execute = self._uow.execute
-        drawn = await execute(_DRAW_ENTRY_IDS, {"count": len(self._entries)})
-        entry_ids = sorted(drawn.scalars())
-        entry_rows: list[dict[str, object]] = []
-        columns: dict[str, list[object]] = {name: [] for name in _POSTING_COLUMNS}
+        rows: dict[str, list[object]] = {
+            **{f"entry_{name}": [] for name in _ENTRY},
+            **{f"posting_{name}": [] for name in ("entry", *_POSTING)},
+        }
         changes: dict[tuple[int, str], list[int]] = {}
-        for entry_id, (entry, timestamp) in zip(entry_ids, self._entries, strict=True):
-            entry_rows.append(
-                {
-                    "entry_id": entry_id,
-                    "kind": entry.kind.value,
-                    "reference": entry.reference,
-                    "created_at": timestamp,
-                }
-            )
+        for place, (entry, timestamp) in enumerate(self._entries, start=1):
+            rows["entry_kind"].append(entry.kind.value)
+            rows["entry_reference"].append(entry.reference)
+            rows["entry_created_at"].append(timestamp)
             for line, posting in enumerate(entry.postings, start=1):
-                columns["entry_id"].append(entry_id)
-                columns["line"].append(line)
-                columns["account_id"].append(posting.account_id)
-                columns["asset"].append(posting.asset)
-                columns["bucket"].append(posting.bucket.value)
-                columns["amount"].append(posting.amount)
+                rows["posting_entry"].append(place)
+                rows["posting_line"].append(line)
+                rows["posting_account_id"].append(posting.account_id)
+                rows["posting_asset"].append(posting.asset)
+                rows["posting_bucket"].append(posting.bucket.value)
+                rows["posting_amount"].append(posting.amount)
                 change = changes.setdefault((posting.account_id, posting.asset), [0, 0])
                 change[posting.bucket is Bucket.LOCKED] += posting.amount
-        await execute(_INSERT_ENTRIES, entry_rows)
-        await execute(_INSERT_POSTINGS, columns)
-        # In one order for every writer, so that two batches touching the same balances
-        # wait for each other instead of deadlocking.
         touched = sorted(changes)
-        await execute(
-            _CREATE_BALANCES,
-            [{"account_id": a, "asset": s, "available": 0, "locked": 0} for a, s in touched],
-        )
+        rows["balance_account_id"] = [account for account, _ in touched]
+        rows["balance_asset"] = [asset for _, asset in touched]
+        await self._uow.execute(_WRITE_ENTRIES, rows)
         changed = [
             {
-                "changed_account": a,
-                "changed_asset": s,
-                "available_change": changes[a, s][0],
-                "locked_change": changes[a, s][1],
+                "changed_account": account,
+                "changed_asset": asset,
+                "available_change": changes[account, asset][0],
+                "locked_change": changes[account, asset][1],
             }
-            for a, s in touched
-            if changes[a, s] != [0, 0]
+            for account, asset in touched
+            if changes[account, asset] != [0, 0]
         ]
         if changed:
-            await execute(_CHANGE_BALANCES, changed)
+            await self._uow.execute(_CHANGE_BALANCES, changed)
 
     def forget(self) -> None:
         self._entries = []
