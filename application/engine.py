@@ -2,6 +2,12 @@
 arrival order, stamps each with the next sequence number, commits their effects with their
 events in the outbox, and only then answers the callers.
 
+Commits are pipelined: while one batch commits, the next is applied in memory and its writes
+are sent in a transaction of its own, which commits only after the one before has. A batch is
+answered after its own commit, so in order. When a commit fails, the batch after it is rolled
+back too, and both are answered unavailable (an overdraft the store refuses is applied again
+instead, see `_apply`).
+
 It runs the market only while it holds the market's lease. On start, on taking the lease over
 and after a failed commit it rebuilds the market from the store (the book from the stored open
 orders, every balance, the ids and the sequence) before it takes commands again; meanwhile
@@ -11,12 +17,15 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterable, Sequence
+from contextlib import AsyncExitStack
 
 from attrs import define, field
 from opentelemetry.trace import SpanContext
 
 from application import metrics
+from application.batches import Batch, Pending
 from application.bus import (
     Applied,
     ExchangeCommand,
@@ -28,7 +37,7 @@ from application.bus import (
 from application.errors import BackendTimeout, LeaseLost, MarketUnavailable, Unavailable
 from application.ledger_sync import LedgerSync
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from application.projection import record_events
+from application.projection import Orders, record_batch
 from application.rebuild import rebuild_market, snapshot_of
 from application.records import Depth, Lease, OpenOrdersSnapshot
 from application.relay import Relay
@@ -44,6 +53,7 @@ from domain.ticker import RollingTicker
 logger = logging.getLogger(__name__)
 
 MAX_BATCH = 256  # commands committed in one transaction at most (group commit)
+PIPELINE = 2  # batches whose commits are under way at once, at most
 RETRY_SECONDS = 0.5  # between attempts to take the lease or to rebuild
 # A batch the store refused for an overdraft (a balance spent meanwhile by another process) is
 # applied again on the market rebuilt from the store, at most this many times in all.
@@ -52,16 +62,6 @@ ANSWERS_KEPT_MS = 600_000  # how long answers stay recorded: far beyond any comm
 # How often an engine keeps its open orders whole, at most (`application.rebuild`): encoding
 # them holds the market up for a moment, about 1 ms per 2,000 orders.
 SNAPSHOT_EVERY_MS = 10_000
-
-
-@define
-class _Pending:
-    command: MarketCommand
-    reply: "asyncio.Future[Applied]"
-    command_id: str | None = None  # given by a sender that may deliver the command again
-    deadline: int | None = None
-    origin: SpanContext | None = None  # the span of the request the command serves
-    applied: Applied | None = None
 
 
 @define
@@ -84,7 +84,9 @@ class MarketEngine:
     _lease: Lease | None = None
     _serving: bool = False
     _store_down: bool = False
-    _queue: "asyncio.Queue[_Pending]" = field(factory=asyncio.Queue)
+    _queue: deque[Pending] = field(factory=deque)
+    _committing: deque[Batch] = field(factory=deque)  # oldest first
+    _wake: asyncio.Event = field(factory=asyncio.Event)  # a command came or a commit ended
     _task: "asyncio.Task[None] | None" = None
     _snapshot: "asyncio.Task[None] | None" = None  # the snapshot being kept
     _snapshot_at: int = 0
@@ -108,7 +110,8 @@ class MarketEngine:
         if not self._serving:
             reply.set_exception(MarketUnavailable(self.symbol))
         else:
-            self._queue.put_nowait(_Pending(command, reply, command_id, deadline, origin))
+            self._queue.append(Pending(command, reply, command_id, deadline, origin))
+            self._wake.set()
         return reply
 
     @property
@@ -122,7 +125,7 @@ class MarketEngine:
 
     @property
     def queued(self) -> int:
-        return self._queue.qsize()
+        return len(self._queue)
 
     @property
     def serving(self) -> bool:
@@ -149,6 +152,7 @@ class MarketEngine:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        self._refuse(await self._settle())
         if self._snapshot is not None:
             await asyncio.gather(self._snapshot, return_exceptions=True)
         self._refuse_queued()
@@ -166,35 +170,86 @@ class MarketEngine:
                     continue
             try:
                 async with asyncio.timeout(renew_every):
-                    pending = await self._queue.get()
+                    await self._work()
             except TimeoutError:
                 await self._renew()
                 continue
-            batch = [pending]
-            while len(batch) < MAX_BATCH and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
-            metrics.engine_queue.labels(self.symbol).set(self._queue.qsize())
+            while self._committing and self._committing[0].ended:
+                ended = self._committing.popleft()
+                if ended.failure is not None:
+                    await self._recover(ended)
+                    break
+            self._keep_snapshot()
+            if not self._serving or not self._queue or not self._room():
+                continue
+            batch = [self._queue.popleft() for _ in range(min(MAX_BATCH, len(self._queue)))]
+            metrics.engine_queue.labels(self.symbol).set(len(self._queue))
             try:
                 with tracer.start_as_current_span(
                     "engine.batch",
                     links=links([pending.origin for pending in batch]),
                     attributes={"bourse.symbol": self.symbol, "bourse.commands": len(batch)},
                 ):
-                    await self._apply(batch)
+                    await self._start(batch)
             except Exception as error:
-                if isinstance(error, LeaseLost):
-                    metrics.engine_fenced.labels(self.symbol).inc()
-                # Most likely the store is out of reach: nothing was committed, so nothing of
-                # the batch happened; the market is rebuilt before it takes commands again.
-                self._trouble("batch failed; rebuilding", error)
-                for pending in batch:
-                    _answer(pending.reply, error=MarketUnavailable(self.symbol))
-                self._stand_down()
+                # Most likely the store is out of reach: nothing of the batch was committed,
+                # and the batches still committing may fail too; the market is rebuilt
+                # before it takes commands again.
+                self._fail(error, [*await self._settle(), *batch])
                 continue
-            self._keep_snapshot()
             lease = self._lease
             if lease is not None and lease.expires_at - self.clock.now() < 2000 * renew_every:
                 await self._renew()
+
+    def _room(self) -> bool:
+        """Whether another batch may start: while a snapshot is due, only once the commits
+        under way have ended (it is kept of committed state)."""
+        return len(self._committing) < (1 if self._snapshot_due() else PIPELINE)
+
+    async def _work(self) -> None:
+        """Until a command waits with room in the pipeline, or the oldest commit has ended."""
+        while not (
+            (self._queue and self._room()) or (self._committing and self._committing[0].ended)
+        ):
+            self._wake.clear()
+            await self._wake.wait()
+
+    async def _settle(self) -> list[Pending]:
+        """Waits until every commit under way has ended; the commands of those that failed,
+        unanswered, in order."""
+        unanswered = []
+        while self._committing:
+            batch = self._committing.popleft()
+            await batch.ending()
+            if batch.failure is not None:
+                unanswered.extend(batch.done)
+        return unanswered
+
+    async def _recover(self, failed: Batch) -> None:
+        """A commit failed, so did those after it: their commands are answered unavailable
+        and the market is rebuilt, except after an overdraft the store refused, which is
+        applied again on the market rebuilt (`_apply`)."""
+        commands = [*failed.done, *await self._settle()]
+        for pending in commands:
+            pending.applied = None
+        error = failed.failure
+        assert error is not None
+        if isinstance(error, InsufficientBalance):
+            logger.warning("engine %s: the store refused an overdraft (%s)", self.symbol, error)
+            try:
+                await self._rebuild()
+                await self._apply(commands, attempts=COMMIT_ATTEMPTS - 1)
+                return
+            except Exception as again:
+                error = again
+        self._fail(error, commands)
+
+    def _fail(self, error: BaseException, batch: Sequence[Pending]) -> None:
+        if isinstance(error, LeaseLost):
+            metrics.engine_fenced.labels(self.symbol).inc()
+        self._trouble("batch failed; rebuilding", error)
+        self._refuse(batch)
+        self._stand_down()
 
     async def _take_over(self) -> None:
         """Takes the lease if it is free and rebuilds the market from the store."""
@@ -219,14 +274,18 @@ class MarketEngine:
         )
         self.sequence = lease.sequence
 
+    def _snapshot_due(self) -> bool:
+        if self.clock.now() - self._snapshot_at < SNAPSHOT_EVERY_MS:
+            return False
+        return self._snapshot is None or self._snapshot.done()
+
     def _keep_snapshot(self) -> None:
-        """Keeps the open orders as of the sequence just committed, now and then, while the
-        market goes on."""
+        """Keeps the open orders as of the sequence last committed, now and then, while the
+        market goes on: only when no commit is under way, so that memory is what the store
+        has."""
+        if self._committing or not self._snapshot_due():
+            return
         now = self.clock.now()
-        if now - self._snapshot_at < SNAPSHOT_EVERY_MS:
-            return
-        if self._snapshot is not None and not self._snapshot.done():
-            return
         self._snapshot_at = now
         snapshot = snapshot_of(self.exchange, self.symbol, self.sequence, now)
         self._snapshot = asyncio.create_task(self._put_snapshot(snapshot))
@@ -260,11 +319,12 @@ class MarketEngine:
             )
         if lease is None:
             logger.warning("engine %s lost its lease", self.symbol)
+            self._refuse(await self._settle())
             self._stand_down()
         else:
             self._lease = lease
 
-    def _trouble(self, what: str, error: Exception) -> None:
+    def _trouble(self, what: str, error: BaseException) -> None:
         """An outage of the store is told once; anything else is a bug, told in full."""
         if not isinstance(error, Unavailable):
             logger.error("engine %s %s", self.symbol, what, exc_info=error)
@@ -280,44 +340,61 @@ class MarketEngine:
         self._refuse_queued()
 
     def _refuse_queued(self) -> None:
-        while not self._queue.empty():
-            _answer(self._queue.get_nowait().reply, error=MarketUnavailable(self.symbol))
+        self._refuse(self._queue)
+        self._queue.clear()
 
-    async def _apply(self, batch: Sequence[_Pending]) -> None:
-        """Applies and commits the batch. An overdraft that the store refuses comes from one
-        account's balance spent meanwhile by another process: the market is rebuilt from the
-        store, balances included, and the batch applied again, so that the overdrawn account's
-        command is refused and every other command of the batch goes through."""
-        for attempt in range(1, COMMIT_ATTEMPTS + 1):
-            try:
-                await self._apply_once(batch)
+    def _refuse(self, commands: Iterable[Pending]) -> None:
+        for pending in commands:
+            pending.answer(error=MarketUnavailable(self.symbol))
+
+    async def _apply(self, batch: Sequence[Pending], attempts: int = COMMIT_ATTEMPTS) -> None:
+        """Applies and commits the batch, with no other commit under way. An overdraft that
+        the store refuses comes from one account's balance spent meanwhile by another
+        process: the market is rebuilt from the store, balances included, and the batch
+        applied again, so that the overdrawn account's command is refused and every other
+        command of the batch goes through."""
+        for attempt in range(1, attempts + 1):
+            await self._start(batch)
+            if not self._committing:
+                return  # nothing of the batch to commit
+            committed = self._committing.pop()
+            await committed.ending()
+            error = committed.failure
+            if error is None:
                 return
-            except InsufficientBalance as error:
-                if attempt == COMMIT_ATTEMPTS:
-                    raise
-                logger.warning("engine %s: the store refused an overdraft (%s)", self.symbol, error)
+            if not isinstance(error, InsufficientBalance) or attempt == attempts:
+                raise error
+            logger.warning("engine %s: the store refused an overdraft (%s)", self.symbol, error)
             await self._rebuild()
             batch = [pending for pending in batch if not pending.reply.done()]
             for pending in batch:
                 pending.applied = None
 
-    async def _answer_known(self, uow: UnitOfWork, batch: Sequence[_Pending]) -> list[_Pending]:
-        """Answers the commands committed before (from their record) and those whose sender
-        no longer waits; the others, to apply. The record is read in the transaction that
-        commits the batch."""
+    async def _answer_known(self, uow: UnitOfWork, batch: Sequence[Pending]) -> list[Pending]:
+        """Answers the commands committed before (from their record), those still committing
+        (as they will be) and those whose sender no longer waits; the others, to apply. The
+        record is read in the transaction that commits the batch."""
         ids = [pending.command_id for pending in batch if pending.command_id is not None]
         known = await uow.commands.answers(ids) if ids else {}
+        committing = {
+            pending.command_id: pending
+            for earlier in self._committing
+            for pending in earlier.done
+            if pending.command_id is not None
+        }
         now = self.clock.now()
         fresh = []
         for pending in batch:
             if pending.command_id in known:
-                _, answer = decode_answer(known[pending.command_id])
-                if isinstance(answer, Applied):
-                    _answer(pending.reply, answer)
+                _, recorded = decode_answer(known[pending.command_id])
+                if isinstance(recorded, Applied):
+                    pending.answer(recorded)
                 else:
-                    _answer(pending.reply, error=answer)
+                    pending.answer(error=recorded)
+            elif pending.command_id in committing:
+                committing[pending.command_id].again.append(pending.reply)
             elif pending.deadline is not None and now > pending.deadline:
-                _answer(pending.reply, error=BackendTimeout())
+                pending.answer(error=BackendTimeout())
             else:
                 fresh.append(pending)
         return fresh
@@ -332,44 +409,102 @@ class MarketEngine:
             await self._restore(lease)
         self._lease = lease
 
-    async def _apply_once(self, batch: Sequence[_Pending]) -> None:
-        async with self.unit_of_work() as uow, self.sync.batch():
-            batch = await self._answer_known(uow, batch)
+    async def _start(self, batch: Sequence[Pending]) -> None:
+        """Applies the batch in memory and stages its writes, then leaves it committing after
+        the batch before (`_commit`). The transaction stays open and the accounts in flight
+        (`LedgerSync`) until the commit ends."""
+        lease = self._lease
+        assert lease is not None
+        async with AsyncExitStack() as stack:
+            uow = await stack.enter_async_context(self.unit_of_work())
+            await stack.enter_async_context(self.sync.batch())
             touched: set[int] = set()  # accounts changed in memory, not yet committed
-            try:
-                started = time.perf_counter()
-                with tracer.start_as_current_span("engine.apply", attributes=self._traced):
-                    for pending in batch:
-                        command = pending.command
-                        if isinstance(command, TakeListing):
-                            await self._take_listing()
-                            _answer(pending.reply, Applied(self.sequence, []))
-                            continue
-                        try:
-                            pending.applied = await self._attempt(command, touched)
-                        except DomainError as error:
-                            _answer(pending.reply, error=error)
-                done = [p for p in batch if p.applied is not None]
-                applied_at = time.perf_counter()
-                metrics.engine_apply_seconds.labels(self.symbol).observe(applied_at - started)
-                if done:
-                    with tracer.start_as_current_span("engine.commit", attributes=self._traced):
-                        await self._commit(uow, done)
-                    committed = time.perf_counter() - applied_at
-                    metrics.engine_commit_seconds.labels(self.symbol).observe(committed)
-                    metrics.engine_batch.labels(self.symbol).observe(len(done))
-            finally:
-                self.sync.settled(touched)
-        if not done:
-            return
-        self.relay.notify()
+            stack.callback(self.sync.settled, touched)
+            fresh = await self._answer_known(uow, batch)
+            started = time.perf_counter()
+            with tracer.start_as_current_span("engine.apply", attributes=self._traced):
+                for pending in fresh:
+                    command = pending.command
+                    if isinstance(command, TakeListing):
+                        await self._take_listing()
+                        pending.answer(Applied(self.sequence, []))
+                        continue
+                    try:
+                        pending.applied = await self._attempt(command, touched)
+                    except DomainError as error:
+                        pending.answer(error=error)
+            done = [pending for pending in fresh if pending.applied is not None]
+            metrics.engine_apply_seconds.labels(self.symbol).observe(time.perf_counter() - started)
+            if not done:
+                return
+            previous = self._committing[-1] if self._committing else None
+            orders = await self._stage(uow, done, previous.orders if previous else {})
+            committing = Batch(done, touched, orders, self.sequence)
+            commit = self._commit(committing, uow, lease, previous, stack.pop_all())
+            committing.commit = asyncio.create_task(commit)
+            committing.commit.add_done_callback(lambda _: self._wake.set())
+            self._committing.append(committing)
+
+    async def _stage(self, uow: UnitOfWork, done: Sequence[Pending], uncommitted: Orders) -> Orders:
+        """Stages the batch's events, in the outbox and in the history, and its answers."""
+        batch = []
         for pending in done:
+            applied = pending.applied
+            assert applied is not None
+            batch.append((applied.events, _timestamp(pending.command), applied.sequence))
+            await uow.outbox.add(self.symbol, applied.sequence, applied.events)
+        after, orders = await record_batch(uow, batch, uncommitted)
+        now = self.clock.now()
+        for pending, changed in zip(done, after, strict=True):
+            assert pending.applied is not None
+            pending.applied.orders = changed
+            if pending.command_id is not None:
+                answer = encode_answer(pending.command_id, pending.applied, None)
+                pending.applied.recorded = answer
+                await uow.commands.add(pending.command_id, self.symbol, answer, now)
+        return orders
+
+    async def _commit(
+        self,
+        batch: Batch,
+        uow: UnitOfWork,
+        lease: Lease,
+        previous: Batch | None,
+        stack: AsyncExitStack,
+    ) -> None:
+        """Sends the batch's writes once the batch before has sent its own (so that neither
+        waits for a lock the other holds), and commits once that one has committed; then
+        answers. A batch whose predecessor failed is rolled back, unanswered; a failure is
+        kept in the batch for the engine to see (`_recover`)."""
+        started = time.perf_counter()
+        try:
+            async with stack:
+                with tracer.start_as_current_span("engine.commit", attributes=self._traced):
+                    if previous is not None:
+                        await previous.written.wait()
+                    await uow.flush()
+                    await uow.leases.fence(lease, batch.sequence)
+                    batch.written.set()
+                    if previous is not None:
+                        await previous.ending()
+                        if previous.failure is not None:
+                            raise MarketUnavailable(self.symbol)
+                    await uow.commit()
+        except BaseException as error:
+            batch.failure = error
+            return
+        finally:
+            batch.written.set()
+        metrics.engine_commit_seconds.labels(self.symbol).observe(time.perf_counter() - started)
+        metrics.engine_batch.labels(self.symbol).observe(len(batch.done))
+        self.relay.notify()
+        for pending in batch.done:
             applied = pending.applied
             assert applied is not None
             for event in applied.events:
                 if isinstance(event, Trade):
                     self.ticker.add(event)
-            _answer(pending.reply, applied)
+            pending.answer(applied)
 
     async def _take_listing(self) -> None:
         async with self.unit_of_work() as uow:
@@ -393,27 +528,6 @@ class MarketEngine:
         touched |= accounts
         return applied
 
-    async def _commit(self, uow: UnitOfWork, done: Sequence[_Pending]) -> None:
-        lease = self._lease
-        assert lease is not None
-        batch = []
-        for pending in done:
-            applied = pending.applied
-            assert applied is not None
-            batch.append((applied.events, _timestamp(pending.command), applied.sequence))
-            await uow.outbox.add(self.symbol, applied.sequence, applied.events)
-        orders = await record_events(uow, batch)
-        now = self.clock.now()
-        for pending, changed in zip(done, orders, strict=True):
-            assert pending.applied is not None
-            pending.applied.orders = changed
-            if pending.command_id is not None:
-                answer = encode_answer(pending.command_id, pending.applied, None)
-                pending.applied.recorded = answer
-                await uow.commands.add(pending.command_id, self.symbol, answer, now)
-        await uow.leases.fence(lease, self.sequence)
-        await uow.commit()
-
     def _execute(self, command: ExchangeCommand) -> Applied:
         if isinstance(command, CancelReplace):
             result = self.exchange.cancel_replace(command)
@@ -431,21 +545,6 @@ def _accounts(applied: Applied) -> set[int]:
         if isinstance(event, JournalEntry)
         for posting in event.postings
     }
-
-
-def _answer(
-    reply: "asyncio.Future[Applied]",
-    applied: Applied | None = None,
-    error: BaseException | None = None,
-) -> None:
-    # A caller that went away (its request was cancelled) no longer waits for the answer;
-    # what the command did stands all the same.
-    if reply.done():
-        return
-    if error is not None:
-        reply.set_exception(error)
-    else:
-        reply.set_result(applied)  # type: ignore[arg-type]
 
 
 def _account(command: MarketCommand) -> int | None:

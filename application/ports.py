@@ -356,6 +356,11 @@ class UnitOfWork(Protocol):
         traceback: TracebackType | None,
     ) -> None: ...
 
+    async def flush(self) -> None:
+        """Sends what is staged into the transaction, which stays open: the store may check
+        it now or at commit, and nothing of it is kept without a commit."""
+        ...
+
     async def commit(self) -> None: ...
 
 

@@ -18,28 +18,40 @@ from domain.events import (
 from domain.ledger import JournalEntry
 from domain.orders import OrderStatus
 
+Orders = dict[tuple[str, int], OrderRecord]
+
 
 async def record_events(
     uow: UnitOfWork, batch: Sequence[tuple[Sequence[Event], int, int]]
 ) -> list[dict[int, OrderRecord]]:
     """Records each command's events, stamped with its time and its market sequence, and gives
-    for each command the orders it changed as they stood after it. One batch may hold an
-    order's acceptance and its later fills, so orders are gathered across the batch, then
-    saved."""
-    touched = await _earlier_orders(uow, batch)
+    for each command the orders it changed as they stood after it."""
+    after, _ = await record_batch(uow, batch, {})
+    return after
+
+
+async def record_batch(
+    uow: UnitOfWork, batch: Sequence[tuple[Sequence[Event], int, int]], uncommitted: Orders
+) -> tuple[list[dict[int, OrderRecord]], Orders]:
+    """As `record_events`, giving also every order the batch changed as it leaves them. One
+    batch may hold an order's acceptance and its later fills, so orders are gathered across
+    the batch, then saved. `uncommitted` holds the orders of the batch before, as it left
+    them, while its commit is under way: the store does not have them yet."""
+    touched = await _earlier_orders(uow, batch, uncommitted)
     after: list[dict[int, OrderRecord]] = []
     for events, timestamp, sequence in batch:
         changed = await _record(uow, events, timestamp, sequence, touched)
         after.append({order_id: copy(touched[symbol, order_id]) for symbol, order_id in changed})
     for order in touched.values():
         await uow.orders.save(order)
-    return after
+    return after, touched
 
 
 async def _earlier_orders(
-    uow: UnitOfWork, batch: Sequence[tuple[Sequence[Event], int, int]]
-) -> dict[tuple[str, int], OrderRecord]:
-    """The orders the batch updates without having accepted them, read at once."""
+    uow: UnitOfWork, batch: Sequence[tuple[Sequence[Event], int, int]], uncommitted: Orders
+) -> Orders:
+    """The orders the batch updates without having accepted them: from the batch committing
+    before it, or else read at once."""
     accepted: set[tuple[str, int]] = set()
     wanted: dict[str, set[int]] = {}
     for events, _, _ in batch:
@@ -51,10 +63,18 @@ async def _earlier_orders(
                 and (event.symbol, event.order_id) not in accepted
             ):
                 wanted.setdefault(event.symbol, set()).add(event.order_id)
-    found: dict[tuple[str, int], OrderRecord] = {}
+    found: Orders = {}
     for symbol, order_ids in wanted.items():
-        for order_id, order in (await uow.orders.get_many(symbol, order_ids)).items():
-            found[symbol, order_id] = order
+        unread = set()
+        for order_id in order_ids:
+            order = uncommitted.get((symbol, order_id))
+            if order is None:
+                unread.add(order_id)
+            else:
+                found[symbol, order_id] = copy(order)
+        if unread:
+            for order_id, order in (await uow.orders.get_many(symbol, unread)).items():
+                found[symbol, order_id] = order
     return found
 
 
@@ -63,7 +83,7 @@ async def _record(
     events: Sequence[Event],
     timestamp: int,
     sequence: int,
-    touched: dict[tuple[str, int], OrderRecord],
+    touched: Orders,
 ) -> list[tuple[str, int]]:
     changed: list[tuple[str, int]] = []
     for event in events:
@@ -138,9 +158,7 @@ async def _record(
     return changed
 
 
-def _recorded(
-    touched: dict[tuple[str, int], OrderRecord], symbol: str, order_id: int, what: str
-) -> OrderRecord:
+def _recorded(touched: Orders, symbol: str, order_id: int, what: str) -> OrderRecord:
     """The order an event changes, gathered for the batch (it is saved from there)."""
     order = touched.get((symbol, order_id))
     if order is None:

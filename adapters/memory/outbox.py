@@ -71,6 +71,12 @@ class MemoryMarketLeases:
         sequence = held.sequence if held is not None else 0
         since = held.held_since if held is not None and held.owner == owner else now
         lease = Lease(symbol, owner, epoch, now + ttl_ms, sequence, since)
+
+        def check() -> None:  # as PostgreSQL's row lock: taken meanwhile, it is not taken here
+            if leases.get(symbol) is not held:
+                raise LeaseLost(f"The lease on {symbol} moved to another engine.")
+
+        self._uow.checks.append(check)
         self._uow.staged.append(lambda: leases.__setitem__(symbol, lease))
         return Lease(symbol, owner, epoch, now + ttl_ms, sequence, since)
 

@@ -60,6 +60,10 @@ class MemoryUnitOfWork:
     ) -> None:
         self._forget()
 
+    async def flush(self) -> None:
+        """The memory store takes the staged writes at commit, all at once and checked then,
+        as PostgreSQL takes the flushed ones: nothing is sent before."""
+
     async def commit(self) -> None:
         staged, checks, changes = self.staged, self.checks, self.balance_changes
         self._forget()

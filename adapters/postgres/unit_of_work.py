@@ -52,8 +52,9 @@ class PostgresUnitOfWork:
       executemany; a repository whose writes must be merged first (orders, candles, the
       journal) keeps them itself and registers as a `Writer` to be flushed at commit.
 
-    `commit` flushes the writers in registration order (users before their API keys), then
-    the staged rows table by table, then commits. The database checks what the memory
+    `flush` sends the writers' writes in registration order (users before their API keys),
+    then the staged rows table by table, into the open transaction; `commit` flushes what is
+    left, then commits. The database checks what the memory
     adapter checks: a balance going negative raises `InsufficientBalance`, a duplicate email
     `EmailTaken`, a transfer's reference used already `ReferenceTaken`, and the transaction is
     rolled back, keeping nothing.
@@ -109,12 +110,22 @@ class PostgresUnitOfWork:
         self._forget()
         await self._close(quietly=exc is not None)
 
-    async def commit(self) -> None:
+    async def flush(self) -> None:
         try:
             for writer in self._writers:
                 await writer.flush()
+                writer.forget()
             for table, rows in self._staged.items():
                 await self.execute(_insert(table), rows)
+            self._staged = {}
+        except BaseException:
+            self._forget()
+            await self._close(quietly=True)
+            raise
+
+    async def commit(self) -> None:
+        await self.flush()
+        try:
             if self._connection is not None:
                 async with translated():
                     await self._connection.commit()
