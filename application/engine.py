@@ -53,7 +53,6 @@ from domain.ticker import RollingTicker
 logger = logging.getLogger(__name__)
 
 MAX_BATCH = 256  # commands committed in one transaction at most (group commit)
-PIPELINE = 2  # batches whose commits are under way at once, at most
 RETRY_SECONDS = 0.5  # between attempts to take the lease or to rebuild
 # A batch the store refused for an overdraft (a balance spent meanwhile by another process) is
 # applied again on the market rebuilt from the store, at most this many times in all.
@@ -68,6 +67,7 @@ SNAPSHOT_EVERY_MS = 10_000
 class EngineSettings:
     owner: str  # this process, as the leases name it
     lease_ttl_ms: int = 5000
+    pipeline: int = 2  # batches whose commits are under way at once, at most
 
 
 @define
@@ -204,7 +204,7 @@ class MarketEngine:
     def _room(self) -> bool:
         """Whether another batch may start: while a snapshot is due, only once the commits
         under way have ended (it is kept of committed state)."""
-        return len(self._committing) < (1 if self._snapshot_due() else PIPELINE)
+        return len(self._committing) < (1 if self._snapshot_due() else self.settings.pipeline)
 
     async def _work(self) -> None:
         """Until a command waits with room in the pipeline, or the oldest commit has ended."""
