@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from decimal import Decimal
 
-from attrs import field, frozen
+from attrs import Factory, frozen
 
 from domain.assets import MAX_HOLDINGS, Asset, to_minor
 from domain.errors import (
@@ -63,7 +63,7 @@ class Market:
     max_quantity: int
     min_notional: int
     max_notional: int
-    min_price: int = field()
+    min_price: int = Factory(lambda self: self.tick_size, takes_self=True)
     max_price: int = 0
     market_max_quantity: int = 0
     maker_fee_bps: int = 0
@@ -86,10 +86,6 @@ class Market:
     stop_market_margin_bps: int = 500
     """How far above its trigger price a STOP_LOSS or TAKE_PROFIT buy, given by quantity, may
     pay once triggered: what it holds while it waits (see `domain.stops`)."""
-
-    @min_price.default
-    def _min_price_is_one_tick(self) -> int:
-        return self.tick_size
 
     def __attrs_post_init__(self) -> None:
         problem = next(_problems(self), None)

@@ -3,8 +3,8 @@ changing anything, so that a FOK order or a failed hold leaves the book untouche
 
 from collections import deque
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
-from attrs import define, field
 from msgspec import Struct
 
 from domain.book import OrderBook, PriceLevel
@@ -29,9 +29,9 @@ class Prevention(Struct, frozen=True):
     taker_quantity: int
 
 
-@define
+@dataclass
 class MatchPlan:
-    steps: list[Fill | Prevention] = field(factory=list)
+    steps: list[Fill | Prevention] = field(default_factory=list)
     quantity: int = 0
     quote_quantity: int = 0
     prevented: int = 0
@@ -42,7 +42,7 @@ class MatchPlan:
     """Self-trade prevention leaves the taker nothing more to trade: it expires in the match."""
 
 
-@define
+@dataclass
 class _Shown:
     """A maker as the plan sees it: what it shows and hides once the steps before are done."""
 

@@ -1,8 +1,7 @@
 """Orders and the vocabulary that describes them, named as Binance names them."""
 
+from dataclasses import dataclass
 from enum import Enum
-
-from attrs import define
 
 
 class Side(Enum):
@@ -68,6 +67,9 @@ class OrderStatus(Enum):
 _OPEN = frozenset({"PENDING_NEW", "NEW", "PARTIALLY_FILLED"})
 
 
+PreventedMatchId = int | None
+
+
 class SelfTradePrevention(Enum):
     """What happens when a taker would trade with a resting order of its own account: the
     taker's mode decides. TRANSFER differs from DECREMENT only between accounts of one trade
@@ -94,7 +96,7 @@ class SelfTradePrevention(Enum):
         return self in (SelfTradePrevention.DECREMENT, SelfTradePrevention.TRANSFER)
 
 
-@define
+@dataclass
 class Order:
     """An order as the engine tracks it while it lives.
 
@@ -131,7 +133,9 @@ class Order:
     held: int = 0
     status: OrderStatus = OrderStatus.NEW
     prevented_quantity: int = 0
-    prevented_match_id: int | None = None
+    # Quoted, the alias's name is what mypyc keeps as the field's annotation, by which msgspec
+    # decodes the orders of a book snapshot; of an unquoted union it keeps only `type`.
+    prevented_match_id: "PreventedMatchId" = None
     stop_price: int = 0
     trailing_delta: int = 0
     trail_price: int = 0

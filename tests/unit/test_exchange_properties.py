@@ -8,6 +8,7 @@ and OTOCO lists are drawn too, their working order near the price and their pend
 either side, so that the fills of working orders place pending orders, and some cannot be
 placed."""
 
+import dataclasses
 from collections import defaultdict
 
 import attrs
@@ -853,7 +854,7 @@ class ExchangeMachine(RuleBasedStateMachine):
                 *state.pending.orders.values(),
             ]
             for order in live:
-                copied = attrs.evolve(order)
+                copied = dataclasses.replace(order)
                 buying = copied.side is Side.BUY
                 remaining = copied.remaining
                 copied.held = market.notional(copied.price, remaining) if buying else remaining
