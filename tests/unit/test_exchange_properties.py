@@ -11,7 +11,6 @@ placed."""
 import dataclasses
 from collections import defaultdict
 
-import attrs
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -99,7 +98,7 @@ STATUSES = st.sampled_from([MarketStatus.TRADING] * 3 + [*MarketStatus])
 
 def markets() -> list[Market]:
     return [
-        attrs.evolve(market, max_num_orders=MAX_OPEN, max_num_algo_orders=MAX_STOPS)
+        dataclasses.replace(market, max_num_orders=MAX_OPEN, max_num_algo_orders=MAX_STOPS)
         for market in demo_markets()
     ]
 
