@@ -40,6 +40,10 @@ class OrderBook(OrderIndex):
         self.symbol = symbol
         self.bids: SortedDict = SortedDict()
         self.asks: SortedDict = SortedDict()
+        # Each side's best level, kept as levels come and go: every order placed asks for the
+        # other side's, which SortedDict finds in Python code.
+        self._best_bid: PriceLevel | None = None
+        self._best_ask: PriceLevel | None = None
         # The prices of the levels changed since `take_changes`, in the order they changed.
         self._changed_bids: dict[int, None] = {}
         self._changed_asks: dict[int, None] = {}
@@ -57,6 +61,10 @@ class OrderBook(OrderIndex):
         level = levels.get(key)
         if level is None:
             level = levels[key] = PriceLevel(order.price)
+            if buying and (self._best_bid is None or order.price > self._best_bid.price):
+                self._best_bid = level
+            elif not buying and (self._best_ask is None or order.price < self._best_ask.price):
+                self._best_ask = level
         queue = level.orders
         tail = queue[next(reversed(queue))] if queue else None
         queue[order.order_id] = order
@@ -80,6 +88,10 @@ class OrderBook(OrderIndex):
         (self._changed_bids if buying else self._changed_asks)[order.price] = None
         if not level.orders:
             del levels[key]
+            if level is self._best_bid:
+                self._best_bid = levels.peekitem(0)[1] if levels else None
+            elif level is self._best_ask:
+                self._best_ask = levels.peekitem(0)[1] if levels else None
         super().remove(order)
 
     def reduce(self, order: Order, quantity: int) -> None:
@@ -123,11 +135,7 @@ class OrderBook(OrderIndex):
         return bids, asks
 
     def best(self, side: Side) -> PriceLevel | None:
-        levels, _ = self._side(side)
-        if not levels:
-            return None
-        level: PriceLevel = levels.peekitem(0)[1]
-        return level
+        return self._best_bid if side is Side.BUY else self._best_ask
 
     def levels(self, side: Side) -> Iterator[PriceLevel]:
         """Levels of one side, best price first."""
@@ -164,4 +172,6 @@ class OrderBook(OrderIndex):
             per_account[order.account_id] = per_account.get(order.account_id, 0) + 1
         assert per_account == self._open_by_account, "open orders miscounted by account"
         bid, ask = self.best(Side.BUY), self.best(Side.SELL)
+        assert bid is (self.bids.peekitem(0)[1] if self.bids else None), "best bid is stale"
+        assert ask is (self.asks.peekitem(0)[1] if self.asks else None), "best ask is stale"
         assert bid is None or ask is None or bid.price < ask.price, "book is crossed"
