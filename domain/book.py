@@ -75,7 +75,7 @@ class OrderBook(OrderIndex):
                 if later.queued_at == order.queued_at:
                     queue.move_to_end(later.order_id)
         level.volume += order.visible
-        (self._changed_bids if buying else self._changed_asks)[order.price] = None
+        self._changed(order.side)[order.price] = None
         super().add(order)
 
     def remove(self, order: Order) -> None:
@@ -85,7 +85,7 @@ class OrderBook(OrderIndex):
         level: PriceLevel = levels[key]
         del level.orders[order.order_id]
         level.volume -= order.visible
-        (self._changed_bids if buying else self._changed_asks)[order.price] = None
+        self._changed(order.side)[order.price] = None
         if not level.orders:
             del levels[key]
             if level is self._best_bid:

@@ -67,9 +67,6 @@ class OrderStatus(Enum):
 _OPEN = frozenset({"PENDING_NEW", "NEW", "PARTIALLY_FILLED"})
 
 
-PreventedMatchId = int | None
-
-
 class SelfTradePrevention(Enum):
     """What happens when a taker would trade with a resting order of its own account: the
     taker's mode decides. TRANSFER differs from DECREMENT only between accounts of one trade
@@ -94,6 +91,9 @@ class SelfTradePrevention(Enum):
     def decrements(self) -> bool:
         """Both orders lose the quantity they would have traded; the smaller one expires."""
         return self in (SelfTradePrevention.DECREMENT, SelfTradePrevention.TRANSFER)
+
+
+PreventedMatchId = int | None
 
 
 @dataclass(init=False)
