@@ -20,10 +20,15 @@ FROM python:3.11-slim-bookworm AS build
 # Runtime extras of the package to install, comma-separated (empty: the core package only).
 ARG EXTRAS=""
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+# The install compiles the domain with mypyc (setup.py), which needs a C compiler; only this
+# stage has one, the runtime stage takes the built extensions.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
 # The virtual environment has the same path in both stages, so its scripts run unchanged.
 RUN python -m venv /opt/bourse
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY domain domain
 COPY application application
 COPY adapters adapters

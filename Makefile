@@ -18,7 +18,15 @@ WEB_BUILT := web/dist/index.html
 WEB_PACKAGES := web/node_modules/.package-lock.json
 WEB_SOURCES := web/index.html web/admin.html web/vite.config.js web/tsconfig.json $(wildcard web/src/*) $(wildcard web/src/admin/*)
 
-.PHONY: run split test bench services lock upgrade-lock web
+# The domain, compiled by mypyc (setup.py) into C extensions beside its sources, which Python
+# imports instead of them; installing builds it (a C compiler is a prerequisite), and builds it
+# anew whenever a source of it changes.
+DOMAIN := $(wildcard domain/*.py)
+COMPILED := domain/*.so *__mypyc.*.so
+# The pure-Python domain's tests run on a copy of the sources without the extensions.
+PURE := build/pure
+
+.PHONY: run split test test-pure bench services lock upgrade-lock web
 
 run: $(STAMP) $(WEB_BUILT)
 	$(VENV)/bin/bourse serve --host 127.0.0.1 --port 8000
@@ -46,8 +54,19 @@ TEST_WORKERS ?= 2
 test: $(STAMP) $(CHECKOV) $(WEB_BUILT) services
 	$(PY) -m ruff check .
 	$(PY) -m mypy
+	$(PY) -c "import domain.exchange as m; assert m.__file__.endswith('.so'), 'domain not compiled'"
 	BOURSE_CHECKOV=$(abspath $(CHECKOV)) $(PY) -m pytest -n $(TEST_WORKERS) -m "not alone"
 	BOURSE_CHECKOV=$(abspath $(CHECKOV)) $(PY) -m pytest -m alone
+	$(MAKE) --no-print-directory test-pure
+
+# The domain's and the application's tests once more, on the pure-Python domain.
+test-pure: $(STAMP)
+	rm -rf $(PURE)
+	mkdir -p $(PURE)
+	cp -r domain application adapters entrypoints benchmarks tests pyproject.toml $(PURE)/
+	find $(PURE) -name '*.so' -delete
+	cd $(PURE) && $(abspath $(PY)) -c "import domain.exchange as m; assert m.__file__.endswith('.py')"
+	cd $(PURE) && $(abspath $(PY)) -m pytest -p no:cacheprovider tests/unit tests/application
 
 # The suite runs against the machine's PostgreSQL and Redis on loopback: start them if stopped.
 services:
@@ -74,7 +93,10 @@ $(LOCKED): $(LOCK)
 	$(PY) -m pip install --require-hashes -r $(LOCK)
 	touch $(LOCKED)
 
-$(STAMP): $(LOCKED) pyproject.toml
+# The extensions of the build before go first: none is left stale, nor left at all by a build
+# that falls back to pure Python (no C compiler).
+$(STAMP): $(LOCKED) pyproject.toml setup.py $(DOMAIN)
+	rm -f $(COMPILED)
 	$(PY) -m pip install --no-deps -e .
 	touch $(STAMP)
 

@@ -38,17 +38,24 @@ class AveragePrice:
     def at(self, now: int, base_scale: int) -> int:
         """The average price at `now`: of the trades of the window before it, else the last
         price; 0 before the market's first trade."""
-        window = self.window_at(now)
-        return window.price(base_scale) if window.quantity else self._last_price
+        # Every limit order asks: no AverageWindow is made for it.
+        quantity, quote = self._sums(now)
+        return _price(quote, quantity, base_scale) if quantity else self._last_price
 
     def window_at(self, now: int) -> "AverageWindow":
         """The trades of the window before `now`, summed."""
+        quantity, quote = self._sums(now)
+        return AverageWindow(quantity, quote, self._times[-1] if quantity else 0)
+
+    def _sums(self, now: int) -> tuple[int, int]:
+        """The quantity and quote quantity of the trades of the window before `now`."""
         first = bisect_left(self._times, now - self.window)
         if first == len(self._times):
-            return AverageWindow(0, 0, 0)
-        quantity = self._quantity - self._quantity_before[first]
-        quote = self._quote - self._quote_before[first]
-        return AverageWindow(quantity, quote, self._times[-1])
+            return 0, 0
+        return (
+            self._quantity - self._quantity_before[first],
+            self._quote - self._quote_before[first],
+        )
 
 
 @define(frozen=True)
@@ -61,4 +68,8 @@ class AverageWindow:
     last_trade_time: int
 
     def price(self, base_scale: int) -> int:
-        return self.quote * base_scale // self.quantity
+        return _price(self.quote, self.quantity, base_scale)
+
+
+def _price(quote: int, quantity: int, base_scale: int) -> int:
+    return quote * base_scale // quantity

@@ -2,22 +2,22 @@
 
 from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
-from attrs import define, field
 from sortedcontainers import SortedDict
 
 from domain.order_index import OrderIndex
 from domain.orders import Order, Side
 
 
-@define
+@dataclass
 class PriceLevel:
     """Resting orders at one price in arrival order, removable by id in O(1), with their total
     remaining quantity cached. An OrderedDict, not a dict: a plain dict that loses its oldest
     entries makes finding the new oldest one cost O(entries removed)."""
 
     price: int
-    orders: OrderedDict[int, Order] = field(factory=OrderedDict)
+    orders: OrderedDict[int, Order] = field(default_factory=OrderedDict)
     volume: int = 0
 
 
@@ -25,6 +25,10 @@ def joined_after(trade_id: int) -> int:
     """The queue position of an order that joins its level after the market's trade
     `trade_id` (placed, or triggered); one refilled at that trade has the one before."""
     return 2 * trade_id + 1
+
+
+def _volume(level: PriceLevel | None) -> int:
+    return level.volume if level else 0
 
 
 class OrderBook(OrderIndex):
@@ -36,10 +40,19 @@ class OrderBook(OrderIndex):
         self.symbol = symbol
         self.bids: SortedDict = SortedDict()
         self.asks: SortedDict = SortedDict()
-        self._changed: dict[tuple[Side, int], None] = {}
+        # Each side's best level, kept as levels come and go: every order placed asks for the
+        # other side's, which SortedDict finds in Python code.
+        self._best_bid: PriceLevel | None = None
+        self._best_ask: PriceLevel | None = None
+        # The prices of the levels changed since `take_changes`, in the order they changed.
+        self._changed_bids: dict[int, None] = {}
+        self._changed_asks: dict[int, None] = {}
 
     def _side(self, side: Side) -> tuple[SortedDict, int]:
         return (self.bids, -1) if side is Side.BUY else (self.asks, 1)
+
+    def _changed(self, side: Side) -> dict[int, None]:
+        return self._changed_bids if side is Side.BUY else self._changed_asks
 
     def add(self, order: Order) -> None:
         buying = order.side is Side.BUY
@@ -48,6 +61,10 @@ class OrderBook(OrderIndex):
         level = levels.get(key)
         if level is None:
             level = levels[key] = PriceLevel(order.price)
+            if buying and (self._best_bid is None or order.price > self._best_bid.price):
+                self._best_bid = level
+            elif not buying and (self._best_ask is None or order.price < self._best_ask.price):
+                self._best_ask = level
         queue = level.orders
         tail = queue[next(reversed(queue))] if queue else None
         queue[order.order_id] = order
@@ -58,7 +75,7 @@ class OrderBook(OrderIndex):
                 if later.queued_at == order.queued_at:
                     queue.move_to_end(later.order_id)
         level.volume += order.visible
-        self._changed[order.side, order.price] = None
+        self._changed(order.side)[order.price] = None
         super().add(order)
 
     def remove(self, order: Order) -> None:
@@ -68,9 +85,13 @@ class OrderBook(OrderIndex):
         level: PriceLevel = levels[key]
         del level.orders[order.order_id]
         level.volume -= order.visible
-        self._changed[order.side, order.price] = None
+        self._changed(order.side)[order.price] = None
         if not level.orders:
             del levels[key]
+            if level is self._best_bid:
+                self._best_bid = levels.peekitem(0)[1] if levels else None
+            elif level is self._best_ask:
+                self._best_ask = levels.peekitem(0)[1] if levels else None
         super().remove(order)
 
     def reduce(self, order: Order, quantity: int) -> None:
@@ -78,7 +99,7 @@ class OrderBook(OrderIndex):
         or amended); the caller updates the order itself."""
         levels, sign = self._side(order.side)
         levels[sign * order.price].volume -= quantity
-        self._changed[order.side, order.price] = None
+        self._changed(order.side)[order.price] = None
 
     def hide_less(self, order: Order, quantity: int) -> None:
         """Takes `quantity` from what an iceberg order on the book hides (amended)."""
@@ -90,7 +111,7 @@ class OrderBook(OrderIndex):
         levels, sign = self._side(order.side)
         levels[sign * order.price].volume += shown
         order.hidden -= shown
-        self._changed[order.side, order.price] = None
+        self._changed(order.side)[order.price] = None
 
     def refill(self, order: Order, shown: int, trade_id: int) -> None:
         """An iceberg order whose shown part trade `trade_id` took shows `shown` more of its
@@ -102,26 +123,19 @@ class OrderBook(OrderIndex):
         order.hidden -= shown
         order.queued_at = 2 * trade_id
         level.volume += shown
-        self._changed[order.side, order.price] = None
+        self._changed(order.side)[order.price] = None
 
     def take_changes(self) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """(price, volume now) of every bid and ask level changed since the last call; a
         volume of 0 means the level is gone."""
-        bids: list[tuple[int, int]] = []
-        asks: list[tuple[int, int]] = []
-        for side, price in self._changed:
-            levels, sign = self._side(side)
-            level = levels.get(sign * price)
-            (bids if side is Side.BUY else asks).append((price, level.volume if level else 0))
-        self._changed.clear()
+        bids = [(price, _volume(self.bids.get(-price))) for price in self._changed_bids]
+        asks = [(price, _volume(self.asks.get(price))) for price in self._changed_asks]
+        self._changed_bids.clear()
+        self._changed_asks.clear()
         return bids, asks
 
     def best(self, side: Side) -> PriceLevel | None:
-        levels, _ = self._side(side)
-        if not levels:
-            return None
-        level: PriceLevel = levels.peekitem(0)[1]
-        return level
+        return self._best_bid if side is Side.BUY else self._best_ask
 
     def levels(self, side: Side) -> Iterator[PriceLevel]:
         """Levels of one side, best price first."""
@@ -158,4 +172,6 @@ class OrderBook(OrderIndex):
             per_account[order.account_id] = per_account.get(order.account_id, 0) + 1
         assert per_account == self._open_by_account, "open orders miscounted by account"
         bid, ask = self.best(Side.BUY), self.best(Side.SELL)
+        assert bid is (self.bids.peekitem(0)[1] if self.bids else None), "best bid is stale"
+        assert ask is (self.asks.peekitem(0)[1] if self.asks else None), "best ask is stale"
         assert bid is None or ask is None or bid.price < ask.price, "book is crossed"

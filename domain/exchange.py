@@ -5,8 +5,7 @@ nothing; the first change is the ledger hold, which itself refuses atomically.""
 
 from collections import deque
 from collections.abc import Iterable
-
-from attrs import Factory, define, field
+from dataclasses import dataclass, field
 
 from domain import order_lists
 from domain.assets import MAX_HOLDINGS, Asset
@@ -79,7 +78,7 @@ from domain.stops import StopBook, buy_cap, hold_while_waiting, would_trigger
 from domain.validation import check_order
 
 
-@define
+@dataclass
 class MarketState:
     market: Market
     book: OrderBook
@@ -87,19 +86,18 @@ class MarketState:
     last_trade_id: int = 0
     last_prevented_match_id: int = 0
     last_price: int = 0
-    stops: StopBook = Factory(StopBook)
-    pending: OrderIndex = Factory(OrderIndex)
+    stops: StopBook = field(default_factory=StopBook)
+    pending: OrderIndex = field(default_factory=OrderIndex)
     """The pending orders of OTO lists, waiting off the book for their working order."""
-    lists: OrderLists = Factory(OrderLists)
+    lists: OrderLists = field(default_factory=OrderLists)
     status: MarketStatus = MarketStatus.TRADING
-    average_price: AveragePrice = field(
-        default=Factory(
-            lambda self: AveragePrice(self.market.price_band.average_minutes), takes_self=True
-        )
-    )
+    average_price: AveragePrice = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.average_price = AveragePrice(self.market.price_band.average_minutes)
 
 
-@define
+@dataclass
 class CancelReplaceResult:
     events: list[Event]
     cancel_error: DomainError | None = None

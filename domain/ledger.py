@@ -2,9 +2,9 @@
 per asset, and no account's available or locked balance may go below zero."""
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from enum import Enum
 
-from attrs import define
 from msgspec import Struct
 
 from domain.errors import InsufficientBalance
@@ -37,13 +37,17 @@ class Posting(Struct, frozen=True, gc=False):
     amount: int
 
 
+Postings = tuple[Posting, ...]
+
+
 class JournalEntry(Struct, frozen=True, gc=False):
     kind: EntryKind
-    postings: tuple[Posting, ...]
+    # Quoted: see `domain.orders.Order.prevented_match_id`.
+    postings: "Postings"
     reference: str
 
 
-@define
+@dataclass
 class Balance:
     available: int = 0
     locked: int = 0

@@ -7,10 +7,11 @@ it. Every other filter and both commissions may change later. The filters not li
 (PERCENT_PRICE_BY_SIDE, TRAILING_DELTA, the self-trade prevention modes) are the same for every
 market: `Market`'s defaults."""
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from attrs import evolve, frozen
+from attrs import frozen
 
 from domain.assets import Asset
 from domain.errors import InvalidAmount, InvalidListing
@@ -106,7 +107,7 @@ def changed_market(market: Market, terms: MarketTerms) -> Market:
         "iceberg_parts": terms.iceberg_parts,
     }
     changes.update({field: count for field, count in counts.items() if count is not None})
-    return evolve(market, **changes)
+    return replace(market, **changes)
 
 
 def _minor(name: str, value: Decimal, asset: Asset) -> int:

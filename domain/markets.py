@@ -1,9 +1,8 @@
 """Markets: what trades against what, in which increments, at which fees."""
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
-
-from attrs import field, frozen
 
 from domain.assets import MAX_HOLDINGS, Asset, to_minor
 from domain.errors import (
@@ -19,7 +18,7 @@ BASIS_POINTS = 10_000
 MAX_COUNT = 100_000  # the most open orders, algo orders or iceberg parts a filter may allow
 
 
-@frozen
+@dataclass(frozen=True)
 class PriceBand:
     """PERCENT_PRICE_BY_SIDE: how far from the average price of the last `average_minutes` a
     limit order may be priced, by side, as multipliers in basis points (Binance's BTCUSDT:
@@ -32,7 +31,7 @@ class PriceBand:
     average_minutes: int = 5
 
 
-@frozen
+@dataclass(frozen=True)
 class TrailingDeltaLimits:
     """TRAILING_DELTA: the trailing deltas allowed, in basis points, for stops that trigger on
     a rise ("above": STOP_LOSS buys, TAKE_PROFIT sells) and on a fall ("below")."""
@@ -47,7 +46,7 @@ class TrailingDeltaLimits:
         return low <= delta <= high
 
 
-@frozen
+@dataclass(frozen=True)
 class Market:
     """A spot market. Prices are quote minor units per whole base unit, quantities base minor
     units; `tick_size * lot_size` must be a whole number of quote minor units per base unit,
@@ -63,7 +62,7 @@ class Market:
     max_quantity: int
     min_notional: int
     max_notional: int
-    min_price: int = field()
+    min_price: int
     max_price: int = 0
     market_max_quantity: int = 0
     maker_fee_bps: int = 0
@@ -87,11 +86,7 @@ class Market:
     """How far above its trigger price a STOP_LOSS or TAKE_PROFIT buy, given by quantity, may
     pay once triggered: what it holds while it waits (see `domain.stops`)."""
 
-    @min_price.default
-    def _min_price_is_one_tick(self) -> int:
-        return self.tick_size
-
-    def __attrs_post_init__(self) -> None:
+    def __post_init__(self) -> None:
         problem = next(_problems(self), None)
         if problem is not None:
             raise InvalidListing(*problem)

@@ -4,7 +4,6 @@ changing anything, so that a FOK order or a failed hold leaves the book untouche
 from collections import deque
 from collections.abc import Iterator
 
-from attrs import define, field
 from msgspec import Struct
 
 from domain.book import OrderBook, PriceLevel
@@ -29,27 +28,30 @@ class Prevention(Struct, frozen=True):
     taker_quantity: int
 
 
-@define
+# MatchPlan and _Shown are plain classes: mypyc compiles their __init__ to C (a dataclass's is
+# Python), and one of each is made for every order placed and every maker it meets.
 class MatchPlan:
-    steps: list[Fill | Prevention] = field(factory=list)
-    quantity: int = 0
-    quote_quantity: int = 0
-    prevented: int = 0
-    """What self-trade prevention takes from the taker."""
-    complete: bool = False
-    """The taker would get all it asked for."""
-    taker_prevented: bool = False
-    """Self-trade prevention leaves the taker nothing more to trade: it expires in the match."""
+    def __init__(self) -> None:
+        self.steps: list[Fill | Prevention] = []
+        self.quantity = 0
+        self.quote_quantity = 0
+        self.prevented = 0
+        """What self-trade prevention takes from the taker."""
+        self.complete = False
+        """The taker would get all it asked for."""
+        self.taker_prevented = False
+        """Self-trade prevention leaves the taker nothing more to trade: it expires in the
+        match."""
 
 
-@define
 class _Shown:
     """A maker as the plan sees it: what it shows and hides once the steps before are done."""
 
-    visible: int
-    hidden: int
-    iceberg: int
-    refilled: bool = False
+    def __init__(self, visible: int, hidden: int, iceberg: int) -> None:
+        self.visible = visible
+        self.hidden = hidden
+        self.iceberg = iceberg
+        self.refilled = False
 
     @property
     def left(self) -> int:

@@ -5,6 +5,7 @@ is never skipped."""
 import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 import redis.asyncio as redis
@@ -15,6 +16,7 @@ from adapters.memory.demo_listing import demo_markets
 from adapters.postgres.database import create_engine
 from adapters.postgres.listings import asset_row, market_row
 from adapters.postgres.schema import assets, markets, metadata
+from domain import exchange
 from entrypoints.migrate import migrate
 from tests.moto_server import moto_url  # a fixture of every suite
 
@@ -35,7 +37,24 @@ APPEND_ONLY_OFF = "SET LOCAL session_replication_role = replica"
 ONE_WORKER = ("tests/infrastructure/",)  # the synthesized Terraform (cdktf, ~2 minutes)
 
 
+def pytest_report_header() -> str:
+    return f"domain: {'compiled' if exchange.__file__.endswith('.so') else 'pure Python'}"
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    # Python imports a compiled module of the domain (`make` builds them) instead of its source:
+    # one older than its source would test what the source no longer says.
+    domain = Path(exchange.__file__).parent
+    stale = [
+        source.name
+        for source in sorted(domain.glob("*.py"))
+        for built in domain.glob(f"{source.stem}.*.so")
+        if built.stat().st_mtime < source.stat().st_mtime
+    ]
+    if stale:
+        raise pytest.UsageError(
+            f"domain/{', '.join(stale)} changed since compiled: `make` compiles them anew"
+        )
     config.addinivalue_line(
         "markers",
         "alone: restarts a server the others share; `make test` runs it after them, by itself",

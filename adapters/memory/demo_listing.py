@@ -22,11 +22,13 @@ def spot_market(
     min_notional: str,
     max_notional: str,
 ) -> Market:
+    tick_size = quote.to_minor(Decimal(tick))
     return Market(
         symbol=base.code + quote.code,
         base=base,
         quote=quote,
-        tick_size=quote.to_minor(Decimal(tick)),
+        tick_size=tick_size,
+        min_price=tick_size,
         lot_size=base.to_minor(Decimal(lot)),
         min_quantity=base.to_minor(Decimal(lot)),
         max_quantity=base.to_minor(Decimal(max_quantity)),

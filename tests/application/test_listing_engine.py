@@ -4,9 +4,9 @@ at the new, resting orders included) and takes no sequence number; and an engine
 market takes the terms the store lists."""
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator, Sequence
 
-import attrs
 import pytest
 
 from adapters.memory.demo_listing import demo_markets
@@ -39,7 +39,9 @@ async def engine(store: MemoryUnitOfWorkFactory) -> AsyncIterator[MarketEngine]:
 
 
 async def list_fees(store: MemoryUnitOfWorkFactory, maker_bps: int, taker_bps: int) -> None:
-    changed = attrs.evolve(demo_markets()[0], maker_fee_bps=maker_bps, taker_fee_bps=taker_bps)
+    changed = dataclasses.replace(
+        demo_markets()[0], maker_fee_bps=maker_bps, taker_fee_bps=taker_bps
+    )
     async with store() as uow:
         await uow.listings.change_market(changed)
         await uow.commit()

@@ -3,8 +3,7 @@ it (with its assets) and handed to its listeners once; a market whose terms chan
 its book kept; a notice makes the watch read them again at once."""
 
 import asyncio
-
-import attrs
+import dataclasses
 
 from adapters.memory.demo_listing import USDT, demo_markets
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
@@ -17,6 +16,7 @@ SOL = Asset("SOL", 8)
 SOL_USDT = Market(
     symbol="SOLUSDT", base=SOL, quote=USDT, tick_size=10**6, lot_size=10**5,
     min_quantity=10**5, max_quantity=10**12, min_notional=10**8, max_notional=10**15,
+    min_price=10**6,
 )  # fmt: skip
 
 
@@ -41,7 +41,7 @@ async def test_new_and_changed_markets_are_taken_once() -> None:
     await sync.refresh()
     assert list(sync.exchange.markets) == ["BTCUSDT", "ETHUSDT", "ETHBTC"]
     await list_sol(store)
-    changed = attrs.evolve(demo_markets()[0], taker_fee_bps=30)
+    changed = dataclasses.replace(demo_markets()[0], taker_fee_bps=30)
     async with store() as uow:
         await uow.listings.change_market(changed)
         await uow.commit()

@@ -2,7 +2,8 @@
 asset or a market is listed once, a market only over listed assets, and a change of its filters
 and fees is kept whole; nothing is kept without a commit."""
 
-import attrs
+import dataclasses
+
 import pytest
 
 from adapters.memory.demo_listing import demo_markets
@@ -19,7 +20,7 @@ def sol_usdt(usdt: Asset) -> Market:
     return Market(
         symbol="SOLUSDT", base=SOL, quote=usdt, tick_size=10_000, lot_size=1_000,
         min_quantity=1_000, max_quantity=10**12, min_notional=10**8, max_notional=10**15,
-        maker_fee_bps=5, taker_fee_bps=7,
+        min_price=10_000, maker_fee_bps=5, taker_fee_bps=7,
     )  # fmt: skip
 
 
@@ -53,7 +54,7 @@ async def test_a_code_or_symbol_is_listed_once(unit_of_work: UnitOfWorkFactory) 
             await uow.commit()
     btc_usdt = demo_markets()[0]
     async with unit_of_work() as uow:
-        await uow.listings.add_market(attrs.evolve(btc_usdt, maker_fee_bps=1))
+        await uow.listings.add_market(dataclasses.replace(btc_usdt, maker_fee_bps=1))
         with pytest.raises(AlreadyListed, match="BTCUSDT is already listed"):
             await uow.commit()
     async with unit_of_work() as uow:
@@ -73,7 +74,7 @@ async def test_a_market_over_an_asset_not_listed_is_refused(
 
 
 async def test_a_change_keeps_every_filter_and_fee(unit_of_work: UnitOfWorkFactory) -> None:
-    changed = attrs.evolve(
+    changed = dataclasses.replace(
         demo_markets()[1],
         min_price=2_000_000, max_price=10**13, min_quantity=20_000, max_quantity=10**10,
         market_max_quantity=10**9, min_notional=10**9, max_notional=10**14,
@@ -90,7 +91,7 @@ async def test_a_change_keeps_every_filter_and_fee(unit_of_work: UnitOfWorkFacto
 async def test_nothing_is_kept_without_a_commit(unit_of_work: UnitOfWorkFactory) -> None:
     async with unit_of_work() as uow:
         await uow.listings.add_asset(SOL)
-        await uow.listings.change_market(attrs.evolve(demo_markets()[0], taker_fee_bps=99))
+        await uow.listings.change_market(dataclasses.replace(demo_markets()[0], taker_fee_bps=99))
     async with unit_of_work() as uow:
         assert "SOL" not in await uow.listings.assets()
         assert (await uow.listings.markets())["BTCUSDT"] == demo_markets()[0]

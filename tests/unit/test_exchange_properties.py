@@ -8,9 +8,9 @@ and OTOCO lists are drawn too, their working order near the price and their pend
 either side, so that the fills of working orders place pending orders, and some cannot be
 placed."""
 
+import dataclasses
 from collections import defaultdict
 
-import attrs
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -98,7 +98,7 @@ STATUSES = st.sampled_from([MarketStatus.TRADING] * 3 + [*MarketStatus])
 
 def markets() -> list[Market]:
     return [
-        attrs.evolve(market, max_num_orders=MAX_OPEN, max_num_algo_orders=MAX_STOPS)
+        dataclasses.replace(market, max_num_orders=MAX_OPEN, max_num_algo_orders=MAX_STOPS)
         for market in demo_markets()
     ]
 
@@ -853,7 +853,7 @@ class ExchangeMachine(RuleBasedStateMachine):
                 *state.pending.orders.values(),
             ]
             for order in live:
-                copied = attrs.evolve(order)
+                copied = dataclasses.replace(order)
                 buying = copied.side is Side.BUY
                 remaining = copied.remaining
                 copied.held = market.notional(copied.price, remaining) if buying else remaining

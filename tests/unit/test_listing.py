@@ -1,6 +1,7 @@
 """A market's terms, as an operator writes them, become a market exactly or are refused with
 the parameter at fault named."""
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -59,7 +60,7 @@ def test_a_change_keeps_the_grid_and_what_it_does_not_name() -> None:
     changed = changed_market(
         market, MarketTerms(taker_commission=Decimal("0.0025"), min_notional=Decimal("10"))
     )
-    assert changed == evolve(market, taker_fee_bps=25, min_notional=10 * 10**8)
+    assert changed == dataclasses.replace(market, taker_fee_bps=25, min_notional=10 * 10**8)
 
 
 def test_a_change_that_contradicts_the_rest_is_refused() -> None:

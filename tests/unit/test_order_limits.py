@@ -1,9 +1,9 @@
 """The filters that depend on the market's state: PERCENT_PRICE_BY_SIDE (limit prices within
 a band around the average price of the last five minutes) and MAX_NUM_ORDERS."""
 
+import dataclasses
 from decimal import Decimal
 
-import attrs
 import pytest
 
 from adapters.memory.demo_listing import demo_markets
@@ -21,7 +21,7 @@ BTC, USDT = 10**8, 10**8
 
 @pytest.fixture
 def exchange() -> Exchange:
-    markets = [attrs.evolve(m, max_num_orders=2) for m in demo_markets()]
+    markets = [dataclasses.replace(m, max_num_orders=2) for m in demo_markets()]
     exchange = Exchange(markets)
     for account in (A, B):
         exchange.deposit(Deposit(account, "BTC", 10 * BTC))

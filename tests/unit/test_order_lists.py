@@ -2,9 +2,9 @@
 trades or triggers, both canceled together, Binance's refusals, and a rebuilt market."""
 
 import copy
+import dataclasses
 from decimal import Decimal
 
-import attrs
 import pytest
 
 from adapters.memory.demo_listing import demo_markets
@@ -225,7 +225,7 @@ def test_refusals_change_nothing(desk: Desk) -> None:
 
 def test_open_lists_are_limited(desk: Desk) -> None:
     state = desk.exchange.state("BTCUSDT")
-    state.market = attrs.evolve(state.market, max_num_order_lists=1)
+    state.market = dataclasses.replace(state.market, max_num_order_lists=1)
     sell_oco(desk)
     with pytest.raises(FilterFailure, match="MAX_NUM_ORDER_LISTS"):
         sell_oco(desk)
@@ -263,7 +263,7 @@ def test_a_list_client_id_is_unique_among_open_lists(desk: Desk) -> None:
 
 def test_open_icebergs_are_limited(desk: Desk) -> None:
     state = desk.exchange.state("BTCUSDT")
-    state.market = attrs.evolve(state.market, max_num_iceberg_orders=1)
+    state.market = dataclasses.replace(state.market, max_num_iceberg_orders=1)
     desk.place(A, SELL, quantity="1", price="120", iceberg_quantity="0.2")
     with pytest.raises(FilterFailure, match="MAX_NUM_ICEBERG_ORDERS"):
         desk.place(A, SELL, quantity="1", price="121", iceberg_quantity="0.2")

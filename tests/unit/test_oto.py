@@ -2,9 +2,9 @@
 are placed when the working order fills; what each holds when; cancel and expiry of the list;
 a rebuilt market."""
 
+import dataclasses
 from decimal import Decimal
 
-import attrs
 import pytest
 
 from domain.commands import (
@@ -282,7 +282,8 @@ def test_a_rebuilt_market_keeps_waiting_lists_and_places_them_alike(desk: Desk) 
     replica = Exchange([state.market])
     replica.ledger = desk.exchange.ledger
     stored = [
-        attrs.evolve(o, held=0 if o.order_id in state.pending.orders else o.held) for o in live
+        dataclasses.replace(o, held=0 if o.order_id in state.pending.orders else o.held)
+        for o in live
     ]
     replica.restore(
         "BTCUSDT", stored, state.last_order_id, state.last_trade_id, 0, [], state.last_price
