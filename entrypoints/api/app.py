@@ -6,7 +6,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from litestar import Litestar
-from litestar.channels import ChannelsPlugin
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
@@ -19,6 +18,7 @@ from entrypoints.api.admin_audit import AdminAuditController
 from entrypoints.api.admin_markets import AdminMarketsController, list_asset
 from entrypoints.api.admin_system import AdminSystemController
 from entrypoints.api.browser_session import BrowserSessionController
+from entrypoints.api.channels import Channels
 from entrypoints.api.delivery import Delivery
 from entrypoints.api.docs_page import SwaggerPage, docs_router
 from entrypoints.api.errors import EXCEPTION_HANDLERS, log_websocket_error
@@ -112,7 +112,7 @@ def create_app(
     `/metrics`); `background` jobs (such as the demo bots) run while it serves."""
     config = container.config
     origins = PageOrigins(config.assets_origin(), config.streams_url())
-    channels = ChannelsPlugin(
+    channels = Channels(
         backend=container.channels_backend(),
         arbitrary_channels_allowed=True,
         subscriber_class=Delivery,
@@ -121,7 +121,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
-        async with running(container, channels.publish, list(background)):
+        async with running(container, channels, list(background)):
             # What start-up built (modules, routes, the container) lives as long as the
             # process: freezing it spares every later full collection the scan of it.
             gc.collect()

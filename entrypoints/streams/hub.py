@@ -19,7 +19,7 @@ from application.tracing import tracer
 from domain.candles import Candle, Interval
 from domain.events import BookChanged, MarketStatusChanged, Trade
 from entrypoints.streams import payloads
-from entrypoints.streams.names import ALL_MINI_TICKERS
+from entrypoints.streams.names import ALL_MINI_TICKERS, user_channel
 
 TICK = 0.1  # seconds: the fast (100 ms) streams' pace; the others go every tenth tick
 Publish = Callable[[bytes, list[str]], None]
@@ -93,7 +93,7 @@ class StreamHub:
             now = self.market_data.clock.now()
             if self.user_messages is not None:
                 for account_id, payload in await self.user_messages(batch, now):
-                    self._send(f"user:{account_id}", payload)
+                    self._send(user_channel(account_id), payload)
             for published in batch:
                 await self._fan_out(published, now)
 
