@@ -1,8 +1,7 @@
 """What every request goes through on its way to a handler, in one layer: its request id,
 bound to every line logged while it is served; for HTTP, its measurement (`metrics`), its
-span (`traces`) and its body's deadline (`limits`). One middleware, not one per concern: each
-layer wrapped the ASGI callables again for every request, a few per cent of an order's time
-(docs/performance.md)."""
+span (`traces`) and its body's deadline (`limits`). One middleware, not one per concern, for
+each layer wraps the ASGI callables again on every request (docs/performance.md)."""
 
 import time
 
