@@ -63,10 +63,10 @@ class Gate:
         trades (`trade`) takes only the keys allowed to."""
         address = client_address(request)
         verified: ApiKey | None = request.scope.get("state", {}).get(VERIFIED_KEY)
-        api_key = header(request, b"x-mbx-apikey")
+        api_key = request.headers.get("x-mbx-apikey")
         if verified is None and api_key is None:
             await self.charge(request, weight)
-            authorization = header(request, b"authorization") or ""
+            authorization = request.headers.get("authorization", "")
             if authorization.lower().startswith("bearer "):
                 return await self._bearer(request, authorization[7:].strip())
             raise ApiError(-2014, "API-key format invalid.", 401)
@@ -89,7 +89,7 @@ class Gate:
     async def user(self, request: AnyRequest) -> int:
         """The user of a bearer access token, for the native account endpoints."""
         await self.charge(request, 1)
-        authorization = header(request, b"authorization") or ""
+        authorization = request.headers.get("authorization", "")
         if not authorization.lower().startswith("bearer "):
             raise ApiError(-1002, "You are not authorized to execute this request.", 401)
         user_id = await self.accounts.user_of_token(authorization[7:].strip())
@@ -166,16 +166,6 @@ def client_address(request: AnyRequest) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def header(request: AnyRequest, name: bytes) -> str | None:
-    """The first value of the header `name` (lower case, as ASGI gives names), read from the
-    scope: Litestar's `request.headers` would build a multidict of them all, for the two or
-    three an order reads."""
-    for sent, value in request.scope["headers"]:
-        if sent == name:
-            return value.decode("latin-1")
-    return None
-
-
 def query_string(request: AnyRequest) -> str:
     raw = request.scope.get("query_string", b"")
     return raw.decode("latin-1") if isinstance(raw, bytes) else str(raw)
@@ -184,7 +174,7 @@ def query_string(request: AnyRequest) -> str:
 async def form_body(request: AnyRequest) -> str:
     if request.method in ("GET", "HEAD"):
         return ""
-    content_type = header(request, b"content-type") or ""
+    content_type = request.headers.get("content-type", "")
     body = await request.body()
     if body and "json" in content_type:
         raise ApiError(-1100, "Parameters must be sent in the query string or as a form body.")
