@@ -27,13 +27,15 @@ from adapters.redis.command_consumer import RedisCommandConsumer
 from application.engine import MarketEngine
 from application.listing import Listener
 from domain.markets import Market
+from entrypoints.api.channels import Channels
 from entrypoints.container import Container, release
 from entrypoints.heartbeat import Heartbeat
 from entrypoints.lambda_poller import trade_stream_pollers
 from entrypoints.market_data_duty import MarketDataDuty
 from entrypoints.settings import AwsSettings
-from entrypoints.streams.hub import Publish, StreamHub
-from entrypoints.streams.user_data import UserDataFeed
+from entrypoints.streams.hub import StreamHub
+from entrypoints.streams.names import user_channel
+from entrypoints.streams.user_data import UserDataFeed, anyone
 
 ROLES = ("all", "api", "websocket", "engine", "marketdata")
 SERVE_ROLES = ("all", "api", "websocket")
@@ -42,10 +44,11 @@ Job = Callable[[], Coroutine[Any, Any, None]]
 
 @asynccontextmanager
 async def running(
-    container: Container, publish: Publish, background: list[Job]
+    container: Container, channels: Channels, background: list[Job]
 ) -> AsyncIterator[None]:
     """Starts the role's work (and the `background` jobs), and stops all of it on exit."""
     role = container.config.role()
+    publish = channels.publish
     heartbeat = Heartbeat(container, container.processes(), container.clock(), role)
     jobs = [*background, heartbeat.run]
     container.revocations().publish = publish
@@ -57,7 +60,7 @@ async def running(
         await listings.refresh()
         jobs.append(listings.watch)
         if role in ("all", "marketdata"):
-            jobs.append(_hub(container, publish).run)
+            jobs.append(_hub(container, channels).run)
             jobs += _local_lambdas(container)
         if role == "marketdata":
             duty = MarketDataDuty(container)
@@ -83,14 +86,20 @@ async def running(
             await asyncio.gather(*tasks, return_exceptions=True)
 
 
-def _hub(container: Container, publish: Publish) -> StreamHub:
+def _hub(container: Container, channels: Channels) -> StreamHub:
     # The market data role runs no engine: what the feed needs of the market comes from the store.
     store = container.unit_of_work() if container.config.role() == "marketdata" else None
-    feed = UserDataFeed(container.exchange(), store)
+    followed = anyone
+    if container.config.adapters() == "memory":  # every follower is this process's
+
+        def followed(account_id: int) -> bool:
+            return channels.followed_here(user_channel(account_id))
+
+    feed = UserDataFeed(container.exchange(), store, followed)
     return StreamHub(
         container.market_data(),
         container.publisher(),
-        publish,
+        channels.publish,
         feed.messages,
     )
 

@@ -6,7 +6,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from litestar import Litestar
-from litestar.channels import ChannelsPlugin
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
@@ -19,6 +18,7 @@ from entrypoints.api.admin_audit import AdminAuditController
 from entrypoints.api.admin_markets import AdminMarketsController, list_asset
 from entrypoints.api.admin_system import AdminSystemController
 from entrypoints.api.browser_session import BrowserSessionController
+from entrypoints.api.channels import Channels
 from entrypoints.api.delivery import Delivery
 from entrypoints.api.docs_page import SwaggerPage, docs_router
 from entrypoints.api.errors import EXCEPTION_HANDLERS, log_websocket_error
@@ -27,19 +27,20 @@ from entrypoints.api.gate import ORDER_COUNTS, USED_WEIGHT
 from entrypoints.api.health import health_routes
 from entrypoints.api.json_body import ApiRequest
 from entrypoints.api.key_revocations import follow_revocations
-from entrypoints.api.limits import MAX_BODY_BYTES, BodyDeadline
+from entrypoints.api.limits import MAX_BODY_BYTES
 from entrypoints.api.listing_notices import follow_listings
 from entrypoints.api.market import MarketController
-from entrypoints.api.metrics import measured, metrics
+from entrypoints.api.metrics import metrics
+from entrypoints.api.middleware import RequestMiddleware
 from entrypoints.api.order_changes import OrderChangeController
 from entrypoints.api.order_lists import OrderListController
 from entrypoints.api.orders import OrderController
 from entrypoints.api.page import PageOrigins, page_routes
 from entrypoints.api.reference.endpoint import COMPONENTS
-from entrypoints.api.request_ids import logged_with_request_id, request_id_header
+from entrypoints.api.request_ids import HEADER as REQUEST_ID
+from entrypoints.api.request_ids import request_id
 from entrypoints.api.stream_followers import StreamFollowers
 from entrypoints.api.streams import combined_streams, raw_stream, raw_streams
-from entrypoints.api.traces import traced
 from entrypoints.api.two_factor import TwoFactorController
 from entrypoints.api.user_stream import UserStreamController
 from entrypoints.api.users import UserController
@@ -88,17 +89,20 @@ sign requests with the key's secret as POST /api/v3/order shows."""
 GC_THRESHOLDS = (50_000, 20, 20)
 
 
-async def _used_weight_header(message: Message, scope: Scope) -> None:
-    """The request weight used, and for an order the account's order counts, as Binance's
-    X-MBX-* headers tell them."""
-    if message["type"] == "http.response.start":
-        state = scope.get("state", {})
-        used = state.get(USED_WEIGHT)
+async def _answer_headers(message: Message, scope: Scope) -> None:
+    """The request id on every answer, and on HTTP's the request weight used and, for an
+    order, the account's order counts, as Binance's X-MBX-* headers tell them. A hook of the
+    whole app, not of the middleware: an answer without a route (404, 405) carries them too."""
+    if message["type"] in ("http.response.start", "websocket.accept"):
         headers = list(message.get("headers", []))
-        if used is not None:
-            headers.append((b"x-mbx-used-weight-1m", str(used).encode()))
-        for name, count in state.get(ORDER_COUNTS, ()):
-            headers.append((f"x-mbx-order-count-{name.lower()}".encode(), str(count).encode()))
+        if message["type"] == "http.response.start":
+            state = scope.get("state", {})
+            used = state.get(USED_WEIGHT)
+            if used is not None:
+                headers.append((b"x-mbx-used-weight-1m", str(used).encode()))
+            for name, count in state.get(ORDER_COUNTS, ()):
+                headers.append((f"x-mbx-order-count-{name.lower()}".encode(), str(count).encode()))
+        headers.append((REQUEST_ID, request_id(scope).encode()))
         message["headers"] = headers
 
 
@@ -112,7 +116,7 @@ def create_app(
     `/metrics`); `background` jobs (such as the demo bots) run while it serves."""
     config = container.config
     origins = PageOrigins(config.assets_origin(), config.streams_url())
-    channels = ChannelsPlugin(
+    channels = Channels(
         backend=container.channels_backend(),
         arbitrary_channels_allowed=True,
         subscriber_class=Delivery,
@@ -121,7 +125,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
-        async with running(container, channels.publish, list(background)):
+        async with running(container, channels, list(background)):
             # What start-up built (modules, routes, the container) lives as long as the
             # process: freezing it spares every later full collection the scan of it.
             gc.collect()
@@ -146,10 +150,11 @@ def create_app(
         after_exception=[log_websocket_error],
         request_class=ApiRequest,
         middleware=[
-            logged_with_request_id,
-            *([measured] if config.http_metrics() else []),
-            traced,
-            DefineMiddleware(BodyDeadline, seconds=container.config.read_timeout_s()),
+            DefineMiddleware(
+                RequestMiddleware,
+                read_timeout_s=config.read_timeout_s(),
+                measured=config.http_metrics(),
+            )
         ],
         request_max_body_size=MAX_BODY_BYTES,
         lifespan=[lifespan],
@@ -165,7 +170,7 @@ def create_app(
             ),
         ],
         logging_config=None,  # the process's logging is entrypoints.logs's
-        before_send=[_used_weight_header, request_id_header],
+        before_send=[_answer_headers],
         openapi_config=OpenAPIConfig(
             title="Bourse",
             version="0.1.0",

@@ -12,6 +12,7 @@ from application.errors import Unavailable
 from application.records import ListenKeyHolder
 from application.user_streams import UnknownListenKey
 from entrypoints.api.services import Services
+from entrypoints.streams.names import user_channel
 from entrypoints.streams.revocations import revoked_channel
 
 CHECK_INTERVAL_S = 5.0
@@ -25,7 +26,7 @@ class ListenKeyStream:
     def channels(self) -> list[str]:
         """The account's messages, and the notices that end them."""
         return [
-            f"user:{self.holder.account_id}",
+            user_channel(self.holder.account_id),
             revoked_channel(self.listen_key),
             revoked_channel(self.holder.api_key),
         ]

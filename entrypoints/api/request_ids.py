@@ -1,13 +1,12 @@
 """A request id for every HTTP request and WebSocket connection: the client's own X-Request-Id
-when it is a sane token, else a new one. The response carries it, and so does the log line of
-any error it met, so that a user's report leads to its traceback."""
+when it is a sane token, else a new one. The response carries it (`entrypoints.api.app`), and so
+does every line logged while it is served (`entrypoints.api.middleware`), so that a user's
+report leads to its traceback."""
 
 import re
 import secrets
 
-import structlog
-from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Scope
 
 HEADER = b"x-request-id"
 # What a proxy or client tracing tool sends (uuids, hex, dotted or colon-separated tokens);
@@ -24,24 +23,3 @@ def request_id(scope: Scope) -> str:
         found = sent.decode() if SANE.fullmatch(sent) else secrets.token_hex(16)
         state[STATE_KEY] = found
     return found
-
-
-async def request_id_header(message: Message, scope: Scope) -> None:
-    if message["type"] in ("http.response.start", "websocket.accept"):
-        headers = list(message.get("headers", []))
-        headers.append((HEADER, request_id(scope).encode()))
-        message["headers"] = headers
-
-
-def logged_with_request_id(app: ASGIApp) -> ASGIApp:
-    """Every line logged while a request is served carries its id (and, once the gate knows
-    it, its account: `entrypoints.logs.bind`), and only while it is served."""
-
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in (ScopeType.HTTP, ScopeType.WEBSOCKET):
-            await app(scope, receive, send)
-            return
-        with structlog.contextvars.bound_contextvars(request_id=request_id(scope), account_id=None):
-            await app(scope, receive, send)
-
-    return middleware

@@ -5,6 +5,7 @@ Each message is `name\\n{json}`: the stream's name, so a combined-stream connect
 it, then the payload."""
 
 import asyncio
+import contextlib
 import itertools
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -15,11 +16,11 @@ from attrs import define, field
 from adapters.memory.publisher import MemoryEventPublisher, Published
 from application.errors import MarketUnavailable
 from application.market_data import BookTicker, MarketData
-from application.tracing import tracer
+from application.tracing import recording, tracer
 from domain.candles import Candle, Interval
 from domain.events import BookChanged, MarketStatusChanged, Trade
 from entrypoints.streams import payloads
-from entrypoints.streams.names import ALL_MINI_TICKERS
+from entrypoints.streams.names import ALL_MINI_TICKERS, user_channel
 
 TICK = 0.1  # seconds: the fast (100 ms) streams' pace; the others go every tenth tick
 Publish = Callable[[bytes, list[str]], None]
@@ -89,11 +90,16 @@ class StreamHub:
 
     async def on_published(self, batch: list[Published]) -> None:
         attributes = {"bourse.commands": len(batch)}
-        with tracer.start_as_current_span("streams.fan_out", attributes=attributes):
+        span = (
+            tracer.start_as_current_span("streams.fan_out", attributes=attributes)
+            if recording()
+            else contextlib.nullcontext()
+        )
+        with span:
             now = self.market_data.clock.now()
             if self.user_messages is not None:
                 for account_id, payload in await self.user_messages(batch, now):
-                    self._send(f"user:{account_id}", payload)
+                    self._send(user_channel(account_id), payload)
             for published in batch:
                 await self._fan_out(published, now)
 

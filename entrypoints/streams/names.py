@@ -13,6 +13,11 @@ STREAM = re.compile(
 ALL_MINI_TICKERS = "!miniTicker@arr"
 
 
+def user_channel(account_id: int) -> str:
+    """The channel of an account's user data."""
+    return f"user:{account_id}"
+
+
 def is_stream(name: str, symbols: set[str]) -> bool:
     """Whether `name` is a stream of one of `symbols` (upper case, as markets are named)."""
     if name == ALL_MINI_TICKERS:

@@ -1,9 +1,11 @@
 """What the engine and the funds publish, as Binance's user data stream tells each account:
 `executionReport` for every change of an order, `listStatus` when an order list begins or
 ends, `balanceUpdate` for deposits and withdrawals, and `outboundAccountPosition` after each
-command that changed an account's balances."""
+command that changed an account's balances.
 
-from collections.abc import Sequence
+Only the accounts that someone follows are told: the others' payloads would go to no one."""
+
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from attrs import frozen
@@ -36,6 +38,13 @@ from entrypoints.api.formats import price, quantity
 Json = dict[str, Any]
 TRANSFERS = (EntryKind.DEPOSIT, EntryKind.WITHDRAWAL)
 HOUSE_ACCOUNTS = (FEE_ACCOUNT, EXTERNAL_ACCOUNT)
+Followed = Callable[[int], bool]
+
+
+def anyone(account_id: int) -> bool:
+    """Any account may be followed: where the followers are other processes', this one cannot
+    tell which."""
+    return True
 
 
 class UserDataFeed:
@@ -44,11 +53,20 @@ class UserDataFeed:
 
     Balances and the orders accepted before the feed started come from the engines' exchange
     in this process, or, given a `store` (the market data role, which runs no engine), from
-    the store, which is at or after the command too."""
+    the store, which is at or after the command too.
 
-    def __init__(self, exchange: Exchange, store: UnitOfWorkFactory | None = None) -> None:
+    `followed` tells whether an account's messages have a follower when the command is told;
+    what an account is told is complete from the first command told after it is followed."""
+
+    def __init__(
+        self,
+        exchange: Exchange,
+        store: UnitOfWorkFactory | None = None,
+        followed: Followed = anyone,
+    ) -> None:
         self.exchange = exchange
         self.store = store
+        self.followed = followed
         # Orders open before the feed started are known from the book, the waiting stops and
         # the pending orders.
         self._orders: dict[tuple[str, int], OrderAccepted] = {
@@ -92,19 +110,23 @@ class UserDataFeed:
         trade: Trade | None = None
         prevented: PreventedMatch | None = None
         time = event_time
+        followed = self.followed
         for event in published.events:
             if isinstance(event, OrderAccepted):
                 time = event.timestamp
                 self._orders[event.symbol, event.order_id] = event
-                report = self._report(event, None, None, sequence, event_time)
-                messages.append((event.account_id, report))
+                if followed(event.account_id):
+                    report = self._report(event, None, None, sequence, event_time)
+                    messages.append((event.account_id, report))
             elif isinstance(event, OrderUpdated):
                 time = event.timestamp
-                order = await self._order(event.symbol, event.order_id)
+                order = None
+                if followed(event.account_id):
+                    order = await self._order(event.symbol, event.order_id)
                 if not event.status.is_open:
                     self._orders.pop((event.symbol, event.order_id), None)
-                if order is None:
-                    continue  # accepted before this feed started and gone from the book since
+                if order is None:  # unfollowed, or accepted before this feed started and gone
+                    continue
                 fill = trade if event.execution is ExecutionType.TRADE else None
                 report = self._report(order, event, fill, sequence, event_time)
                 if event.execution is ExecutionType.TRADE_PREVENTION and prevented is not None:
@@ -116,13 +138,14 @@ class UserDataFeed:
                 time = event.timestamp
                 prevented = event
             elif isinstance(event, ListStatus):
-                messages.append((event.account_id, list_status(event, event_time)))
+                if followed(event.account_id):
+                    messages.append((event.account_id, list_status(event, event_time)))
             elif isinstance(event, Trade):
                 time = event.timestamp
                 trade = event
             elif isinstance(event, JournalEntry):
                 for posting in event.postings:
-                    if posting.account_id in HOUSE_ACCOUNTS:
+                    if posting.account_id in HOUSE_ACCOUNTS or not followed(posting.account_id):
                         continue
                     changed.setdefault(posting.account_id, {})[posting.asset] = None
                     if event.kind in TRANSFERS:

@@ -205,6 +205,26 @@ async def test_an_order_is_forgotten_once_it_is_done(venue: Venue) -> None:
     assert venue.feed._orders == {}
 
 
+async def test_only_followed_accounts_are_told_and_an_order_placed_unfollowed_is_known() -> None:
+    venue, followed = Venue(), {BUYER}
+    venue.feed = UserDataFeed(venue.exchange, followed=followed.__contains__)
+    assert await venue.run(resting_sell()) == []
+    assert venue.feed._orders.keys() == {("BTCUSDT", 1)}
+    followed.add(SELLER)
+    fill = {
+        "x": "TRADE", "l": "0.20000000", "z": "0.20000000", "L": "60000.00000000",
+        "T": 2000, "t": 1, "I": 2, "Z": "12000.00000000", "Y": "12000.00000000",
+    }  # fmt: skip
+    followed.remove(BUYER)
+    messages = await venue.run(limit(BUYER, Side.BUY, BTC // 5, 61_000 * USDT, 2000, "bid-1"))
+    assert messages == [
+        (SELLER, report(**fill, X="PARTIALLY_FILLED", n="12.00000000", N="USDT", m=True)),
+        (SELLER, position(2000, ("USDT", "11988.00000000", "0.00000000"),
+                          ("BTC", "1.50000000", "0.30000000"))),
+    ]  # fmt: skip
+    assert await venue.run(Deposit(BUYER, "ETH", 3 * 10**8)) == []
+
+
 def never_resting(payload: Json) -> Json:
     """Binance gives a working time only to an order that can rest on the book."""
     return {name: value for name, value in payload.items() if name != "W"}

@@ -16,6 +16,7 @@ from application.records import ApiKey
 from entrypoints.api.delivery import Delivery
 from entrypoints.api.errors import ApiError
 from entrypoints.api.services import Services
+from entrypoints.streams.names import user_channel
 from entrypoints.streams.revocations import REVOKED, revoked_channel
 
 MAX_ACTIVE = 1000  # subscriptions at a time on one connection, as Binance allows
@@ -62,7 +63,7 @@ class UserData:
         subscription = Subscription(self.opened, key, by_logon, self)
         self.opened += 1
         self.active[subscription.subscription_id] = subscription
-        names = [f"user:{key.user_id}", revoked_channel(key.api_key)]
+        names = [user_channel(key.user_id), revoked_channel(key.api_key)]
         subscriber = await self.channels.subscribe(names)
         assert isinstance(subscriber, Delivery)
         subscriber.recipient = subscription
