@@ -2,8 +2,9 @@
 arrival order, stamps each with the next sequence number, commits their effects with their
 events in the outbox, and only then answers the callers.
 
-Commits are pipelined: while one batch commits, the next is applied in memory and its writes
-are sent in a transaction of its own, which commits only after the one before has. A batch is
+Commits may be pipelined (`EngineSettings.pipeline` 2): while one batch commits, the next is
+applied in memory and its writes are sent in a transaction of its own, which commits only after
+the one before has. A batch is
 answered after its own commit, so in order. When a commit fails, the batch after it is rolled
 back too, and both are answered unavailable (an overdraft the store refuses is applied again
 instead, see `_apply`).
@@ -67,7 +68,7 @@ SNAPSHOT_EVERY_MS = 10_000
 class EngineSettings:
     owner: str  # this process, as the leases name it
     lease_ttl_ms: int = 5000
-    pipeline: int = 2  # batches whose commits are under way at once, at most
+    pipeline: int = 1  # batches whose commits are under way at once, at most
 
 
 @define

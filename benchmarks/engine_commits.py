@@ -6,20 +6,25 @@ Each of --submitters keeps one order in flight (closed loop): a sell of 0.001 BT
 USDT from one account, then a buy at the same price from another, which takes a resting sell:
 half the commands rest an order, half trade. The engine runs one market on the machine's
 PostgreSQL (a database of its own, made and dropped here), as `--role engine` runs it, without
-the relay. The figures are medians over the runs.
+the relay. With --latency-ms, the engine reaches PostgreSQL through a proxy that delays every
+packet each way by that much (`benchmarks.latency_proxy`), as a database on another host would.
+The figures are medians over the runs.
 
     python -m benchmarks.engine_commits [--submitters 64] [--duration 5] [--runs 3]
-                                        [--database-url URL] [--json PATH]
+                                        [--latency-ms MS] [--database-url URL] [--json PATH]
 """
 
 import argparse
 import asyncio
+import contextlib
 import json
 import statistics
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+
+from sqlalchemy import make_url
 
 from adapters.memory.demo_listing import demo_markets
 from adapters.memory.outbox_signal import MemoryOutboxSignal
@@ -31,6 +36,7 @@ from adapters.system import SystemClock
 from application.engine import EngineSettings, MarketEngine
 from application.ledger_sync import LedgerSync
 from application.relay import Relay
+from benchmarks.latency_proxy import latency_proxy
 from benchmarks.store import SERVER, drop
 from domain.commands import PlaceOrder
 from domain.exchange import Exchange
@@ -89,8 +95,8 @@ async def measure(
     }
 
 
-async def run(args: argparse.Namespace) -> dict[str, dict[str, float]]:
-    engine = create_engine(args.database_url)
+async def run(args: argparse.Namespace, url: str) -> dict[str, dict[str, float]]:
+    engine = create_engine(url)
     factory = PostgresUnitOfWorkFactory(engine, SecretBox(SecretBox.new_key()))
     results: dict[str, list[dict[str, float]]] = {name: [] for name in DEPTHS}
     try:
@@ -114,17 +120,23 @@ def main(argv: Sequence[str] | None = None) -> dict[str, dict[str, float]]:
     parser.add_argument("--submitters", type=int, default=64)
     parser.add_argument("--duration", type=float, default=5.0)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--database-url", default=f"{SERVER}/bourse_benchmark_engine_commits")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     asyncio.run(drop(args.database_url))
     migrate(args.database_url)
+    url = make_url(args.database_url)
     try:
-        result = asyncio.run(run(args))
+        with contextlib.ExitStack() as stack:
+            if args.latency_ms:
+                port = stack.enter_context(latency_proxy(url.port or 5432, args.latency_ms))
+                url = url.set(port=port)
+            result = asyncio.run(run(args, url.render_as_string(hide_password=False)))
     finally:
         asyncio.run(drop(args.database_url))
     print(f"engine on PostgreSQL: {args.submitters} submitters, {args.duration:g} s a side, "
-          f"medians of {args.runs} runs")  # fmt: skip
+          f"{args.latency_ms:g} ms added each way, medians of {args.runs} runs")  # fmt: skip
     print(f"{'commits':<16}{'commands/s':>12}{'p50 ms':>10}{'p99 ms':>10}")
     for name, figures in result.items():
         print(f"{name:<16}{figures['commands_per_s']:>12,.0f}"

@@ -78,10 +78,10 @@ from entrypoints.api.services import Services
 from entrypoints.streams.revocations import StreamRevocations
 
 
-def engine_settings_of_this_process(lease_ttl_ms: int) -> EngineSettings:
+def engine_settings_of_this_process(lease_ttl_ms: int, pipeline: int) -> EngineSettings:
     # Unique to this process: a restarted process must take its leases over like any other.
     owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
-    return EngineSettings(owner, lease_ttl_ms)
+    return EngineSettings(owner, lease_ttl_ms, pipeline)
 
 
 def market_engines(
@@ -266,7 +266,9 @@ class Container(containers.DeclarativeContainer):
         local=providers.Object(None),
         aws=providers.Singleton(S3TradeArchive, aws_clients, config.aws.archive_bucket),
     )
-    engine_settings = providers.Singleton(engine_settings_of_this_process, config.lease_ttl_ms)
+    engine_settings = providers.Singleton(
+        engine_settings_of_this_process, config.lease_ttl_ms, config.engine_pipeline
+    )
     running_engines = providers.Singleton(
         market_engines, exchange, unit_of_work, sync, relay, clock, engine_settings,
         config.markets,

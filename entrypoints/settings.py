@@ -108,6 +108,7 @@ class Settings:
     orders_per_day: int = 200_000
     connections_per_address: int = 300
     lease_ttl_ms: int = 5000
+    engine_pipeline: int = 1  # batches committing at once (`application.engine`)
     # The load balancers whose X-Forwarded-For is believed: addresses or networks.
     trusted_proxies: tuple[str, ...] = ()
     keep_alive_s: int = 5
@@ -155,6 +156,7 @@ class Settings:
             orders_per_day=int(os.environ.get("BOURSE_ORDERS_PER_DAY", "200000")),
             connections_per_address=int(os.environ.get("BOURSE_WS_CONNECTIONS_PER_ADDRESS", "300")),
             lease_ttl_ms=int(os.environ.get("BOURSE_LEASE_TTL_MS", "5000")),
+            engine_pipeline=int(os.environ.get("BOURSE_ENGINE_PIPELINE", "1")),
             trusted_proxies=networks(os.environ.get("BOURSE_TRUSTED_PROXIES", "")),
             keep_alive_s=int(os.environ.get("BOURSE_KEEP_ALIVE_S", "5")),
             read_timeout_s=float(os.environ.get("BOURSE_READ_TIMEOUT_S", "10")),

@@ -97,7 +97,7 @@ async def engine(store: MemoryUnitOfWorkFactory, gate: GatedCommits) -> AsyncIte
     relay = Relay(store, MemoryEventPublisher(), MemoryOutboxSignal())
     engine = MarketEngine(
         exchange, "BTCUSDT", gate, LedgerSync(exchange.ledger), relay,  # type: ignore[arg-type]
-        SystemClock(), EngineSettings("test", 60_000),
+        SystemClock(), EngineSettings("test", 60_000, pipeline=2),
     )  # fmt: skip
     relay.start()
     await engine.start()
