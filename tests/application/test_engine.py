@@ -20,8 +20,7 @@ from domain.events import PreventedMatch, Trade
 from domain.exchange import Exchange
 from domain.ledger import Balance, EntryKind, transfer_entry
 from domain.orders import OrderStatus, OrderType, SelfTradePrevention, Side
-
-BTC, USDT = 10**8, 10**8
+from tests.application.engine_kit import BTC, USDT, buy, sell
 
 
 def engine_on(
@@ -56,14 +55,6 @@ async def engine(store: MemoryUnitOfWorkFactory) -> AsyncIterator[MarketEngine]:
     yield engine
     await engine.stop()
     await relay.stop()
-
-
-def sell(quantity: int) -> PlaceOrder:
-    return PlaceOrder(1, "BTCUSDT", Side.SELL, OrderType.LIMIT, quantity, 60_000 * USDT)
-
-
-def buy(quantity: int) -> PlaceOrder:
-    return PlaceOrder(2, "BTCUSDT", Side.BUY, OrderType.LIMIT, quantity, 60_000 * USDT)
 
 
 async def test_one_batch_may_hold_an_order_and_its_fills(engine: MarketEngine) -> None:

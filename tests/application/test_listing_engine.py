@@ -18,7 +18,8 @@ from application.engine import MarketEngine
 from application.relay import Relay
 from domain.events import Event, Trade
 from domain.exchange import Exchange
-from tests.application.test_engine import BTC, buy, engine_on, fund, sell
+from tests.application.engine_kit import BTC, buy, sell
+from tests.application.test_engine import engine_on, fund
 
 
 @pytest.fixture

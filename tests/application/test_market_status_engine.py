@@ -20,7 +20,8 @@ from domain.events import MarketStatusChanged, OrderUpdated
 from domain.exchange import Exchange
 from domain.market_status import MarketStatus
 from domain.orders import OrderStatus
-from tests.application.test_engine import BTC, buy, engine_on, fund, sell
+from tests.application.engine_kit import BTC, buy, sell
+from tests.application.test_engine import engine_on, fund
 
 
 @pytest.fixture
