@@ -156,7 +156,7 @@ class Settings:
             orders_per_day=int(os.environ.get("BOURSE_ORDERS_PER_DAY", "200000")),
             connections_per_address=int(os.environ.get("BOURSE_WS_CONNECTIONS_PER_ADDRESS", "300")),
             lease_ttl_ms=int(os.environ.get("BOURSE_LEASE_TTL_MS", "5000")),
-            engine_pipeline=int(os.environ.get("BOURSE_ENGINE_PIPELINE", "1")),
+            engine_pipeline=_count("BOURSE_ENGINE_PIPELINE", 1),
             trusted_proxies=networks(os.environ.get("BOURSE_TRUSTED_PROXIES", "")),
             keep_alive_s=int(os.environ.get("BOURSE_KEEP_ALIVE_S", "5")),
             read_timeout_s=float(os.environ.get("BOURSE_READ_TIMEOUT_S", "10")),
@@ -193,6 +193,13 @@ def _ratio(name: str, default: float) -> float:
     if not 0 <= ratio <= 1:
         raise ValueError(f"{name} must be between 0 and 1")
     return ratio
+
+
+def _count(name: str, default: int) -> int:
+    count = int(os.environ.get(name, str(default)))
+    if count < 1:
+        raise ValueError(f"{name} must be at least 1")
+    return count
 
 
 def _minutes(name: str, default: int) -> int:

@@ -22,6 +22,7 @@ from domain.errors import InsufficientBalance
 from domain.exchange import Exchange
 from domain.ledger import Balance, EntryKind, transfer_entry
 from domain.orders import OrderStatus, OrderType, Side
+from entrypoints.settings import Settings
 from tests.application.engine_kit import BTC, USDT, GatedCommits, buy, sell
 
 
@@ -162,3 +163,11 @@ async def test_a_command_sent_again_while_it_commits_is_answered_as_it_is(
     assert (await other).sequence == 2
     async with store() as uow:
         assert [order.order_id for order in await uow.orders.of_account(1, "BTCUSDT")] == [1]
+
+
+def test_the_pipeline_is_set_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOURSE_ENGINE_PIPELINE", "2")
+    assert Settings.from_env("memory").engine_pipeline == 2
+    monkeypatch.setenv("BOURSE_ENGINE_PIPELINE", "0")  # no batch could ever commit
+    with pytest.raises(ValueError, match="BOURSE_ENGINE_PIPELINE"):
+        Settings.from_env("memory")
