@@ -26,19 +26,16 @@ from attrs import define, field
 from opentelemetry.trace import SpanContext
 
 from application import metrics
-from application.batches import Batch, Pending
+from application.batches import Batch, Pending, answer_known, stage
 from application.bus import (
     Applied,
     ExchangeCommand,
     MarketCommand,
     TakeListing,
-    decode_answer,
-    encode_answer,
 )
-from application.errors import BackendTimeout, LeaseLost, MarketUnavailable, Unavailable
+from application.errors import LeaseLost, MarketUnavailable, Unavailable
 from application.ledger_sync import LedgerSync
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from application.projection import Orders, record_batch
 from application.rebuild import rebuild_market, snapshot_of
 from application.records import Depth, Lease, OpenOrdersSnapshot
 from application.relay import Relay
@@ -371,35 +368,6 @@ class MarketEngine:
             for pending in batch:
                 pending.applied = None
 
-    async def _answer_known(self, uow: UnitOfWork, batch: Sequence[Pending]) -> list[Pending]:
-        """Answers the commands committed before (from their record), those still committing
-        (as they will be) and those whose sender no longer waits; the others, to apply. The
-        record is read in the transaction that commits the batch."""
-        ids = [pending.command_id for pending in batch if pending.command_id is not None]
-        known = await uow.commands.answers(ids) if ids else {}
-        committing = {
-            pending.command_id: pending
-            for earlier in self._committing
-            for pending in earlier.done
-            if pending.command_id is not None
-        }
-        now = self.clock.now()
-        fresh = []
-        for pending in batch:
-            if pending.command_id in known:
-                _, recorded = decode_answer(known[pending.command_id])
-                if isinstance(recorded, Applied):
-                    pending.answer(recorded)
-                else:
-                    pending.answer(error=recorded)
-            elif pending.command_id in committing:
-                committing[pending.command_id].again.append(pending.reply)
-            elif pending.deadline is not None and now > pending.deadline:
-                pending.answer(error=BackendTimeout())
-            else:
-                fresh.append(pending)
-        return fresh
-
     async def _rebuild(self) -> None:
         """The market and every balance as the store has them, under a lease renewed for it."""
         lease = await self._acquire()
@@ -421,7 +389,7 @@ class MarketEngine:
             await stack.enter_async_context(self.sync.batch())
             touched: set[int] = set()  # accounts changed in memory, not yet committed
             stack.callback(self.sync.settled, touched)
-            fresh = await self._answer_known(uow, batch)
+            fresh = await answer_known(uow, batch, self._committing, self.clock.now())
             started = time.perf_counter()
             with tracer.start_as_current_span("engine.apply", attributes=self._traced):
                 for pending in fresh:
@@ -439,31 +407,13 @@ class MarketEngine:
             if not done:
                 return
             previous = self._committing[-1] if self._committing else None
-            orders = await self._stage(uow, done, previous.orders if previous else {})
+            uncommitted = previous.orders if previous else {}
+            orders = await stage(uow, self.symbol, done, uncommitted, self.clock.now())
             committing = Batch(done, touched, orders, self.sequence)
             commit = self._commit(committing, uow, lease, previous, stack.pop_all())
             committing.commit = asyncio.create_task(commit)
             committing.commit.add_done_callback(lambda _: self._wake.set())
             self._committing.append(committing)
-
-    async def _stage(self, uow: UnitOfWork, done: Sequence[Pending], uncommitted: Orders) -> Orders:
-        """Stages the batch's events, in the outbox and in the history, and its answers."""
-        batch = []
-        for pending in done:
-            applied = pending.applied
-            assert applied is not None
-            batch.append((applied.events, _timestamp(pending.command), applied.sequence))
-            await uow.outbox.add(self.symbol, applied.sequence, applied.events)
-        after, orders = await record_batch(uow, batch, uncommitted)
-        now = self.clock.now()
-        for pending, changed in zip(done, after, strict=True):
-            assert pending.applied is not None
-            pending.applied.orders = changed
-            if pending.command_id is not None:
-                answer = encode_answer(pending.command_id, pending.applied, None)
-                pending.applied.recorded = answer
-                await uow.commands.add(pending.command_id, self.symbol, answer, now)
-        return orders
 
     async def _commit(
         self,
@@ -552,7 +502,3 @@ def _account(command: MarketCommand) -> int | None:
     if isinstance(command, SetMarketStatus | TakeListing):
         return None
     return command.place.account_id if isinstance(command, CancelReplace) else command.account_id
-
-
-def _timestamp(command: MarketCommand) -> int:
-    return command.place.timestamp if isinstance(command, CancelReplace) else command.timestamp
