@@ -18,11 +18,9 @@ class BuildDomain(build_ext):
             print(f"warning: the domain is not compiled ({error}); it runs as pure Python")
 
 
-# Modules that stay Python, as nothing of them is on the engine's hot path: Asset's scale, an
-# attrs attribute outside __init__ with a default of its own, is lost in a class mypyc compiles;
-# msgspec decodes the commands and events by their fields' annotations, of which mypyc keeps
-# only the outer class (`type` for a union).
-INTERPRETED = {"domain/assets.py", "domain/commands.py", "domain/events.py"}
+# Modules that stay Python: msgspec decodes the commands and events by their fields'
+# annotations, of which mypyc keeps only the outer class (`type` for a union).
+INTERPRETED = {"domain/commands.py", "domain/events.py"}
 
 setup(
     ext_modules=mypycify(

@@ -108,7 +108,7 @@ class Trading:
                 )
             if earlier is not None:
                 return PlacedOrder(earlier, [])
-        applied = await self._submit(command.type.value, self._stamped(command))
+        applied = await self._submit(command.type.value, self._stamped(command, self.clock.now()))
         return self._placed(applied)
 
     async def test(self, command: PlaceOrder) -> None:
@@ -168,10 +168,9 @@ class Trading:
     async def cancel_replace(self, command: CancelReplace) -> CancelReplaced:
         self.market(command.place.symbol)
         await self.frozen.check_trading(command.place.account_id)
+        now = self.clock.now()
         stamped = CancelReplace(
-            replace(command.cancel, timestamp=self.clock.now()),
-            self._stamped(command.place),
-            command.mode,
+            replace(command.cancel, timestamp=now), self._stamped(command.place, now), command.mode
         )
         applied = await self._submit("CANCEL_REPLACE", stamped)
         canceled = None
@@ -202,7 +201,7 @@ class Trading:
         self.market(command.symbol)
         await self.frozen.check_trading(command.account_id)
         now = self.clock.now()
-        working = self._stamped(command.working)
+        working = self._stamped(command.working, now)
         if isinstance(command, PlaceOtoco):
             pending = replace(
                 command.pending,
@@ -223,7 +222,7 @@ class Trading:
                 timestamp=now,
                 list_client_order_id=command.list_client_order_id or self._client_id(),
                 working=working,
-                pending=self._stamped(command.pending),
+                pending=self._stamped(command.pending, now),
             )
         applied = await self._submit("OTOCO" if isinstance(command, PlaceOtoco) else "OTO", stamped)
         return self._placed_list(applied)
@@ -270,9 +269,11 @@ class Trading:
         order_commands.labels(kind, "accepted").inc()
         return applied
 
-    def _stamped(self, command: PlaceOrder) -> PlaceOrder:
+    def _stamped(self, command: PlaceOrder, now: int) -> PlaceOrder:
+        """The order at `now`: a list's orders and a cancel-replace's two halves share their
+        command's time, as Binance's answers give one transactTime for them."""
         client_order_id = command.client_order_id or self._client_id()
-        return replace(command, timestamp=self.clock.now(), client_order_id=client_order_id)
+        return replace(command, timestamp=now, client_order_id=client_order_id)
 
     @staticmethod
     def _placed(applied: Applied) -> PlacedOrder:

@@ -1,8 +1,7 @@
 """Assets and the exact conversion of their amounts between decimals and minor units."""
 
+from dataclasses import dataclass, field
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation
-
-from attrs import field, frozen
 
 from domain.errors import InvalidAmount
 
@@ -16,18 +15,17 @@ the store's NUMERIC(38, 0)."""
 _EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
-@frozen
+@dataclass(frozen=True)
 class Asset:
     """A currency or token; `precision` is the number of decimals of its minor unit."""
 
     code: str
     precision: int
-    scale: int = field(init=False, eq=False, repr=False)
+    scale: int = field(init=False, compare=False, repr=False)
     """Minor units in one whole unit."""
 
-    @scale.default
-    def _ten_to_the_precision(self) -> int:
-        return int(10**self.precision)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "scale", 10**self.precision)
 
     def to_minor(self, amount: Decimal | str) -> int:
         """Converts an exact decimal amount to minor units, refusing anything finer."""

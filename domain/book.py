@@ -48,8 +48,16 @@ class OrderBook(OrderIndex):
         self._changed_bids: dict[int, None] = {}
         self._changed_asks: dict[int, None] = {}
 
-    def _side(self, side: Side) -> tuple[SortedDict, int]:
-        return (self.bids, -1) if side is Side.BUY else (self.asks, 1)
+    def _side(self, side: Side) -> SortedDict:
+        return self.bids if side is Side.BUY else self.asks
+
+    def _level(self, order: Order) -> PriceLevel:
+        """The level a resting order stands at. Keyed by negated price, not by a sign times
+        it: the compiled book multiplies a price through Python's integers."""
+        level: PriceLevel = (
+            self.bids[-order.price] if order.side is Side.BUY else self.asks[order.price]
+        )
+        return level
 
     def _changed(self, side: Side) -> dict[int, None]:
         return self._changed_bids if side is Side.BUY else self._changed_asks
@@ -58,7 +66,7 @@ class OrderBook(OrderIndex):
         buying = order.side is Side.BUY
         levels = self.bids if buying else self.asks
         key = -order.price if buying else order.price
-        level = levels.get(key)
+        level: PriceLevel | None = levels.get(key)  # typed: the compiled book reads it natively
         if level is None:
             level = levels[key] = PriceLevel(order.price)
             if buying and (self._best_bid is None or order.price > self._best_bid.price):
@@ -97,8 +105,7 @@ class OrderBook(OrderIndex):
     def reduce(self, order: Order, quantity: int) -> None:
         """Records that a resting order lost `quantity` of what it shows (filled, prevented,
         or amended); the caller updates the order itself."""
-        levels, sign = self._side(order.side)
-        levels[sign * order.price].volume -= quantity
+        self._level(order).volume -= quantity
         self._changed(order.side)[order.price] = None
 
     def hide_less(self, order: Order, quantity: int) -> None:
@@ -108,16 +115,14 @@ class OrderBook(OrderIndex):
     def show_more(self, order: Order, shown: int) -> None:
         """An iceberg order shows `shown` more of its hidden part where it stands (its own
         account's taker took what it showed: self-trade prevention)."""
-        levels, sign = self._side(order.side)
-        levels[sign * order.price].volume += shown
+        self._level(order).volume += shown
         order.hidden -= shown
         self._changed(order.side)[order.price] = None
 
     def refill(self, order: Order, shown: int, trade_id: int) -> None:
         """An iceberg order whose shown part trade `trade_id` took shows `shown` more of its
         hidden part, at the back of its price level."""
-        levels, sign = self._side(order.side)
-        level: PriceLevel = levels[sign * order.price]
+        level = self._level(order)
         del level.orders[order.order_id]
         level.orders[order.order_id] = order
         order.hidden -= shown
@@ -139,21 +144,20 @@ class OrderBook(OrderIndex):
 
     def levels(self, side: Side) -> Iterator[PriceLevel]:
         """Levels of one side, best price first."""
-        levels, _ = self._side(side)
+        levels = self._side(side)
         # Iterating the keys is much cheaper to start than a SortedDict values view.
         return (levels[key] for key in levels)
 
     def depth(self, side: Side, limit: int) -> list[tuple[int, int]]:
         """(price, volume) of the best `limit` levels of one side."""
-        levels, _ = self._side(side)
+        levels = self._side(side)
         return [(level.price, level.volume) for level in levels.values()[:limit]]
 
     def check_invariants(self) -> None:
         indexed = 0
         for side in Side:
-            levels, sign = self._side(side)
-            for key, level in levels.items():
-                assert key == sign * level.price, "level stored under the wrong key"
+            for key, level in self._side(side).items():
+                assert key == (-level.price if side is Side.BUY else level.price), "wrong key"
                 assert level.orders, "empty level left in the book"
                 assert level.volume == sum(o.visible for o in level.orders.values())
                 queue = [(o.queued_at, o.order_id) for o in level.orders.values()]

@@ -238,42 +238,44 @@ class Exchange:
         )
 
     def check(self, command: PlaceOrder) -> MarketState:
-        """Refuses an order its market refuses whatever the book: closed market, filters
-        (the price band and the open orders of the account included), self-trade prevention
-        mode. Returns the market's state."""
+        """Refuses an order its market refuses whatever the book; returns the market's state."""
         state = self.state(command.symbol)
-        market = state.market
+        self._admit(state, command)
+        return state
+
+    def _admit(self, state: MarketState, command: PlaceOrder) -> Order:
+        """The order `command` places in the market of `state`, with the market's next id, once
+        checked against what its market refuses whatever the book: closed market, filters (the
+        price band and the open orders of the account included), self-trade prevention mode."""
         check_placing(state.status)
-        check_order(market, command)
-        account, kind = command.account_id, command.type
+        market = state.market
+        order = placed_order(market, command, state.last_order_id + 1)
+        check_order(market, order)
+        account, kind = order.account_id, order.type
         is_stop = kind.is_stop
-        if (
-            command.iceberg_quantity
-            and _icebergs_of(state, account) >= market.max_num_iceberg_orders
-        ):
+        if order.iceberg_quantity and _icebergs_of(state, account) >= market.max_num_iceberg_orders:
             raise FilterFailure(MarketFilter.MAX_NUM_ICEBERG_ORDERS)
         if is_stop:
-            if would_trigger(kind, command.side, command.stop_price, state.last_price):
+            if would_trigger(kind, order.side, order.stop_price, state.last_price):
                 raise WouldTrigger()
             if algo_orders_of(state, account) >= market.max_num_algo_orders:
                 raise FilterFailure(MarketFilter.MAX_NUM_ALGO_ORDERS)
         if kind is OrderType.MARKET:
-            return state
+            return order
         if not kind.is_market:
-            average = state.average_price.at(command.timestamp, market.base.scale)
-            market.check_price_band(command.side, command.price, average)
+            average = state.average_price.at(order.created_at, market.base.scale)
+            market.check_price_band(order.side, order.price, average)
         can_rest = (
-            is_stop or kind is OrderType.LIMIT_MAKER or command.time_in_force is TimeInForce.GTC
+            is_stop or kind is OrderType.LIMIT_MAKER or order.time_in_force is TimeInForce.GTC
         )
         if can_rest and open_orders_of(state, account) >= market.max_num_orders:
             raise FilterFailure(MarketFilter.MAX_NUM_ORDERS)
-        return state
+        return order
 
     def place(self, command: PlaceOrder) -> list[Event]:
-        state = self.check(command)
+        state = self.state(command.symbol)
+        order = self._admit(state, command)
         market, book = state.market, state.book
-        order_id = state.last_order_id + 1
-        order = placed_order(market, command, order_id)
         if is_taken(state, order.account_id, order.client_order_id):
             raise DuplicateOrder("Duplicate order sent.")
         if order.type.is_stop:
@@ -292,7 +294,7 @@ class Exchange:
         held_asset = market.quote.code if order.side is Side.BUY else market.base.code
         if self.ledger.available(order.account_id, held_asset) < held:
             raise InsufficientBalance("Account has insufficient balance for requested action.")
-        state.last_order_id = order_id
+        state.last_order_id = order.order_id
         first = accepted(order)
         if order.time_in_force is TimeInForce.FOK and (plan.prevented or not plan.complete):
             return [first, expire(order, ExpiryReason.UNFILLED_FOK_ORDER_EXPIRED)]

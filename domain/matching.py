@@ -3,33 +3,37 @@ changing anything, so that a FOK order or a failed hold leaves the book untouche
 
 from collections import deque
 from collections.abc import Iterator
-
-from msgspec import Struct
+from typing import Final
 
 from domain.book import OrderBook, PriceLevel
 from domain.markets import Market
 from domain.orders import Order, SelfTradePrevention, Side
 
 
-class Fill(Struct, frozen=True):
-    maker: Order
-    quantity: int
-    quote_quantity: int
+class Fill:
+    """The taker trades `quantity` with `maker`, for `quote_quantity`. A plain class, as the
+    plan's other parts: the compiled engine reads its fields natively."""
+
+    def __init__(self, maker: Order, quantity: int, quote_quantity: int) -> None:
+        self.maker: Final = maker
+        self.quantity: Final = quantity
+        self.quote_quantity: Final = quote_quantity
 
 
-class Prevention(Struct, frozen=True):
+class Prevention:
     """Self-trade prevention stops the taker from trading `quantity` with this resting order of
     its own account, at the maker's price: each loses the quantity given (0: it is left as it
     was)."""
 
-    maker: Order
-    quantity: int
-    maker_quantity: int
-    taker_quantity: int
+    def __init__(
+        self, maker: Order, quantity: int, maker_quantity: int, taker_quantity: int
+    ) -> None:
+        self.maker: Final = maker
+        self.quantity: Final = quantity
+        self.maker_quantity: Final = maker_quantity
+        self.taker_quantity: Final = taker_quantity
 
 
-# MatchPlan and _Shown are plain classes: mypyc compiles their __init__ to C (a dataclass's is
-# Python), and one of each is made for every order placed and every maker it meets.
 class MatchPlan:
     def __init__(self) -> None:
         self.steps: list[Fill | Prevention] = []

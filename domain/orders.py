@@ -9,7 +9,20 @@ class Side(Enum):
     SELL = "SELL"
 
 
+_STOPS = frozenset({"STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"})
+_MARKETS = frozenset({"MARKET", "STOP_LOSS", "TAKE_PROFIT"})
+_OPEN = frozenset({"PENDING_NEW", "NEW", "PARTIALLY_FILLED"})
+
+
 class OrderType(Enum):
+    """Each type knows whether it `is_stop`: waits for the last price to reach its stop price
+    before it works; and whether it `is_market`: works as a MARKET order, taking what the book
+    offers and never resting. Plain attributes of the members, not properties: the compiled
+    domain reads them on every order, and a property is a call through Python's protocol."""
+
+    is_stop: bool
+    is_market: bool
+
     LIMIT = "LIMIT"
     MARKET = "MARKET"
     LIMIT_MAKER = "LIMIT_MAKER"
@@ -18,15 +31,10 @@ class OrderType(Enum):
     TAKE_PROFIT = "TAKE_PROFIT"
     TAKE_PROFIT_LIMIT = "TAKE_PROFIT_LIMIT"
 
-    @property
-    def is_stop(self) -> bool:
-        """Waits for the last price to reach its stop price before it works."""
-        return self._value_ in _STOPS  # by value: hashing a member runs Python code
 
-    @property
-    def is_market(self) -> bool:
-        """Works as a MARKET order: takes what the book offers and never rests."""
-        return self._value_ in _MARKETS
+for _type in OrderType:  # set here: a compiled Enum's methods cannot run while it is made
+    _type.is_stop = _type.value in _STOPS
+    _type.is_market = _type.value in _MARKETS
 
 
 def rises_to_trigger(order_type: OrderType, side: Side) -> bool:
@@ -34,10 +42,6 @@ def rises_to_trigger(order_type: OrderType, side: Side) -> bool:
     STOP_LOSS buy, a TAKE_PROFIT sell) rather than to fall to it."""
     stop_loss = order_type in (OrderType.STOP_LOSS, OrderType.STOP_LOSS_LIMIT)
     return stop_loss == (side is Side.BUY)
-
-
-_STOPS = frozenset({"STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"})
-_MARKETS = frozenset({"MARKET", "STOP_LOSS", "TAKE_PROFIT"})
 
 
 class TimeInForce(Enum):
@@ -48,7 +52,9 @@ class TimeInForce(Enum):
 
 class OrderStatus(Enum):
     """PENDING_NEW: an order of an OTO list waiting, off the book, for its working order to
-    fill."""
+    fill. `is_open`, a member's attribute as OrderType's are: new, pending or partly filled."""
+
+    is_open: bool
 
     NEW = "NEW"
     PENDING_NEW = "PENDING_NEW"
@@ -59,12 +65,9 @@ class OrderStatus(Enum):
     EXPIRED = "EXPIRED"
     EXPIRED_IN_MATCH = "EXPIRED_IN_MATCH"
 
-    @property
-    def is_open(self) -> bool:
-        return self._value_ in _OPEN  # by value: hashing a member runs Python code
 
-
-_OPEN = frozenset({"PENDING_NEW", "NEW", "PARTIALLY_FILLED"})
+for _status in OrderStatus:
+    _status.is_open = _status.value in _OPEN
 
 
 class SelfTradePrevention(Enum):

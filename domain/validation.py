@@ -1,12 +1,13 @@
-"""Checks an order against its type and its market's filters before anything changes."""
+"""Checks an order, as its command would place it, against its type and its market's filters
+before anything changes. It reads the placed `Order`, not the command: the compiled domain
+reads a native object's fields directly, a command's through Python's attribute lookup."""
 
-from domain.commands import PlaceOrder
 from domain.errors import FilterFailure, InvalidOrder, MarketFilter, UnsupportedOrder
 from domain.markets import Market
-from domain.orders import OrderType, TimeInForce, rises_to_trigger
+from domain.orders import Order, OrderType, TimeInForce, rises_to_trigger
 
 
-def check_order(market: Market, order: PlaceOrder) -> None:
+def check_order(market: Market, order: Order) -> None:
     if (
         order.quantity < 0
         or order.price < 0
@@ -16,7 +17,6 @@ def check_order(market: Market, order: PlaceOrder) -> None:
         or order.iceberg_quantity < 0
     ):
         raise InvalidOrder("Amounts must not be negative.")
-    market.self_trade_prevention(order.stp)
     if order.type.is_stop:
         _check_stop(market, order)
     elif order.stop_price or order.trailing_delta:
@@ -39,7 +39,7 @@ def check_order(market: Market, order: PlaceOrder) -> None:
         _check_iceberg(market, order)
 
 
-def _check_iceberg(market: Market, order: PlaceOrder) -> None:
+def _check_iceberg(market: Market, order: Order) -> None:
     if order.time_in_force is not TimeInForce.GTC:
         raise UnsupportedOrder("Unsupported order combination")
     if order.iceberg_quantity >= order.quantity:
@@ -49,7 +49,7 @@ def _check_iceberg(market: Market, order: PlaceOrder) -> None:
         raise FilterFailure(MarketFilter.ICEBERG_PARTS)
 
 
-def _check_stop(market: Market, order: PlaceOrder) -> None:
+def _check_stop(market: Market, order: Order) -> None:
     if not order.stop_price and not order.trailing_delta:
         raise InvalidOrder(f"{order.type.value} orders need a stopPrice or a trailingDelta.")
     if order.stop_price:
@@ -63,7 +63,7 @@ def _check_stop(market: Market, order: PlaceOrder) -> None:
         raise InvalidOrder(f"{order.type.value} orders take a quantity, not a quoteOrderQty.")
 
 
-def _check_market_order(market: Market, order: PlaceOrder) -> None:
+def _check_market_order(market: Market, order: Order) -> None:
     if order.price:
         raise InvalidOrder(f"{order.type.value} orders take no price.")
     if bool(order.quantity) == bool(order.quote_quantity):

@@ -1,6 +1,5 @@
 """The Litestar application: routes, dependencies from the container, errors, lifespan."""
 
-import gc
 from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -46,6 +45,7 @@ from entrypoints.api.user_stream import UserStreamController
 from entrypoints.api.users import UserController
 from entrypoints.api.wallet import WalletController
 from entrypoints.api.ws_api.route import websocket_api
+from entrypoints.collector import settle_collector
 from entrypoints.container import Container
 from entrypoints.roles import Job, running
 
@@ -80,13 +80,6 @@ listing the codes it can give. Every request spends request weight (its `Weight`
 To trade: sign up (POST /api/v1/users), log in (POST /api/v1/auth/login), create an API key
 (POST /api/v1/api-keys, with the access token), fund it (POST /api/v1/faucet where enabled), then
 sign requests with the key's secret as POST /api/v3/order shows."""
-
-# Python's default collects the youngest generation every 700 new container objects: under
-# benchmarks.ceiling, every seventh request; one in about 120 of those went on to a full
-# collection, which paused the event loop up to 105 ms; 2.3 s of 20 s went to collections
-# (gc.callbacks). Every 50,000, with each older generation after 20 of the younger's, the same
-# load spent 0.3 s in them and served 18% more orders (docs/performance.md).
-GC_THRESHOLDS = (50_000, 20, 20)
 
 
 async def _answer_headers(message: Message, scope: Scope) -> None:
@@ -126,11 +119,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         async with running(container, channels, list(background)):
-            # What start-up built (modules, routes, the container) lives as long as the
-            # process: freezing it spares every later full collection the scan of it.
-            gc.collect()
-            gc.freeze()
-            gc.set_threshold(*GC_THRESHOLDS)
+            settle_collector()
             yield
 
     return Litestar(

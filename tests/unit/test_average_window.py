@@ -40,3 +40,33 @@ def test_the_window_holds_the_trades_of_the_last_minutes(
     assert window.quantity == sum(t.quantity for t in inside)
     assert window.quote == sum(t.quote_quantity for t in inside)
     assert window.last_trade_time == (inside[-1].timestamp if inside else 0)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 3 * MINUTE),
+            st.integers(1, 10**6),
+            st.integers(1, 10**9),
+            st.lists(st.integers(0, 4 * MINUTE), max_size=3),
+        ),
+        max_size=120,
+    )
+)
+def test_an_average_asked_again_is_the_average_worked_out_afresh(
+    steps: list[tuple[int, int, int, list[int]]],
+) -> None:
+    """Asked between trades, at times that move on, the average kept from the last answer is
+    the one a new average of the same trades gives."""
+    ticker, trades, now = RollingTicker(), [], 0
+    for trade_id, (step, price, quantity, asks) in enumerate(steps, 1):
+        now += step
+        trades.append(trade(trade_id, now, price, quantity))
+        ticker.add(trades[-1])
+        for ask in asks:
+            now += ask
+            fresh = RollingTicker()
+            for kept in trades:
+                fresh.add(kept)
+            assert ticker.average.at(now, 10**8) == fresh.average.at(now, 10**8)
+            assert ticker.average.at(now, 10**6) == fresh.average.at(now, 10**6)

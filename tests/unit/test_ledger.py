@@ -1,0 +1,90 @@
+"""The ledger applies a journal entry whole or not at all."""
+
+import pytest
+
+from domain.errors import InsufficientBalance
+from domain.ledger import (
+    Bucket,
+    EntryKind,
+    JournalEntry,
+    Ledger,
+    Posting,
+    hold_entry,
+    transfer_entry,
+)
+
+
+def funded() -> Ledger:
+    ledger = Ledger()
+    ledger.post(transfer_entry(EntryKind.DEPOSIT, 1, "USDT", 500, "deposit-1"))
+    ledger.post(transfer_entry(EntryKind.DEPOSIT, 2, "BTC", 7, "deposit-2"))
+    return ledger
+
+
+def holdings(ledger: Ledger) -> list[tuple[int, str, int, int]]:
+    return sorted((a, asset, b.available, b.locked) for a, asset, b in ledger.balances() if b.total)
+
+
+def test_an_unbalanced_entry_is_refused_and_changes_nothing() -> None:
+    ledger = funded()
+    before = holdings(ledger)
+    entry = JournalEntry(
+        EntryKind.TRADE,
+        (
+            Posting(1, "USDT", Bucket.AVAILABLE, -100),
+            Posting(2, "USDT", Bucket.AVAILABLE, 100),
+            Posting(2, "BTC", Bucket.AVAILABLE, -1),
+            Posting(1, "BTC", Bucket.AVAILABLE, 2),
+        ),
+        "trade-1",
+    )
+    with pytest.raises(ValueError, match="unbalanced"):
+        ledger.post(entry)
+    assert holdings(ledger) == before
+
+
+def test_an_entry_that_overdraws_any_balance_changes_none() -> None:
+    ledger = funded()
+    before = holdings(ledger)
+    entry = JournalEntry(
+        EntryKind.TRADE,
+        (
+            Posting(1, "USDT", Bucket.AVAILABLE, -100),
+            Posting(2, "USDT", Bucket.AVAILABLE, 100),
+            Posting(2, "BTC", Bucket.AVAILABLE, -8),
+            Posting(1, "BTC", Bucket.AVAILABLE, 8),
+        ),
+        "trade-2",
+    )
+    with pytest.raises(InsufficientBalance):
+        ledger.post(entry)
+    assert holdings(ledger) == before
+
+
+def test_an_entry_is_judged_on_the_balances_it_leaves() -> None:
+    """A debit beyond the balance that the same entry's credit covers is no overdraft."""
+    ledger = funded()
+    entry = JournalEntry(
+        EntryKind.TRADE,
+        (
+            Posting(1, "USDT", Bucket.AVAILABLE, -600),
+            Posting(1, "USDT", Bucket.AVAILABLE, 50),
+            Posting(2, "USDT", Bucket.AVAILABLE, 550),
+        ),
+        "trade-3",
+    )
+    with pytest.raises(InsufficientBalance):
+        ledger.post(entry)
+    covered = JournalEntry(
+        EntryKind.TRADE,
+        (
+            Posting(1, "USDT", Bucket.AVAILABLE, -600),
+            Posting(1, "USDT", Bucket.AVAILABLE, 250),
+            Posting(2, "USDT", Bucket.AVAILABLE, 350),
+        ),
+        "trade-4",
+    )
+    ledger.post(covered)
+    ledger.post(hold_entry(EntryKind.HOLD, 1, "USDT", 150, "order-1"))
+    assert holdings(ledger) == [(-1, "BTC", -7, 0), (-1, "USDT", -500, 0), (1, "USDT", 0, 150),
+                                (2, "BTC", 7, 0), (2, "USDT", 350, 0)]  # fmt: skip
