@@ -27,17 +27,10 @@ from domain.commands import (
     PlaceOtoco,
 )
 from domain.errors import DomainError, UnknownMarket, UnknownOrder
-from domain.events import (
-    ExpiryReason,
-    ListStatus,
-    OrderAccepted,
-    OrderUpdated,
-    PreventedMatch,
-    Trade,
-)
+from domain.events import ListStatus, OrderAccepted, OrderUpdated, PreventedMatch, Trade
 from domain.exchange import Exchange
 from domain.markets import Market
-from domain.orders import OrderStatus
+from domain.orders import ExpiryReason, OrderStatus
 
 CLIENT_ORDER_ID_LENGTH = 22  # as long as those Binance makes up
 OPEN = (OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED, OrderStatus.PENDING_NEW)

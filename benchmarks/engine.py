@@ -2,7 +2,9 @@
 
 A seeded order flow is recorded once by driving an exchange (so that cancels name orders that
 are really open), then replayed on fresh exchanges; the figures are medians over the runs.
-Mix: ~60% limit orders near the touch, ~30% cancels, ~10% marketable orders.
+Mix: ~60% limit orders near the touch, ~30% cancels, ~10% marketable orders. Each replay
+runs with the garbage collector as every Bourse process settles it once started
+(`entrypoints.collector`).
 
     python -m benchmarks.engine [--commands N] [--runs R] [--seed S] [--json PATH]
 """
@@ -21,6 +23,7 @@ from domain import exchange as exchange_module
 from domain.commands import CancelOrder, Command, Deposit, PlaceOrder
 from domain.exchange import Exchange
 from domain.orders import OrderType, Side, TimeInForce
+from entrypoints.collector import settle_collector
 
 SYMBOL = "BTCUSDT"
 ACCOUNTS = 200
@@ -116,8 +119,7 @@ def run_once(flow: list[Command]) -> tuple[float, list[int]]:
     execute = exchange.execute
     latencies = [0] * len(flow)
     clock = time.perf_counter_ns
-    gc.collect()
-    gc.freeze()
+    settle_collector()  # as every Bourse process does once started, the engine's included
     started = clock()
     for index, command in enumerate(flow):
         before = clock()

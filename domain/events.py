@@ -5,37 +5,20 @@ strings and other such values, so they can never be part of a reference cycle: t
 out of the garbage collector's sight (`gc=False`), or a long history would make every full
 collection pause the process for tens of milliseconds."""
 
-from enum import Enum
-
 from msgspec import Struct
 
 from domain.ledger import JournalEntry
 from domain.market_status import MarketStatus
-from domain.orders import OrderStatus, OrderType, SelfTradePrevention, Side, TimeInForce
-
-
-class ExecutionType(Enum):
-    """Why an accepted order changed, in Binance's execution-report words: NEW when a stop
-    order triggers and starts working."""
-
-    NEW = "NEW"
-
-    TRADE = "TRADE"
-    CANCELED = "CANCELED"
-    REPLACED = "REPLACED"
-    EXPIRED = "EXPIRED"
-    TRADE_PREVENTION = "TRADE_PREVENTION"
-
-
-class ExpiryReason(Enum):
-    """Why an order expired, in Binance's words (`eR` in its execution reports)."""
-
-    REJECTED = "REJECTED"  # a pending order that could not be placed when its time came
-    OCO_TRIGGER = "OCO_TRIGGER"  # the other order of its OCO pair traded or triggered
-    OTO_PHASE_ONE_EXPIRED = "OTO_PHASE_ONE_EXPIRED"  # its list's working order ended unfilled
-    UNFILLED_IOC_QUANTITY_EXPIRED = "UNFILLED_IOC_QUANTITY_EXPIRED"
-    UNFILLED_FOK_ORDER_EXPIRED = "UNFILLED_FOK_ORDER_EXPIRED"
-    INSUFFICIENT_LIQUIDITY = "INSUFFICIENT_LIQUIDITY"  # a market order the book could not fill
+from domain.orders import (
+    ExecutionType,
+    ExpiryReason,
+    ListStatusType,
+    OrderStatus,
+    OrderType,
+    SelfTradePrevention,
+    Side,
+    TimeInForce,
+)
 
 
 class OrderAccepted(Struct, frozen=True, gc=False):
@@ -148,11 +131,6 @@ class BookChanged(Struct, frozen=True, gc=False):
     symbol: str
     bids: tuple[tuple[int, int], ...]
     asks: tuple[tuple[int, int], ...]
-
-
-class ListStatusType(Enum):
-    EXEC_STARTED = "EXEC_STARTED"
-    ALL_DONE = "ALL_DONE"
 
 
 class ListStatus(Struct, frozen=True, gc=False):

@@ -41,15 +41,7 @@ from domain.errors import (
     WouldTake,
     WouldTrigger,
 )
-from domain.events import (
-    BookChanged,
-    Event,
-    ExecutionType,
-    ExpiryReason,
-    MarketStatusChanged,
-    StopTrailed,
-    Trade,
-)
+from domain.events import BookChanged, Event, MarketStatusChanged, StopTrailed, Trade
 from domain.ledger import EntryKind, JournalEntry, Ledger, hold_entry, transfer_entry
 from domain.market_status import MarketStatus, check_changing, check_placing
 from domain.markets import Market
@@ -58,7 +50,15 @@ from domain.oco import place_oco
 from domain.open_orders import algo_orders_of, is_taken, open_orders_of
 from domain.order_index import OrderIndex
 from domain.order_lists import OrderLists
-from domain.orders import Order, OrderStatus, OrderType, Side, TimeInForce
+from domain.orders import (
+    ExecutionType,
+    ExpiryReason,
+    Order,
+    OrderStatus,
+    OrderType,
+    Side,
+    TimeInForce,
+)
 from domain.oto import place_oto, react_to_working
 from domain.placement import placed_order
 from domain.self_trade import prevent

@@ -14,11 +14,11 @@ from domain.errors import (
     OcoPrices,
     WouldTake,
 )
-from domain.events import Event, ListStatusType
+from domain.events import Event
 from domain.ledger import EntryKind, hold_entry
 from domain.open_orders import algo_orders_of, is_taken, open_orders_of
 from domain.order_lists import OCO, OrderList, list_hold
-from domain.orders import Order, OrderType, Side
+from domain.orders import ListStatusType, Order, OrderType, Side
 from domain.placement import placed_order
 from domain.settlement import accepted, crosses, ref, shown
 

@@ -17,17 +17,18 @@ from attrs import define
 
 from domain.commands import CancelOrderList
 from domain.errors import UnknownOrder
-from domain.events import (
-    Event,
-    ExecutionType,
-    ExpiryReason,
-    ListStatus,
-    ListStatusType,
-    OrderUpdated,
-)
+from domain.events import Event, ListStatus, OrderUpdated
 from domain.market_status import check_changing
 from domain.markets import Market
-from domain.orders import Order, OrderStatus, OrderType, Side
+from domain.orders import (
+    ExecutionType,
+    ExpiryReason,
+    ListStatusType,
+    Order,
+    OrderStatus,
+    OrderType,
+    Side,
+)
 from domain.settlement import expire, finish, hold_for_rest, release
 from domain.stops import hold_while_waiting
 

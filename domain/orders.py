@@ -70,6 +70,35 @@ for _status in OrderStatus:
     _status.is_open = _status.value in _OPEN
 
 
+class ExecutionType(Enum):
+    """Why an accepted order changed, in Binance's execution-report words: NEW when a stop
+    order triggers and starts working."""
+
+    NEW = "NEW"
+
+    TRADE = "TRADE"
+    CANCELED = "CANCELED"
+    REPLACED = "REPLACED"
+    EXPIRED = "EXPIRED"
+    TRADE_PREVENTION = "TRADE_PREVENTION"
+
+
+class ExpiryReason(Enum):
+    """Why an order expired, in Binance's words (`eR` in its execution reports)."""
+
+    REJECTED = "REJECTED"  # a pending order that could not be placed when its time came
+    OCO_TRIGGER = "OCO_TRIGGER"  # the other order of its OCO pair traded or triggered
+    OTO_PHASE_ONE_EXPIRED = "OTO_PHASE_ONE_EXPIRED"  # its list's working order ended unfilled
+    UNFILLED_IOC_QUANTITY_EXPIRED = "UNFILLED_IOC_QUANTITY_EXPIRED"
+    UNFILLED_FOK_ORDER_EXPIRED = "UNFILLED_FOK_ORDER_EXPIRED"
+    INSUFFICIENT_LIQUIDITY = "INSUFFICIENT_LIQUIDITY"  # a market order the book could not fill
+
+
+class ListStatusType(Enum):
+    EXEC_STARTED = "EXEC_STARTED"
+    ALL_DONE = "ALL_DONE"
+
+
 class SelfTradePrevention(Enum):
     """What happens when a taker would trade with a resting order of its own account: the
     taker's mode decides. TRANSFER differs from DECREMENT only between accounts of one trade

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from domain.book import joined_after
 from domain.commands import PlaceOrder, PlaceOto, PlaceOtoco
 from domain.errors import InsufficientBalance, InvalidOrder, WouldTake
-from domain.events import Event, ExecutionType, ExpiryReason, ListStatusType, OrderUpdated
+from domain.events import Event, OrderUpdated
 from domain.ledger import EntryKind, hold_entry
 from domain.markets import Market
 from domain.matching import MatchPlan, plan_match
@@ -33,7 +33,16 @@ from domain.order_lists import (
     reserve,
     take_out,
 )
-from domain.orders import Order, OrderStatus, OrderType, Side, TimeInForce
+from domain.orders import (
+    ExecutionType,
+    ExpiryReason,
+    ListStatusType,
+    Order,
+    OrderStatus,
+    OrderType,
+    Side,
+    TimeInForce,
+)
 from domain.placement import placed_order
 from domain.settlement import accepted, crosses, expire, ref, release, report, shown
 from domain.stops import buy_cap, would_trigger

@@ -3,10 +3,10 @@ one match, and the events that say so."""
 
 from typing import TYPE_CHECKING
 
-from domain.events import Event, ExecutionType, PreventedMatch
+from domain.events import Event, PreventedMatch
 from domain.ledger import Ledger
 from domain.matching import Prevention
-from domain.orders import Order, OrderStatus
+from domain.orders import ExecutionType, Order, OrderStatus
 from domain.settlement import finish, hold_for_rest, release, report, shown
 
 if TYPE_CHECKING:

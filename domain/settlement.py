@@ -4,19 +4,11 @@ and the ends of orders: what they release, and the reports that close them."""
 from typing import TYPE_CHECKING
 
 from domain.book import OrderBook
-from domain.events import (
-    Event,
-    ExecutionType,
-    ExpiryReason,
-    IcebergShown,
-    OrderAccepted,
-    OrderUpdated,
-    Trade,
-)
+from domain.events import Event, IcebergShown, OrderAccepted, OrderUpdated, Trade
 from domain.ledger import FEE_ACCOUNT, Bucket, EntryKind, JournalEntry, Ledger, Posting, hold_entry
 from domain.markets import Market
 from domain.matching import Fill
-from domain.orders import Order, OrderStatus, Side
+from domain.orders import ExecutionType, ExpiryReason, Order, OrderStatus, Side
 
 if TYPE_CHECKING:
     from domain.exchange import MarketState

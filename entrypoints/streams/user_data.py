@@ -13,15 +13,7 @@ from attrs import frozen
 from adapters.memory.publisher import Published
 from application.ports import UnitOfWorkFactory
 from application.records import OrderRecord
-from domain.events import (
-    ExecutionType,
-    ListStatus,
-    ListStatusType,
-    OrderAccepted,
-    OrderUpdated,
-    PreventedMatch,
-    Trade,
-)
+from domain.events import ListStatus, OrderAccepted, OrderUpdated, PreventedMatch, Trade
 from domain.exchange import Exchange
 from domain.ledger import (
     EXTERNAL_ACCOUNT,
@@ -32,7 +24,7 @@ from domain.ledger import (
     Posting,
 )
 from domain.markets import Market
-from domain.orders import Order, OrderStatus, Side, TimeInForce
+from domain.orders import ExecutionType, ListStatusType, Order, OrderStatus, Side, TimeInForce
 from entrypoints.api.formats import price, quantity
 
 Json = dict[str, Any]

@@ -3,8 +3,8 @@ from their stored orders, with the one hold each list had, and their orders reac
 would have in the engine that never stopped."""
 
 from domain.commands import OcoLeg, PlaceOco, PlaceOrder
-from domain.events import ListStatus, ListStatusType
-from domain.orders import OrderType, Side
+from domain.events import ListStatus
+from domain.orders import ListStatusType, OrderType, Side
 from tests.application.test_stop_recovery import FUNDS, MARKET, order, taken_over
 
 BEFORE: list[PlaceOrder | PlaceOco] = [

@@ -3,8 +3,8 @@ their pending orders again, PENDING_NEW with what they held, and places them whe
 working order fills, as the engine that never stopped would have."""
 
 from domain.commands import OcoLeg, PlaceOco, PlaceOrder, PlaceOto, PlaceOtoco
-from domain.events import ListStatus, ListStatusType, OrderUpdated
-from domain.orders import OrderStatus, OrderType, Side
+from domain.events import ListStatus, OrderUpdated
+from domain.orders import ListStatusType, OrderStatus, OrderType, Side
 from tests.application.test_stop_recovery import FUNDS, MARKET, order, taken_over
 
 BEFORE: list[PlaceOrder | PlaceOco | PlaceOto | PlaceOtoco] = [

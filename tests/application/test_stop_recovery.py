@@ -15,9 +15,9 @@ from application.engine import MarketEngine
 from application.relay import Relay
 from domain.book import OrderBook
 from domain.commands import Deposit, PlaceOco, PlaceOrder, PlaceOto, PlaceOtoco
-from domain.events import ExecutionType, OrderUpdated
+from domain.events import OrderUpdated
 from domain.exchange import Exchange
-from domain.orders import Order, OrderType, Side
+from domain.orders import ExecutionType, Order, OrderType, Side
 from tests.application.test_engine import engine_on, fund
 
 MARKET = next(m for m in demo_markets() if m.symbol == "BTCUSDT")

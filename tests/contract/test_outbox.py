@@ -9,9 +9,9 @@ import itertools
 from application.ports import UnitOfWorkFactory
 from application.records import OutboxChannel
 from application.relay import decode_events
-from domain.events import BookChanged, Event, ExecutionType, OrderUpdated
+from domain.events import BookChanged, Event, OrderUpdated
 from domain.ledger import EXTERNAL_ACCOUNT, Bucket, EntryKind, JournalEntry, Posting
-from domain.orders import OrderStatus
+from domain.orders import ExecutionType, OrderStatus
 
 STREAMS, EVENT_LOG = OutboxChannel.STREAMS, OutboxChannel.EVENT_LOG
 

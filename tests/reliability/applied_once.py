@@ -9,7 +9,8 @@ from collections import Counter
 from collections.abc import Iterable
 
 from application.bus import Applied, decode_answer
-from domain.events import ExecutionType, OrderAccepted, OrderUpdated
+from domain.events import OrderAccepted, OrderUpdated
+from domain.orders import ExecutionType
 from tests.reliability.audit import Store, read_rows
 
 QUERIES = {

@@ -37,9 +37,7 @@ from domain.errors import DomainError
 from domain.events import (
     BookChanged,
     Event,
-    ExecutionType,
     ListStatus,
-    ListStatusType,
     MarketStatusChanged,
     OrderAccepted,
     OrderUpdated,
@@ -52,6 +50,8 @@ from domain.market_status import MarketStatus
 from domain.markets import BASIS_POINTS, Market
 from domain.order_lists import list_hold, reserve
 from domain.orders import (
+    ExecutionType,
+    ListStatusType,
     Order,
     OrderStatus,
     OrderType,

@@ -26,8 +26,8 @@ from domain.errors import (
     UnknownMarket,
     UnknownOrder,
 )
-from domain.events import BookChanged, ExecutionType, OrderUpdated, Trade
-from domain.orders import OrderStatus, OrderType, Side
+from domain.events import BookChanged, OrderUpdated, Trade
+from domain.orders import ExecutionType, OrderStatus, OrderType, Side
 from tests.unit.conftest import Desk
 
 A, B = 1, 2

@@ -19,9 +19,9 @@ from domain.errors import (
     UnknownOrder,
     WouldTrigger,
 )
-from domain.events import Event, ListStatus, ListStatusType, OrderUpdated
+from domain.events import Event, ListStatus, OrderUpdated
 from domain.exchange import Exchange
-from domain.orders import OrderStatus, OrderType, Side
+from domain.orders import ListStatusType, OrderStatus, OrderType, Side
 from tests.unit.conftest import Desk
 
 A, B, C = 1, 2, 3

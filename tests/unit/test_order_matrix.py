@@ -13,8 +13,15 @@ from decimal import ROUND_CEILING, Decimal
 import pytest
 
 from domain.errors import WouldTake
-from domain.events import ExecutionType, OrderUpdated, Trade
-from domain.orders import OrderStatus, OrderType, SelfTradePrevention, Side, TimeInForce
+from domain.events import OrderUpdated, Trade
+from domain.orders import (
+    ExecutionType,
+    OrderStatus,
+    OrderType,
+    SelfTradePrevention,
+    Side,
+    TimeInForce,
+)
 from tests.unit.conftest import Desk
 
 A, B = 1, 2

@@ -17,17 +17,10 @@ from domain.commands import (
     PlaceOtoco,
 )
 from domain.errors import DuplicateOrder, InsufficientBalance, InvalidOrder, WouldTake
-from domain.events import (
-    Event,
-    ExpiryReason,
-    ListStatus,
-    ListStatusType,
-    OrderAccepted,
-    OrderUpdated,
-)
+from domain.events import Event, ListStatus, OrderAccepted, OrderUpdated
 from domain.exchange import Exchange
 from domain.order_lists import OTO
-from domain.orders import OrderStatus, OrderType, Side, TimeInForce
+from domain.orders import ExpiryReason, ListStatusType, OrderStatus, OrderType, Side, TimeInForce
 from tests.unit.conftest import Desk
 
 A, B = 1, 2

@@ -7,8 +7,8 @@ import pytest
 
 from domain.commands import AmendOrder, CancelOrder
 from domain.errors import FilterFailure, InvalidAmend, InvalidOrder, WouldTrigger
-from domain.events import Event, ExecutionType, OrderAccepted, OrderUpdated, StopTrailed, Trade
-from domain.orders import OrderStatus, OrderType, Side, TimeInForce
+from domain.events import Event, OrderAccepted, OrderUpdated, StopTrailed, Trade
+from domain.orders import ExecutionType, OrderStatus, OrderType, Side, TimeInForce
 from tests.unit.conftest import Desk
 
 A, B, C = 1, 2, 3
