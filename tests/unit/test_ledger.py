@@ -21,6 +21,12 @@ def funded() -> Ledger:
     return ledger
 
 
+def trade(*moves: tuple[int, str, int]) -> JournalEntry:
+    """An entry of available amounts moved: (account, asset, signed amount)."""
+    postings = tuple(Posting(a, asset, Bucket.AVAILABLE, amount) for a, asset, amount in moves)
+    return JournalEntry(EntryKind.TRADE, postings, "trade")
+
+
 def holdings(ledger: Ledger) -> list[tuple[int, str, int, int]]:
     return sorted((a, asset, b.available, b.locked) for a, asset, b in ledger.balances() if b.total)
 
@@ -28,16 +34,7 @@ def holdings(ledger: Ledger) -> list[tuple[int, str, int, int]]:
 def test_an_unbalanced_entry_is_refused_and_changes_nothing() -> None:
     ledger = funded()
     before = holdings(ledger)
-    entry = JournalEntry(
-        EntryKind.TRADE,
-        (
-            Posting(1, "USDT", Bucket.AVAILABLE, -100),
-            Posting(2, "USDT", Bucket.AVAILABLE, 100),
-            Posting(2, "BTC", Bucket.AVAILABLE, -1),
-            Posting(1, "BTC", Bucket.AVAILABLE, 2),
-        ),
-        "trade-1",
-    )
+    entry = trade((1, "USDT", -100), (2, "USDT", 100), (2, "BTC", -1), (1, "BTC", 2))
     with pytest.raises(ValueError, match="unbalanced"):
         ledger.post(entry)
     assert holdings(ledger) == before
@@ -46,16 +43,7 @@ def test_an_unbalanced_entry_is_refused_and_changes_nothing() -> None:
 def test_an_entry_that_overdraws_any_balance_changes_none() -> None:
     ledger = funded()
     before = holdings(ledger)
-    entry = JournalEntry(
-        EntryKind.TRADE,
-        (
-            Posting(1, "USDT", Bucket.AVAILABLE, -100),
-            Posting(2, "USDT", Bucket.AVAILABLE, 100),
-            Posting(2, "BTC", Bucket.AVAILABLE, -8),
-            Posting(1, "BTC", Bucket.AVAILABLE, 8),
-        ),
-        "trade-2",
-    )
+    entry = trade((1, "USDT", -100), (2, "USDT", 100), (2, "BTC", -8), (1, "BTC", 8))
     with pytest.raises(InsufficientBalance):
         ledger.post(entry)
     assert holdings(ledger) == before
@@ -64,27 +52,9 @@ def test_an_entry_that_overdraws_any_balance_changes_none() -> None:
 def test_an_entry_is_judged_on_the_balances_it_leaves() -> None:
     """A debit beyond the balance that the same entry's credit covers is no overdraft."""
     ledger = funded()
-    entry = JournalEntry(
-        EntryKind.TRADE,
-        (
-            Posting(1, "USDT", Bucket.AVAILABLE, -600),
-            Posting(1, "USDT", Bucket.AVAILABLE, 50),
-            Posting(2, "USDT", Bucket.AVAILABLE, 550),
-        ),
-        "trade-3",
-    )
     with pytest.raises(InsufficientBalance):
-        ledger.post(entry)
-    covered = JournalEntry(
-        EntryKind.TRADE,
-        (
-            Posting(1, "USDT", Bucket.AVAILABLE, -600),
-            Posting(1, "USDT", Bucket.AVAILABLE, 250),
-            Posting(2, "USDT", Bucket.AVAILABLE, 350),
-        ),
-        "trade-4",
-    )
-    ledger.post(covered)
+        ledger.post(trade((1, "USDT", -600), (1, "USDT", 50), (2, "USDT", 550)))
+    ledger.post(trade((1, "USDT", -600), (1, "USDT", 250), (2, "USDT", 350)))
     ledger.post(hold_entry(EntryKind.HOLD, 1, "USDT", 150, "order-1"))
     assert holdings(ledger) == [(-1, "BTC", -7, 0), (-1, "USDT", -500, 0), (1, "USDT", 0, 150),
                                 (2, "BTC", 7, 0), (2, "USDT", 350, 0)]  # fmt: skip
