@@ -26,9 +26,8 @@ def algo_orders_of(state: "MarketState", account_id: int) -> int:
 
 def is_taken(state: "MarketState", account_id: int, client_order_id: str) -> bool:
     """Whether an open order of the account has that client order id."""
-    client_id = (account_id, client_order_id)
     return (
-        client_id in state.book.client_ids
-        or client_id in state.stops.client_ids
-        or client_id in state.pending.client_ids
+        state.book.by_client_id(account_id, client_order_id) is not None
+        or state.stops.by_client_id(account_id, client_order_id) is not None
+        or state.pending.by_client_id(account_id, client_order_id) is not None
     )

@@ -105,15 +105,10 @@ class StopBook(OrderIndex):
         return fired, trailed
 
     def check_invariants(self, market: Market) -> None:
-        for order_id, order in self.orders.items():
-            assert order.order_id == order_id and order.type.is_stop
+        self.check_index()
+        for order in self.orders.values():
+            assert order.type.is_stop
             assert order.working_time == -1 and order.status.is_open and order.executed == 0
             if order.order_list_id < 0:  # an open list's orders hold together
                 assert order.held == hold_while_waiting(market, order), order
-            assert self.client_ids[order.account_id, order.client_order_id] is order
-        assert len(self.client_ids) == len(self.orders), "index holds stale stops"
         assert list(self.orders) == sorted(self.orders), "stops out of placement order"
-        per_account: dict[int, int] = {}
-        for order in self.orders.values():
-            per_account[order.account_id] = per_account.get(order.account_id, 0) + 1
-        assert per_account == self._open_by_account, "open stops miscounted by account"

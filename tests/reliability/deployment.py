@@ -2,12 +2,15 @@
 runs them: engines competing for the markets' leases, the market data, api processes and
 optionally a websocket process, each a real `bourse` subprocess."""
 
+import asyncio
 import time
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
 import redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from adapters.redis.command_bus import COMMANDS
 from tests.reliability.audit import read_rows
@@ -15,13 +18,15 @@ from tests.reliability.flow import MARKETS
 from tests.reliability.server import ExchangeProcess
 
 STALLED_S = 0.5  # longer than any commit takes on this machine, shorter than a lease TTL
-STALLED_ON_A_LEASE = {
-    "stalled": "SELECT COUNT(*) FROM pg_stat_activity AS activity JOIN pg_locks AS locks "
+HOLDING_A_LEASE = (
+    "SELECT COUNT(*) FROM pg_stat_activity AS activity JOIN pg_locks AS locks "
     "ON locks.pid = activity.pid WHERE activity.datname = current_database() "
-    "AND activity.state = 'idle in transaction' "
-    f"AND now() - activity.state_change > interval '{STALLED_S / 2} seconds' "
     "AND locks.relation = 'market_leases'::regclass AND locks.mode = 'RowExclusiveLock'"
-}
+)
+STALLED_ON_A_LEASE = (
+    f"{HOLDING_A_LEASE} AND activity.state = 'idle in transaction' "
+    f"AND now() - activity.state_change > interval '{STALLED_S / 2} seconds'"
+)
 
 
 class Deployment:
@@ -105,16 +110,28 @@ class Deployment:
 
     def pause_mid_commit(self, engine: ExchangeProcess, attempts: int = 20) -> float:
         """Pauses `engine` (SIGSTOP) at a moment when its transaction holds a market's lease
-        row, as a commit does from its fence to its end, trying again after a resume until
-        one pause lands there; returns when, by time.monotonic(), that pause began."""
-        for _ in range(attempts):
-            paused_at = time.monotonic()
-            engine.pause()
-            time.sleep(STALLED_S)
-            if read_rows(self.database_url, STALLED_ON_A_LEASE)["stalled"][0][0]:
-                return paused_at
-            engine.resume()
-            time.sleep(0.1)
+        row, as a commit does from its fence to its end: each attempt pauses it as soon as a
+        lease row is seen held (it may be let go meanwhile: then it resumes and tries again);
+        returns when, by time.monotonic(), the pause that landed began."""
+        return asyncio.run(self._pause_mid_commit(engine, attempts))
+
+    async def _pause_mid_commit(self, engine: ExchangeProcess, attempts: int) -> float:
+        database = create_async_engine(self.database_url, isolation_level="AUTOCOMMIT")
+        try:
+            async with database.connect() as connection:  # each read sees activity anew
+                for _ in range(attempts):
+                    watched_since = time.monotonic()
+                    while not await connection.scalar(text(HOLDING_A_LEASE)):
+                        assert time.monotonic() - watched_since < 10, "no commit in 10 s"
+                    paused_at = time.monotonic()
+                    engine.pause()
+                    await asyncio.sleep(STALLED_S)
+                    if await connection.scalar(text(STALLED_ON_A_LEASE)):
+                        return paused_at
+                    engine.resume()
+                    await asyncio.sleep(0.1)
+        finally:
+            await database.dispose()
         raise AssertionError(f"no pause of {attempts} landed in a commit")
 
     def wait_commands_taken(self, timeout: float) -> None:
