@@ -10,9 +10,12 @@ from domain.markets import Market
 from domain.orders import Order, SelfTradePrevention, Side
 
 
+# The plan's parts are plain classes: mypyc compiles their __init__ to C (a dataclass's is
+# Python) and reads their fields natively (a msgspec struct's through Python's lookup); one
+# MatchPlan is made for every order placed, a _Shown for every maker it meets, a step for
+# every fill or prevention.
 class Fill:
-    """The taker trades `quantity` with `maker`, for `quote_quantity`. A plain class, as the
-    plan's other parts: the compiled engine reads its fields natively."""
+    """The taker trades `quantity` with `maker`, for `quote_quantity`."""
 
     def __init__(self, maker: Order, quantity: int, quote_quantity: int) -> None:
         self.maker: Final = maker

@@ -6,8 +6,9 @@ from types import TracebackType
 from typing import Self
 
 from adapters.memory.unit_of_work import MemoryUnitOfWork, MemoryUnitOfWorkFactory
+from application.ports import UnitOfWorkFactory
 from domain.commands import PlaceOrder
-from domain.orders import OrderType, Side
+from domain.orders import OrderStatus, OrderType, Side
 
 BTC, USDT = 10**8, 10**8
 
@@ -18,6 +19,17 @@ def sell(quantity: int) -> PlaceOrder:
 
 def buy(quantity: int) -> PlaceOrder:
     return PlaceOrder(2, "BTCUSDT", Side.BUY, OrderType.LIMIT, quantity, 60_000 * USDT)
+
+
+async def check_quarter_filled(store: UnitOfWorkFactory) -> None:
+    """The store holds `sell(BTC)` as order 1, a quarter filled by `buy(BTC // 4)`, order 2."""
+    async with store() as uow:
+        maker = await uow.orders.get("BTCUSDT", 1)
+        taker = await uow.orders.get("BTCUSDT", 2)
+    assert maker is not None
+    assert taker is not None
+    assert (maker.status, maker.executed) == (OrderStatus.PARTIALLY_FILLED, BTC // 4)
+    assert taker.status is OrderStatus.FILLED
 
 
 class GatedCommits:

@@ -19,8 +19,8 @@ from domain.errors import InsufficientBalance
 from domain.events import PreventedMatch, Trade
 from domain.exchange import Exchange
 from domain.ledger import Balance, EntryKind, transfer_entry
-from domain.orders import OrderStatus, OrderType, SelfTradePrevention, Side
-from tests.application.engine_kit import BTC, USDT, buy, sell
+from domain.orders import OrderType, SelfTradePrevention, Side
+from tests.application.engine_kit import BTC, USDT, buy, check_quarter_filled, sell
 
 
 def engine_on(
@@ -61,13 +61,7 @@ async def test_one_batch_may_hold_an_order_and_its_fills(engine: MarketEngine) -
     placed = await asyncio.gather(engine.submit(sell(BTC)), engine.submit(buy(BTC // 4)))
     assert [a.sequence for a in placed] == [1, 2]
     assert any(isinstance(e, Trade) for e in placed[1].events)
-    async with engine.unit_of_work() as uow:
-        maker = await uow.orders.get("BTCUSDT", 1)
-        taker = await uow.orders.get("BTCUSDT", 2)
-    assert maker is not None
-    assert taker is not None
-    assert (maker.status, maker.executed) == (OrderStatus.PARTIALLY_FILLED, BTC // 4)
-    assert taker.status is OrderStatus.FILLED
+    await check_quarter_filled(engine.unit_of_work)
 
 
 async def test_a_refused_command_takes_no_sequence_number(engine: MarketEngine) -> None:

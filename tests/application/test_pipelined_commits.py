@@ -21,9 +21,16 @@ from domain.commands import PlaceOrder
 from domain.errors import InsufficientBalance
 from domain.exchange import Exchange
 from domain.ledger import Balance, EntryKind, transfer_entry
-from domain.orders import OrderStatus, OrderType, Side
+from domain.orders import OrderType, Side
 from entrypoints.settings import Settings
-from tests.application.engine_kit import BTC, USDT, GatedCommits, buy, sell
+from tests.application.engine_kit import (
+    BTC,
+    USDT,
+    GatedCommits,
+    buy,
+    check_quarter_filled,
+    sell,
+)
 
 
 @pytest.fixture
@@ -97,13 +104,7 @@ async def test_the_next_batch_is_applied_while_one_commits_and_answered_after_it
     assert answered == [1, 2]
     assert [applied.sequence for applied in placed] == [1, 2]
     # The later batch's fill of the order the earlier one placed, recorded on top of it.
-    async with store() as uow:
-        maker = await uow.orders.get("BTCUSDT", 1)
-        taker = await uow.orders.get("BTCUSDT", 2)
-    assert maker is not None
-    assert taker is not None
-    assert (maker.status, maker.executed) == (OrderStatus.PARTIALLY_FILLED, BTC // 4)
-    assert taker.status is OrderStatus.FILLED
+    await check_quarter_filled(store)
 
 
 async def test_a_failed_commit_discards_the_batch_after_it_and_the_market_is_rebuilt(
