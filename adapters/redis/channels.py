@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 STREAMS = "bourse:streams"
 RETRY_SECONDS = 0.5
 SHUTDOWN_SECONDS = 1.0
+LISTEN_SECONDS = 1.0  # the longest one wait for a message lasts
 
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(list[tuple[str, bytes]])
@@ -88,18 +89,25 @@ class RedisFanOut(ChannelsBackend):
                     yield channel, data
 
     async def _read(self) -> None:
-        while True:
-            listener = self._client.pubsub()
+        # Each wait for a message ends within a second, and the reading stops once its task is
+        # asked to: a cancellation that redis-py's reads swallow (a test's teardown once waited
+        # for ever on this task, cancelled but listening still) ends it all the same.
+        task = asyncio.current_task()
+        assert task is not None
+        while not task.cancelling():
+            listener = self._client.pubsub(ignore_subscribe_messages=True)
             try:
                 await listener.subscribe(self._channel)
-                async for message in listener.listen():
-                    if message["type"] == "message":
+                while not task.cancelling():
+                    message = await listener.get_message(timeout=LISTEN_SECONDS)
+                    if message is not None:
                         self._received.put_nowait(message["data"])
             except UNREACHABLE as error:
                 logger.warning("stream fan-out waits for Redis (%r)", error)
+                await asyncio.sleep(RETRY_SECONDS)
+            finally:
                 with contextlib.suppress(*UNREACHABLE):
                     await listener.aclose()  # type: ignore[no-untyped-call]
-                await asyncio.sleep(RETRY_SECONDS)
 
     async def get_history(self, channel: str, limit: int | None = None) -> list[bytes]:
         raise NotImplementedError("stream messages are not kept")
