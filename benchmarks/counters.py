@@ -28,7 +28,7 @@ def cpu_seconds(pid: int, children: bool = True) -> float:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
         running = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # a process that ended as it was read
         return 0.0
     fields = stat.rsplit(")", 1)[1].split()  # the name, in parentheses, may hold spaces
     utime, stime, ended_utime, ended_stime = (int(field) for field in fields[11:15])
