@@ -34,9 +34,16 @@ class MemoryOrders:
                 store.order_keys_by_account[saved.account_id][key] = None
                 client_key = (saved.account_id, saved.symbol, saved.client_order_id)
                 store.order_keys_by_client_id[client_key] = key
-            if not saved.status.is_open and (previous is None or previous.status.is_open):
+            open_keys = store.open_order_keys_by_account
+            if saved.status.is_open:
+                open_keys[saved.account_id][key] = None
+            elif previous is None or previous.status.is_open:
                 done = store.done_with_fills if saved.executed else store.done_unfilled
                 done.append(key)
+                still_open = open_keys.get(saved.account_id, {})
+                still_open.pop(key, None)
+                if not still_open:
+                    open_keys.pop(saved.account_id, None)
             store.orders[key] = saved
             last = store.last_order_ids.get(saved.symbol, 0)
             store.last_order_ids[saved.symbol] = max(last, saved.order_id)
@@ -68,8 +75,10 @@ class MemoryOrders:
         limit: int = 500,
     ) -> list[OrderRecord]:
         store = self._uow.store
+        only_open = statuses is not None and all(status.is_open for status in statuses)
+        keys = store.open_order_keys_by_account if only_open else store.order_keys_by_account
         found = []
-        for key in store.order_keys_by_account.get(account_id, []):
+        for key in keys.get(account_id, []):
             order = store.orders[key]
             if (
                 (symbol is None or order.symbol == symbol)

@@ -41,6 +41,10 @@ class MemoryStore:
     order_keys_by_account: defaultdict[int, dict[tuple[str, int], None]] = field(
         factory=lambda: defaultdict(dict)
     )
+    # Each account's open orders, likewise: what its open orders are looked for among.
+    open_order_keys_by_account: defaultdict[int, dict[tuple[str, int], None]] = field(
+        factory=lambda: defaultdict(dict)
+    )
     # The orders that ended, in the order they ended (see `adapters.memory.retention`).
     done_unfilled: deque[tuple[str, int]] = field(factory=deque)
     done_with_fills: deque[tuple[str, int]] = field(factory=deque)

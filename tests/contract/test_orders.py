@@ -134,6 +134,30 @@ async def test_orders_of_an_account_are_filtered_and_limited(
         assert await orders.of_account(9, None) == []
 
 
+async def test_an_account_s_open_orders_follow_each_order_s_status(
+    unit_of_work: UnitOfWorkFactory,
+) -> None:
+    placed = [order(i) for i in range(1, 6)]
+    await _save(unit_of_work, *placed)
+    partly = order(2, status=PARTIAL)
+    filled, canceled = order(3, status=FILLED), order(4, status=CANCELED)
+    await _save(unit_of_work, partly, filled, canceled, order(6, status=CANCELED))
+
+    async with unit_of_work() as uow:
+        assert await uow.orders.of_account(ADA, "BTCUSDT", [NEW, PARTIAL]) == [
+            placed[0], partly, placed[4],
+        ]  # fmt: skip
+        assert await uow.orders.of_account(ADA, "BTCUSDT", [PARTIAL]) == [partly]
+        assert await uow.orders.of_account(ADA, "BTCUSDT", [CANCELED]) == [
+            canceled,
+            order(6, status=CANCELED),
+        ]
+    await _save(unit_of_work, *(order(i, status=CANCELED) for i in (1, 2, 5)))
+    async with unit_of_work() as uow:
+        assert await uow.orders.of_account(ADA, "BTCUSDT", [NEW, PARTIAL]) == []
+        assert len(await uow.orders.of_account(ADA, "BTCUSDT")) == 6
+
+
 async def test_a_market_s_open_orders_and_last_id(unit_of_work: UnitOfWorkFactory) -> None:
     async with unit_of_work() as uow:
         assert await uow.orders.open("BTCUSDT") == []
