@@ -172,6 +172,8 @@ orders = Table(
     CheckConstraint("executed >= 0 AND executed <= quantity", name="executed_within_quantity"),
     # Not unique: Binance lets a client order id be used again once its order is closed.
     Index(None, "account_id", "symbol", "client_order_id"),
+    # The account's orders in a status: its open orders, whatever else it placed.
+    Index("ix_orders_account_status", "account_id", "symbol", "status"),
     # The account's order lists, newest first.
     Index(
         "ix_orders_lists",
