@@ -7,6 +7,7 @@ from msgspec.structs import replace
 
 from application.bus import Applied, CommandBus, MarketCommand, symbol_of
 from application.frozen_accounts import FrozenAccounts
+from application.history import OPEN
 from application.identity_ports import IdSource
 from application.metrics import order_commands
 from application.order_count import FirstFill, first_fills
@@ -33,7 +34,6 @@ from domain.markets import Market
 from domain.orders import ExpiryReason, OrderStatus
 
 CLIENT_ORDER_ID_LENGTH = 22  # as long as those Binance makes up
-OPEN = (OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED, OrderStatus.PENDING_NEW)
 
 
 @define

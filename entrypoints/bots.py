@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from application.accounts import Accounts
 from application.funds import Funds
-from application.trading import OPEN, PlacedOrder, Trading
+from application.history import OPEN
+from application.trading import PlacedOrder, Trading
 from domain.commands import CancelOrder, OcoLeg, PlaceOco, PlaceOrder
 from domain.errors import DomainError
 from domain.markets import BASIS_POINTS, Market
