@@ -57,7 +57,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="package")
-def page_server() -> Iterator[PageServer]:
+def page_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PageServer]:
     if not (BUILT / "index.html").is_file():
         pytest.fail(
             f"The web page is not built at {BUILT}: run `make web` (Node.js 20.19 or later)"
@@ -75,7 +75,10 @@ def page_server() -> Iterator[PageServer]:
         "--port",
         str(port),
     ]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Its log goes to a file: a pipe nobody reads fills, and the server stops at its next line.
+    log = tmp_path_factory.mktemp("page-server") / "serve.log"
+    with log.open("wb") as written:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=written)
     server = PageServer(f"http://127.0.0.1:{port}")
     try:
         deadline = time.monotonic() + 30
@@ -86,8 +89,9 @@ def page_server() -> Iterator[PageServer]:
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                _, errors = process.communicate(timeout=5)
-                pytest.fail(f"bourse serve did not start: {errors.decode()[-2000:]}")
+                process.kill()
+                process.wait(timeout=5)
+                pytest.fail(f"bourse serve did not start: {log.read_text()[-2000:]}")
             time.sleep(0.2)
         yield server
     finally:

@@ -217,6 +217,42 @@ def amend_a_bid(page: Page, page_server: PageServer, auth: dict[str, str]) -> in
     raise AssertionError("every bid was taken before its amend")
 
 
+def test_what_the_trader_types_in_open_orders_stays_as_the_account_changes(
+    page: Page, page_server: PageServer
+) -> None:
+    email = f"typist-{time.time_ns()}@example.com"
+    page.fill('input[name="email"]', email)
+    page.fill('input[name="password"]', PASSWORD)
+    page.click("#sign-up")
+    expect(page.locator("#signed-in")).to_have_text(email)
+    auth = bearer(page_server, email, None)
+    funds = {"asset": "USDT", "amount": "50000"}
+    assert page_server.api.post("/api/v1/faucet", json=funds, headers=auth).status_code == 200
+    view(page, "open")
+    order = page_server.api.post(
+        "/api/v3/order",
+        data={"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
+              "quantity": "0.02", "price": "20000"},
+        headers=auth,
+    ).json()  # fmt: skip
+    row = page.locator(f'#account-view tr[data-order-id="{order["orderId"]}"]')
+    new_quantity = row.locator('input[name="new-quantity"]')
+    new_quantity.fill("0.01500")
+    row.evaluate("shown => { shown.dataset.before = 'yes'; }")
+
+    # Another client's deposit changes the account: the open orders are shown anew.
+    funds["amount"] = "1"
+    assert page_server.api.post("/api/v1/faucet", json=funds, headers=auth).status_code == 200
+    expect(page.locator('#account-view tr[data-before="yes"]')).to_have_count(0)
+    expect(new_quantity).to_have_value("0.01500")
+    expect(new_quantity).to_be_focused()
+    canceled = page_server.api.delete(
+        "/api/v3/order", params={"symbol": "BTCUSDT", "orderId": order["orderId"]}, headers=auth
+    )
+    assert canceled.status_code == 200, canceled.text
+    assert_no_complaints(page_server)
+
+
 def test_the_account_keeps_live_with_amends_keys_statements_and_refusals(
     page: Page, page_server: PageServer, artifacts: Path
 ) -> None:

@@ -113,7 +113,11 @@ export class AccountPanel {
       return;
     }
     shown.querySelectorAll<HTMLElement>("[data-live]").forEach((part) => {
-      current.querySelector(`[data-live="${part.dataset.live}"]`)?.replaceWith(part);
+      const old = current.querySelector(`[data-live="${part.dataset.live}"]`);
+      if (!old) return;
+      const focused = keepTyped(old, part);
+      old.replaceWith(part);
+      focused?.();
     });
   }
 
@@ -161,4 +165,26 @@ export class AccountPanel {
       void this.session.call("PUT", "/api/v3/userDataStream", { listenKey });
     }, KEEP_ALIVE_MS);
   }
+}
+
+/** What the user typed in a live part's rows (an open order's new quantity) stays in its next
+ *  rendering: each input they changed, found again by its row's order id and its name. Returns
+ *  what gives the new input the focus, once shown, if the user was in the old one. */
+function keepTyped(old: Element, part: Element): (() => void) | undefined {
+  let focused: (() => void) | undefined;
+  old.querySelectorAll<HTMLInputElement>("tr[data-order-id] input").forEach((input) => {
+    if (input.value === input.defaultValue) return;
+    const orderId = input.closest<HTMLElement>("tr")!.dataset.orderId;
+    const twin = part.querySelector<HTMLInputElement>(`tr[data-order-id="${orderId}"] input[name="${input.name}"]`);
+    if (!twin) return;
+    twin.value = input.value;
+    if (document.activeElement === input) {
+      const { selectionStart, selectionEnd } = input;
+      focused = () => {
+        twin.focus();
+        twin.setSelectionRange(selectionStart, selectionEnd);
+      };
+    }
+  });
+  return focused;
 }
