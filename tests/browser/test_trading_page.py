@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pyotp
 import pytest
@@ -49,6 +50,16 @@ def bearer(server: PageServer, email: str, code: str | None) -> dict[str, str]:
     return {"Authorization": f"Bearer {tokens.json()['access_token']}"}
 
 
+def sign_up(page: Page, name: str) -> str:
+    """Signs a new trader up on the page; their email."""
+    email = f"{name}-{time.time_ns()}@example.com"
+    page.fill('input[name="email"]', email)
+    page.fill('input[name="password"]', PASSWORD)
+    page.click("#sign-up")
+    expect(page.locator("#signed-in")).to_have_text(email)
+    return email
+
+
 def place(page: Page, side: str, kind: str, quantity: str, price: str | None = None) -> str:
     form = page.locator("#order-form")
     form.locator(f'input[name="side"][value="{side}"]').check()
@@ -65,11 +76,7 @@ def place(page: Page, side: str, kind: str, quantity: str, price: str | None = N
 def test_a_trader_signs_up_turns_on_two_factor_and_trades(
     page: Page, page_server: PageServer, artifacts: Path
 ) -> None:
-    email = f"trader-{time.time_ns()}@example.com"
-    page.fill('input[name="email"]', email)
-    page.fill('input[name="password"]', PASSWORD)
-    page.click("#sign-up")
-    expect(page.locator("#signed-in")).to_have_text(email)
+    email = sign_up(page, "trader")
 
     view(page, "security")
     page.click("#enrol")
@@ -189,17 +196,21 @@ def test_the_page_serves_a_strict_content_security_policy(page_server: PageServe
     assert page_server.api.get("/trade/ETHUSDT").text == answer.text
 
 
+def bid(page_server: PageServer, auth: dict[str, str], price: str) -> dict[str, Any]:
+    """A bid for 0.02 BTC at `price`, from another client than the page."""
+    order = {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
+             "quantity": "0.02", "price": price}  # fmt: skip
+    placed = page_server.api.post("/api/v3/order", data=order, headers=auth)
+    assert placed.status_code == 200, placed.text
+    return dict(placed.json())
+
+
 def amend_a_bid(page: Page, page_server: PageServer, auth: dict[str, str]) -> int:
     """Places a far bid from another client and amends it to half on the page; its id. A demo
     bot's market sell may take part of the bid first, when the book's bids are thin (then the
     amend is refused for what it is): a new bid is tried, twice at most."""
     for _ in range(3):
-        order = page_server.api.post(
-            "/api/v3/order",
-            data={"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
-                  "quantity": "0.02", "price": "31000"},
-            headers=auth,
-        ).json()  # fmt: skip
+        order = bid(page_server, auth, "31000")
         row = page.locator(f'#account-view tr[data-order-id="{order["orderId"]}"]')
         expect(row).to_be_visible()
         row.locator('input[name="new-quantity"]').fill("0.01000")
@@ -220,21 +231,12 @@ def amend_a_bid(page: Page, page_server: PageServer, auth: dict[str, str]) -> in
 def test_what_the_trader_types_in_open_orders_stays_as_the_account_changes(
     page: Page, page_server: PageServer
 ) -> None:
-    email = f"typist-{time.time_ns()}@example.com"
-    page.fill('input[name="email"]', email)
-    page.fill('input[name="password"]', PASSWORD)
-    page.click("#sign-up")
-    expect(page.locator("#signed-in")).to_have_text(email)
+    email = sign_up(page, "typist")
     auth = bearer(page_server, email, None)
     funds = {"asset": "USDT", "amount": "50000"}
     assert page_server.api.post("/api/v1/faucet", json=funds, headers=auth).status_code == 200
     view(page, "open")
-    order = page_server.api.post(
-        "/api/v3/order",
-        data={"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
-              "quantity": "0.02", "price": "20000"},
-        headers=auth,
-    ).json()  # fmt: skip
+    order = bid(page_server, auth, "20000")
     row = page.locator(f'#account-view tr[data-order-id="{order["orderId"]}"]')
     new_quantity = row.locator('input[name="new-quantity"]')
     new_quantity.fill("0.01500")
@@ -256,11 +258,7 @@ def test_what_the_trader_types_in_open_orders_stays_as_the_account_changes(
 def test_the_account_keeps_live_with_amends_keys_statements_and_refusals(
     page: Page, page_server: PageServer, artifacts: Path
 ) -> None:
-    email = f"keeper-{time.time_ns()}@example.com"
-    page.fill('input[name="email"]', email)
-    page.fill('input[name="password"]', PASSWORD)
-    page.click("#sign-up")
-    expect(page.locator("#signed-in")).to_have_text(email)
+    email = sign_up(page, "keeper")
     auth = bearer(page_server, email, None)
 
     # Funds and an order from another client reach the page through its user data stream.
