@@ -1,6 +1,7 @@
 """kill -9 of an api process mid-flight leaves nothing half applied: accounts trade through two
 api processes, most through the first, which is killed with SIGKILL while its orders are on
-their way to the engine or being committed. The engine goes on with what it took: a command
+their way to the engine or being committed (the engines are held, SIGSTOP, for a moment before
+the kill, so that some surely are). The engine goes on with what it took: a command
 whose sender died is applied whole or refused, and its answer goes unread. Then, once the
 engine has answered every command on the bus:
 
@@ -13,6 +14,8 @@ engine has answered every command on the bus:
   there: stored once, with its hold entered once, executed as much as its trades say, and
   accepted by the engine's recorded answer."""
 
+import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -35,6 +38,7 @@ SEED = 20251130
 ON_KILLED_API = 8  # accounts trading through the api that is killed
 ON_OTHER_API = 2
 LOAD_BEFORE_KILL_S = 4.0
+ENGINES_HELD_S = 0.3  # well within a lease's time to live (LEASE_TTL_MS)
 LOAD_AFTER_KILL_S = 2.0
 
 
@@ -54,8 +58,17 @@ def test_api_crash(database_url: str, redis_url: str, tmp_path: Path) -> None:
             workers.start(trader.run)
         try:
             time.sleep(LOAD_BEFORE_KILL_S)
-            killed_at = time.monotonic()
-            killed.kill()
+            # The engines held for a moment, the api's requests wait on the bus for their
+            # answers when the kill comes: some are surely in flight.
+            for engine in deployment.engines:
+                os.kill(engine.pid, signal.SIGSTOP)
+            try:
+                time.sleep(ENGINES_HELD_S)
+                killed_at = time.monotonic()
+                killed.kill()
+            finally:
+                for engine in deployment.engines:
+                    os.kill(engine.pid, signal.SIGCONT)
             stopping[killed.base_url].set()
             time.sleep(LOAD_AFTER_KILL_S)
         finally:
