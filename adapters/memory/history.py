@@ -4,6 +4,7 @@ from collections.abc import Collection, Iterable, Sequence
 from copy import copy
 from typing import TYPE_CHECKING
 
+from adapters.memory.store import forget_order
 from application.ports import Holding
 from application.records import OpenOrdersSnapshot, OrderRecord, StatementLine
 from domain.candles import Candle, CandleSeries, Interval
@@ -34,16 +35,12 @@ class MemoryOrders:
                 store.order_keys_by_account[saved.account_id][key] = None
                 client_key = (saved.account_id, saved.symbol, saved.client_order_id)
                 store.order_keys_by_client_id[client_key] = key
-            open_keys = store.open_order_keys_by_account
             if saved.status.is_open:
-                open_keys[saved.account_id][key] = None
+                store.open_order_keys_by_account[saved.account_id][key] = None
             elif previous is None or previous.status.is_open:
                 done = store.done_with_fills if saved.executed else store.done_unfilled
                 done.append(key)
-                still_open = open_keys.get(saved.account_id, {})
-                still_open.pop(key, None)
-                if not still_open:
-                    open_keys.pop(saved.account_id, None)
+                forget_order(store.open_order_keys_by_account, saved.account_id, key)
             store.orders[key] = saved
             last = store.last_order_ids.get(saved.symbol, 0)
             store.last_order_ids[saved.symbol] = max(last, saved.order_id)

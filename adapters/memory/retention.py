@@ -19,7 +19,7 @@ from typing import Protocol, TypeVar
 
 from attrs import define, field
 
-from adapters.memory.store import MemoryStore
+from adapters.memory.store import MemoryStore, forget_order
 from application.ports import Clock
 
 # Pruning again each time a hundredth of the shortest window has passed keeps each pass short
@@ -60,10 +60,7 @@ def _drop_orders(store: MemoryStore, done: deque[tuple[str, int]], cutoff: int) 
         if order is None:
             continue
         del store.orders[key]
-        keys = store.order_keys_by_account[order.account_id]
-        del keys[key]
-        if not keys:
-            del store.order_keys_by_account[order.account_id]
+        forget_order(store.order_keys_by_account, order.account_id, key)
         client_key = (order.account_id, order.symbol, order.client_order_id)
         if store.order_keys_by_client_id.get(client_key) == key:
             del store.order_keys_by_client_id[client_key]

@@ -26,6 +26,17 @@ from domain.events import MarketStatusChanged, PreventedMatch, Trade
 from domain.ledger import Balance
 from domain.markets import Market
 
+OrderKeys = defaultdict[int, dict[tuple[str, int], None]]  # (symbol, order id)s by account
+
+
+def forget_order(keys: OrderKeys, account_id: int, key: tuple[str, int]) -> None:
+    """Takes the order `key` out of the account's keys, and the account once it has none."""
+    held = keys.get(account_id)
+    if held is not None:
+        held.pop(key, None)
+        if not held:
+            del keys[account_id]
+
 
 @define
 class MemoryStore:
@@ -38,13 +49,9 @@ class MemoryStore:
     last_order_ids: dict[str, int] = field(factory=dict)
     order_keys_by_client_id: dict[tuple[int, str, str], tuple[str, int]] = field(factory=dict)
     # Each account's orders in the order they came, as the keys of a dict (forgotten in O(1)).
-    order_keys_by_account: defaultdict[int, dict[tuple[str, int], None]] = field(
-        factory=lambda: defaultdict(dict)
-    )
+    order_keys_by_account: OrderKeys = field(factory=lambda: defaultdict(dict))
     # Each account's open orders, likewise: what its open orders are looked for among.
-    open_order_keys_by_account: defaultdict[int, dict[tuple[str, int], None]] = field(
-        factory=lambda: defaultdict(dict)
-    )
+    open_order_keys_by_account: OrderKeys = field(factory=lambda: defaultdict(dict))
     # The orders that ended, in the order they ended (see `adapters.memory.retention`).
     done_unfilled: deque[tuple[str, int]] = field(factory=deque)
     done_with_fills: deque[tuple[str, int]] = field(factory=deque)
