@@ -7,6 +7,11 @@ from binance import AsyncClient, BinanceSocketManager
 
 from tests.live_server import LiveServer, SignedClient
 
+# A stream's message comes within a second on a quiet machine; through the split deployment on
+# AWS (Kinesis, on moto) with the whole suite running beside it, an order book update once did
+# not come within 5 s.
+WAIT_S = 15
+
 
 def rest_book(trader: SignedClient) -> Any:
     return trader.client.get("/api/v3/depth", params={"symbol": "ETHUSDT", "limit": 100}).json()
@@ -33,7 +38,7 @@ async def test_ccxt_pro_watches_the_order_book_and_trades(live: LiveServer) -> N
         await asyncio.to_thread(place, trader, "BUY", "0.25", "2998")
         expected = await asyncio.to_thread(rest_book, trader)
         while book["nonce"] < expected["lastUpdateId"]:
-            book = await asyncio.wait_for(exchange.watch_order_book("ETH/USDT"), 5)
+            book = await asyncio.wait_for(exchange.watch_order_book("ETH/USDT"), WAIT_S)
         assert [level[:2] for level in book["asks"]] == [
             [float(p), float(q)] for p, q in expected["asks"]
         ]
@@ -43,7 +48,7 @@ async def test_ccxt_pro_watches_the_order_book_and_trades(live: LiveServer) -> N
         watching = asyncio.ensure_future(exchange.watch_trades("ETH/USDT"))
         await asyncio.sleep(0.3)
         await asyncio.to_thread(place, trader, "BUY", "0.4", "3001")
-        trades = await asyncio.wait_for(watching, 5)
+        trades = await asyncio.wait_for(watching, WAIT_S)
         assert [(t["price"], t["amount"], t["side"]) for t in trades] == [(3001.0, 0.4, "buy")]
     finally:
         await exchange.close()
@@ -68,11 +73,11 @@ async def test_python_binance_socket_manager_streams_trades(live: LiveServer) ->
         ):
             await asyncio.sleep(0.5)
             await asyncio.to_thread(place_ethbtc, "SELL")
-            ticker = await asyncio.wait_for(tickers.recv(), 5)
+            ticker = await asyncio.wait_for(tickers.recv(), WAIT_S)
             assert ticker["stream"] == "ethbtc@bookTicker"
             assert ticker["data"]["a"] == "0.05000000"
             await asyncio.to_thread(place_ethbtc, "BUY")
-            trade = await asyncio.wait_for(trades.recv(), 5)
+            trade = await asyncio.wait_for(trades.recv(), WAIT_S)
             assert (trade["e"], trade["s"], trade["p"], trade["q"]) == (
                 "trade", "ETHBTC", "0.05000000", "0.50000000",
             )  # fmt: skip
