@@ -22,6 +22,12 @@ class IdSource(Protocol):
         """A fresh unguessable token (API keys, secrets, session ids)."""
         ...
 
+    def serial(self) -> str:
+        """A fresh id, unique but not secret, of 22 characters (as long as the client order
+        ids Binance makes up): no other of this source's, nor of another process's, is the
+        same. The client order ids of orders sent without one."""
+        ...
+
 
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...

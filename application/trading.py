@@ -33,8 +33,6 @@ from domain.exchange import Exchange
 from domain.markets import Market
 from domain.orders import ExpiryReason, OrderStatus
 
-CLIENT_ORDER_ID_LENGTH = 22  # as long as those Binance makes up
-
 
 @define
 class PlacedOrder:
@@ -229,7 +227,7 @@ class Trading:
         return replace(leg, client_order_id=leg.client_order_id or self._client_id())
 
     def _client_id(self) -> str:
-        return self.ids.token()[:CLIENT_ORDER_ID_LENGTH]
+        return self.ids.serial()
 
     @staticmethod
     def _placed_list(applied: Applied) -> PlacedList:

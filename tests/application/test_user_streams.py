@@ -22,6 +22,9 @@ class Tokens:
     def token(self) -> str:
         return f"key-{next(self._numbers)}"
 
+    def serial(self) -> str:
+        return f"serial-{next(self._numbers)}"
+
 
 class Notices:
     """The channels that revocation notices went to, and the credentials that the api
