@@ -2,17 +2,18 @@
 
 from dataclasses import dataclass, field
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation
+from typing import Final
 
 from domain.errors import InvalidAmount
 
-MAX_HOLDINGS = 2**63 - 1
+MAX_HOLDINGS: Final = 2**63 - 1
 """The most minor units of any one asset the exchange holds in all accounts together, and so
 the most one transfer moves. Every balance and every amount moved (a posting, a hold, a trade)
 is then within a signed 64-bit integer, as the events' msgpack encoding needs, and far within
 the store's NUMERIC(38, 0)."""
 
 # Exact at any number of digits: the default context rounds a result to 28 of them.
-_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+_EXACT: Final = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 @dataclass(frozen=True)

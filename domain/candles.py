@@ -3,17 +3,18 @@
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from enum import Enum
+from typing import Final
 
 from attrs import define
 
 from domain.events import Trade
 
-SECOND = 1000
-MINUTE = 60 * SECOND
-HOUR = 60 * MINUTE
-DAY = 24 * HOUR
+SECOND: Final = 1000
+MINUTE: Final = 60 * SECOND
+HOUR: Final = 60 * MINUTE
+DAY: Final = 24 * HOUR
 # 1970-01-01 was a Thursday; weekly candles open on Mondays, like Binance's.
-FIRST_MONDAY = 4 * DAY
+FIRST_MONDAY: Final = 4 * DAY
 
 
 class Interval(Enum):

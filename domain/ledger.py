@@ -4,16 +4,17 @@ per asset, and no account's available or locked balance may go below zero."""
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
+from typing import Final
 
 from msgspec import Struct
 
 from domain.errors import InsufficientBalance
 
-EXTERNAL_ACCOUNT = -1
+EXTERNAL_ACCOUNT: Final = -1
 """The world outside the exchange: deposits come from it and withdrawals go to it, so its
 balance is the negative of everything the exchange holds."""
 
-FEE_ACCOUNT = 0
+FEE_ACCOUNT: Final = 0
 """Where maker and taker fees are credited."""
 
 

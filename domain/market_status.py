@@ -6,10 +6,11 @@ cancel and amend (which only reduces) their orders, as on Binance. HALT (an inci
 they were; Binance's own answer, "Market is closed.", tells the trader why."""
 
 from enum import Enum
+from typing import Final
 
 from domain.errors import MarketClosed, MarketClosedToChanges
 
-CLOSED = "Market is closed."
+CLOSED: Final = "Market is closed."
 
 
 class MarketStatus(Enum):

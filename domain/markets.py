@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Final
 
 from domain.assets import MAX_HOLDINGS, Asset, to_minor
 from domain.errors import (
@@ -14,8 +15,8 @@ from domain.errors import (
 )
 from domain.orders import SelfTradePrevention, Side
 
-BASIS_POINTS = 10_000
-MAX_COUNT = 100_000  # the most open orders, algo orders or iceberg parts a filter may allow
+BASIS_POINTS: Final = 10_000
+MAX_COUNT: Final = 100_000  # the most open orders, algo orders or iceberg parts a filter may allow
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Placing an OCO: its two orders checked as orders and as a pair, then placed together under
 one hold (`domain.order_lists`)."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from domain.book import joined_after
 from domain.commands import OcoLeg, PlaceOco, PlaceOrder
@@ -25,8 +25,8 @@ from domain.settlement import accepted, crosses, ref, shown
 if TYPE_CHECKING:
     from domain.exchange import Exchange, MarketState
 
-STOP_LOSSES = (OrderType.STOP_LOSS, OrderType.STOP_LOSS_LIMIT)
-TAKE_PROFITS = (OrderType.TAKE_PROFIT, OrderType.TAKE_PROFIT_LIMIT)
+STOP_LOSSES: Final = (OrderType.STOP_LOSS, OrderType.STOP_LOSS_LIMIT)
+TAKE_PROFITS: Final = (OrderType.TAKE_PROFIT, OrderType.TAKE_PROFIT_LIMIT)
 
 
 def place_oco(exchange: "Exchange", command: PlaceOco) -> list[Event]:

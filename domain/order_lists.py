@@ -11,7 +11,7 @@ An OTO list (`domain.oto`) first waits for its working order to fill, its pendin
 off the book; an OTOCO's pending orders are then an OCO pair of the same list, as above.
 Canceling any open order of a list cancels every open order of it."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from attrs import define
 
@@ -35,9 +35,9 @@ from domain.stops import hold_while_waiting
 if TYPE_CHECKING:
     from domain.exchange import Exchange, MarketState
 
-OCO = "OCO"
-OTO = "OTO"  # an OTOCO too, as Binance names both
-WORKING_TYPES = (OrderType.LIMIT, OrderType.LIMIT_MAKER)  # an OTO's working order's
+OCO: Final = "OCO"
+OTO: Final = "OTO"  # an OTOCO too, as Binance names both
+WORKING_TYPES: Final = (OrderType.LIMIT, OrderType.LIMIT_MAKER)  # an OTO's working order's
 
 
 @define

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, fields
 from enum import Enum
+from typing import Final
 
 
 class Side(Enum):
@@ -9,9 +10,9 @@ class Side(Enum):
     SELL = "SELL"
 
 
-_STOPS = frozenset({"STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"})
-_MARKETS = frozenset({"MARKET", "STOP_LOSS", "TAKE_PROFIT"})
-_OPEN = frozenset({"PENDING_NEW", "NEW", "PARTIALLY_FILLED"})
+_STOPS: Final = frozenset({"STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"})
+_MARKETS: Final = frozenset({"MARKET", "STOP_LOSS", "TAKE_PROFIT"})
+_OPEN: Final = frozenset({"PENDING_NEW", "NEW", "PARTIALLY_FILLED"})
 
 
 class OrderType(Enum):

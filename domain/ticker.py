@@ -2,6 +2,7 @@
 price of the last minutes that Binance's avgPrice answers."""
 
 from collections import deque
+from typing import Final
 
 from attrs import define
 
@@ -9,7 +10,7 @@ from domain.average_price import AveragePrice
 from domain.candles import DAY
 from domain.events import Trade
 
-AVERAGE_PRICE_MINUTES = 5  # the window of avgPrice
+AVERAGE_PRICE_MINUTES: Final = 5  # the window of avgPrice
 
 
 @define
