@@ -44,7 +44,7 @@ from domain.errors import (
 from domain.events import BookChanged, Event, MarketStatusChanged, StopTrailed, Trade
 from domain.ledger import EntryKind, JournalEntry, Ledger, hold_entry, transfer_entry
 from domain.market_status import MarketStatus, check_changing, check_placing
-from domain.markets import Market
+from domain.markets import BandLimits, Market
 from domain.matching import Fill, MatchPlan, plan_match
 from domain.oco import place_oco
 from domain.open_orders import algo_orders_of, is_taken, open_orders_of
@@ -92,9 +92,19 @@ class MarketState:
     lists: OrderLists = field(default_factory=OrderLists)
     status: MarketStatus = MarketStatus.TRADING
     average_price: AveragePrice = field(init=False)
+    band_limits: BandLimits = field(init=False)
 
     def __post_init__(self) -> None:
         self.average_price = AveragePrice(self.market.price_band.average_minutes)
+        self.band_limits = BandLimits(self.market.price_band, 0)
+
+    def check_price_band(self, side: Side, price: int, at: int) -> None:
+        """Refuses a limit price outside the band around the average price at `at`."""
+        average = self.average_price.at(at, self.market.base.scale)
+        limits = self.band_limits
+        if limits.average != average or limits.band is not self.market.price_band:
+            limits = self.band_limits = BandLimits(self.market.price_band, average)
+        limits.check(side, price)
 
 
 @dataclass
@@ -263,8 +273,7 @@ class Exchange:
         if kind is OrderType.MARKET:
             return order
         if not kind.is_market:
-            average = state.average_price.at(order.created_at, market.base.scale)
-            market.check_price_band(order.side, order.price, average)
+            state.check_price_band(order.side, order.price, order.created_at)
         can_rest = (
             is_stop or kind is OrderType.LIMIT_MAKER or order.time_in_force is TimeInForce.GTC
         )

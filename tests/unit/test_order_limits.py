@@ -5,6 +5,8 @@ import dataclasses
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from adapters.memory.demo_listing import demo_markets
 from domain.average_price import AveragePrice
@@ -13,6 +15,7 @@ from domain.commands import CancelOrder, Deposit, PlaceOrder
 from domain.errors import FilterFailure, MarketFilter
 from domain.events import OrderAccepted, Trade
 from domain.exchange import Exchange
+from domain.markets import BASIS_POINTS, BandLimits, PriceBand
 from domain.orders import OrderType, SelfTradePrevention, Side, TimeInForce
 
 A, B = 1, 2
@@ -108,3 +111,26 @@ def test_the_average_price_forgets_old_trades_without_losing_the_window() -> Non
     halves = AveragePrice(minutes=5)
     feed(halves, 3_150)
     assert halves.at(3_149_500, BTC) == 150 * USDT  # 150 trades at 100, 150 at 200
+
+
+@given(
+    average=st.integers(0, 10**20),
+    up=st.integers(BASIS_POINTS, 10 * BASIS_POINTS),
+    down=st.integers(1, BASIS_POINTS),
+    off=st.integers(-2, 2),
+    edge=st.sampled_from(["up", "down"]),
+    side=st.sampled_from(Side),
+)
+def test_the_band_s_limits_allow_exactly_the_prices_its_multiplications_allow(
+    average: int, up: int, down: int, off: int, edge: str, side: Side
+) -> None:
+    band = PriceBand(bid_up=up, bid_down=down, ask_up=up, ask_down=down)
+    # A price at one of the band's edges, or a minor unit or two either side of it.
+    price = max(1, average * (up if edge == "up" else down) // BASIS_POINTS + off)
+    allowed = not average or average * down <= price * BASIS_POINTS <= average * up
+    try:
+        BandLimits(band, average).check(side, price)
+    except FilterFailure:
+        assert not allowed
+    else:
+        assert allowed
