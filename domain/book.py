@@ -76,7 +76,10 @@ class OrderBook(OrderIndex):
         queue = level.orders
         tail = queue[next(reversed(queue))] if queue else None
         queue[order.order_id] = order
-        if tail is not None and (tail.queued_at, tail.order_id) > (order.queued_at, order.order_id):
+        if tail is not None and (
+            tail.queued_at > order.queued_at
+            or (tail.queued_at == order.queued_at and tail.order_id > order.order_id)
+        ):
             # Joined after the same trade as orders of later ids (a pending order of an OTO list
             # placed with the stops that trade triggered): the level stays in id order.
             for later in [o for o in queue.values() if o.order_id > order.order_id]:
