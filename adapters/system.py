@@ -13,7 +13,7 @@ class SystemClock:
 class SecretsIdSource:
     def __init__(self) -> None:
         # Serials are a random prefix of this source's own and a count: no read of the
-        # machine's randomness each (that was 2.5 % of the order path's time, docs/performance.md).
+        # machine's randomness each (1.3 % of the order path's samples, docs/performance.md).
         self._prefix = secrets.token_hex(6)
         self._count = itertools.count()
 
