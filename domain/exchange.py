@@ -5,7 +5,7 @@ nothing; the first change is the ledger hold, which itself refuses atomically.""
 
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from domain import order_lists
 from domain.assets import MAX_HOLDINGS, Asset
@@ -43,8 +43,9 @@ from domain.errors import (
 )
 from domain.events import BookChanged, Event, MarketStatusChanged, StopTrailed, Trade
 from domain.ledger import EntryKind, JournalEntry, Ledger, hold_entry, transfer_entry
-from domain.market_status import MarketStatus, check_changing, check_placing
-from domain.markets import BandLimits, Market
+from domain.market_state import MarketState
+from domain.market_status import check_changing, check_placing
+from domain.markets import Market
 from domain.matching import Fill, MatchPlan, plan_match
 from domain.oco import place_oco
 from domain.open_orders import algo_orders_of, is_taken, open_orders_of
@@ -76,35 +77,6 @@ from domain.settlement import (
 )
 from domain.stops import StopBook, buy_cap, hold_while_waiting, would_trigger
 from domain.validation import check_order
-
-
-@dataclass
-class MarketState:
-    market: Market
-    book: OrderBook
-    last_order_id: int = 0
-    last_trade_id: int = 0
-    last_prevented_match_id: int = 0
-    last_price: int = 0
-    stops: StopBook = field(default_factory=StopBook)
-    pending: OrderIndex = field(default_factory=OrderIndex)
-    """The pending orders of OTO lists, waiting off the book for their working order."""
-    lists: OrderLists = field(default_factory=OrderLists)
-    status: MarketStatus = MarketStatus.TRADING
-    average_price: AveragePrice = field(init=False)
-    band_limits: BandLimits = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.average_price = AveragePrice(self.market.price_band.average_minutes)
-        self.band_limits = BandLimits(self.market.price_band, 0)
-
-    def check_price_band(self, side: Side, price: int, at: int) -> None:
-        """Refuses a limit price outside the band around the average price at `at`."""
-        average = self.average_price.at(at, self.market.base.scale)
-        limits = self.band_limits
-        if limits.average != average or limits.band is not self.market.price_band:
-            limits = self.band_limits = BandLimits(self.market.price_band, average)
-        limits.check(side, price)
 
 
 @dataclass

@@ -23,7 +23,8 @@ from domain.placement import placed_order
 from domain.settlement import accepted, crosses, ref, shown
 
 if TYPE_CHECKING:
-    from domain.exchange import Exchange, MarketState
+    from domain.exchange import Exchange
+    from domain.market_state import MarketState
 
 STOP_LOSSES: Final = (OrderType.STOP_LOSS, OrderType.STOP_LOSS_LIMIT)
 TAKE_PROFITS: Final = (OrderType.TAKE_PROFIT, OrderType.TAKE_PROFIT_LIMIT)

@@ -4,7 +4,7 @@ the waiting stops or among the pending orders of OTO lists."""
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from domain.exchange import MarketState
+    from domain.market_state import MarketState
 
 
 def open_orders_of(state: "MarketState", account_id: int) -> int:

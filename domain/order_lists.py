@@ -33,7 +33,8 @@ from domain.settlement import expire, finish, hold_for_rest, release
 from domain.stops import hold_while_waiting
 
 if TYPE_CHECKING:
-    from domain.exchange import Exchange, MarketState
+    from domain.exchange import Exchange
+    from domain.market_state import MarketState
 
 OCO: Final = "OCO"
 OTO: Final = "OTO"  # an OTOCO too, as Binance names both

@@ -48,7 +48,8 @@ from domain.settlement import accepted, crosses, expire, ref, release, report, s
 from domain.stops import buy_cap, would_trigger
 
 if TYPE_CHECKING:
-    from domain.exchange import Exchange, MarketState
+    from domain.exchange import Exchange
+    from domain.market_state import MarketState
 
 
 def place_oto(exchange: "Exchange", command: PlaceOto | PlaceOtoco) -> list[Event]:

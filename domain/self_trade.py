@@ -10,7 +10,7 @@ from domain.orders import ExecutionType, Order, OrderStatus
 from domain.settlement import finish, hold_for_rest, release, report, shown
 
 if TYPE_CHECKING:
-    from domain.exchange import MarketState
+    from domain.market_state import MarketState
 
 
 def prevent(

@@ -11,7 +11,7 @@ from domain.matching import Fill
 from domain.orders import ExecutionType, ExpiryReason, Order, OrderStatus, Side
 
 if TYPE_CHECKING:
-    from domain.exchange import MarketState
+    from domain.market_state import MarketState
 
 
 def settle(
