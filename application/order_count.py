@@ -6,6 +6,7 @@ it trades as it arrives (taker), and `MAKER_FIRST_FILL` if it first trades resti
 (maker), as the rules' maker example takes off. Cancels and expiries change nothing. Shared by
 every API key of the account and every api process."""
 
+import functools
 from collections.abc import Iterable
 
 from attrs import define, frozen
@@ -34,13 +35,14 @@ class OrderLimit:
     interval_num: int
     limit: int
 
-    @property
+    # Worked out once: every order placed reads them.
+    @functools.cached_property
     def window_ms(self) -> int:
         return (
             self.interval_num * {"SECOND": SECOND, "MINUTE": 60 * SECOND, "DAY": DAY}[self.interval]
         )
 
-    @property
+    @functools.cached_property
     def name(self) -> str:
         """As Binance's X-MBX-ORDER-COUNT-<name> header gives it: 10S, 1D."""
         return f"{self.interval_num}{self.interval[0]}"

@@ -1,9 +1,11 @@
 """Use cases of trading: place, test, cancel, amend and cancel-replace orders."""
 
 import contextlib
+import functools
 
 from attrs import define, field
 from msgspec.structs import replace
+from prometheus_client import Counter
 
 from application.bus import Applied, CommandBus, MarketCommand, symbol_of
 from application.frozen_accounts import FrozenAccounts
@@ -244,10 +246,12 @@ class Trading:
     async def _submit(self, kind: str, command: MarketCommand) -> Applied:
         """Hands the command to its market's engine, counted by kind and outcome: accepted,
         or the name of the refusal."""
-        attributes = {"bourse.command": kind, "bourse.symbol": symbol_of(command)}
         # A no-op span still costs its context manager and a context attach on every order.
         span = (
-            tracer.start_as_current_span("order.submit", attributes=attributes)
+            tracer.start_as_current_span(
+                "order.submit",
+                attributes={"bourse.command": kind, "bourse.symbol": symbol_of(command)},
+            )
             if recording()
             else contextlib.nullcontext()
         )
@@ -255,9 +259,9 @@ class Trading:
             with span:
                 applied = await self.bus.submit(command)
         except Exception as error:
-            order_commands.labels(kind, type(error).__name__).inc()
+            _counted(kind, type(error).__name__).inc()
             raise
-        order_commands.labels(kind, "accepted").inc()
+        _counted(kind, "accepted").inc()
         return applied
 
     def _stamped(self, command: PlaceOrder, now: int) -> PlaceOrder:
@@ -293,6 +297,13 @@ class Trading:
     def _updated_order(applied: Applied) -> OrderRecord:
         order_id = next(e.order_id for e in applied.events if isinstance(e, OrderUpdated))
         return applied.orders[order_id]
+
+
+# A series's child looked up once: `labels` takes a lock and checks its labels each time. The
+# kinds of command and their outcomes are few, and so are the children kept.
+@functools.cache
+def _counted(kind: str, outcome: str) -> Counter:
+    return order_commands.labels(kind, outcome)
 
 
 def _expiry_reasons(applied: Applied) -> dict[int, ExpiryReason]:

@@ -60,7 +60,7 @@ async def test_a_sessions_log_is_json_lines_without_its_secrets(tmp_path: Path) 
         ("POST", "/api/v3/order", 400),
         ("GET", "/api/v3/account", 200),
     }
-    assert all(len(r["request_id"]) == 32 for r in requests)
+    assert all(len(r["request_id"]) == 22 for r in requests)
     account_ids = {r.get("account_id") for r in requests if r["path"].startswith("/api/v3/acc")}
     assert len(account_ids) == 1 and None not in account_ids
     for secret in secrets:

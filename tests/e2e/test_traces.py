@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import pytest
-from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from adapters.security.signatures import sign
+from application.tracing import send_spans_to
 from tests.e2e.conftest import Venue
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -26,7 +26,7 @@ def exporter() -> Iterator[InMemorySpanExporter]:
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
-    trace.set_tracer_provider(provider)
+    send_spans_to(provider)
     yield exporter
     provider.shutdown()
 

@@ -26,7 +26,7 @@ from tests.live_server import LiveServer
 
 FAULT = "a fault injected to stand for a bug"
 UNKNOWN = {"code": -1000, "msg": "An unknown error occurred while processing the request."}
-GENERATED_ID = re.compile(r"[0-9a-f]{32}")
+GENERATED_ID = re.compile(r"[0-9a-f]{22}")
 ROOT = Path(__file__).parents[2]
 
 
