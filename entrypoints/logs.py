@@ -10,9 +10,12 @@ import re
 import sys
 from typing import Any
 
+import msgspec
 import structlog
 from opentelemetry import trace
 from structlog.types import EventDict, Processor, WrappedLogger
+
+from application.tracing import recording
 
 FORMATS = ("json", "console")
 REDACTED = "[redacted]"
@@ -41,7 +44,10 @@ def configure(role: str, level: str = "info") -> None:
     ]
     rendered: list[Processor] = [structlog.stdlib.ProcessorFormatter.remove_processors_meta]
     if as_json:
-        rendered += [structlog.processors.format_exc_info, structlog.processors.JSONRenderer()]
+        rendered += [
+            structlog.processors.format_exc_info,
+            structlog.processors.JSONRenderer(serializer=_json),
+        ]
     else:
         rendered.append(structlog.dev.ConsoleRenderer())
     handler = logging.StreamHandler()
@@ -74,6 +80,8 @@ def _with_role(role: str) -> Processor:
 
 def _with_trace(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
     """The trace id of the span the line is logged in, when one is recorded."""
+    if not recording():
+        return event
     context = trace.get_current_span().get_span_context()
     if context.is_valid:
         event.setdefault("trace_id", f"{context.trace_id:032x}")
@@ -97,10 +105,20 @@ def _redact(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
             continue
         if SECRET_FIELD.match(key):
             event[key] = REDACTED
-        elif isinstance(value, str):
+        # Either pattern needs a "=" or a "/" in the text: most fields have neither.
+        elif isinstance(value, str) and ("=" in value or "/" in value):
             value = SECRET_PARAMETER.sub(rf"\1={REDACTED}", value)
             event[key] = LISTEN_KEY.sub(REDACTED, value)
     return event
+
+
+_encoder = msgspec.json.Encoder(enc_hook=repr)
+
+
+def _json(event: EventDict, **_: Any) -> str:
+    """A line's JSON, by msgspec: a value it has no JSON for is written as its repr, as
+    structlog's own renderer writes it."""
+    return _encoder.encode(event).decode()
 
 
 def bind(**fields: Any) -> None:
