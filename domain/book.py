@@ -40,6 +40,10 @@ class OrderBook(OrderIndex):
         self.symbol = symbol
         self.bids: SortedDict = SortedDict()
         self.asks: SortedDict = SortedDict()
+        # The same two, typed as the dicts they are, to look a level up by: the compiled book
+        # then calls dict's own `get` in C (which SortedDict keeps), not a method by its name.
+        self._bid_levels: dict[int, PriceLevel] = self.bids
+        self._ask_levels: dict[int, PriceLevel] = self.asks
         # Each side's best level, kept as levels come and go: every order placed asks for the
         # other side's, which SortedDict finds in Python code.
         self._best_bid: PriceLevel | None = None
@@ -64,11 +68,10 @@ class OrderBook(OrderIndex):
 
     def add(self, order: Order) -> None:
         buying = order.side is Side.BUY
-        levels = self.bids if buying else self.asks
         key = -order.price if buying else order.price
-        level: PriceLevel | None = levels.get(key)  # typed: the compiled book reads it natively
+        level = (self._bid_levels if buying else self._ask_levels).get(key)
         if level is None:
-            level = levels[key] = PriceLevel(order.price)
+            level = (self.bids if buying else self.asks)[key] = PriceLevel(order.price)
             if buying and (self._best_bid is None or order.price > self._best_bid.price):
                 self._best_bid = level
             elif not buying and (self._best_ask is None or order.price < self._best_ask.price):
@@ -136,8 +139,8 @@ class OrderBook(OrderIndex):
     def take_changes(self) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """(price, volume now) of every bid and ask level changed since the last call; a
         volume of 0 means the level is gone."""
-        bids = [(price, _volume(self.bids.get(-price))) for price in self._changed_bids]
-        asks = [(price, _volume(self.asks.get(price))) for price in self._changed_asks]
+        bids = [(price, _volume(self._bid_levels.get(-price))) for price in self._changed_bids]
+        asks = [(price, _volume(self._ask_levels.get(price))) for price in self._changed_asks]
         self._changed_bids.clear()
         self._changed_asks.clear()
         return bids, asks

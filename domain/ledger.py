@@ -108,11 +108,21 @@ class Ledger:
     def post(self, entry: JournalEntry) -> JournalEntry:
         """Applies every posting of `entry` or, if any balance would go negative, none."""
         balances = self._balances
-        net: dict[str, int] = {}
+        # What the entry nets to in each asset: an entry the exchange makes moves one asset or
+        # two, netted in locals (the compiled ledger's own integers, where a dict of totals
+        # made, boxed and looked up two Python integers a posting), any more in a dict.
+        first = second = ""
+        first_net = second_net = 0
+        more: dict[str, int] = {}
         overdrawn = False
         for posting in entry.postings:
             account_id, asset, amount = posting.account_id, posting.asset, posting.amount
-            net[asset] = net.get(asset, 0) + amount
+            if asset == first or not first:
+                first, first_net = asset, first_net + amount
+            elif asset == second or not second:
+                second, second_net = asset, second_net + amount
+            else:
+                more[asset] = more.get(asset, 0) + amount
             held = balances.get(account_id)
             if held is None:
                 held = balances[account_id] = {}
@@ -125,10 +135,9 @@ class Ledger:
                 balance.locked += amount
             if (balance.available < 0 or balance.locked < 0) and account_id != EXTERNAL_ACCOUNT:
                 overdrawn = True
-        for total in net.values():
-            if total:
-                self._undo(entry)
-                raise ValueError(f"unbalanced journal entry {entry}")
+        if first_net or second_net or any(more.values()):
+            self._undo(entry)
+            raise ValueError(f"unbalanced journal entry {entry}")
         # Judged on the final balances: one entry may debit and credit the same balance.
         if overdrawn and any(
             balances[p.account_id][p.asset].available < 0

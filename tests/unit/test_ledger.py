@@ -1,6 +1,10 @@
 """The ledger applies a journal entry whole or not at all."""
 
+from collections import Counter
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.errors import InsufficientBalance
 from domain.ledger import (
@@ -38,6 +42,36 @@ def test_an_unbalanced_entry_is_refused_and_changes_nothing() -> None:
     with pytest.raises(ValueError, match="unbalanced"):
         ledger.post(entry)
     assert holdings(ledger) == before
+
+
+ASSETS = ["USDT", "BTC", "ETH", "BNB"]
+MOVES = st.tuples(st.sampled_from([1, 2]), st.sampled_from(ASSETS), st.integers(-3, 3))
+
+
+@given(st.lists(MOVES, max_size=8))
+def test_an_entry_is_taken_only_if_it_nets_to_nothing_in_each_of_its_assets(
+    moves: list[tuple[int, str, int]],
+) -> None:
+    """However many assets it moves (the ledger nets the first two apart from the rest)."""
+    ledger = Ledger()
+    expected: Counter[tuple[int, str]] = Counter()
+    for account_id in (1, 2):
+        for asset in ASSETS:
+            ledger.post(transfer_entry(EntryKind.DEPOSIT, account_id, asset, 100, "deposit"))
+            expected[account_id, asset] = 100
+    before = holdings(ledger)
+    net: Counter[str] = Counter()
+    for account_id, asset, amount in moves:
+        net[asset] += amount
+        expected[account_id, asset] += amount
+    if any(net.values()):
+        with pytest.raises(ValueError, match="unbalanced"):
+            ledger.post(trade(*moves))
+        assert holdings(ledger) == before
+    else:
+        ledger.post(trade(*moves))
+        after = {(a, asset): available for a, asset, available, _ in holdings(ledger) if a > 0}
+        assert after == {key: amount for key, amount in expected.items() if amount}
 
 
 def test_an_entry_that_overdraws_any_balance_changes_none() -> None:
