@@ -318,8 +318,11 @@ class Exchange:
         those triggered by one order's trades in the order they were placed, each after every
         stop triggered before it; the trades of each may trigger more, which queue behind. The
         lists of the orders these change react first, and what they do is judged in turn."""
+        # `type(e) is Trade`, not isinstance: msgspec's classes answer isinstance for any other
+        # type through their metaclass's __instancecheck__, a call (750 instructions compiled),
+        # and no event class is subclassed.
         if not state.stops.orders and not state.lists.lists:
-            last = next((e for e in reversed(events) if isinstance(e, Trade)), None)
+            last = next((e for e in reversed(events) if type(e) is Trade), None)
             if last is not None:
                 state.last_price = last.price
             return
@@ -331,7 +334,7 @@ class Exchange:
             if state.lists.lists:
                 order_lists.react(self, state, new, now, events)
                 react_to_working(self, state, new, now, events)
-            prices = [e.price for e in new if isinstance(e, Trade)]
+            prices = [e.price for e in new if type(e) is Trade]
             if prices:
                 state.last_price = prices[-1]
                 fired, trailed = state.stops.triggered(prices)
