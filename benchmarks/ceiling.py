@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ wrk.body = "{body}"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Authorization"] = "Bearer {token}"
 """
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 SOCKET_ERRORS = r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)"
 GOAL = 0.5
 
@@ -51,8 +52,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk")
     runs: list[dict[str, Any]] = []
-    with deployment("all", "memory") as bourse, bare_server() as bare:
-        token = _bearer(bourse.urls[0])
+    with deployment("all", "memory") as bourse, bare_server() as (bare, _):
+        token = bearer(bourse.urls[0])
         for run in range(1, args.runs + 1):
             figures: dict[str, Any] = {
                 "bare": _wrk(f"{bare}/api/v3/order", "", args),
@@ -89,20 +90,22 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def bare_server() -> Iterator[str]:
+def bare_server(wrapper: Sequence[str] = ()) -> Iterator[tuple[str, int]]:
+    """`benchmarks.bare_app` on a free port, run under `wrapper` if any (see `deployment`):
+    its URL and process id."""
     port = free_port()
-    command = [sys.executable, "-m", "benchmarks.bare_app", "--port", str(port)]
+    command = [*wrapper, sys.executable, "-m", "benchmarks.bare_app", "--port", str(port)]
     process = subprocess.Popen(command)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until(lambda: answers(f"{url}/health"), process)
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
-def _bearer(url: str) -> str:
+def bearer(url: str) -> str:
     """A funded trader's access token; its IOC orders on the empty book expire unfilled."""
     credentials = {"email": f"ceiling-{time.time_ns()}@load.bourse.local", "password": "x" * 12}
     with httpx.Client(base_url=url) as client:
@@ -111,13 +114,10 @@ def _bearer(url: str) -> str:
         headers = {"Authorization": f"Bearer {token}"}
         body = {"asset": "USDT", "amount": "100000"}
         client.post("/api/v1/faucet", json=body, headers=headers).raise_for_status()
-        placed = client.post("/api/v3/order", content=ORDER, headers=headers | _FORM)
+        placed = client.post("/api/v3/order", content=ORDER, headers=headers | FORM)
         assert placed.status_code == 200, placed.text
         assert placed.json()["status"] == "EXPIRED", placed.text
     return str(token)
-
-
-_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 def _wrk(url: str, token: str, args: argparse.Namespace) -> dict[str, float]:

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from attrs import frozen
@@ -50,9 +50,14 @@ def serving(url: str) -> bool:
 
 @contextlib.contextmanager
 def deployment(
-    kind: str, adapters: str, apis: int = 1, extra: Mapping[str, str] | None = None
+    kind: str,
+    adapters: str,
+    apis: int = 1,
+    extra: Mapping[str, str] | None = None,
+    wrapper: Sequence[str] = (),
 ) -> Iterator[Deployment]:
-    """`extra`: more environment for every process of the deployment."""
+    """`extra`: more environment for every process of the deployment; `wrapper`: a command
+    that every process runs under (valgrind's, for `benchmarks.instructions`)."""
     if kind == "split" and adapters != "local":
         raise ValueError("the split deployment runs on PostgreSQL and Redis: --adapters local")
     environment = (
@@ -70,7 +75,7 @@ def deployment(
     processes: dict[str, int] = {}
     database_url = None
     with contextlib.ExitStack() as stack, tempfile.TemporaryDirectory() as logs:
-        start = _starter(stack, Path(logs), processes)
+        start = _starter(stack, Path(logs), processes, wrapper)
         if adapters == "local":
             redis_url = stack.enter_context(redis_server(processes))
             database_url = stack.enter_context(postgres_server(processes)) + "/bourse"
@@ -96,12 +101,14 @@ Check = Callable[[str], bool]
 Start = Callable[[str, list[str], dict[str, str], Check], str]
 
 
-def _starter(stack: contextlib.ExitStack, logs: Path, processes: dict[str, int]) -> Start:
+def _starter(
+    stack: contextlib.ExitStack, logs: Path, processes: dict[str, int], wrapper: Sequence[str]
+) -> Start:
     def start(name: str, arguments: list[str], environment: dict[str, str], up: Check) -> str:
         """Starts `bourse <arguments>` on a free port, and answers its URL once `up` says so."""
         port = free_port()
         flag = "--port" if arguments[0] == "serve" else "--ops-port"
-        command = [sys.executable, "-m", "entrypoints.cli", *arguments, flag, str(port),
+        command = [*wrapper, sys.executable, "-m", "entrypoints.cli", *arguments, flag, str(port),
                    "--log-level", "warning"]  # fmt: skip
         log = logs / f"{name}.log"
         with log.open("wb") as output:
