@@ -149,10 +149,14 @@ class OrderBook(OrderIndex):
         return self._best_bid if side is Side.BUY else self._best_ask
 
     def levels(self, side: Side) -> Iterator[PriceLevel]:
-        """Levels of one side, best price first."""
+        """Levels of one side, best price first, as far as the caller reads: a generator, not
+        a generator expression, which the compiled book made into a list of the whole side
+        (every level looked up for each order that takes one or two). The book must not change
+        while they are read."""
         levels = self._side(side)
         # Iterating the keys is much cheaper to start than a SortedDict values view.
-        return (levels[key] for key in levels)
+        for key in levels:
+            yield levels[key]
 
     def depth(self, side: Side, limit: int) -> list[tuple[int, int]]:
         """(price, volume) of the best `limit` levels of one side."""
