@@ -2,7 +2,13 @@
 I/O here), and exposed by each role on its ops port at `/metrics`. Each role runs one process,
 so the default registry is the process's whole story."""
 
+import functools
+from typing import TypeVar
+
 from prometheus_client import REGISTRY, Counter, Gauge, Histogram
+from prometheus_client.metrics import MetricWrapperBase
+
+Series = TypeVar("Series", bound=MetricWrapperBase)
 
 SECONDS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256)
@@ -91,6 +97,15 @@ MEASURES: dict[str, tuple[str, dict[str, str] | None]] = {
     "stream_connections": ("bourse_stream_connections", None),
 }
 COUNTED = ("http_requests", "http_errors", "order_commands", "store_errors", "bus_timeouts")
+
+
+
+@functools.cache
+def child(series: Series, *labels: str) -> Series:
+    """The series's child of `labels`, looked up once: `labels` takes a lock and checks its
+    labels each time, on paths every request takes. Label values are few (routes, methods,
+    statuses, kinds of command and outcomes), and so are the children kept."""
+    return series.labels(*labels)
 
 
 def measures() -> dict[str, float]:

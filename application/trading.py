@@ -1,17 +1,15 @@
 """Use cases of trading: place, test, cancel, amend and cancel-replace orders."""
 
 import contextlib
-import functools
 
 from attrs import define, field
 from msgspec.structs import replace
-from prometheus_client import Counter
 
 from application.bus import Applied, CommandBus, MarketCommand, symbol_of
 from application.frozen_accounts import FrozenAccounts
 from application.history import OPEN
 from application.identity_ports import IdSource
-from application.metrics import order_commands
+from application.metrics import child, order_commands
 from application.order_count import FirstFill, first_fills
 from application.ports import Clock, UnitOfWorkFactory
 from application.rebuild import TICKER_TRADES, committed_status, resting_order
@@ -259,9 +257,9 @@ class Trading:
             with span:
                 applied = await self.bus.submit(command)
         except Exception as error:
-            _counted(kind, type(error).__name__).inc()
+            child(order_commands, kind, type(error).__name__).inc()
             raise
-        _counted(kind, "accepted").inc()
+        child(order_commands, kind, "accepted").inc()
         return applied
 
     def _stamped(self, command: PlaceOrder, now: int) -> PlaceOrder:
@@ -297,13 +295,6 @@ class Trading:
     def _updated_order(applied: Applied) -> OrderRecord:
         order_id = next(e.order_id for e in applied.events if isinstance(e, OrderUpdated))
         return applied.orders[order_id]
-
-
-# A series's child looked up once: `labels` takes a lock and checks its labels each time. The
-# kinds of command and their outcomes are few, and so are the children kept.
-@functools.cache
-def _counted(kind: str, outcome: str) -> Counter:
-    return order_commands.labels(kind, outcome)
 
 
 def _expiry_reasons(applied: Applied) -> dict[int, ExpiryReason]:
