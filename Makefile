@@ -49,7 +49,8 @@ split: $(STAMP) services
 
 # The suite runs on TEST_WORKERS pytest-xdist workers, a test module to a worker (see
 # tests/conftest.py); the tests marked `alone` restart a server the others share: they run after.
-TEST_WORKERS ?= 2
+# Three on two cores: much of the suite waits on the servers it starts.
+TEST_WORKERS ?= 3
 
 test: $(STAMP) $(CHECKOV) $(WEB_BUILT) services
 	$(PY) -m ruff check .
