@@ -10,7 +10,7 @@ from opentelemetry.trace import SpanContext
 from application.bus import Applied, MarketCommand, decode_answer, encode_answer
 from application.errors import BackendTimeout
 from application.ports import UnitOfWork
-from application.projection import Orders, record_batch
+from application.projection import KnownOrders, Orders, record_batch
 from domain.commands import CancelReplace
 
 
@@ -86,7 +86,7 @@ async def answer_known(
 
 
 async def stage(
-    uow: UnitOfWork, symbol: str, done: Sequence[Pending], uncommitted: Orders, now: int
+    uow: UnitOfWork, symbol: str, done: Sequence[Pending], known: KnownOrders, now: int
 ) -> Orders:
     """Stages the batch's events, in the outbox and in the history, and its answers; every
     order the batch changed, as it left it."""
@@ -96,7 +96,7 @@ async def stage(
         assert applied is not None
         batch.append((applied.events, _timestamp(pending.command), applied.sequence))
         await uow.outbox.add(symbol, applied.sequence, applied.events)
-    after, orders = await record_batch(uow, batch, uncommitted)
+    after, orders = await record_batch(uow, batch, known)
     for pending, changed in zip(done, after, strict=True):
         assert pending.applied is not None
         pending.applied.orders = changed

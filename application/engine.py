@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import deque
+from collections import ChainMap, deque
 from collections.abc import Iterable, Sequence
 from contextlib import AsyncExitStack
 
@@ -36,6 +36,7 @@ from application.bus import (
 from application.errors import LeaseLost, MarketUnavailable, Unavailable
 from application.ledger_sync import LedgerSync
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from application.projection import Orders
 from application.rebuild import rebuild_market, snapshot_of
 from application.records import Depth, Lease, OpenOrdersSnapshot
 from application.relay import Relay
@@ -88,6 +89,10 @@ class MarketEngine:
     _task: "asyncio.Task[None] | None" = None
     _snapshot: "asyncio.Task[None] | None" = None  # the snapshot being kept
     _snapshot_at: int = 0
+    # The market's open orders as last committed, as the history records them: what a batch
+    # changes of them is taken from here rather than read from the store (the engine is the
+    # one writer of its market's orders). Emptied on every rebuild; one missing is read.
+    _records: Orders = field(factory=dict)
 
     async def submit(self, command: MarketCommand) -> Applied:
         """Queues a command and waits until its effects are committed; raises the domain's
@@ -271,6 +276,7 @@ class MarketEngine:
             self.exchange, self.symbol, self.unit_of_work, self.clock.now()
         )
         self.sequence = lease.sequence
+        self._records = {}
 
     def _snapshot_due(self) -> bool:
         if self.clock.now() - self._snapshot_at < SNAPSHOT_EVERY_MS:
@@ -407,8 +413,8 @@ class MarketEngine:
             if not done:
                 return
             previous = self._committing[-1] if self._committing else None
-            uncommitted = previous.orders if previous else {}
-            orders = await stage(uow, self.symbol, done, uncommitted, self.clock.now())
+            known = ChainMap(previous.orders, self._records) if previous else self._records
+            orders = await stage(uow, self.symbol, done, known, self.clock.now())
             committing = Batch(done, touched, orders, self.sequence)
             commit = self._commit(committing, uow, lease, previous, stack.pop_all())
             committing.commit = asyncio.create_task(commit)
@@ -448,6 +454,11 @@ class MarketEngine:
             batch.written.set()
         metrics.engine_commit_seconds.labels(self.symbol).observe(time.perf_counter() - started)
         metrics.engine_batch.labels(self.symbol).observe(len(batch.done))
+        for key, record in batch.orders.items():
+            if record.status.is_open:
+                self._records[key] = record
+            else:
+                self._records.pop(key, None)
         self.relay.notify()
         for pending in batch.done:
             applied = pending.applied

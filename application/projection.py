@@ -1,6 +1,6 @@
 """Writes what the engine did into the history, inside the caller's unit of work."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from copy import copy
 
 from application.ports import UnitOfWork
@@ -19,6 +19,7 @@ from domain.ledger import JournalEntry
 from domain.orders import OrderStatus
 
 Orders = dict[tuple[str, int], OrderRecord]
+KnownOrders = Mapping[tuple[str, int], OrderRecord]
 
 
 async def record_events(
@@ -31,13 +32,14 @@ async def record_events(
 
 
 async def record_batch(
-    uow: UnitOfWork, batch: Sequence[tuple[Sequence[Event], int, int]], uncommitted: Orders
+    uow: UnitOfWork, batch: Sequence[tuple[Sequence[Event], int, int]], known: KnownOrders
 ) -> tuple[list[dict[int, OrderRecord]], Orders]:
     """As `record_events`, giving also every order the batch changed as it leaves them. One
     batch may hold an order's acceptance and its later fills, so orders are gathered across
-    the batch, then saved. `uncommitted` holds the orders of the batch before, as it left
-    them, while its commit is under way: the store does not have them yet."""
-    touched = await _earlier_orders(uow, batch, uncommitted)
+    the batch, then saved. `known` holds orders as the caller knows them to stand, left
+    unchanged: the engine's, those of the batch before while its commit is under way (the
+    store does not have them yet), then its records of the open orders."""
+    touched = await _earlier_orders(uow, batch, known)
     after: list[dict[int, OrderRecord]] = []
     for events, timestamp, sequence in batch:
         changed = await _record(uow, events, timestamp, sequence, touched)
@@ -48,10 +50,10 @@ async def record_batch(
 
 
 async def _earlier_orders(
-    uow: UnitOfWork, batch: Sequence[tuple[Sequence[Event], int, int]], uncommitted: Orders
+    uow: UnitOfWork, batch: Sequence[tuple[Sequence[Event], int, int]], known: KnownOrders
 ) -> Orders:
-    """The orders the batch updates without having accepted them: from the batch committing
-    before it, or else read at once."""
+    """The orders the batch updates without having accepted them: copies of those `known`,
+    the others read from the store."""
     accepted: set[tuple[str, int]] = set()
     wanted: dict[str, set[int]] = {}
     for events, _, _ in batch:
@@ -67,7 +69,7 @@ async def _earlier_orders(
     for symbol, order_ids in wanted.items():
         unread = set()
         for order_id in order_ids:
-            order = uncommitted.get((symbol, order_id))
+            order = known.get((symbol, order_id))
             if order is None:
                 unread.add(order_id)
             else:

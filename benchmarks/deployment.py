@@ -55,9 +55,11 @@ def deployment(
     apis: int = 1,
     extra: Mapping[str, str] | None = None,
     wrapper: Sequence[str] = (),
+    statements: bool = False,
 ) -> Iterator[Deployment]:
     """`extra`: more environment for every process of the deployment; `wrapper`: a command
-    that every process runs under (valgrind's, for `benchmarks.instructions`)."""
+    that every process runs under (valgrind's, for `benchmarks.instructions`); `statements`:
+    its database counts each statement (`benchmarks.statements`)."""
     if kind == "split" and adapters != "local":
         raise ValueError("the split deployment runs on PostgreSQL and Redis: --adapters local")
     environment = (
@@ -78,7 +80,8 @@ def deployment(
         start = _starter(stack, Path(logs), processes, wrapper)
         if adapters == "local":
             redis_url = stack.enter_context(redis_server(processes))
-            database_url = stack.enter_context(postgres_server(processes)) + "/bourse"
+            database_url = stack.enter_context(postgres_server(processes, statements=statements))
+            database_url += "/bourse"
             migrate(database_url)
             environment |= {
                 "BOURSE_DATABASE_URL": database_url,

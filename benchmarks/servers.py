@@ -28,9 +28,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def postgres_server(processes: dict[str, int], password: str | None = None) -> Iterator[str]:
+def postgres_server(
+    processes: dict[str, int], password: str | None = None, statements: bool = False
+) -> Iterator[str]:
     """The server's URL, without a database; its postmaster's pid in `processes`. With a
-    `password`, the postgres user must give it (SCRAM), and the URL leaves it out."""
+    `password`, the postgres user must give it (SCRAM), and the URL leaves it out; with
+    `statements`, it counts each statement (pg_stat_statements, made by `CREATE EXTENSION`)."""
     found = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True)
     binaries = Path(found.stdout.strip())
     # PostgreSQL refuses to run as root: then the cluster is the postgres user's.
@@ -50,6 +53,8 @@ def postgres_server(processes: dict[str, int], password: str | None = None) -> I
               "--no-sync"])  # fmt: skip
         port = free_port()
         options = f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={data}"
+        if statements:
+            options += " -c shared_preload_libraries=pg_stat_statements"
         control: list[str | Path] = [*as_owner, binaries / "pg_ctl", "-D", data, "-w"]
         _run([*control, "-o", options, "-l", data / "log", "start"])
         try:

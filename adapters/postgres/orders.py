@@ -3,8 +3,8 @@
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, bindparam, func, select, tuple_
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import BigInteger, Select, any_, bindparam, func, select, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 
 from adapters.postgres.database import AnyRow
 from adapters.postgres.schema import OPEN_STATUSES, open_orders_snapshots, orders
@@ -30,7 +30,8 @@ _CHANGING = (
     "sequence",
 )
 _MANY = select(orders).where(
-    orders.c.symbol == bindparam("symbol"), orders.c.order_id.in_(bindparam("ids", expanding=True))
+    orders.c.symbol == bindparam("symbol"),
+    orders.c.order_id == any_(bindparam("ids", type_=ARRAY(BigInteger))),
 )
 _INSERT = insert(orders)
 # Built once: a statement made anew for each commit costs SQLAlchemy its cache key again.

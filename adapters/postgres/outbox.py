@@ -5,7 +5,8 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 import msgspec
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import BigInteger, String, any_, bindparam, delete, insert, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as upsert
 
 from adapters.postgres.database import AnyRow
@@ -19,8 +20,8 @@ if TYPE_CHECKING:
     from adapters.postgres.unit_of_work import PostgresUnitOfWork
 
 
-# Built once, with their lists as expanding parameters: SQLAlchemy works out a statement's
-# cache key once for each statement object.
+# Built once, with their lists as arrays: one statement, prepared once by the server, whatever
+# a list's length (an expanding list is a statement of its own for each length).
 _MESSAGE = (
     outbox.c.outbox_id,
     outbox.c.symbol,
@@ -32,15 +33,26 @@ _PENDING = (
     select(*_MESSAGE)
     .where(
         outbox.c.channel == bindparam("channel"),
-        outbox.c.symbol.in_(bindparam("symbols", expanding=True)),
+        outbox.c.symbol == any_(bindparam("symbols", type_=ARRAY(String))),
     )
     .order_by(outbox.c.outbox_id)
     .limit(bindparam("limit"))
     .with_for_update(skip_locked=True)
 )
-_RELAYED = delete(outbox).where(outbox.c.outbox_id.in_(bindparam("ids", expanding=True)))
+# The outbox is a queue: its rows are deleted a moment after they are written, and until a
+# vacuum (autovacuum's, once a minute at most) its index keeps the entries of every row
+# deleted. A bitmap scan, which the planner picks for a table this small, reads each of them
+# again on every pass (1.4 ms with the rows of 10 s at 900 requests/s, growing until the
+# vacuum); an index scan in the index's order marks those it finds dead, and later passes skip
+# them (0.12 ms). The pass's transaction plans with the index scan alone.
+_INDEX_SCAN = text(
+    "SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)"
+)
+_RELAYED = delete(outbox).where(
+    outbox.c.outbox_id == any_(bindparam("ids", type_=ARRAY(BigInteger)))
+)
 _ANSWERS = select(command_answers.c.command_id, command_answers.c.answer).where(
-    command_answers.c.command_id.in_(bindparam("ids", expanding=True))
+    command_answers.c.command_id == any_(bindparam("ids", type_=ARRAY(String)))
 )
 
 
@@ -103,6 +115,7 @@ class PostgresOutbox:
     async def pending(
         self, channel: OutboxChannel, symbols: Collection[str], limit: int
     ) -> list[OutboxMessage]:
+        await self._uow.execute(_INDEX_SCAN)
         # Rows another relay is handing on right now are left to it.
         rows = await self._uow.execute(
             _PENDING, {"channel": channel.value, "symbols": list(symbols), "limit": limit}

@@ -1,11 +1,12 @@
 """The market engine on the memory adapters: group commit, answers and order of events."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 
 import pytest
 
 from adapters.memory.demo_listing import demo_markets
+from adapters.memory.history import MemoryOrders
 from adapters.memory.outbox_signal import MemoryOutboxSignal
 from adapters.memory.publisher import MemoryEventPublisher
 from adapters.memory.unit_of_work import MemoryUnitOfWorkFactory
@@ -13,14 +14,17 @@ from adapters.system import SystemClock
 from application.engine import EngineSettings, MarketEngine
 from application.errors import MarketUnavailable
 from application.ledger_sync import LedgerSync
+from application.records import OrderRecord
 from application.relay import Relay
 from domain.commands import PlaceOrder
 from domain.errors import InsufficientBalance
 from domain.events import PreventedMatch, Trade
 from domain.exchange import Exchange
 from domain.ledger import Balance, EntryKind, transfer_entry
-from domain.orders import OrderType, SelfTradePrevention, Side
+from domain.orders import OrderStatus, OrderType, SelfTradePrevention, Side
 from tests.application.engine_kit import BTC, USDT, buy, check_quarter_filled, sell
+
+Records = dict[int, OrderRecord]
 
 
 def engine_on(
@@ -62,6 +66,32 @@ async def test_one_batch_may_hold_an_order_and_its_fills(engine: MarketEngine) -
     assert [a.sequence for a in placed] == [1, 2]
     assert any(isinstance(e, Trade) for e in placed[1].events)
     await check_quarter_filled(engine.unit_of_work)
+
+
+async def test_an_order_the_engine_committed_is_changed_from_its_record_of_it(
+    engine: MarketEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[set[int]] = []
+    get_many = MemoryOrders.get_many
+
+    async def reading(orders: MemoryOrders, symbol: str, ids: Collection[int]) -> Records:
+        read.append(set(ids))
+        return await get_many(orders, symbol, ids)
+
+    monkeypatch.setattr(MemoryOrders, "get_many", reading)
+    await engine.submit(sell(BTC))
+    await engine.submit(buy(BTC // 8))  # fills an eighth of order 1, known since it was placed
+    assert read == []
+    # A restart forgets what the engine knew: the order is read from the store once.
+    await engine.stop()
+    await engine.start()
+    await engine.submit(buy(BTC // 8))
+    await engine.submit(buy(BTC // 8))
+    assert read == [{1}]
+    async with engine.unit_of_work() as uow:
+        maker = await uow.orders.get("BTCUSDT", 1)
+    assert maker is not None
+    assert (maker.status, maker.executed) == (OrderStatus.PARTIALLY_FILLED, 3 * BTC // 8)
 
 
 async def test_a_refused_command_takes_no_sequence_number(engine: MarketEngine) -> None:
