@@ -40,7 +40,7 @@ from application.projection import Orders
 from application.rebuild import rebuild_market, snapshot_of
 from application.records import Depth, Lease, OpenOrdersSnapshot
 from application.relay import Relay
-from application.tracing import current_origin, links, tracer
+from application.tracing import current_origin, span
 from domain.commands import CancelReplace, SetMarketStatus
 from domain.errors import DomainError, InsufficientBalance
 from domain.events import Trade
@@ -188,10 +188,10 @@ class MarketEngine:
             batch = [self._queue.popleft() for _ in range(min(MAX_BATCH, len(self._queue)))]
             metrics.engine_queue.labels(self.symbol).set(len(self._queue))
             try:
-                with tracer.start_as_current_span(
+                with span(
                     "engine.batch",
-                    links=links([pending.origin for pending in batch]),
-                    attributes={"bourse.symbol": self.symbol, "bourse.commands": len(batch)},
+                    {"bourse.symbol": self.symbol, "bourse.commands": len(batch)},
+                    (pending.origin for pending in batch),
                 ):
                     await self._start(batch)
             except Exception as error:
@@ -397,7 +397,7 @@ class MarketEngine:
             stack.callback(self.sync.settled, touched)
             fresh = await answer_known(uow, batch, self._committing, self.clock.now())
             started = time.perf_counter()
-            with tracer.start_as_current_span("engine.apply", attributes=self._traced):
+            with span("engine.apply", self._traced):
                 for pending in fresh:
                     command = pending.command
                     if isinstance(command, TakeListing):
@@ -436,7 +436,7 @@ class MarketEngine:
         started = time.perf_counter()
         try:
             async with stack:
-                with tracer.start_as_current_span("engine.commit", attributes=self._traced):
+                with span("engine.commit", self._traced):
                     if previous is not None:
                         await previous.written.wait()
                     await uow.flush()

@@ -99,7 +99,6 @@ MEASURES: dict[str, tuple[str, dict[str, str] | None]] = {
 COUNTED = ("http_requests", "http_errors", "order_commands", "store_errors", "bus_timeouts")
 
 
-
 @functools.cache
 def child(series: Series, *labels: str) -> Series:
     """The series's child of `labels`, looked up once: `labels` takes a lock and checks its

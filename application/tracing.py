@@ -3,12 +3,18 @@ command handed to the engine, the engine's batch (linked to every command it ser
 256 requests share one batch, so links, not parents), its apply and commit, the reply and the
 stream fan-out. Without a configured SDK (`entrypoints.tracing`) every span is a no-op."""
 
+import contextlib
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+
 from opentelemetry import propagate, trace
 from opentelemetry.trace import Link, SpanContext, TracerProvider
+from opentelemetry.util.types import Attributes
 
 tracer = trace.get_tracer("bourse")
 TRACEPARENT = "traceparent"
 _recording = False  # until `send_spans_to` has set an SDK's tracer provider
+_UNRECORDED = contextlib.nullcontext()
 
 
 def send_spans_to(provider: TracerProvider) -> None:
@@ -23,6 +29,17 @@ def recording() -> bool:
     and until then every span is a no-op that a hot path may skip making. (Asking OpenTelemetry
     reads the environment on every call: 1.5 % of an order's time, docs/performance.md.)"""
     return _recording
+
+
+def span(
+    name: str, attributes: Attributes = None, origins: Iterable[SpanContext | None] = ()
+) -> AbstractContextManager[object]:
+    """A span of the current trace, linked to the spans of `origins` (the requests a batch
+    serves); while spans go nowhere, nothing at all: a no-op span still costs its context
+    manager and a context attach on every use."""
+    if not _recording:
+        return _UNRECORDED
+    return tracer.start_as_current_span(name, attributes=attributes, links=links(origins))
 
 
 def current_origin() -> SpanContext | None:
@@ -46,5 +63,5 @@ def origin_of(sent: str) -> SpanContext | None:
     return context if context.is_valid else None
 
 
-def links(origins: "list[SpanContext | None]") -> list[Link]:
+def links(origins: Iterable[SpanContext | None]) -> list[Link]:
     return [Link(origin) for origin in origins if origin is not None]

@@ -1,7 +1,5 @@
 """Use cases of trading: place, test, cancel, amend and cancel-replace orders."""
 
-import contextlib
-
 from attrs import define, field
 from msgspec.structs import replace
 
@@ -14,7 +12,7 @@ from application.order_count import FirstFill, first_fills
 from application.ports import Clock, UnitOfWorkFactory
 from application.rebuild import TICKER_TRADES, committed_status, resting_order
 from application.records import OrderRecord
-from application.tracing import recording, tracer
+from application.tracing import span
 from domain.candles import MINUTE
 from domain.commands import (
     AmendOrder,
@@ -244,17 +242,10 @@ class Trading:
     async def _submit(self, kind: str, command: MarketCommand) -> Applied:
         """Hands the command to its market's engine, counted by kind and outcome: accepted,
         or the name of the refusal."""
-        # A no-op span still costs its context manager and a context attach on every order.
-        span = (
-            tracer.start_as_current_span(
-                "order.submit",
-                attributes={"bourse.command": kind, "bourse.symbol": symbol_of(command)},
-            )
-            if recording()
-            else contextlib.nullcontext()
-        )
         try:
-            with span:
+            with span(
+                "order.submit", {"bourse.command": kind, "bourse.symbol": symbol_of(command)}
+            ):
                 applied = await self.bus.submit(command)
         except Exception as error:
             child(order_commands, kind, type(error).__name__).inc()

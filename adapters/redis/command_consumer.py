@@ -31,7 +31,7 @@ from application.bus import (
 )
 from application.engine import MarketEngine
 from application.errors import ApplicationError, Unavailable
-from application.tracing import links, origin_of, recording, tracer
+from application.tracing import origin_of, span
 from domain.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -172,15 +172,8 @@ class RedisCommandConsumer:
             self._in_flight.pop(command_id, None)
         recorded = applied.recorded if applied is not None else None
         encoded = recorded or encode_answer(command_id, applied, refusal)
-        span = (
-            tracer.start_as_current_span(
-                "bus.reply", links=links([origin_of(delivery.traceparent)])
-            )
-            if recording()
-            else contextlib.nullcontext()
-        )
         try:
-            with span:
+            with span("bus.reply", origins=[origin_of(delivery.traceparent)]):
                 # With the other answers of the batch, which come in the same turn of the loop.
                 await asyncio.gather(
                     self._redis.execute("XACK", self._key, GROUP, entry_id),

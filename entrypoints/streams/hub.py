@@ -5,7 +5,6 @@ Each message is `name\\n{json}`: the stream's name, so a combined-stream connect
 it, then the payload."""
 
 import asyncio
-import contextlib
 import itertools
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -16,7 +15,7 @@ from attrs import define, field
 from adapters.memory.publisher import MemoryEventPublisher, Published
 from application.errors import MarketUnavailable
 from application.market_data import BookTicker, MarketData
-from application.tracing import recording, tracer
+from application.tracing import span
 from domain.candles import Candle, Interval
 from domain.events import BookChanged, MarketStatusChanged, Trade
 from entrypoints.streams import payloads
@@ -89,13 +88,7 @@ class StreamHub:
         self.publish(name.encode() + b"\n" + encode(payload), [name])
 
     async def on_published(self, batch: list[Published]) -> None:
-        attributes = {"bourse.commands": len(batch)}
-        span = (
-            tracer.start_as_current_span("streams.fan_out", attributes=attributes)
-            if recording()
-            else contextlib.nullcontext()
-        )
-        with span:
+        with span("streams.fan_out", {"bourse.commands": len(batch)}):
             now = self.market_data.clock.now()
             if self.user_messages is not None:
                 for account_id, payload in await self.user_messages(batch, now):
