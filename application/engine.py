@@ -186,7 +186,7 @@ class MarketEngine:
             if not self._serving or not self._queue or not self._room():
                 continue
             batch = [self._queue.popleft() for _ in range(min(MAX_BATCH, len(self._queue)))]
-            metrics.engine_queue.labels(self.symbol).set(len(self._queue))
+            metrics.child(metrics.engine_queue, self.symbol).set(len(self._queue))
             try:
                 with span(
                     "engine.batch",
@@ -409,7 +409,8 @@ class MarketEngine:
                     except DomainError as error:
                         pending.answer(error=error)
             done = [pending for pending in fresh if pending.applied is not None]
-            metrics.engine_apply_seconds.labels(self.symbol).observe(time.perf_counter() - started)
+            applying = metrics.child(metrics.engine_apply_seconds, self.symbol)
+            applying.observe(time.perf_counter() - started)
             if not done:
                 return
             previous = self._committing[-1] if self._committing else None
@@ -452,8 +453,10 @@ class MarketEngine:
             return
         finally:
             batch.written.set()
-        metrics.engine_commit_seconds.labels(self.symbol).observe(time.perf_counter() - started)
-        metrics.engine_batch.labels(self.symbol).observe(len(batch.done))
+        metrics.child(metrics.engine_commit_seconds, self.symbol).observe(
+            time.perf_counter() - started
+        )
+        metrics.child(metrics.engine_batch, self.symbol).observe(len(batch.done))
         for key, record in batch.orders.items():
             if record.status.is_open:
                 self._records[key] = record

@@ -143,7 +143,7 @@ class RedisCommandConsumer:
             delivery, command = decode_delivery(fields[b"d"])
             sent_ms = int(entry_id.split(b"-", 1)[0])  # the id Redis gave: its clock at XADD
             self.lag_s = max(0.0, time.time() - sent_ms / 1000)
-            metrics.bus_lag_seconds.labels(self._engine.symbol).observe(self.lag_s)
+            metrics.child(metrics.bus_lag_seconds, self._engine.symbol).observe(self.lag_s)
             answer = self._in_flight.get(delivery.command_id)
             if answer is None:  # the same command delivered twice waits for one answer
                 origin = origin_of(delivery.traceparent)
