@@ -38,10 +38,20 @@ class DepthWindow:
 
 
 @define
+class StreamedCandle:
+    """A kline stream's candle: traded since it was last streamed, and whether its final
+    message (closed) has gone."""
+
+    candle: Candle
+    traded: bool = True
+    closed: bool = False
+
+
+@define
 class MarketStreams:
     symbol: str
     sequence: int = 0
-    candles: dict[Interval, tuple[Candle, bool]] = field(factory=dict)
+    candles: dict[Interval, StreamedCandle] = field(factory=dict)
     windows: dict[bool, DepthWindow] = field(
         factory=lambda: {True: DepthWindow(), False: DepthWindow()}
     )
@@ -133,27 +143,29 @@ class StreamHub:
                 )
 
     def _update_candles(self, streams: MarketStreams, trade: Trade, now: int) -> None:
-        market = self.market_data.market(streams.symbol)
-        prefix = streams.symbol.lower()
+        """Adds the trade to each interval's candle, streamed on the next second's tick; a
+        candle the trade ends, not streamed closed yet, goes at once, before the next one's."""
         for interval in Interval:
             opens = interval.open_time(trade.timestamp)
             current = streams.candles.get(interval)
-            if current is not None and current[0].open_time != opens:
-                if not current[1]:
-                    self._send(
-                        f"{prefix}@kline_{interval.value}",
-                        payloads.kline(market, interval, current[0], True, now),
-                    )
+            if current is not None and current.candle.open_time != opens:
+                if not current.closed:
+                    self._send_candle(streams.symbol, interval, current.candle, True, now)
                 current = None
             if current is None:
-                candle = Candle.flat(interval, opens, trade.price)
-                current = (candle, False)
+                current = StreamedCandle(Candle.flat(interval, opens, trade.price))
                 streams.candles[interval] = current
-            current[0].add(trade)
-            self._send(
-                f"{prefix}@kline_{interval.value}",
-                payloads.kline(market, interval, current[0], False, now),
-            )
+            current.candle.add(trade)
+            current.traded = True
+
+    def _send_candle(
+        self, symbol: str, interval: Interval, candle: Candle, closed: bool, now: int
+    ) -> None:
+        market = self.market_data.market(symbol)
+        self._send(
+            f"{symbol.lower()}@kline_{interval.value}",
+            payloads.kline(market, interval, candle, closed, now),
+        )
 
     async def _tick(self) -> None:
         for count in itertools.count(1):
@@ -164,7 +176,7 @@ class StreamHub:
                 await self._flush_depth(streams, True, now)
                 if every_second:
                     await self._flush_depth(streams, False, now)
-                    self._close_candles(streams, now)
+                    self._stream_candles(streams, now)
             if every_second:
                 await self._send_tickers(now)
 
@@ -194,15 +206,15 @@ class StreamHub:
                 ),
             )
 
-    def _close_candles(self, streams: MarketStreams, now: int) -> None:
-        market = self.market_data.market(streams.symbol)
-        for interval, (candle, closed) in list(streams.candles.items()):
-            if not closed and candle.close_time < now:
-                streams.candles[interval] = (candle, True)
-                self._send(
-                    f"{streams.symbol.lower()}@kline_{interval.value}",
-                    payloads.kline(market, interval, candle, True, now),
-                )
+    def _stream_candles(self, streams: MarketStreams, now: int) -> None:
+        """Once a second, as Binance paces its kline streams: each candle traded since it was
+        last streamed, and each that has ended, once, closed."""
+        for interval, streamed in streams.candles.items():
+            ended = streamed.candle.close_time < now
+            if streamed.closed or not (streamed.traded or ended):
+                continue
+            self._send_candle(streams.symbol, interval, streamed.candle, ended, now)
+            streamed.traded, streamed.closed = False, ended
 
     async def _send_tickers(self, now: int) -> None:
         minis = []
