@@ -15,13 +15,15 @@ from tests.e2e.conftest import SETTINGS, Venue
 
 
 class TickingClock:
-    """A millisecond later at every reading."""
+    """A millisecond later at every reading, and never behind the wall clock: a request's
+    timestamp, taken from the wall clock, must not be ahead of the server's time by more than
+    a second, however long the machine takes between readings."""
 
     def __init__(self) -> None:
-        self.time = int(time.time() * 1000)
+        self.time = 0
 
     def now(self) -> int:
-        self.time += 1
+        self.time = max(self.time + 1, int(time.time() * 1000))
         return self.time
 
 
