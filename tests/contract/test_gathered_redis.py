@@ -1,6 +1,5 @@
-"""Redis commands gathered per turn of the event loop: sent as one pipeline, one in flight at a
-time, each caller given its own reply or error, scripts loaded again when the server has
-forgotten them."""
+"""Redis commands gathered per turn of the event loop: sent as one pipeline, each caller given
+its own reply or error, scripts loaded again when the server has forgotten them."""
 
 import asyncio
 from collections.abc import AsyncIterator
@@ -40,35 +39,6 @@ async def test_the_commands_of_one_turn_go_as_one_pipeline(client: redis.Redis) 
     assert sorted(replies) == list(range(1, 51))
     assert int(later) == 50
     assert sent == [50, 1]
-
-
-async def test_the_commands_sent_while_a_pipeline_is_in_flight_go_as_the_next(
-    client: redis.Redis,
-) -> None:
-    gathered = GatheredRedis(client)
-    sent: list[int] = []
-    in_flight = asyncio.Event()
-    replied = asyncio.Event()
-    execute = client.pipeline().__class__.execute
-
-    async def held(pipeline: object, raise_on_error: bool = True) -> list[object]:
-        sent.append(len(pipeline.command_stack))  # type: ignore[attr-defined]
-        in_flight.set()
-        await replied.wait()
-        return await execute(pipeline, raise_on_error=raise_on_error)  # type: ignore[arg-type]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(client.pipeline().__class__, "execute", held)
-        first = gathered.execute("INCR", COUNTER)
-        await in_flight.wait()
-        later = []
-        for _ in range(10):  # each in a turn of its own
-            later.append(gathered.execute("INCR", COUNTER))
-            await asyncio.sleep(0)
-        replied.set()
-        replies = [await first, *await asyncio.gather(*later)]
-    assert replies == list(range(1, 12))
-    assert sent == [1, 10]
 
 
 async def test_a_refused_command_fails_its_caller_alone(client: redis.Redis) -> None:
