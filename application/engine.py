@@ -249,7 +249,7 @@ class MarketEngine:
 
     def _fail(self, error: BaseException, batch: Sequence[Pending]) -> None:
         if isinstance(error, LeaseLost):
-            metrics.engine_fenced.labels(self.symbol).inc()
+            metrics.child(metrics.engine_fenced, self.symbol).inc()
         self._trouble("batch failed; rebuilding", error)
         self._refuse(batch)
         self._stand_down()
@@ -264,8 +264,8 @@ class MarketEngine:
             await self._restore(lease)
         self._lease = lease
         self._serving = True
-        metrics.engine_takeovers.labels(self.symbol).inc()
-        metrics.engine_serving.labels(self.symbol).set(1)
+        metrics.child(metrics.engine_takeovers, self.symbol).inc()
+        metrics.child(metrics.engine_serving, self.symbol).set(1)
         self.relay.symbols.add(self.symbol)
         self.relay.notify()  # what an earlier owner committed and never relayed
         self._store_down = False
@@ -338,7 +338,7 @@ class MarketEngine:
 
     def _stand_down(self) -> None:
         self._serving = False
-        metrics.engine_serving.labels(self.symbol).set(0)
+        metrics.child(metrics.engine_serving, self.symbol).set(0)
         self.relay.symbols.discard(self.symbol)
         self._lease = None
         self._refuse_queued()
